@@ -1,0 +1,11 @@
+module github.com/tdflow/tdc
+
+go 1.26.8
+
+require (
+	github.com/alecthomas/participle/v2 v2.1.4 // indirect
+	github.com/dave/jennifer v1.7.1 // indirect
+	github.com/rogpeppe/go-internal v1.14.1 // indirect
+	github.com/stretchr/testify v1.11.1 // indirect
+	golang.org/x/tools v0.39.0 // indirect
+)

@@ -1,0 +1,178 @@
+package lang
+
+import "github.com/alecthomas/participle/v2/lexer"
+
+// Pos is a position in a .tdf file: file name, byte offset, line and
+// column, lines and columns counted from 1.
+type Pos = lexer.Position
+
+// File is a parsed .tdf file.
+type File struct {
+	Pos     Pos
+	Package *Ident    `"package" @@`
+	Imports []*Import `( "import" ( @@ | "(" @@* ")" ) )*`
+	Decls   []*Decl   `@@*`
+}
+
+// Ident is a name with its position.
+type Ident struct {
+	Pos  Pos
+	Name string `@Ident`
+}
+
+// Import imports a Go package for use in embedded Go expressions.
+type Import struct {
+	Pos  Pos
+	Name *Ident `@@?`
+	Path string `@String`
+}
+
+// Decl is one top-level declaration: a record type, a parameter, or a
+// dataflow.
+type Decl struct {
+	Pos      Pos
+	Type     *TypeDecl  `  @@`
+	Param    *ParamDecl `| @@`
+	Dataflow *Dataflow  `| @@`
+}
+
+// TypeDecl declares a record type: type Name struct { Field Type ... }.
+type TypeDecl struct {
+	Pos    Pos
+	Name   *Ident   `"type" @@ "struct" "{"`
+	Fields []*Field `( @@ ";"? )* "}"`
+}
+
+// Field is one field of a record type.
+type Field struct {
+	Pos  Pos
+	Name *Ident    `@@`
+	Type *TypeExpr `@@`
+}
+
+// TypeExpr is a type: a name (bool, int64, string, a record, pkg.Name), a
+// slice or fixed array, or a tuple (A, B).
+type TypeExpr struct {
+	Pos   Pos
+	Tuple []*TypeExpr `(  "(" @@ ( "," @@ )+ ")"`
+	Array *ArrayType  ` | @@`
+	Named *QualIdent  ` | @@ )`
+}
+
+// ArrayType is []Elem (Len empty) or [Len]Elem.
+type ArrayType struct {
+	Pos  Pos
+	Len  string    `"[" @Int? "]"`
+	Elem *TypeExpr `@@`
+}
+
+// QualIdent is Name or Pkg.Name.
+type QualIdent struct {
+	Pos  Pos
+	Pkg  string `( @Ident "." )?`
+	Name string `@Ident`
+}
+
+// ParamDecl declares a run-time parameter: param name type = default. It
+// becomes a flag of a generated binary and a field of the generated
+// configuration struct.
+type ParamDecl struct {
+	Pos     Pos
+	Name    *Ident    `"param" @@`
+	Type    *TypeExpr `@@`
+	Default *Literal  `( "=" @@ )?`
+}
+
+// Literal is a constant in Go syntax: a string, a number (possibly
+// negative) or a boolean.
+type Literal struct {
+	Pos   Pos
+	Neg   bool   `@"-"?`
+	Value string `@( String | RawString | Int | Float | "true" | "false" )`
+}
+
+// Dataflow is dataflow Name { statements }.
+type Dataflow struct {
+	Pos   Pos
+	Name  *Ident  `"dataflow" @@ "{"`
+	Stmts []*Stmt `( @@ ";"? )* "}"`
+}
+
+// Stmt is one statement of a dataflow: an input declaration or a pipeline.
+type Stmt struct {
+	Pos      Pos
+	Input    *InputDecl `  @@`
+	Pipeline *Pipeline  `| @@`
+}
+
+// InputDecl declares a host-fed input stream: input name type.
+type InputDecl struct {
+	Pos  Pos
+	Name *Ident    `"input" @@`
+	Type *TypeExpr `@@`
+}
+
+// Pipeline is [name :=] head -> op -> op ... The head is a stream name or
+// a source call; the pipeline's result is bound to Bind when present.
+type Pipeline struct {
+	Pos  Pos
+	Bind *Ident  `( @@ ":=" )?`
+	Head *Call   `@@`
+	Ops  []*Call `( "->" @@ )*`
+}
+
+// Call is an operator or source: name, or name(args).
+type Call struct {
+	Pos  Pos
+	Name *Ident   `@@`
+	Args *ArgList `@@?`
+}
+
+// ArgList is the parenthesized argument list of a call.
+type ArgList struct {
+	Pos  Pos
+	Args []*Arg `"(" ( @@ ( "," @@ )* ","? )? ")"`
+}
+
+// Arg is one argument of a call: a lambda or a Go expression.
+type Arg struct {
+	Pos    Pos
+	Lambda *Lambda `  @@`
+	Expr   *GoCode `| @@`
+}
+
+// Lambda is x => body or (a, b) => body, where body is a Go expression or
+// a Go block in braces.
+type Lambda struct {
+	Pos    Pos
+	Params []*Ident `( @@ | "(" @@ ( "," @@ )* ")" ) "=>"`
+	Body   *GoCode  `@@`
+}
+
+// GoCode is embedded Go source: a run of tokens with balanced brackets,
+// ending before a comma or closing bracket at depth zero. Text holds the
+// source exactly as written; Pos is where it starts.
+type GoCode struct {
+	Pos    Pos
+	Tokens []lexer.Token
+	Text   string
+	Parts  []*goPart `@@+`
+}
+
+// goPart is one token or bracketed group of embedded Go.
+type goPart struct {
+	Group *goGroup `  @@`
+	Token string   `| @!( "," | ")" | "]" | "}" | "(" | "[" | "{" )`
+}
+
+// goGroup is a bracketed group of embedded Go, which may contain commas.
+type goGroup struct {
+	Open  string         `@( "(" | "[" | "{" )`
+	Inner []*goGroupPart `@@*`
+	Close string         `@( ")" | "]" | "}" )`
+}
+
+type goGroupPart struct {
+	Group *goGroup `  @@`
+	Token string   `| @!( ")" | "]" | "}" | "(" | "[" | "{" )`
+}

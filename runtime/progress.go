@@ -1,0 +1,297 @@
+package runtime
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+)
+
+// Location is a port of the dataflow graph: an operator input or output,
+// numbered densely from zero by the planner.
+type Location int32
+
+// Summary describes how a timestamp changes along a path of the graph.
+// For now only the identity exists (the zero value); loops will add round
+// increments. Every summary is monotone: t <= u implies
+// s.Apply(t) <= s.Apply(u).
+type Summary struct{}
+
+// Apply returns the timestamp that t becomes along a path with summary s.
+func (s Summary) Apply(t Time) Time { return t }
+
+// Path says that a pointstamp at some location may result in one at Target,
+// with its timestamp transformed by Summary.
+type Path struct {
+	Target  Location
+	Summary Summary
+}
+
+// Update is one change of a pointstamp count: Delta is added to the count
+// of Time at Loc.
+type Update struct {
+	Loc   Location
+	Time  Time
+	Delta int64
+}
+
+// Tracker holds pointstamp counts and derives from them the frontier of
+// every location. It is not safe for concurrent use: callers lock.
+//
+// The frontier of location x is the set of minimal elements of
+// { s.Apply(t) : count(l, t) > 0, and l == x with the identity s, or
+// Path{x, s} is in paths[l] }. Counts may be negative for a while (a
+// message consumed before its sending was accounted); only positive counts
+// hold a frontier back.
+//
+// As in timely dataflow, each location keeps its counts in a counted
+// multiset whose positive frontier is maintained; changes of that frontier
+// are propagated as +1/-1 into the implication multisets of the location
+// and of every target it reaches, and a location's frontier is the
+// positive frontier of its implication multiset.
+type Tracker struct {
+	paths        [][]Path
+	pointstamps  []countedAntichain // counts per location
+	implications []countedAntichain // implied frontier elements per location
+	nonzero      int                // pointstamps with a non-zero count
+
+	changes ChangeBatch // implication changes of the batch being applied
+	old     Antichain   // scratch: a frontier before the batch
+	single  ChangeBatch // scratch for Update
+
+	dirty     []bool      // frontier changed since the last drain
+	dirtyList []Location  // the locations with dirty set, in order
+	drained   []Antichain // frontier at the last drain, for dirty locations
+}
+
+// NewTracker returns a tracker for locations 0..locations-1 with no counts
+// and empty frontiers.
+//
+// paths[l] lists every location reachable from l in one or more steps,
+// with the summary of the path (the planner computes the transitive
+// closure); a location always reaches itself with the identity, which
+// paths need not list. paths may be shorter than locations. The tracker
+// keeps paths; the caller must not modify it. NewTracker panics when a path
+// targets a location out of range.
+func NewTracker(locations int, paths [][]Path) *Tracker {
+	if len(paths) > locations {
+		panic(fmt.Sprintf("runtime: NewTracker: %d path lists for %d locations", len(paths), locations))
+	}
+	for l, ps := range paths {
+		for _, p := range ps {
+			if p.Target < 0 || int(p.Target) >= locations {
+				panic(fmt.Sprintf("runtime: NewTracker: path from %d to %d out of range", l, p.Target))
+			}
+		}
+	}
+	return &Tracker{
+		paths:        paths,
+		pointstamps:  make([]countedAntichain, locations),
+		implications: make([]countedAntichain, locations),
+		dirty:        make([]bool, locations),
+		drained:      make([]Antichain, locations),
+	}
+}
+
+// Apply applies every update of b as one atomic change, then recomputes the
+// frontiers it affects. It compacts b but does not clear it.
+func (tr *Tracker) Apply(b *ChangeBatch) {
+	tr.changes.Clear()
+	updates := b.Updates()
+	for start := 0; start < len(updates); {
+		end := locationRunEnd(updates, start)
+		tr.applyPointstamps(updates[start:end])
+		start = end
+	}
+	implied := tr.changes.Updates()
+	for start := 0; start < len(implied); {
+		end := locationRunEnd(implied, start)
+		tr.applyImplications(implied[start:end])
+		start = end
+	}
+}
+
+// Update applies a single update; it is the same as Apply with a batch of
+// one.
+func (tr *Tracker) Update(loc Location, t Time, delta int64) {
+	tr.single.Clear()
+	tr.single.Add(loc, t, delta)
+	tr.Apply(&tr.single)
+}
+
+// Frontier returns the current frontier of loc. The caller must not modify
+// it; it is valid until the next Apply or Update.
+func (tr *Tracker) Frontier(loc Location) Antichain {
+	return tr.implications[loc].frontier
+}
+
+// DrainChanged appends to dst, and returns, every location whose frontier
+// differs from what it was at the previous drain (or at creation), each
+// once, in the order in which their frontiers first changed.
+func (tr *Tracker) DrainChanged(dst []Location) []Location {
+	for _, loc := range tr.dirtyList {
+		tr.dirty[loc] = false
+		if !tr.drained[loc].sameSet(tr.implications[loc].frontier) {
+			dst = append(dst, loc)
+		}
+	}
+	tr.dirtyList = tr.dirtyList[:0]
+	return dst
+}
+
+// Idle reports whether every count at every location is zero: no
+// capability is held and no message is in flight.
+func (tr *Tracker) Idle() bool { return tr.nonzero == 0 }
+
+// Count returns the pointstamp count of t at loc, for tests and debugging.
+func (tr *Tracker) Count(loc Location, t Time) int64 {
+	return tr.pointstamps[loc].count(t)
+}
+
+// applyPointstamps applies updates that all concern one location and
+// propagates the change of its positive frontier to the implications.
+func (tr *Tracker) applyPointstamps(run []Update) {
+	loc := run[0].Loc
+	m := &tr.pointstamps[loc]
+	tr.old = append(tr.old[:0], m.frontier...)
+	for _, u := range run {
+		tr.nonzero += m.update(u.Time, u.Delta)
+	}
+	m.refresh()
+	for _, t := range tr.old {
+		if !m.frontier.contains(t) {
+			tr.propagate(loc, t, -1)
+		}
+	}
+	for _, t := range m.frontier {
+		if !tr.old.contains(t) {
+			tr.propagate(loc, t, +1)
+		}
+	}
+}
+
+// propagate records that frontier element t of the counts at loc appeared
+// (delta +1) or disappeared (-1), at loc itself and at every target of its
+// paths.
+func (tr *Tracker) propagate(loc Location, t Time, delta int64) {
+	tr.changes.Add(loc, t, delta)
+	if int(loc) >= len(tr.paths) {
+		return
+	}
+	for _, p := range tr.paths[loc] {
+		tr.changes.Add(p.Target, p.Summary.Apply(t), delta)
+	}
+}
+
+// applyImplications applies implication changes that all concern one
+// location and notes whether its frontier changed.
+func (tr *Tracker) applyImplications(run []Update) {
+	loc := run[0].Loc
+	m := &tr.implications[loc]
+	tr.old = append(tr.old[:0], m.frontier...)
+	for _, u := range run {
+		m.update(u.Time, u.Delta)
+	}
+	m.refresh()
+	if !tr.old.sameSet(m.frontier) {
+		tr.markChanged(loc, tr.old)
+	}
+}
+
+// markChanged notes that the frontier of loc changed from old. Only the
+// first change since the last drain records old.
+func (tr *Tracker) markChanged(loc Location, old Antichain) {
+	if tr.dirty[loc] {
+		return
+	}
+	tr.dirty[loc] = true
+	tr.dirtyList = append(tr.dirtyList, loc)
+	tr.drained[loc] = append(tr.drained[loc][:0], old...)
+}
+
+// locationRunEnd returns the end of the run of updates, starting at start,
+// that concern the same location as updates[start].
+func locationRunEnd(updates []Update, start int) int {
+	end := start + 1
+	for end < len(updates) && updates[end].Loc == updates[start].Loc {
+		end++
+	}
+	return end
+}
+
+// ChangeBatch accumulates updates of pointstamp counts, to be applied
+// atomically by a Tracker. The zero value is an empty batch. Adding to a
+// batch, compacting it and clearing it do not allocate once its capacity
+// suffices.
+type ChangeBatch struct {
+	updates []Update
+	clean   int // updates[:clean] is compacted
+}
+
+// compactAbove is the length under which Add never compacts.
+const compactAbove = 32
+
+// Add adds delta to the count of t at loc. A zero delta is ignored.
+func (b *ChangeBatch) Add(loc Location, t Time, delta int64) {
+	if delta == 0 {
+		return
+	}
+	b.updates = append(b.updates, Update{Loc: loc, Time: t, Delta: delta})
+	if len(b.updates) > compactAbove && len(b.updates) >= 2*b.clean {
+		b.compact()
+	}
+}
+
+// Empty reports whether the batch, once compacted, holds no non-zero
+// update.
+func (b *ChangeBatch) Empty() bool {
+	b.compact()
+	return len(b.updates) == 0
+}
+
+// Updates compacts the batch and returns its updates: one per (location,
+// time), none with a zero delta, sorted by location and then
+// lexicographically by time. The slice is valid until the next change of b.
+func (b *ChangeBatch) Updates() []Update {
+	b.compact()
+	return b.updates
+}
+
+// Clear empties the batch and keeps its capacity.
+func (b *ChangeBatch) Clear() {
+	b.updates = b.updates[:0]
+	b.clean = 0
+}
+
+// compact sorts the updates, merges those of the same (location, time) and
+// drops the ones whose deltas sum to zero.
+func (b *ChangeBatch) compact() {
+	if b.clean == len(b.updates) {
+		return
+	}
+	slices.SortFunc(b.updates, compareUpdates)
+	out := b.updates[:0]
+	for _, u := range b.updates {
+		n := len(out)
+		switch {
+		case n > 0 && out[n-1].Loc == u.Loc && out[n-1].Time == u.Time:
+			out[n-1].Delta += u.Delta
+		case n > 0 && out[n-1].Delta == 0:
+			out[n-1] = u
+		default:
+			out = append(out, u)
+		}
+	}
+	if n := len(out); n > 0 && out[n-1].Delta == 0 {
+		out = out[:n-1]
+	}
+	b.updates = out
+	b.clean = len(out)
+}
+
+// compareUpdates orders updates by location, then lexicographically by time.
+func compareUpdates(u, v Update) int {
+	if c := cmp.Compare(u.Loc, v.Loc); c != 0 {
+		return c
+	}
+	return compareTimes(u.Time, v.Time)
+}
