@@ -9,68 +9,68 @@ type Pos = lexer.Position
 // File is a parsed .tdf file.
 type File struct {
 	Pos     Pos
-	Package *Ident    `"package" @@`
-	Imports []*Import `( "import" ( @@ | "(" @@* ")" ) )*`
-	Decls   []*Decl   `@@*`
+	Package *Ident    `parser:"\"package\" @@"`
+	Imports []*Import `parser:"( \"import\" ( @@ | \"(\" @@* \")\" ) )*"`
+	Decls   []*Decl   `parser:"@@*"`
 }
 
 // Ident is a name with its position.
 type Ident struct {
 	Pos  Pos
-	Name string `@Ident`
+	Name string `parser:"@Ident"`
 }
 
 // Import imports a Go package for use in embedded Go expressions.
 type Import struct {
 	Pos  Pos
-	Name *Ident `@@?`
-	Path string `@String`
+	Name *Ident `parser:"@@?"`
+	Path string `parser:"@String"`
 }
 
 // Decl is one top-level declaration: a record type, a parameter, or a
 // dataflow.
 type Decl struct {
 	Pos      Pos
-	Type     *TypeDecl  `  @@`
-	Param    *ParamDecl `| @@`
-	Dataflow *Dataflow  `| @@`
+	Type     *TypeDecl  `parser:"  @@"`
+	Param    *ParamDecl `parser:"| @@"`
+	Dataflow *Dataflow  `parser:"| @@"`
 }
 
 // TypeDecl declares a record type: type Name struct { Field Type ... }.
 type TypeDecl struct {
 	Pos    Pos
-	Name   *Ident   `"type" @@ "struct" "{"`
-	Fields []*Field `( @@ ";"? )* "}"`
+	Name   *Ident   `parser:"\"type\" @@ \"struct\" \"{\""`
+	Fields []*Field `parser:"( @@ \";\"? )* \"}\""`
 }
 
 // Field is one field of a record type.
 type Field struct {
 	Pos  Pos
-	Name *Ident    `@@`
-	Type *TypeExpr `@@`
+	Name *Ident    `parser:"@@"`
+	Type *TypeExpr `parser:"@@"`
 }
 
 // TypeExpr is a type: a name (bool, int64, string, a record, pkg.Name), a
 // slice or fixed array, or a tuple (A, B).
 type TypeExpr struct {
 	Pos   Pos
-	Tuple []*TypeExpr `(  "(" @@ ( "," @@ )+ ")"`
-	Array *ArrayType  ` | @@`
-	Named *QualIdent  ` | @@ )`
+	Tuple []*TypeExpr `parser:"(  \"(\" @@ ( \",\" @@ )+ \")\""`
+	Array *ArrayType  `parser:" | @@"`
+	Named *QualIdent  `parser:" | @@ )"`
 }
 
 // ArrayType is []Elem (Len empty) or [Len]Elem.
 type ArrayType struct {
 	Pos  Pos
-	Len  string    `"[" @Int? "]"`
-	Elem *TypeExpr `@@`
+	Len  string    `parser:"\"[\" @Int? \"]\""`
+	Elem *TypeExpr `parser:"@@"`
 }
 
 // QualIdent is Name or Pkg.Name.
 type QualIdent struct {
 	Pos  Pos
-	Pkg  string `( @Ident "." )?`
-	Name string `@Ident`
+	Pkg  string `parser:"( @Ident \".\" )?"`
+	Name string `parser:"@Ident"`
 }
 
 // ParamDecl declares a run-time parameter: param name type = default. It
@@ -78,75 +78,75 @@ type QualIdent struct {
 // configuration struct.
 type ParamDecl struct {
 	Pos     Pos
-	Name    *Ident    `"param" @@`
-	Type    *TypeExpr `@@`
-	Default *Literal  `( "=" @@ )?`
+	Name    *Ident    `parser:"\"param\" @@"`
+	Type    *TypeExpr `parser:"@@"`
+	Default *Literal  `parser:"( \"=\" @@ )?"`
 }
 
 // Literal is a constant in Go syntax: a string, a number (possibly
 // negative) or a boolean.
 type Literal struct {
 	Pos   Pos
-	Neg   bool   `@"-"?`
-	Value string `@( String | RawString | Int | Float | "true" | "false" )`
+	Neg   bool   `parser:"@\"-\"?"`
+	Value string `parser:"@( String | RawString | Int | Float | \"true\" | \"false\" )"`
 }
 
 // Dataflow is dataflow Name { statements }.
 type Dataflow struct {
 	Pos   Pos
-	Name  *Ident  `"dataflow" @@ "{"`
-	Stmts []*Stmt `( @@ ";"? )* "}"`
+	Name  *Ident  `parser:"\"dataflow\" @@ \"{\""`
+	Stmts []*Stmt `parser:"( @@ \";\"? )* \"}\""`
 }
 
 // Stmt is one statement of a dataflow: an input declaration or a pipeline.
 type Stmt struct {
 	Pos      Pos
-	Input    *InputDecl `  @@`
-	Pipeline *Pipeline  `| @@`
+	Input    *InputDecl `parser:"  @@"`
+	Pipeline *Pipeline  `parser:"| @@"`
 }
 
 // InputDecl declares a host-fed input stream: input name type.
 type InputDecl struct {
 	Pos  Pos
-	Name *Ident    `"input" @@`
-	Type *TypeExpr `@@`
+	Name *Ident    `parser:"\"input\" @@"`
+	Type *TypeExpr `parser:"@@"`
 }
 
 // Pipeline is [name :=] head -> op -> op ... The head is a stream name or
 // a source call; the pipeline's result is bound to Bind when present.
 type Pipeline struct {
 	Pos  Pos
-	Bind *Ident  `( @@ ":=" )?`
-	Head *Call   `@@`
-	Ops  []*Call `( "->" @@ )*`
+	Bind *Ident  `parser:"( @@ \":=\" )?"`
+	Head *Call   `parser:"@@"`
+	Ops  []*Call `parser:"( \"->\" @@ )*"`
 }
 
 // Call is an operator or source: name, or name(args).
 type Call struct {
 	Pos  Pos
-	Name *Ident   `@@`
-	Args *ArgList `@@?`
+	Name *Ident   `parser:"@@"`
+	Args *ArgList `parser:"@@?"`
 }
 
 // ArgList is the parenthesized argument list of a call.
 type ArgList struct {
 	Pos  Pos
-	Args []*Arg `"(" ( @@ ( "," @@ )* ","? )? ")"`
+	Args []*Arg `parser:"\"(\" ( @@ ( \",\" @@ )* \",\"? )? \")\""`
 }
 
 // Arg is one argument of a call: a lambda or a Go expression.
 type Arg struct {
 	Pos    Pos
-	Lambda *Lambda `  @@`
-	Expr   *GoCode `| @@`
+	Lambda *Lambda `parser:"  @@"`
+	Expr   *GoCode `parser:"| @@"`
 }
 
 // Lambda is x => body or (a, b) => body, where body is a Go expression or
 // a Go block in braces.
 type Lambda struct {
 	Pos    Pos
-	Params []*Ident `( @@ | "(" @@ ( "," @@ )* ")" ) "=>"`
-	Body   *GoCode  `@@`
+	Params []*Ident `parser:"( @@ | \"(\" @@ ( \",\" @@ )* \")\" ) \"=>\""`
+	Body   *GoCode  `parser:"@@"`
 }
 
 // GoCode is embedded Go source: a run of tokens with balanced brackets,
@@ -156,23 +156,23 @@ type GoCode struct {
 	Pos    Pos
 	Tokens []lexer.Token
 	Text   string
-	Parts  []*goPart `@@+`
+	Parts  []*goPart `parser:"@@+"`
 }
 
 // goPart is one token or bracketed group of embedded Go.
 type goPart struct {
-	Group *goGroup `  @@`
-	Token string   `| @!( "," | ")" | "]" | "}" | "(" | "[" | "{" )`
+	Group *goGroup `parser:"  @@"`
+	Token string   `parser:"| @!( \",\" | \")\" | \"]\" | \"}\" | \"(\" | \"[\" | \"{\" )"`
 }
 
 // goGroup is a bracketed group of embedded Go, which may contain commas.
 type goGroup struct {
-	Open  string         `@( "(" | "[" | "{" )`
-	Inner []*goGroupPart `@@*`
-	Close string         `@( ")" | "]" | "}" )`
+	Open  string         `parser:"@( \"(\" | \"[\" | \"{\" )"`
+	Inner []*goGroupPart `parser:"@@*"`
+	Close string         `parser:"@( \")\" | \"]\" | \"}\" )"`
 }
 
 type goGroupPart struct {
-	Group *goGroup `  @@`
-	Token string   `| @!( ")" | "]" | "}" | "(" | "[" | "{" )`
+	Group *goGroup `parser:"  @@"`
+	Token string   `parser:"| @!( \")\" | \"]\" | \"}\" | \"(\" | \"[\" | \"{\" )"`
 }

@@ -1,6 +1,11 @@
 package lang
 
-import "errors"
+import (
+	"fmt"
+	"go/token"
+	"go/types"
+	"path/filepath"
+)
 
 // CheckOptions configures Check.
 type CheckOptions struct {
@@ -12,5 +17,143 @@ type CheckOptions struct {
 // Check resolves names and infers types in f. It returns every error it
 // finds as an ErrorList.
 func Check(f *File, opts CheckOptions) (*Program, error) {
-	return nil, errors.New("check: not implemented yet")
+	c := &checker{file: f}
+	dir := opts.Dir
+	if dir == "" {
+		dir = filepath.Dir(f.Pos.Filename)
+	}
+	prog := &Program{File: f, Package: f.Package.Name}
+	c.checkPackageName(f.Package)
+	imports, loaded := resolveImports(f, dir, &c.errs)
+	prog.Imports = imports
+	if len(c.errs) > 0 {
+		return nil, c.errs.Err()
+	}
+	var typeDecls []*TypeDecl
+	var inputs []*InputDecl
+	for _, d := range f.Decls {
+		if d.Type != nil {
+			typeDecls = append(typeDecls, d.Type)
+		}
+		if d.Dataflow != nil {
+			for _, st := range d.Dataflow.Stmts {
+				if st.Input != nil {
+					inputs = append(inputs, st.Input)
+				}
+			}
+		}
+	}
+	c.checkDeclNames(f)
+	c.s = newGoSession(f.Package.Name, f.Pos.Filename, imports, loaded, &c.errs)
+	c.inputTypes = c.s.checkBase(typeDecls, inputs)
+	if len(c.errs) > 0 {
+		return nil, c.errs.Err()
+	}
+	prog.Pkg = c.s.pkg
+	for _, td := range typeDecls {
+		prog.Records = append(prog.Records, c.record(td))
+	}
+	for _, d := range f.Decls {
+		if d.Param != nil {
+			if p := c.param(d.Param); p != nil {
+				prog.Params = append(prog.Params, p)
+				c.params = append(c.params, p)
+			}
+		}
+	}
+	for _, d := range f.Decls {
+		if d.Dataflow != nil {
+			prog.Dataflows = append(prog.Dataflows, c.dataflow(d.Dataflow))
+		}
+	}
+	if len(c.errs) == 0 {
+		for _, imp := range imports {
+			if !imp.Used {
+				c.errs.Addf(imp.Pos, "%q imported and not used", imp.Path)
+			}
+		}
+	}
+	if err := c.errs.Err(); err != nil {
+		return nil, err
+	}
+	return prog, nil
+}
+
+// checker holds the state of one Check call.
+type checker struct {
+	file       *File
+	errs       ErrorList
+	s          *goSession
+	inputTypes map[*InputDecl]types.Type
+	params     []*Param
+}
+
+func (c *checker) checkPackageName(id *Ident) {
+	if !token.IsIdentifier(id.Name) || id.Name == "_" {
+		c.errs.Addf(id.Pos, "invalid package name %s", id.Name)
+	}
+}
+
+// checkDeclNames reports top-level names declared twice or reserved.
+func (c *checker) checkDeclNames(f *File) {
+	seen := map[string]Pos{}
+	declare := func(id *Ident, what string) {
+		if token.IsKeyword(id.Name) {
+			c.errs.Addf(id.Pos, "%s name %s is a Go keyword; choose another name", what, id.Name)
+			return
+		}
+		if prev, ok := seen[id.Name]; ok {
+			c.errs.Addf(id.Pos, "%s redeclared; the first declaration is at %s", id.Name, shortPos(prev))
+			return
+		}
+		seen[id.Name] = id.Pos
+	}
+	for _, d := range f.Decls {
+		switch {
+		case d.Type != nil:
+			if isReservedType(d.Type.Name.Name) {
+				c.errs.Addf(d.Type.Name.Pos, "type name %s is reserved for tuples; choose another name", d.Type.Name.Name)
+				continue
+			}
+			declare(d.Type.Name, "type")
+		case d.Param != nil:
+			declare(d.Param.Name, "param")
+		case d.Dataflow != nil:
+			declare(d.Dataflow.Name, "dataflow")
+		}
+	}
+}
+
+func isReservedType(name string) bool {
+	for n := 2; n <= maxTuple; n++ {
+		if name == "Tuple"+string(rune('0'+n)) {
+			return true
+		}
+	}
+	return false
+}
+
+// shortPos prints line:col of pos.
+func shortPos(p Pos) string {
+	return fmt.Sprintf("%d:%d", p.Line, p.Column)
+}
+
+// record returns the checked form of a record declaration.
+func (c *checker) record(td *TypeDecl) *Record {
+	r := &Record{Pos: td.Pos, Name: td.Name.Name}
+	obj := c.s.pkg.Scope().Lookup(td.Name.Name)
+	if obj == nil {
+		return r
+	}
+	r.Type, _ = obj.Type().(*types.Named)
+	if r.Type == nil {
+		return r
+	}
+	st, _ := r.Type.Underlying().(*types.Struct)
+	for i, f := range td.Fields {
+		if st != nil && i < st.NumFields() {
+			r.Fields = append(r.Fields, &RecordField{Pos: f.Pos, Name: f.Name.Name, Type: st.Field(i).Type()})
+		}
+	}
+	return r
 }

@@ -8,6 +8,9 @@ import "go/types"
 type Program struct {
 	File      *File
 	Package   string
+	// Pkg is the Go package the records and tuples were checked in;
+	// named types whose package is Pkg are the .tdf's own.
+	Pkg       *types.Package
 	Imports   []*GoImport
 	Records   []*Record
 	Params    []*Param

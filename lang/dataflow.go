@@ -1,0 +1,151 @@
+package lang
+
+import (
+	"go/token"
+	"go/types"
+	"strings"
+)
+
+// scope holds the streams a dataflow has bound so far.
+type scope struct {
+	df      *DataflowDef
+	streams map[string]*Node
+	outputs map[string]Pos
+}
+
+// dataflow checks one dataflow and returns its nodes.
+func (c *checker) dataflow(d *Dataflow) *DataflowDef {
+	sc := &scope{
+		df:      &DataflowDef{Pos: d.Pos, Name: d.Name.Name},
+		streams: map[string]*Node{},
+		outputs: map[string]Pos{},
+	}
+	for _, st := range d.Stmts {
+		switch {
+		case st.Input != nil:
+			t := c.inputTypes[st.Input]
+			if t == nil {
+				continue
+			}
+			n := sc.add(&Node{Op: "input", Pos: st.Input.Pos, Out: t, Name: st.Input.Name.Name})
+			c.bind(sc, st.Input.Name, n)
+		case st.Pipeline != nil:
+			c.pipeline(sc, st.Pipeline)
+		}
+	}
+	return sc.df
+}
+
+// add appends n to the dataflow, numbering it.
+func (sc *scope) add(n *Node) *Node {
+	n.ID = len(sc.df.Nodes)
+	sc.df.Nodes = append(sc.df.Nodes, n)
+	return n
+}
+
+// bind names a stream, reporting a name used twice.
+func (c *checker) bind(sc *scope, id *Ident, n *Node) {
+	if token.IsKeyword(id.Name) || id.Name == "_" {
+		c.errs.Addf(id.Pos, "invalid stream name %s", id.Name)
+		return
+	}
+	if prev, ok := sc.streams[id.Name]; ok {
+		c.errs.Addf(id.Pos, "stream %s redeclared; the first declaration is at %s", id.Name, shortPos(prev.Pos))
+		return
+	}
+	if _, ok := Ops[id.Name]; ok {
+		c.errs.Addf(id.Pos, "stream name %s is the name of an operator; choose another name", id.Name)
+		return
+	}
+	sc.streams[id.Name] = n
+}
+
+// pipeline checks head -> op -> ... and binds its result.
+func (c *checker) pipeline(sc *scope, p *Pipeline) {
+	cur := c.head(sc, p.Head)
+	for _, call := range p.Ops {
+		if cur == nil {
+			c.knownOperator(call)
+			continue
+		}
+		if cur.Out == nil {
+			c.errs.Addf(call.Pos, "%s ends the pipeline; nothing can follow it", cur.Op)
+			return
+		}
+		cur = c.operator(sc, cur, call)
+	}
+	if cur == nil || p.Bind == nil {
+		return
+	}
+	if cur.Out == nil {
+		c.errs.Addf(p.Bind.Pos, "cannot bind %s: the pipeline ends in %s, which produces no stream", p.Bind.Name, cur.Op)
+		return
+	}
+	c.bind(sc, p.Bind, cur)
+}
+
+// head checks the start of a pipeline: a stream name or a source.
+func (c *checker) head(sc *scope, call *Call) *Node {
+	name := call.Name.Name
+	if call.Args == nil {
+		if n, ok := sc.streams[name]; ok {
+			return n
+		}
+		if spec, ok := Ops[name]; ok && spec.Kind == SourceOp {
+			c.errs.Addf(call.Pos, "source %s needs arguments: %s", name, spec.Usage)
+			return nil
+		}
+		c.errs.Addf(call.Pos, "unknown stream %s%s", name, didYouMean(name, sc.names()))
+		return nil
+	}
+	spec, ok := Ops[name]
+	if !ok {
+		c.errs.Addf(call.Pos, "unknown source %s%s", name, didYouMean(name, opNames(SourceOp)))
+		return nil
+	}
+	if spec.Kind != SourceOp {
+		c.errs.Addf(call.Pos, "%s is an operator, not a source; a pipeline starts with a stream or one of %s", name, strings.Join(opNames(SourceOp), ", "))
+		return nil
+	}
+	switch name {
+	case "lines":
+		args := c.goArgs(call, []types.Type{types.Typ[types.String]}, spec)
+		if args == nil {
+			return nil
+		}
+		return sc.add(&Node{Op: name, Pos: call.Pos, Out: types.Typ[types.String], Args: args})
+	case "range":
+		i64 := types.Typ[types.Int64]
+		args := c.goArgs(call, []types.Type{i64, i64}, spec)
+		if args == nil {
+			return nil
+		}
+		return sc.add(&Node{Op: name, Pos: call.Pos, Out: i64, Args: args})
+	}
+	return nil
+}
+
+// knownOperator reports an unknown operator name in a pipeline whose
+// earlier part failed to check, so that one run shows both mistakes.
+func (c *checker) knownOperator(call *Call) {
+	if _, ok := Ops[call.Name.Name]; !ok {
+		c.errs.Addf(call.Pos, "unknown operator %s%s", call.Name.Name, didYouMean(call.Name.Name, opNames(ElementOp, RouteOp, CombineOp, TimeOp, SinkOp)))
+	}
+}
+
+// names lists the bound stream names.
+func (sc *scope) names() []string {
+	var out []string
+	for n := range sc.streams {
+		out = append(out, n)
+	}
+	return out
+}
+
+// didYouMean returns "; did you mean X?" for the closest candidate, or "".
+func didYouMean(name string, candidates []string) string {
+	if s := suggest(name, candidates); s != "" {
+		return "; did you mean " + s + "?"
+	}
+	return ""
+}

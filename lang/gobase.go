@@ -1,0 +1,148 @@
+package lang
+
+import (
+	"fmt"
+	"go/ast"
+	"go/types"
+	"strings"
+)
+
+// checkBase type-checks the first synthetic file: the tuple types, the
+// result function, the records, and the declared types of inputs. It
+// returns the checked types of the inputs, by InputDecl.
+func (s *goSession) checkBase(records []*TypeDecl, inputs []*InputDecl) map[*InputDecl]types.Type {
+	var b strings.Builder
+	b.WriteString(s.header(nil))
+	for n := 2; n <= maxTuple; n++ {
+		var params, fields []string
+		for i := 0; i < n; i++ {
+			params = append(params, fmt.Sprintf("T%d", i))
+			fields = append(fields, fmt.Sprintf("F%d T%d", i, i))
+		}
+		fmt.Fprintf(&b, "type Tuple%d[%s any] struct{ %s }\n\n", n, strings.Join(params, ", "), strings.Join(fields, "; "))
+	}
+	fmt.Fprintf(&b, "func %s(...any) {}\n\n", resultFunc)
+	for _, r := range records {
+		fmt.Fprintf(&b, "type %s%s struct {\n", directive(r.Name.Pos), r.Name.Name)
+		for _, f := range r.Fields {
+			fmt.Fprintf(&b, "\t%s%s %s\n", directive(f.Name.Pos), f.Name.Name, typeExprSource(f.Type))
+		}
+		b.WriteString("}\n\n")
+	}
+	inputVars := map[*InputDecl]string{}
+	for i, in := range inputs {
+		v := fmt.Sprintf("_tdcInput%d", i)
+		inputVars[in] = v
+		fmt.Fprintf(&b, "var %s %s\n", v, typeExprSource(in.Type))
+	}
+	f := s.addFile(b.String())
+	if f == nil {
+		return nil
+	}
+	for n := 2; n <= maxTuple; n++ {
+		s.tuples[n], _ = s.pkg.Scope().Lookup(fmt.Sprintf("Tuple%d", n)).Type().(*types.Named)
+	}
+	out := map[*InputDecl]types.Type{}
+	for in, v := range inputVars {
+		if obj := s.pkg.Scope().Lookup(v); obj != nil {
+			out[in] = obj.Type()
+		}
+	}
+	return out
+}
+
+// typeExprSource spells a .tdf type as Go source, each part preceded by a
+// line directive so that errors point into the .tdf file.
+func typeExprSource(t *TypeExpr) string {
+	switch {
+	case t.Tuple != nil:
+		var parts []string
+		for _, e := range t.Tuple {
+			parts = append(parts, typeExprSource(e))
+		}
+		return fmt.Sprintf("%sTuple%d[%s]", directive(t.Pos), len(parts), strings.Join(parts, ", "))
+	case t.Array != nil:
+		return fmt.Sprintf("%s[%s]%s", directive(t.Pos), t.Array.Len, typeExprSource(t.Array.Elem))
+	case t.Named != nil:
+		if t.Named.Pkg != "" {
+			return fmt.Sprintf("%s%s.%s", directive(t.Pos), t.Named.Pkg, t.Named.Name)
+		}
+		return directive(t.Pos) + t.Named.Name
+	}
+	return "invalid"
+}
+
+// lambdaResult is what checking a lambda's body found.
+type lambdaResult struct {
+	results []types.Type // the value(s) the body produces
+	ok      bool
+}
+
+// checkLambda type-checks a lambda applied to records of type in. With
+// destructure, the parameters bind the fields of the tuple in.
+func (s *goSession) checkLambda(l *Lambda, paramTypes []types.Type) lambdaResult {
+	extra := map[string]string{}
+	var params []string
+	for i, p := range l.Params {
+		params = append(params, fmt.Sprintf("%s%s %s", directive(p.Pos), p.Name, s.typeString(paramTypes[i], extra)))
+	}
+	body := l.Body.Text
+	block := strings.HasPrefix(body, "{")
+	var b strings.Builder
+	fn := fmt.Sprintf("_tdcLambda%d", s.nfiles+1)
+	if block {
+		fmt.Fprintf(&b, "func %s(%s) %s%s\n", fn, strings.Join(params, ", "), directive(l.Body.Pos), body)
+	} else {
+		fmt.Fprintf(&b, "func %s(%s) {\n\t%s(%s%s)\n}\n", fn, strings.Join(params, ", "), resultFunc, directive(l.Body.Pos), body)
+	}
+	src := s.header(extra) + b.String()
+	if block {
+		return s.checkBlockLambda(src, fn, l)
+	}
+	before := len(*s.errs)
+	f := s.addFile(src)
+	if f == nil || len(*s.errs) > before {
+		return lambdaResult{}
+	}
+	call := findResultCall(f, fn)
+	if call == nil || len(call.Args) != 1 {
+		return lambdaResult{}
+	}
+	return lambdaResult{results: s.valueTypes(call.Args[0]), ok: true}
+}
+
+// valueTypes returns the types of the values expression e produces.
+func (s *goSession) valueTypes(e ast.Expr) []types.Type {
+	tv, ok := s.info.Types[e]
+	if !ok || tv.Type == nil {
+		return nil
+	}
+	if tup, ok := tv.Type.(*types.Tuple); ok {
+		var out []types.Type
+		for i := 0; i < tup.Len(); i++ {
+			out = append(out, tup.At(i).Type())
+		}
+		return out
+	}
+	return []types.Type{types.Default(tv.Type)}
+}
+
+// findResultCall finds the call of resultFunc in function fn of f.
+func findResultCall(f *ast.File, fn string) *ast.CallExpr {
+	var found *ast.CallExpr
+	for _, d := range f.Decls {
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok || fd.Name.Name != fn {
+			continue
+		}
+		ast.Inspect(fd, func(n ast.Node) bool {
+			if c, ok := n.(*ast.CallExpr); ok {
+				if id, ok := c.Fun.(*ast.Ident); ok && id.Name == resultFunc && found == nil {
+					found = c
+				}
+			}
+			return found == nil
+		})
+	}
+	return found
+}

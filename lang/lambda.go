@@ -1,0 +1,119 @@
+package lang
+
+import (
+	"fmt"
+	"go/types"
+	"strings"
+)
+
+// lambda checks a lambda applied to records of type in.
+func (c *checker) lambda(l *Lambda, in types.Type) *LambdaInfo {
+	li := &LambdaInfo{Pos: l.Body.Pos, In: in, Body: l.Body.Text, Block: strings.HasPrefix(l.Body.Text, "{")}
+	seen := map[string]bool{}
+	for _, p := range l.Params {
+		if seen[p.Name] && p.Name != "_" {
+			c.errs.Addf(p.Pos, "duplicate lambda parameter %s", p.Name)
+			return nil
+		}
+		seen[p.Name] = true
+		li.Params = append(li.Params, p.Name)
+	}
+	if len(l.Params) == 1 {
+		li.ParamTypes = []types.Type{in}
+	} else {
+		fields := TupleFields(in)
+		if fields == nil {
+			c.errs.Addf(l.Pos, "lambda has %d parameters, but its records are %s, not a tuple; use one parameter", len(l.Params), c.typeName(in))
+			return nil
+		}
+		if len(fields) != len(l.Params) {
+			c.errs.Addf(l.Pos, "lambda has %d parameters, but its records are tuples of %d fields %s", len(l.Params), len(fields), c.typeName(in))
+			return nil
+		}
+		li.ParamTypes = fields
+		li.Destructure = true
+	}
+	res := c.s.checkLambda(l, li.ParamTypes)
+	if !res.ok {
+		return nil
+	}
+	rs := res.results
+	switch {
+	case len(rs) == 0:
+	case len(rs) == 1 && isError(rs[0]):
+		li.Fallible = true
+	case len(rs) == 1:
+		li.Result = rs[0]
+	case len(rs) == 2 && isError(rs[1]):
+		li.Result, li.Fallible = rs[0], true
+	default:
+		c.errs.Addf(l.Body.Pos, "lambda produces %d values; want one value, or a value and an error", len(rs))
+		return nil
+	}
+	if li.Result != nil {
+		if b, ok := li.Result.(*types.Basic); ok && b.Kind() == types.UntypedNil {
+			c.errs.Addf(l.Body.Pos, "lambda produces untyped nil")
+			return nil
+		}
+	}
+	return li
+}
+
+// isError reports whether t is the predeclared error type.
+func isError(t types.Type) bool {
+	return types.Identical(t, types.Universe.Lookup("error").Type())
+}
+
+// goArgs checks the plain Go arguments of a source against the wanted
+// types. The params are in scope.
+func (c *checker) goArgs(call *Call, want []types.Type, spec *OpSpec) []*GoArg {
+	var args []*Arg
+	if call.Args != nil {
+		args = call.Args.Args
+	}
+	if len(args) != len(want) {
+		c.errs.Addf(call.Pos, "%s takes %d argument(s), not %d: %s", spec.Name, len(want), len(args), spec.Usage)
+		return nil
+	}
+	var out []*GoArg
+	for i, a := range args {
+		if a.Expr == nil {
+			c.errs.Addf(a.Pos, "%s: argument %d must be a Go expression, not a lambda: %s", spec.Name, i+1, spec.Usage)
+			return nil
+		}
+		t := c.s.checkArg(a.Expr, c.params, want[i])
+		if t == nil {
+			return nil
+		}
+		out = append(out, &GoArg{Pos: a.Expr.Pos, Text: a.Expr.Text, Type: t})
+	}
+	return out
+}
+
+// checkArg type-checks a Go argument with the params as variables and
+// checks that it can be assigned to want.
+func (s *goSession) checkArg(g *GoCode, params []*Param, want types.Type) types.Type {
+	var decls []string
+	for _, p := range params {
+		decls = append(decls, fmt.Sprintf("%s %s", p.Name, p.Type))
+	}
+	fn := fmt.Sprintf("_tdcArg%d", s.nfiles+1)
+	extra := map[string]string{}
+	wantType := s.typeString(want, extra)
+	src := s.header(extra) + fmt.Sprintf("func %s(%s) {\n\tvar _ %s = %s%s\n\t%s(%s)\n}\n",
+		fn, strings.Join(decls, ", "), wantType, directive(g.Pos), g.Text, resultFunc, strings.Join(paramNames(params), ", "))
+	before := len(*s.errs)
+	f := s.addFile(src)
+	if f == nil || len(*s.errs) > before {
+		return nil
+	}
+	return want
+}
+
+func paramNames(params []*Param) []string {
+	var names []string
+	for _, p := range params {
+		names = append(names, p.Name)
+	}
+	return names
+}

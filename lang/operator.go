@@ -1,0 +1,221 @@
+package lang
+
+import (
+	"go/types"
+	"strings"
+)
+
+// operator checks one "-> op(args)" applied to the stream of in.
+func (c *checker) operator(sc *scope, in *Node, call *Call) *Node {
+	name := call.Name.Name
+	spec, ok := Ops[name]
+	if !ok {
+		c.knownOperator(call)
+		return nil
+	}
+	if spec.Kind == SourceOp {
+		c.errs.Addf(call.Pos, "%s is a source; it can only start a pipeline", name)
+		return nil
+	}
+	var args []*Arg
+	if call.Args != nil {
+		args = call.Args.Args
+	}
+	n := &Node{Op: name, Pos: call.Pos, Inputs: []*Node{in}, Out: in.Out}
+	switch spec.Lambda {
+	case NeedsLambda, OptionalLambda:
+		if len(args) == 0 && spec.Lambda == OptionalLambda {
+			break
+		}
+		if len(args) != 1 || args[0].Lambda == nil {
+			c.errs.Addf(call.Pos, "%s takes one lambda: %s", name, spec.Usage)
+			return nil
+		}
+		l := c.lambda(args[0].Lambda, in.Out)
+		if l == nil {
+			return nil
+		}
+		n.Lambda = l
+		if !c.lambdaFits(n, args[0].Lambda) {
+			return nil
+		}
+	default:
+		switch name {
+		case "concat":
+			return c.concat(sc, n, call, args)
+		case "output":
+			return c.output(sc, n, call, args)
+		}
+		if len(args) != 0 {
+			c.errs.Addf(args[0].Pos, "%s takes no arguments: %s", name, spec.Usage)
+			return nil
+		}
+	}
+	switch name {
+	case "count":
+		if !types.Comparable(in.Out) {
+			c.errs.Addf(call.Pos, "count needs comparable records, but %s is not comparable", c.typeName(in.Out))
+			return nil
+		}
+		tup, err := c.s.tupleOf([]types.Type{in.Out, types.Typ[types.Int64]})
+		if err != nil {
+			c.errs.Addf(call.Pos, "%v", err)
+			return nil
+		}
+		n.Out = tup
+	case "print":
+		n.Out = nil
+	}
+	return sc.add(n)
+}
+
+// lambdaFits checks the lambda's result against what the operator needs
+// and sets the node's output type.
+func (c *checker) lambdaFits(n *Node, l *Lambda) bool {
+	li := n.Lambda
+	pos := l.Body.Pos
+	needValue := func() bool {
+		if li.Result == nil {
+			c.errs.Addf(pos, "%s lambda must produce a value", n.Op)
+			return false
+		}
+		return true
+	}
+	switch n.Op {
+	case "map":
+		if !needValue() {
+			return false
+		}
+		n.Out = li.Result
+	case "filter":
+		if !needValue() {
+			return false
+		}
+		if b, ok := li.Result.Underlying().(*types.Basic); !ok || b.Kind() != types.Bool {
+			c.errs.Addf(pos, "filter lambda must produce a bool, not %s", c.typeName(li.Result))
+			return false
+		}
+	case "flat_map":
+		if !needValue() {
+			return false
+		}
+		s, ok := li.Result.Underlying().(*types.Slice)
+		if !ok {
+			c.errs.Addf(pos, "flat_map lambda must produce a slice, not %s", c.typeName(li.Result))
+			return false
+		}
+		n.Out = s.Elem()
+	case "exchange":
+		if !needValue() {
+			return false
+		}
+		if li.Fallible {
+			c.errs.Addf(pos, "exchange key lambda cannot return an error")
+			return false
+		}
+		if why := unhashable(li.Result); why != "" {
+			c.errs.Addf(pos, "exchange key %s cannot be hashed: %s", c.typeName(li.Result), why)
+			return false
+		}
+	case "print":
+		if !needValue() {
+			return false
+		}
+		if b, ok := li.Result.Underlying().(*types.Basic); !ok || b.Info()&types.IsString == 0 {
+			c.errs.Addf(pos, "print lambda must produce a string, not %s", c.typeName(li.Result))
+			return false
+		}
+	}
+	return true
+}
+
+// unhashable says why exchange cannot hash keys of type t, or "".
+func unhashable(t types.Type) string {
+	switch u := t.Underlying().(type) {
+	case *types.Basic:
+		if u.Info()&(types.IsInteger|types.IsString|types.IsBoolean|types.IsFloat) != 0 {
+			return ""
+		}
+		return u.Name() + " is not a supported key type"
+	case *types.Slice:
+		if b, ok := u.Elem().Underlying().(*types.Basic); ok && b.Kind() == types.Byte {
+			return ""
+		}
+		return "slices other than []byte are not supported as keys"
+	case *types.Array:
+		return unhashable(u.Elem())
+	case *types.Struct:
+		for i := 0; i < u.NumFields(); i++ {
+			if why := unhashable(u.Field(i).Type()); why != "" {
+				return "field " + u.Field(i).Name() + ": " + why
+			}
+		}
+		return ""
+	}
+	return t.String() + " is not a supported key type"
+}
+
+// concat checks -> concat(a, b, ...): named streams of the same type.
+func (c *checker) concat(sc *scope, n *Node, call *Call, args []*Arg) *Node {
+	if len(args) == 0 {
+		c.errs.Addf(call.Pos, "concat needs at least one stream to merge: concat(stream, ...)")
+		return nil
+	}
+	for _, a := range args {
+		name := ""
+		if a.Expr != nil {
+			name = strings.TrimSpace(a.Expr.Text)
+		}
+		other, ok := sc.streams[name]
+		if !ok {
+			c.errs.Addf(a.Pos, "concat argument must be a stream name, not %q%s", name, didYouMean(name, sc.names()))
+			return nil
+		}
+		if !types.Identical(other.Out, n.Out) {
+			c.errs.Addf(a.Pos, "cannot concat stream %s of %s with a stream of %s", name, c.typeName(other.Out), c.typeName(n.Out))
+			return nil
+		}
+		n.Inputs = append(n.Inputs, other)
+	}
+	return sc.add(n)
+}
+
+// output checks -> output(name).
+func (c *checker) output(sc *scope, n *Node, call *Call, args []*Arg) *Node {
+	if len(args) != 1 || args[0].Expr == nil || !isIdent(strings.TrimSpace(args[0].Expr.Text)) {
+		c.errs.Addf(call.Pos, "output takes the output's name: output(name)")
+		return nil
+	}
+	name := strings.TrimSpace(args[0].Expr.Text)
+	if prev, ok := sc.outputs[name]; ok {
+		c.errs.Addf(args[0].Pos, "output %s redeclared; the first is at %s", name, shortPos(prev))
+		return nil
+	}
+	sc.outputs[name] = args[0].Pos
+	n.Name = name
+	n.Out = nil
+	return sc.add(n)
+}
+
+func isIdent(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, r := range s {
+		if !(r == '_' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || i > 0 && '0' <= r && r <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// typeName spells t for messages: the .tdf's own types unqualified,
+// others by package name.
+func (c *checker) typeName(t types.Type) string {
+	return types.TypeString(t, func(p *types.Package) string {
+		if p == c.s.pkg {
+			return ""
+		}
+		return p.Name()
+	})
+}
