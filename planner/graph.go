@@ -1,0 +1,101 @@
+package planner
+
+import (
+	"go/types"
+
+	"github.com/tdflow/tdc/lang"
+)
+
+// OpKind is what an operator does with its input.
+type OpKind string
+
+// Operator kinds.
+const (
+	LinesOp OpKind = "lines" // reads its share of a text file
+	RangeOp OpKind = "range" // produces its share of an integer range
+	InputOp OpKind = "input" // reads records the host sends
+	ChainOp OpKind = "chain" // applies its stages to records from its input
+	CountOp OpKind = "count" // counts distinct records per timestamp
+)
+
+// Graph is the planned form of one dataflow.
+type Graph struct {
+	Name        string
+	Pos         lang.Pos
+	Ops         []*Op
+	Channels    []*Channel
+	Locations   int
+	Paths       [][]int // Paths[l]: locations reachable from l, sorted, without l itself
+	WorkerCaps  []int   // output locations where every worker starts with a capability
+	HostCaps    []int   // output locations where the host starts with a capability
+	Fingerprint string
+}
+
+// Op is one operator; every worker runs an instance of it.
+type Op struct {
+	ID   int
+	Kind OpKind
+	Pos  lang.Pos
+	// Node is the source or per-timestamp node the operator was made
+	// from; nil for a chain, whose work is all in Stages.
+	Node *lang.Node
+	// Stages are element-wise operators and sinks fused into this
+	// operator, applied in order to every record it produces.
+	Stages []*lang.Node
+	// In is the input port (nil for sources), Out the output port (nil
+	// when no channel reads it and the operator holds no capability).
+	In  *Port
+	Out *Port
+	// HostLoc is where the host holds its capability and sends from, for
+	// an input operator; its records arrive at In.
+	HostLoc int
+}
+
+// Port is an input or output of an operator.
+type Port struct {
+	Loc      int
+	Type     types.Type // element type
+	Channels []*Channel // channels into an input, or out of an output
+}
+
+// Channel carries records from one operator's output to another's input.
+type Channel struct {
+	ID   int
+	From *Op
+	To   *Op
+	Type types.Type
+	// Key routes each record to the worker owning the key's hash; nil for
+	// a pipeline, which keeps records on their worker.
+	Key *lang.Node
+}
+
+// Exchange reports whether the channel moves records between workers.
+func (c *Channel) Exchange() bool { return c.Key != nil }
+
+// InType is the element type the operator's stages start from: what its
+// head produces.
+func (op *Op) InType() types.Type {
+	switch {
+	case op.Kind == ChainOp:
+		return op.In.Type
+	case op.Node != nil:
+		return op.Node.Out
+	}
+	return nil
+}
+
+// Label names the operator for graphs and messages, e.g. "lines+flat_map".
+func (op *Op) Label() string {
+	s := string(op.Kind)
+	if op.Kind == InputOp {
+		s += " " + op.Node.Name
+	}
+	for i, st := range op.Stages {
+		if op.Kind == ChainOp && i == 0 {
+			s = st.Op
+			continue
+		}
+		s += "+" + st.Op
+	}
+	return s
+}

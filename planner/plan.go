@@ -1,0 +1,145 @@
+package planner
+
+import (
+	"fmt"
+
+	"github.com/tdflow/tdc/lang"
+)
+
+// Plan plans every dataflow of a checked program.
+func Plan(prog *lang.Program) ([]*Graph, error) {
+	var graphs []*Graph
+	for _, df := range prog.Dataflows {
+		g, err := PlanDataflow(df)
+		if err != nil {
+			return nil, err
+		}
+		graphs = append(graphs, g)
+	}
+	return graphs, nil
+}
+
+// feed is one way records reach a reader: from an operator, routed by an
+// optional exchange key.
+type feed struct {
+	from *Op
+	key  *lang.Node
+}
+
+// planState is the state of planning one dataflow.
+type planState struct {
+	g    *Graph
+	uses map[*lang.Node]int  // readers of each node's stream
+	op   map[*lang.Node]*Op  // the operator whose output is the node's stream
+	tail map[*Op]*lang.Node  // the last node fused into each operator
+	errs lang.ErrorList
+}
+
+// PlanDataflow plans one checked dataflow.
+func PlanDataflow(df *lang.DataflowDef) (*Graph, error) {
+	p := &planState{
+		g:    &Graph{Name: df.Name, Pos: df.Pos},
+		uses: map[*lang.Node]int{},
+		op:   map[*lang.Node]*Op{},
+		tail: map[*Op]*lang.Node{},
+	}
+	for _, n := range df.Nodes {
+		for _, in := range n.Inputs {
+			p.uses[in]++
+		}
+	}
+	for _, n := range df.Nodes {
+		p.node(n)
+	}
+	if err := p.errs.Err(); err != nil {
+		return nil, err
+	}
+	p.ports()
+	p.paths()
+	p.g.Fingerprint = fingerprint(p.g)
+	return p.g, nil
+}
+
+// node places one checked node into the graph.
+func (p *planState) node(n *lang.Node) {
+	switch n.Op {
+	case "lines", "range", "input":
+		op := p.newOp(OpKind(n.Op), n)
+		p.op[n] = op
+		p.tail[op] = n
+	case "count":
+		op := p.newOp(CountOp, n)
+		p.connect(op, p.feeds(n.Inputs[0], nil))
+		p.op[n] = op
+		p.tail[op] = n
+	case "exchange", "concat":
+		// Routing and merging live on channels; see feeds.
+	case "map", "filter", "flat_map", "inspect", "print", "output":
+		in := n.Inputs[0]
+		if prod, ok := p.op[in]; ok && p.tail[prod] == in && p.uses[in] == 1 {
+			prod.Stages = append(prod.Stages, n)
+			p.op[n] = prod
+			p.tail[prod] = n
+			return
+		}
+		op := p.newOp(ChainOp, nil)
+		op.Pos = n.Pos
+		op.Stages = []*lang.Node{n}
+		p.connect(op, p.feeds(in, nil))
+		p.op[n] = op
+		p.tail[op] = n
+	default:
+		p.errs.Addf(n.Pos, "planner: operator %s is not supported yet", n.Op)
+	}
+}
+
+func (p *planState) newOp(kind OpKind, n *lang.Node) *Op {
+	op := &Op{ID: len(p.g.Ops), Kind: kind, Node: n}
+	if n != nil {
+		op.Pos = n.Pos
+	}
+	p.g.Ops = append(p.g.Ops, op)
+	return op
+}
+
+// feeds expands the stream of node n into the operators that produce it,
+// looking through exchange and concat. key is the routing key the reader
+// asked for so far; the exchange nearest the reader decides.
+func (p *planState) feeds(n *lang.Node, key *lang.Node) []feed {
+	switch n.Op {
+	case "exchange":
+		if key == nil {
+			key = n
+		}
+		return p.feeds(n.Inputs[0], key)
+	case "concat":
+		var out []feed
+		for _, in := range n.Inputs {
+			out = append(out, p.feeds(in, key)...)
+		}
+		return out
+	}
+	op, ok := p.op[n]
+	if !ok || p.tail[op] != n {
+		// n was fused into an operator whose later stages changed the
+		// stream; the checker's one-reader rule makes this unreachable.
+		panic(fmt.Sprintf("planner: stream of %s at %d:%d has no operator", n.Op, n.Pos.Line, n.Pos.Column))
+	}
+	return []feed{{from: op, key: key}}
+}
+
+// connect adds a channel from every feed into op's input.
+func (p *planState) connect(op *Op, feeds []feed) {
+	for _, f := range feeds {
+		ch := &Channel{ID: len(p.g.Channels), From: f.from, To: op, Type: p.tail[f.from].Out, Key: f.key}
+		p.g.Channels = append(p.g.Channels, ch)
+		if op.In == nil {
+			op.In = &Port{Type: ch.Type}
+		}
+		op.In.Channels = append(op.In.Channels, ch)
+		if f.from.Out == nil {
+			f.from.Out = &Port{Type: ch.Type}
+		}
+		f.from.Out.Channels = append(f.from.Out.Channels, ch)
+	}
+}

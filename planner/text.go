@@ -1,0 +1,127 @@
+package planner
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"go/types"
+	"strings"
+
+	"github.com/tdflow/tdc/lang"
+)
+
+// String prints the graph in a stable text form, used by golden tests and
+// by tdc graph. Positions are line:col in the .tdf file.
+func (g *Graph) String() string {
+	return g.text(true)
+}
+
+// text prints the graph; with positions false it is the canonical form
+// the fingerprint hashes, which does not change when only comments or
+// layout of the .tdf change.
+func (g *Graph) text(positions bool) string {
+	var b strings.Builder
+	pos := func(p lang.Pos) string {
+		if !positions {
+			return ""
+		}
+		return fmt.Sprintf(" @%d:%d", p.Line, p.Column)
+	}
+	fmt.Fprintf(&b, "dataflow %s\n", g.Name)
+	for _, op := range g.Ops {
+		fmt.Fprintf(&b, "op %d %s%s\n", op.ID, op.Kind, pos(op.Pos))
+		if op.Kind == InputOp {
+			fmt.Fprintf(&b, "  host loc %d\n", op.HostLoc)
+		}
+		if op.In != nil {
+			fmt.Fprintf(&b, "  in loc %d %s%s\n", op.In.Loc, typeText(op.In.Type), channelList(" from", op.In.Channels))
+		}
+		if n := op.Node; n != nil {
+			fmt.Fprintf(&b, "  %s%s%s\n", n.Op, nodeArgs(n), pos(n.Pos))
+		}
+		for _, st := range op.Stages {
+			fmt.Fprintf(&b, "  stage %s%s%s\n", st.Op, nodeArgs(st), pos(st.Pos))
+		}
+		if op.Out != nil {
+			fmt.Fprintf(&b, "  out loc %d %s%s\n", op.Out.Loc, typeText(op.Out.Type), channelList(" to", op.Out.Channels))
+		}
+	}
+	for _, ch := range g.Channels {
+		kind := "pipeline"
+		if ch.Key != nil {
+			kind = fmt.Sprintf("exchange(%s)%s", lambdaText(ch.Key.Lambda), pos(ch.Key.Pos))
+		}
+		fmt.Fprintf(&b, "channel %d op %d -> op %d %s %s\n", ch.ID, ch.From.ID, ch.To.ID, typeText(ch.Type), kind)
+	}
+	for l, targets := range g.Paths {
+		fmt.Fprintf(&b, "paths %d ->%s\n", l, intList(targets))
+	}
+	fmt.Fprintf(&b, "worker capabilities%s\n", intList(g.WorkerCaps))
+	fmt.Fprintf(&b, "host capabilities%s\n", intList(g.HostCaps))
+	if positions {
+		fmt.Fprintf(&b, "fingerprint %s\n", g.Fingerprint)
+	}
+	return b.String()
+}
+
+// fingerprint hashes the canonical text of the graph.
+func fingerprint(g *Graph) string {
+	sum := sha256.Sum256([]byte(g.text(false)))
+	return hex.EncodeToString(sum[:8])
+}
+
+func nodeArgs(n *lang.Node) string {
+	switch {
+	case n.Lambda != nil:
+		return "(" + lambdaText(n.Lambda) + ")"
+	case len(n.Args) > 0:
+		var args []string
+		for _, a := range n.Args {
+			args = append(args, a.Text)
+		}
+		return "(" + strings.Join(args, ", ") + ")"
+	case n.Name != "":
+		return " " + n.Name
+	}
+	return ""
+}
+
+func lambdaText(l *lang.LambdaInfo) string {
+	params := strings.Join(l.Params, ", ")
+	if len(l.Params) != 1 {
+		params = "(" + params + ")"
+	}
+	return params + " => " + l.Body
+}
+
+func channelList(prefix string, chans []*Channel) string {
+	if len(chans) == 0 {
+		return ""
+	}
+	var ids []string
+	for _, ch := range chans {
+		ids = append(ids, fmt.Sprintf("ch%d", ch.ID))
+	}
+	return prefix + " " + strings.Join(ids, " ")
+}
+
+func intList(xs []int) string {
+	var b strings.Builder
+	for _, x := range xs {
+		fmt.Fprintf(&b, " %d", x)
+	}
+	return b.String()
+}
+
+// typeText spells a type with packages by name.
+func typeText(t types.Type) string {
+	if t == nil {
+		return "-"
+	}
+	return types.TypeString(t, func(p *types.Package) string {
+		if strings.HasPrefix(p.Path(), "tdc.local/") {
+			return ""
+		}
+		return p.Name()
+	})
+}
