@@ -1,6 +1,7 @@
 package lang
 
 import (
+	"fmt"
 	"go/token"
 	"go/types"
 	"strings"
@@ -95,12 +96,12 @@ func (c *checker) head(sc *scope, call *Call) *Node {
 			c.errs.Addf(call.Pos, "source %s needs arguments: %s", name, spec.Usage)
 			return nil
 		}
-		c.errs.Addf(call.Pos, "unknown stream %s%s", name, didYouMean(name, sc.names()))
+		c.errs.Addf(call.Pos, "unknown stream %q%s", name, suggestion(name, sc.names()))
 		return nil
 	}
 	spec, ok := Ops[name]
 	if !ok {
-		c.errs.Addf(call.Pos, "unknown source %s%s", name, didYouMean(name, opNames(SourceOp)))
+		c.errs.Addf(call.Pos, "unknown source %q%s", name, suggestion(name, opNames(SourceOp)))
 		return nil
 	}
 	if spec.Kind != SourceOp {
@@ -129,7 +130,7 @@ func (c *checker) head(sc *scope, call *Call) *Node {
 // earlier part failed to check, so that one run shows both mistakes.
 func (c *checker) knownOperator(call *Call) {
 	if _, ok := Ops[call.Name.Name]; !ok {
-		c.errs.Addf(call.Pos, "unknown operator %s%s", call.Name.Name, didYouMean(call.Name.Name, opNames(ElementOp, RouteOp, CombineOp, TimeOp, SinkOp)))
+		c.errs.Addf(call.Pos, "unknown operator %q%s", call.Name.Name, suggestion(call.Name.Name, opNames(ElementOp, RouteOp, CombineOp, TimeOp, SinkOp)))
 	}
 }
 
@@ -142,10 +143,11 @@ func (sc *scope) names() []string {
 	return out
 }
 
-// didYouMean returns "; did you mean X?" for the closest candidate, or "".
-func didYouMean(name string, candidates []string) string {
-	if s := suggest(name, candidates); s != "" {
-		return "; did you mean " + s + "?"
+// suggestion returns `; did you mean "x"?` for the candidate closest to
+// name, or "" when none is close.
+func suggestion(name string, candidates []string) string {
+	if s := suggest(name, candidates); s != "" && s != name {
+		return fmt.Sprintf("; did you mean %q?", s)
 	}
 	return ""
 }

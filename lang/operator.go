@@ -168,7 +168,7 @@ func (c *checker) concat(sc *scope, n *Node, call *Call, args []*Arg) *Node {
 		}
 		other, ok := sc.streams[name]
 		if !ok {
-			c.errs.Addf(a.Pos, "concat argument must be a stream name, not %q%s", name, didYouMean(name, sc.names()))
+			c.errs.Addf(a.Pos, "concat argument must be a stream name, not %q%s", name, suggestion(name, sc.names()))
 			return nil
 		}
 		if !types.Identical(other.Out, n.Out) {

@@ -1,0 +1,189 @@
+package main
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	goruntime "runtime"
+	"strings"
+
+	"github.com/tdflow/tdc/codegen"
+)
+
+// A binary is built in a module of its own under the user's cache
+// directory: the generated main package, and a copy of the runtime's
+// source as module github.com/tdflow/tdc. The copy makes the build
+// hermetic (no network, no go.sum) and the cache directory keeps Go's
+// build cache warm across runs of the same program.
+
+// defaultBinary is the binary tdc build writes for a .tdf file.
+func defaultBinary(tdf string) string {
+	name := strings.TrimSuffix(filepath.Base(tdf), ".tdf")
+	if goruntime.GOOS == "windows" {
+		name += ".exe"
+	}
+	return name
+}
+
+// buildBinary compiles the .tdf file at path into the binary dst.
+func buildBinary(path, dst string, env *cliEnv) error {
+	c, err := compile(path, codegen.Options{Main: true})
+	if err != nil {
+		return err
+	}
+	for _, imp := range c.prog.Imports {
+		if first, _, _ := strings.Cut(imp.Path, "/"); strings.Contains(first, ".") {
+			return fmt.Errorf("%s:%d:%d: tdc build supports standard-library imports only; to use %q, generate Go with tdc gen inside your module",
+				imp.Pos.Filename, imp.Pos.Line, imp.Pos.Column, imp.Path)
+		}
+	}
+	dir, err := buildDir(path)
+	if err != nil {
+		return err
+	}
+	if err := writeIfChanged(filepath.Join(dir, "main.go"), c.src); err != nil {
+		return err
+	}
+	absDst, err := filepath.Abs(dst)
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command("go", "build", "-o", absDst, ".")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		var exitErr *exec.ExitError
+		if errors.As(err, &exitErr) {
+			return fmt.Errorf("tdc: internal error: the Go code generated for %s does not build; please report this with the program:\n%s", path, out.String())
+		}
+		return fmt.Errorf("running go build: %v (is Go installed and on PATH?)", err)
+	}
+	return nil
+}
+
+// buildDir prepares the build module for the .tdf file at path and
+// returns its directory.
+func buildDir(path string) (string, error) {
+	root, err := moduleRoot()
+	if err != nil {
+		return "", err
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		cache = os.TempDir()
+	}
+	sum := sha256.Sum256([]byte(abs + "\x00" + root))
+	dir := filepath.Join(cache, "tdc", "build", strings.TrimSuffix(filepath.Base(path), ".tdf")+"-"+hex.EncodeToString(sum[:6]))
+	if err := os.MkdirAll(filepath.Join(dir, "tdc", "runtime"), 0o755); err != nil {
+		return "", err
+	}
+	gomod := "module tdcprogram\n\ngo 1.26\n\nrequire github.com/tdflow/tdc v0.0.0\n\nreplace github.com/tdflow/tdc => ./tdc\n"
+	if err := writeIfChanged(filepath.Join(dir, "go.mod"), []byte(gomod)); err != nil {
+		return "", err
+	}
+	if err := writeIfChanged(filepath.Join(dir, "tdc", "go.mod"), []byte("module github.com/tdflow/tdc\n\ngo 1.26\n")); err != nil {
+		return "", err
+	}
+	return dir, copyRuntime(filepath.Join(root, "runtime"), filepath.Join(dir, "tdc", "runtime"))
+}
+
+// copyRuntime copies the runtime's non-test Go files from src to dst and
+// removes stale ones.
+func copyRuntime(src, dst string) error {
+	files, err := filepath.Glob(filepath.Join(src, "*.go"))
+	if err != nil {
+		return err
+	}
+	keep := map[string]bool{}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		keep[filepath.Base(f)] = true
+		if err := writeIfChanged(filepath.Join(dst, filepath.Base(f)), data); err != nil {
+			return err
+		}
+	}
+	old, _ := filepath.Glob(filepath.Join(dst, "*.go"))
+	for _, f := range old {
+		if !keep[filepath.Base(f)] {
+			os.Remove(f)
+		}
+	}
+	return nil
+}
+
+// moduleRoot finds the tdc source tree whose runtime generated binaries
+// link against: $TDC_ROOT, or the tree this tdc was built from.
+func moduleRoot() (string, error) {
+	if root := os.Getenv("TDC_ROOT"); root != "" {
+		if isTDCRoot(root) {
+			return root, nil
+		}
+		return "", fmt.Errorf("TDC_ROOT=%s does not hold the tdc source tree (no runtime/ beside a go.mod of github.com/tdflow/tdc)", root)
+	}
+	if _, file, _, ok := goruntime.Caller(0); ok {
+		root := filepath.Dir(filepath.Dir(filepath.Dir(file)))
+		if isTDCRoot(root) {
+			return root, nil
+		}
+	}
+	return "", errors.New("cannot find the tdc runtime's source; set TDC_ROOT to the directory of tdc's go.mod")
+}
+
+func isTDCRoot(dir string) bool {
+	data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+	if err != nil || !strings.Contains(string(data), "module github.com/tdflow/tdc\n") {
+		return false
+	}
+	_, err = os.Stat(filepath.Join(dir, "runtime", "api.go"))
+	return err == nil
+}
+
+// cmdRun builds the program and runs it with the remaining arguments,
+// passing on its output and exit status.
+func cmdRun(args []string, env *cliEnv) int {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		fs := newFlags("run", env)
+		if st := parseFlags(fs, args); st >= 0 {
+			return st
+		}
+		fmt.Fprintln(env.stderr, "tdc run: no .tdf file named")
+		fs.Usage()
+		return exitUsage
+	}
+	path := args[0]
+	dir, err := buildDir(path)
+	if err != nil {
+		return report(env, err)
+	}
+	bin := filepath.Join(dir, defaultBinary(path))
+	if err := buildBinary(path, bin, env); err != nil {
+		return report(env, err)
+	}
+	cmd := exec.Command(bin, args[1:]...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = env.stdin, env.stdout, env.stderr
+	if err := cmd.Run(); err != nil {
+		var exitErr *exec.ExitError
+		if errors.As(err, &exitErr) {
+			return exitErr.ExitCode()
+		}
+		return report(env, err)
+	}
+	return exitOK
+}

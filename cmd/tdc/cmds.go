@@ -1,0 +1,73 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/tdflow/tdc/codegen"
+)
+
+func cmdGen(args []string, env *cliEnv) int {
+	fs := newFlags("gen", env)
+	out := fs.String("o", "", "output file (default: FILE_tdf.go beside FILE.tdf)")
+	mainPkg := fs.Bool("main", false, "generate package main with a main function")
+	if st := parseFlags(fs, args); st >= 0 {
+		return st
+	}
+	path, ok := oneFile(fs, env)
+	if !ok {
+		return exitUsage
+	}
+	c, err := compile(path, codegen.Options{Main: *mainPkg})
+	if err != nil {
+		return report(env, err)
+	}
+	dst := *out
+	if dst == "" {
+		dst = genPath(path)
+	}
+	if err := writeIfChanged(dst, c.src); err != nil {
+		return report(env, err)
+	}
+	return exitOK
+}
+
+func cmdCheck(args []string, env *cliEnv) int {
+	fs := newFlags("check", env)
+	if st := parseFlags(fs, args); st >= 0 {
+		return st
+	}
+	if _, ok := oneFile(fs, env); !ok {
+		return exitUsage
+	}
+	status := exitOK
+	for _, path := range fs.Args() {
+		if _, err := compile(path, codegen.Options{}); err != nil {
+			status = report(env, err)
+		}
+	}
+	return status
+}
+
+func cmdBuild(args []string, env *cliEnv) int {
+	fs := newFlags("build", env)
+	out := fs.String("o", "", "binary to write (default: the .tdf file's name without .tdf)")
+	if st := parseFlags(fs, args); st >= 0 {
+		return st
+	}
+	path, ok := oneFile(fs, env)
+	if !ok {
+		return exitUsage
+	}
+	if fs.NArg() > 1 {
+		fmt.Fprintf(env.stderr, "tdc build: one .tdf file at a time\n")
+		return exitUsage
+	}
+	dst := *out
+	if dst == "" {
+		dst = defaultBinary(path)
+	}
+	if err := buildBinary(path, dst, env); err != nil {
+		return report(env, err)
+	}
+	return exitOK
+}

@@ -1,0 +1,287 @@
+package codegen
+
+import (
+	"fmt"
+	"go/types"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/tdflow/tdc/lang"
+	"github.com/tdflow/tdc/planner"
+)
+
+// opType is the name of an operator's generated type.
+func (d *dfGen) opType(op *planner.Op) string { return fmt.Sprintf("%sOp%d", d.prefix, op.ID) }
+
+// outName is the operator field that pushes into a channel.
+func outName(i int) string { return fmt.Sprintf("out%d", i) }
+
+// inName is the operator field that pulls from a channel.
+func inName(i int) string { return fmt.Sprintf("in%d", i) }
+
+// hasStage reports whether op has a stage of one of the kinds.
+func hasStage(op *planner.Op, kinds ...string) bool {
+	for _, st := range op.Stages {
+		for _, k := range kinds {
+			if st.Op == k {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// exchanges reports whether op routes records to other workers.
+func exchanges(op *planner.Op) bool {
+	if op.Out == nil {
+		return false
+	}
+	for _, ch := range op.Out.Channels {
+		if ch.Exchange() {
+			return true
+		}
+	}
+	return false
+}
+
+// operator emits the type of one operator and its methods.
+func (d *dfGen) operator(op *planner.Op) {
+	name := d.opType(op)
+	fields := []jen.Code{jen.Id("w").Op("*").Qual(rt, "Worker")}
+	if exchanges(op) {
+		fields = append(fields, jen.Id("peers").Int())
+	}
+	fields = append(fields, d.kindFields(op)...)
+	for i := range d.inChannels(op) {
+		fields = append(fields, jen.Id(inName(i)).Op("*").Qual(rt, "Puller").Types(d.typ(op.In.Type)))
+	}
+	if op.Out != nil {
+		for i, ch := range op.Out.Channels {
+			fields = append(fields, jen.Id(outName(i)).Op("*").Qual(rt, "Pusher").Types(d.typ(ch.Type)))
+		}
+	}
+	if hasStage(op, "print", "output") {
+		fields = append(fields, jen.Id("stdout").Op("*").Qual("bufio", "Writer"), jen.Id("text").Index().Byte())
+	}
+	for _, st := range op.Stages {
+		if st.Op == "output" {
+			fields = append(fields, jen.Id("on"+exported(st.Name)).Func().Params(jen.Qual(rt, "Time"), d.typ(st.Inputs[0].Out)))
+		}
+	}
+	d.f.Commentf("%s is one worker's instance of operator %d of %s, %s at %s.", name, op.ID, d.gr.Name, op.Label(), d.pos(op.Pos))
+	d.f.Type().Id(name).Struct(fields...)
+	d.runMethod(op)
+	d.processMethod(op)
+}
+
+// inChannels lists the channels op pulls from: the host's for an input.
+func (d *dfGen) inChannels(op *planner.Op) []string {
+	if op.Kind == planner.InputOp {
+		return []string{fmt.Sprintf("host%d", op.ID)}
+	}
+	if op.In == nil {
+		return nil
+	}
+	var names []string
+	for _, ch := range op.In.Channels {
+		names = append(names, chanName(ch))
+	}
+	return names
+}
+
+// kindFields are the fields particular to the operator's kind.
+func (d *dfGen) kindFields(op *planner.Op) []jen.Code {
+	switch op.Kind {
+	case planner.LinesOp:
+		return []jen.Code{
+			jen.Id("path").String(),
+			jen.Id("lines").Op("*").Qual(rt, "LineReader"),
+			jen.Id("batch").Index().String(),
+			jen.Id("done").Bool(),
+		}
+	case planner.RangeOp:
+		return []jen.Code{
+			jen.List(jen.Id("next"), jen.Id("hi")).Int64(),
+			jen.Id("batch").Index().Int64(),
+			jen.Id("done").Bool(),
+		}
+	case planner.CountOp:
+		in := op.Node.Inputs[0].Out
+		return []jen.Code{
+			jen.Comment("counts holds, per timestamp not yet complete, the count of each record."),
+			jen.Id("counts").Map(jen.Qual(rt, "Time")).Map(d.typ(in)).Int64(),
+			jen.Id("ready").Index().Qual(rt, "Time"),
+			jen.Id("batch").Index().Add(d.typ(op.Node.Out)),
+		}
+	}
+	return nil
+}
+
+// newOperator returns the statements of build that create op's instance.
+func (d *dfGen) newOperator(op *planner.Op) []jen.Code {
+	v := fmt.Sprintf("op%d", op.ID)
+	init := jen.Dict{jen.Id("w"): jen.Id("w")}
+	if exchanges(op) {
+		init[jen.Id("peers")] = jen.Id("w").Dot("Peers").Call()
+	}
+	for i, ch := range d.inChannels(op) {
+		init[jen.Id(inName(i))] = jen.Id("df").Dot(ch).Dot("Puller").Call(jen.Id("w"))
+	}
+	if op.Out != nil {
+		for i, ch := range op.Out.Channels {
+			init[jen.Id(outName(i))] = jen.Id("df").Dot(chanName(ch)).Dot("Pusher").Call(jen.Id("w"))
+		}
+	}
+	if hasStage(op, "print", "output") {
+		init[jen.Id("stdout")] = jen.Id("w").Dot("Stdout").Call()
+	}
+	for _, st := range op.Stages {
+		if st.Op == "output" {
+			init[jen.Id("on"+exported(st.Name))] = jen.Id("df").Dot("cfg").Dot("On" + exported(st.Name))
+		}
+	}
+	stmts := []jen.Code{}
+	switch op.Kind {
+	case planner.LinesOp:
+		init[jen.Id("path")] = jen.Id(op.Node.Args[0].Text)
+	case planner.CountOp:
+		init[jen.Id("counts")] = jen.Make(jen.Map(jen.Qual(rt, "Time")).Map(d.typ(op.Node.Inputs[0].Out)).Int64())
+	}
+	stmts = append(stmts, jen.Id(v).Op(":=").Op("&").Id(d.opType(op)).Values(init))
+	if op.Kind == planner.RangeOp {
+		lo, hi := op.Node.Args[0].Text, op.Node.Args[1].Text
+		stmts = append(stmts, jen.List(jen.Id(v).Dot("next"), jen.Id(v).Dot("hi")).Op("=").Qual(rt, "RangeShare").Call(
+			jen.Int64().Call(jen.Id(lo)), jen.Int64().Call(jen.Id(hi)), jen.Id("w").Dot("Index").Call(), jen.Id("w").Dot("Peers").Call()))
+	}
+	return stmts
+}
+
+// flushes returns the statements that send op's buffered output.
+func flushes(op *planner.Op) []jen.Code {
+	var out []jen.Code
+	if op.Out != nil {
+		for i := range op.Out.Channels {
+			out = append(out, jen.Id("op").Dot(outName(i)).Dot("Flush").Call())
+		}
+	}
+	return out
+}
+
+// processMethod emits process, which runs the stages over a batch of the
+// records op's head produces and pushes the results to op's channels.
+func (d *dfGen) processMethod(op *planner.Op) {
+	s := &stageGen{dfGen: d, op: op}
+	body := s.stages(0, "r0")
+	var code []jen.Code
+	if len(body) > 0 {
+		code = append(code, jen.For(jen.List(jen.Id("_"), jen.Id("r0")).Op(":=").Range().Id("data")).Block(body...))
+	}
+	code = append(code, jen.Return(jen.Nil()))
+	d.f.Comment("process runs the operator's stages over records at time t.")
+	d.f.Func().Params(jen.Id("op").Op("*").Id(d.opType(op))).Id("process").
+		Params(jen.Id("t").Qual(rt, "Time"), jen.Id("data").Index().Add(d.typ(op.InType()))).Error().Block(code...)
+}
+
+// stageGen emits the fused stages of one operator as nested Go.
+type stageGen struct {
+	*dfGen
+	op   *planner.Op
+	vars int
+}
+
+// newVar returns a fresh record variable name.
+func (s *stageGen) newVar() string {
+	s.vars++
+	return fmt.Sprintf("r%d", s.vars)
+}
+
+// stages returns the statements applying stages i.. to record variable rec.
+func (s *stageGen) stages(i int, rec string) []jen.Code {
+	if i == len(s.op.Stages) {
+		return s.push(rec)
+	}
+	st := s.op.Stages[i]
+	r := jen.Id(rec)
+	pos := s.pos(st.Pos)
+	if st.Lambda != nil {
+		pos = s.pos(st.Lambda.Pos)
+	}
+	switch st.Op {
+	case "map":
+		next := s.newVar()
+		return append(s.bind(st, next, r, pos), s.stages(i+1, next)...)
+	case "filter":
+		keep := s.newVar()
+		return append(s.bind(st, keep, r, pos), jen.If(jen.Id(keep)).Block(s.stages(i+1, rec)...))
+	case "flat_map":
+		many, next := s.newVar(), s.newVar()
+		return append(s.bind(st, many, r, pos), jen.For(jen.List(jen.Id("_"), jen.Id(next)).Op(":=").Range().Id(many)).Block(s.stages(i+1, next)...))
+	case "inspect":
+		return append(s.bind(st, "_", r, pos), s.stages(i+1, rec)...)
+	case "print":
+		return append(s.print(st, r), s.stages(i+1, rec)...)
+	case "output":
+		cb := jen.Id("op").Dot("on" + exported(st.Name))
+		return append([]jen.Code{jen.If(jen.Add(cb).Op("!=").Nil()).Block(jen.Add(cb).Call(jen.Id("t"), r)).Else().Block(s.printDefault(st.Inputs[0].Out, r)...)},
+			s.stages(i+1, rec)...)
+	}
+	panic("codegen: unknown stage " + st.Op)
+}
+
+// bind calls st's lambda on r and binds its value to v, returning on
+// error with the lambda's position and the record.
+func (s *stageGen) bind(st *lang.Node, v string, r jen.Code, pos string) []jen.Code {
+	call := s.call(s.prefix, st, r)
+	l := st.Lambda
+	switch {
+	case !l.Fallible && l.Result == nil:
+		return []jen.Code{call}
+	case !l.Fallible:
+		return []jen.Code{jen.Id(v).Op(":=").Add(call)}
+	}
+	fail := jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Qual(rt, "NewLambdaError").Call(jen.Lit(pos), jen.Lit(st.Op), r, jen.Err())))
+	if l.Result == nil {
+		return []jen.Code{jen.If(jen.Err().Op(":=").Add(call), jen.Err().Op("!=").Nil()).Block(
+			jen.Return(jen.Qual(rt, "NewLambdaError").Call(jen.Lit(pos), jen.Lit(st.Op), r, jen.Err())))}
+	}
+	return []jen.Code{jen.List(jen.Id(v), jen.Err()).Op(":=").Add(call), fail}
+}
+
+// print writes r as a line to the worker's standard output.
+func (s *stageGen) print(st *lang.Node, r jen.Code) []jen.Code {
+	if st.Lambda == nil {
+		return s.printDefault(st.Inputs[0].Out, r)
+	}
+	return []jen.Code{
+		jen.Id("op").Dot("stdout").Dot("WriteString").Call(s.call(s.prefix, st, r)),
+		jen.Id("op").Dot("stdout").Dot("WriteByte").Call(jen.LitRune('\n')),
+	}
+}
+
+// printDefault writes the text form of r, of type t, as a line.
+func (s *stageGen) printDefault(t types.Type, r jen.Code) []jen.Code {
+	text := jen.Id("op").Dot("text")
+	return []jen.Code{
+		jen.Add(text).Op("=").Add(s.appendText(t, jen.Add(text).Index(jen.Empty(), jen.Lit(0)), r)),
+		jen.Add(text).Op("=").Append(text, jen.LitRune('\n')),
+		jen.Id("op").Dot("stdout").Dot("Write").Call(text),
+	}
+}
+
+// push sends record rec into every channel leaving op.
+func (s *stageGen) push(rec string) []jen.Code {
+	if s.op.Out == nil {
+		return nil
+	}
+	var out []jen.Code
+	for i, ch := range s.op.Out.Channels {
+		if !ch.Exchange() {
+			out = append(out, jen.Id("op").Dot(outName(i)).Dot("GiveLocal").Call(jen.Id("t"), jen.Id(rec)))
+			continue
+		}
+		key := s.call(s.prefix, ch.Key, jen.Id(rec))
+		target := jen.Qual(rt, "Route").Call(s.hash(ch.Key.Lambda.Result, key), jen.Id("op").Dot("peers"))
+		out = append(out, jen.Id("op").Dot(outName(i)).Dot("Give").Call(jen.Id("t"), target, jen.Id(rec)))
+	}
+	return out
+}
