@@ -35,7 +35,7 @@ func (g *gen) dataflow(gr *planner.Graph) {
 // graphVar emits the fingerprint and the runtime's description of the plan.
 func (d *dfGen) graphVar() {
 	d.f.Commentf("%sFingerprint identifies the plan of dataflow %s; processes of one computation agree on it.", d.api, d.gr.Name)
-	d.f.Const().Id(d.api+"Fingerprint").Op("=").Lit(d.gr.Fingerprint)
+	d.f.Const().Id(d.api + "Fingerprint").Op("=").Lit(d.gr.Fingerprint)
 	var ops []jen.Code
 	for _, op := range d.gr.Ops {
 		info := jen.Dict{jen.Id("Name"): jen.Lit(op.Label()), jen.Id("Pos"): jen.Lit(d.pos(op.Pos))}

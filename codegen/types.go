@@ -76,6 +76,15 @@ func (g *gen) helper(kind string, t types.Type, build func(name string) jen.Code
 	return name
 }
 
+// convert returns v converted to basic type kind, or v itself when it
+// already has that type.
+func convert(t types.Type, kind types.BasicKind, conv func(...jen.Code) *jen.Statement, v jen.Code) jen.Code {
+	if b, ok := types.Unalias(t).(*types.Basic); ok && b.Kind() == kind {
+		return v
+	}
+	return conv(v)
+}
+
 // hash returns an expression hashing key expression k of type t, for
 // routing records to workers. lang has checked that t is hashable.
 func (g *gen) hash(t types.Type, k jen.Code) jen.Code {
@@ -84,13 +93,13 @@ func (g *gen) hash(t types.Type, k jen.Code) jen.Code {
 		info := u.Info()
 		switch {
 		case info&types.IsString != 0:
-			return jen.Qual(rt, "HashString").Call(jen.String().Call(k))
+			return jen.Qual(rt, "HashString").Call(convert(t, types.String, jen.String().Call, k))
 		case info&types.IsBoolean != 0:
-			return jen.Qual(rt, "HashBool").Call(jen.Bool().Call(k))
+			return jen.Qual(rt, "HashBool").Call(convert(t, types.Bool, jen.Bool().Call, k))
 		case info&types.IsFloat != 0:
-			return jen.Qual(rt, "HashFloat64").Call(jen.Float64().Call(k))
+			return jen.Qual(rt, "HashFloat64").Call(convert(t, types.Float64, jen.Float64().Call, k))
 		default:
-			return jen.Qual(rt, "HashUint64").Call(jen.Uint64().Call(k))
+			return jen.Qual(rt, "HashUint64").Call(convert(t, types.Uint64, jen.Uint64().Call, k))
 		}
 	case *types.Slice:
 		return jen.Qual(rt, "HashBytes").Call(k)
@@ -134,17 +143,17 @@ func (g *gen) appendText(t types.Type, b, v jen.Code) jen.Code {
 		case info&types.IsString != 0:
 			return jen.Append(b, jen.Add(v).Op("..."))
 		case info&types.IsBoolean != 0:
-			return jen.Qual("strconv", "AppendBool").Call(b, jen.Bool().Call(v))
+			return jen.Qual("strconv", "AppendBool").Call(b, convert(t, types.Bool, jen.Bool().Call, v))
 		case info&types.IsUnsigned != 0:
-			return jen.Qual("strconv", "AppendUint").Call(b, jen.Uint64().Call(v), jen.Lit(10))
+			return jen.Qual("strconv", "AppendUint").Call(b, convert(t, types.Uint64, jen.Uint64().Call, v), jen.Lit(10))
 		case info&types.IsInteger != 0:
-			return jen.Qual("strconv", "AppendInt").Call(b, jen.Int64().Call(v), jen.Lit(10))
+			return jen.Qual("strconv", "AppendInt").Call(b, convert(t, types.Int64, jen.Int64().Call, v), jen.Lit(10))
 		case info&types.IsFloat != 0:
 			bits := 64
 			if u.Kind() == types.Float32 {
 				bits = 32
 			}
-			return jen.Qual("strconv", "AppendFloat").Call(b, jen.Float64().Call(v), jen.LitRune('g'), jen.Lit(-1), jen.Lit(bits))
+			return jen.Qual("strconv", "AppendFloat").Call(b, convert(t, types.Float64, jen.Float64().Call, v), jen.LitRune('g'), jen.Lit(-1), jen.Lit(bits))
 		}
 	case *types.Slice:
 		if e, ok := u.Elem().Underlying().(*types.Basic); ok && e.Kind() == types.Byte {

@@ -39,4 +39,20 @@
 // with nothing to do parks until another worker, the host, or a frontier
 // change wakes it. The computation ends when no pointstamp remains, or
 // with the first error any operator returns.
+//
+// All workers of a process share one [Tracker] under a mutex. After each
+// operator Run a worker sends what its pushers buffered, writes the
+// complete lines of its print buffer ([Worker.Stdout]) to Config.Stdout,
+// applies its change batch, and activates on every worker the operators
+// whose input frontiers changed. A panic in Run is recovered and ends the
+// computation with a [*PanicError] naming the operator and its .tdf
+// position; a failure of user code is a [*LambdaError].
+//
+// # Sources
+//
+// Built-in sources divide their work among the workers: [OpenLines] gives
+// each worker the lines that start in its share of the file's bytes, and
+// [RangeShare] splits a range of numbers. Host-fed inputs are [Input]
+// handles. Exchange routes a record by [Route] of a deterministic hash
+// ([HashUint64], [HashString], ...), so every process agrees on it.
 package runtime

@@ -54,9 +54,11 @@ type Tracker struct {
 	implications []countedAntichain // implied frontier elements per location
 	nonzero      int                // pointstamps with a non-zero count
 
-	changes ChangeBatch // implication changes of the batch being applied
-	old     Antichain   // scratch: a frontier before the batch
-	single  ChangeBatch // scratch for Update
+	touched     []bool      // implications changed by the batch being applied
+	touchedList []Location  // the locations with touched set, in order
+	before      []Antichain // frontier before the batch, for touched locations
+	old         Antichain   // scratch: a positive frontier of counts before the batch
+	single      ChangeBatch // scratch for Update
 
 	dirty     []bool      // frontier changed since the last drain
 	dirtyList []Location  // the locations with dirty set, in order
@@ -87,6 +89,8 @@ func NewTracker(locations int, paths [][]Path) *Tracker {
 		paths:        paths,
 		pointstamps:  make([]countedAntichain, locations),
 		implications: make([]countedAntichain, locations),
+		touched:      make([]bool, locations),
+		before:       make([]Antichain, locations),
 		dirty:        make([]bool, locations),
 		drained:      make([]Antichain, locations),
 	}
@@ -95,19 +99,21 @@ func NewTracker(locations int, paths [][]Path) *Tracker {
 // Apply applies every update of b as one atomic change, then recomputes the
 // frontiers it affects. It compacts b but does not clear it.
 func (tr *Tracker) Apply(b *ChangeBatch) {
-	tr.changes.Clear()
 	updates := b.Updates()
 	for start := 0; start < len(updates); {
 		end := locationRunEnd(updates, start)
 		tr.applyPointstamps(updates[start:end])
 		start = end
 	}
-	implied := tr.changes.Updates()
-	for start := 0; start < len(implied); {
-		end := locationRunEnd(implied, start)
-		tr.applyImplications(implied[start:end])
-		start = end
+	for _, loc := range tr.touchedList {
+		tr.touched[loc] = false
+		m := &tr.implications[loc]
+		m.refresh()
+		if !tr.before[loc].sameSet(m.frontier) {
+			tr.markChanged(loc, tr.before[loc])
+		}
 	}
+	tr.touchedList = tr.touchedList[:0]
 }
 
 // Update applies a single update; it is the same as Apply with a batch of
@@ -170,31 +176,30 @@ func (tr *Tracker) applyPointstamps(run []Update) {
 }
 
 // propagate records that frontier element t of the counts at loc appeared
-// (delta +1) or disappeared (-1), at loc itself and at every target of its
-// paths.
+// (delta +1) or disappeared (-1), in the implications of loc itself and of
+// every target of its paths.
 func (tr *Tracker) propagate(loc Location, t Time, delta int64) {
-	tr.changes.Add(loc, t, delta)
+	tr.imply(loc, t, delta)
 	if int(loc) >= len(tr.paths) {
 		return
 	}
 	for _, p := range tr.paths[loc] {
-		tr.changes.Add(p.Target, p.Summary.Apply(t), delta)
+		tr.imply(p.Target, p.Summary.Apply(t), delta)
 	}
 }
 
-// applyImplications applies implication changes that all concern one
-// location and notes whether its frontier changed.
-func (tr *Tracker) applyImplications(run []Update) {
-	loc := run[0].Loc
+// imply adds delta to the implication count of t at loc. The first change
+// in a batch records the frontier of loc before the batch; Apply refreshes
+// the frontier and compares once all changes are in. Implication counts
+// never go negative: a -1 always retracts an earlier +1.
+func (tr *Tracker) imply(loc Location, t Time, delta int64) {
 	m := &tr.implications[loc]
-	tr.old = append(tr.old[:0], m.frontier...)
-	for _, u := range run {
-		m.update(u.Time, u.Delta)
+	if !tr.touched[loc] {
+		tr.touched[loc] = true
+		tr.touchedList = append(tr.touchedList, loc)
+		tr.before[loc] = append(tr.before[loc][:0], m.frontier...)
 	}
-	m.refresh()
-	if !tr.old.sameSet(m.frontier) {
-		tr.markChanged(loc, tr.old)
-	}
+	m.update(t, delta)
 }
 
 // markChanged notes that the frontier of loc changed from old. Only the
@@ -294,4 +299,132 @@ func compareUpdates(u, v Update) int {
 		return c
 	}
 	return compareTimes(u.Time, v.Time)
+}
+
+// countedAntichain is a multiset of Times with signed counts that maintains
+// its positive frontier: the minimal Times whose count is positive (timely
+// dataflow's MutableAntichain).
+//
+// Counts live in a small unordered slice, searched linearly; a location
+// usually has one or two distinct Times. Past indexAbove distinct Times a
+// map indexes the slice.
+type countedAntichain struct {
+	counts   []timeCount    // non-zero counts, unordered
+	index    map[Time]int32 // position in counts; nil while counts is small
+	frontier Antichain      // minimal Times with a positive count
+	stale    bool           // frontier lost an element: refresh rebuilds it
+}
+
+// timeCount is the count of one Time.
+type timeCount struct {
+	time  Time
+	count int64
+}
+
+// indexAbove is the number of distinct Times past which a countedAntichain
+// indexes its counts with a map.
+const indexAbove = 16
+
+// count returns the count of t.
+func (m *countedAntichain) count(t Time) int64 {
+	if i := m.find(t); i >= 0 {
+		return m.counts[i].count
+	}
+	return 0
+}
+
+// update adds delta to the count of t and keeps the frontier up to date,
+// except that the loss of a frontier element only marks it stale until
+// refresh. It returns the change in the number of non-zero counts: -1, 0
+// or +1.
+func (m *countedAntichain) update(t Time, delta int64) int {
+	i := m.find(t)
+	if i < 0 {
+		i = m.push(t)
+	}
+	before := m.counts[i].count
+	after := before + delta
+	m.counts[i].count = after
+	if after == 0 {
+		m.remove(i)
+	}
+	switch {
+	case before <= 0 && after > 0:
+		if !m.stale {
+			m.frontier.Insert(t)
+		}
+	case before > 0 && after <= 0:
+		if !m.stale && m.frontier.contains(t) {
+			m.stale = true
+		}
+	}
+	return nonzero(after) - nonzero(before)
+}
+
+// refresh rebuilds the frontier from the counts if it is stale.
+func (m *countedAntichain) refresh() {
+	if !m.stale {
+		return
+	}
+	m.stale = false
+	m.frontier = m.frontier[:0]
+	for _, c := range m.counts {
+		if c.count > 0 {
+			m.frontier.Insert(c.time)
+		}
+	}
+}
+
+// find returns the position of t in counts, or -1.
+func (m *countedAntichain) find(t Time) int {
+	if m.index != nil {
+		if i, ok := m.index[t]; ok {
+			return int(i)
+		}
+		return -1
+	}
+	for i := range m.counts {
+		if m.counts[i].time == t {
+			return i
+		}
+	}
+	return -1
+}
+
+// push appends a zero count for t and returns its position.
+func (m *countedAntichain) push(t Time) int {
+	i := len(m.counts)
+	m.counts = append(m.counts, timeCount{time: t})
+	switch {
+	case m.index != nil:
+		m.index[t] = int32(i)
+	case len(m.counts) > indexAbove:
+		m.index = make(map[Time]int32, 2*len(m.counts))
+		for j, c := range m.counts {
+			m.index[c.time] = int32(j)
+		}
+	}
+	return i
+}
+
+// remove deletes the count at position i, moving the last one into its
+// place.
+func (m *countedAntichain) remove(i int) {
+	last := len(m.counts) - 1
+	if m.index != nil {
+		delete(m.index, m.counts[i].time)
+		if i != last {
+			m.index[m.counts[last].time] = int32(i)
+		}
+	}
+	m.counts[i] = m.counts[last]
+	m.counts = m.counts[:last]
+}
+
+// nonzero is 1 when n != 0, else 0.
+func nonzero(n int64) int {
+	if n != 0 {
+		return 1
+	}
+	return 0
 }

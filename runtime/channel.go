@@ -1,0 +1,238 @@
+package runtime
+
+import (
+	"fmt"
+	"sync"
+	"unsafe"
+)
+
+// BatchSize is the number of records a pusher buffers per target worker
+// before it sends them.
+const BatchSize = 1024
+
+// Batch is records that travel together, all at one time.
+type Batch[T any] struct {
+	Time Time
+	Data []T
+}
+
+// Channel carries records of type T into the input location Target of
+// operator TargetOp, between the workers of this process. It has one
+// mailbox per worker; batches are handed over as typed slices. The slices
+// come from a free list of the channel that [Puller.Recycle] refills, so a
+// channel in steady state allocates nothing per batch.
+type Channel[T any] struct {
+	c        *Computation
+	target   Location
+	targetOp int
+	boxes    []mailbox[T]
+	free     freeList[T]
+}
+
+// mailbox holds the batches that arrived for one worker and that its
+// puller has not taken yet.
+type mailbox[T any] struct {
+	mu      sync.Mutex
+	batches []Batch[T]
+	_       [64]byte // keeps the mailboxes of different workers apart in memory
+}
+
+// freeList holds empty record slices of capacity >= BatchSize for reuse.
+type freeList[T any] struct {
+	mu   sync.Mutex
+	bufs [][]T
+	max  int
+}
+
+// NewChannel returns a channel into location target, an input of operator
+// targetOp. It panics when target is not an input of targetOp in the
+// computation's graph, or when the computation has started.
+func NewChannel[T any](c *Computation, target Location, targetOp int) *Channel[T] {
+	if target < 0 || int(target) >= len(c.inputOp) || c.inputOp[target] != targetOp {
+		panic(fmt.Sprintf("runtime: NewChannel: location %d is not an input of operator %d", target, targetOp))
+	}
+	if c.started.Load() {
+		panic("runtime: NewChannel after Start")
+	}
+	n := len(c.workers)
+	return &Channel[T]{
+		c:        c,
+		target:   target,
+		targetOp: targetOp,
+		boxes:    make([]mailbox[T], n),
+		free:     freeList[T]{max: freeListMax[T](n)},
+	}
+}
+
+// freeRetain is about the most memory in record slices a channel's free
+// list keeps for reuse.
+const freeRetain = 32 << 20
+
+// freeListMax returns the number of slices the free list of a channel of
+// T between n workers keeps: enough for the batches in flight of a busy
+// exchange, within about freeRetain bytes unless n is large.
+func freeListMax[T any](n int) int {
+	var zero T
+	size := max(int(unsafe.Sizeof(zero)), 1) * BatchSize
+	return max(freeRetain/size, 4*n*n)
+}
+
+// Target returns the input location the channel feeds.
+func (ch *Channel[T]) Target() Location { return ch.target }
+
+// Pusher returns a pusher that sends from worker w. Call it from build.
+func (ch *Channel[T]) Pusher(w *Worker) *Pusher[T] {
+	ch.checkWorker(w)
+	n := len(ch.boxes)
+	return &Pusher[T]{ch: ch, w: w, bufs: make([][]T, n), times: make([]Time, n)}
+}
+
+// Puller returns the puller of the batches that arrive at worker w. Call
+// it from build, once per worker.
+func (ch *Channel[T]) Puller(w *Worker) *Puller[T] {
+	ch.checkWorker(w)
+	return &Puller[T]{ch: ch, w: w}
+}
+
+func (ch *Channel[T]) checkWorker(w *Worker) {
+	if w.c != ch.c {
+		panic("runtime: worker of another computation")
+	}
+}
+
+// deliver puts b into the mailbox of worker target and activates the
+// reading operator there.
+func (ch *Channel[T]) deliver(target int, b Batch[T]) {
+	box := &ch.boxes[target]
+	box.mu.Lock()
+	box.batches = append(box.batches, b)
+	box.mu.Unlock()
+	ch.c.workers[target].activate(ch.targetOp)
+}
+
+// get returns an empty slice for records, from the free list if it has one.
+func (f *freeList[T]) get() []T {
+	f.mu.Lock()
+	if n := len(f.bufs); n > 0 {
+		b := f.bufs[n-1]
+		f.bufs[n-1] = nil
+		f.bufs = f.bufs[:n-1]
+		f.mu.Unlock()
+		return b
+	}
+	f.mu.Unlock()
+	return make([]T, 0, BatchSize)
+}
+
+// put keeps b for reuse, if it is large enough and the list is not full.
+func (f *freeList[T]) put(b []T) {
+	if cap(b) < BatchSize {
+		return
+	}
+	clear(b[:cap(b)]) // drop references the records held
+	f.mu.Lock()
+	if len(f.bufs) < f.max {
+		f.bufs = append(f.bufs, b[:0])
+	}
+	f.mu.Unlock()
+}
+
+// Pusher sends records from one worker into a channel. It buffers records
+// per target worker; a buffer holds records of one time. A full buffer
+// (BatchSize records), a record of another time, or Flush sends the
+// buffer: the batch goes into the target worker's mailbox, +1 at (Target,
+// time) is recorded in the sending worker's change batch, and TargetOp is
+// activated on the target worker. The worker flushes every pusher after
+// each Run, so records never stay behind; calling Flush before Run returns
+// is allowed and cheap. A Pusher is used only on its worker's goroutine.
+type Pusher[T any] struct {
+	ch    *Channel[T]
+	w     *Worker
+	bufs  [][]T // per target worker; nil when nothing is buffered
+	times []Time
+	dirty bool // some buffer holds records
+}
+
+// Give sends rec at time t to worker target, 0..Peers()-1.
+func (p *Pusher[T]) Give(t Time, target int, rec T) {
+	buf := p.bufs[target]
+	if buf != nil && p.times[target] != t {
+		p.send(target)
+		buf = nil
+	}
+	if buf == nil {
+		buf = p.ch.free.get()
+		p.times[target] = t
+		if !p.dirty {
+			p.dirty = true
+			p.w.markDirty(p)
+		}
+	}
+	buf = append(buf, rec)
+	p.bufs[target] = buf
+	if len(buf) >= BatchSize {
+		p.send(target)
+	}
+}
+
+// GiveLocal sends rec at time t to the pusher's own worker (a pipeline
+// edge).
+func (p *Pusher[T]) GiveLocal(t Time, rec T) { p.Give(t, p.w.index, rec) }
+
+// Flush sends every buffered record.
+func (p *Pusher[T]) Flush() {
+	if !p.dirty {
+		return
+	}
+	for target, buf := range p.bufs {
+		if buf != nil {
+			p.send(target)
+		}
+	}
+	p.dirty = false
+}
+
+// send sends the buffer of target, which holds at least one record.
+func (p *Pusher[T]) send(target int) {
+	t := p.times[target]
+	buf := p.bufs[target]
+	p.bufs[target] = nil
+	p.ch.deliver(target, Batch[T]{Time: t, Data: buf})
+	p.w.batch.Add(p.ch.target, t, 1)
+}
+
+// Puller yields the batches that arrived at one worker. Each batch it
+// returns counts as consumed: -1 at (Target, time) in the worker's change
+// batch. A Puller is used only on its worker's goroutine.
+type Puller[T any] struct {
+	ch    *Channel[T]
+	w     *Worker
+	taken []Batch[T] // batches taken from the mailbox at once
+	next  int        // the first of taken not yet returned
+}
+
+// Next returns the next batch that arrived, or false when there is none.
+// The batch's Data belongs to the caller, who may give it back with
+// Recycle once done with it.
+func (q *Puller[T]) Next() (Batch[T], bool) {
+	if q.next == len(q.taken) {
+		clear(q.taken)
+		q.taken = q.taken[:0]
+		q.next = 0
+		box := &q.ch.boxes[q.w.index]
+		box.mu.Lock()
+		box.batches, q.taken = q.taken, box.batches
+		box.mu.Unlock()
+		if len(q.taken) == 0 {
+			return Batch[T]{}, false
+		}
+	}
+	b := q.taken[q.next]
+	q.next++
+	q.w.batch.Add(q.ch.target, b.Time, -1)
+	return b, true
+}
+
+// Recycle gives a consumed batch's slice back to the channel for reuse.
+// The caller must not use data afterwards.
+func (q *Puller[T]) Recycle(data []T) { q.ch.free.put(data) }

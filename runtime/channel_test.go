@@ -1,0 +1,174 @@
+package runtime
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// drain takes every batch from q, records its data, recycles it and
+// returns the records.
+func drain[T any](q *Puller[T], into []T) []T {
+	for b, ok := q.Next(); ok; b, ok = q.Next() {
+		into = append(into, b.Data...)
+		q.Recycle(b.Data)
+	}
+	return into
+}
+
+func TestPusherBatchesPerTimeAndTarget(t *testing.T) {
+	c := newTestComputation(t, 2, sourceGraph())
+	ch := NewChannel[int](c, 1, 1)
+	w0, w1 := c.workers[0], c.workers[1]
+	p := ch.Pusher(w0)
+	q0, q1 := ch.Puller(w0), ch.Puller(w1)
+
+	p.Give(Epoch(1), 1, 10)
+	p.Give(Epoch(1), 1, 11)
+	p.GiveLocal(Epoch(1), 12)
+	_, ok := q1.Next()
+	assert.False(t, ok, "nothing sent before a flush")
+	p.Give(Epoch(2), 1, 20) // another time: sends the epoch 1 buffer of worker 1
+	b, ok := q1.Next()
+	require.True(t, ok)
+	assert.Equal(t, Batch[int]{Time: Epoch(1), Data: []int{10, 11}}, b)
+	assert.Equal(t, []Update{{Loc: 1, Time: Epoch(1), Delta: 1}}, w0.batch.Updates())
+	assert.Equal(t, []Update{{Loc: 1, Time: Epoch(1), Delta: -1}}, w1.batch.Updates())
+
+	assert.Len(t, w0.dirty, 1, "the pusher waits for the worker's flush")
+	p.Flush()
+	assert.Equal(t, []int{12}, drain(q0, nil))
+	assert.Equal(t, []int{20}, drain(q1, nil))
+	assert.Equal(t, []Update{{Loc: 1, Time: Epoch(1), Delta: 1}, {Loc: 1, Time: Epoch(2), Delta: 1}},
+		w0.batch.Updates(), "+1 and -1 of the local batch cancel")
+	assert.Equal(t, []Update{{Loc: 1, Time: Epoch(1), Delta: -1}, {Loc: 1, Time: Epoch(2), Delta: -1}},
+		w1.batch.Updates())
+
+	for i := 0; i < BatchSize; i++ {
+		p.Give(Epoch(3), 1, i)
+	}
+	b, ok = q1.Next()
+	require.True(t, ok, "a full buffer is sent at once")
+	assert.Len(t, b.Data, BatchSize)
+	assert.True(t, w1.act.queued[1], "the target operator is activated")
+}
+
+func TestChannelSteadyStateAllocatesNothing(t *testing.T) {
+	c := newTestComputation(t, 2, sourceGraph())
+	ch := NewChannel[uint64](c, 1, 1)
+	ws := c.workers
+	ps := []*Pusher[uint64]{ch.Pusher(ws[0]), ch.Pusher(ws[1])}
+	qs := []*Puller[uint64]{ch.Puller(ws[0]), ch.Puller(ws[1])}
+	round := func() {
+		for i, p := range ps {
+			for x := uint64(0); x < 4*BatchSize+100; x++ {
+				p.Give(Epoch(x/BatchSize), Route(HashUint64(x), 2), x)
+			}
+			p.Flush()
+			ws[i].dirty = ws[i].dirty[:0]
+		}
+		for i, q := range qs {
+			for b, ok := q.Next(); ok; b, ok = q.Next() {
+				q.Recycle(b.Data)
+			}
+			ws[i].batch.Clear()
+			ws[i].todo = ws[i].take(ws[i].todo[:0])
+		}
+	}
+	round()
+	assert.Zero(t, testing.AllocsPerRun(100, round))
+}
+
+func TestRecycleDropsReferences(t *testing.T) {
+	c := newTestComputation(t, 1, sourceGraph())
+	ch := NewChannel[*int](c, 1, 1)
+	x := 5
+	buf := make([]*int, 3, BatchSize)
+	buf[0], buf[1], buf[2] = &x, &x, &x
+	ch.Puller(c.workers[0]).Recycle(buf[:1])
+	assert.Equal(t, []*int{nil, nil, nil}, buf)
+	assert.Len(t, ch.free.bufs, 1)
+	ch.Puller(c.workers[0]).Recycle(make([]*int, 3))
+	assert.Len(t, ch.free.bufs, 1, "small slices are not kept")
+}
+
+// benchSource sends 0..perEpoch-1 in each of epochs epochs through an
+// exchange keyed by value. After sending an epoch it moves its capability
+// to the next one and waits until the epoch is complete at the sink before
+// it sends the next, as timely's exchange example does.
+type benchSource struct {
+	w        *Worker
+	out      *Pusher[uint64]
+	epochs   uint64
+	perEpoch uint64
+	next     uint64 // the epoch to send next
+	waiting  bool   // for epoch next-1 to complete
+}
+
+func (s *benchSource) Run() error {
+	if s.waiting {
+		if s.w.Frontier(1).LessEqual(Epoch(s.next - 1)) {
+			return nil // the sink activates us when its frontier moves
+		}
+		s.waiting = false
+	}
+	if s.next == s.epochs {
+		return nil
+	}
+	t, peers := Epoch(s.next), s.w.Peers()
+	for x := uint64(0); x < s.perEpoch; x++ {
+		s.out.Give(t, Route(HashUint64(x), peers), x)
+	}
+	if s.next+1 < s.epochs {
+		s.w.Hold(0, Epoch(s.next+1))
+	}
+	s.w.Release(0, t)
+	s.next++
+	s.waiting = true
+	return nil
+}
+
+// benchSink consumes its input, and activates the source whenever the
+// frontier of its input moves.
+func benchSink(w *Worker, in *Puller[uint64], count *int) Operator {
+	return opFunc(func() error {
+		for b, ok := in.Next(); ok; b, ok = in.Next() {
+			*count += len(b.Data)
+			in.Recycle(b.Data)
+		}
+		w.Activate(0)
+		return nil
+	})
+}
+
+// BenchmarkExchange measures exchange throughput between two workers, like
+// timely's exchange example: b.N is the number of records each worker
+// sends (rounded up to whole epochs), so ns/op is per record per worker;
+// records/s counts the records of both workers.
+func BenchmarkExchange(b *testing.B) {
+	const workers, perEpoch = 2, 1 << 16
+	epochs := uint64((b.N + perEpoch - 1) / perEpoch)
+	c, err := NewComputation(Config{Workers: workers}, sourceGraph())
+	require.NoError(b, err)
+	ch := NewChannel[uint64](c, 1, 1)
+	counts := make([]int, workers)
+	b.ResetTimer()
+	start := time.Now()
+	c.Start(context.Background(), func(w *Worker) ([]Operator, error) {
+		src := &benchSource{w: w, out: ch.Pusher(w), epochs: epochs, perEpoch: perEpoch}
+		return []Operator{src, benchSink(w, ch.Puller(w), &counts[w.Index()])}, nil
+	})
+	require.NoError(b, c.Wait())
+	elapsed := time.Since(start)
+	b.StopTimer()
+	total := 0
+	for _, n := range counts {
+		total += n
+	}
+	require.Equal(b, int(epochs)*perEpoch*workers, total)
+	b.ReportMetric(float64(total)/elapsed.Seconds(), "records/s")
+	b.ReportMetric(float64(epochs), "epochs")
+}

@@ -1,0 +1,310 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"sync/atomic"
+)
+
+// Config configures a computation in this process.
+type Config struct {
+	Workers int       // workers (goroutines) in this process; >= 1
+	Stdout  io.Writer // where print output goes; os.Stdout when nil
+}
+
+// DefaultConfig returns the configuration of a computation with one worker
+// that prints to os.Stdout.
+func DefaultConfig() Config {
+	return Config{Workers: 1, Stdout: os.Stdout}
+}
+
+// MaxWorkers is the largest number of workers a process may run.
+const MaxWorkers = 1 << 12
+
+// Validate reports whether c is usable.
+func (c Config) Validate() error {
+	if c.Workers < 1 || c.Workers > MaxWorkers {
+		return fmt.Errorf("config: %d workers; want 1 to %d", c.Workers, MaxWorkers)
+	}
+	return nil
+}
+
+// Operator is one worker's instance of an operator. Run is called on the
+// worker's goroutine whenever the operator is activated; it reads its
+// pullers and frontiers, pushes output, and returns. An error ends the
+// whole computation; so does a panic, which the worker turns into a
+// [*PanicError].
+type Operator interface {
+	Run() error
+}
+
+// Computation is one dataflow running on Config.Workers workers of this
+// process.
+//
+// All workers share one [Tracker], guarded by a mutex. A worker records the
+// progress its operators make (messages sent and consumed, capabilities
+// held and released) in its own [ChangeBatch] and applies the batch whole
+// after each operator Run; the host applies the changes of an [Input] the
+// same way. Whoever applies a batch activates, on every worker, the
+// operators whose input frontiers changed.
+type Computation struct {
+	cfg     Config
+	graph   *Graph
+	inputOp []int // per location: the operator whose input it is, or -1
+	workers []*Worker
+
+	mu       sync.Mutex     // guards tracker
+	tracker  *Tracker       // shared by all workers
+	versions []atomic.Int64 // per location: bumped under mu when its frontier changes
+
+	outMu sync.Mutex // serializes writes to cfg.Stdout
+
+	setupMu sync.Mutex        // guards inputs
+	inputs  map[Location]bool // host capabilities that have an Input
+	started atomic.Bool
+
+	errMu    sync.Mutex // guards err and stopping
+	err      error      // first error
+	stopped  atomic.Bool
+	done     chan struct{} // closed when the computation ends
+	stopOnce sync.Once
+
+	wg sync.WaitGroup // workers and the context watcher
+}
+
+// NewComputation returns a computation of the dataflow g, not yet started.
+// It counts the initial capabilities: Config.Workers at each of
+// g.WorkerCapabilities and 1 at each of g.HostCapabilities, all at the
+// zero Time.
+func NewComputation(cfg Config, g *Graph) (*Computation, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if g == nil {
+		return nil, errors.New("runtime: nil graph")
+	}
+	if err := g.validate(); err != nil {
+		return nil, err
+	}
+	if cfg.Stdout == nil {
+		cfg.Stdout = os.Stdout
+	}
+	c := &Computation{
+		cfg:      cfg,
+		graph:    g,
+		inputOp:  g.inputOperators(),
+		tracker:  NewTracker(g.Locations, g.Paths),
+		versions: make([]atomic.Int64, g.Locations),
+		inputs:   make(map[Location]bool),
+		done:     make(chan struct{}),
+	}
+	for i := range c.versions {
+		c.versions[i].Store(1)
+	}
+	var b ChangeBatch
+	for _, loc := range g.WorkerCapabilities {
+		b.Add(loc, Time{}, int64(cfg.Workers))
+	}
+	for _, loc := range g.HostCapabilities {
+		b.Add(loc, Time{}, 1)
+	}
+	c.tracker.Apply(&b)
+	c.tracker.DrainChanged(nil)
+	c.workers = make([]*Worker, cfg.Workers)
+	for i := range c.workers {
+		c.workers[i] = newWorker(c, i)
+	}
+	return c, nil
+}
+
+// Graph returns the dataflow the computation runs.
+func (c *Computation) Graph() *Graph { return c.graph }
+
+// Workers returns the number of workers.
+func (c *Computation) Workers() int { return c.cfg.Workers }
+
+// Start launches the workers. build is called once on each worker's
+// goroutine and returns that worker's operator instances, indexed like
+// Graph.Operators; no operator runs before every worker's build returned.
+// Channels and host inputs must be created ([NewChannel], [NewInput])
+// before Start, and every host capability of the graph needs its Input.
+// Start must be called once; the outcome is reported by [Computation.Wait].
+func (c *Computation) Start(ctx context.Context, build func(w *Worker) ([]Operator, error)) {
+	if !c.started.CompareAndSwap(false, true) {
+		c.fail(errors.New("runtime: Start called twice"))
+		return
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if err := c.checkInputs(); err != nil {
+		c.fail(err)
+		return
+	}
+	c.mu.Lock()
+	idle := c.tracker.Idle()
+	c.mu.Unlock()
+	if idle {
+		c.finish()
+	}
+	var built sync.WaitGroup
+	built.Add(len(c.workers))
+	c.wg.Add(len(c.workers) + 1)
+	for _, w := range c.workers {
+		go w.main(build, &built)
+	}
+	go c.watch(ctx)
+}
+
+// Wait blocks until the computation ends and every worker goroutine has
+// exited. It returns nil when every pointstamp is gone (all sources
+// finished, all host inputs closed, all data consumed), and otherwise the
+// first error: an operator's error, a build error, a failure to write
+// Stdout, or ctx.Err(). After an error the other workers stop at their
+// next scheduling point.
+func (c *Computation) Wait() error {
+	if !c.started.Load() {
+		return errors.New("runtime: Wait called before Start")
+	}
+	c.wg.Wait()
+	return c.Err()
+}
+
+// Run starts the computation and waits for its end.
+func (c *Computation) Run(ctx context.Context, build func(w *Worker) ([]Operator, error)) error {
+	c.Start(ctx, build)
+	return c.Wait()
+}
+
+// Err returns the first error of the computation so far, or nil.
+func (c *Computation) Err() error {
+	c.errMu.Lock()
+	defer c.errMu.Unlock()
+	return c.err
+}
+
+// Done returns a channel that is closed when the computation ends, by
+// completion or by an error.
+func (c *Computation) Done() <-chan struct{} { return c.done }
+
+// watch ends the computation with ctx.Err() when ctx is done first.
+func (c *Computation) watch(ctx context.Context) {
+	defer c.wg.Done()
+	select {
+	case <-ctx.Done():
+		c.errMu.Lock()
+		if !c.stopped.Load() && c.err == nil {
+			c.err = ctx.Err()
+		}
+		c.errMu.Unlock()
+		c.stop()
+	case <-c.done:
+	}
+}
+
+// fail records err unless an error was recorded before, and ends the
+// computation.
+func (c *Computation) fail(err error) {
+	c.errMu.Lock()
+	if c.err == nil {
+		c.err = err
+	}
+	c.errMu.Unlock()
+	c.stop()
+}
+
+// finish ends the computation without an error: the tracker is idle.
+func (c *Computation) finish() { c.stop() }
+
+// stop ends the computation and wakes every worker.
+func (c *Computation) stop() {
+	c.stopOnce.Do(func() {
+		c.errMu.Lock()
+		c.stopped.Store(true)
+		c.errMu.Unlock()
+		close(c.done)
+	})
+}
+
+// apply applies b to the tracker atomically, clears it, and activates on
+// every worker the operators whose input frontiers changed; it ends the
+// computation when no pointstamp remains. changed is scratch space,
+// returned for reuse.
+func (c *Computation) apply(b *ChangeBatch, changed []Location) []Location {
+	c.mu.Lock()
+	c.tracker.Apply(b)
+	changed = c.tracker.DrainChanged(changed[:0])
+	for _, loc := range changed {
+		c.versions[loc].Add(1)
+	}
+	idle := c.tracker.Idle()
+	c.mu.Unlock()
+	b.Clear()
+	for _, loc := range changed {
+		if op := c.inputOp[loc]; op >= 0 {
+			for _, w := range c.workers {
+				w.activate(op)
+			}
+		}
+	}
+	if idle {
+		c.finish()
+	}
+	return changed
+}
+
+// registerInput notes that loc, a host capability, has its Input.
+func (c *Computation) registerInput(loc Location) error {
+	c.setupMu.Lock()
+	defer c.setupMu.Unlock()
+	if c.started.Load() {
+		return errors.New("runtime: NewInput after Start")
+	}
+	found := false
+	for _, l := range c.graph.HostCapabilities {
+		found = found || l == loc
+	}
+	if !found {
+		return fmt.Errorf("runtime: NewInput: location %d is not a host capability", loc)
+	}
+	if c.inputs[loc] {
+		return fmt.Errorf("runtime: NewInput: location %d already has an input", loc)
+	}
+	c.inputs[loc] = true
+	return nil
+}
+
+// checkInputs reports a host capability without an Input: the computation
+// could never end.
+func (c *Computation) checkInputs() error {
+	c.setupMu.Lock()
+	defer c.setupMu.Unlock()
+	for _, loc := range c.graph.HostCapabilities {
+		if !c.inputs[loc] {
+			return fmt.Errorf("runtime: host capability at location %d has no Input", loc)
+		}
+	}
+	return nil
+}
+
+// writeOut writes a and then b to Config.Stdout, under the lock that
+// keeps the workers' lines apart.
+func (c *Computation) writeOut(a, b []byte) error {
+	c.outMu.Lock()
+	defer c.outMu.Unlock()
+	if len(a) > 0 {
+		if _, err := c.cfg.Stdout.Write(a); err != nil {
+			return err
+		}
+	}
+	if len(b) > 0 {
+		if _, err := c.cfg.Stdout.Write(b); err != nil {
+			return err
+		}
+	}
+	return nil
+}

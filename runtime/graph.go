@@ -1,0 +1,98 @@
+package runtime
+
+import (
+	"errors"
+	"fmt"
+)
+
+// OperatorInfo describes one operator of the plan. Every worker holds one
+// instance of it.
+type OperatorInfo struct {
+	Name    string     // what the operator is, e.g. "count"
+	Pos     string     // where the .tdf file spells it, e.g. "wordcount.tdf:12:9"
+	Inputs  []Location // its input ports
+	Outputs []Location // its output ports
+}
+
+// Graph is the static description of a dataflow: the planner produces it
+// and generated code holds it as constants.
+type Graph struct {
+	// Name is the dataflow's name in the .tdf file.
+	Name string
+	// Fingerprint identifies the plan; processes of one computation agree
+	// on it.
+	Fingerprint string
+	// Locations is the number of ports; ports are numbered 0..Locations-1.
+	Locations int
+	// Operators lists the operators, indexed like the instances that the
+	// build function of [Computation.Start] returns.
+	Operators []OperatorInfo
+	// Paths is the transitive reachability between ports (see
+	// [NewTracker]).
+	Paths [][]Path
+	// WorkerCapabilities lists the output ports where every worker's
+	// instance starts holding one capability at the zero Time (sources).
+	// The initial count at each is the number of workers.
+	WorkerCapabilities []Location
+	// HostCapabilities lists the output ports of host-fed inputs; the host
+	// holds one capability at the zero Time at each (count 1), through the
+	// [Input] created for it.
+	HostCapabilities []Location
+}
+
+// validate checks that every port the graph names is in range and that
+// no port is the input of two operators.
+func (g *Graph) validate() error {
+	if g.Locations < 0 {
+		return fmt.Errorf("graph %s: negative number of locations", g.Name)
+	}
+	if len(g.Paths) > g.Locations {
+		return fmt.Errorf("graph %s: %d path lists for %d locations", g.Name, len(g.Paths), g.Locations)
+	}
+	var errs []error
+	check := func(what string, loc Location) {
+		if loc < 0 || int(loc) >= g.Locations {
+			errs = append(errs, fmt.Errorf("graph %s: %s: location %d out of range [0, %d)", g.Name, what, loc, g.Locations))
+		}
+	}
+	for l, ps := range g.Paths {
+		for _, p := range ps {
+			check(fmt.Sprintf("path from %d", l), p.Target)
+		}
+	}
+	owner := make(map[Location]int)
+	for i, op := range g.Operators {
+		for _, loc := range op.Inputs {
+			check(fmt.Sprintf("operator %d (%s) input", i, op.Name), loc)
+			if j, dup := owner[loc]; dup {
+				errs = append(errs, fmt.Errorf("graph %s: location %d is an input of operators %d and %d", g.Name, loc, j, i))
+			}
+			owner[loc] = i
+		}
+		for _, loc := range op.Outputs {
+			check(fmt.Sprintf("operator %d (%s) output", i, op.Name), loc)
+		}
+	}
+	for _, loc := range g.WorkerCapabilities {
+		check("worker capability", loc)
+	}
+	for _, loc := range g.HostCapabilities {
+		check("host capability", loc)
+	}
+	return errors.Join(errs...)
+}
+
+// inputOperators returns, for every location, the operator whose input it
+// is, or -1.
+func (g *Graph) inputOperators() []int {
+	ops := make([]int, g.Locations)
+	for i := range ops {
+		ops[i] = -1
+	}
+	for i, op := range g.Operators {
+		for _, loc := range op.Inputs {
+			ops[loc] = i
+		}
+	}
+	return ops
+}

@@ -1,0 +1,204 @@
+package runtime
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"math/bits"
+	"os"
+)
+
+// readBuffer is the size of a LineReader's buffer. Longer lines are read
+// in pieces and joined.
+const readBuffer = 64 << 10
+
+// LineReader reads one worker's share of the lines of a file (see
+// [OpenLines]).
+type LineReader struct {
+	file *os.File      // nil for standard input and for an empty share
+	r    *bufio.Reader // nil for an empty share
+	pos  int64         // file offset of the next byte r returns
+	end  int64         // lines that start before end are this share's; -1: all
+	eof  bool
+	long []byte // a line longer than the buffer, being joined
+}
+
+// OpenLines opens path and positions the reader at the share of worker
+// (0..peers-1): the lines that start in the byte range [worker*size/peers,
+// (worker+1)*size/peers) of the file, so that each line is read by exactly
+// one worker. Lines lose their "\n" and a "\r" before it; a last line
+// without "\n" still counts, and an empty file has no lines. Lines may be
+// of any length.
+//
+// Path "" or "-" means standard input, and a path that is not a regular
+// file (a pipe, a device) cannot be split: worker 0 reads all of it and
+// the others get no lines. A missing file is the error of [os.Open]
+// ("open PATH: no such file or directory").
+func OpenLines(path string, worker, peers int) (*LineReader, error) {
+	if peers < 1 || worker < 0 || worker >= peers {
+		return nil, fmt.Errorf("lines %s: worker %d of %d", path, worker, peers)
+	}
+	if path == "" || path == "-" {
+		if worker != 0 {
+			return &LineReader{eof: true}, nil
+		}
+		return &LineReader{r: bufio.NewReaderSize(os.Stdin, readBuffer), end: -1}, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	if st.IsDir() {
+		f.Close()
+		return nil, fmt.Errorf("open %s: is a directory", path)
+	}
+	if !st.Mode().IsRegular() {
+		if worker != 0 {
+			f.Close()
+			return &LineReader{eof: true}, nil
+		}
+		return &LineReader{file: f, r: bufio.NewReaderSize(f, readBuffer), end: -1}, nil
+	}
+	start, end := RangeShare(0, st.Size(), worker, peers)
+	lr := &LineReader{file: f, end: end}
+	if start >= end {
+		lr.eof = true
+		return lr, nil
+	}
+	if err := lr.seek(start); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return lr, nil
+}
+
+// seek positions the reader at the first line that starts at or after
+// offset start: right there if the byte before it is a newline, and else
+// after the next newline.
+func (lr *LineReader) seek(start int64) error {
+	if start == 0 {
+		lr.r = bufio.NewReaderSize(lr.file, readBuffer)
+		return nil
+	}
+	if _, err := lr.file.Seek(start-1, io.SeekStart); err != nil {
+		return err
+	}
+	lr.r = bufio.NewReaderSize(lr.file, readBuffer)
+	lr.pos = start - 1
+	for {
+		b, err := lr.r.ReadSlice('\n')
+		lr.pos += int64(len(b))
+		switch {
+		case err == nil:
+			return nil
+		case errors.Is(err, bufio.ErrBufferFull):
+			continue
+		case err == io.EOF:
+			lr.eof = true
+			return nil
+		default:
+			return err
+		}
+	}
+}
+
+// Read appends up to limit lines of the share to dst and returns it. It
+// returns io.EOF, only when it appended no line, at the end of the share.
+func (lr *LineReader) Read(dst []string, limit int) ([]string, error) {
+	n := 0
+	for n < limit && !lr.eof {
+		if lr.end >= 0 && lr.pos >= lr.end {
+			lr.eof = true
+			break
+		}
+		line, ok, err := lr.readLine()
+		if err != nil {
+			return dst, err
+		}
+		if !ok {
+			break
+		}
+		dst = append(dst, line)
+		n++
+	}
+	if n == 0 && lr.eof {
+		return dst, io.EOF
+	}
+	return dst, nil
+}
+
+// readLine reads the next line; ok is false at the end of the input.
+func (lr *LineReader) readLine() (line string, ok bool, err error) {
+	lr.long = lr.long[:0]
+	for {
+		b, err := lr.r.ReadSlice('\n')
+		lr.pos += int64(len(b))
+		switch {
+		case errors.Is(err, bufio.ErrBufferFull):
+			lr.long = append(lr.long, b...)
+			continue
+		case err == io.EOF:
+			lr.eof = true
+			if len(lr.long) == 0 && len(b) == 0 {
+				return "", false, nil
+			}
+		case err != nil:
+			return "", false, err
+		}
+		if len(lr.long) > 0 {
+			b = append(lr.long, b...)
+			lr.long = b[:0]
+		}
+		return string(trimNewline(b)), true, nil
+	}
+}
+
+// trimNewline removes a final "\n" and a "\r" before it.
+func trimNewline(b []byte) []byte {
+	if n := len(b); n > 0 && b[n-1] == '\n' {
+		b = b[:n-1]
+		if n := len(b); n > 0 && b[n-1] == '\r' {
+			b = b[:n-1]
+		}
+	}
+	return b
+}
+
+// Close closes the file. Standard input stays open.
+func (lr *LineReader) Close() error {
+	lr.eof = true
+	if lr.file == nil {
+		return nil
+	}
+	f := lr.file
+	lr.file = nil
+	return f.Close()
+}
+
+// RangeShare returns worker's share [lo', hi') of [lo, hi) among peers
+// workers: contiguous, in worker order, covering [lo, hi) exactly, with
+// sizes that differ by at most one. It panics when worker is not in
+// 0..peers-1.
+func RangeShare(lo, hi int64, worker, peers int) (int64, int64) {
+	if peers < 1 || worker < 0 || worker >= peers {
+		panic(fmt.Sprintf("runtime: RangeShare: worker %d of %d", worker, peers))
+	}
+	if hi <= lo {
+		return lo, lo
+	}
+	span := uint64(hi) - uint64(lo)
+	return lo + int64(mulDiv(span, worker, peers)), lo + int64(mulDiv(span, worker+1, peers))
+}
+
+// mulDiv returns floor(x * k / n) without overflow, for 0 <= k <= n.
+func mulDiv(x uint64, k, n int) uint64 {
+	hi, lo := bits.Mul64(x, uint64(k))
+	q, _ := bits.Div64(hi, lo, uint64(n))
+	return q
+}

@@ -1,0 +1,269 @@
+package runtime
+
+import (
+	"bufio"
+	"fmt"
+	goruntime "runtime"
+	"sync"
+)
+
+// Worker is the handle an operator instance uses to reach its worker. A
+// worker runs on one goroutine, and its methods may only be called there
+// (from build and from the Run of its operators).
+type Worker struct {
+	c     *Computation
+	index int
+	ops   []Operator
+	cur   int // the operator running, or -1
+
+	batch   ChangeBatch // progress made since the last application
+	changed []Location  // scratch for Computation.apply
+	dirty   []flusher   // pushers holding unsent records
+
+	// Frontier snapshots: front[loc] was copied from the tracker when its
+	// version was fver[loc], during run number fstamp[loc].
+	front  []Antichain
+	fver   []int64
+	fstamp []uint64
+	runs   uint64
+
+	act  activations
+	todo []int
+
+	stdout *bufio.Writer // created on first use
+	sink   lineSink
+}
+
+// flusher is a pusher that may hold unsent records.
+type flusher interface{ Flush() }
+
+// activations is a worker's set of operators to run, in the order they
+// were activated, each at most once. Other workers and the host add to it;
+// wake has a token when something was added since the worker last looked.
+type activations struct {
+	mu     sync.Mutex
+	queued []bool
+	list   []int
+	wake   chan struct{}
+}
+
+func newWorker(c *Computation, index int) *Worker {
+	n := c.graph.Locations
+	w := &Worker{
+		c:      c,
+		index:  index,
+		cur:    -1,
+		front:  make([]Antichain, n),
+		fver:   make([]int64, n),
+		fstamp: make([]uint64, n),
+		act: activations{
+			queued: make([]bool, len(c.graph.Operators)),
+			wake:   make(chan struct{}, 1),
+		},
+	}
+	w.sink.c = c
+	return w
+}
+
+// Index returns the worker's index, 0..Peers()-1.
+func (w *Worker) Index() int { return w.index }
+
+// Peers returns the total number of workers.
+func (w *Worker) Peers() int { return len(w.c.workers) }
+
+// Frontier returns the frontier of location loc, usually an operator
+// input: the times that may still appear there. The result is a snapshot
+// taken at the first call for loc during the current Run (so it is stable
+// within a Run); it is owned by the worker and valid until the operator
+// returns. When the frontier moves later, the operator is activated again
+// if loc is one of its inputs.
+func (w *Worker) Frontier(loc Location) Antichain {
+	v := w.c.versions[loc].Load()
+	if w.fver[loc] != v && (w.fstamp[loc] != w.runs || w.cur < 0) {
+		w.c.mu.Lock()
+		w.front[loc] = append(w.front[loc][:0], w.c.tracker.Frontier(loc)...)
+		w.fver[loc] = w.c.versions[loc].Load()
+		w.c.mu.Unlock()
+		w.fstamp[loc] = w.runs
+	}
+	return w.front[loc]
+}
+
+// Hold acquires a capability at (loc, t), an output of the running
+// operator: a count of +1, applied with the worker's batch after Run
+// returns. The operator must hold a capability, or have consumed a
+// message, at a time <= t.
+func (w *Worker) Hold(loc Location, t Time) { w.batch.Add(loc, t, 1) }
+
+// Release drops one capability at (loc, t): a count of -1, applied with
+// the worker's batch after Run returns. A source releases the capability
+// at its outputs at the zero Time that it starts with, when it is done.
+func (w *Worker) Release(loc Location, t Time) { w.batch.Add(loc, t, -1) }
+
+// Reactivate runs the current operator again soon, after the other
+// operators that are activated now: a source yields this way.
+func (w *Worker) Reactivate() {
+	if w.cur >= 0 {
+		w.activate(w.cur)
+	}
+}
+
+// Activate runs operator op (an index into Graph.Operators) of this worker
+// soon.
+func (w *Worker) Activate(op int) { w.activate(op) }
+
+// Stdout returns the worker's buffer for print output. After each Run the
+// worker writes the complete lines in it to Config.Stdout under a lock
+// shared by all workers, so lines of different workers never interleave.
+func (w *Worker) Stdout() *bufio.Writer {
+	if w.stdout == nil {
+		w.stdout = bufio.NewWriterSize(&w.sink, 64<<10)
+	}
+	return w.stdout
+}
+
+// activate adds op to the worker's activations and wakes the worker when
+// op was not activated already. Safe for use from any goroutine.
+func (w *Worker) activate(op int) {
+	a := &w.act
+	a.mu.Lock()
+	if a.queued[op] {
+		a.mu.Unlock()
+		return
+	}
+	a.queued[op] = true
+	a.list = append(a.list, op)
+	a.mu.Unlock()
+	select {
+	case a.wake <- struct{}{}:
+	default:
+	}
+}
+
+// take appends the activated operators to dst and clears the activations.
+func (w *Worker) take(dst []int) []int {
+	a := &w.act
+	a.mu.Lock()
+	dst = append(dst, a.list...)
+	for _, op := range a.list {
+		a.queued[op] = false
+	}
+	a.list = a.list[:0]
+	a.mu.Unlock()
+	return dst
+}
+
+// main is the worker's goroutine: build, wait for every worker to have
+// built, then schedule until the computation ends.
+func (w *Worker) main(build func(*Worker) ([]Operator, error), built *sync.WaitGroup) {
+	defer w.c.wg.Done()
+	defer w.exit()
+	ops, err := w.build(build)
+	built.Done()
+	if err != nil {
+		w.c.fail(err)
+		return
+	}
+	built.Wait()
+	w.ops = ops
+	for i := range ops {
+		w.activate(i)
+	}
+	w.loop()
+}
+
+// build calls the build function and checks its result.
+func (w *Worker) build(build func(*Worker) ([]Operator, error)) (ops []Operator, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("worker %d: build panicked: %v", w.index, r)
+		}
+	}()
+	ops, err = build(w)
+	if err == nil && len(ops) != len(w.c.graph.Operators) {
+		err = fmt.Errorf("worker %d: build returned %d operators; the graph has %d", w.index, len(ops), len(w.c.graph.Operators))
+	}
+	return ops, err
+}
+
+// loop runs activated operators, and parks while there are none, until
+// the computation ends.
+func (w *Worker) loop() {
+	for !w.c.stopped.Load() {
+		w.todo = w.take(w.todo[:0])
+		if len(w.todo) == 0 {
+			select {
+			case <-w.act.wake:
+			case <-w.c.done:
+				return
+			}
+			continue
+		}
+		for _, op := range w.todo {
+			if w.c.stopped.Load() {
+				return
+			}
+			w.run(op)
+		}
+	}
+}
+
+// run runs operator op once, then sends what its pushers buffered, writes
+// its print output and applies the progress it made.
+func (w *Worker) run(op int) {
+	w.cur = op
+	w.runs++
+	err := w.call(op)
+	w.cur = -1
+	if err == nil {
+		for _, p := range w.dirty {
+			p.Flush()
+		}
+		err = w.flushStdout()
+	}
+	clear(w.dirty)
+	w.dirty = w.dirty[:0]
+	if err != nil {
+		w.batch.Clear()
+		w.c.fail(err)
+		return
+	}
+	if !w.batch.Empty() {
+		w.changed = w.c.apply(&w.batch, w.changed)
+	}
+}
+
+// call runs operator op, turning a panic into a *PanicError.
+func (w *Worker) call(op int) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			info := w.c.graph.Operators[op]
+			stack := make([]byte, 16<<10)
+			stack = stack[:goruntime.Stack(stack, false)]
+			err = &PanicError{Op: info.Name, Pos: info.Pos, Worker: w.index, Value: r, Stack: stack}
+		}
+	}()
+	return w.ops[op].Run()
+}
+
+// markDirty notes that p holds unsent records, to be flushed after Run.
+func (w *Worker) markDirty(p flusher) { w.dirty = append(w.dirty, p) }
+
+// flushStdout writes the complete lines of the print buffer.
+func (w *Worker) flushStdout() error {
+	if w.stdout == nil || w.stdout.Buffered() == 0 {
+		return nil
+	}
+	return w.stdout.Flush()
+}
+
+// exit writes what remains of the print output when the worker stops.
+func (w *Worker) exit() {
+	err := w.flushStdout()
+	if err == nil {
+		err = w.sink.close()
+	}
+	if err != nil {
+		w.c.fail(err)
+	}
+}
