@@ -59,6 +59,7 @@ func Generate(prog *lang.Program, graphs []*planner.Graph, opts Options) ([]byte
 		return nil, err
 	}
 	g.records()
+	g.tupleAliases()
 	g.params()
 	for _, gr := range graphs {
 		g.dataflow(gr)
@@ -101,6 +102,35 @@ func (g *gen) addUserImports(src []byte) ([]byte, error) {
 		return nil, err
 	}
 	return out.Bytes(), nil
+}
+
+// tupleAliases emits aliases for the runtime's tuple types that lambda
+// bodies name, since lambdas spell them TupleN as in the .tdf file.
+func (g *gen) tupleAliases() {
+	used := map[string]bool{}
+	for _, df := range g.prog.Dataflows {
+		for _, n := range df.Nodes {
+			if n.Lambda != nil {
+				for _, id := range identifiers(n.Lambda.Body) {
+					used[id] = true
+				}
+			}
+		}
+	}
+	for n := 2; n <= 4; n++ {
+		name := fmt.Sprintf("Tuple%d", n)
+		if !used[name] {
+			continue
+		}
+		var params, args []jen.Code
+		for i := 0; i < n; i++ {
+			params = append(params, jen.Id(fmt.Sprintf("T%d", i)))
+			args = append(args, jen.Id(fmt.Sprintf("T%d", i)))
+		}
+		params[n-1] = jen.Id(fmt.Sprintf("T%d", n-1)).Any()
+		g.f.Commentf("%s is the tuple type of %d fields, as lambdas in %s name it.", name, n, g.file)
+		g.f.Type().Id(name).Types(params...).Op("=").Qual(rt, name).Types(args...)
+	}
 }
 
 // pos spells a .tdf position for generated code: base name, line, column.

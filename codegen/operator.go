@@ -234,16 +234,19 @@ func (s *stageGen) bind(st *lang.Node, v string, r jen.Code, pos string) []jen.C
 	call := s.call(s.prefix, st, r)
 	l := st.Lambda
 	switch {
-	case !l.Fallible && l.Result == nil:
+	case !l.Fallible && (l.Result == nil || v == "_"):
 		return []jen.Code{call}
 	case !l.Fallible:
 		return []jen.Code{jen.Id(v).Op(":=").Add(call)}
 	}
-	fail := jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Qual(rt, "NewLambdaError").Call(jen.Lit(pos), jen.Lit(st.Op), r, jen.Err())))
-	if l.Result == nil {
-		return []jen.Code{jen.If(jen.Err().Op(":=").Add(call), jen.Err().Op("!=").Nil()).Block(
-			jen.Return(jen.Qual(rt, "NewLambdaError").Call(jen.Lit(pos), jen.Lit(st.Op), r, jen.Err())))}
+	lambdaErr := jen.Return(jen.Qual(rt, "NewLambdaError").Call(jen.Lit(pos), jen.Lit(st.Op), r, jen.Err()))
+	switch {
+	case l.Result == nil:
+		return []jen.Code{jen.If(jen.Err().Op(":=").Add(call), jen.Err().Op("!=").Nil()).Block(lambdaErr)}
+	case v == "_":
+		return []jen.Code{jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(call), jen.Err().Op("!=").Nil()).Block(lambdaErr)}
 	}
+	fail := jen.If(jen.Err().Op("!=").Nil()).Block(lambdaErr)
 	return []jen.Code{jen.List(jen.Id(v), jen.Err()).Op(":=").Add(call), fail}
 }
 

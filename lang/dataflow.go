@@ -12,6 +12,9 @@ type scope struct {
 	df      *DataflowDef
 	streams map[string]*Node
 	outputs map[string]Pos
+	// failed holds the names bound by pipelines that had errors; using
+	// them is not reported again.
+	failed map[string]bool
 }
 
 // dataflow checks one dataflow and returns its nodes.
@@ -20,6 +23,7 @@ func (c *checker) dataflow(d *Dataflow) *DataflowDef {
 		df:      &DataflowDef{Pos: d.Pos, Name: d.Name.Name},
 		streams: map[string]*Node{},
 		outputs: map[string]Pos{},
+		failed:  map[string]bool{},
 	}
 	for _, st := range d.Stmts {
 		switch {
@@ -75,7 +79,11 @@ func (c *checker) pipeline(sc *scope, p *Pipeline) {
 		}
 		cur = c.operator(sc, cur, call)
 	}
-	if cur == nil || p.Bind == nil {
+	if p.Bind == nil {
+		return
+	}
+	if cur == nil {
+		sc.failed[p.Bind.Name] = true
 		return
 	}
 	if cur.Out == nil {
@@ -91,6 +99,9 @@ func (c *checker) head(sc *scope, call *Call) *Node {
 	if call.Args == nil {
 		if n, ok := sc.streams[name]; ok {
 			return n
+		}
+		if sc.failed[name] {
+			return nil
 		}
 		if spec, ok := Ops[name]; ok && spec.Kind == SourceOp {
 			c.errs.Addf(call.Pos, "source %s needs arguments: %s", name, spec.Usage)

@@ -111,8 +111,18 @@ func (s *goSession) checkLambda(l *Lambda, paramTypes []types.Type) lambdaResult
 	return lambdaResult{results: s.valueTypes(call.Args[0]), ok: true}
 }
 
-// valueTypes returns the types of the values expression e produces.
+// valueTypes returns the types of the values expression e produces,
+// untyped constants given their default types.
 func (s *goSession) valueTypes(e ast.Expr) []types.Type {
+	ts := s.rawTypes(e)
+	for i, t := range ts {
+		ts[i] = types.Default(t)
+	}
+	return ts
+}
+
+// rawTypes returns the types of the values expression e produces.
+func (s *goSession) rawTypes(e ast.Expr) []types.Type {
 	tv, ok := s.info.Types[e]
 	if !ok || tv.Type == nil {
 		return nil
@@ -124,7 +134,7 @@ func (s *goSession) valueTypes(e ast.Expr) []types.Type {
 		}
 		return out
 	}
-	return []types.Type{types.Default(tv.Type)}
+	return []types.Type{tv.Type}
 }
 
 // findResultCall finds the call of resultFunc in function fn of f.

@@ -42,30 +42,102 @@ func (s *goSession) checkBlockLambda(src, fn string, l *Lambda) lambdaResult {
 	if len(*s.errs) > before {
 		return lambdaResult{}
 	}
-	var first []types.Type
-	for i, call := range calls {
+	var returns [][]types.Type
+	for _, call := range calls {
 		var got []types.Type
-		if len(call.Args) == 1 {
-			got = s.valueTypes(call.Args[0])
+		if len(call.Args) == 1 && len(s.rawTypes(call.Args[0])) > 1 {
+			got = s.rawTypes(call.Args[0])
 		} else {
 			for _, a := range call.Args {
-				got = append(got, s.valueTypes(a)...)
+				got = append(got, s.flexibleType(a))
 			}
 		}
-		if i == 0 {
-			first = got
-			continue
-		}
-		if !sameTypes(first, got) {
-			s.errs.Addf(s.position(call.Pos()), "lambda returns %s here but %s before", typesString(got), typesString(first))
-			return lambdaResult{}
-		}
+		returns = append(returns, got)
+	}
+	first, bad := unifyReturns(returns)
+	if bad >= 0 {
+		s.errs.Addf(s.position(calls[bad].Lparen), "lambda returns %s here but %s before", typesString(returns[bad]), typesString(first))
+		return lambdaResult{}
 	}
 	if len(first) > 0 && !endsInReturn(body) {
 		s.errs.Addf(l.Body.Pos, "missing return at the end of the lambda body")
 		return lambdaResult{}
 	}
 	return lambdaResult{results: first, ok: true}
+}
+
+// unifyReturns finds the result types of a block lambda from the types
+// of its return statements: at each position the first typed value sets
+// the type, and untyped constants elsewhere must fit it; with only
+// untyped constants, their default type. It returns the index of a
+// return that does not fit, or -1.
+func unifyReturns(returns [][]types.Type) ([]types.Type, int) {
+	if len(returns) == 0 {
+		return nil, -1
+	}
+	n := len(returns[0])
+	result := make([]types.Type, n)
+	for i := 0; i < n; i++ {
+		for _, r := range returns {
+			if i < len(r) && !isUntyped(r[i]) {
+				result[i] = r[i]
+				break
+			}
+		}
+		if result[i] == nil {
+			result[i] = types.Default(returns[0][i])
+		}
+	}
+	for k, r := range returns {
+		if len(r) != n {
+			return result, k
+		}
+		for i, t := range r {
+			if isUntyped(t) {
+				if !types.AssignableTo(t, result[i]) {
+					return result, k
+				}
+			} else if !types.Identical(t, result[i]) {
+				return result, k
+			}
+		}
+	}
+	return result, -1
+}
+
+// flexibleType returns the type of a returned value, or for a constant
+// that go/types gave its default type (return 0 becomes int), the untyped
+// kind, so that another return can decide the type.
+func (s *goSession) flexibleType(e ast.Expr) types.Type {
+	tv := s.info.Types[e]
+	if tv.Value == nil || tv.Type == nil {
+		return tv.Type
+	}
+	untyped := map[types.BasicKind]types.BasicKind{
+		types.Int: types.UntypedInt, types.Float64: types.UntypedFloat, types.String: types.UntypedString,
+		types.Bool: types.UntypedBool, types.Int32: types.UntypedRune, types.Complex128: types.UntypedComplex,
+	}
+	if b, ok := tv.Type.(*types.Basic); ok && b == types.Typ[b.Kind()] {
+		if u, ok := untyped[b.Kind()]; ok {
+			if _, ok := ast.Unparen(e).(*ast.BasicLit); ok || isConstIdent(e) {
+				return types.Typ[u]
+			}
+		}
+	}
+	return tv.Type
+}
+
+// isConstIdent reports whether e is true, false or another identifier;
+// with a constant value, it names an untyped constant or a typed one,
+// which the caller cannot tell apart, so it is treated as untyped.
+func isConstIdent(e ast.Expr) bool {
+	_, ok := ast.Unparen(e).(*ast.Ident)
+	return ok
+}
+
+func isUntyped(t types.Type) bool {
+	b, ok := t.(*types.Basic)
+	return ok && b.Info()&types.IsUntyped != 0
 }
 
 // endsInReturn reports whether a rewritten block ends in a (rewritten)
@@ -88,18 +160,6 @@ func endsInReturn(b *ast.BlockStmt) bool {
 		}
 	}
 	return false
-}
-
-func sameTypes(a, b []types.Type) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if !types.Identical(a[i], b[i]) {
-			return false
-		}
-	}
-	return true
 }
 
 // typesString spells a list of types as (A, B) or A.

@@ -75,10 +75,17 @@ func (s *goSession) typeError(err error) {
 		s.errs.Add(Pos{Filename: s.filename}, err.Error())
 		return
 	}
-	if strings.Contains(terr.Msg, "imported and not used") || terr.Soft && strings.Contains(terr.Msg, "declared and not used") {
+	if unusedImport(terr.Msg) {
 		return
 	}
 	s.errs.Add(s.position(terr.Pos), strings.TrimSuffix(terr.Msg, " in variable declaration"))
+}
+
+// unusedImport reports whether msg is go/types' complaint about an unused
+// import ("imported and not used", "imported as x and not used"), which
+// every synthetic file but one provokes.
+func unusedImport(msg string) bool {
+	return strings.Contains(msg, "imported") && strings.HasSuffix(msg, "and not used")
 }
 
 // position converts a position in a synthetic file to a .tdf position.
@@ -141,7 +148,7 @@ func (s *goSession) parseFile(src string) *ast.File {
 func (s *goSession) checkFile(f *ast.File) {
 	before := len(*s.errs)
 	if err := s.checker.Files([]*ast.File{f}); err != nil && len(*s.errs) == before {
-		if terr, ok := err.(types.Error); !ok || !strings.Contains(terr.Msg, "imported and not used") {
+		if terr, ok := err.(types.Error); !ok || !unusedImport(terr.Msg) {
 			s.errs.Add(Pos{Filename: s.filename}, err.Error())
 		}
 	}

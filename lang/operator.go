@@ -167,6 +167,9 @@ func (c *checker) concat(sc *scope, n *Node, call *Call, args []*Arg) *Node {
 			name = strings.TrimSpace(a.Expr.Text)
 		}
 		other, ok := sc.streams[name]
+		if !ok && sc.failed[name] {
+			return nil
+		}
 		if !ok {
 			c.errs.Addf(a.Pos, "concat argument must be a stream name, not %q%s", name, suggestion(name, sc.names()))
 			return nil
