@@ -141,8 +141,8 @@ func TestOperatorPanic(t *testing.T) {
 	err := runWithin(t, c, func(w *Worker) ([]Operator, error) {
 		sink := opFunc(func() error {
 			if w.Index() == 1 {
-				var m map[string]int
-				m["x"] = 1 // panics: assignment to entry in nil map
+				var p *OperatorInfo
+				_ = p.Name // panics: nil pointer dereference
 			}
 			return nil
 		})

@@ -3,7 +3,6 @@ package runtime
 import (
 	"context"
 	"errors"
-	"fmt"
 	goruntime "runtime"
 	"testing"
 	"time"
@@ -96,10 +95,3 @@ func waitGoroutines(n int, d time.Duration) int {
 }
 
 var errBoom = errors.New("boom")
-
-// must panics on err; for builds in tests.
-func must(err error) {
-	if err != nil {
-		panic(fmt.Sprint("test: ", err))
-	}
-}
