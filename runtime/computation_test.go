@@ -152,7 +152,7 @@ func TestOperatorPanic(t *testing.T) {
 	require.ErrorAs(t, err, &pe)
 	assert.Equal(t, "sink", pe.Op)
 	assert.Equal(t, 1, pe.Worker)
-	assert.Contains(t, err.Error(), "t.tdf:2:5: sink: panic: assignment to entry in nil map")
+	assert.Contains(t, err.Error(), "t.tdf:2:5: sink: panic: runtime error: invalid memory address or nil pointer dereference")
 	assert.Contains(t, string(pe.Stack), "TestOperatorPanic")
 	var re interface{ RuntimeError() }
 	assert.ErrorAs(t, err, &re, "a runtime error panic unwraps to it")
