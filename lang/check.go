@@ -45,16 +45,18 @@ func Check(f *File, opts CheckOptions) (*Program, error) {
 	}
 	c.checkDeclNames(f)
 	c.s = newGoSession(f.Package.Name, f.Pos.Filename, imports, loaded, &c.errs)
-	c.inputTypes = c.s.checkBase(typeDecls, inputs)
-	if len(c.errs) > 0 {
+	c.inputTypes = c.s.checkBase(c.validRecords(typeDecls), inputs)
+	if c.inputTypes == nil {
 		return nil, c.errs.Err()
 	}
 	prog.Pkg = c.s.pkg
-	for _, td := range typeDecls {
+	for _, td := range c.validRecords(typeDecls) {
 		prog.Records = append(prog.Records, c.record(td))
 	}
+	paramNames := map[string]bool{}
 	for _, d := range f.Decls {
-		if d.Param != nil {
+		if d.Param != nil && !paramNames[d.Param.Name.Name] {
+			paramNames[d.Param.Name.Name] = true
 			if p := c.param(d.Param); p != nil {
 				prog.Params = append(prog.Params, p)
 				c.params = append(c.params, p)
@@ -77,6 +79,21 @@ func Check(f *File, opts CheckOptions) (*Program, error) {
 		return nil, err
 	}
 	return prog, nil
+}
+
+// validRecords drops the record declarations that checkDeclNames
+// rejected, so that the Go checker does not report them again.
+func (c *checker) validRecords(decls []*TypeDecl) []*TypeDecl {
+	var out []*TypeDecl
+	seen := map[string]bool{}
+	for _, td := range decls {
+		if isReservedType(td.Name.Name) || seen[td.Name.Name] {
+			continue
+		}
+		seen[td.Name.Name] = true
+		out = append(out, td)
+	}
+	return out
 }
 
 // checker holds the state of one Check call.

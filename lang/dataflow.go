@@ -127,12 +127,11 @@ func (c *checker) head(sc *scope, call *Call) *Node {
 		}
 		return sc.add(&Node{Op: name, Pos: call.Pos, Out: types.Typ[types.String], Args: args})
 	case "range":
-		i64 := types.Typ[types.Int64]
-		args := c.goArgs(call, []types.Type{i64, i64}, spec)
+		args := c.goArgs(call, []types.Type{anyInteger, anyInteger}, spec)
 		if args == nil {
 			return nil
 		}
-		return sc.add(&Node{Op: name, Pos: call.Pos, Out: i64, Args: args})
+		return sc.add(&Node{Op: name, Pos: call.Pos, Out: types.Typ[types.Int64], Args: args})
 	}
 	return nil
 }

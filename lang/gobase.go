@@ -39,6 +39,9 @@ func (s *goSession) checkBase(records []*TypeDecl, inputs []*InputDecl) map[*Inp
 	if f == nil {
 		return nil
 	}
+	if s.pkg.Scope().Lookup("Tuple2") == nil {
+		return nil
+	}
 	for n := 2; n <= maxTuple; n++ {
 		s.tuples[n], _ = s.pkg.Scope().Lookup(fmt.Sprintf("Tuple%d", n)).Type().(*types.Named)
 	}

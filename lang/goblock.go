@@ -56,7 +56,7 @@ func (s *goSession) checkBlockLambda(src, fn string, l *Lambda) lambdaResult {
 	}
 	first, bad := unifyReturns(returns)
 	if bad >= 0 {
-		s.errs.Addf(s.position(calls[bad].Lparen), "lambda returns %s here but %s before", typesString(returns[bad]), typesString(first))
+		s.errs.Addf(s.position(calls[bad].Lparen), "lambda returns %s here, but %s elsewhere", typesString(returns[bad]), typesString(first))
 		return lambdaResult{}
 	}
 	if len(first) > 0 && !endsInReturn(body) {

@@ -75,7 +75,9 @@ func (s *goSession) typeError(err error) {
 		s.errs.Add(Pos{Filename: s.filename}, err.Error())
 		return
 	}
-	if unusedImport(terr.Msg) {
+	if unusedImport(terr.Msg) || strings.HasPrefix(terr.Msg, "\t") {
+		// The second part of a two-part error ("\tother declaration
+		// of x") points into a synthetic file; the first part says it.
 		return
 	}
 	s.errs.Add(s.position(terr.Pos), strings.TrimSuffix(terr.Msg, " in variable declaration"))

@@ -5,6 +5,7 @@ import (
 	"go/types"
 	"path"
 	"strconv"
+	"strings"
 
 	"golang.org/x/tools/go/packages"
 )
@@ -82,7 +83,8 @@ func firstPackageError(p *packages.Package) string {
 	if len(p.Errors) == 0 {
 		return "no type information"
 	}
-	msg := p.Errors[0].Msg
+	msg, _, _ := strings.Cut(p.Errors[0].Msg, "\n")
+	msg = strings.TrimSuffix(msg, "; to add it:")
 	if len(msg) > 200 {
 		msg = msg[:200] + "..."
 	}

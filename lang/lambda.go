@@ -90,6 +90,9 @@ func (c *checker) goArgs(call *Call, want []types.Type, spec *OpSpec) []*GoArg {
 	return out
 }
 
+// anyInteger asks checkArg for a value convertible to int64.
+var anyInteger = types.Typ[types.UntypedInt]
+
 // checkArg type-checks a Go argument with the params as variables and
 // checks that it can be assigned to want.
 func (s *goSession) checkArg(g *GoCode, params []*Param, want types.Type) types.Type {
@@ -99,9 +102,12 @@ func (s *goSession) checkArg(g *GoCode, params []*Param, want types.Type) types.
 	}
 	fn := fmt.Sprintf("_tdcArg%d", s.nfiles+1)
 	extra := map[string]string{}
-	wantType := s.typeString(want, extra)
-	src := s.header(extra) + fmt.Sprintf("func %s(%s) {\n\tvar _ %s = %s%s\n\t%s(%s)\n}\n",
-		fn, strings.Join(decls, ", "), wantType, directive(g.Pos), g.Text, resultFunc, strings.Join(paramNames(params), ", "))
+	use := fmt.Sprintf("var _ %s = %s%s", s.typeString(want, extra), directive(g.Pos), g.Text)
+	if want == anyInteger {
+		use = fmt.Sprintf("var _ = int64(%s%s)", directive(g.Pos), g.Text)
+	}
+	src := s.header(extra) + fmt.Sprintf("func %s(%s) {\n\t%s\n\t%s(%s)\n}\n",
+		fn, strings.Join(decls, ", "), use, resultFunc, strings.Join(paramNames(params), ", "))
 	before := len(*s.errs)
 	f := s.addFile(src)
 	if f == nil || len(*s.errs) > before {

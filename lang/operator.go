@@ -152,7 +152,15 @@ func unhashable(t types.Type) string {
 		}
 		return ""
 	}
-	return t.String() + " is not a supported key type"
+	switch t.Underlying().(type) {
+	case *types.Map:
+		return "maps cannot be keys"
+	case *types.Pointer:
+		return "pointers cannot be keys"
+	case *types.Interface:
+		return "interfaces cannot be keys"
+	}
+	return "only numbers, strings, booleans, []byte, and arrays and structs of them can be keys"
 }
 
 // concat checks -> concat(a, b, ...): named streams of the same type.
@@ -215,6 +223,13 @@ func isIdent(s string) bool {
 // typeName spells t for messages: the .tdf's own types unqualified,
 // others by package name.
 func (c *checker) typeName(t types.Type) string {
+	if fields := TupleFields(t); fields != nil {
+		var parts []string
+		for _, f := range fields {
+			parts = append(parts, c.typeName(f))
+		}
+		return "(" + strings.Join(parts, ", ") + ")"
+	}
 	return types.TypeString(t, func(p *types.Package) string {
 		if p == c.s.pkg {
 			return ""
