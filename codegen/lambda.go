@@ -28,13 +28,25 @@ func (g *gen) lambda(prefix string, node *lang.Node) string {
 	if l.Fallible {
 		results = append(results, jen.Error())
 	}
-	body := jen.Block(jen.Return(jen.Id(l.Body)))
-	if l.Block {
+	// A lambda that uses params is a method of Params, with a local
+	// variable for each param it uses.
+	var locals []jen.Code
+	for _, p := range l.UsesParams {
+		locals = append(locals, jen.Id(p).Op(":=").Id("p").Dot(exported(p)))
+	}
+	body := jen.Block(append(locals, jen.Return(jen.Id(l.Body)))...)
+	if l.Block && len(locals) > 0 {
+		body = jen.Block(append(locals, jen.Id(l.Body))...)
+	} else if l.Block {
 		body = jen.Id(l.Body)
+	}
+	fn := jen.Func()
+	if len(l.UsesParams) > 0 {
+		fn = fn.Params(jen.Id("p").Op("*").Id("Params"))
 	}
 	g.decls = append(g.decls,
 		jen.Commentf("%s is the lambda of %s at %s.", name, node.Op, g.pos(l.Pos)).Line().
-			Func().Id(name).Params(params...).Params(results...).Add(body))
+			Add(fn).Id(name).Params(params...).Params(results...).Add(body))
 	return name
 }
 
@@ -43,14 +55,18 @@ func (g *gen) lambda(prefix string, node *lang.Node) string {
 func (g *gen) call(prefix string, node *lang.Node, rec jen.Code) *jen.Statement {
 	name := g.lambda(prefix, node)
 	l := node.Lambda
+	fn := jen.Id(name)
+	if len(l.UsesParams) > 0 {
+		fn = jen.Id("op").Dot("params").Dot(name)
+	}
 	if !l.Destructure {
-		return jen.Id(name).Call(rec)
+		return fn.Call(rec)
 	}
 	var args []jen.Code
 	for i := range l.Params {
 		args = append(args, jen.Add(rec).Dot(fmt.Sprintf("F%d", i)))
 	}
-	return jen.Id(name).Call(args...)
+	return fn.Call(args...)
 }
 
 // camel turns flat_map into FlatMap.

@@ -44,12 +44,32 @@ func exchanges(op *planner.Op) bool {
 	return false
 }
 
+// usesParams reports whether a lambda that op calls reads params.
+func usesParams(op *planner.Op) bool {
+	for _, st := range op.Stages {
+		if st.Lambda != nil && len(st.Lambda.UsesParams) > 0 {
+			return true
+		}
+	}
+	if op.Out != nil {
+		for _, ch := range op.Out.Channels {
+			if ch.Key != nil && len(ch.Key.Lambda.UsesParams) > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // operator emits the type of one operator and its methods.
 func (d *dfGen) operator(op *planner.Op) {
 	name := d.opType(op)
 	fields := []jen.Code{jen.Id("w").Op("*").Qual(rt, "Worker")}
 	if exchanges(op) {
 		fields = append(fields, jen.Id("peers").Int())
+	}
+	if usesParams(op) {
+		fields = append(fields, jen.Id("params").Op("*").Id("Params"))
 	}
 	fields = append(fields, d.kindFields(op)...)
 	for i := range d.inChannels(op) {
@@ -123,6 +143,9 @@ func (d *dfGen) newOperator(op *planner.Op) []jen.Code {
 	init := jen.Dict{jen.Id("w"): jen.Id("w")}
 	if exchanges(op) {
 		init[jen.Id("peers")] = jen.Id("w").Dot("Peers").Call()
+	}
+	if usesParams(op) {
+		init[jen.Id("params")] = jen.Op("&").Id("df").Dot("cfg").Dot("Params")
 	}
 	for i, ch := range d.inChannels(op) {
 		init[jen.Id(inName(i))] = jen.Id("df").Dot(ch).Dot("Puller").Call(jen.Id("w"))

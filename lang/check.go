@@ -44,24 +44,15 @@ func Check(f *File, opts CheckOptions) (*Program, error) {
 		}
 	}
 	c.checkDeclNames(f)
+	prog.Params = c.checkParams(f, imports)
 	c.s = newGoSession(f.Package.Name, f.Pos.Filename, imports, loaded, &c.errs)
-	c.inputTypes = c.s.checkBase(c.validRecords(typeDecls), inputs)
+	c.inputTypes = c.s.checkBase(c.validRecords(typeDecls), inputs, c.params)
 	if c.inputTypes == nil {
 		return nil, c.errs.Err()
 	}
 	prog.Pkg = c.s.pkg
 	for _, td := range c.validRecords(typeDecls) {
 		prog.Records = append(prog.Records, c.record(td))
-	}
-	paramNames := map[string]bool{}
-	for _, d := range f.Decls {
-		if d.Param != nil && !paramNames[d.Param.Name.Name] {
-			paramNames[d.Param.Name.Name] = true
-			if p := c.param(d.Param); p != nil {
-				prog.Params = append(prog.Params, p)
-				c.params = append(c.params, p)
-			}
-		}
 	}
 	for _, d := range f.Decls {
 		if d.Dataflow != nil {
@@ -79,6 +70,35 @@ func Check(f *File, opts CheckOptions) (*Program, error) {
 		return nil, err
 	}
 	return prog, nil
+}
+
+// checkParams checks the param declarations, skipping names declared
+// twice (checkDeclNames reports those) and rejecting names that an
+// import uses, since lambdas could not reach such a param.
+func (c *checker) checkParams(f *File, imports []*GoImport) []*Param {
+	seen := map[string]bool{}
+	for _, imp := range imports {
+		seen[imp.Name] = true
+	}
+	for _, d := range f.Decls {
+		if d.Param == nil {
+			continue
+		}
+		name := d.Param.Name.Name
+		if seen[name] {
+			for _, imp := range imports {
+				if imp.Name == name {
+					c.errs.Addf(d.Param.Name.Pos, "param %s has the name of the package imported at %s; rename one of them", name, shortPos(imp.Pos))
+				}
+			}
+			continue
+		}
+		seen[name] = true
+		if p := c.param(d.Param); p != nil {
+			c.params = append(c.params, p)
+		}
+	}
+	return c.params
 }
 
 // validRecords drops the record declarations that checkDeclNames

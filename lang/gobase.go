@@ -4,13 +4,14 @@ import (
 	"fmt"
 	"go/ast"
 	"go/types"
+	"sort"
 	"strings"
 )
 
 // checkBase type-checks the first synthetic file: the tuple types, the
 // result function, the records, and the declared types of inputs. It
 // returns the checked types of the inputs, by InputDecl.
-func (s *goSession) checkBase(records []*TypeDecl, inputs []*InputDecl) map[*InputDecl]types.Type {
+func (s *goSession) checkBase(records []*TypeDecl, inputs []*InputDecl, params []*Param) map[*InputDecl]types.Type {
 	var b strings.Builder
 	b.WriteString(s.header(nil))
 	for n := 2; n <= maxTuple; n++ {
@@ -29,6 +30,9 @@ func (s *goSession) checkBase(records []*TypeDecl, inputs []*InputDecl) map[*Inp
 		}
 		b.WriteString("}\n\n")
 	}
+	for _, p := range params {
+		fmt.Fprintf(&b, "var %s%s %s\n", directive(p.Pos), p.Name, p.Type)
+	}
 	inputVars := map[*InputDecl]string{}
 	for i, in := range inputs {
 		v := fmt.Sprintf("_tdcInput%d", i)
@@ -44,6 +48,12 @@ func (s *goSession) checkBase(records []*TypeDecl, inputs []*InputDecl) map[*Inp
 	}
 	for n := 2; n <= maxTuple; n++ {
 		s.tuples[n], _ = s.pkg.Scope().Lookup(fmt.Sprintf("Tuple%d", n)).Type().(*types.Named)
+	}
+	s.paramVars = map[types.Object]string{}
+	for _, p := range params {
+		if obj := s.pkg.Scope().Lookup(p.Name); obj != nil {
+			s.paramVars[obj] = p.Name
+		}
 	}
 	out := map[*InputDecl]types.Type{}
 	for in, v := range inputVars {
@@ -78,6 +88,7 @@ func typeExprSource(t *TypeExpr) string {
 // lambdaResult is what checking a lambda's body found.
 type lambdaResult struct {
 	results []types.Type // the value(s) the body produces
+	params  []string     // the params the body uses, sorted
 	ok      bool
 }
 
@@ -111,7 +122,26 @@ func (s *goSession) checkLambda(l *Lambda, paramTypes []types.Type) lambdaResult
 	if call == nil || len(call.Args) != 1 {
 		return lambdaResult{}
 	}
-	return lambdaResult{results: s.valueTypes(call.Args[0]), ok: true}
+	return lambdaResult{results: s.valueTypes(call.Args[0]), params: s.usedParams(f), ok: true}
+}
+
+// usedParams lists the params that the code of file f refers to.
+func (s *goSession) usedParams(f *ast.File) []string {
+	used := map[string]bool{}
+	ast.Inspect(f, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok {
+			if name, ok := s.paramVars[s.info.Uses[id]]; ok {
+				used[name] = true
+			}
+		}
+		return true
+	})
+	var names []string
+	for name := range used {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
 }
 
 // valueTypes returns the types of the values expression e produces,

@@ -63,7 +63,7 @@ func (s *goSession) checkBlockLambda(src, fn string, l *Lambda) lambdaResult {
 		s.errs.Addf(l.Body.Pos, "missing return at the end of the lambda body")
 		return lambdaResult{}
 	}
-	return lambdaResult{results: first, ok: true}
+	return lambdaResult{results: first, params: s.usedParams(f), ok: true}
 }
 
 // unifyReturns finds the result types of a block lambda from the types

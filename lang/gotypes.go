@@ -26,7 +26,10 @@ type goSession struct {
 	errs     *ErrorList
 	nfiles   int
 	tuples   [maxTuple + 1]*types.Named // generic TupleN, by N
-	resultFn string
+	// paramVars maps the package-level variables that stand for the
+	// params to their names.
+	paramVars map[types.Object]string
+	resultFn  string
 }
 
 // maxTuple is the largest tuple arity.

@@ -37,6 +37,7 @@ func (c *checker) lambda(l *Lambda, in types.Type) *LambdaInfo {
 	if !res.ok {
 		return nil
 	}
+	li.UsesParams = res.params
 	rs := res.results
 	switch {
 	case len(rs) == 0:
@@ -96,30 +97,17 @@ var anyInteger = types.Typ[types.UntypedInt]
 // checkArg type-checks a Go argument with the params as variables and
 // checks that it can be assigned to want.
 func (s *goSession) checkArg(g *GoCode, params []*Param, want types.Type) types.Type {
-	var decls []string
-	for _, p := range params {
-		decls = append(decls, fmt.Sprintf("%s %s", p.Name, p.Type))
-	}
 	fn := fmt.Sprintf("_tdcArg%d", s.nfiles+1)
 	extra := map[string]string{}
 	use := fmt.Sprintf("var _ %s = %s%s", s.typeString(want, extra), directive(g.Pos), g.Text)
 	if want == anyInteger {
 		use = fmt.Sprintf("var _ = int64(%s%s)", directive(g.Pos), g.Text)
 	}
-	src := s.header(extra) + fmt.Sprintf("func %s(%s) {\n\t%s\n\t%s(%s)\n}\n",
-		fn, strings.Join(decls, ", "), use, resultFunc, strings.Join(paramNames(params), ", "))
+	src := s.header(extra) + fmt.Sprintf("func %s() {\n\t%s\n}\n", fn, use)
 	before := len(*s.errs)
 	f := s.addFile(src)
 	if f == nil || len(*s.errs) > before {
 		return nil
 	}
 	return want
-}
-
-func paramNames(params []*Param) []string {
-	var names []string
-	for _, p := range params {
-		names = append(names, p.Name)
-	}
-	return names
 }

@@ -6,8 +6,8 @@ import "go/types"
 // every lambda has its parameter and result types. It is what the planner
 // consumes.
 type Program struct {
-	File      *File
-	Package   string
+	File    *File
+	Package string
 	// Pkg is the Go package the records and tuples were checked in;
 	// named types whose package is Pkg are the .tdf's own.
 	Pkg       *types.Package
@@ -86,6 +86,8 @@ type LambdaInfo struct {
 	// the last result, which ends the computation when non-nil.
 	Result   types.Type
 	Fallible bool
+	// UsesParams lists the params the body refers to, sorted.
+	UsesParams []string
 }
 
 // GoArg is a Go expression argument with its type. Params are in scope.
