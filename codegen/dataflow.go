@@ -159,6 +159,9 @@ func (d *dfGen) dataflowType() {
 	}
 	for _, ch := range d.gr.Channels {
 		body = append(body, jen.Id("df").Dot(chanName(ch)).Op("=").Qual(rt, "NewChannel").Types(d.typ(ch.Type)).Call(jen.Id("comp"), jen.Lit(ch.To.In.Loc), jen.Lit(ch.To.ID)))
+		if ch.Exchange() && serializable(ch.Type) {
+			body = append(body, jen.Id("df").Dot(chanName(ch)).Dot("SetCodec").Call(d.codec(ch.Type)))
+		}
 	}
 	for _, in := range d.inputs() {
 		host := fmt.Sprintf("host%d", in.ID)

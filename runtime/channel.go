@@ -27,6 +27,17 @@ type Channel[T any] struct {
 	targetOp int
 	boxes    []mailbox[T]
 	free     freeList[T]
+	codec    *Codec[T] // encodes batches for workers of other processes
+}
+
+// SetCodec gives the channel the encoding of its records, which it needs
+// to carry them to workers of other processes. Without one, a computation
+// of several processes refuses to start.
+func (ch *Channel[T]) SetCodec(codec Codec[T]) {
+	if ch.c.started.Load() {
+		panic("runtime: SetCodec after Start")
+	}
+	ch.codec = &codec
 }
 
 // mailbox holds the batches that arrived for one worker and that its

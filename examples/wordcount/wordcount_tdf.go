@@ -5,6 +5,7 @@ package wordcount
 import (
 	"bufio"
 	"context"
+	"encoding/binary"
 	"flag"
 	tdrt "github.com/tdflow/tdc/runtime"
 	"io"
@@ -87,6 +88,10 @@ func NewWordCount(cfg WordCountConfig) (*WordCount, error) {
 		comp: comp,
 	}
 	df.ch0 = tdrt.NewChannel[string](comp, 1, 1)
+	df.ch0.SetCodec(tdrt.Codec[string]{
+		Append: tdcEncode0,
+		Decode: tdcDecode1,
+	})
 	return df, nil
 }
 
@@ -238,11 +243,32 @@ func (op *wordCountOp1) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *wordCountOp1) process(t tdrt.Time, data []tdrt.Tuple2[string, int64]) error {
 	for _, r0 := range data {
-		op.text = tdcAppend0(op.text[:0], r0)
+		op.text = tdcAppend2(op.text[:0], r0)
 		op.text = append(op.text, '\n')
 		op.stdout.Write(op.text)
 	}
 	return nil
+}
+
+// tdcEncode0 appends the encoding of a batch of string.
+func tdcEncode0(dst []byte, recs []string) []byte {
+	dst = binary.AppendUvarint(dst, uint64(len(recs)))
+	for i := range recs {
+		dst = tdrt.AppendString(dst, recs[i])
+	}
+	return dst
+}
+
+// tdcDecode1 decodes a batch of string, appending to dst.
+func tdcDecode1(src []byte, dst []string) ([]string, error) {
+	r := tdrt.NewReader(src)
+	n := r.Len(1)
+	for i := 0; i < n && r.Err() == nil; i++ {
+		var v string
+		v = r.String()
+		dst = append(dst, v)
+	}
+	return dst, r.Finish()
 }
 
 // wordCountFlatMap14_23 is the lambda of flat_map at wordcount.tdf:14:23.
@@ -255,8 +281,8 @@ func wordCountExchange15_23(word string) string {
 	return word
 }
 
-// tdcAppend0 appends the text of a Tuple2[string, int64]: its parts separated by spaces.
-func tdcAppend0(b []byte, v tdrt.Tuple2[string, int64]) []byte {
+// tdcAppend2 appends the text of a Tuple2[string, int64]: its parts separated by spaces.
+func tdcAppend2(b []byte, v tdrt.Tuple2[string, int64]) []byte {
 	b = append(b, v.F0...)
 	b = append(b, ' ')
 	b = strconv.AppendInt(b, v.F1, 10)
