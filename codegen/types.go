@@ -71,6 +71,14 @@ func (g *gen) helper(kind string, t types.Type, build func(name string) jen.Code
 		return name
 	}
 	name := fmt.Sprintf("tdc%s%d", kind, len(g.helpers))
+	switch n := types.Unalias(t).(type) {
+	case *types.Basic:
+		name = "tdc" + kind + exported(n.Name())
+	case *types.Named:
+		if n.Obj().Pkg() == g.prog.Pkg && n.TypeArgs().Len() == 0 {
+			name = "tdc" + kind + n.Obj().Name()
+		}
+	}
 	g.helpers[key] = name
 	g.decls = append(g.decls, build(name))
 	return name

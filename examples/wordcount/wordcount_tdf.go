@@ -89,8 +89,8 @@ func NewWordCount(cfg WordCountConfig) (*WordCount, error) {
 	}
 	df.ch0 = tdrt.NewChannel[string](comp, 1, 1)
 	df.ch0.SetCodec(tdrt.Codec[string]{
-		Append: tdcEncode0,
-		Decode: tdcDecode1,
+		Append: tdcEncodeString,
+		Decode: tdcDecodeString,
 	})
 	return df, nil
 }
@@ -250,8 +250,8 @@ func (op *wordCountOp1) process(t tdrt.Time, data []tdrt.Tuple2[string, int64]) 
 	return nil
 }
 
-// tdcEncode0 appends the encoding of a batch of string.
-func tdcEncode0(dst []byte, recs []string) []byte {
+// tdcEncodeString appends the encoding of a batch of string.
+func tdcEncodeString(dst []byte, recs []string) []byte {
 	dst = binary.AppendUvarint(dst, uint64(len(recs)))
 	for i := range recs {
 		dst = tdrt.AppendString(dst, recs[i])
@@ -259,8 +259,8 @@ func tdcEncode0(dst []byte, recs []string) []byte {
 	return dst
 }
 
-// tdcDecode1 decodes a batch of string, appending to dst.
-func tdcDecode1(src []byte, dst []string) ([]string, error) {
+// tdcDecodeString decodes a batch of string, appending to dst.
+func tdcDecodeString(src []byte, dst []string) ([]string, error) {
 	r := tdrt.NewReader(src)
 	n := r.Len(1)
 	for i := 0; i < n && r.Err() == nil; i++ {
