@@ -145,8 +145,14 @@ func (r *Reader) Len(min int) int {
 		r.fail("bad length")
 		return 0
 	}
+	if k > 1 && r.b[k-1] == 0 {
+		// A last byte of zero adds nothing: an overlong encoding. Every
+		// value has one encoding, so equal batches are equal bytes.
+		r.fail("overlong length")
+		return 0
+	}
 	r.b = r.b[k:]
-	if min > 0 && n > uint64(len(r.b)/min) || n > uint64(len(r.b))+1<<20 {
+	if min > 0 && n > uint64(len(r.b)/min) || n > uint64(len(r.b))+(1<<20) {
 		r.fail(fmt.Sprintf("length %d exceeds the %d bytes left", n, len(r.b)))
 		return 0
 	}

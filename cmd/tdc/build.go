@@ -6,11 +6,14 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"go/build"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	goruntime "runtime"
 	"strings"
+	"syscall"
 
 	"github.com/tdflow/tdc/codegen"
 )
@@ -30,28 +33,33 @@ func defaultBinary(tdf string) string {
 	return name
 }
 
-// buildBinary compiles the .tdf file at path into the binary dst.
-func buildBinary(path, dst string, env *cliEnv) error {
+// buildBinary compiles the .tdf file at path into the binary dst, or,
+// when dst is empty, into a binary in the program's build directory. It
+// returns the binary's path.
+func buildBinary(path, dst string, env *cliEnv) (string, error) {
 	c, err := compile(path, codegen.Options{Main: true})
 	if err != nil {
-		return err
+		return "", err
 	}
 	for _, imp := range c.prog.Imports {
-		if first, _, _ := strings.Cut(imp.Path, "/"); strings.Contains(first, ".") {
-			return fmt.Errorf("%s:%d:%d: tdc build supports standard-library imports only; to use %q, generate Go with tdc gen inside your module",
+		if !isStdImport(imp.Path) {
+			return "", fmt.Errorf("%s:%d:%d: tdc build supports standard-library imports only; to use %q, generate Go with tdc gen inside your module",
 				imp.Pos.Filename, imp.Pos.Line, imp.Pos.Column, imp.Path)
 		}
 	}
 	dir, err := buildDir(path)
 	if err != nil {
-		return err
+		return "", err
 	}
 	if err := writeIfChanged(filepath.Join(dir, "main.go"), c.src); err != nil {
-		return err
+		return "", err
+	}
+	if dst == "" {
+		dst = filepath.Join(dir, defaultBinary(path))
 	}
 	absDst, err := filepath.Abs(dst)
 	if err != nil {
-		return err
+		return "", err
 	}
 	cmd := exec.Command("go", "build", "-o", absDst, ".")
 	cmd.Dir = dir
@@ -61,11 +69,26 @@ func buildBinary(path, dst string, env *cliEnv) error {
 	if err := cmd.Run(); err != nil {
 		var exitErr *exec.ExitError
 		if errors.As(err, &exitErr) {
-			return fmt.Errorf("tdc: internal error: the Go code generated for %s does not build; please report this with the program:\n%s", path, out.String())
+			return "", fmt.Errorf("tdc: internal error: the Go code generated for %s does not build; please report this with the program:\n%s", path, out.String())
 		}
-		return fmt.Errorf("running go build: %v (is Go installed and on PATH?)", err)
+		return "", fmt.Errorf("running go build: %v (is Go installed and on PATH?)", err)
 	}
-	return nil
+	return absDst, nil
+}
+
+// isStdImport reports whether the import path names a package of the
+// standard library, the only packages a build module can resolve. A
+// module path need not contain a dot (module mymod), so the path's form
+// is not enough: the package must be in GOROOT when GOROOT is known.
+func isStdImport(path string) bool {
+	if first, _, _ := strings.Cut(path, "/"); strings.Contains(first, ".") {
+		return false
+	}
+	if build.Default.GOROOT == "" {
+		return true
+	}
+	p, err := build.Default.Import(path, "", build.FindOnly)
+	return err == nil && p.Goroot
 }
 
 // buildDir prepares the build module for the .tdf file at path and
@@ -168,22 +191,42 @@ func cmdRun(args []string, env *cliEnv) int {
 		return exitUsage
 	}
 	path := args[0]
-	dir, err := buildDir(path)
+	bin, err := buildBinary(path, "", env)
 	if err != nil {
-		return report(env, err)
-	}
-	bin := filepath.Join(dir, defaultBinary(path))
-	if err := buildBinary(path, bin, env); err != nil {
 		return report(env, err)
 	}
 	cmd := exec.Command(bin, args[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = env.stdin, env.stdout, env.stderr
-	if err := cmd.Run(); err != nil {
-		var exitErr *exec.ExitError
-		if errors.As(err, &exitErr) {
-			return exitErr.ExitCode()
-		}
+	// The program stops cleanly on an interrupt: pass interrupts on and
+	// wait for it, rather than exit and leave it running.
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	if err := cmd.Start(); err != nil {
 		return report(env, err)
+	}
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		for {
+			select {
+			case sig := <-sigs:
+				cmd.Process.Signal(sig) // not supported everywhere
+			case <-done:
+				return
+			}
+		}
+	}()
+	if err := cmd.Wait(); err != nil {
+		var exitErr *exec.ExitError
+		if !errors.As(err, &exitErr) {
+			return report(env, err)
+		}
+		if code := exitErr.ExitCode(); code >= 0 {
+			return code
+		}
+		// Killed by a signal, which has no exit status.
+		return report(env, fmt.Errorf("%s: %v", filepath.Base(bin), err))
 	}
 	return exitOK
 }

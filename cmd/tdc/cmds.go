@@ -17,6 +17,10 @@ func cmdGen(args []string, env *cliEnv) int {
 	if !ok {
 		return exitUsage
 	}
+	if fs.NArg() > 1 {
+		fmt.Fprintf(env.stderr, "tdc gen: one .tdf file at a time\n")
+		return exitUsage
+	}
 	c, err := compile(path, codegen.Options{Main: *mainPkg})
 	if err != nil {
 		return report(env, err)
@@ -66,7 +70,7 @@ func cmdBuild(args []string, env *cliEnv) int {
 	if dst == "" {
 		dst = defaultBinary(path)
 	}
-	if err := buildBinary(path, dst, env); err != nil {
+	if _, err := buildBinary(path, dst, env); err != nil {
 		return report(env, err)
 	}
 	return exitOK

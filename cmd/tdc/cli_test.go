@@ -1,0 +1,182 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tdflow/tdc/lang"
+)
+
+// runTDC calls run in-process and returns the exit status and output.
+func runTDC(t *testing.T, args ...string) (status int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	status = run(args, strings.NewReader(""), &out, &errOut)
+	return status, out.String(), errOut.String()
+}
+
+// TestRunUsage checks the exit status and messages of command lines that
+// tdc rejects before reading any file.
+func TestRunUsage(t *testing.T) {
+	tests := []struct {
+		name   string
+		args   []string
+		status int
+		stdout string // substring; "" means no output
+		stderr string // substring; "" means no output
+	}{
+		{"no args", nil, exitUsage, "", "Usage:"},
+		{"help", []string{"help"}, exitOK, "Usage:", ""},
+		{"-h", []string{"-h"}, exitOK, "Usage:", ""},
+		{"--help", []string{"--help"}, exitOK, "Usage:", ""},
+		{"unknown command", []string{"compile", "x.tdf"}, exitUsage, "", `tdc: unknown command "compile"`},
+		{"gen without file", []string{"gen"}, exitUsage, "", "tdc gen: no .tdf file named"},
+		{"gen two files", []string{"gen", "a.tdf", "b.tdf"}, exitUsage, "", "tdc gen: one .tdf file at a time"},
+		{"gen unknown flag", []string{"gen", "-x", "a.tdf"}, exitUsage, "", "flag provided but not defined: -x"},
+		{"gen -h", []string{"gen", "-h"}, exitOK, "", "usage: tdc gen"},
+		{"build without file", []string{"build"}, exitUsage, "", "tdc build: no .tdf file named"},
+		{"build two files", []string{"build", "a.tdf", "b.tdf"}, exitUsage, "", "tdc build: one .tdf file at a time"},
+		{"check without file", []string{"check"}, exitUsage, "", "tdc check: no .tdf file named"},
+		{"run without file", []string{"run"}, exitUsage, "", "tdc run: no .tdf file named"},
+		{"run flag before file", []string{"run", "-w", "2", "a.tdf"}, exitUsage, "", "flag provided but not defined: -w"},
+		{"run -h", []string{"run", "-h"}, exitOK, "", "usage: tdc run"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			status, stdout, stderr := runTDC(t, tt.args...)
+			assert.Equal(t, tt.status, status)
+			if tt.stdout == "" {
+				assert.Empty(t, stdout)
+			} else {
+				assert.Contains(t, stdout, tt.stdout)
+			}
+			if tt.stderr == "" {
+				assert.Empty(t, stderr)
+			} else {
+				assert.Contains(t, stderr, tt.stderr)
+			}
+		})
+	}
+}
+
+// TestRunFileErrors checks the one-line errors for files tdc cannot
+// read; none of them may leave anything behind.
+func TestRunFileErrors(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", filepath.Join(dir, "cache"))
+	missing := filepath.Join(dir, "missing.tdf")
+	for _, cmd := range []string{"check", "gen", "build", "run"} {
+		t.Run(cmd, func(t *testing.T) {
+			status, stdout, stderr := runTDC(t, cmd, missing)
+			assert.Equal(t, exitError, status)
+			assert.Empty(t, stdout)
+			assert.Equal(t, "tdc: "+missing+": no such file\n", stderr)
+
+			status, _, stderr = runTDC(t, cmd, filepath.Join(dir, "prog.txt"))
+			assert.Equal(t, exitError, status)
+			assert.Equal(t, "tdc: "+filepath.Join(dir, "prog.txt")+": not a .tdf file\n", stderr)
+		})
+	}
+	assert.NoDirExists(t, filepath.Join(dir, "cache"), "a missing file must not create a build module")
+	assert.NoFileExists(t, filepath.Join(dir, "missing_tdf.go"))
+}
+
+// TestBuildBadTDCRoot checks that a TDC_ROOT without the tdc source tree
+// is reported as such.
+func TestBuildBadTDCRoot(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", filepath.Join(dir, "cache"))
+	t.Setenv("TDC_ROOT", dir)
+	tdf := filepath.Join(dir, "p.tdf")
+	require.NoError(t, os.WriteFile(tdf, []byte("package p\n\ndataflow D {\n\trange(0, 3) -> print()\n}\n"), 0o644))
+	status, _, stderr := runTDC(t, "build", "-o", filepath.Join(dir, "p"), tdf)
+	assert.Equal(t, exitError, status)
+	assert.Equal(t, "tdc: TDC_ROOT="+dir+" does not hold the tdc source tree (no runtime/ beside a go.mod of github.com/tdflow/tdc)\n", stderr)
+}
+
+func TestReportErrorList(t *testing.T) {
+	var list lang.ErrorList
+	list.Add(lang.Pos{Filename: "a.tdf", Line: 3, Column: 7}, "second")
+	list.Add(lang.Pos{Filename: "a.tdf", Line: 1, Column: 2}, "first")
+	var stderr bytes.Buffer
+	status := report(&cliEnv{stderr: &stderr}, list.Err())
+	assert.Equal(t, exitError, status)
+	assert.Equal(t, "a.tdf:1:2: first\na.tdf:3:7: second\n", stderr.String())
+
+	stderr.Reset()
+	report(&cliEnv{stderr: &stderr}, os.ErrPermission)
+	assert.Equal(t, "tdc: permission denied\n", stderr.String())
+}
+
+func TestGenPathAndDefaultBinary(t *testing.T) {
+	assert.Equal(t, "wordcount_tdf.go", genPath("wordcount.tdf"))
+	assert.Equal(t, filepath.Join("examples", "wc", "wordcount_tdf.go"), genPath(filepath.Join("examples", "wc", "wordcount.tdf")))
+	assert.Equal(t, "a.b_tdf.go", genPath("a.b.tdf"))
+	want := "wordcount"
+	if filepath.Separator == '\\' {
+		want += ".exe"
+	}
+	assert.Equal(t, want, defaultBinary(filepath.Join("examples", "wc", "wordcount.tdf")))
+}
+
+// TestWriteIfChanged checks that an unchanged file is not rewritten, so
+// that build tools see no change.
+func TestWriteIfChanged(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x_tdf.go")
+	require.NoError(t, writeIfChanged(path, []byte("one")))
+	old := time.Now().Add(-time.Hour).Truncate(time.Second)
+	require.NoError(t, os.Chtimes(path, old, old))
+
+	require.NoError(t, writeIfChanged(path, []byte("one")))
+	info, err := os.Stat(path)
+	require.NoError(t, err)
+	assert.True(t, info.ModTime().Equal(old), "same content rewritten")
+
+	require.NoError(t, writeIfChanged(path, []byte("two")))
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, "two", string(data))
+}
+
+// TestGenUnchangedKeepsFile runs tdc gen twice and checks that the second
+// run leaves the generated file alone, modification time included.
+func TestGenUnchangedKeepsFile(t *testing.T) {
+	dir := t.TempDir()
+	tdf := filepath.Join(dir, "p.tdf")
+	require.NoError(t, os.WriteFile(tdf, []byte("package p\n\nparam n int64 = 3\n\ndataflow D {\n\trange(0, n) -> print()\n}\n"), 0o644))
+	status, _, stderr := runTDC(t, "gen", tdf)
+	require.Equal(t, exitOK, status, stderr)
+	gen := filepath.Join(dir, "p_tdf.go")
+	first, err := os.ReadFile(gen)
+	require.NoError(t, err)
+	old := time.Now().Add(-time.Hour).Truncate(time.Second)
+	require.NoError(t, os.Chtimes(gen, old, old))
+
+	status, _, stderr = runTDC(t, "gen", tdf)
+	require.Equal(t, exitOK, status, stderr)
+	second, err := os.ReadFile(gen)
+	require.NoError(t, err)
+	assert.Equal(t, string(first), string(second))
+	info, err := os.Stat(gen)
+	require.NoError(t, err)
+	assert.True(t, info.ModTime().Equal(old), "tdc gen rewrote an unchanged file")
+}
+
+func TestIsStdImport(t *testing.T) {
+	for path, want := range map[string]bool{
+		"strings":            true,
+		"math/rand/v2":       true,
+		"example.com/x/y":    false,
+		"mymod/util":         false, // a module path need not have a dot
+		"github.com/a/b/c/d": false,
+	} {
+		assert.Equal(t, want, isStdImport(path), path)
+	}
+}
