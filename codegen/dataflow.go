@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"go/scanner"
 	"go/token"
-	"sort"
 
 	"github.com/dave/jennifer/jen"
 
@@ -71,8 +70,38 @@ func (d *dfGen) graphVar() {
 	if len(d.gr.HostCaps) > 0 {
 		fields[jen.Id("HostCapabilities")] = locs(d.gr.HostCaps...)
 	}
+	if sites := d.lambdaSites(); len(sites) > 0 {
+		fields[jen.Id("Lambdas")] = jen.Index().Qual(rt, "LambdaSite").Values(sites...)
+	}
 	d.f.Commentf("%sGraph is the plan of dataflow %s: operators, ports and the paths between ports.", d.prefix, d.gr.Name)
 	d.f.Var().Id(d.prefix+"Graph").Op("=").Op("&").Qual(rt, "Graph").Values(fields)
+}
+
+// lambdaSites lists the dataflow's lambda functions with their
+// positions, for naming the lambda that panics.
+func (d *dfGen) lambdaSites() []jen.Code {
+	var sites []jen.Code
+	for _, op := range d.gr.Ops {
+		nodes := append([]*lang.Node(nil), op.Stages...)
+		if op.Out != nil {
+			for _, ch := range op.Out.Channels {
+				if ch.Key != nil {
+					nodes = append(nodes, ch.Key)
+				}
+			}
+		}
+		for _, n := range nodes {
+			if n.Lambda == nil {
+				continue
+			}
+			sites = append(sites, jen.Values(jen.Dict{
+				jen.Id("Func"): jen.Lit(d.lambda(d.prefix, n)),
+				jen.Id("Op"):   jen.Lit(n.Op),
+				jen.Id("Pos"):  jen.Lit(d.pos(n.Lambda.Pos)),
+			}))
+		}
+	}
+	return sites
 }
 
 func locs(ls ...int) jen.Code {
@@ -114,8 +143,8 @@ func (d *dfGen) config() {
 		jen.Comment("Params are the values of the file's params.").Line().Id("Params").Id("Params"),
 	}
 	for _, out := range d.outputs() {
-		fields = append(fields, jen.Commentf("On%s receives the records of output %s (%s), on the worker goroutines and so\n"+
-			"// concurrently; when nil, the records are printed like print() does.", exported(out.Name), out.Name, d.pos(out.Pos)).Line().
+		fields = append(fields, jen.Commentf("On%s receives the records of output %s (%s), on the worker goroutines and so", exported(out.Name), out.Name, d.pos(out.Pos)).Line().
+			Comment("concurrently; when nil, the records are printed like print() does.").Line().
 			Id("On"+exported(out.Name)).Func().Params(jen.Id("t").Qual(rt, "Time"), jen.Id("rec").Add(d.typ(out.Inputs[0].Out))))
 	}
 	d.f.Commentf("%sConfig configures a run of dataflow %s.", d.api, d.gr.Name)
@@ -145,8 +174,8 @@ func (d *dfGen) dataflowType() {
 	for _, in := range d.inputs() {
 		fields = append(fields,
 			jen.Id(fmt.Sprintf("host%d", in.ID)).Op("*").Qual(rt, "Channel").Types(d.typ(in.In.Type)),
-			jen.Commentf("%s feeds input %s (%s): records sent at the current epoch reach the workers;\n"+
-				"// AdvanceTo starts a later epoch, and Close ends the input.", exported(in.Node.Name), in.Node.Name, d.pos(in.Pos)).Line().
+			jen.Commentf("%s feeds input %s (%s): records sent at the current epoch reach the workers;", exported(in.Node.Name), in.Node.Name, d.pos(in.Pos)).Line().
+				Comment("AdvanceTo starts a later epoch, and Close ends the input.").Line().
 				Id(exported(in.Node.Name)).Op("*").Qual(rt, "Input").Types(d.typ(in.In.Type)))
 	}
 	d.f.Commentf("%s is dataflow %s (%s), set up to run on the workers of this process.", d.api, d.gr.Name, d.pos(d.gr.Pos))
@@ -196,9 +225,6 @@ func (d *dfGen) dataflowType() {
 // build emits the method that creates one worker's operator instances.
 func (d *dfGen) build() {
 	var body []jen.Code
-	for _, p := range d.usedParams() {
-		body = append(body, jen.Id(p.Name).Op(":=").Id("df").Dot("cfg").Dot("Params").Dot(exported(p.Name)))
-	}
 	var ops []jen.Code
 	for _, op := range d.gr.Ops {
 		body = append(body, d.newOperator(op)...)
@@ -208,29 +234,6 @@ func (d *dfGen) build() {
 	d.f.Comment("build creates the operators of one worker, indexed like the plan's.")
 	d.f.Func().Params(jen.Id("df").Op("*").Id(d.api)).Id("build").Params(jen.Id("w").Op("*").Qual(rt, "Worker")).
 		Params(jen.Index().Qual(rt, "Operator"), jen.Error()).Block(body...)
-}
-
-// usedParams lists the params that the sources' Go arguments mention.
-func (d *dfGen) usedParams() []*lang.Param {
-	used := map[string]bool{}
-	for _, op := range d.gr.Ops {
-		if op.Node == nil {
-			continue
-		}
-		for _, a := range op.Node.Args {
-			for _, id := range identifiers(a.Text) {
-				used[id] = true
-			}
-		}
-	}
-	var out []*lang.Param
-	for _, p := range d.prog.Params {
-		if used[p.Name] {
-			out = append(out, p)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out
 }
 
 // identifiers lists the identifiers in Go source text that are not

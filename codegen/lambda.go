@@ -32,9 +32,12 @@ func (g *gen) lambda(prefix string, node *lang.Node) string {
 	// variable for each param it uses.
 	var locals []jen.Code
 	for _, p := range l.UsesParams {
-		locals = append(locals, jen.Id(p).Op(":=").Id("p").Dot(exported(p)))
+		locals = append(locals, jen.Id(p).Op(":=").Id(paramsRecv).Dot(exported(p)))
 	}
 	body := jen.Block(append(locals, jen.Return(jen.Id(l.Body)))...)
+	if l.Result == nil && !l.Fallible {
+		body = jen.Block(append(locals, jen.Id(l.Body))...)
+	}
 	if l.Block && len(locals) > 0 {
 		body = jen.Block(append(locals, jen.Id(l.Body))...)
 	} else if l.Block {
@@ -42,12 +45,35 @@ func (g *gen) lambda(prefix string, node *lang.Node) string {
 	}
 	fn := jen.Func()
 	if len(l.UsesParams) > 0 {
-		fn = fn.Params(jen.Id("p").Op("*").Id("Params"))
+		fn = fn.Params(jen.Id(paramsRecv).Op("*").Id("Params"))
 	}
 	g.decls = append(g.decls,
 		jen.Commentf("%s is the lambda of %s at %s.", name, node.Op, g.pos(l.Pos)).Line().
 			Add(fn).Id(name).Params(params...).Params(results...).Add(body))
 	return name
+}
+
+// paramsRecv is the receiver of the methods of Params that lambdas and
+// source arguments become; prefixed so that no .tdf name can shadow it.
+const paramsRecv = "tdcParams"
+
+// argMethod returns a call of a method of Params that evaluates source
+// argument a as type t, in build (where df is the dataflow).
+func (g *gen) argMethod(prefix string, a *lang.GoArg, t jen.Code, convert bool) jen.Code {
+	name := fmt.Sprintf("%sArg%d_%d", prefix, a.Pos.Line, a.Pos.Column)
+	var body []jen.Code
+	for _, p := range a.UsesParams {
+		body = append(body, jen.Id(p).Op(":=").Id(paramsRecv).Dot(exported(p)))
+	}
+	value := jen.Id(a.Text)
+	if convert {
+		value = jen.Add(t).Call(jen.Id(a.Text))
+	}
+	body = append(body, jen.Return(value))
+	g.decls = append(g.decls,
+		jen.Commentf("%s evaluates the source argument at %s.", name, g.pos(a.Pos)).Line().
+			Func().Params(jen.Id(paramsRecv).Op("*").Id("Params")).Id(name).Params().Add(t).Block(body...))
+	return jen.Id("df").Dot("cfg").Dot("Params").Dot(name).Call()
 }
 
 // call returns a call of node's lambda on record expression rec,

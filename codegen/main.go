@@ -1,9 +1,9 @@
 package codegen
 
 import (
-	"fmt"
-
 	"github.com/dave/jennifer/jen"
+
+	"github.com/tdflow/tdc/lang"
 
 	"github.com/tdflow/tdc/planner"
 )
@@ -16,8 +16,9 @@ func (g *gen) mainFunc(graphs []*planner.Graph) error {
 	for _, gr := range graphs {
 		for _, op := range gr.Ops {
 			if op.Kind == planner.InputOp {
-				return fmt.Errorf("%s:%d:%d: dataflow %s has input %s, which a Go program must feed; generate a Go API with tdc gen instead of building a binary",
-					g.prog.File.Pos.Filename, op.Pos.Line, op.Pos.Column, gr.Name, op.Node.Name)
+				var errs lang.ErrorList
+				errs.Addf(op.Pos, "dataflow %s has input %s, which a Go program must feed; generate a Go API with tdc gen instead of building a binary", gr.Name, op.Node.Name)
+				return errs.Err()
 			}
 		}
 		api := exported(gr.Name)

@@ -166,15 +166,16 @@ func (d *dfGen) newOperator(op *planner.Op) []jen.Code {
 	stmts := []jen.Code{}
 	switch op.Kind {
 	case planner.LinesOp:
-		init[jen.Id("path")] = jen.Id(op.Node.Args[0].Text)
+		init[jen.Id("path")] = d.argMethod(d.prefix, op.Node.Args[0], jen.String(), false)
 	case planner.CountOp:
 		init[jen.Id("counts")] = jen.Make(jen.Map(jen.Qual(rt, "Time")).Map(d.typ(op.Node.Inputs[0].Out)).Int64())
 	}
 	stmts = append(stmts, jen.Id(v).Op(":=").Op("&").Id(d.opType(op)).Values(init))
 	if op.Kind == planner.RangeOp {
-		lo, hi := op.Node.Args[0].Text, op.Node.Args[1].Text
+		lo := d.argMethod(d.prefix, op.Node.Args[0], jen.Int64(), true)
+		hi := d.argMethod(d.prefix, op.Node.Args[1], jen.Int64(), true)
 		stmts = append(stmts, jen.List(jen.Id(v).Dot("next"), jen.Id(v).Dot("hi")).Op("=").Qual(rt, "RangeShare").Call(
-			jen.Int64().Call(jen.Id(lo)), jen.Int64().Call(jen.Id(hi)), jen.Id("w").Dot("Index").Call(), jen.Id("w").Dot("Peers").Call()))
+			lo, hi, jen.Id("w").Dot("Index").Call(), jen.Id("w").Dot("Peers").Call()))
 	}
 	return stmts
 }
@@ -296,7 +297,11 @@ func (s *stageGen) printDefault(t types.Type, r jen.Code) []jen.Code {
 
 // push sends record rec into every channel leaving op.
 func (s *stageGen) push(rec string) []jen.Code {
-	if s.op.Out == nil {
+	if s.op.Out == nil || len(s.op.Out.Channels) == 0 {
+		if n := len(s.op.Stages); n > 0 && (s.op.Stages[n-1].Op == "map" || s.op.Stages[n-1].Op == "flat_map") {
+			// Nothing reads the result; the lambda ran for its effects.
+			return []jen.Code{jen.Id("_").Op("=").Id(rec)}
+		}
 		return nil
 	}
 	var out []jen.Code

@@ -173,6 +173,10 @@ func (g *gen) appendText(t types.Type, b, v jen.Code) jen.Code {
 	default:
 		return jen.Qual("fmt", "Append").Call(b, v)
 	}
+	if n, ok := types.Unalias(t).(*types.Named); ok && n.Obj().Pkg() != g.prog.Pkg && lang.TupleFields(t) == nil {
+		// Another package's type may hide its fields; print it its way.
+		return jen.Qual("fmt", "Append").Call(b, v)
+	}
 	name := g.helper("Append", t, func(name string) jen.Code {
 		return jen.Commentf("%s appends the text of a %s: its parts separated by spaces.", name, types.TypeString(t, g.qualifier)).Line().
 			Func().Id(name).Params(jen.Id("b").Index().Byte(), jen.Id("v").Add(g.typ(t))).Index().Byte().BlockFunc(func(bl *jen.Group) {

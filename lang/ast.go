@@ -166,10 +166,11 @@ type goPart struct {
 }
 
 // goGroup is a bracketed group of embedded Go, which may contain commas.
+// Each kind of bracket is closed by its own kind.
 type goGroup struct {
-	Open  string         `parser:"@( \"(\" | \"[\" | \"{\" )"`
-	Inner []*goGroupPart `parser:"@@*"`
-	Close string         `parser:"@( \")\" | \"]\" | \"}\" )"`
+	Paren []*goGroupPart `parser:"  \"(\" @@* \")\""`
+	Brack []*goGroupPart `parser:"| \"[\" @@* \"]\""`
+	Brace []*goGroupPart `parser:"| \"{\" @@* \"}\""`
 }
 
 type goGroupPart struct {

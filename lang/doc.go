@@ -6,10 +6,25 @@
 //
 // [Parse] turns source into a [File]. Lambda bodies and other embedded Go
 // are kept as source text ([GoCode]) with their position; the parser only
-// makes sure their brackets balance. [Check] then resolves names, follows
+// makes sure their brackets balance and that they hold none of the .tdf
+// arrows "->" and "=>", which are not Go. [Check] then resolves names, follows
 // every pipeline from its source, infers the element type of every stream
 // and the types of all lambdas, and returns a [Program]: the checked,
 // typed form that the planner consumes.
+//
+// # Parsing
+//
+// Parse works in three steps. The scanner lexes the whole file, reporting
+// every malformed token (an invalid character, an unterminated string or
+// comment), and matches brackets, reporting the first one left open or
+// closed by the wrong kind. The recognizer then walks the tokens with the
+// grammar and reports every syntax error, at most one a line, in words:
+// what it expected, where, and the likely fix ("unexpected "=>"; expected
+// "->" between pipeline stages"); it is a little stricter than the
+// grammar, as Go is, about line breaks: statements and fields end at the
+// end of a line. Only a file without errors reaches the participle parser
+// that builds the AST from the grammar in the struct tags of ast.go, so
+// its own messages are never shown. [Dump] prints an AST for tests.
 //
 // # Errors
 //

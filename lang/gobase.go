@@ -3,6 +3,7 @@ package lang
 import (
 	"fmt"
 	"go/ast"
+	"go/parser"
 	"go/types"
 	"sort"
 	"strings"
@@ -23,6 +24,8 @@ func (s *goSession) checkBase(records []*TypeDecl, inputs []*InputDecl, params [
 		fmt.Fprintf(&b, "type Tuple%d[%s any] struct{ %s }\n\n", n, strings.Join(params, ", "), strings.Join(fields, "; "))
 	}
 	fmt.Fprintf(&b, "func %s(...any) {}\n\n", resultFunc)
+	fmt.Fprintf(&b, "type integer interface {\n\t~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~uintptr\n}\n\n")
+	fmt.Fprintf(&b, "func %s[T integer](v T) int64 { return int64(v) }\n\n", integerFunc)
 	for _, r := range records {
 		fmt.Fprintf(&b, "type %s%s struct {\n", directive(r.Name.Pos), r.Name.Name)
 		for _, f := range r.Fields {
@@ -85,6 +88,10 @@ func typeExprSource(t *TypeExpr) string {
 	return "invalid"
 }
 
+// integerFunc is the synthetic function that accepts integers of any
+// type and nothing else.
+const integerFunc = "_tdcInteger"
+
 // lambdaResult is what checking a lambda's body found.
 type lambdaResult struct {
 	results []types.Type // the value(s) the body produces
@@ -94,7 +101,7 @@ type lambdaResult struct {
 
 // checkLambda type-checks a lambda applied to records of type in. With
 // destructure, the parameters bind the fields of the tuple in.
-func (s *goSession) checkLambda(l *Lambda, paramTypes []types.Type) lambdaResult {
+func (s *goSession) checkLambda(l *Lambda, paramTypes []types.Type, stmt bool) lambdaResult {
 	extra := map[string]string{}
 	var params []string
 	for i, p := range l.Params {
@@ -106,6 +113,10 @@ func (s *goSession) checkLambda(l *Lambda, paramTypes []types.Type) lambdaResult
 	fn := fmt.Sprintf("_tdcLambda%d", s.nfiles+1)
 	if block {
 		fmt.Fprintf(&b, "func %s(%s) %s%s\n", fn, strings.Join(params, ", "), directive(l.Body.Pos), body)
+	} else if stmt && isCallText(body) {
+		// A call as a statement may produce no value; its type is
+		// recorded all the same.
+		fmt.Fprintf(&b, "func %s(%s) {\n\t%s%s\n}\n", fn, strings.Join(params, ", "), directive(l.Body.Pos), body)
 	} else {
 		fmt.Fprintf(&b, "func %s(%s) {\n\t%s(%s%s)\n}\n", fn, strings.Join(params, ", "), resultFunc, directive(l.Body.Pos), body)
 	}
@@ -117,6 +128,9 @@ func (s *goSession) checkLambda(l *Lambda, paramTypes []types.Type) lambdaResult
 	f := s.addFile(src)
 	if f == nil || len(*s.errs) > before {
 		return lambdaResult{}
+	}
+	if stmt && isCallText(body) {
+		return lambdaResult{results: s.valueTypes(findStmtExpr(f, fn)), params: s.usedParams(f), ok: true}
 	}
 	call := findResultCall(f, fn)
 	if call == nil || len(call.Args) != 1 {
@@ -156,6 +170,9 @@ func (s *goSession) valueTypes(e ast.Expr) []types.Type {
 
 // rawTypes returns the types of the values expression e produces.
 func (s *goSession) rawTypes(e ast.Expr) []types.Type {
+	if e == nil {
+		return nil
+	}
 	tv, ok := s.info.Types[e]
 	if !ok || tv.Type == nil {
 		return nil
@@ -168,6 +185,29 @@ func (s *goSession) rawTypes(e ast.Expr) []types.Type {
 		return out
 	}
 	return []types.Type{tv.Type}
+}
+
+// isCallText reports whether Go expression src is a function call.
+func isCallText(src string) bool {
+	e, err := parser.ParseExpr(src)
+	if err != nil {
+		return false
+	}
+	_, ok := ast.Unparen(e).(*ast.CallExpr)
+	return ok
+}
+
+// findStmtExpr finds the expression of the statement that is the body
+// of function fn in f.
+func findStmtExpr(f *ast.File, fn string) ast.Expr {
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Name.Name == fn && len(fd.Body.List) == 1 {
+			if es, ok := fd.Body.List[0].(*ast.ExprStmt); ok {
+				return es.X
+			}
+		}
+	}
+	return nil
 }
 
 // findResultCall finds the call of resultFunc in function fn of f.

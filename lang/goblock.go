@@ -85,7 +85,15 @@ func unifyReturns(returns [][]types.Type) ([]types.Type, int) {
 			}
 		}
 		if result[i] == nil {
-			result[i] = types.Default(returns[0][i])
+			// Only untyped constants: the widest kind wins, as in
+			// 1 and 2.5 making float64.
+			widest := returns[0][i]
+			for _, r := range returns {
+				if i < len(r) && untypedRank(r[i]) > untypedRank(widest) {
+					widest = r[i]
+				}
+			}
+			result[i] = types.Default(widest)
 		}
 	}
 	for k, r := range returns {
@@ -133,6 +141,25 @@ func (s *goSession) flexibleType(e ast.Expr) types.Type {
 func isConstIdent(e ast.Expr) bool {
 	_, ok := ast.Unparen(e).(*ast.Ident)
 	return ok
+}
+
+// untypedRank orders the untyped numeric kinds from narrow to wide.
+func untypedRank(t types.Type) int {
+	b, ok := t.(*types.Basic)
+	if !ok {
+		return 0
+	}
+	switch b.Kind() {
+	case types.UntypedInt:
+		return 1
+	case types.UntypedRune:
+		return 2
+	case types.UntypedFloat:
+		return 3
+	case types.UntypedComplex:
+		return 4
+	}
+	return 0
 }
 
 func isUntyped(t types.Type) bool {

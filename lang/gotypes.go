@@ -83,7 +83,11 @@ func (s *goSession) typeError(err error) {
 		// of x") points into a synthetic file; the first part says it.
 		return
 	}
-	s.errs.Add(s.position(terr.Pos), strings.TrimSuffix(terr.Msg, " in variable declaration"))
+	msg := strings.TrimSuffix(terr.Msg, " in variable declaration")
+	if t, _, ok := strings.Cut(msg, " does not satisfy integer"); ok {
+		msg = "want an integer, not " + t
+	}
+	s.errs.Add(s.position(terr.Pos), msg)
 }
 
 // unusedImport reports whether msg is go/types' complaint about an unused

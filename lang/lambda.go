@@ -6,8 +6,9 @@ import (
 	"strings"
 )
 
-// lambda checks a lambda applied to records of type in.
-func (c *checker) lambda(l *Lambda, in types.Type) *LambdaInfo {
+// lambda checks a lambda applied to records of type in. With stmt, an
+// expression body may also be a call that produces no value.
+func (c *checker) lambda(l *Lambda, in types.Type, stmt bool) *LambdaInfo {
 	li := &LambdaInfo{Pos: l.Body.Pos, In: in, Body: l.Body.Text, Block: strings.HasPrefix(l.Body.Text, "{")}
 	seen := map[string]bool{}
 	for _, p := range l.Params {
@@ -33,7 +34,7 @@ func (c *checker) lambda(l *Lambda, in types.Type) *LambdaInfo {
 		li.ParamTypes = fields
 		li.Destructure = true
 	}
-	res := c.s.checkLambda(l, li.ParamTypes)
+	res := c.s.checkLambda(l, li.ParamTypes, stmt)
 	if !res.ok {
 		return nil
 	}
@@ -45,7 +46,7 @@ func (c *checker) lambda(l *Lambda, in types.Type) *LambdaInfo {
 		li.Fallible = true
 	case len(rs) == 1:
 		li.Result = rs[0]
-	case len(rs) == 2 && isError(rs[1]):
+	case len(rs) == 2 && (isError(rs[1]) || isUntypedNil(rs[1])):
 		li.Result, li.Fallible = rs[0], true
 	default:
 		c.errs.Addf(l.Body.Pos, "lambda produces %d values; want one value, or a value and an error", len(rs))
@@ -58,6 +59,12 @@ func (c *checker) lambda(l *Lambda, in types.Type) *LambdaInfo {
 		}
 	}
 	return li
+}
+
+// isUntypedNil reports whether t is the type of a bare nil.
+func isUntypedNil(t types.Type) bool {
+	b, ok := t.(*types.Basic)
+	return ok && b.Kind() == types.UntypedNil
 }
 
 // isError reports whether t is the predeclared error type.
@@ -82,32 +89,32 @@ func (c *checker) goArgs(call *Call, want []types.Type, spec *OpSpec) []*GoArg {
 			c.errs.Addf(a.Pos, "%s: argument %d must be a Go expression, not a lambda: %s", spec.Name, i+1, spec.Usage)
 			return nil
 		}
-		t := c.s.checkArg(a.Expr, c.params, want[i])
+		t, uses := c.s.checkArg(a.Expr, want[i])
 		if t == nil {
 			return nil
 		}
-		out = append(out, &GoArg{Pos: a.Expr.Pos, Text: a.Expr.Text, Type: t})
+		out = append(out, &GoArg{Pos: a.Expr.Pos, Text: a.Expr.Text, Type: t, UsesParams: uses})
 	}
 	return out
 }
 
-// anyInteger asks checkArg for a value convertible to int64.
+// anyInteger asks checkArg for a value of any integer type.
 var anyInteger = types.Typ[types.UntypedInt]
 
 // checkArg type-checks a Go argument with the params as variables and
 // checks that it can be assigned to want.
-func (s *goSession) checkArg(g *GoCode, params []*Param, want types.Type) types.Type {
+func (s *goSession) checkArg(g *GoCode, want types.Type) (types.Type, []string) {
 	fn := fmt.Sprintf("_tdcArg%d", s.nfiles+1)
 	extra := map[string]string{}
 	use := fmt.Sprintf("var _ %s = %s%s", s.typeString(want, extra), directive(g.Pos), g.Text)
 	if want == anyInteger {
-		use = fmt.Sprintf("var _ = int64(%s%s)", directive(g.Pos), g.Text)
+		use = fmt.Sprintf("var _ = %s%s(%s%s)", directive(g.Pos), integerFunc, directive(g.Pos), g.Text)
 	}
 	src := s.header(extra) + fmt.Sprintf("func %s() {\n\t%s\n}\n", fn, use)
 	before := len(*s.errs)
 	f := s.addFile(src)
 	if f == nil || len(*s.errs) > before {
-		return nil
+		return nil, nil
 	}
-	return want
+	return want, s.usedParams(f)
 }

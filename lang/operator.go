@@ -31,7 +31,7 @@ func (c *checker) operator(sc *scope, in *Node, call *Call) *Node {
 			c.errs.Addf(call.Pos, "%s takes one lambda: %s", name, spec.Usage)
 			return nil
 		}
-		l := c.lambda(args[0].Lambda, in.Out)
+		l := c.lambda(args[0].Lambda, in.Out, name == "inspect")
 		if l == nil {
 			return nil
 		}

@@ -20,6 +20,10 @@ var paramTypes = map[string]types.Type{
 // param checks a param declaration: a basic type and a default of that
 // type.
 func (c *checker) param(d *ParamDecl) *Param {
+	if flag, ok := reservedFlags[d.Name.Name]; ok {
+		c.errs.Addf(d.Name.Pos, "param name %s is taken by the %s flag of every generated binary; choose another name", d.Name.Name, flag)
+		return nil
+	}
 	if d.Type.Named == nil || d.Type.Named.Pkg != "" || paramTypes[d.Type.Named.Name] == nil {
 		c.errs.Addf(d.Type.Pos, "param %s: type must be bool, string, an integer or a float type", d.Name.Name)
 		return nil
@@ -39,6 +43,16 @@ func (c *checker) param(d *ParamDecl) *Param {
 	}
 	p.Default = lit
 	return p
+}
+
+// reservedFlags are the flags every generated binary has, which params
+// cannot reuse, with what they are for.
+var reservedFlags = map[string]string{
+	"w": "-w (workers)", "threads": "--threads (workers)",
+	"n": "-n (processes)", "processes": "--processes",
+	"p": "-p (process index)", "process": "--process",
+	"hostfile": "-hostfile", "secret": "-secret",
+	"h": "-h (help)", "help": "-help",
 }
 
 // zeroLiteral is the Go literal of t's zero value.

@@ -12,17 +12,24 @@ import (
 
 // tdfLexer splits a .tdf file into tokens. Its rules cover Go's tokens as
 // well, because lambda bodies are Go code carried through the parser as
-// token runs.
+// token runs. The rules named Bad* and Invalid match malformed input, so
+// that lexing never stops early and scan can report every such token
+// with its position; the parser never sees them.
 var tdfLexer = lexer.MustSimple([]lexer.SimpleRule{
 	{Name: "Comment", Pattern: `//[^\n]*|/\*(?s:.*?)\*/`},
+	{Name: "BadComment", Pattern: `/\*(?s:.*)`},
 	{Name: "Whitespace", Pattern: `[ \t\r\n]+`},
 	{Name: "RawString", Pattern: "`[^`]*`"},
+	{Name: "BadRawString", Pattern: "`[^`]*"},
 	{Name: "String", Pattern: `"(\\.|[^"\\\n])*"`},
+	{Name: "BadString", Pattern: `"(\\.|[^"\\\n])*\\?`},
 	{Name: "Char", Pattern: `'(\\.|[^'\\\n])+'`},
+	{Name: "BadChar", Pattern: `''|'(\\.|[^'\\\n])*\\?`},
 	{Name: "Float", Pattern: `[0-9][0-9_]*\.[0-9_]*([eE][-+]?[0-9_]+)?|[0-9][0-9_]*[eE][-+]?[0-9_]+|\.[0-9][0-9_]*([eE][-+]?[0-9_]+)?`},
 	{Name: "Int", Pattern: `0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|[0-9][0-9_]*`},
 	{Name: "Ident", Pattern: `[\p{L}_][\p{L}\p{N}_]*`},
 	{Name: "Punct", Pattern: `->|=>|:=|<<=|>>=|&\^=|\.\.\.|&&|\|\||<-|\+\+|--|==|!=|<=|>=|<<|>>|&\^|[-+*/%&|^]=|[-+*/%&|^<>=!.,;:~(){}\[\]]`},
+	{Name: "Invalid", Pattern: `(?s:.)`},
 })
 
 var tdfParser = participle.MustBuild[File](
@@ -41,9 +48,23 @@ func ParseFile(path string) (*File, error) {
 	return Parse(filepath.ToSlash(path), src)
 }
 
-// Parse parses the .tdf source src; name is used in positions.
+// Parse parses the .tdf source src; name is used in positions. Its error
+// is an [ErrorList] of syntax errors: every malformed token, else the
+// first unbalanced bracket, else every grammar error (at most one a line),
+// each saying what was expected.
 func Parse(name string, src []byte) (*File, error) {
-	f, err := tdfParser.ParseBytes(name, src)
+	ts, errs := scan(name, src)
+	if len(errs) == 0 {
+		errs = recognize(ts)
+	}
+	if len(errs) > 0 {
+		return nil, errs.Err()
+	}
+	peek, err := lexer.Upgrade(&tokenLexer{toks: ts.toks})
+	if err != nil {
+		return nil, syntaxError(name, err)
+	}
+	f, err := tdfParser.ParseFromLexer(peek)
 	if err != nil {
 		return nil, syntaxError(name, err)
 	}
@@ -51,7 +72,24 @@ func Parse(name string, src []byte) (*File, error) {
 	return f, nil
 }
 
-// syntaxError turns a participle error into an ErrorList entry.
+// tokenLexer replays scanned tokens to the participle parser, so that it
+// parses exactly what the recognizer checked without lexing again.
+type tokenLexer struct {
+	toks []lexer.Token // ending with EOF
+	next int
+}
+
+// Next returns the next token, and EOF at the end.
+func (l *tokenLexer) Next() (lexer.Token, error) {
+	t := l.toks[l.next]
+	if l.next < len(l.toks)-1 {
+		l.next++
+	}
+	return t, nil
+}
+
+// syntaxError turns a participle error into an ErrorList entry. The
+// recognizer finds syntax errors first, so this is only a fallback.
 func syntaxError(name string, err error) error {
 	var perr participle.Error
 	if errors.As(err, &perr) {
@@ -59,21 +97,25 @@ func syntaxError(name string, err error) error {
 		list.Add(perr.Position(), friendlySyntaxMessage(perr.Message()))
 		return list.Err()
 	}
-	return err
+	var list ErrorList
+	list.Add(Pos{Filename: name, Line: 1, Column: 1}, err.Error())
+	return list.Err()
 }
 
 // friendlySyntaxMessage rewrites participle's wording into ours.
 func friendlySyntaxMessage(msg string) string {
 	msg = strings.ReplaceAll(msg, "unexpected token", "unexpected")
+	msg = strings.ReplaceAll(msg, `"<EOF>"`, "end of file")
 	return msg
 }
 
-// fillGoText sets Text of every GoCode node to the source it spans.
+// fillGoText sets Text of every GoCode node to the source it spans, from
+// its first token to its last, comments between them included.
 func fillGoText(f *File, src []byte) {
 	walkGoCode(f, func(g *GoCode) {
 		start, end := -1, -1
 		for _, t := range g.Tokens {
-			if t.Type == tdfLexer.Symbols()["Whitespace"] || t.Type == tdfLexer.Symbols()["Comment"] {
+			if t.Type == tokWhitespace || t.Type == tokComment {
 				continue
 			}
 			if start < 0 {

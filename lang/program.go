@@ -95,4 +95,6 @@ type GoArg struct {
 	Pos  Pos
 	Text string
 	Type types.Type
+	// UsesParams lists the params the expression refers to, sorted.
+	UsesParams []string
 }

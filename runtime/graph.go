@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 )
@@ -38,6 +39,29 @@ type Graph struct {
 	// holds one capability at the zero Time at each (count 1), through the
 	// [Input] created for it.
 	HostCapabilities []Location
+	// Lambdas lists the functions that generated code made of the
+	// program's lambdas, so that a panic inside one names the lambda's
+	// position rather than its operator's.
+	Lambdas []LambdaSite
+}
+
+// LambdaSite is a generated lambda function and where the program has it.
+type LambdaSite struct {
+	Func string // the generated function's name, e.g. "wordCountMap14_23"
+	Op   string // the operator the lambda belongs to, e.g. "map"
+	Pos  string // the lambda's position, e.g. "wordcount.tdf:14:23"
+}
+
+// lambdaInStack finds the innermost lambda in a goroutine stack trace.
+func (g *Graph) lambdaInStack(stack []byte) (LambdaSite, bool) {
+	best, bestAt := LambdaSite{}, -1
+	for _, site := range g.Lambdas {
+		at := bytes.Index(stack, []byte("."+site.Func+"("))
+		if at >= 0 && (bestAt < 0 || at < bestAt) {
+			best, bestAt = site, at
+		}
+	}
+	return best, bestAt >= 0
 }
 
 // validate checks that every port the graph names is in range and that

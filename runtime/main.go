@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"strconv"
 	"syscall"
+	"time"
 )
 
 // Main runs the command of a generated binary: it parses the command
@@ -41,12 +42,29 @@ func Main(name string, args []string, stderr io.Writer, register func(*flag.Flag
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, cfg); err != nil {
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, cfg) }()
+	var err error
+	select {
+	case err = <-done:
+	case <-ctx.Done():
+		// Workers stop at their next scheduling point; one blocked in a
+		// read (of standard input, say) may never get there.
+		select {
+		case err = <-done:
+		case <-time.After(interruptGrace):
+			err = fmt.Errorf("interrupted; gave up waiting %v for the workers to stop", interruptGrace)
+		}
+	}
+	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 		return 1
 	}
 	return 0
 }
+
+// interruptGrace is how long Main waits for the workers after a signal.
+const interruptGrace = 2 * time.Second
 
 // number is the set of param types the flag package has no Var for.
 type number interface {

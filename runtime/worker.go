@@ -240,7 +240,11 @@ func (w *Worker) call(op int) (err error) {
 			info := w.c.graph.Operators[op]
 			stack := make([]byte, 16<<10)
 			stack = stack[:goruntime.Stack(stack, false)]
-			err = &PanicError{Op: info.Name, Pos: info.Pos, Worker: w.index, Value: r, Stack: stack}
+			name, pos := info.Name, info.Pos
+			if site, ok := w.c.graph.lambdaInStack(stack); ok {
+				name, pos = site.Op, site.Pos
+			}
+			err = &PanicError{Op: name, Pos: pos, Worker: w.index, Value: r, Stack: stack}
 		}
 	}()
 	return w.ops[op].Run()

@@ -150,7 +150,7 @@ func TestWriteIfChanged(t *testing.T) {
 func TestGenUnchangedKeepsFile(t *testing.T) {
 	dir := t.TempDir()
 	tdf := filepath.Join(dir, "p.tdf")
-	require.NoError(t, os.WriteFile(tdf, []byte("package p\n\nparam n int64 = 3\n\ndataflow D {\n\trange(0, n) -> print()\n}\n"), 0o644))
+	require.NoError(t, os.WriteFile(tdf, []byte("package p\n\nparam count int64 = 3\n\ndataflow D {\n\trange(0, count) -> print()\n}\n"), 0o644))
 	status, _, stderr := runTDC(t, "gen", tdf)
 	require.Equal(t, exitOK, status, stderr)
 	gen := filepath.Join(dir, "p_tdf.go")

@@ -59,8 +59,25 @@ const EntriesFingerprint = "480f1bc7ce63f32e"
 // entriesGraph is the plan of dataflow Entries: operators, ports and the paths between ports.
 var entriesGraph = &tdrt.Graph{
 	Fingerprint: EntriesFingerprint,
-	Locations:   5,
-	Name:        "Entries",
+	Lambdas: []tdrt.LambdaSite{{
+		Func: "entriesFilter35_18",
+		Op:   "filter",
+		Pos:  "records.tdf:35:18",
+	}, {
+		Func: "entriesMap36_15",
+		Op:   "map",
+		Pos:  "records.tdf:36:15",
+	}, {
+		Func: "entriesExchange52_20",
+		Op:   "exchange",
+		Pos:  "records.tdf:52:20",
+	}, {
+		Func: "entriesMap53_15",
+		Op:   "map",
+		Pos:  "records.tdf:53:15",
+	}},
+	Locations: 5,
+	Name:      "Entries",
 	Operators: []tdrt.OperatorInfo{{
 		Name:    "lines+filter+map",
 		Outputs: []tdrt.Location{0},
@@ -145,10 +162,9 @@ func RunEntries(ctx context.Context, cfg EntriesConfig) error {
 
 // build creates the operators of one worker, indexed like the plan's.
 func (df *Entries) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
-	input := df.cfg.Params.Input
 	op0 := &entriesOp0{
 		out0:  df.ch0.Pusher(w),
-		path:  input,
+		path:  df.cfg.Params.entriesArg34_8(),
 		peers: w.Peers(),
 		w:     w,
 	}
@@ -319,6 +335,39 @@ func (op *entriesOp2) process(t tdrt.Time, data []tdrt.Tuple2[string, int64]) er
 	return nil
 }
 
+// entriesFilter35_18 is the lambda of filter at records.tdf:35:18.
+func entriesFilter35_18(l string) bool {
+	return strings.TrimSpace(l) != ""
+}
+
+// entriesMap36_15 is the lambda of map at records.tdf:36:15.
+func entriesMap36_15(l string) (Entry, error) {
+	f := strings.Fields(l)
+	if len(f) < 4 {
+		return Entry{}, fmt.Errorf("want at least 4 fields, got %d", len(f))
+	}
+	score, err := strconv.ParseFloat(f[1], 64)
+	if err != nil {
+		return Entry{}, err
+	}
+	x, errX := strconv.Atoi(f[2])
+	y, errY := strconv.Atoi(f[3])
+	if err := errors.Join(errX, errY); err != nil {
+		return Entry{}, err
+	}
+	return Entry{Name: f[0], Score: score, Tags: f[4:], At: Point{X: int32(x), Y: int32(y)}, Raw: []byte(f[0])}, nil
+}
+
+// entriesExchange52_20 is the lambda of exchange at records.tdf:52:20.
+func entriesExchange52_20(e Entry) Point {
+	return e.At
+}
+
+// entriesMap53_15 is the lambda of map at records.tdf:53:15.
+func entriesMap53_15(e Entry) string {
+	return e.Name + " " + strconv.FormatFloat(e.Score, 'f', 1, 64) + " " + strings.Join(e.Tags, ",")
+}
+
 // tdcEncodeEntry appends the encoding of a batch of Entry.
 func tdcEncodeEntry(dst []byte, recs []Entry) []byte {
 	dst = binary.AppendUvarint(dst, uint64(len(recs)))
@@ -370,32 +419,10 @@ func tdcDecodeEntry(src []byte, dst []Entry) ([]Entry, error) {
 	return dst, r.Finish()
 }
 
-// entriesFilter35_18 is the lambda of filter at records.tdf:35:18.
-func entriesFilter35_18(l string) bool {
-	return strings.TrimSpace(l) != ""
-}
-
-// entriesMap36_15 is the lambda of map at records.tdf:36:15.
-func entriesMap36_15(l string) (Entry, error) {
-	f := strings.Fields(l)
-	if len(f) < 4 {
-		return Entry{}, fmt.Errorf("want at least 4 fields, got %d", len(f))
-	}
-	score, err := strconv.ParseFloat(f[1], 64)
-	if err != nil {
-		return Entry{}, err
-	}
-	x, errX := strconv.Atoi(f[2])
-	y, errY := strconv.Atoi(f[3])
-	if err := errors.Join(errX, errY); err != nil {
-		return Entry{}, err
-	}
-	return Entry{Name: f[0], Score: score, Tags: f[4:], At: Point{X: int32(x), Y: int32(y)}, Raw: []byte(f[0])}, nil
-}
-
-// entriesExchange52_20 is the lambda of exchange at records.tdf:52:20.
-func entriesExchange52_20(e Entry) Point {
-	return e.At
+// entriesArg34_8 evaluates the source argument at records.tdf:34:8.
+func (tdcParams *Params) entriesArg34_8() string {
+	input := tdcParams.Input
+	return input
 }
 
 // tdcHashPoint hashes a key of type Point.
@@ -404,11 +431,6 @@ func tdcHashPoint(k Point) uint64 {
 	h = tdrt.HashCombine(h, tdrt.HashUint64(uint64(k.X)))
 	h = tdrt.HashCombine(h, tdrt.HashUint64(uint64(k.Y)))
 	return h
-}
-
-// entriesMap53_15 is the lambda of map at records.tdf:53:15.
-func entriesMap53_15(e Entry) string {
-	return e.Name + " " + strconv.FormatFloat(e.Score, 'f', 1, 64) + " " + strings.Join(e.Tags, ",")
 }
 
 // tdcAppend3 appends the text of a Tuple2[string, int64]: its parts separated by spaces.

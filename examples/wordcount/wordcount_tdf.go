@@ -38,8 +38,17 @@ const WordCountFingerprint = "fda9359400f4210b"
 // wordCountGraph is the plan of dataflow WordCount: operators, ports and the paths between ports.
 var wordCountGraph = &tdrt.Graph{
 	Fingerprint: WordCountFingerprint,
-	Locations:   3,
-	Name:        "WordCount",
+	Lambdas: []tdrt.LambdaSite{{
+		Func: "wordCountFlatMap14_23",
+		Op:   "flat_map",
+		Pos:  "wordcount.tdf:14:23",
+	}, {
+		Func: "wordCountExchange15_23",
+		Op:   "exchange",
+		Pos:  "wordcount.tdf:15:23",
+	}},
+	Locations: 3,
+	Name:      "WordCount",
 	Operators: []tdrt.OperatorInfo{{
 		Name:    "lines+flat_map",
 		Outputs: []tdrt.Location{0},
@@ -117,10 +126,9 @@ func RunWordCount(ctx context.Context, cfg WordCountConfig) error {
 
 // build creates the operators of one worker, indexed like the plan's.
 func (df *WordCount) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
-	input := df.cfg.Params.Input
 	op0 := &wordCountOp0{
 		out0:  df.ch0.Pusher(w),
-		path:  input,
+		path:  df.cfg.Params.wordCountArg13_8(),
 		peers: w.Peers(),
 		w:     w,
 	}
@@ -250,6 +258,16 @@ func (op *wordCountOp1) process(t tdrt.Time, data []tdrt.Tuple2[string, int64]) 
 	return nil
 }
 
+// wordCountFlatMap14_23 is the lambda of flat_map at wordcount.tdf:14:23.
+func wordCountFlatMap14_23(line string) []string {
+	return strings.Fields(strings.ToLower(line))
+}
+
+// wordCountExchange15_23 is the lambda of exchange at wordcount.tdf:15:23.
+func wordCountExchange15_23(word string) string {
+	return word
+}
+
 // tdcEncodeString appends the encoding of a batch of string.
 func tdcEncodeString(dst []byte, recs []string) []byte {
 	dst = binary.AppendUvarint(dst, uint64(len(recs)))
@@ -271,14 +289,10 @@ func tdcDecodeString(src []byte, dst []string) ([]string, error) {
 	return dst, r.Finish()
 }
 
-// wordCountFlatMap14_23 is the lambda of flat_map at wordcount.tdf:14:23.
-func wordCountFlatMap14_23(line string) []string {
-	return strings.Fields(strings.ToLower(line))
-}
-
-// wordCountExchange15_23 is the lambda of exchange at wordcount.tdf:15:23.
-func wordCountExchange15_23(word string) string {
-	return word
+// wordCountArg13_8 evaluates the source argument at wordcount.tdf:13:8.
+func (tdcParams *Params) wordCountArg13_8() string {
+	input := tdcParams.Input
+	return input
 }
 
 // tdcAppend2 appends the text of a Tuple2[string, int64]: its parts separated by spaces.
