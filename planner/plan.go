@@ -29,9 +29,9 @@ type feed struct {
 // planState is the state of planning one dataflow.
 type planState struct {
 	g    *Graph
-	uses map[*lang.Node]int  // readers of each node's stream
-	op   map[*lang.Node]*Op  // the operator whose output is the node's stream
-	tail map[*Op]*lang.Node  // the last node fused into each operator
+	uses map[*lang.Node]int // readers of each node's stream
+	op   map[*lang.Node]*Op // the operator whose output is the node's stream
+	tail map[*Op]*lang.Node // the last node fused into each operator
 	errs lang.ErrorList
 }
 
