@@ -3,6 +3,7 @@ package lang
 import (
 	"fmt"
 	"go/types"
+	"os"
 	"path"
 	"strconv"
 	"strings"
@@ -41,7 +42,9 @@ func resolveImports(f *File, dir string, errs *ErrorList) ([]*GoImport, map[stri
 	for _, imp := range imports {
 		paths = append(paths, imp.Path)
 	}
-	cfg := &packages.Config{Mode: packages.NeedName | packages.NeedTypes, Dir: dir}
+	// -mod=readonly: checking a program never changes go.mod or fetches
+	// modules that go.mod does not already require.
+	cfg := &packages.Config{Mode: packages.NeedName | packages.NeedTypes, Dir: dir, Env: append(os.Environ(), "GOFLAGS=-mod=readonly")}
 	pkgs, err := packages.Load(cfg, paths...)
 	if err != nil {
 		errs.Addf(imports[0].Pos, "loading imported packages: %v", err)
