@@ -87,6 +87,11 @@ func firstPackageError(p *packages.Package) string {
 		return "no type information"
 	}
 	msg, _, _ := strings.Cut(p.Errors[0].Msg, "\n")
+	for _, notFound := range []string{"no required module provides package", "cannot find module providing package", "is not in std", "cannot find package"} {
+		if strings.Contains(msg, notFound) {
+			return "no such package in the standard library or the module's requirements (add it with go get)"
+		}
+	}
 	msg = strings.TrimSuffix(msg, "; to add it:")
 	if len(msg) > 200 {
 		msg = msg[:200] + "..."
