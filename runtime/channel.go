@@ -23,6 +23,7 @@ type Batch[T any] struct {
 // channel in steady state allocates nothing per batch.
 type Channel[T any] struct {
 	c        *Computation
+	id       int // the channel's number in frames: the order of NewChannel calls
 	target   Location
 	targetOp int
 	boxes    []mailbox[T]
@@ -66,13 +67,16 @@ func NewChannel[T any](c *Computation, target Location, targetOp int) *Channel[T
 		panic("runtime: NewChannel after Start")
 	}
 	n := len(c.workers)
-	return &Channel[T]{
+	ch := &Channel[T]{
 		c:        c,
+		id:       len(c.channels),
 		target:   target,
 		targetOp: targetOp,
 		boxes:    make([]mailbox[T], n),
 		free:     freeList[T]{max: freeListMax[T](n)},
 	}
+	c.channels = append(c.channels, ch)
+	return ch
 }
 
 // freeRetain is about the most memory in record slices a channel's free
@@ -94,7 +98,7 @@ func (ch *Channel[T]) Target() Location { return ch.target }
 // Pusher returns a pusher that sends from worker w. Call it from build.
 func (ch *Channel[T]) Pusher(w *Worker) *Pusher[T] {
 	ch.checkWorker(w)
-	n := len(ch.boxes)
+	n := ch.c.peers
 	return &Pusher[T]{ch: ch, w: w, bufs: make([][]T, n), times: make([]Time, n)}
 }
 
@@ -188,7 +192,7 @@ func (p *Pusher[T]) Give(t Time, target int, rec T) {
 
 // GiveLocal sends rec at time t to the pusher's own worker (a pipeline
 // edge).
-func (p *Pusher[T]) GiveLocal(t Time, rec T) { p.Give(t, p.w.index, rec) }
+func (p *Pusher[T]) GiveLocal(t Time, rec T) { p.Give(t, p.w.global, rec) }
 
 // Flush sends every buffered record.
 func (p *Pusher[T]) Flush() {
@@ -208,7 +212,12 @@ func (p *Pusher[T]) send(target int) {
 	t := p.times[target]
 	buf := p.bufs[target]
 	p.bufs[target] = nil
-	p.ch.deliver(target, Batch[T]{Time: t, Data: buf})
+	if local := target - p.ch.c.base; local >= 0 && local < len(p.ch.boxes) {
+		p.ch.deliver(local, Batch[T]{Time: t, Data: buf})
+	} else {
+		p.ch.sendRemote(p.w, target, t, buf)
+		p.ch.free.put(buf)
+	}
 	p.w.batch.Add(p.ch.target, t, 1)
 }
 

@@ -14,12 +14,17 @@ import (
 type Config struct {
 	Workers int       // workers (goroutines) in this process; >= 1
 	Stdout  io.Writer // where print output goes; os.Stdout when nil
+	// Cluster says which processes the computation spans and how they
+	// connect. With Cluster.Processes 1 (the default) nothing touches the
+	// network. Every process runs Workers workers; the computation's
+	// Fingerprint comes from its Graph.
+	Cluster ClusterConfig
 }
 
 // DefaultConfig returns the configuration of a computation with one worker
-// that prints to os.Stdout.
+// in one process that prints to os.Stdout.
 func DefaultConfig() Config {
-	return Config{Workers: 1, Stdout: os.Stdout}
+	return Config{Workers: 1, Stdout: os.Stdout, Cluster: DefaultClusterConfig()}
 }
 
 // MaxWorkers is the largest number of workers a process may run.
@@ -29,6 +34,15 @@ const MaxWorkers = 1 << 12
 func (c Config) Validate() error {
 	if c.Workers < 1 || c.Workers > MaxWorkers {
 		return fmt.Errorf("config: %d workers; want 1 to %d", c.Workers, MaxWorkers)
+	}
+	if c.Cluster.Processes > 1 {
+		cl := c.Cluster
+		if cl.Fingerprint == "" {
+			cl.Fingerprint = "unchecked" // set from the graph later
+		}
+		if err := cl.Validate(); err != nil {
+			return fmt.Errorf("config: %v", err)
+		}
 	}
 	return nil
 }
@@ -74,6 +88,18 @@ type Computation struct {
 	stopOnce sync.Once
 
 	wg sync.WaitGroup // workers and the context watcher
+
+	// The computation across processes (see cluster_run.go). With one
+	// process, mesh stays nil and base is 0.
+	base      int             // global index of this process's first worker
+	peers     int             // workers of all processes
+	processes int             // processes of the computation
+	channels  []remoteChannel // by channel number, for data frames
+	mesh      *Mesh
+	progOut   ChangeBatch   // local updates not yet sent to peers; guarded by mu
+	progWake  chan struct{} // wakes the progress sender
+	progDone  chan struct{} // closed when the progress sender has sent all
+	peerBatch []ChangeBatch // per peer: scratch for decoding its progress
 }
 
 // NewComputation returns a computation of the dataflow g, not yet started.
@@ -93,7 +119,11 @@ func NewComputation(cfg Config, g *Graph) (*Computation, error) {
 	if cfg.Stdout == nil {
 		cfg.Stdout = os.Stdout
 	}
+	processes := max(cfg.Cluster.Processes, 1)
 	c := &Computation{
+		base:      cfg.Cluster.Index * cfg.Workers,
+		peers:     processes * cfg.Workers,
+		processes: processes,
 		cfg:      cfg,
 		graph:    g,
 		inputOp:  g.inputOperators(),
@@ -107,10 +137,10 @@ func NewComputation(cfg Config, g *Graph) (*Computation, error) {
 	}
 	var b ChangeBatch
 	for _, loc := range g.WorkerCapabilities {
-		b.Add(loc, Time{}, int64(cfg.Workers))
+		b.Add(loc, Time{}, int64(c.peers))
 	}
 	for _, loc := range g.HostCapabilities {
-		b.Add(loc, Time{}, 1)
+		b.Add(loc, Time{}, int64(processes))
 	}
 	c.tracker.Apply(&b)
 	c.tracker.DrainChanged(nil)
@@ -154,10 +184,14 @@ func (c *Computation) Start(ctx context.Context, build func(w *Worker) ([]Operat
 	var built sync.WaitGroup
 	built.Add(len(c.workers))
 	c.wg.Add(len(c.workers) + 1)
+	go c.watch(ctx)
+	if c.processes > 1 {
+		go c.launch(ctx, build, &built)
+		return
+	}
 	for _, w := range c.workers {
 		go w.main(build, &built)
 	}
-	go c.watch(ctx)
 }
 
 // Wait blocks until the computation ends and every worker goroutine has
@@ -171,6 +205,7 @@ func (c *Computation) Wait() error {
 		return errors.New("runtime: Wait called before Start")
 	}
 	c.wg.Wait()
+	c.closeMesh()
 	return c.Err()
 }
 
@@ -242,6 +277,13 @@ func (c *Computation) apply(b *ChangeBatch, changed []Location) []Location {
 		c.versions[loc].Add(1)
 	}
 	idle := c.tracker.Idle()
+	if c.progWake != nil {
+		c.progOut.Extend(b)
+		select {
+		case c.progWake <- struct{}{}:
+		default:
+		}
+	}
 	c.mu.Unlock()
 	b.Clear()
 	for _, loc := range changed {

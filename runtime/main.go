@@ -24,6 +24,12 @@ func Main(name string, args []string, stderr io.Writer, register func(*flag.Flag
 	cfg := DefaultConfig()
 	fs.IntVar(&cfg.Workers, "w", cfg.Workers, "number of workers (goroutines) in this process")
 	fs.IntVar(&cfg.Workers, "threads", cfg.Workers, "same as -w")
+	fs.IntVar(&cfg.Cluster.Processes, "n", 1, "number of processes of the computation")
+	fs.IntVar(&cfg.Cluster.Processes, "processes", 1, "same as -n")
+	fs.IntVar(&cfg.Cluster.Index, "p", 0, "index of this process, 0..n-1")
+	fs.IntVar(&cfg.Cluster.Index, "process", 0, "same as -p")
+	hostfile := fs.String("hostfile", "", "file of host:port lines, one per process (needed when -n > 1)")
+	secret := fs.String("secret", os.Getenv("TDC_SECRET"), "shared secret the processes prove to each other (default $TDC_SECRET)")
 	register(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -34,6 +40,10 @@ func Main(name string, args []string, stderr io.Writer, register func(*flag.Flag
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "%s: unexpected argument %q\n", name, fs.Arg(0))
 		fs.Usage()
+		return 2
+	}
+	if err := clusterFlags(&cfg.Cluster, *hostfile, *secret); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 		return 2
 	}
 	if err := cfg.Validate(); err != nil {
@@ -61,6 +71,38 @@ func Main(name string, args []string, stderr io.Writer, register func(*flag.Flag
 		return 1
 	}
 	return 0
+}
+
+// clusterFlags completes the cluster configuration from the -hostfile
+// and -secret flags.
+func clusterFlags(cl *ClusterConfig, hostfile, secret string) error {
+	cl.Secret = []byte(secret)
+	if cl.Processes <= 1 {
+		if hostfile != "" && cl.Processes == 1 {
+			return nil // a hostfile of one process changes nothing
+		}
+		if cl.Processes < 1 {
+			return fmt.Errorf("-n %d: want at least 1 process", cl.Processes)
+		}
+		return nil
+	}
+	if hostfile == "" {
+		return fmt.Errorf("-n %d needs -hostfile, a file with the host:port of every process", cl.Processes)
+	}
+	f, err := os.Open(hostfile)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	addrs, err := ParseHostfile(f, hostfile)
+	if err != nil {
+		return err
+	}
+	if len(addrs) < cl.Processes {
+		return fmt.Errorf("%s lists %d addresses; -n %d needs one per process", hostfile, len(addrs), cl.Processes)
+	}
+	cl.Addresses = addrs[:cl.Processes]
+	return nil
 }
 
 // interruptGrace is how long Main waits for the workers after a signal.

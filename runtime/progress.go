@@ -428,3 +428,10 @@ func nonzero(n int64) int {
 	}
 	return 0
 }
+
+// Extend adds the updates of other to b.
+func (b *ChangeBatch) Extend(other *ChangeBatch) {
+	for _, u := range other.Updates() {
+		b.Add(u.Loc, u.Time, u.Delta)
+	}
+}

@@ -11,8 +11,9 @@ import (
 // worker runs on one goroutine, and its methods may only be called there
 // (from build and from the Run of its operators).
 type Worker struct {
-	c     *Computation
-	index int
+	c      *Computation
+	index  int // among the workers of this process
+	global int // among the workers of all processes
 	ops   []Operator
 	cur   int // the operator running, or -1
 
@@ -52,6 +53,7 @@ func newWorker(c *Computation, index int) *Worker {
 	w := &Worker{
 		c:      c,
 		index:  index,
+		global: c.base + index,
 		cur:    -1,
 		front:  make([]Antichain, n),
 		fver:   make([]int64, n),
@@ -65,11 +67,12 @@ func newWorker(c *Computation, index int) *Worker {
 	return w
 }
 
-// Index returns the worker's index, 0..Peers()-1.
-func (w *Worker) Index() int { return w.index }
+// Index returns the worker's index among the workers of all processes,
+// 0..Peers()-1. The workers of process p are p*W..p*W+W-1.
+func (w *Worker) Index() int { return w.global }
 
-// Peers returns the total number of workers.
-func (w *Worker) Peers() int { return len(w.c.workers) }
+// Peers returns the number of workers of all processes.
+func (w *Worker) Peers() int { return w.c.peers }
 
 // Frontier returns the frontier of location loc, usually an operator
 // input: the times that may still appear there. The result is a snapshot

@@ -1,0 +1,293 @@
+package runtime
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"sync"
+)
+
+// A computation of several processes runs the same dataflow in each, with
+// Config.Workers workers per process; worker indices are global, process
+// p holding p*W..p*W+W-1. The processes form a Mesh when the computation
+// starts, and then:
+//
+//   - A Pusher hands a batch for a worker of another process to the
+//     channel's Codec, which encodes it straight into the send buffer of
+//     that process's connection, in a data frame. The receiving process
+//     decodes it into a batch of the channel's free list and puts it into
+//     the target worker's mailbox.
+//   - Every batch of progress applied in a process (a worker's, or its
+//     host inputs') is also appended, under the same lock, to progOut;
+//     the progress sender sends what accumulated as one frame to every
+//     peer, which applies it whole. A process's updates thus reach its
+//     peers in order and as atomic batches (several batches of a process
+//     may travel merged, which is just as safe); updates of all the
+//     workers of a process are accumulated before they cross the network.
+//   - Initial capabilities count every worker of every process (and one
+//     host per process), so a frontier never passes a time that a worker
+//     elsewhere may still send at.
+//   - When a process finds no pointstamp left, its workers stop; it sends
+//     its last progress, says goodbye and waits for every peer's goodbye.
+//     Any failure (a peer that dies or sends garbage, an operator error)
+//     fails the mesh, which tells every peer, so they all stop.
+
+// remoteChannel is a channel as the frame handler sees it.
+type remoteChannel interface {
+	deliverFrame(f Frame) error
+}
+
+// launch forms the mesh and then starts the workers.
+func (c *Computation) launch(ctx context.Context, build func(w *Worker) ([]Operator, error), built *sync.WaitGroup) {
+	cl := c.cfg.Cluster
+	cl.Fingerprint = c.graph.Fingerprint
+	conns, err := ConnectPeers(ctx, cl)
+	var mesh *Mesh
+	if err == nil {
+		mesh, err = NewMesh(cl, conns)
+	}
+	if err != nil {
+		c.fail(err)
+		for range c.workers {
+			built.Done()
+			c.wg.Done()
+		}
+		return
+	}
+	c.mu.Lock()
+	c.mesh = mesh
+	c.progWake = make(chan struct{}, 1)
+	c.progDone = make(chan struct{})
+	c.peerBatch = make([]ChangeBatch, c.processes)
+	c.mu.Unlock()
+	mesh.Start(c.handleFrame)
+	go c.sendProgress()
+	go func() {
+		select {
+		case <-mesh.Done():
+			if err := mesh.Err(); err != nil {
+				c.fail(err)
+			}
+		case <-c.done:
+		}
+	}()
+	for _, w := range c.workers {
+		go w.main(build, built)
+	}
+}
+
+// handleFrame takes a data or progress frame from process peer.
+func (c *Computation) handleFrame(peer int, f Frame) error {
+	defer f.Release()
+	switch f.Header.Kind() {
+	case FrameData:
+		id := int(f.Header.Channel())
+		if id >= len(c.channels) {
+			return fmt.Errorf("process %d sent data for channel %d; the dataflow has %d", peer, id, len(c.channels))
+		}
+		if err := c.channels[id].deliverFrame(f); err != nil {
+			return fmt.Errorf("process %d sent a bad data frame: %w", peer, err)
+		}
+		return nil
+	case FrameProgress:
+		b := &c.peerBatch[peer]
+		if err := decodeProgress(f.Payload, b, c.graph.Locations); err != nil {
+			b.Clear()
+			return fmt.Errorf("process %d sent a bad progress frame: %w", peer, err)
+		}
+		c.applyRemote(b)
+		return nil
+	}
+	return fmt.Errorf("process %d sent an unexpected %s frame", peer, f.Header.Kind())
+}
+
+// applyRemote applies a peer's progress batch, which is not sent on.
+func (c *Computation) applyRemote(b *ChangeBatch) {
+	c.mu.Lock()
+	c.tracker.Apply(b)
+	changed := c.tracker.DrainChanged(nil)
+	for _, loc := range changed {
+		c.versions[loc].Add(1)
+	}
+	idle := c.tracker.Idle()
+	c.mu.Unlock()
+	b.Clear()
+	for _, loc := range changed {
+		if op := c.inputOp[loc]; op >= 0 {
+			for _, w := range c.workers {
+				w.activate(op)
+			}
+		}
+	}
+	if idle {
+		c.finish()
+	}
+}
+
+// sendProgress sends the progress that accumulated in progOut to every
+// peer, until the computation ends; then it sends what is left.
+func (c *Computation) sendProgress() {
+	defer close(c.progDone)
+	var out ChangeBatch
+	var payload []byte
+	for {
+		ended := false
+		select {
+		case <-c.progWake:
+		case <-c.done:
+			ended = true
+		}
+		c.mu.Lock()
+		out, c.progOut = c.progOut, out
+		c.mu.Unlock()
+		if !out.Empty() {
+			payload = encodeProgress(payload[:0], &out)
+			out.Clear()
+			for q := 0; q < c.processes; q++ {
+				if s := c.mesh.Sender(q); s != nil {
+					if err := s.WriteFrame(NewFrameHeader(FrameProgress, 0, uint32(c.base), AllWorkers), payload); err != nil {
+						c.fail(err)
+						return
+					}
+				}
+			}
+		}
+		if ended {
+			return
+		}
+	}
+}
+
+// closeMesh ends the network part after the workers stopped: the last
+// progress goes out, then a clean goodbye, or the failure is told.
+func (c *Computation) closeMesh() {
+	c.mu.Lock()
+	mesh := c.mesh
+	c.mu.Unlock()
+	if mesh == nil {
+		return
+	}
+	<-c.progDone
+	if err := c.Err(); err != nil {
+		mesh.Fail(err)
+	}
+	if err := mesh.Close(); err != nil {
+		c.errMu.Lock()
+		if c.err == nil {
+			c.err = err
+		}
+		c.errMu.Unlock()
+	}
+}
+
+// timeSize is the encoded size of a Time.
+const timeSize = 8 + 4*MaxLoopDepth
+
+// appendTime appends t: the epoch and every round, little-endian.
+func appendTime(dst []byte, t Time) []byte {
+	dst = binary.LittleEndian.AppendUint64(dst, t.Epoch)
+	for _, r := range t.Rounds {
+		dst = binary.LittleEndian.AppendUint32(dst, r)
+	}
+	return dst
+}
+
+// readTime reads a Time that appendTime wrote.
+func readTime(src []byte) (Time, []byte, error) {
+	if len(src) < timeSize {
+		return Time{}, nil, errors.New("truncated timestamp")
+	}
+	t := Time{Epoch: binary.LittleEndian.Uint64(src)}
+	for i := range t.Rounds {
+		t.Rounds[i] = binary.LittleEndian.Uint32(src[8+4*i:])
+	}
+	return t, src[timeSize:], nil
+}
+
+// progressUpdateSize is the encoded size of one Update.
+const progressUpdateSize = 4 + timeSize + 8
+
+// encodeProgress appends the updates of b: a uint32 count, then each
+// update's location, time and delta.
+func encodeProgress(dst []byte, b *ChangeBatch) []byte {
+	ups := b.Updates()
+	dst = binary.LittleEndian.AppendUint32(dst, uint32(len(ups)))
+	for _, u := range ups {
+		dst = binary.LittleEndian.AppendUint32(dst, uint32(u.Loc))
+		dst = appendTime(dst, u.Time)
+		dst = binary.LittleEndian.AppendUint64(dst, uint64(u.Delta))
+	}
+	return dst
+}
+
+// decodeProgress reads updates that encodeProgress wrote into b, checking
+// locations against the graph's.
+func decodeProgress(src []byte, b *ChangeBatch, locations int) error {
+	if len(src) < 4 {
+		return errors.New("truncated update count")
+	}
+	n := int(binary.LittleEndian.Uint32(src))
+	src = src[4:]
+	if n != len(src)/progressUpdateSize || len(src)%progressUpdateSize != 0 {
+		return fmt.Errorf("%d updates in %d bytes", n, len(src))
+	}
+	for i := 0; i < n; i++ {
+		loc := binary.LittleEndian.Uint32(src)
+		if int(loc) >= locations {
+			return fmt.Errorf("location %d; the dataflow has %d", loc, locations)
+		}
+		t, rest, err := readTime(src[4:])
+		if err != nil {
+			return err
+		}
+		delta := int64(binary.LittleEndian.Uint64(rest))
+		b.Add(Location(loc), t, delta)
+		src = rest[8:]
+	}
+	return nil
+}
+
+// deliverFrame decodes a data frame of the channel into a batch for the
+// local worker it targets.
+func (ch *Channel[T]) deliverFrame(f Frame) error {
+	if ch.codec == nil {
+		return fmt.Errorf("channel %d has no codec", ch.id)
+	}
+	target := int(f.Header.Target()) - ch.c.base
+	if target < 0 || target >= len(ch.boxes) {
+		return fmt.Errorf("worker %d is not in this process", f.Header.Target())
+	}
+	t, rest, err := readTime(f.Payload)
+	if err != nil {
+		return err
+	}
+	data, err := ch.codec.Decode(rest, ch.free.get())
+	if err != nil {
+		return err
+	}
+	ch.deliver(target, Batch[T]{Time: t, Data: data})
+	return nil
+}
+
+// sendRemote encodes a batch for worker target of another process into
+// the connection to that process.
+func (ch *Channel[T]) sendRemote(w *Worker, target int, t Time, recs []T) {
+	c := ch.c
+	if ch.codec == nil {
+		var zero T
+		c.fail(fmt.Errorf("channel into %s carries %T records, which have no encoding to cross processes", c.graph.Operators[ch.targetOp].Name, zero))
+		return
+	}
+	s := c.mesh.Sender(target / c.cfg.Workers)
+	payload, err := s.Begin(NewFrameHeader(FrameData, uint32(ch.id), uint32(w.global), uint32(target)), timeSize+16*len(recs))
+	if err != nil {
+		c.fail(err)
+		return
+	}
+	payload = appendTime(payload, t)
+	payload = ch.codec.Append(payload, recs)
+	if err := s.End(payload); err != nil {
+		c.fail(err)
+	}
+}

@@ -1,0 +1,387 @@
+package runtime
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+)
+
+// This file holds the handshake two processes go through on a new
+// connection before any frame; docs/wire.md specifies it.
+//
+// The dialing process writes its hello; the accepting one reads it and
+// writes its own. When both have a secret, the dialer then writes its
+// proof, the acceptor checks it and writes its proof, and the dialer
+// checks that. Last, each side checks the other's fingerprint, process
+// count and index. Every message flows before the checks that could
+// reject it, so that both sides see the same mismatch and report it.
+
+// Handshake sizes and constants.
+const (
+	// ProtocolVersion is the version of the wire protocol this runtime
+	// speaks. Processes of different versions refuse to connect.
+	ProtocolVersion = 1
+	// HelloSize is the size of a version 1 hello message.
+	HelloSize = 128
+	// ProofSize is the size of a secret proof (HMAC-SHA256).
+	ProofSize = sha256.Size
+	// NonceSize is the size of the random nonce of a hello.
+	NonceSize = 32
+	// MaxFingerprint is the longest plan fingerprint a hello carries.
+	MaxFingerprint = 64
+	// MaxProcesses is the largest number of processes of a cluster.
+	MaxProcesses = 1 << 12
+	// SecretEnv is the environment variable a generated binary reads the
+	// shared secret from when no -secret flag is given.
+	SecretEnv = "TDC_SECRET"
+)
+
+// helloMagic opens every hello, of every protocol version.
+var helloMagic = [4]byte{'T', 'D', 'C', 'N'}
+
+// proofLabel starts the text a proof's HMAC covers, so that a proof can
+// never be mistaken for another use of the secret.
+const proofLabel = "tdc handshake proof v1\x00"
+
+// hello field offsets (version 1).
+const (
+	helloVersion     = 4
+	helloFlags       = 6
+	helloIndex       = 8
+	helloCount       = 12
+	helloWant        = 16
+	helloReserved1   = 20
+	helloNonce       = 24
+	helloFPLen       = 56
+	helloReserved2   = 57
+	helloFingerprint = 64
+)
+
+// helloWantAny is the want field of the accepting side's hello.
+const helloWantAny = 1<<32 - 1
+
+// helloHasSecret is the hello flag of a process that has a shared secret.
+const helloHasSecret = 1
+
+// NetIdentity is what this process states about itself in a handshake.
+type NetIdentity struct {
+	Fingerprint string // the plan fingerprint: printable ASCII, 1 to MaxFingerprint bytes
+	Index       int    // this process, 0..Processes-1
+	Processes   int    // processes in the cluster, 1..MaxProcesses
+	Secret      []byte // shared secret; empty for none
+}
+
+// Validate reports whether id can be sent.
+func (id NetIdentity) Validate() error {
+	if id.Processes < 1 || id.Processes > MaxProcesses {
+		return fmt.Errorf("cluster of %d processes; want 1 to %d", id.Processes, MaxProcesses)
+	}
+	if id.Index < 0 || id.Index >= id.Processes {
+		return fmt.Errorf("process index %d out of range 0..%d", id.Index, id.Processes-1)
+	}
+	if len(id.Fingerprint) == 0 || len(id.Fingerprint) > MaxFingerprint || !printableASCII(id.Fingerprint) {
+		return fmt.Errorf("fingerprint %q: want 1 to %d printable ASCII characters", id.Fingerprint, MaxFingerprint)
+	}
+	return nil
+}
+
+// SecretFromEnv returns the shared secret given in the environment
+// variable SecretEnv, or nil.
+func SecretFromEnv() []byte {
+	if s := os.Getenv(SecretEnv); s != "" {
+		return []byte(s)
+	}
+	return nil
+}
+
+// printableASCII reports whether s consists of the characters '!' to '~'.
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '!' || s[i] > '~' {
+			return false
+		}
+	}
+	return true
+}
+
+// hello is a parsed hello message, with its bytes (which proofs cover).
+type hello struct {
+	raw         [HelloSize]byte
+	version     uint16
+	flags       uint16
+	index       uint32
+	count       uint32
+	want        uint32 // the process the sender means to reach, or helloWantAny
+	fingerprint string
+}
+
+func (h *hello) hasSecret() bool { return h.flags&helloHasSecret != 0 }
+
+// makeHello returns the hello of id, meaning to reach process want (or
+// helloWantAny), with a fresh nonce.
+func makeHello(id NetIdentity, want uint32) *hello {
+	h := &hello{version: ProtocolVersion, index: uint32(id.Index), count: uint32(id.Processes), want: want, fingerprint: id.Fingerprint}
+	if len(id.Secret) > 0 {
+		h.flags = helloHasSecret
+	}
+	b := h.raw[:]
+	copy(b, helloMagic[:])
+	binary.LittleEndian.PutUint16(b[helloVersion:], h.version)
+	binary.LittleEndian.PutUint16(b[helloFlags:], h.flags)
+	binary.LittleEndian.PutUint32(b[helloIndex:], h.index)
+	binary.LittleEndian.PutUint32(b[helloCount:], h.count)
+	binary.LittleEndian.PutUint32(b[helloWant:], h.want)
+	_, _ = rand.Read(b[helloNonce : helloNonce+NonceSize]) // never fails (crypto/rand)
+	b[helloFPLen] = byte(len(id.Fingerprint))
+	copy(b[helloFingerprint:], id.Fingerprint)
+	return h
+}
+
+// parseHelloRest parses a version 1 hello whose magic and version were
+// checked already.
+func parseHelloRest(raw *[HelloSize]byte) (*hello, error) {
+	h := &hello{raw: *raw}
+	b := h.raw[:]
+	h.version = binary.LittleEndian.Uint16(b[helloVersion:])
+	h.flags = binary.LittleEndian.Uint16(b[helloFlags:])
+	h.index = binary.LittleEndian.Uint32(b[helloIndex:])
+	h.count = binary.LittleEndian.Uint32(b[helloCount:])
+	h.want = binary.LittleEndian.Uint32(b[helloWant:])
+	n := int(b[helloFPLen])
+	switch {
+	case h.flags&^helloHasSecret != 0:
+		return nil, wireErrorf(ErrHandshake, "sent a hello with unknown flags %#x", h.flags)
+	case !wireAllZero(b[helloReserved1:helloNonce]) || !wireAllZero(b[helloReserved2:helloFingerprint]):
+		return nil, wireErrorf(ErrHandshake, "sent a hello with reserved bytes set")
+	case n == 0 || n > MaxFingerprint:
+		return nil, wireErrorf(ErrHandshake, "sent a hello with a fingerprint of %d bytes", n)
+	case !wireAllZero(b[helloFingerprint+n:]):
+		return nil, wireErrorf(ErrHandshake, "sent a hello with bytes after its fingerprint")
+	}
+	h.fingerprint = string(b[helloFingerprint : helloFingerprint+n])
+	if !printableASCII(h.fingerprint) {
+		return nil, wireErrorf(ErrHandshake, "sent a hello with an unprintable fingerprint %q", h.fingerprint)
+	}
+	return h, nil
+}
+
+func wireAllZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// readHello reads a hello. It reports a bad magic or another version
+// before reading past the version field; version is then the peer's
+// version (0 when the magic was bad).
+func readHello(r io.Reader) (h *hello, version uint16, err error) {
+	var raw [HelloSize]byte
+	if _, err := io.ReadFull(r, raw[:helloFlags]); err != nil {
+		return nil, 0, handshakeIOError(err, "before its hello")
+	}
+	if [4]byte(raw[:4]) != helloMagic {
+		return nil, 0, wireErrorf(ErrBadMagic, "is not a tdc process (it sent %q instead of the magic %q)", raw[:4], helloMagic[:])
+	}
+	version = binary.LittleEndian.Uint16(raw[helloVersion:])
+	if version != ProtocolVersion {
+		return nil, version, wireErrorf(ErrVersion, "speaks wire protocol version %d, this process version %d (build both with the same tdc)", version, ProtocolVersion)
+	}
+	if _, err := io.ReadFull(r, raw[helloFlags:]); err != nil {
+		return nil, version, handshakeIOError(err, "in the middle of its hello")
+	}
+	h, err = parseHelloRest(&raw)
+	return h, version, err
+}
+
+// handshakeIOError turns a read or write failure during the handshake into
+// an error wrapping ErrHandshake.
+func handshakeIOError(err error, when string) error {
+	var ne net.Error
+	switch {
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		return wireErrorf(ErrHandshake, "closed the connection %s", when)
+	case errors.As(err, &ne) && ne.Timeout():
+		return wireErrorf(ErrHandshake, "did not complete the handshake in time (stuck %s)", when)
+	}
+	return wireErrorf(ErrHandshake, "broke the connection %s: %v", when, err)
+}
+
+// secretProof returns the HMAC of the prover's and the verifier's hellos under
+// secret.
+func secretProof(secret []byte, prover, verifier *hello) [ProofSize]byte {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte(proofLabel))
+	m.Write(prover.raw[:])
+	m.Write(verifier.raw[:])
+	var p [ProofSize]byte
+	m.Sum(p[:0])
+	return p
+}
+
+// checkSecretFlags reports a mismatch of the has-a-secret flags.
+func checkSecretFlags(self, peer *hello) error {
+	switch {
+	case self.hasSecret() && !peer.hasSecret():
+		return wireErrorf(ErrSecret, "has no shared secret, but this process has one (-secret or $%s)", SecretEnv)
+	case !self.hasSecret() && peer.hasSecret():
+		return wireErrorf(ErrSecret, "requires a shared secret, but this process has none (-secret or $%s)", SecretEnv)
+	}
+	return nil
+}
+
+// readProof reads the peer's proof and checks it.
+func readProof(r io.Reader, secret []byte, self, peer *hello) error {
+	var got [ProofSize]byte
+	if _, err := io.ReadFull(r, got[:]); err != nil {
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return wireErrorf(ErrSecret, "closed the connection instead of proving the shared secret (do the secrets differ?)")
+		}
+		return handshakeIOError(err, "before its proof of the secret")
+	}
+	want := secretProof(secret, peer, self)
+	if !hmac.Equal(got[:], want[:]) {
+		return wireErrorf(ErrSecret, "could not prove the shared secret (the secrets differ)")
+	}
+	return nil
+}
+
+// checkPeerHello compares the peer's hello with this process's. Both sides
+// find the same mismatch, each from its own point of view.
+func checkPeerHello(self, peer *hello) error {
+	if peer.fingerprint != self.fingerprint {
+		return wireErrorf(ErrFingerprint, "runs a different program: plan fingerprint %s, this process %s", peer.fingerprint, self.fingerprint)
+	}
+	if peer.count != self.count {
+		return mismatchf("was started for a cluster of %d processes, this process for %d", peer.count, self.count)
+	}
+	if peer.index >= peer.count || peer.index == self.index {
+		return mismatchf("claims process index %d, which does not fit (this process is %d of %d)", peer.index, self.index, self.count)
+	}
+	if self.want != helloWantAny && peer.index != self.want {
+		return mismatchf("answered as process %d; this process dialed process %d there (do the address lists differ?)", peer.index, self.want)
+	}
+	if peer.want != helloWantAny && peer.want != self.index {
+		return mismatchf("dialed this process as process %d, but it is process %d (do the address lists differ?)", peer.want, self.index)
+	}
+	if (self.want == helloWantAny) == (peer.want == helloWantAny) {
+		return mismatchf("did not take the other side of the handshake")
+	}
+	return nil
+}
+
+// mismatchf returns an error wrapping ErrHandshake about a peer that is
+// of this program but does not fit the cluster: never worth retrying.
+func mismatchf(format string, args ...any) error {
+	return &wireError{kind: ErrHandshake, msg: fmt.Sprintf(format, args...), fatal: true}
+}
+
+// handshakeWrite writes b, turning a failure into a handshake error.
+func handshakeWrite(w io.Writer, b []byte, what string) error {
+	if _, err := w.Write(b); err != nil {
+		return handshakeIOError(err, "while this process sent its "+what)
+	}
+	return nil
+}
+
+// DialHandshake runs the dialing side of the handshake on rw, a new
+// connection to process peer at addr. It returns nil when the peer is
+// process peer of the same program and cluster and, when id has a secret,
+// proved it. Errors are *PeerError naming the peer; they wrap ErrBadMagic,
+// ErrVersion, ErrFingerprint, ErrSecret or ErrHandshake. The caller sets
+// deadlines on the connection and closes it on error.
+func DialHandshake(rw io.ReadWriter, id NetIdentity, peer int, addr string) error {
+	if err := id.Validate(); err != nil {
+		return err
+	}
+	if peer < 0 || peer >= id.Processes || peer == id.Index {
+		return fmt.Errorf("cannot dial process %d from process %d of %d", peer, id.Index, id.Processes)
+	}
+	err := dialHandshake(rw, id, peer)
+	if err != nil {
+		return &PeerError{Process: peer, Addr: addr, Err: err}
+	}
+	return nil
+}
+
+func dialHandshake(rw io.ReadWriter, id NetIdentity, peer int) error {
+	self := makeHello(id, uint32(peer))
+	if err := handshakeWrite(rw, self.raw[:], "hello"); err != nil {
+		return err
+	}
+	them, _, err := readHello(rw)
+	if err != nil {
+		return err
+	}
+	if err := checkSecretFlags(self, them); err != nil {
+		return err
+	}
+	if self.hasSecret() {
+		p := secretProof(id.Secret, self, them)
+		if err := handshakeWrite(rw, p[:], "proof of the secret"); err != nil {
+			return err
+		}
+		if err := readProof(rw, id.Secret, self, them); err != nil {
+			return err
+		}
+	}
+	return checkPeerHello(self, them)
+}
+
+// AcceptHandshake runs the accepting side of the handshake on rw, a
+// connection accepted from addr. It returns the index of the peer, a
+// process of the same program and cluster other than this one which, when
+// id has a secret, proved it. Errors are *PeerError naming the peer (or
+// only addr, when the peer did not say who it is); they wrap ErrBadMagic,
+// ErrVersion, ErrFingerprint, ErrSecret or ErrHandshake. The caller sets
+// deadlines on the connection and closes it on error.
+func AcceptHandshake(rw io.ReadWriter, id NetIdentity, addr string) (peer int, err error) {
+	if err := id.Validate(); err != nil {
+		return -1, err
+	}
+	peer = -1
+	self := makeHello(id, helloWantAny)
+	them, version, err := readHello(rw)
+	if err != nil {
+		if version != 0 {
+			// Another version: tell ours, so the dialer reports it too.
+			_, _ = rw.Write(self.raw[:])
+		}
+		return peer, &PeerError{Process: peer, Addr: addr, Err: err}
+	}
+	peer = int(them.index)
+	if them.index >= uint32(MaxProcesses) {
+		peer = -1
+	}
+	if err := acceptRest(rw, id, self, them); err != nil {
+		return peer, &PeerError{Process: peer, Addr: addr, Err: err}
+	}
+	return peer, nil
+}
+
+func acceptRest(rw io.ReadWriter, id NetIdentity, self, them *hello) error {
+	if err := handshakeWrite(rw, self.raw[:], "hello"); err != nil {
+		return err
+	}
+	if err := checkSecretFlags(self, them); err != nil {
+		return err
+	}
+	if self.hasSecret() {
+		if err := readProof(rw, id.Secret, self, them); err != nil {
+			return err
+		}
+		p := secretProof(id.Secret, self, them)
+		if err := handshakeWrite(rw, p[:], "proof of the secret"); err != nil {
+			return err
+		}
+	}
+	return checkPeerHello(self, them)
+}
