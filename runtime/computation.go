@@ -124,13 +124,13 @@ func NewComputation(cfg Config, g *Graph) (*Computation, error) {
 		base:      cfg.Cluster.Index * cfg.Workers,
 		peers:     processes * cfg.Workers,
 		processes: processes,
-		cfg:      cfg,
-		graph:    g,
-		inputOp:  g.inputOperators(),
-		tracker:  NewTracker(g.Locations, g.Paths),
-		versions: make([]atomic.Int64, g.Locations),
-		inputs:   make(map[Location]bool),
-		done:     make(chan struct{}),
+		cfg:       cfg,
+		graph:     g,
+		inputOp:   g.inputOperators(),
+		tracker:   NewTracker(g.Locations, g.Paths),
+		versions:  make([]atomic.Int64, g.Locations),
+		inputs:    make(map[Location]bool),
+		done:      make(chan struct{}),
 	}
 	for i := range c.versions {
 		c.versions[i].Store(1)

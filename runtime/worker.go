@@ -14,8 +14,8 @@ type Worker struct {
 	c      *Computation
 	index  int // among the workers of this process
 	global int // among the workers of all processes
-	ops   []Operator
-	cur   int // the operator running, or -1
+	ops    []Operator
+	cur    int // the operator running, or -1
 
 	batch   ChangeBatch // progress made since the last application
 	changed []Location  // scratch for Computation.apply
