@@ -188,7 +188,7 @@ func (d *dfGen) dataflowType() {
 	}
 	for _, ch := range d.gr.Channels {
 		body = append(body, jen.Id("df").Dot(chanName(ch)).Op("=").Qual(rt, "NewChannel").Types(d.typ(ch.Type)).Call(jen.Id("comp"), jen.Lit(ch.To.In.Loc), jen.Lit(ch.To.ID)))
-		if ch.Exchange() && serializable(ch.Type) {
+		if ch.CrossesWorkers() && serializable(ch.Type) {
 			body = append(body, jen.Id("df").Dot(chanName(ch)).Dot("SetCodec").Call(d.codec(ch.Type)))
 		}
 	}

@@ -306,6 +306,10 @@ func (s *stageGen) push(rec string) []jen.Code {
 	}
 	var out []jen.Code
 	for i, ch := range s.op.Out.Channels {
+		if ch.Broadcast != nil {
+			out = append(out, jen.Id("op").Dot(outName(i)).Dot("GiveAll").Call(jen.Id("t"), jen.Id(rec)))
+			continue
+		}
 		if !ch.Exchange() {
 			out = append(out, jen.Id("op").Dot(outName(i)).Dot("GiveLocal").Call(jen.Id("t"), jen.Id(rec)))
 			continue

@@ -53,6 +53,7 @@ var Ops = map[string]*OpSpec{
 	"flat_map": {Name: "flat_map", Kind: ElementOp, Lambda: NeedsLambda, Usage: "flat_map(x => slice)", Doc: "replaces each record by the elements of the slice the lambda returns"},
 	"inspect":  {Name: "inspect", Kind: ElementOp, Lambda: NeedsLambda, Usage: "inspect(x => expr)", Doc: "calls the lambda on each record and passes the record on unchanged"},
 	"exchange": {Name: "exchange", Kind: RouteOp, Lambda: NeedsLambda, Usage: "exchange(x => key)", Doc: "sends each record to the worker that owns the hash of its key"},
+	"broadcast": {Name: "broadcast", Kind: RouteOp, Usage: "broadcast()", Doc: "sends every record to every worker; between processes one copy crosses each connection"},
 	"concat":   {Name: "concat", Kind: CombineOp, Usage: "concat(stream, ...)", Doc: "merges the piped stream with the named streams of the same type"},
 	"count":    {Name: "count", Kind: TimeOp, Usage: "count()", Doc: "per timestamp, emits (value, int64 count) for each distinct value once the timestamp is complete"},
 	"print":    {Name: "print", Kind: SinkOp, Lambda: OptionalLambda, Usage: "print() or print(x => string)", Doc: "writes each record as a line to standard output"},

@@ -67,10 +67,16 @@ type Channel struct {
 	// Key routes each record to the worker owning the key's hash; nil for
 	// a pipeline, which keeps records on their worker.
 	Key *lang.Node
+	// Broadcast sends every record to every worker; Key is nil then.
+	Broadcast *lang.Node
 }
 
-// Exchange reports whether the channel moves records between workers.
+// Exchange reports whether the channel routes records by a key.
 func (c *Channel) Exchange() bool { return c.Key != nil }
+
+// CrossesWorkers reports whether the channel moves records between
+// workers (and so between processes): exchanges and broadcasts.
+func (c *Channel) CrossesWorkers() bool { return c.Key != nil || c.Broadcast != nil }
 
 // InType is the element type the operator's stages start from: what its
 // head produces.

@@ -20,10 +20,10 @@ func Plan(prog *lang.Program) ([]*Graph, error) {
 }
 
 // feed is one way records reach a reader: from an operator, routed by an
-// optional exchange key.
+// optional exchange key or to every worker by a broadcast.
 type feed struct {
-	from *Op
-	key  *lang.Node
+	from  *Op
+	route *lang.Node // the exchange or broadcast node, or nil
 }
 
 // planState is the state of planning one dataflow.
@@ -72,7 +72,7 @@ func (p *planState) node(n *lang.Node) {
 		p.connect(op, p.feeds(n.Inputs[0], nil))
 		p.op[n] = op
 		p.tail[op] = n
-	case "exchange", "concat":
+	case "exchange", "concat", "broadcast":
 		// Routing and merging live on channels; see feeds.
 	case "map", "filter", "flat_map", "inspect", "print", "output":
 		in := n.Inputs[0]
@@ -105,17 +105,21 @@ func (p *planState) newOp(kind OpKind, n *lang.Node) *Op {
 // feeds expands the stream of node n into the operators that produce it,
 // looking through exchange and concat. key is the routing key the reader
 // asked for so far; the exchange nearest the reader decides.
-func (p *planState) feeds(n *lang.Node, key *lang.Node) []feed {
+func (p *planState) feeds(n *lang.Node, route *lang.Node) []feed {
 	switch n.Op {
-	case "exchange":
-		if key == nil {
-			key = n
+	case "exchange", "broadcast":
+		if route == nil {
+			route = n
+		} else if route.Op != n.Op {
+			// exchange after broadcast (or before) would route copies
+			// or copy routed records: an operator must stand between.
+			p.errs.Addf(route.Pos, "%s right after %s at %d:%d is not supported; put an operator between them", route.Op, n.Op, n.Pos.Line, n.Pos.Column)
 		}
-		return p.feeds(n.Inputs[0], key)
+		return p.feeds(n.Inputs[0], route)
 	case "concat":
 		var out []feed
 		for _, in := range n.Inputs {
-			out = append(out, p.feeds(in, key)...)
+			out = append(out, p.feeds(in, route)...)
 		}
 		return out
 	}
@@ -125,13 +129,20 @@ func (p *planState) feeds(n *lang.Node, key *lang.Node) []feed {
 		// stream; the checker's one-reader rule makes this unreachable.
 		panic(fmt.Sprintf("planner: stream of %s at %d:%d has no operator", n.Op, n.Pos.Line, n.Pos.Column))
 	}
-	return []feed{{from: op, key: key}}
+	return []feed{{from: op, route: route}}
 }
 
 // connect adds a channel from every feed into op's input.
 func (p *planState) connect(op *Op, feeds []feed) {
 	for _, f := range feeds {
-		ch := &Channel{ID: len(p.g.Channels), From: f.from, To: op, Type: p.tail[f.from].Out, Key: f.key}
+		ch := &Channel{ID: len(p.g.Channels), From: f.from, To: op, Type: p.tail[f.from].Out}
+		switch {
+		case f.route == nil:
+		case f.route.Op == "broadcast":
+			ch.Broadcast = f.route
+		default:
+			ch.Key = f.route
+		}
 		p.g.Channels = append(p.g.Channels, ch)
 		if op.In == nil {
 			op.In = &Port{Type: ch.Type}

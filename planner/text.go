@@ -51,6 +51,9 @@ func (g *Graph) text(positions bool) string {
 		if ch.Key != nil {
 			kind = fmt.Sprintf("exchange(%s)%s", lambdaText(ch.Key.Lambda), pos(ch.Key.Pos))
 		}
+		if ch.Broadcast != nil {
+			kind = fmt.Sprintf("broadcast%s", pos(ch.Broadcast.Pos))
+		}
 		fmt.Fprintf(&b, "channel %d op %d -> op %d %s %s\n", ch.ID, ch.From.ID, ch.To.ID, typeText(ch.Type), kind)
 	}
 	for l, targets := range g.Paths {

@@ -161,11 +161,13 @@ func (f *freeList[T]) put(b []T) {
 // each Run, so records never stay behind; calling Flush before Run returns
 // is allowed and cheap. A Pusher is used only on its worker's goroutine.
 type Pusher[T any] struct {
-	ch    *Channel[T]
-	w     *Worker
-	bufs  [][]T // per target worker; nil when nothing is buffered
-	times []Time
-	dirty bool // some buffer holds records
+	ch      *Channel[T]
+	w       *Worker
+	bufs    [][]T // per target worker; nil when nothing is buffered
+	times   []Time
+	all     []T // records for every worker (GiveAll); nil when none
+	allTime Time
+	dirty   bool // some buffer holds records
 }
 
 // Give sends rec at time t to worker target, 0..Peers()-1.
@@ -194,6 +196,27 @@ func (p *Pusher[T]) Give(t Time, target int, rec T) {
 // edge).
 func (p *Pusher[T]) GiveLocal(t Time, rec T) { p.Give(t, p.w.global, rec) }
 
+// GiveAll sends rec at time t to every worker of every process (a
+// broadcast edge). Between processes, one copy of a batch crosses each
+// connection and is fanned out to the workers on arrival.
+func (p *Pusher[T]) GiveAll(t Time, rec T) {
+	if p.all != nil && p.allTime != t {
+		p.sendAll()
+	}
+	if p.all == nil {
+		p.all = p.ch.free.get()
+		p.allTime = t
+		if !p.dirty {
+			p.dirty = true
+			p.w.markDirty(p)
+		}
+	}
+	p.all = append(p.all, rec)
+	if len(p.all) >= BatchSize {
+		p.sendAll()
+	}
+}
+
 // Flush sends every buffered record.
 func (p *Pusher[T]) Flush() {
 	if !p.dirty {
@@ -204,7 +227,40 @@ func (p *Pusher[T]) Flush() {
 			p.send(target)
 		}
 	}
+	if p.all != nil {
+		p.sendAll()
+	}
 	p.dirty = false
+}
+
+// sendAll sends the broadcast buffer: one frame to each other process,
+// and a batch to each worker of this one. Every batch counts +1 at the
+// target, those of other processes included.
+func (p *Pusher[T]) sendAll() {
+	buf, t := p.all, p.allTime
+	p.all = nil
+	c := p.ch.c
+	for q := 0; q < c.processes; q++ {
+		if q*c.cfg.Workers != c.base {
+			p.ch.sendRemote(p.w, int(AllWorkers), q, t, buf)
+		}
+	}
+	local := len(p.ch.boxes)
+	p.ch.fanOut(t, buf)
+	p.w.batch.Add(p.ch.target, t, int64(c.peers-local))
+	p.w.batch.Add(p.ch.target, t, int64(local))
+}
+
+// fanOut gives every worker of this process a batch of the records in
+// buf, which the last worker receives itself.
+func (ch *Channel[T]) fanOut(t Time, buf []T) {
+	for i := range ch.boxes {
+		data := buf
+		if i < len(ch.boxes)-1 {
+			data = append(ch.free.get(), buf...)
+		}
+		ch.deliver(i, Batch[T]{Time: t, Data: data})
+	}
 }
 
 // send sends the buffer of target, which holds at least one record.
@@ -215,7 +271,7 @@ func (p *Pusher[T]) send(target int) {
 	if local := target - p.ch.c.base; local >= 0 && local < len(p.ch.boxes) {
 		p.ch.deliver(local, Batch[T]{Time: t, Data: buf})
 	} else {
-		p.ch.sendRemote(p.w, target, t, buf)
+		p.ch.sendRemote(p.w, target, target/p.ch.c.cfg.Workers, t, buf)
 		p.ch.free.put(buf)
 	}
 	p.w.batch.Add(p.ch.target, t, 1)

@@ -254,8 +254,9 @@ func (ch *Channel[T]) deliverFrame(f Frame) error {
 	if ch.codec == nil {
 		return fmt.Errorf("channel %d has no codec", ch.id)
 	}
+	all := f.Header.Target() == AllWorkers
 	target := int(f.Header.Target()) - ch.c.base
-	if target < 0 || target >= len(ch.boxes) {
+	if !all && (target < 0 || target >= len(ch.boxes)) {
 		return fmt.Errorf("worker %d is not in this process", f.Header.Target())
 	}
 	t, rest, err := readTime(f.Payload)
@@ -266,20 +267,24 @@ func (ch *Channel[T]) deliverFrame(f Frame) error {
 	if err != nil {
 		return err
 	}
+	if all {
+		ch.fanOut(t, data)
+		return nil
+	}
 	ch.deliver(target, Batch[T]{Time: t, Data: data})
 	return nil
 }
 
-// sendRemote encodes a batch for worker target of another process into
-// the connection to that process.
-func (ch *Channel[T]) sendRemote(w *Worker, target int, t Time, recs []T) {
+// sendRemote encodes a batch for worker target (or AllWorkers) of
+// process proc into the connection to that process.
+func (ch *Channel[T]) sendRemote(w *Worker, target, proc int, t Time, recs []T) {
 	c := ch.c
 	if ch.codec == nil {
 		var zero T
 		c.fail(fmt.Errorf("channel into %s carries %T records, which have no encoding to cross processes", c.graph.Operators[ch.targetOp].Name, zero))
 		return
 	}
-	s := c.mesh.Sender(target / c.cfg.Workers)
+	s := c.mesh.Sender(proc)
 	payload, err := s.Begin(NewFrameHeader(FrameData, uint32(ch.id), uint32(w.global), uint32(target)), timeSize+16*len(recs))
 	if err != nil {
 		c.fail(err)
