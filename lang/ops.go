@@ -46,18 +46,18 @@ type OpSpec struct {
 
 // Ops is the table of built-in operators and sources, by name.
 var Ops = map[string]*OpSpec{
-	"lines":    {Name: "lines", Kind: SourceOp, Usage: "lines(path)", Doc: "the lines of a text file (\"-\" or \"\" for standard input), divided among all workers; element type string"},
-	"range":    {Name: "range", Kind: SourceOp, Usage: "range(lo, hi)", Doc: "the integers lo, lo+1, ..., hi-1, divided among all workers; element type int64"},
-	"map":      {Name: "map", Kind: ElementOp, Lambda: NeedsLambda, Usage: "map(x => expr)", Doc: "replaces each record by the lambda's value"},
-	"filter":   {Name: "filter", Kind: ElementOp, Lambda: NeedsLambda, Usage: "filter(x => cond)", Doc: "keeps the records for which the lambda is true"},
-	"flat_map": {Name: "flat_map", Kind: ElementOp, Lambda: NeedsLambda, Usage: "flat_map(x => slice)", Doc: "replaces each record by the elements of the slice the lambda returns"},
-	"inspect":  {Name: "inspect", Kind: ElementOp, Lambda: NeedsLambda, Usage: "inspect(x => expr)", Doc: "calls the lambda on each record and passes the record on unchanged"},
-	"exchange": {Name: "exchange", Kind: RouteOp, Lambda: NeedsLambda, Usage: "exchange(x => key)", Doc: "sends each record to the worker that owns the hash of its key"},
+	"lines":     {Name: "lines", Kind: SourceOp, Usage: "lines(path)", Doc: "the lines of a text file (\"-\" or \"\" for standard input), divided among all workers; element type string"},
+	"range":     {Name: "range", Kind: SourceOp, Usage: "range(lo, hi)", Doc: "the integers lo, lo+1, ..., hi-1, divided among all workers; element type int64"},
+	"map":       {Name: "map", Kind: ElementOp, Lambda: NeedsLambda, Usage: "map(x => expr)", Doc: "replaces each record by the lambda's value"},
+	"filter":    {Name: "filter", Kind: ElementOp, Lambda: NeedsLambda, Usage: "filter(x => cond)", Doc: "keeps the records for which the lambda is true"},
+	"flat_map":  {Name: "flat_map", Kind: ElementOp, Lambda: NeedsLambda, Usage: "flat_map(x => slice)", Doc: "replaces each record by the elements of the slice the lambda returns"},
+	"inspect":   {Name: "inspect", Kind: ElementOp, Lambda: NeedsLambda, Usage: "inspect(x => expr)", Doc: "calls the lambda on each record and passes the record on unchanged"},
+	"exchange":  {Name: "exchange", Kind: RouteOp, Lambda: NeedsLambda, Usage: "exchange(x => key)", Doc: "sends each record to the worker that owns the hash of its key"},
 	"broadcast": {Name: "broadcast", Kind: RouteOp, Usage: "broadcast()", Doc: "sends every record to every worker; between processes one copy crosses each connection"},
-	"concat":   {Name: "concat", Kind: CombineOp, Usage: "concat(stream, ...)", Doc: "merges the piped stream with the named streams of the same type"},
-	"count":    {Name: "count", Kind: TimeOp, Usage: "count()", Doc: "per timestamp, emits (value, int64 count) for each distinct value once the timestamp is complete"},
-	"print":    {Name: "print", Kind: SinkOp, Lambda: OptionalLambda, Usage: "print() or print(x => string)", Doc: "writes each record as a line to standard output"},
-	"output":   {Name: "output", Kind: SinkOp, Usage: "output(name)", Doc: "hands the records to the host: a callback in the generated Go API, standard output in a binary"},
+	"concat":    {Name: "concat", Kind: CombineOp, Usage: "concat(stream, ...)", Doc: "merges the piped stream with the named streams of the same type"},
+	"count":     {Name: "count", Kind: TimeOp, Usage: "count()", Doc: "per timestamp, emits (value, int64 count) for each distinct value once the timestamp is complete"},
+	"print":     {Name: "print", Kind: SinkOp, Lambda: OptionalLambda, Usage: "print() or print(x => string)", Doc: "writes each record as a line to standard output"},
+	"output":    {Name: "output", Kind: SinkOp, Usage: "output(name)", Doc: "hands the records to the host: a callback in the generated Go API, standard output in a binary"},
 }
 
 // opNames returns the names of the operators of the given kinds, sorted.
