@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 )
 
 // A computation of several processes runs the same dataflow in each, with
@@ -32,6 +33,26 @@ import (
 //     its last progress, says goodbye and waits for every peer's goodbye.
 //     Any failure (a peer that dies or sends garbage, an operator error)
 //     fails the mesh, which tells every peer, so they all stop.
+
+// NetStats counts what a process sent to its peers, headers included.
+type NetStats struct {
+	DataFrames, DataBytes         atomic.Int64
+	ProgressFrames, ProgressBytes atomic.Int64
+}
+
+// String summarizes the counts, progress as a share of data.
+func (s *NetStats) String() string {
+	data, prog := s.DataBytes.Load(), s.ProgressBytes.Load()
+	share := 0.0
+	if data > 0 {
+		share = 100 * float64(prog) / float64(data)
+	}
+	return fmt.Sprintf("sent %d data bytes in %d frames, %d progress bytes in %d frames (%.2f%% of data)",
+		data, s.DataFrames.Load(), prog, s.ProgressFrames.Load(), share)
+}
+
+// NetStats returns the network counts of the computation so far.
+func (c *Computation) NetStats() *NetStats { return &c.stats }
 
 // remoteChannel is a channel as the frame handler sees it.
 type remoteChannel interface {
@@ -150,6 +171,8 @@ func (c *Computation) sendProgress() {
 						c.fail(err)
 						return
 					}
+					c.stats.ProgressFrames.Add(1)
+					c.stats.ProgressBytes.Add(int64(FrameHeaderSize + len(payload)))
 				}
 			}
 		}
@@ -178,6 +201,9 @@ func (c *Computation) closeMesh() {
 			c.err = err
 		}
 		c.errMu.Unlock()
+	}
+	if c.cfg.Stats != nil {
+		fmt.Fprintf(c.cfg.Stats, "%s: process %d %s\n", c.graph.Name, c.cfg.Cluster.Index, &c.stats)
 	}
 }
 
@@ -294,5 +320,8 @@ func (ch *Channel[T]) sendRemote(w *Worker, target, proc int, t Time, recs []T) 
 	payload = ch.codec.Append(payload, recs)
 	if err := s.End(payload); err != nil {
 		c.fail(err)
+		return
 	}
+	c.stats.DataFrames.Add(1)
+	c.stats.DataBytes.Add(int64(FrameHeaderSize + len(payload)))
 }

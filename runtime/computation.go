@@ -19,6 +19,10 @@ type Config struct {
 	// network. Every process runs Workers workers; the computation's
 	// Fingerprint comes from its Graph.
 	Cluster ClusterConfig
+	// Stats, when set, receives a line of network statistics when a
+	// computation of several processes ends: the bytes of data and of
+	// progress this process sent.
+	Stats io.Writer
 }
 
 // DefaultConfig returns the configuration of a computation with one worker
@@ -100,6 +104,7 @@ type Computation struct {
 	progWake  chan struct{} // wakes the progress sender
 	progDone  chan struct{} // closed when the progress sender has sent all
 	peerBatch []ChangeBatch // per peer: scratch for decoding its progress
+	stats     NetStats      // updated atomically
 }
 
 // NewComputation returns a computation of the dataflow g, not yet started.

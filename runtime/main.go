@@ -30,6 +30,7 @@ func Main(name string, args []string, stderr io.Writer, register func(*flag.Flag
 	fs.IntVar(&cfg.Cluster.Index, "process", 0, "same as -p")
 	hostfile := fs.String("hostfile", "", "file of host:port lines, one per process (needed when -n > 1)")
 	secret := fs.String("secret", os.Getenv("TDC_SECRET"), "shared secret the processes prove to each other (default $TDC_SECRET)")
+	stats := fs.Bool("stats", false, "print the bytes of data and of progress sent to other processes at the end")
 	register(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -41,6 +42,9 @@ func Main(name string, args []string, stderr io.Writer, register func(*flag.Flag
 		fmt.Fprintf(stderr, "%s: unexpected argument %q\n", name, fs.Arg(0))
 		fs.Usage()
 		return 2
+	}
+	if *stats {
+		cfg.Stats = stderr
 	}
 	if err := clusterFlags(&cfg.Cluster, *hostfile, *secret); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)

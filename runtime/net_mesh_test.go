@@ -221,12 +221,12 @@ func TestMeshSilentPeer(t *testing.T) {
 func TestMeshHeartbeatsKeepIdlePeersAlive(t *testing.T) {
 	ms := netFormMeshes(t, 2, func(c *ClusterConfig) {
 		c.Heartbeat = 10 * time.Millisecond
-		c.PeerTimeout = 100 * time.Millisecond
+		c.PeerTimeout = 250 * time.Millisecond
 	})
 	for _, m := range ms {
 		m.Start((&netSink{}).handle)
 	}
-	time.Sleep(300 * time.Millisecond)
+	time.Sleep(600 * time.Millisecond)
 	for _, m := range ms {
 		assert.NoError(t, m.Err())
 	}

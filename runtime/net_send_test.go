@@ -152,10 +152,12 @@ func TestNetSendBackPressure(t *testing.T) {
 			n.Add(1)
 		}
 	}()
-	time.Sleep(50 * time.Millisecond)
-	stalled := n.Load()
-	time.Sleep(20 * time.Millisecond)
-	assert.Equal(t, stalled, n.Load(), "the producer waits")
+	stalled := int64(-1)
+	for deadline := time.Now().Add(5 * time.Second); stalled != n.Load(); {
+		require.True(t, time.Now().Before(deadline), "the producer never waits")
+		stalled = n.Load()
+		time.Sleep(50 * time.Millisecond)
+	}
 	assert.LessOrEqual(t, stalled*int64(frameSize(len(payload))), int64(2*SendSlabSize))
 	assert.Greater(t, stalled, int64(10))
 

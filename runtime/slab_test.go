@@ -136,6 +136,11 @@ func TestSlabBackPressure(t *testing.T) {
 	}()
 	// The reader stops when the frames it handed out hold the limit.
 	var held []Frame
+	deadline := time.Now().Add(10 * time.Second)
+	for out := 0; out+SlabSize <= MinReceiveBuffer; out, _ = fr.pool.stats() {
+		require.True(t, time.Now().Before(deadline), "the reader did not fill the pool")
+		time.Sleep(time.Millisecond)
+	}
 	for stalled := false; !stalled; {
 		select {
 		case f := <-frames:
