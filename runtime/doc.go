@@ -55,4 +55,25 @@
 // [RangeShare] splits a range of numbers. Host-fed inputs are [Input]
 // handles. Exchange routes a record by [Route] of a deterministic hash
 // ([HashUint64], [HashString], ...), so every process agrees on it.
+//
+// # Processes
+//
+// A computation may span several processes (Config.Cluster), each running
+// the same dataflow with the same number of workers; worker indices are
+// global. At Start the processes connect pairwise ([ConnectPeers]: one TCP
+// connection per pair, a handshake that checks the plan fingerprint and an
+// optional shared secret) and form a [Mesh]: per peer, a [FrameReader]
+// that reads into recycled slabs and hands out frames as views, and a
+// [Sender] whose writer goroutine flushes bounded send buffers that
+// producers encode into in place. docs/wire.md specifies the bytes.
+//
+// Records for a worker of another process are encoded by the channel's
+// [Codec] into a data frame; broadcast batches cross each connection once
+// and are fanned out on arrival. Every progress batch applied in a process
+// is also accumulated for the peers and sent as one progress frame, which
+// they apply whole, so frontiers across processes obey the same protocol
+// as within one. A process whose tracker is idle stops its workers, sends
+// its last progress and a goodbye, and waits for its peers' goodbyes. The
+// first failure anywhere (a peer that dies, goes silent or sends garbage,
+// an operator error) is told to every peer and ends every process.
 package runtime
