@@ -83,7 +83,48 @@ func (g *gen) codec(t types.Type) jen.Code {
 			jen.Return(jen.Id("dst"), jen.Id("r").Dot("Finish").Call()),
 		)
 	})
-	return jen.Qual(rt, "Codec").Types(g.typ(t)).Values(jen.Dict{jen.Id("Append"): jen.Id(enc), jen.Id("Decode"): jen.Id(dec)})
+	codec := jen.Qual(rt, "Codec").Types(g.typ(t)).Values(jen.Dict{jen.Id("Append"): jen.Id(enc), jen.Id("Decode"): jen.Id(dec)})
+	if fixedLayout(t) {
+		return jen.Qual(rt, "FixedCodec").Call(codec)
+	}
+	return codec
+}
+
+// wordSizes are the sizes of the platforms whose layout the bulk codec
+// relies on; types whose size differs between 32- and 64-bit platforms
+// (int, uint, uintptr) are not fixed.
+var wordSizes = types.SizesFor("gc", "amd64")
+
+// fixedLayout reports whether values of t are numbers of fixed size, or
+// arrays and structs of them without padding: their memory on a
+// little-endian machine is their encoding.
+func fixedLayout(t types.Type) bool {
+	switch u := t.Underlying().(type) {
+	case *types.Basic:
+		switch u.Kind() {
+		case types.Int8, types.Int16, types.Int32, types.Int64,
+			types.Uint8, types.Uint16, types.Uint32, types.Uint64,
+			types.Float32, types.Float64:
+			return true
+		}
+		return false
+	case *types.Array:
+		return u.Len() > 0 && fixedLayout(u.Elem())
+	case *types.Struct:
+		if u.NumFields() == 0 {
+			return false
+		}
+		var sum int64
+		for i := 0; i < u.NumFields(); i++ {
+			f := u.Field(i).Type()
+			if !fixedLayout(f) {
+				return false
+			}
+			sum += wordSizes.Sizeof(f)
+		}
+		return sum == wordSizes.Sizeof(u)
+	}
+	return false
 }
 
 // encode returns statements appending value v of type t to dst.

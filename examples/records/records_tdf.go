@@ -335,6 +335,270 @@ func (op *entriesOp2) process(t tdrt.Time, data []tdrt.Tuple2[string, int64]) er
 	return nil
 }
 
+// PointsFingerprint identifies the plan of dataflow Points; processes of one computation agree on it.
+const PointsFingerprint = "551dd7e6644c6a53"
+
+// pointsGraph is the plan of dataflow Points: operators, ports and the paths between ports.
+var pointsGraph = &tdrt.Graph{
+	Fingerprint: PointsFingerprint,
+	Lambdas: []tdrt.LambdaSite{{
+		Func: "pointsMap62_15",
+		Op:   "map",
+		Pos:  "records.tdf:62:15",
+	}, {
+		Func: "pointsExchange63_20",
+		Op:   "exchange",
+		Pos:  "records.tdf:63:20",
+	}, {
+		Func: "pointsMap64_15",
+		Op:   "map",
+		Pos:  "records.tdf:64:15",
+	}},
+	Locations: 5,
+	Name:      "Points",
+	Operators: []tdrt.OperatorInfo{{
+		Name:    "range+map",
+		Outputs: []tdrt.Location{0},
+		Pos:     "records.tdf:61:2",
+	}, {
+		Inputs:  []tdrt.Location{1},
+		Name:    "map",
+		Outputs: []tdrt.Location{2},
+		Pos:     "records.tdf:64:6",
+	}, {
+		Inputs:  []tdrt.Location{3},
+		Name:    "count+print",
+		Outputs: []tdrt.Location{4},
+		Pos:     "records.tdf:65:6",
+	}},
+	Paths:              [][]tdrt.Path{0: {{Target: 1}, {Target: 2}, {Target: 3}, {Target: 4}}, 1: {{Target: 2}, {Target: 3}, {Target: 4}}, 2: {{Target: 3}, {Target: 4}}, 3: {{Target: 4}}},
+	WorkerCapabilities: []tdrt.Location{0},
+}
+
+// PointsConfig configures a run of dataflow Points.
+type PointsConfig struct {
+	// Runtime sets the number of workers and where printed lines go.
+	Runtime tdrt.Config
+	// Params are the values of the file's params.
+	Params Params
+}
+
+// DefaultPointsConfig returns a configuration with one worker, printing to standard output, and the params' defaults.
+func DefaultPointsConfig() PointsConfig {
+	return PointsConfig{
+		Params:  DefaultParams(),
+		Runtime: tdrt.DefaultConfig(),
+	}
+}
+
+// Points is dataflow Points (records.tdf:60:1), set up to run on the workers of this process.
+type Points struct {
+	cfg  PointsConfig
+	comp *tdrt.Computation
+	ch0  *tdrt.Channel[Point]
+	ch1  *tdrt.Channel[int32]
+}
+
+// NewPoints prepares dataflow Points. Start it, feed its inputs, then Wait.
+func NewPoints(cfg PointsConfig) (*Points, error) {
+	comp, err := tdrt.NewComputation(cfg.Runtime, pointsGraph)
+	if err != nil {
+		return nil, err
+	}
+	df := &Points{
+		cfg:  cfg,
+		comp: comp,
+	}
+	df.ch0 = tdrt.NewChannel[Point](comp, 1, 1)
+	df.ch0.SetCodec(tdrt.FixedCodec(tdrt.Codec[Point]{
+		Append: tdcEncodePoint,
+		Decode: tdcDecodePoint,
+	}))
+	df.ch1 = tdrt.NewChannel[int32](comp, 3, 2)
+	return df, nil
+}
+
+// Start starts the workers; they run until the dataflow is complete, it fails, or ctx ends.
+func (df *Points) Start(ctx context.Context) {
+	df.comp.Start(ctx, df.build)
+}
+
+// Wait waits for the workers to finish and returns the first error of any of them.
+func (df *Points) Wait() error {
+	return df.comp.Wait()
+}
+
+// RunPoints runs dataflow Points to completion.
+func RunPoints(ctx context.Context, cfg PointsConfig) error {
+	df, err := NewPoints(cfg)
+	if err != nil {
+		return err
+	}
+	df.Start(ctx)
+	return df.Wait()
+}
+
+// build creates the operators of one worker, indexed like the plan's.
+func (df *Points) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
+	op0 := &pointsOp0{
+		out0:  df.ch0.Pusher(w),
+		peers: w.Peers(),
+		w:     w,
+	}
+	op0.next, op0.hi = tdrt.RangeShare(df.cfg.Params.pointsArg61_8(), df.cfg.Params.pointsArg61_11(), w.Index(), w.Peers())
+	op1 := &pointsOp1{
+		in0:  df.ch0.Puller(w),
+		out0: df.ch1.Pusher(w),
+		w:    w,
+	}
+	op2 := &pointsOp2{
+		counts: make(map[tdrt.Time]map[int32]int64),
+		in0:    df.ch1.Puller(w),
+		stdout: w.Stdout(),
+		w:      w,
+	}
+	return []tdrt.Operator{op0, op1, op2}, nil
+}
+
+// pointsOp0 is one worker's instance of operator 0 of Points, range+map at records.tdf:61:2.
+type pointsOp0 struct {
+	w        *tdrt.Worker
+	peers    int
+	next, hi int64
+	batch    []int64
+	done     bool
+	out0     *tdrt.Pusher[Point]
+}
+
+// Run is called by the worker when the operator is activated.
+func (op *pointsOp0) Run() error {
+	if op.done {
+		return nil
+	}
+	op.batch = op.batch[:0]
+	for len(op.batch) < tdrt.BatchSize && op.next < op.hi {
+		op.batch = append(op.batch, op.next)
+		op.next++
+	}
+	if err := op.process(tdrt.Time{}, op.batch); err != nil {
+		return err
+	}
+	op.out0.Flush()
+	if op.next >= op.hi {
+		op.done = true
+		op.w.Release(0, tdrt.Time{})
+		return nil
+	}
+	op.w.Reactivate()
+	return nil
+}
+
+// process runs the operator's stages over records at time t.
+func (op *pointsOp0) process(t tdrt.Time, data []int64) error {
+	for _, r0 := range data {
+		r1 := pointsMap62_15(r0)
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pointsExchange63_20(r1))), op.peers), r1)
+	}
+	return nil
+}
+
+// pointsOp1 is one worker's instance of operator 1 of Points, map at records.tdf:64:6.
+type pointsOp1 struct {
+	w    *tdrt.Worker
+	in0  *tdrt.Puller[Point]
+	out0 *tdrt.Pusher[int32]
+}
+
+// Run is called by the worker when the operator is activated.
+func (op *pointsOp1) Run() error {
+	for {
+		b, ok := op.in0.Next()
+		if !ok {
+			break
+		}
+		if err := op.process(b.Time, b.Data); err != nil {
+			return err
+		}
+		op.in0.Recycle(b.Data)
+	}
+	op.out0.Flush()
+	return nil
+}
+
+// process runs the operator's stages over records at time t.
+func (op *pointsOp1) process(t tdrt.Time, data []Point) error {
+	for _, r0 := range data {
+		r1 := pointsMap64_15(r0)
+		op.out0.GiveLocal(t, r1)
+	}
+	return nil
+}
+
+// pointsOp2 is one worker's instance of operator 2 of Points, count+print at records.tdf:65:6.
+type pointsOp2 struct {
+	w *tdrt.Worker
+	// counts holds, per timestamp not yet complete, the count of each record.
+	counts map[tdrt.Time]map[int32]int64
+	ready  []tdrt.Time
+	batch  []tdrt.Tuple2[int32, int64]
+	in0    *tdrt.Puller[int32]
+	stdout *bufio.Writer
+	text   []byte
+}
+
+// Run is called by the worker when the operator is activated.
+func (op *pointsOp2) Run() error {
+	for {
+		b, ok := op.in0.Next()
+		if !ok {
+			break
+		}
+		m, held := op.counts[b.Time]
+		if !held {
+			m = make(map[int32]int64)
+			op.counts[b.Time] = m
+			op.w.Hold(4, b.Time)
+		}
+		for _, r := range b.Data {
+			m[r]++
+		}
+		op.in0.Recycle(b.Data)
+	}
+	frontier := op.w.Frontier(3)
+	op.ready = op.ready[:0]
+	for t := range op.counts {
+		if !frontier.LessEqual(t) {
+			op.ready = append(op.ready, t)
+		}
+	}
+	slices.SortFunc(op.ready, tdrt.CompareTime)
+	for _, t := range op.ready {
+		op.batch = op.batch[:0]
+		for r, n := range op.counts[t] {
+			op.batch = append(op.batch, tdrt.Tuple2[int32, int64]{
+				F0: r,
+				F1: n,
+			})
+		}
+		if err := op.process(t, op.batch); err != nil {
+			return err
+		}
+		delete(op.counts, t)
+		op.w.Release(4, t)
+	}
+	return nil
+}
+
+// process runs the operator's stages over records at time t.
+func (op *pointsOp2) process(t tdrt.Time, data []tdrt.Tuple2[int32, int64]) error {
+	for _, r0 := range data {
+		op.text = tdcAppend6(op.text[:0], r0)
+		op.text = append(op.text, '\n')
+		op.stdout.Write(op.text)
+	}
+	return nil
+}
+
 // entriesFilter35_18 is the lambda of filter at records.tdf:35:18.
 func entriesFilter35_18(l string) bool {
 	return strings.TrimSpace(l) != ""
@@ -436,6 +700,62 @@ func tdcHashPoint(k Point) uint64 {
 // tdcAppend3 appends the text of a Tuple2[string, int64]: its parts separated by spaces.
 func tdcAppend3(b []byte, v tdrt.Tuple2[string, int64]) []byte {
 	b = append(b, v.F0...)
+	b = append(b, ' ')
+	b = strconv.AppendInt(b, v.F1, 10)
+	return b
+}
+
+// pointsMap62_15 is the lambda of map at records.tdf:62:15.
+func pointsMap62_15(i int64) Point {
+	return Point{X: int32(i % 7), Y: int32(-i)}
+}
+
+// pointsExchange63_20 is the lambda of exchange at records.tdf:63:20.
+func pointsExchange63_20(p Point) int32 {
+	return p.X
+}
+
+// pointsMap64_15 is the lambda of map at records.tdf:64:15.
+func pointsMap64_15(p Point) int32 {
+	return p.X
+}
+
+// tdcEncodePoint appends the encoding of a batch of Point.
+func tdcEncodePoint(dst []byte, recs []Point) []byte {
+	dst = binary.AppendUvarint(dst, uint64(len(recs)))
+	for i := range recs {
+		dst = binary.LittleEndian.AppendUint32(dst, uint32(recs[i].X))
+		dst = binary.LittleEndian.AppendUint32(dst, uint32(recs[i].Y))
+	}
+	return dst
+}
+
+// tdcDecodePoint decodes a batch of Point, appending to dst.
+func tdcDecodePoint(src []byte, dst []Point) ([]Point, error) {
+	r := tdrt.NewReader(src)
+	n := r.Len(8)
+	for i := 0; i < n && r.Err() == nil; i++ {
+		var v Point
+		v.X = int32(r.Uint32())
+		v.Y = int32(r.Uint32())
+		dst = append(dst, v)
+	}
+	return dst, r.Finish()
+}
+
+// pointsArg61_8 evaluates the source argument at records.tdf:61:8.
+func (tdcParams *Params) pointsArg61_8() int64 {
+	return int64(0)
+}
+
+// pointsArg61_11 evaluates the source argument at records.tdf:61:11.
+func (tdcParams *Params) pointsArg61_11() int64 {
+	return int64(100)
+}
+
+// tdcAppend6 appends the text of a Tuple2[int32, int64]: its parts separated by spaces.
+func tdcAppend6(b []byte, v tdrt.Tuple2[int32, int64]) []byte {
+	b = strconv.AppendInt(b, int64(v.F0), 10)
 	b = append(b, ' ')
 	b = strconv.AppendInt(b, v.F1, 10)
 	return b
