@@ -83,6 +83,9 @@ func (d *dfGen) lambdaSites() []jen.Code {
 	var sites []jen.Code
 	for _, op := range d.gr.Ops {
 		nodes := append([]*lang.Node(nil), op.Stages...)
+		if op.Node != nil {
+			nodes = append(nodes, op.Node)
+		}
 		if op.Out != nil {
 			for _, ch := range op.Out.Channels {
 				if ch.Key != nil {

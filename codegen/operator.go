@@ -46,6 +46,9 @@ func exchanges(op *planner.Op) bool {
 
 // usesParams reports whether a lambda that op calls reads params.
 func usesParams(op *planner.Op) bool {
+	if op.Node != nil && op.Node.Lambda != nil && len(op.Node.Lambda.UsesParams) > 0 {
+		return true
+	}
 	for _, st := range op.Stages {
 		if st.Lambda != nil && len(st.Lambda.UsesParams) > 0 {
 			return true
@@ -125,16 +128,41 @@ func (d *dfGen) kindFields(op *planner.Op) []jen.Code {
 			jen.Id("batch").Index().Int64(),
 			jen.Id("done").Bool(),
 		}
-	case planner.CountOp:
-		in := op.Node.Inputs[0].Out
+	}
+	if op.Kind.Aggregates() {
+		key, value := d.aggregateTypes(op)
 		return []jen.Code{
-			jen.Comment("counts holds, per timestamp not yet complete, the count of each record."),
-			jen.Id("counts").Map(jen.Qual(rt, "Time")).Map(d.typ(in)).Int64(),
+			jen.Commentf("state holds, per timestamp not yet complete, %s.", aggregateDoc[op.Kind]),
+			jen.Id("state").Map(jen.Qual(rt, "Time")).Map(key).Add(value),
 			jen.Id("ready").Index().Qual(rt, "Time"),
 			jen.Id("batch").Index().Add(d.typ(op.Node.Out)),
 		}
 	}
 	return nil
+}
+
+// aggregateDoc says what the state of an aggregating operator holds.
+var aggregateDoc = map[planner.OpKind]string{
+	planner.CountOp:    "the count of each record",
+	planner.DistinctOp: "the distinct records",
+	planner.SumOp:      "the sum of the values of each key",
+	planner.MinOp:      "the least value of each key",
+	planner.MaxOp:      "the greatest value of each key",
+	planner.ReduceOp:   "the values of each key combined so far",
+}
+
+// aggregateTypes returns the key and value types of an aggregating
+// operator's state.
+func (d *dfGen) aggregateTypes(op *planner.Op) (jen.Code, jen.Code) {
+	in := op.Node.Inputs[0].Out
+	switch op.Kind {
+	case planner.CountOp:
+		return d.typ(in), jen.Int64()
+	case planner.DistinctOp:
+		return d.typ(in), jen.Struct()
+	}
+	fields := lang.TupleFields(in)
+	return d.typ(fields[0]), d.typ(fields[1])
 }
 
 // newOperator returns the statements of build that create op's instance.
@@ -167,8 +195,10 @@ func (d *dfGen) newOperator(op *planner.Op) []jen.Code {
 	switch op.Kind {
 	case planner.LinesOp:
 		init[jen.Id("path")] = d.argMethod(d.prefix, op.Node.Args[0], jen.String(), false)
-	case planner.CountOp:
-		init[jen.Id("counts")] = jen.Make(jen.Map(jen.Qual(rt, "Time")).Map(d.typ(op.Node.Inputs[0].Out)).Int64())
+	}
+	if op.Kind.Aggregates() {
+		key, value := d.aggregateTypes(op)
+		init[jen.Id("state")] = jen.Make(jen.Map(jen.Qual(rt, "Time")).Map(key).Add(value))
 	}
 	stmts = append(stmts, jen.Id(v).Op(":=").Op("&").Id(d.opType(op)).Values(init))
 	if op.Kind == planner.RangeOp {

@@ -14,8 +14,8 @@ func (d *dfGen) runMethod(op *planner.Op) {
 		body = d.runLines(op)
 	case planner.RangeOp:
 		body = d.runRange(op)
-	case planner.CountOp:
-		body = d.runCount(op)
+	case planner.CountOp, planner.DistinctOp, planner.SumOp, planner.MinOp, planner.MaxOp, planner.ReduceOp:
+		body = d.runAggregate(op)
 	default:
 		body = append(d.drain(op, func(b jen.Code) []jen.Code {
 			return []jen.Code{jen.If(jen.Err().Op(":=").Id("op").Dot("process").Call(jen.Add(b).Dot("Time"), jen.Add(b).Dot("Data")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))}
@@ -99,41 +99,94 @@ func (d *dfGen) runRange(op *planner.Op) []jen.Code {
 	return body
 }
 
-// runCount adds the arriving records to the counts of their timestamp,
-// holding a capability for each timestamp with counts, and emits the
-// counts of every timestamp the input frontier has passed, oldest first.
-func (d *dfGen) runCount(op *planner.Op) []jen.Code {
+// runAggregate folds the arriving records into the state of their
+// timestamp, holding a capability for each timestamp with state, and
+// emits the state of every timestamp the input frontier has passed,
+// oldest first.
+func (d *dfGen) runAggregate(op *planner.Op) []jen.Code {
 	out := jen.Lit(op.Out.Loc)
-	counts := jen.Id("op").Dot("counts")
+	state := jen.Id("op").Dot("state")
+	key, value := d.aggregateTypes(op)
 	body := d.drain(op, func(b jen.Code) []jen.Code {
 		return []jen.Code{
-			jen.List(jen.Id("m"), jen.Id("held")).Op(":=").Add(counts).Index(jen.Add(b).Dot("Time")),
+			jen.List(jen.Id("m"), jen.Id("held")).Op(":=").Add(state).Index(jen.Add(b).Dot("Time")),
 			jen.If(jen.Op("!").Id("held")).Block(
-				jen.Id("m").Op("=").Make(jen.Map(d.typ(op.Node.Inputs[0].Out)).Int64()),
-				jen.Add(counts).Index(jen.Add(b).Dot("Time")).Op("=").Id("m"),
+				jen.Id("m").Op("=").Make(jen.Map(key).Add(value)),
+				jen.Add(state).Index(jen.Add(b).Dot("Time")).Op("=").Id("m"),
 				jen.Id("op").Dot("w").Dot("Hold").Call(out, jen.Add(b).Dot("Time")),
 			),
-			jen.For(jen.List(jen.Id("_"), jen.Id("r")).Op(":=").Range().Add(b).Dot("Data")).Block(jen.Id("m").Index(jen.Id("r")).Op("++")),
+			jen.For(jen.List(jen.Id("_"), jen.Id("r")).Op(":=").Range().Add(b).Dot("Data")).Block(d.fold(op)...),
 		}
 	})
 	ready := jen.Id("op").Dot("ready")
+	var emit jen.Code
+	if op.Kind == planner.DistinctOp {
+		emit = jen.Id("r")
+	} else {
+		emit = d.typ(op.Node.Out).(*jen.Statement).Clone().Values(jen.Dict{jen.Id("F0"): jen.Id("r"), jen.Id("F1"): jen.Id("v")})
+	}
+	loopVars := jen.List(jen.Id("r"), jen.Id("v"))
+	if op.Kind == planner.DistinctOp {
+		loopVars = jen.Id("r")
+	}
 	body = append(body,
 		jen.Id("frontier").Op(":=").Id("op").Dot("w").Dot("Frontier").Call(jen.Lit(op.In.Loc)),
 		jen.Add(ready).Op("=").Add(ready).Index(jen.Empty(), jen.Lit(0)),
-		jen.For(jen.Id("t").Op(":=").Range().Add(counts)).Block(
+		jen.For(jen.Id("t").Op(":=").Range().Add(state)).Block(
 			jen.If(jen.Op("!").Id("frontier").Dot("LessEqual").Call(jen.Id("t"))).Block(jen.Add(ready).Op("=").Append(ready, jen.Id("t"))),
 		),
 		jen.Qual("slices", "SortFunc").Call(ready, jen.Qual(rt, "CompareTime")),
 		jen.For(jen.List(jen.Id("_"), jen.Id("t")).Op(":=").Range().Add(ready)).Block(
 			jen.Id("op").Dot("batch").Op("=").Id("op").Dot("batch").Index(jen.Empty(), jen.Lit(0)),
-			jen.For(jen.List(jen.Id("r"), jen.Id("n")).Op(":=").Range().Add(counts).Index(jen.Id("t"))).Block(
-				jen.Id("op").Dot("batch").Op("=").Append(jen.Id("op").Dot("batch"), d.typ(op.Node.Out).(*jen.Statement).Clone().Values(jen.Dict{jen.Id("F0"): jen.Id("r"), jen.Id("F1"): jen.Id("n")})),
+			jen.For(loopVars.Op(":=").Range().Add(state).Index(jen.Id("t"))).Block(
+				jen.Id("op").Dot("batch").Op("=").Append(jen.Id("op").Dot("batch"), emit),
 			),
 			jen.If(jen.Err().Op(":=").Id("op").Dot("process").Call(jen.Id("t"), jen.Id("op").Dot("batch")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
-			jen.Delete(counts, jen.Id("t")),
+			jen.Delete(state, jen.Id("t")),
 			jen.Id("op").Dot("w").Dot("Release").Call(out, jen.Id("t")),
 		),
 	)
 	body = append(body, flushes(op)...)
 	return append(body, jen.Return(jen.Nil()))
+}
+
+// fold returns the statements that add record r to the state map m.
+func (d *dfGen) fold(op *planner.Op) []jen.Code {
+	r, m := jen.Id("r"), jen.Id("m")
+	k, v := jen.Id("r").Dot("F0"), jen.Id("r").Dot("F1")
+	switch op.Kind {
+	case planner.CountOp:
+		return []jen.Code{jen.Add(m).Index(r).Op("++")}
+	case planner.DistinctOp:
+		return []jen.Code{jen.Add(m).Index(r).Op("=").Struct().Values()}
+	case planner.SumOp:
+		return []jen.Code{jen.Add(m).Index(k).Op("+=").Add(v)}
+	case planner.MinOp, planner.MaxOp:
+		cmp := "<"
+		if op.Kind == planner.MaxOp {
+			cmp = ">"
+		}
+		return []jen.Code{jen.If(jen.List(jen.Id("old"), jen.Id("ok")).Op(":=").Add(m).Index(k), jen.Op("!").Id("ok").Op("||").Add(v).Op(cmp).Id("old")).Block(
+			jen.Add(m).Index(k).Op("=").Add(v),
+		)}
+	}
+	// reduce
+	l := op.Node.Lambda
+	name := d.lambda(d.prefix, op.Node)
+	fn := jen.Id(name)
+	if len(l.UsesParams) > 0 {
+		fn = jen.Id("op").Dot("params").Dot(name)
+	}
+	call := fn.Call(jen.Id("old"), v)
+	combine := []jen.Code{jen.Add(m).Index(k).Op("=").Add(call)}
+	if l.Fallible {
+		combine = []jen.Code{
+			jen.List(jen.Id("nv"), jen.Err()).Op(":=").Add(call),
+			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Qual(rt, "NewLambdaError").Call(jen.Lit(d.pos(l.Pos)), jen.Lit("reduce"), r, jen.Err()))),
+			jen.Add(m).Index(k).Op("=").Id("nv"),
+		}
+	}
+	return []jen.Code{jen.If(jen.List(jen.Id("old"), jen.Id("ok")).Op(":=").Add(m).Index(k), jen.Id("ok")).Block(combine...).Else().Block(
+		jen.Add(m).Index(k).Op("=").Add(v),
+	)}
 }

@@ -9,30 +9,45 @@ import (
 // lambda checks a lambda applied to records of type in. With stmt, an
 // expression body may also be a call that produces no value.
 func (c *checker) lambda(l *Lambda, in types.Type, stmt bool) *LambdaInfo {
-	li := &LambdaInfo{Pos: l.Body.Pos, In: in, Body: l.Body.Text, Block: strings.HasPrefix(l.Body.Text, "{")}
+	if !c.distinctParams(l) {
+		return nil
+	}
+	if len(l.Params) == 1 {
+		return c.typedLambda(l, in, []types.Type{in}, false, stmt)
+	}
+	fields := TupleFields(in)
+	if fields == nil {
+		c.errs.Addf(l.Pos, "lambda has %d parameters, but its records are %s, not a tuple; use one parameter", len(l.Params), c.typeName(in))
+		return nil
+	}
+	if len(fields) != len(l.Params) {
+		c.errs.Addf(l.Pos, "lambda has %d parameters, but its records are tuples of %d fields %s", len(l.Params), len(fields), c.typeName(in))
+		return nil
+	}
+	return c.typedLambda(l, in, fields, true, stmt)
+}
+
+// distinctParams reports a lambda parameter named twice.
+func (c *checker) distinctParams(l *Lambda) bool {
 	seen := map[string]bool{}
 	for _, p := range l.Params {
 		if seen[p.Name] && p.Name != "_" {
 			c.errs.Addf(p.Pos, "duplicate lambda parameter %s", p.Name)
-			return nil
+			return false
 		}
 		seen[p.Name] = true
-		li.Params = append(li.Params, p.Name)
 	}
-	if len(l.Params) == 1 {
-		li.ParamTypes = []types.Type{in}
-	} else {
-		fields := TupleFields(in)
-		if fields == nil {
-			c.errs.Addf(l.Pos, "lambda has %d parameters, but its records are %s, not a tuple; use one parameter", len(l.Params), c.typeName(in))
-			return nil
-		}
-		if len(fields) != len(l.Params) {
-			c.errs.Addf(l.Pos, "lambda has %d parameters, but its records are tuples of %d fields %s", len(l.Params), len(fields), c.typeName(in))
-			return nil
-		}
-		li.ParamTypes = fields
-		li.Destructure = true
+	return true
+}
+
+// typedLambda checks a lambda whose parameters have the given types.
+func (c *checker) typedLambda(l *Lambda, in types.Type, paramTypes []types.Type, destructure, stmt bool) *LambdaInfo {
+	if !c.distinctParams(l) {
+		return nil
+	}
+	li := &LambdaInfo{Pos: l.Body.Pos, In: in, Body: l.Body.Text, Block: strings.HasPrefix(l.Body.Text, "{"), ParamTypes: paramTypes, Destructure: destructure}
+	for _, p := range l.Params {
+		li.Params = append(li.Params, p.Name)
 	}
 	res := c.s.checkLambda(l, li.ParamTypes, stmt)
 	if !res.ok {

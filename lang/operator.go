@@ -31,7 +31,12 @@ func (c *checker) operator(sc *scope, in *Node, call *Call) *Node {
 			c.errs.Addf(call.Pos, "%s takes one lambda: %s", name, spec.Usage)
 			return nil
 		}
-		l := c.lambda(args[0].Lambda, in.Out, name == "inspect")
+		var l *LambdaInfo
+		if name == "reduce" {
+			l = c.reduceLambda(call, args[0].Lambda, in.Out)
+		} else {
+			l = c.lambda(args[0].Lambda, in.Out, name == "inspect")
+		}
 		if l == nil {
 			return nil
 		}
@@ -63,10 +68,77 @@ func (c *checker) operator(sc *scope, in *Node, call *Call) *Node {
 			return nil
 		}
 		n.Out = tup
+	case "distinct":
+		if !types.Comparable(in.Out) {
+			c.errs.Addf(call.Pos, "distinct needs comparable records, but %s is not comparable", c.typeName(in.Out))
+			return nil
+		}
+	case "sum", "min", "max":
+		if !c.keyedValues(call, name, in.Out) {
+			return nil
+		}
 	case "print":
 		n.Out = nil
 	}
 	return sc.add(n)
+}
+
+// keyedValues checks that records of type t are (key, value) tuples fit
+// for operator name: a comparable key, a number to sum, or a value with
+// an order for min and max.
+func (c *checker) keyedValues(call *Call, name string, t types.Type) bool {
+	fields := TupleFields(t)
+	if len(fields) != 2 {
+		c.errs.Addf(call.Pos, "%s needs (key, value) tuples, not %s; map to a tuple first", name, c.typeName(t))
+		return false
+	}
+	if !types.Comparable(fields[0]) {
+		c.errs.Addf(call.Pos, "%s needs a comparable key, but %s is not comparable", name, c.typeName(fields[0]))
+		return false
+	}
+	b, ok := fields[1].Underlying().(*types.Basic)
+	want := types.IsInteger | types.IsFloat
+	what := "a number"
+	if name != "sum" {
+		want |= types.IsString
+		what = "a number or a string"
+	}
+	if !ok || b.Info()&want == 0 {
+		c.errs.Addf(call.Pos, "%s needs %s as the value, not %s", name, what, c.typeName(fields[1]))
+		return false
+	}
+	return true
+}
+
+// reduceLambda checks the lambda of reduce over (key, value) tuples: it
+// takes two values and returns their combination, of the value's type.
+func (c *checker) reduceLambda(call *Call, l *Lambda, in types.Type) *LambdaInfo {
+	fields := TupleFields(in)
+	if len(fields) != 2 {
+		c.errs.Addf(call.Pos, "reduce needs (key, value) tuples, not %s; map to a tuple first", c.typeName(in))
+		return nil
+	}
+	if !types.Comparable(fields[0]) {
+		c.errs.Addf(call.Pos, "reduce needs a comparable key, but %s is not comparable", c.typeName(fields[0]))
+		return nil
+	}
+	if len(l.Params) != 2 {
+		c.errs.Addf(l.Pos, "reduce's lambda takes two values: reduce((a, b) => v)")
+		return nil
+	}
+	li := c.typedLambda(l, fields[1], []types.Type{fields[1], fields[1]}, false, false)
+	if li == nil {
+		return nil
+	}
+	if li.Result == nil || !types.Identical(li.Result, fields[1]) {
+		got := "no value"
+		if li.Result != nil {
+			got = c.typeName(li.Result)
+		}
+		c.errs.Addf(l.Body.Pos, "reduce's lambda must produce %s, the type of the values, not %s", c.typeName(fields[1]), got)
+		return nil
+	}
+	return li
 }
 
 // lambdaFits checks the lambda's result against what the operator needs

@@ -56,6 +56,11 @@ var Ops = map[string]*OpSpec{
 	"broadcast": {Name: "broadcast", Kind: RouteOp, Usage: "broadcast()", Doc: "sends every record to every worker; between processes one copy crosses each connection"},
 	"concat":    {Name: "concat", Kind: CombineOp, Usage: "concat(stream, ...)", Doc: "merges the piped stream with the named streams of the same type"},
 	"count":     {Name: "count", Kind: TimeOp, Usage: "count()", Doc: "per timestamp, emits (value, int64 count) for each distinct value once the timestamp is complete"},
+	"distinct":  {Name: "distinct", Kind: TimeOp, Usage: "distinct()", Doc: "per timestamp, emits each distinct record once, once the timestamp is complete"},
+	"sum":       {Name: "sum", Kind: TimeOp, Usage: "sum()", Doc: "per timestamp, for (key, number) tuples, emits (key, sum of the numbers) per key once the timestamp is complete"},
+	"min":       {Name: "min", Kind: TimeOp, Usage: "min()", Doc: "per timestamp, for (key, value) tuples, emits (key, least value) per key once the timestamp is complete"},
+	"max":       {Name: "max", Kind: TimeOp, Usage: "max()", Doc: "per timestamp, for (key, value) tuples, emits (key, greatest value) per key once the timestamp is complete"},
+	"reduce":    {Name: "reduce", Kind: TimeOp, Lambda: NeedsLambda, Usage: "reduce((a, b) => v)", Doc: "per timestamp, for (key, value) tuples, combines the values of each key with the lambda and emits (key, value) once the timestamp is complete"},
 	"print":     {Name: "print", Kind: SinkOp, Lambda: OptionalLambda, Usage: "print() or print(x => string)", Doc: "writes each record as a line to standard output"},
 	"output":    {Name: "output", Kind: SinkOp, Usage: "output(name)", Doc: "hands the records to the host: a callback in the generated Go API, standard output in a binary"},
 }

@@ -16,7 +16,25 @@ const (
 	InputOp OpKind = "input" // reads records the host sends
 	ChainOp OpKind = "chain" // applies its stages to records from its input
 	CountOp OpKind = "count" // counts distinct records per timestamp
+
+	// Per-timestamp aggregations of (key, value) tuples, or of records
+	// (distinct), emitted once the timestamp is complete.
+	DistinctOp OpKind = "distinct"
+	SumOp      OpKind = "sum"
+	MinOp      OpKind = "min"
+	MaxOp      OpKind = "max"
+	ReduceOp   OpKind = "reduce"
 )
+
+// Aggregates reports whether the operator keeps state per timestamp and
+// emits it when the timestamp is complete.
+func (k OpKind) Aggregates() bool {
+	switch k {
+	case CountOp, DistinctOp, SumOp, MinOp, MaxOp, ReduceOp:
+		return true
+	}
+	return false
+}
 
 // Graph is the planned form of one dataflow.
 type Graph struct {

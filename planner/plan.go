@@ -67,8 +67,8 @@ func (p *planState) node(n *lang.Node) {
 		op := p.newOp(OpKind(n.Op), n)
 		p.op[n] = op
 		p.tail[op] = n
-	case "count":
-		op := p.newOp(CountOp, n)
+	case "count", "distinct", "sum", "min", "max", "reduce":
+		op := p.newOp(OpKind(n.Op), n)
 		p.connect(op, p.feeds(n.Inputs[0], nil))
 		p.op[n] = op
 		p.tail[op] = n
