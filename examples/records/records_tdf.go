@@ -174,8 +174,8 @@ func (df *Entries) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		w:    w,
 	}
 	op2 := &entriesOp2{
-		counts: make(map[tdrt.Time]map[string]int64),
 		in0:    df.ch1.Puller(w),
+		state:  make(map[tdrt.Time]map[string]int64),
 		stdout: w.Stdout(),
 		w:      w,
 	}
@@ -273,8 +273,8 @@ func (op *entriesOp1) process(t tdrt.Time, data []Entry) error {
 // entriesOp2 is one worker's instance of operator 2 of Entries, count+print at records.tdf:54:6.
 type entriesOp2 struct {
 	w *tdrt.Worker
-	// counts holds, per timestamp not yet complete, the count of each record.
-	counts map[tdrt.Time]map[string]int64
+	// state holds, per timestamp not yet complete, the count of each record.
+	state  map[tdrt.Time]map[string]int64
 	ready  []tdrt.Time
 	batch  []tdrt.Tuple2[string, int64]
 	in0    *tdrt.Puller[string]
@@ -289,10 +289,10 @@ func (op *entriesOp2) Run() error {
 		if !ok {
 			break
 		}
-		m, held := op.counts[b.Time]
+		m, held := op.state[b.Time]
 		if !held {
 			m = make(map[string]int64)
-			op.counts[b.Time] = m
+			op.state[b.Time] = m
 			op.w.Hold(4, b.Time)
 		}
 		for _, r := range b.Data {
@@ -302,7 +302,7 @@ func (op *entriesOp2) Run() error {
 	}
 	frontier := op.w.Frontier(3)
 	op.ready = op.ready[:0]
-	for t := range op.counts {
+	for t := range op.state {
 		if !frontier.LessEqual(t) {
 			op.ready = append(op.ready, t)
 		}
@@ -310,16 +310,16 @@ func (op *entriesOp2) Run() error {
 	slices.SortFunc(op.ready, tdrt.CompareTime)
 	for _, t := range op.ready {
 		op.batch = op.batch[:0]
-		for r, n := range op.counts[t] {
+		for r, v := range op.state[t] {
 			op.batch = append(op.batch, tdrt.Tuple2[string, int64]{
 				F0: r,
-				F1: n,
+				F1: v,
 			})
 		}
 		if err := op.process(t, op.batch); err != nil {
 			return err
 		}
-		delete(op.counts, t)
+		delete(op.state, t)
 		op.w.Release(4, t)
 	}
 	return nil
@@ -452,8 +452,8 @@ func (df *Points) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		w:    w,
 	}
 	op2 := &pointsOp2{
-		counts: make(map[tdrt.Time]map[int32]int64),
 		in0:    df.ch1.Puller(w),
+		state:  make(map[tdrt.Time]map[int32]int64),
 		stdout: w.Stdout(),
 		w:      w,
 	}
@@ -537,8 +537,8 @@ func (op *pointsOp1) process(t tdrt.Time, data []Point) error {
 // pointsOp2 is one worker's instance of operator 2 of Points, count+print at records.tdf:65:6.
 type pointsOp2 struct {
 	w *tdrt.Worker
-	// counts holds, per timestamp not yet complete, the count of each record.
-	counts map[tdrt.Time]map[int32]int64
+	// state holds, per timestamp not yet complete, the count of each record.
+	state  map[tdrt.Time]map[int32]int64
 	ready  []tdrt.Time
 	batch  []tdrt.Tuple2[int32, int64]
 	in0    *tdrt.Puller[int32]
@@ -553,10 +553,10 @@ func (op *pointsOp2) Run() error {
 		if !ok {
 			break
 		}
-		m, held := op.counts[b.Time]
+		m, held := op.state[b.Time]
 		if !held {
 			m = make(map[int32]int64)
-			op.counts[b.Time] = m
+			op.state[b.Time] = m
 			op.w.Hold(4, b.Time)
 		}
 		for _, r := range b.Data {
@@ -566,7 +566,7 @@ func (op *pointsOp2) Run() error {
 	}
 	frontier := op.w.Frontier(3)
 	op.ready = op.ready[:0]
-	for t := range op.counts {
+	for t := range op.state {
 		if !frontier.LessEqual(t) {
 			op.ready = append(op.ready, t)
 		}
@@ -574,16 +574,16 @@ func (op *pointsOp2) Run() error {
 	slices.SortFunc(op.ready, tdrt.CompareTime)
 	for _, t := range op.ready {
 		op.batch = op.batch[:0]
-		for r, n := range op.counts[t] {
+		for r, v := range op.state[t] {
 			op.batch = append(op.batch, tdrt.Tuple2[int32, int64]{
 				F0: r,
-				F1: n,
+				F1: v,
 			})
 		}
 		if err := op.process(t, op.batch); err != nil {
 			return err
 		}
-		delete(op.counts, t)
+		delete(op.state, t)
 		op.w.Release(4, t)
 	}
 	return nil

@@ -133,8 +133,8 @@ func (df *WordCount) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		w:     w,
 	}
 	op1 := &wordCountOp1{
-		counts: make(map[tdrt.Time]map[string]int64),
 		in0:    df.ch0.Puller(w),
+		state:  make(map[tdrt.Time]map[string]int64),
 		stdout: w.Stdout(),
 		w:      w,
 	}
@@ -196,8 +196,8 @@ func (op *wordCountOp0) process(t tdrt.Time, data []string) error {
 // wordCountOp1 is one worker's instance of operator 1 of WordCount, count+print at wordcount.tdf:16:6.
 type wordCountOp1 struct {
 	w *tdrt.Worker
-	// counts holds, per timestamp not yet complete, the count of each record.
-	counts map[tdrt.Time]map[string]int64
+	// state holds, per timestamp not yet complete, the count of each record.
+	state  map[tdrt.Time]map[string]int64
 	ready  []tdrt.Time
 	batch  []tdrt.Tuple2[string, int64]
 	in0    *tdrt.Puller[string]
@@ -212,10 +212,10 @@ func (op *wordCountOp1) Run() error {
 		if !ok {
 			break
 		}
-		m, held := op.counts[b.Time]
+		m, held := op.state[b.Time]
 		if !held {
 			m = make(map[string]int64)
-			op.counts[b.Time] = m
+			op.state[b.Time] = m
 			op.w.Hold(2, b.Time)
 		}
 		for _, r := range b.Data {
@@ -225,7 +225,7 @@ func (op *wordCountOp1) Run() error {
 	}
 	frontier := op.w.Frontier(1)
 	op.ready = op.ready[:0]
-	for t := range op.counts {
+	for t := range op.state {
 		if !frontier.LessEqual(t) {
 			op.ready = append(op.ready, t)
 		}
@@ -233,16 +233,16 @@ func (op *wordCountOp1) Run() error {
 	slices.SortFunc(op.ready, tdrt.CompareTime)
 	for _, t := range op.ready {
 		op.batch = op.batch[:0]
-		for r, n := range op.counts[t] {
+		for r, v := range op.state[t] {
 			op.batch = append(op.batch, tdrt.Tuple2[string, int64]{
 				F0: r,
-				F1: n,
+				F1: v,
 			})
 		}
 		if err := op.process(t, op.batch); err != nil {
 			return err
 		}
-		delete(op.counts, t)
+		delete(op.state, t)
 		op.w.Release(2, t)
 	}
 	return nil
