@@ -128,6 +128,17 @@ func (d *dfGen) outputs() []*lang.Node {
 	return outs
 }
 
+// probes lists the probe operators of the dataflow.
+func (d *dfGen) probes() []*planner.Op {
+	var ps []*planner.Op
+	for _, op := range d.gr.Ops {
+		if op.Kind == planner.ProbeOp {
+			ps = append(ps, op)
+		}
+	}
+	return ps
+}
+
 // inputs lists the input operators of the dataflow.
 func (d *dfGen) inputs() []*planner.Op {
 	var ins []*planner.Op
@@ -181,6 +192,11 @@ func (d *dfGen) dataflowType() {
 				Comment("AdvanceTo starts a later epoch, and Close ends the input.").Line().
 				Id(exported(in.Node.Name)).Op("*").Qual(rt, "Input").Types(d.typ(in.In.Type)))
 	}
+	for _, p := range d.probes() {
+		fields = append(fields,
+			jen.Commentf("%s watches probe %s (%s): Wait(ctx, e) returns once epoch e has passed it.", exported(p.Node.Name), p.Node.Name, d.pos(p.Pos)).Line().
+				Id(exported(p.Node.Name)).Op("*").Qual(rt, "Probe"))
+	}
 	d.f.Commentf("%s is dataflow %s (%s), set up to run on the workers of this process.", d.api, d.gr.Name, d.pos(d.gr.Pos))
 	d.f.Type().Id(d.api).Struct(fields...)
 
@@ -200,6 +216,9 @@ func (d *dfGen) dataflowType() {
 		body = append(body,
 			jen.Id("df").Dot(host).Op("=").Qual(rt, "NewChannel").Types(d.typ(in.In.Type)).Call(jen.Id("comp"), jen.Lit(in.In.Loc), jen.Lit(in.ID)),
 			jen.Id("df").Dot(exported(in.Node.Name)).Op("=").Qual(rt, "NewInput").Call(jen.Id("comp"), jen.Lit(in.HostLoc), jen.Id("df").Dot(host)))
+	}
+	for _, p := range d.probes() {
+		body = append(body, jen.Id("df").Dot(exported(p.Node.Name)).Op("=").Qual(rt, "NewProbe").Call(jen.Id("comp"), jen.Lit(p.In.Loc)))
 	}
 	body = append(body, jen.Return(jen.Id("df"), jen.Nil()))
 	d.f.Commentf("New%s prepares dataflow %s. Start it, feed its inputs, then Wait.", d.api, d.gr.Name)

@@ -178,6 +178,24 @@ func (g *gen) checkNames(graphs []*planner.Graph) error {
 		claim("Run"+exported(gr.Name), gr.Pos, "dataflow "+gr.Name)
 		claim("Default"+exported(gr.Name)+"Config", gr.Pos, "dataflow "+gr.Name)
 	}
+	for _, gr := range graphs {
+		members := map[string]lang.Pos{"Start": {}, "Wait": {}}
+		for _, op := range gr.Ops {
+			if op.Kind != planner.InputOp && op.Kind != planner.ProbeOp {
+				continue
+			}
+			name := exported(op.Node.Name)
+			if prev, ok := members[name]; ok {
+				if prev.Line == 0 {
+					errs.Addf(op.Pos, "%s %s becomes %s.%s, which is a method; rename it", op.Kind, op.Node.Name, exported(gr.Name), name)
+				} else {
+					errs.Addf(op.Pos, "%s %s becomes %s.%s, which %d:%d already uses; rename one of them", op.Kind, op.Node.Name, exported(gr.Name), name, prev.Line, prev.Column)
+				}
+				continue
+			}
+			members[name] = op.Pos
+		}
+	}
 	fields := map[string]lang.Pos{}
 	for _, p := range g.prog.Params {
 		name := exported(p.Name)

@@ -140,7 +140,7 @@ func (c *checker) head(sc *scope, call *Call) *Node {
 // earlier part failed to check, so that one run shows both mistakes.
 func (c *checker) knownOperator(call *Call) {
 	if _, ok := Ops[call.Name.Name]; !ok {
-		c.errs.Addf(call.Pos, "unknown operator %q%s", call.Name.Name, suggestion(call.Name.Name, opNames(ElementOp, RouteOp, CombineOp, TimeOp, SinkOp)))
+		c.errs.Addf(call.Pos, "unknown operator %q%s", call.Name.Name, suggestion(call.Name.Name, opNames(ElementOp, RouteOp, CombineOp, TimeOp, SinkOp, ObserveOp)))
 	}
 }
 

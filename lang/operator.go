@@ -48,7 +48,7 @@ func (c *checker) operator(sc *scope, in *Node, call *Call) *Node {
 		switch name {
 		case "concat":
 			return c.concat(sc, n, call, args)
-		case "output":
+		case "output", "probe":
 			return c.output(sc, n, call, args)
 		}
 		if len(args) != 0 {
@@ -263,20 +263,23 @@ func (c *checker) concat(sc *scope, n *Node, call *Call, args []*Arg) *Node {
 	return sc.add(n)
 }
 
-// output checks -> output(name).
+// output checks -> output(name) and -> probe(name), whose names the
+// host sees.
 func (c *checker) output(sc *scope, n *Node, call *Call, args []*Arg) *Node {
 	if len(args) != 1 || args[0].Expr == nil || !isIdent(strings.TrimSpace(args[0].Expr.Text)) {
-		c.errs.Addf(call.Pos, "output takes the output's name: output(name)")
+		c.errs.Addf(call.Pos, "%s takes the %s's name: %s(name)", n.Op, n.Op, n.Op)
 		return nil
 	}
 	name := strings.TrimSpace(args[0].Expr.Text)
 	if prev, ok := sc.outputs[name]; ok {
-		c.errs.Addf(args[0].Pos, "output %s redeclared; the first is at %s", name, shortPos(prev))
+		c.errs.Addf(args[0].Pos, "%s %s redeclared; the first is at %s", n.Op, name, shortPos(prev))
 		return nil
 	}
 	sc.outputs[name] = args[0].Pos
 	n.Name = name
-	n.Out = nil
+	if n.Op == "output" {
+		n.Out = nil
+	}
 	return sc.add(n)
 }
 

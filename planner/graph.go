@@ -24,6 +24,9 @@ const (
 	MinOp      OpKind = "min"
 	MaxOp      OpKind = "max"
 	ReduceOp   OpKind = "reduce"
+
+	// ProbeOp passes records on; the host watches its input's frontier.
+	ProbeOp OpKind = "probe"
 )
 
 // Aggregates reports whether the operator keeps state per timestamp and
@@ -100,7 +103,7 @@ func (c *Channel) CrossesWorkers() bool { return c.Key != nil || c.Broadcast != 
 // head produces.
 func (op *Op) InType() types.Type {
 	switch {
-	case op.Kind == ChainOp:
+	case op.Kind == ChainOp || op.Kind == ProbeOp:
 		return op.In.Type
 	case op.Node != nil:
 		return op.Node.Out
@@ -111,7 +114,7 @@ func (op *Op) InType() types.Type {
 // Label names the operator for graphs and messages, e.g. "lines+flat_map".
 func (op *Op) Label() string {
 	s := string(op.Kind)
-	if op.Kind == InputOp {
+	if op.Kind == InputOp || op.Kind == ProbeOp {
 		s += " " + op.Node.Name
 	}
 	for i, st := range op.Stages {

@@ -72,6 +72,11 @@ func (p *planState) node(n *lang.Node) {
 		p.connect(op, p.feeds(n.Inputs[0], nil))
 		p.op[n] = op
 		p.tail[op] = n
+	case "probe":
+		op := p.newOp(ProbeOp, n)
+		p.connect(op, p.feeds(n.Inputs[0], nil))
+		p.op[n] = op
+		p.tail[op] = n
 	case "exchange", "concat", "broadcast":
 		// Routing and merging live on channels; see feeds.
 	case "map", "filter", "flat_map", "inspect", "print", "output":

@@ -17,7 +17,7 @@ func (p *planState) ports() {
 			op.In.Loc = g.Locations
 			g.Locations++
 		}
-		if op.Out == nil && op.Kind != ChainOp {
+		if op.Out == nil && op.Kind != ChainOp && op.Kind != ProbeOp {
 			op.Out = &Port{Type: p.tail[op].Out}
 		}
 		if op.Out != nil {

@@ -131,6 +131,7 @@ func (c *Computation) applyRemote(b *ChangeBatch) {
 	for _, loc := range changed {
 		c.versions[loc].Add(1)
 	}
+	c.noteProbes(changed)
 	idle := c.tracker.Idle()
 	c.mu.Unlock()
 	b.Clear()

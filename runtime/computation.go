@@ -105,6 +105,7 @@ type Computation struct {
 	progDone  chan struct{} // closed when the progress sender has sent all
 	peerBatch []ChangeBatch // per peer: scratch for decoding its progress
 	stats     NetStats      // updated atomically
+	probeCh   chan struct{} // closed when frontiers change, when probes exist; guarded by mu
 }
 
 // NewComputation returns a computation of the dataflow g, not yet started.
@@ -281,6 +282,7 @@ func (c *Computation) apply(b *ChangeBatch, changed []Location) []Location {
 	for _, loc := range changed {
 		c.versions[loc].Add(1)
 	}
+	c.noteProbes(changed)
 	idle := c.tracker.Idle()
 	if c.progWake != nil {
 		c.progOut.Extend(b)
