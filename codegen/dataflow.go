@@ -38,7 +38,9 @@ func (d *dfGen) graphVar() {
 	var ops []jen.Code
 	for _, op := range d.gr.Ops {
 		info := jen.Dict{jen.Id("Name"): jen.Lit(op.Label()), jen.Id("Pos"): jen.Lit(d.pos(op.Pos))}
-		if op.In != nil {
+		if op.Right != nil {
+			info[jen.Id("Inputs")] = locs(op.In.Loc, op.Right.Loc)
+		} else if op.In != nil {
 			info[jen.Id("Inputs")] = locs(op.In.Loc)
 		}
 		if op.Out != nil {
@@ -206,7 +208,7 @@ func (d *dfGen) dataflowType() {
 		jen.Id("df").Op(":=").Op("&").Id(d.api).Values(jen.Dict{jen.Id("cfg"): jen.Id("cfg"), jen.Id("comp"): jen.Id("comp")}),
 	}
 	for _, ch := range d.gr.Channels {
-		body = append(body, jen.Id("df").Dot(chanName(ch)).Op("=").Qual(rt, "NewChannel").Types(d.typ(ch.Type)).Call(jen.Id("comp"), jen.Lit(ch.To.In.Loc), jen.Lit(ch.To.ID)))
+		body = append(body, jen.Id("df").Dot(chanName(ch)).Op("=").Qual(rt, "NewChannel").Types(d.typ(ch.Type)).Call(jen.Id("comp"), jen.Lit(ch.Port.Loc), jen.Lit(ch.To.ID)))
 		if ch.CrossesWorkers() && serializable(ch.Type) {
 			body = append(body, jen.Id("df").Dot(chanName(ch)).Dot("SetCodec").Call(d.codec(ch.Type)))
 		}

@@ -19,6 +19,9 @@ func outName(i int) string { return fmt.Sprintf("out%d", i) }
 // inName is the operator field that pulls from a channel.
 func inName(i int) string { return fmt.Sprintf("in%d", i) }
 
+// rightName is the join's field that pulls from a channel of its second input.
+func rightName(i int) string { return fmt.Sprintf("right%d", i) }
+
 // hasStage reports whether op has a stage of one of the kinds.
 func hasStage(op *planner.Op, kinds ...string) bool {
 	for _, st := range op.Stages {
@@ -78,6 +81,11 @@ func (d *dfGen) operator(op *planner.Op) {
 	for i := range d.inChannels(op) {
 		fields = append(fields, jen.Id(inName(i)).Op("*").Qual(rt, "Puller").Types(d.typ(op.In.Type)))
 	}
+	if op.Right != nil {
+		for i := range op.Right.Channels {
+			fields = append(fields, jen.Id(rightName(i)).Op("*").Qual(rt, "Puller").Types(d.typ(op.Right.Type)))
+		}
+	}
 	if op.Out != nil {
 		for i, ch := range op.Out.Channels {
 			fields = append(fields, jen.Id(outName(i)).Op("*").Qual(rt, "Pusher").Types(d.typ(ch.Type)))
@@ -128,6 +136,15 @@ func (d *dfGen) kindFields(op *planner.Op) []jen.Code {
 			jen.Id("batch").Index().Int64(),
 			jen.Id("done").Bool(),
 		}
+	case planner.JoinOp:
+		key, a, b := d.joinTypes(op)
+		return []jen.Code{
+			jen.Comment("left and right hold, per timestamp not yet complete, the values of each key of each input."),
+			jen.Id("left").Map(jen.Qual(rt, "Time")).Map(key).Index().Add(a),
+			jen.Id("right").Map(jen.Qual(rt, "Time")).Map(key).Index().Add(b),
+			jen.Id("ready").Index().Qual(rt, "Time"),
+			jen.Id("batch").Index().Add(d.typ(op.Node.Out)),
+		}
 	}
 	if op.Kind.Aggregates() {
 		key, value := d.aggregateTypes(op)
@@ -149,6 +166,12 @@ var aggregateDoc = map[planner.OpKind]string{
 	planner.MinOp:      "the least value of each key",
 	planner.MaxOp:      "the greatest value of each key",
 	planner.ReduceOp:   "the values of each key combined so far",
+}
+
+// joinTypes returns the key type and the value types of a join's inputs.
+func (d *dfGen) joinTypes(op *planner.Op) (jen.Code, jen.Code, jen.Code) {
+	left, right := lang.TupleFields(op.In.Type), lang.TupleFields(op.Right.Type)
+	return d.typ(left[0]), d.typ(left[1]), d.typ(right[1])
 }
 
 // aggregateTypes returns the key and value types of an aggregating
@@ -196,7 +219,14 @@ func (d *dfGen) newOperator(op *planner.Op) []jen.Code {
 	case planner.LinesOp:
 		init[jen.Id("path")] = d.argMethod(d.prefix, op.Node.Args[0], jen.String(), false)
 	}
-	if op.Kind.Aggregates() {
+	if op.Kind == planner.JoinOp {
+		key, a, b := d.joinTypes(op)
+		init[jen.Id("left")] = jen.Make(jen.Map(jen.Qual(rt, "Time")).Map(key).Index().Add(a))
+		init[jen.Id("right")] = jen.Make(jen.Map(jen.Qual(rt, "Time")).Map(key).Index().Add(b))
+		for i, ch := range op.Right.Channels {
+			init[jen.Id(rightName(i))] = jen.Id("df").Dot(chanName(ch)).Dot("Puller").Call(jen.Id("w"))
+		}
+	} else if op.Kind.Aggregates() {
 		key, value := d.aggregateTypes(op)
 		init[jen.Id("state")] = jen.Make(jen.Map(jen.Qual(rt, "Time")).Map(key).Add(value))
 	}

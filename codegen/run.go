@@ -14,6 +14,8 @@ func (d *dfGen) runMethod(op *planner.Op) {
 		body = d.runLines(op)
 	case planner.RangeOp:
 		body = d.runRange(op)
+	case planner.JoinOp:
+		body = d.runJoin(op)
 	case planner.CountOp, planner.DistinctOp, planner.SumOp, planner.MinOp, planner.MaxOp, planner.ReduceOp:
 		body = d.runAggregate(op)
 	default:
@@ -26,12 +28,81 @@ func (d *dfGen) runMethod(op *planner.Op) {
 	d.f.Func().Params(jen.Id("op").Op("*").Id(d.opType(op))).Id("Run").Params().Error().Block(body...)
 }
 
+// runJoin stores the arriving (key, value) tuples of both inputs under
+// their timestamp and key, holding a capability for each timestamp with
+// values, and emits the (key, a, b) triples of every timestamp that both
+// input frontiers have passed, oldest first.
+func (d *dfGen) runJoin(op *planner.Op) []jen.Code {
+	out := jen.Lit(op.Out.Loc)
+	left, right := jen.Id("op").Dot("left"), jen.Id("op").Dot("right")
+	key, a, b := d.joinTypes(op)
+	store := func(mine, other jen.Code, value jen.Code) func(bt jen.Code) []jen.Code {
+		return func(bt jen.Code) []jen.Code {
+			t := jen.Add(bt).Dot("Time")
+			return []jen.Code{
+				jen.List(jen.Id("m"), jen.Id("ok")).Op(":=").Add(mine).Index(t),
+				jen.If(jen.Op("!").Id("ok")).Block(
+					jen.Id("m").Op("=").Make(jen.Map(key).Index().Add(value)),
+					jen.Add(mine).Index(t).Op("=").Id("m"),
+					jen.If(jen.List(jen.Id("_"), jen.Id("held")).Op(":=").Add(other).Index(t), jen.Op("!").Id("held")).Block(
+						jen.Id("op").Dot("w").Dot("Hold").Call(out, t),
+					),
+				),
+				jen.For(jen.List(jen.Id("_"), jen.Id("r")).Op(":=").Range().Add(bt).Dot("Data")).Block(
+					jen.Id("m").Index(jen.Id("r").Dot("F0")).Op("=").Append(jen.Id("m").Index(jen.Id("r").Dot("F0")), jen.Id("r").Dot("F1")),
+				),
+			}
+		}
+	}
+	body := d.drain(op, store(left, right, a))
+	body = append(body, d.drainPullers(rightName, len(op.Right.Channels), store(right, left, b))...)
+	ready := jen.Id("op").Dot("ready")
+	complete := jen.Op("!").Id("lf").Dot("LessEqual").Call(jen.Id("t")).Op("&&").Op("!").Id("rf").Dot("LessEqual").Call(jen.Id("t"))
+	body = append(body,
+		jen.Id("lf").Op(":=").Id("op").Dot("w").Dot("Frontier").Call(jen.Lit(op.In.Loc)),
+		jen.Id("rf").Op(":=").Id("op").Dot("w").Dot("Frontier").Call(jen.Lit(op.Right.Loc)),
+		jen.Add(ready).Op("=").Add(ready).Index(jen.Empty(), jen.Lit(0)),
+		jen.For(jen.Id("t").Op(":=").Range().Add(left)).Block(jen.If(complete).Block(jen.Add(ready).Op("=").Append(ready, jen.Id("t")))),
+		jen.For(jen.Id("t").Op(":=").Range().Add(right)).Block(
+			jen.If(jen.List(jen.Id("_"), jen.Id("both")).Op(":=").Add(left).Index(jen.Id("t")), jen.Op("!").Id("both").Op("&&").Add(complete)).Block(
+				jen.Add(ready).Op("=").Append(ready, jen.Id("t")),
+			),
+		),
+		jen.Qual("slices", "SortFunc").Call(ready, jen.Qual(rt, "CompareTime")),
+		jen.For(jen.List(jen.Id("_"), jen.Id("t")).Op(":=").Range().Add(ready)).Block(
+			jen.Id("op").Dot("batch").Op("=").Id("op").Dot("batch").Index(jen.Empty(), jen.Lit(0)),
+			jen.Id("rm").Op(":=").Add(right).Index(jen.Id("t")),
+			jen.For(jen.List(jen.Id("k"), jen.Id("as")).Op(":=").Range().Add(left).Index(jen.Id("t"))).Block(
+				jen.Id("bs").Op(":=").Id("rm").Index(jen.Id("k")),
+				jen.For(jen.List(jen.Id("_"), jen.Id("a")).Op(":=").Range().Id("as")).Block(
+					jen.For(jen.List(jen.Id("_"), jen.Id("b")).Op(":=").Range().Id("bs")).Block(
+						jen.Id("op").Dot("batch").Op("=").Append(jen.Id("op").Dot("batch"),
+							d.typ(op.Node.Out).(*jen.Statement).Clone().Values(jen.Dict{jen.Id("F0"): jen.Id("k"), jen.Id("F1"): jen.Id("a"), jen.Id("F2"): jen.Id("b")})),
+					),
+				),
+			),
+			jen.If(jen.Err().Op(":=").Id("op").Dot("process").Call(jen.Id("t"), jen.Id("op").Dot("batch")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+			jen.Delete(left, jen.Id("t")),
+			jen.Delete(right, jen.Id("t")),
+			jen.Id("op").Dot("w").Dot("Release").Call(out, jen.Id("t")),
+		),
+	)
+	body = append(body, flushes(op)...)
+	return append(body, jen.Return(jen.Nil()))
+}
+
 // drain returns a loop over every input batch that runs use on it and
 // then recycles the batch's slice.
 func (d *dfGen) drain(op *planner.Op, use func(b jen.Code) []jen.Code) []jen.Code {
+	return d.drainPullers(inName, len(d.inChannels(op)), use)
+}
+
+// drainPullers returns a loop over the batches of each of n pullers,
+// named by name, that runs use on each and then recycles its slice.
+func (d *dfGen) drainPullers(name func(int) string, n int, use func(b jen.Code) []jen.Code) []jen.Code {
 	var out []jen.Code
-	for i := range d.inChannels(op) {
-		in := jen.Id("op").Dot(inName(i))
+	for i := 0; i < n; i++ {
+		in := jen.Id("op").Dot(name(i))
 		loop := []jen.Code{
 			jen.List(jen.Id("b"), jen.Id("ok")).Op(":=").Add(in).Dot("Next").Call(),
 			jen.If(jen.Op("!").Id("ok")).Block(jen.Break()),

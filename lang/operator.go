@@ -50,6 +50,8 @@ func (c *checker) operator(sc *scope, in *Node, call *Call) *Node {
 			return c.concat(sc, n, call, args)
 		case "output", "probe":
 			return c.output(sc, n, call, args)
+		case "join":
+			return c.join(sc, n, call, args)
 		}
 		if len(args) != 0 {
 			c.errs.Addf(args[0].Pos, "%s takes no arguments: %s", name, spec.Usage)
@@ -261,6 +263,57 @@ func (c *checker) concat(sc *scope, n *Node, call *Call, args []*Arg) *Node {
 		n.Inputs = append(n.Inputs, other)
 	}
 	return sc.add(n)
+}
+
+// join checks -> join(other): both streams of (key, value) tuples with
+// identical, comparable keys. The node reads both streams through
+// exchanges by key, which it adds, so records of one key meet on one
+// worker.
+func (c *checker) join(sc *scope, n *Node, call *Call, args []*Arg) *Node {
+	if len(args) != 1 || args[0].Expr == nil {
+		c.errs.Addf(call.Pos, "join takes the stream to join with: join(stream)")
+		return nil
+	}
+	name := strings.TrimSpace(args[0].Expr.Text)
+	other, ok := sc.streams[name]
+	if !ok {
+		if !sc.failed[name] {
+			c.errs.Addf(args[0].Pos, "join argument must be a stream name, not %q%s", name, suggestion(name, sc.names()))
+		}
+		return nil
+	}
+	left, right := n.Inputs[0], other
+	lf, rf := TupleFields(left.Out), TupleFields(right.Out)
+	if len(lf) != 2 || len(rf) != 2 {
+		c.errs.Addf(call.Pos, "join needs (key, value) tuples on both sides, not %s and %s", c.typeName(left.Out), c.typeName(right.Out))
+		return nil
+	}
+	if !types.Identical(lf[0], rf[0]) {
+		c.errs.Addf(call.Pos, "join needs keys of one type, not %s and %s", c.typeName(lf[0]), c.typeName(rf[0]))
+		return nil
+	}
+	if why := unhashable(lf[0]); why != "" || !types.Comparable(lf[0]) {
+		c.errs.Addf(call.Pos, "join key %s cannot be hashed and compared", c.typeName(lf[0]))
+		return nil
+	}
+	tup, err := c.s.tupleOf([]types.Type{lf[0], lf[1], rf[1]})
+	if err != nil {
+		c.errs.Addf(call.Pos, "%v", err)
+		return nil
+	}
+	n.Inputs = []*Node{c.keyExchange(sc, left, call.Pos), c.keyExchange(sc, right, args[0].Pos)}
+	n.Out = tup
+	return sc.add(n)
+}
+
+// keyExchange adds an exchange of in's (key, value) tuples by key, as if
+// written -> exchange(r => r.F0) at pos.
+func (c *checker) keyExchange(sc *scope, in *Node, pos Pos) *Node {
+	key := &LambdaInfo{
+		Pos: pos, Params: []string{"r"}, ParamTypes: []types.Type{in.Out},
+		In: in.Out, Body: "r.F0", Result: TupleFields(in.Out)[0],
+	}
+	return sc.add(&Node{Op: "exchange", Pos: pos, Inputs: []*Node{in}, Out: in.Out, Lambda: key})
 }
 
 // output checks -> output(name) and -> probe(name), whose names the

@@ -27,13 +27,15 @@ const (
 
 	// ProbeOp passes records on; the host watches its input's frontier.
 	ProbeOp OpKind = "probe"
+	// JoinOp pairs records of two inputs by key, per timestamp.
+	JoinOp OpKind = "join"
 )
 
 // Aggregates reports whether the operator keeps state per timestamp and
 // emits it when the timestamp is complete.
 func (k OpKind) Aggregates() bool {
 	switch k {
-	case CountOp, DistinctOp, SumOp, MinOp, MaxOp, ReduceOp:
+	case CountOp, DistinctOp, SumOp, MinOp, MaxOp, ReduceOp, JoinOp:
 		return true
 	}
 	return false
@@ -67,6 +69,8 @@ type Op struct {
 	// when no channel reads it and the operator holds no capability).
 	In  *Port
 	Out *Port
+	// Right is the second input of a join; In is the first.
+	Right *Port
 	// HostLoc is where the host holds its capability and sends from, for
 	// an input operator; its records arrive at In.
 	HostLoc int
@@ -84,6 +88,7 @@ type Channel struct {
 	ID   int
 	From *Op
 	To   *Op
+	Port *Port // the input port of To it feeds
 	Type types.Type
 	// Key routes each record to the worker owning the key's hash; nil for
 	// a pipeline, which keeps records on their worker.

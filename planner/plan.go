@@ -50,6 +50,9 @@ func PlanDataflow(df *lang.DataflowDef) (*Graph, error) {
 	}
 	for _, n := range df.Nodes {
 		p.node(n)
+		if len(p.errs) > 0 {
+			break // later nodes may read what this one failed to plan
+		}
 	}
 	if err := p.errs.Err(); err != nil {
 		return nil, err
@@ -70,6 +73,13 @@ func (p *planState) node(n *lang.Node) {
 	case "count", "distinct", "sum", "min", "max", "reduce":
 		op := p.newOp(OpKind(n.Op), n)
 		p.connect(op, p.feeds(n.Inputs[0], nil))
+		p.op[n] = op
+		p.tail[op] = n
+	case "join":
+		op := p.newOp(JoinOp, n)
+		p.connect(op, p.feeds(n.Inputs[0], nil))
+		op.Right = &Port{Type: n.Inputs[1].Out}
+		p.connectPort(op, op.Right, p.feeds(n.Inputs[1], nil))
 		p.op[n] = op
 		p.tail[op] = n
 	case "probe":
@@ -139,6 +149,14 @@ func (p *planState) feeds(n *lang.Node, route *lang.Node) []feed {
 
 // connect adds a channel from every feed into op's input.
 func (p *planState) connect(op *Op, feeds []feed) {
+	if op.In == nil && len(feeds) > 0 {
+		op.In = &Port{Type: p.tail[feeds[0].from].Out}
+	}
+	p.connectPort(op, op.In, feeds)
+}
+
+// connectPort adds a channel from every feed into port in of op.
+func (p *planState) connectPort(op *Op, in *Port, feeds []feed) {
 	for _, f := range feeds {
 		ch := &Channel{ID: len(p.g.Channels), From: f.from, To: op, Type: p.tail[f.from].Out}
 		switch {
@@ -149,10 +167,8 @@ func (p *planState) connect(op *Op, feeds []feed) {
 			ch.Key = f.route
 		}
 		p.g.Channels = append(p.g.Channels, ch)
-		if op.In == nil {
-			op.In = &Port{Type: ch.Type}
-		}
-		op.In.Channels = append(op.In.Channels, ch)
+		ch.Port = in
+		in.Channels = append(in.Channels, ch)
 		if f.from.Out == nil {
 			f.from.Out = &Port{Type: ch.Type}
 		}

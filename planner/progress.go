@@ -17,6 +17,10 @@ func (p *planState) ports() {
 			op.In.Loc = g.Locations
 			g.Locations++
 		}
+		if op.Right != nil {
+			op.Right.Loc = g.Locations
+			g.Locations++
+		}
 		if op.Out == nil && op.Kind != ChainOp && op.Kind != ProbeOp {
 			op.Out = &Port{Type: p.tail[op].Out}
 		}
@@ -44,9 +48,12 @@ func (p *planState) paths() {
 		if op.In != nil && op.Out != nil {
 			step[op.In.Loc] = append(step[op.In.Loc], op.Out.Loc)
 		}
+		if op.Right != nil && op.Out != nil {
+			step[op.Right.Loc] = append(step[op.Right.Loc], op.Out.Loc)
+		}
 		if op.Out != nil {
 			for _, ch := range op.Out.Channels {
-				step[op.Out.Loc] = append(step[op.Out.Loc], ch.To.In.Loc)
+				step[op.Out.Loc] = append(step[op.Out.Loc], ch.Port.Loc)
 			}
 		}
 	}

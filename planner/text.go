@@ -36,6 +36,9 @@ func (g *Graph) text(positions bool) string {
 		if op.In != nil {
 			fmt.Fprintf(&b, "  in loc %d %s%s\n", op.In.Loc, typeText(op.In.Type), channelList(" from", op.In.Channels))
 		}
+		if op.Right != nil {
+			fmt.Fprintf(&b, "  right loc %d %s%s\n", op.Right.Loc, typeText(op.Right.Type), channelList(" from", op.Right.Channels))
+		}
 		if n := op.Node; n != nil {
 			fmt.Fprintf(&b, "  %s%s%s\n", n.Op, nodeArgs(n), pos(n.Pos))
 		}
