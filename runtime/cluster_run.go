@@ -63,6 +63,7 @@ type remoteChannel interface {
 func (c *Computation) launch(ctx context.Context, build func(w *Worker) ([]Operator, error), built *sync.WaitGroup) {
 	cl := c.cfg.Cluster
 	cl.Fingerprint = c.graph.Fingerprint
+	cl.Workers = c.cfg.Workers
 	conns, err := ConnectPeers(ctx, cl)
 	var mesh *Mesh
 	if err == nil {

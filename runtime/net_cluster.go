@@ -34,6 +34,7 @@ const (
 type ClusterConfig struct {
 	Processes   int      // processes in the cluster, 1..MaxProcesses
 	Index       int      // this process, 0..Processes-1
+	Workers     int      // workers per process; processes must agree (0: not checked)
 	Addresses   []string // host:port of every process, indexed by process
 	Fingerprint string   // the plan fingerprint; processes must agree
 	Secret      []byte   // optional shared secret; processes must agree
@@ -92,7 +93,7 @@ func (c ClusterConfig) withDefaults() ClusterConfig {
 
 // identity returns what the process states in handshakes.
 func (c ClusterConfig) identity() NetIdentity {
-	return NetIdentity{Fingerprint: c.Fingerprint, Index: c.Index, Processes: c.Processes, Secret: c.Secret}
+	return NetIdentity{Fingerprint: c.Fingerprint, Index: c.Index, Processes: c.Processes, Workers: c.Workers, Secret: c.Secret}
 }
 
 // Validate reports whether c is usable.

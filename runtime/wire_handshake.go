@@ -56,7 +56,7 @@ const (
 	helloIndex       = 8
 	helloCount       = 12
 	helloWant        = 16
-	helloReserved1   = 20
+	helloWorkers     = 20
 	helloNonce       = 24
 	helloFPLen       = 56
 	helloReserved2   = 57
@@ -73,6 +73,7 @@ const helloHasSecret = 1
 type NetIdentity struct {
 	Fingerprint string // the plan fingerprint: printable ASCII, 1 to MaxFingerprint bytes
 	Index       int    // this process, 0..Processes-1
+	Workers     int    // workers per process, which every process must agree on; 0 leaves it unstated
 	Processes   int    // processes in the cluster, 1..MaxProcesses
 	Secret      []byte // shared secret; empty for none
 }
@@ -118,6 +119,7 @@ type hello struct {
 	index       uint32
 	count       uint32
 	want        uint32 // the process the sender means to reach, or helloWantAny
+	workers     uint32 // workers per process; 0 when not stated
 	fingerprint string
 }
 
@@ -126,7 +128,7 @@ func (h *hello) hasSecret() bool { return h.flags&helloHasSecret != 0 }
 // makeHello returns the hello of id, meaning to reach process want (or
 // helloWantAny), with a fresh nonce.
 func makeHello(id NetIdentity, want uint32) *hello {
-	h := &hello{version: ProtocolVersion, index: uint32(id.Index), count: uint32(id.Processes), want: want, fingerprint: id.Fingerprint}
+	h := &hello{version: ProtocolVersion, index: uint32(id.Index), count: uint32(id.Processes), want: want, workers: uint32(id.Workers), fingerprint: id.Fingerprint}
 	if len(id.Secret) > 0 {
 		h.flags = helloHasSecret
 	}
@@ -137,6 +139,7 @@ func makeHello(id NetIdentity, want uint32) *hello {
 	binary.LittleEndian.PutUint32(b[helloIndex:], h.index)
 	binary.LittleEndian.PutUint32(b[helloCount:], h.count)
 	binary.LittleEndian.PutUint32(b[helloWant:], h.want)
+	binary.LittleEndian.PutUint32(b[helloWorkers:], h.workers)
 	_, _ = rand.Read(b[helloNonce : helloNonce+NonceSize]) // never fails (crypto/rand)
 	b[helloFPLen] = byte(len(id.Fingerprint))
 	copy(b[helloFingerprint:], id.Fingerprint)
@@ -153,11 +156,12 @@ func parseHelloRest(raw *[HelloSize]byte) (*hello, error) {
 	h.index = binary.LittleEndian.Uint32(b[helloIndex:])
 	h.count = binary.LittleEndian.Uint32(b[helloCount:])
 	h.want = binary.LittleEndian.Uint32(b[helloWant:])
+	h.workers = binary.LittleEndian.Uint32(b[helloWorkers:])
 	n := int(b[helloFPLen])
 	switch {
 	case h.flags&^helloHasSecret != 0:
 		return nil, wireErrorf(ErrHandshake, "sent a hello with unknown flags %#x", h.flags)
-	case !wireAllZero(b[helloReserved1:helloNonce]) || !wireAllZero(b[helloReserved2:helloFingerprint]):
+	case !wireAllZero(b[helloReserved2:helloFingerprint]):
 		return nil, wireErrorf(ErrHandshake, "sent a hello with reserved bytes set")
 	case n == 0 || n > MaxFingerprint:
 		return nil, wireErrorf(ErrHandshake, "sent a hello with a fingerprint of %d bytes", n)
@@ -262,6 +266,9 @@ func checkPeerHello(self, peer *hello) error {
 	}
 	if peer.count != self.count {
 		return mismatchf("was started for a cluster of %d processes, this process for %d", peer.count, self.count)
+	}
+	if peer.workers != self.workers {
+		return mismatchf("runs %d workers per process, this process %d (give every process the same -w)", peer.workers, self.workers)
 	}
 	if peer.index >= peer.count || peer.index == self.index {
 		return mismatchf("claims process index %d, which does not fit (this process is %d of %d)", peer.index, self.index, self.count)

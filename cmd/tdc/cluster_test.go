@@ -228,6 +228,10 @@ func TestPeersRefused(t *testing.T) {
 				t.Logf("-w %d and -w %d: process %d exited with status %d: %s", w[0], w[1], i, code, strings.TrimSpace(p.stderr.String()))
 				assert.NotEqual(t, 0, code, "-w %d and -w %d: process %d", w[0], w[1], i)
 			}
+			// The process that learns of the other's workers in the
+			// handshake says so.
+			both := p0.stderr.String() + p1.stderr.String()
+			assert.Contains(t, both, "workers per process")
 		}
 	})
 }
