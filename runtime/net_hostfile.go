@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	mathrand "math/rand/v2"
 	"net"
+	"os"
 	"strconv"
 	"strings"
 )
@@ -72,16 +74,47 @@ func checkHostPort(addr string) error {
 // afford that pass listeners (ClusterConfig.Listener) instead, see
 // LoopbackListeners.
 func FreeLoopbackAddrs(n int) ([]string, error) {
-	lns, err := LoopbackListeners(n)
-	if err != nil {
-		return nil, err
-	}
-	addrs := make([]string, n)
-	for i, ln := range lns {
-		addrs[i] = ln.Addr().String()
-		ln.Close()
+	lo, hi := 10000, ephemeralLow()
+	var lns []net.Listener
+	defer func() {
+		for _, ln := range lns {
+			ln.Close()
+		}
+	}()
+	addrs := make([]string, 0, n)
+	for tries := 0; len(addrs) < n; tries++ {
+		// Ports below the kernel's ephemeral range: there, a process's
+		// outgoing connection can never take a port before the process
+		// it is meant for listens on it.
+		port := 0
+		if tries < 1000 && hi-lo >= 1000 {
+			port = lo + mathrand.IntN(hi-lo)
+		}
+		ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+		if err != nil {
+			if port == 0 {
+				return nil, fmt.Errorf("listen on a loopback port: %v", err)
+			}
+			continue
+		}
+		lns = append(lns, ln)
+		addrs = append(addrs, ln.Addr().String())
 	}
 	return addrs, nil
+}
+
+// ephemeralLow returns the first port of the range the kernel takes
+// ephemeral ports from, or Linux's default.
+func ephemeralLow() int {
+	data, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err != nil {
+		return 32768
+	}
+	var low int
+	if _, err := fmt.Sscan(string(data), &low); err != nil || low <= 1024 {
+		return 32768
+	}
+	return low
 }
 
 // LoopbackListeners returns n listeners on free ports of 127.0.0.1.

@@ -267,9 +267,6 @@ func checkPeerHello(self, peer *hello) error {
 	if peer.count != self.count {
 		return mismatchf("was started for a cluster of %d processes, this process for %d", peer.count, self.count)
 	}
-	if peer.workers != self.workers {
-		return mismatchf("runs %d workers per process, this process %d (give every process the same -w)", peer.workers, self.workers)
-	}
 	if peer.index >= peer.count || peer.index == self.index {
 		return mismatchf("claims process index %d, which does not fit (this process is %d of %d)", peer.index, self.index, self.count)
 	}
@@ -281,6 +278,9 @@ func checkPeerHello(self, peer *hello) error {
 	}
 	if (self.want == helloWantAny) == (peer.want == helloWantAny) {
 		return mismatchf("did not take the other side of the handshake")
+	}
+	if peer.workers != self.workers {
+		return mismatchf("runs %d workers per process, this process %d (give every process the same -w)", peer.workers, self.workers)
 	}
 	return nil
 }

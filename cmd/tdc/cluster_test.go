@@ -7,8 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -370,36 +368,9 @@ func writeFile(t testing.TB, dir, name, text string) string {
 // it started) makes can take one before its process listens on it.
 func freeAddrs(t testing.TB, n int) []string {
 	t.Helper()
-	lo, hi := 10000, ephemeralLow()
-	var addrs []string
-	for tries := 0; len(addrs) < n; tries++ {
-		port := 0 // any free port, when no fixed one is found
-		if tries < 1000 && hi-lo >= 1000 {
-			port = lo + rand.IntN(hi-lo)
-		}
-		ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
-		if err != nil {
-			require.NotZero(t, port, "listen on a loopback port: %v", err)
-			continue
-		}
-		addrs = append(addrs, ln.Addr().String())
-		defer ln.Close()
-	}
+	addrs, err := tdrt.FreeLoopbackAddrs(n)
+	require.NoError(t, err)
 	return addrs
-}
-
-// ephemeralLow returns the first port of the range the kernel takes
-// ephemeral ports from.
-func ephemeralLow() int {
-	data, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
-	if err != nil {
-		return 32768 // Linux's default, and below the IANA range
-	}
-	var low int
-	if _, err := fmt.Sscan(string(data), &low); err != nil {
-		return 32768
-	}
-	return low
 }
 
 // writeHostfile writes addrs as a hostfile in dir and returns its path.

@@ -154,7 +154,7 @@ func TestGarbageIntoListener(t *testing.T) {
 				conn, err := net.Dial("tcp", addrs[0])
 				require.NoError(t, err)
 				conn.SetDeadline(time.Now().Add(10 * time.Second))
-				err = tdrt.DialHandshake(conn, tdrt.NetIdentity{Fingerprint: fp, Index: 1, Processes: 2, Secret: []byte("wrong")}, 0, addrs[0])
+				err = tdrt.DialHandshake(conn, tdrt.NetIdentity{Fingerprint: fp, Index: 1, Processes: 2, Workers: 2, Secret: []byte("wrong")}, 0, addrs[0])
 				conn.Close()
 				require.ErrorIs(t, err, tdrt.ErrSecret)
 				t.Logf("wrong secret: %v", err)
@@ -286,7 +286,7 @@ func TestGarbageAfterHandshake(t *testing.T) {
 			t.Parallel()
 			hosts := writeHostfile(t, dir, addrs)
 			p0 := startProc(t, root, []string{"TDC_SECRET="}, bin, clusterArgs(2, 0, hosts, 2)...)
-			conn := dialHandshake(t, p0, addrs[0], tdrt.NetIdentity{Fingerprint: fp, Index: 1, Processes: 2})
+			conn := dialHandshake(t, p0, addrs[0], tdrt.NetIdentity{Fingerprint: fp, Index: 1, Processes: 2, Workers: 2})
 
 			// Read what process 0 sends, to see its error frame.
 			told := make(chan error, 1)
@@ -349,6 +349,7 @@ type helloFields struct {
 	count    uint32
 	want     uint32
 	reserved uint32
+	workers  uint32 // 2 when zero
 	fp       string
 }
 
@@ -375,7 +376,12 @@ func testHello(h helloFields) []byte {
 	binary.LittleEndian.PutUint32(b[8:], h.index)
 	binary.LittleEndian.PutUint32(b[12:], h.count)
 	binary.LittleEndian.PutUint32(b[16:], h.want)
-	binary.LittleEndian.PutUint32(b[20:], h.reserved)
+	workers := h.workers
+	if workers == 0 {
+		workers = 2 // what the processes of these tests run
+	}
+	binary.LittleEndian.PutUint32(b[20:], workers)
+	b[57] = byte(h.reserved) // the reserved bytes after the fingerprint's length
 	for i := 24; i < 56; i++ {
 		b[i] = byte(i * 7)
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -15,6 +14,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	tdrt "github.com/tdflow/tdc/runtime"
 )
 
 // cmdLaunch starts n processes of a generated binary on this host as one
@@ -49,7 +50,7 @@ func cmdLaunch(args []string, env *cliEnv) int {
 	}
 	defer os.RemoveAll(dir)
 	hostfile := filepath.Join(dir, "hosts")
-	addrs, err := freeLoopbackAddrs(*n)
+	addrs, err := tdrt.FreeLoopbackAddrs(*n)
 	if err != nil {
 		return report(env, err)
 	}
@@ -183,25 +184,4 @@ func (l *launcher) wait() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.status
-}
-
-// freeLoopbackAddrs returns n distinct 127.0.0.1 addresses whose ports
-// were free a moment ago.
-func freeLoopbackAddrs(n int) ([]string, error) {
-	var addrs []string
-	var ls []net.Listener
-	defer func() {
-		for _, l := range ls {
-			l.Close()
-		}
-	}()
-	for i := 0; i < n; i++ {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return nil, fmt.Errorf("finding a free port: %v", err)
-		}
-		ls = append(ls, l)
-		addrs = append(addrs, l.Addr().String())
-	}
-	return addrs, nil
 }
