@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // A computation of several processes runs the same dataflow in each, with
@@ -85,6 +86,11 @@ func (c *Computation) launch(ctx context.Context, build func(w *Worker) ([]Opera
 	c.mu.Unlock()
 	mesh.Start(c.handleFrame)
 	go c.sendProgress()
+	for q := 0; q < c.processes; q++ {
+		if q != cl.Index {
+			go c.watchGoodbye(mesh, q, cl.withDefaults().CloseTimeout)
+		}
+	}
 	go func() {
 		select {
 		case <-mesh.Done():
@@ -96,6 +102,25 @@ func (c *Computation) launch(ctx context.Context, build func(w *Worker) ([]Opera
 	}()
 	for _, w := range c.workers {
 		go w.main(build, built)
+	}
+}
+
+// watchGoodbye fails the computation when peer said goodbye and this
+// process has not finished within timeout: a finished peer has sent all
+// the progress this process needs to finish, so it must have stalled (or
+// the peer lied).
+func (c *Computation) watchGoodbye(mesh *Mesh, peer int, timeout time.Duration) {
+	select {
+	case <-mesh.Goodbye(peer):
+	case <-c.done:
+		return
+	}
+	t := time.NewTimer(timeout)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		c.fail(fmt.Errorf("process %d finished, but this process did not finish within %v of it", peer, timeout))
+	case <-c.done:
 	}
 }
 

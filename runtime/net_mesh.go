@@ -109,6 +109,10 @@ func (m *Mesh) Index() int { return m.cfg.Index }
 // Producers on any goroutine use it; see [Sender.Begin].
 func (m *Mesh) Sender(peer int) *Sender { return m.senders[peer] }
 
+// Goodbye returns a channel that is closed when process peer said
+// goodbye: it finished and sends nothing more.
+func (m *Mesh) Goodbye(peer int) <-chan struct{} { return m.readDone[peer] }
+
 // Start runs a reader and a writer for every peer; frames that arrive go
 // to h. Start must be called once.
 func (m *Mesh) Start(h FrameHandler) {

@@ -276,6 +276,9 @@ func TestGarbageAfterHandshake(t *testing.T) {
 		{"progress_location", progress(oneUpdate), keepOpen, "location 999", 0},
 		{"error_frame", testFrame(tdrt.NewFrameHeader(tdrt.FrameFailure, 0, 0, 0), []byte("boom\x00\x1b[31m\xff")), keepOpen, "failed: boom??[31m?", 0},
 		{"silent", nil, keepOpen, "sent nothing for 4s", tdrt.DefaultPeerTimeout},
+		// A goodbye says process 1 finished, which it cannot have: it
+		// never released its workers' capabilities.
+		{"early_goodbye", testFrame(tdrt.NewFrameHeader(tdrt.FrameGoodbye, 0, 0, 0), nil), keepOpen, "process 1 finished, but this process did not finish within 5s of it", tdrt.DefaultCloseTimeout},
 	}
 	// The cases run in parallel, each with a process 0 of its own: the
 	// addresses are taken at once, so that they differ.
