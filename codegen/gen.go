@@ -157,26 +157,45 @@ func unexported(name string) string {
 // checkNames reports generated Go names that would clash.
 func (g *gen) checkNames(graphs []*planner.Graph) error {
 	var errs lang.ErrorList
-	seen := map[string]lang.Pos{}
+	// holder is what a top-level Go name of the generated file stands for.
+	type holder struct {
+		pos  lang.Pos // zero for names every generated file has
+		what string
+	}
+	seen := map[string]holder{
+		"Params":        {what: "the generated struct of the params"},
+		"DefaultParams": {what: "the generated function of the params' defaults"},
+	}
 	claim := func(name string, p lang.Pos, what string) {
-		if prev, ok := seen[name]; ok {
-			errs.Addf(p, "%s becomes Go name %s, which %d:%d already uses; rename one of them", what, name, prev.Line, prev.Column)
-			return
+		prev, ok := seen[name]
+		switch {
+		case !ok:
+			seen[name] = holder{p, what}
+		case prev.pos.Line == 0:
+			errs.Addf(p, "%s becomes Go name %s, which is %s; rename it", what, name, prev.what)
+		default:
+			errs.Addf(p, "%s becomes Go name %s, which %s at %d:%d already uses; rename one of them", what, name, prev.what, prev.pos.Line, prev.pos.Column)
 		}
-		seen[name] = p
 	}
 	for _, r := range g.prog.Records {
 		claim(r.Name, r.Pos, "type "+r.Name)
 	}
-	claim("Params", lang.Pos{}, "")
-	claim("DefaultParams", lang.Pos{}, "")
 	for _, gr := range graphs {
-		for _, suffix := range []string{"", "Config", "Fingerprint"} {
-			claim(exported(gr.Name)+suffix, gr.Pos, "dataflow "+gr.Name)
+		api := exported(gr.Name)
+		names := []string{api, api + "Config", api + "Fingerprint", "New" + api, "Run" + api, "Default" + api + "Config"}
+		// One error for a dataflow, at its first name that clashes.
+		clash := false
+		for _, name := range names {
+			if _, ok := seen[name]; ok && !clash {
+				claim(name, gr.Pos, "dataflow "+gr.Name)
+				clash = true
+			}
 		}
-		claim("New"+exported(gr.Name), gr.Pos, "dataflow "+gr.Name)
-		claim("Run"+exported(gr.Name), gr.Pos, "dataflow "+gr.Name)
-		claim("Default"+exported(gr.Name)+"Config", gr.Pos, "dataflow "+gr.Name)
+		if !clash {
+			for _, name := range names {
+				claim(name, gr.Pos, "dataflow "+gr.Name)
+			}
+		}
 	}
 	for _, gr := range graphs {
 		members := map[string]lang.Pos{"Start": {}, "Wait": {}}

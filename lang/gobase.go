@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/parser"
+	"go/token"
 	"go/types"
 	"sort"
 	"strings"
@@ -24,8 +25,8 @@ func (s *goSession) checkBase(records []*TypeDecl, inputs []*InputDecl, params [
 		fmt.Fprintf(&b, "type Tuple%d[%s any] struct{ %s }\n\n", n, strings.Join(params, ", "), strings.Join(fields, "; "))
 	}
 	fmt.Fprintf(&b, "func %s(...any) {}\n\n", resultFunc)
-	fmt.Fprintf(&b, "type integer interface {\n\t~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~uintptr\n}\n\n")
-	fmt.Fprintf(&b, "func %s[T integer](v T) int64 { return int64(v) }\n\n", integerFunc)
+	fmt.Fprintf(&b, "type _tdcIntegerType interface {\n\t~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~uintptr\n}\n\n")
+	fmt.Fprintf(&b, "func %s[T _tdcIntegerType](v T) int64 { return int64(v) }\n\n", integerFunc)
 	for _, r := range records {
 		fmt.Fprintf(&b, "type %s%s struct {\n", directive(r.Name.Pos), r.Name.Name)
 		for _, f := range r.Fields {
@@ -143,9 +144,18 @@ func (s *goSession) checkLambda(l *Lambda, paramTypes []types.Type, stmt bool) l
 func (s *goSession) usedParams(f *ast.File) []string {
 	used := map[string]bool{}
 	ast.Inspect(f, func(n ast.Node) bool {
-		if id, ok := n.(*ast.Ident); ok {
-			if name, ok := s.paramVars[s.info.Uses[id]]; ok {
+		switch n := n.(type) {
+		case *ast.Ident:
+			if name, ok := s.paramVars[s.info.Uses[n]]; ok {
 				used[name] = true
+			}
+		case *ast.AssignStmt:
+			s.noParamAssign(n.Lhs...)
+		case *ast.IncDecStmt:
+			s.noParamAssign(n.X)
+		case *ast.UnaryExpr:
+			if n.Op == token.AND {
+				s.noParamAssign(n.X)
 			}
 		}
 		return true
@@ -156,6 +166,19 @@ func (s *goSession) usedParams(f *ast.File) []string {
 	}
 	sort.Strings(names)
 	return names
+}
+
+// noParamAssign reports params among the assigned (or address-taken)
+// expressions: a param is a value of the run's configuration, shared by
+// every worker.
+func (s *goSession) noParamAssign(exprs ...ast.Expr) {
+	for _, e := range exprs {
+		if id, ok := ast.Unparen(e).(*ast.Ident); ok {
+			if name, ok := s.paramVars[s.info.Uses[id]]; ok {
+				s.errs.Addf(s.position(id.Pos()), "cannot assign to param %s or take its address; copy it into a variable of the lambda", name)
+			}
+		}
+	}
 }
 
 // valueTypes returns the types of the values expression e produces,

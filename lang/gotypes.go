@@ -84,9 +84,11 @@ func (s *goSession) typeError(err error) {
 		return
 	}
 	msg := strings.TrimSuffix(terr.Msg, " in variable declaration")
-	if t, _, ok := strings.Cut(msg, " does not satisfy integer"); ok {
+	if t, _, ok := strings.Cut(msg, " does not satisfy _tdcIntegerType"); ok {
 		msg = "want an integer, not " + t
 	}
+	msg = strings.ReplaceAll(msg, " as int value in argument to "+integerFunc, " as a range bound")
+	msg = strings.ReplaceAll(msg, "in argument to "+integerFunc, "as a range bound")
 	s.errs.Add(s.position(terr.Pos), msg)
 }
 

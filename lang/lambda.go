@@ -31,6 +31,10 @@ func (c *checker) lambda(l *Lambda, in types.Type, stmt bool) *LambdaInfo {
 func (c *checker) distinctParams(l *Lambda) bool {
 	seen := map[string]bool{}
 	for _, p := range l.Params {
+		if strings.HasPrefix(p.Name, "tdc") {
+			c.errs.Addf(p.Pos, "lambda parameter %s: names starting with tdc are reserved for generated code", p.Name)
+			return false
+		}
 		if seen[p.Name] && p.Name != "_" {
 			c.errs.Addf(p.Pos, "duplicate lambda parameter %s", p.Name)
 			return false

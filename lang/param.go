@@ -4,7 +4,9 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+	"math"
 	"strconv"
+	"strings"
 )
 
 // paramTypes are the types a param may have, by name.
@@ -20,6 +22,10 @@ var paramTypes = map[string]types.Type{
 // param checks a param declaration: a basic type and a default of that
 // type.
 func (c *checker) param(d *ParamDecl) *Param {
+	if strings.HasPrefix(d.Name.Name, "tdc") {
+		c.errs.Addf(d.Name.Pos, "param name %s: names starting with tdc are reserved for generated code", d.Name.Name)
+		return nil
+	}
 	if flag, ok := reservedFlags[d.Name.Name]; ok {
 		c.errs.Addf(d.Name.Pos, "param name %s is taken by the %s flag of every generated binary; choose another name", d.Name.Name, flag)
 		return nil
@@ -91,10 +97,9 @@ func checkLiteral(lit string, t types.Type) string {
 		}
 		return ""
 	}
-	if _, err := strconv.ParseFloat(body, 64); err == nil {
-		if _, err := strconv.ParseInt(body, 0, 64); err != nil {
-			kind = token.FLOAT
-		}
+	lower := strings.ToLower(body)
+	if strings.HasPrefix(lower, "0x") && strings.ContainsAny(lower, "p.") || !strings.HasPrefix(lower, "0x") && strings.ContainsAny(lower, ".e") {
+		kind = token.FLOAT
 	}
 	v := constant.MakeFromLiteral(body, kind, 0)
 	if v.Kind() == constant.Unknown {
@@ -112,6 +117,14 @@ func checkLiteral(lit string, t types.Type) string {
 			return "default " + lit + " overflows " + b.Name()
 		}
 	case b.Info()&types.IsFloat != 0:
+		if b.Kind() == types.Float32 {
+			if f, _ := constant.Float32Val(v); math.IsInf(float64(f), 0) {
+				return "default " + lit + " overflows float32"
+			}
+		}
+		if f, _ := constant.Float64Val(v); math.IsInf(f, 0) {
+			return "default " + lit + " overflows float64"
+		}
 	default:
 		return "default " + lit + " is not a " + b.Name()
 	}
