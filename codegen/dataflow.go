@@ -131,25 +131,20 @@ func (d *dfGen) outputs() []*lang.Node {
 }
 
 // probes lists the probe operators of the dataflow.
-func (d *dfGen) probes() []*planner.Op {
-	var ps []*planner.Op
-	for _, op := range d.gr.Ops {
-		if op.Kind == planner.ProbeOp {
-			ps = append(ps, op)
-		}
-	}
-	return ps
-}
+func (d *dfGen) probes() []*planner.Op { return d.opsOf(planner.ProbeOp) }
 
 // inputs lists the input operators of the dataflow.
-func (d *dfGen) inputs() []*planner.Op {
-	var ins []*planner.Op
+func (d *dfGen) inputs() []*planner.Op { return d.opsOf(planner.InputOp) }
+
+// opsOf lists the dataflow's operators of one kind, in plan order.
+func (d *dfGen) opsOf(kind planner.OpKind) []*planner.Op {
+	var ops []*planner.Op
 	for _, op := range d.gr.Ops {
-		if op.Kind == planner.InputOp {
-			ins = append(ins, op)
+		if op.Kind == kind {
+			ops = append(ops, op)
 		}
 	}
-	return ins
+	return ops
 }
 
 // config emits the dataflow's Config struct and its default.

@@ -83,6 +83,7 @@ func (c *Computation) launch(ctx context.Context, build func(w *Worker) ([]Opera
 	c.progWake = make(chan struct{}, 1)
 	c.progDone = make(chan struct{})
 	c.peerBatch = make([]ChangeBatch, c.processes)
+	c.peerChanged = make([][]Location, c.processes)
 	c.mu.Unlock()
 	mesh.Start(c.handleFrame)
 	go c.sendProgress()
@@ -143,34 +144,10 @@ func (c *Computation) handleFrame(peer int, f Frame) error {
 			b.Clear()
 			return fmt.Errorf("process %d sent a bad progress frame: %w", peer, err)
 		}
-		c.applyRemote(b)
+		c.peerChanged[peer] = c.applyBatch(b, c.peerChanged[peer], false)
 		return nil
 	}
 	return fmt.Errorf("process %d sent an unexpected %s frame", peer, f.Header.Kind())
-}
-
-// applyRemote applies a peer's progress batch, which is not sent on.
-func (c *Computation) applyRemote(b *ChangeBatch) {
-	c.mu.Lock()
-	c.tracker.Apply(b)
-	changed := c.tracker.DrainChanged(nil)
-	for _, loc := range changed {
-		c.versions[loc].Add(1)
-	}
-	c.noteProbes(changed)
-	idle := c.tracker.Idle()
-	c.mu.Unlock()
-	b.Clear()
-	for _, loc := range changed {
-		if op := c.inputOp[loc]; op >= 0 {
-			for _, w := range c.workers {
-				w.activate(op)
-			}
-		}
-	}
-	if idle {
-		c.finish()
-	}
 }
 
 // sendProgress sends the progress that accumulated in progOut to every

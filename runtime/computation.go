@@ -104,8 +104,10 @@ type Computation struct {
 	progWake  chan struct{} // wakes the progress sender
 	progDone  chan struct{} // closed when the progress sender has sent all
 	peerBatch []ChangeBatch // per peer: scratch for decoding its progress
-	stats     NetStats      // updated atomically
-	probeCh   chan struct{} // closed when frontiers change, when probes exist; guarded by mu
+	// peerChanged is per peer the scratch of applying its progress.
+	peerChanged [][]Location
+	stats       NetStats      // updated atomically
+	probeCh     chan struct{} // closed when frontiers change, when probes exist; guarded by mu
 }
 
 // NewComputation returns a computation of the dataflow g, not yet started.
@@ -271,11 +273,18 @@ func (c *Computation) stop() {
 	})
 }
 
-// apply applies b to the tracker atomically, clears it, and activates on
-// every worker the operators whose input frontiers changed; it ends the
-// computation when no pointstamp remains. changed is scratch space,
-// returned for reuse.
+// apply applies b, progress made in this process, to the tracker
+// atomically, clears it, and activates on every worker the operators
+// whose input frontiers changed; it ends the computation when no
+// pointstamp remains. With peers, b is also queued for them. changed is
+// scratch space, returned for reuse.
 func (c *Computation) apply(b *ChangeBatch, changed []Location) []Location {
+	return c.applyBatch(b, changed, true)
+}
+
+// applyBatch applies b as apply does; share says whether it is progress
+// of this process, which the peers need too.
+func (c *Computation) applyBatch(b *ChangeBatch, changed []Location, share bool) []Location {
 	c.mu.Lock()
 	c.tracker.Apply(b)
 	changed = c.tracker.DrainChanged(changed[:0])
@@ -284,7 +293,7 @@ func (c *Computation) apply(b *ChangeBatch, changed []Location) []Location {
 	}
 	c.noteProbes(changed)
 	idle := c.tracker.Idle()
-	if c.progWake != nil {
+	if share && c.progWake != nil {
 		c.progOut.Extend(b)
 		select {
 		case c.progWake <- struct{}{}:
