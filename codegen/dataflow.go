@@ -118,16 +118,22 @@ func locs(ls ...int) jen.Code {
 }
 
 // outputs lists the output sinks of the dataflow, in plan order.
-func (d *dfGen) outputs() []*lang.Node {
-	var outs []*lang.Node
+func (d *dfGen) outputs() []*lang.Node { return d.stagesOf("output") }
+
+// captures lists the capture sinks of the dataflow, in plan order.
+func (d *dfGen) captures() []*lang.Node { return d.stagesOf("capture") }
+
+// stagesOf lists the dataflow's stages of one operator, in plan order.
+func (d *dfGen) stagesOf(name string) []*lang.Node {
+	var nodes []*lang.Node
 	for _, op := range d.gr.Ops {
 		for _, st := range op.Stages {
-			if st.Op == "output" {
-				outs = append(outs, st)
+			if st.Op == name {
+				nodes = append(nodes, st)
 			}
 		}
 	}
-	return outs
+	return nodes
 }
 
 // probes lists the probe operators of the dataflow.
@@ -189,6 +195,11 @@ func (d *dfGen) dataflowType() {
 				Comment("AdvanceTo starts a later epoch, and Close ends the input.").Line().
 				Id(exported(in.Node.Name)).Op("*").Qual(rt, "Input").Types(d.typ(in.In.Type)))
 	}
+	for _, c := range d.captures() {
+		fields = append(fields,
+			jen.Commentf("%s collects the records of capture %s (%s); read them after Wait.", exported(c.Name), c.Name, d.pos(c.Pos)).Line().
+				Id(exported(c.Name)).Op("*").Qual(rt, "Capture").Types(d.typ(c.Inputs[0].Out)))
+	}
 	for _, p := range d.probes() {
 		fields = append(fields,
 			jen.Commentf("%s watches probe %s (%s): Wait(ctx, e) returns once epoch e has passed it.", exported(p.Node.Name), p.Node.Name, d.pos(p.Pos)).Line().
@@ -216,6 +227,9 @@ func (d *dfGen) dataflowType() {
 	}
 	for _, p := range d.probes() {
 		body = append(body, jen.Id("df").Dot(exported(p.Node.Name)).Op("=").Qual(rt, "NewProbe").Call(jen.Id("comp"), jen.Lit(p.In.Loc)))
+	}
+	for _, c := range d.captures() {
+		body = append(body, jen.Id("df").Dot(exported(c.Name)).Op("=").Qual(rt, "NewCapture").Types(d.typ(c.Inputs[0].Out)).Call(jen.Id("comp")))
 	}
 	body = append(body, jen.Return(jen.Id("df"), jen.Nil()))
 	d.f.Commentf("New%s prepares dataflow %s. Start it, feed its inputs, then Wait.", d.api, d.gr.Name)

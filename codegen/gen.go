@@ -199,20 +199,28 @@ func (g *gen) checkNames(graphs []*planner.Graph) error {
 	}
 	for _, gr := range graphs {
 		members := map[string]lang.Pos{"Start": {}, "Wait": {}}
+		var named []*lang.Node // inputs, probes and captures: fields of the dataflow
 		for _, op := range gr.Ops {
-			if op.Kind != planner.InputOp && op.Kind != planner.ProbeOp {
-				continue
+			if op.Kind == planner.InputOp || op.Kind == planner.ProbeOp {
+				named = append(named, op.Node)
 			}
-			name := exported(op.Node.Name)
+			for _, st := range op.Stages {
+				if st.Op == "capture" {
+					named = append(named, st)
+				}
+			}
+		}
+		for _, n := range named {
+			name := exported(n.Name)
 			if prev, ok := members[name]; ok {
 				if prev.Line == 0 {
-					errs.Addf(op.Pos, "%s %s becomes %s.%s, which is a method; rename it", op.Kind, op.Node.Name, exported(gr.Name), name)
+					errs.Addf(n.Pos, "%s %s becomes %s.%s, which is a method; rename it", n.Op, n.Name, exported(gr.Name), name)
 				} else {
-					errs.Addf(op.Pos, "%s %s becomes %s.%s, which %d:%d already uses; rename one of them", op.Kind, op.Node.Name, exported(gr.Name), name, prev.Line, prev.Column)
+					errs.Addf(n.Pos, "%s %s becomes %s.%s, which %d:%d already uses; rename one of them", n.Op, n.Name, exported(gr.Name), name, prev.Line, prev.Column)
 				}
 				continue
 			}
-			members[name] = op.Pos
+			members[name] = n.Pos
 		}
 	}
 	fields := map[string]lang.Pos{}

@@ -34,6 +34,10 @@ func TestNameClashes(t *testing.T) {
 			"package p\n\nparam size int64 = 1\nparam Size int64 = 2\n\ndataflow D {\n\trange(0, size+Size) -> print()\n}\n",
 			"in.tdf:4:1: param Size becomes field Params.Size, which the param at 3:1 already uses; rename one of them",
 		},
+		"capture named like an input": {
+			"package p\n\ndataflow D {\n\tinput nums int64\n\tnums -> capture(Nums)\n}\n",
+			"in.tdf:5:10: capture Nums becomes D.Nums, which 4:2 already uses; rename one of them",
+		},
 		"input named like a method": {
 			"package p\n\ndataflow D {\n\tinput wait int64\n\twait -> print()\n}\n",
 			"in.tdf:4:2: input wait becomes D.Wait, which is a method; rename it",

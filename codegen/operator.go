@@ -91,12 +91,15 @@ func (d *dfGen) operator(op *planner.Op) {
 			fields = append(fields, jen.Id(outName(i)).Op("*").Qual(rt, "Pusher").Types(d.typ(ch.Type)))
 		}
 	}
-	if hasStage(op, "print", "output") {
+	if hasStage(op, "print", "output", "capture") {
 		fields = append(fields, jen.Id("stdout").Op("*").Qual("bufio", "Writer"), jen.Id("text").Index().Byte())
 	}
 	for _, st := range op.Stages {
-		if st.Op == "output" {
+		switch st.Op {
+		case "output":
 			fields = append(fields, jen.Id("on"+exported(st.Name)).Func().Params(jen.Qual(rt, "Time"), d.typ(st.Inputs[0].Out)))
+		case "capture":
+			fields = append(fields, jen.Id("cap"+exported(st.Name)).Op("*").Qual(rt, "Capture").Types(d.typ(st.Inputs[0].Out)))
 		}
 	}
 	d.f.Commentf("%s is one worker's instance of operator %d of %s, %s at %s.", name, op.ID, d.gr.Name, op.Label(), d.pos(op.Pos))
@@ -206,12 +209,15 @@ func (d *dfGen) newOperator(op *planner.Op) []jen.Code {
 			init[jen.Id(outName(i))] = jen.Id("df").Dot(chanName(ch)).Dot("Pusher").Call(jen.Id("w"))
 		}
 	}
-	if hasStage(op, "print", "output") {
+	if hasStage(op, "print", "output", "capture") {
 		init[jen.Id("stdout")] = jen.Id("w").Dot("Stdout").Call()
 	}
 	for _, st := range op.Stages {
-		if st.Op == "output" {
+		switch st.Op {
+		case "output":
 			init[jen.Id("on"+exported(st.Name))] = jen.Id("df").Dot("cfg").Dot("On" + exported(st.Name))
+		case "capture":
+			init[jen.Id("cap"+exported(st.Name))] = jen.Id("df").Dot(exported(st.Name))
 		}
 	}
 	stmts := []jen.Code{}
@@ -304,6 +310,20 @@ func (s *stageGen) stages(i int, rec string) []jen.Code {
 		return append(s.bind(st, "_", r, pos), s.stages(i+1, rec)...)
 	case "print":
 		return append(s.print(st, r), s.stages(i+1, rec)...)
+	case "capture":
+		if s.opts.Main {
+			// A binary has no host to hand the records to: it prints
+			// each with its time.
+			text := jen.Id("op").Dot("text")
+			return append([]jen.Code{
+				jen.Add(text).Op("=").Append(jen.Add(text).Index(jen.Empty(), jen.Lit(0)), jen.Id("t").Dot("String").Call().Op("...")),
+				jen.Add(text).Op("=").Append(text, jen.LitRune(' ')),
+				jen.Add(text).Op("=").Add(s.appendText(st.Inputs[0].Out, text, r)),
+				jen.Add(text).Op("=").Append(text, jen.LitRune('\n')),
+				jen.Id("op").Dot("stdout").Dot("Write").Call(text),
+			}, s.stages(i+1, rec)...)
+		}
+		return append([]jen.Code{jen.Id("op").Dot("cap"+exported(st.Name)).Dot("Add").Call(jen.Id("op").Dot("w"), jen.Id("t"), r)}, s.stages(i+1, rec)...)
 	case "output":
 		cb := jen.Id("op").Dot("on" + exported(st.Name))
 		return append([]jen.Code{jen.If(jen.Add(cb).Op("!=").Nil()).Block(jen.Add(cb).Call(jen.Id("t"), r)).Else().Block(s.printDefault(st.Inputs[0].Out, r)...)},

@@ -48,7 +48,7 @@ func (c *checker) operator(sc *scope, in *Node, call *Call) *Node {
 		switch name {
 		case "concat":
 			return c.concat(sc, n, call, args)
-		case "output", "probe":
+		case "output", "probe", "capture":
 			return c.output(sc, n, call, args)
 		case "join":
 			return c.join(sc, n, call, args)
@@ -330,7 +330,7 @@ func (c *checker) output(sc *scope, n *Node, call *Call, args []*Arg) *Node {
 	}
 	sc.outputs[name] = args[0].Pos
 	n.Name = name
-	if n.Op == "output" {
+	if n.Op != "probe" {
 		n.Out = nil
 	}
 	return sc.add(n)

@@ -599,6 +599,191 @@ func (op *pointsOp2) process(t tdrt.Time, data []tdrt.Tuple2[int32, int64]) erro
 	return nil
 }
 
+// SquaresFingerprint identifies the plan of dataflow Squares; processes of one computation agree on it.
+const SquaresFingerprint = "fb6490043b41aeb5"
+
+// squaresGraph is the plan of dataflow Squares: operators, ports and the paths between ports.
+var squaresGraph = &tdrt.Graph{
+	Fingerprint: SquaresFingerprint,
+	Lambdas: []tdrt.LambdaSite{{
+		Func: "squaresMap73_15",
+		Op:   "map",
+		Pos:  "records.tdf:73:15",
+	}, {
+		Func: "squaresExchange74_20",
+		Op:   "exchange",
+		Pos:  "records.tdf:74:20",
+	}},
+	Locations: 2,
+	Name:      "Squares",
+	Operators: []tdrt.OperatorInfo{{
+		Name:    "range+map",
+		Outputs: []tdrt.Location{0},
+		Pos:     "records.tdf:72:2",
+	}, {
+		Inputs: []tdrt.Location{1},
+		Name:   "capture",
+		Pos:    "records.tdf:75:6",
+	}},
+	Paths:              [][]tdrt.Path{0: {{Target: 1}}},
+	WorkerCapabilities: []tdrt.Location{0},
+}
+
+// SquaresConfig configures a run of dataflow Squares.
+type SquaresConfig struct {
+	// Runtime sets the number of workers and where printed lines go.
+	Runtime tdrt.Config
+	// Params are the values of the file's params.
+	Params Params
+}
+
+// DefaultSquaresConfig returns a configuration with one worker, printing to standard output, and the params' defaults.
+func DefaultSquaresConfig() SquaresConfig {
+	return SquaresConfig{
+		Params:  DefaultParams(),
+		Runtime: tdrt.DefaultConfig(),
+	}
+}
+
+// Squares is dataflow Squares (records.tdf:71:1), set up to run on the workers of this process.
+type Squares struct {
+	cfg  SquaresConfig
+	comp *tdrt.Computation
+	ch0  *tdrt.Channel[int64]
+	// Squares collects the records of capture squares (records.tdf:75:6); read them after Wait.
+	Squares *tdrt.Capture[int64]
+}
+
+// NewSquares prepares dataflow Squares. Start it, feed its inputs, then Wait.
+func NewSquares(cfg SquaresConfig) (*Squares, error) {
+	comp, err := tdrt.NewComputation(cfg.Runtime, squaresGraph)
+	if err != nil {
+		return nil, err
+	}
+	df := &Squares{
+		cfg:  cfg,
+		comp: comp,
+	}
+	df.ch0 = tdrt.NewChannel[int64](comp, 1, 1)
+	df.ch0.SetCodec(tdrt.FixedCodec(tdrt.Codec[int64]{
+		Append: tdcEncodeInt64,
+		Decode: tdcDecodeInt64,
+	}))
+	df.Squares = tdrt.NewCapture[int64](comp)
+	return df, nil
+}
+
+// Start starts the workers; they run until the dataflow is complete, it fails, or ctx ends.
+func (df *Squares) Start(ctx context.Context) {
+	df.comp.Start(ctx, df.build)
+}
+
+// Wait waits for the workers to finish and returns the first error of any of them.
+func (df *Squares) Wait() error {
+	return df.comp.Wait()
+}
+
+// RunSquares runs dataflow Squares to completion.
+func RunSquares(ctx context.Context, cfg SquaresConfig) error {
+	df, err := NewSquares(cfg)
+	if err != nil {
+		return err
+	}
+	df.Start(ctx)
+	return df.Wait()
+}
+
+// build creates the operators of one worker, indexed like the plan's.
+func (df *Squares) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
+	op0 := &squaresOp0{
+		out0:  df.ch0.Pusher(w),
+		peers: w.Peers(),
+		w:     w,
+	}
+	op0.next, op0.hi = tdrt.RangeShare(df.cfg.Params.squaresArg72_8(), df.cfg.Params.squaresArg72_11(), w.Index(), w.Peers())
+	op1 := &squaresOp1{
+		capSquares: df.Squares,
+		in0:        df.ch0.Puller(w),
+		stdout:     w.Stdout(),
+		w:          w,
+	}
+	return []tdrt.Operator{op0, op1}, nil
+}
+
+// squaresOp0 is one worker's instance of operator 0 of Squares, range+map at records.tdf:72:2.
+type squaresOp0 struct {
+	w        *tdrt.Worker
+	peers    int
+	next, hi int64
+	batch    []int64
+	done     bool
+	out0     *tdrt.Pusher[int64]
+}
+
+// Run is called by the worker when the operator is activated.
+func (op *squaresOp0) Run() error {
+	if op.done {
+		return nil
+	}
+	op.batch = op.batch[:0]
+	for len(op.batch) < tdrt.BatchSize && op.next < op.hi {
+		op.batch = append(op.batch, op.next)
+		op.next++
+	}
+	if err := op.process(tdrt.Time{}, op.batch); err != nil {
+		return err
+	}
+	op.out0.Flush()
+	if op.next >= op.hi {
+		op.done = true
+		op.w.Release(0, tdrt.Time{})
+		return nil
+	}
+	op.w.Reactivate()
+	return nil
+}
+
+// process runs the operator's stages over records at time t.
+func (op *squaresOp0) process(t tdrt.Time, data []int64) error {
+	for _, r0 := range data {
+		r1 := squaresMap73_15(r0)
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(squaresExchange74_20(r1))), op.peers), r1)
+	}
+	return nil
+}
+
+// squaresOp1 is one worker's instance of operator 1 of Squares, capture at records.tdf:75:6.
+type squaresOp1 struct {
+	w          *tdrt.Worker
+	in0        *tdrt.Puller[int64]
+	stdout     *bufio.Writer
+	text       []byte
+	capSquares *tdrt.Capture[int64]
+}
+
+// Run is called by the worker when the operator is activated.
+func (op *squaresOp1) Run() error {
+	for {
+		b, ok := op.in0.Next()
+		if !ok {
+			break
+		}
+		if err := op.process(b.Time, b.Data); err != nil {
+			return err
+		}
+		op.in0.Recycle(b.Data)
+	}
+	return nil
+}
+
+// process runs the operator's stages over records at time t.
+func (op *squaresOp1) process(t tdrt.Time, data []int64) error {
+	for _, r0 := range data {
+		op.capSquares.Add(op.w, t, r0)
+	}
+	return nil
+}
+
 // entriesFilter35_18 is the lambda of filter at records.tdf:35:18.
 func entriesFilter35_18(l string) bool {
 	return strings.TrimSpace(l) != ""
@@ -759,4 +944,45 @@ func tdcAppend6(b []byte, v tdrt.Tuple2[int32, int64]) []byte {
 	b = append(b, ' ')
 	b = strconv.AppendInt(b, v.F1, 10)
 	return b
+}
+
+// squaresMap73_15 is the lambda of map at records.tdf:73:15.
+func squaresMap73_15(i int64) int64 {
+	return i * i
+}
+
+// squaresExchange74_20 is the lambda of exchange at records.tdf:74:20.
+func squaresExchange74_20(i int64) int64 {
+	return i
+}
+
+// tdcEncodeInt64 appends the encoding of a batch of int64.
+func tdcEncodeInt64(dst []byte, recs []int64) []byte {
+	dst = binary.AppendUvarint(dst, uint64(len(recs)))
+	for i := range recs {
+		dst = binary.LittleEndian.AppendUint64(dst, uint64(recs[i]))
+	}
+	return dst
+}
+
+// tdcDecodeInt64 decodes a batch of int64, appending to dst.
+func tdcDecodeInt64(src []byte, dst []int64) ([]int64, error) {
+	r := tdrt.NewReader(src)
+	n := r.Len(8)
+	for i := 0; i < n && r.Err() == nil; i++ {
+		var v int64
+		v = int64(r.Uint64())
+		dst = append(dst, v)
+	}
+	return dst, r.Finish()
+}
+
+// squaresArg72_8 evaluates the source argument at records.tdf:72:8.
+func (tdcParams *Params) squaresArg72_8() int64 {
+	return int64(0)
+}
+
+// squaresArg72_11 evaluates the source argument at records.tdf:72:11.
+func (tdcParams *Params) squaresArg72_11() int64 {
+	return int64(6)
 }

@@ -154,3 +154,23 @@ func TestFixedCodecMatchesFieldwise(t *testing.T) {
 		}
 	}
 }
+
+func TestCaptureCollectsWithTimes(t *testing.T) {
+	for _, workers := range []int{1, 3} {
+		cfg := DefaultSquaresConfig()
+		cfg.Runtime.Workers = workers
+		df, err := NewSquares(cfg)
+		require.NoError(t, err)
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		df.Start(ctx)
+		require.NoError(t, df.Wait())
+		cancel()
+		var got []int64
+		for _, c := range df.Squares.Records() {
+			assert.Equal(t, tdrt.Time{}, c.Time)
+			got = append(got, c.Record)
+		}
+		sort.Slice(got, func(i, j int) bool { return got[i] < got[j] })
+		assert.Equal(t, []int64{0, 1, 4, 9, 16, 25}, got, "workers=%d", workers)
+	}
+}
