@@ -103,6 +103,9 @@ func (c *checker) head(sc *scope, call *Call) *Node {
 		if sc.failed[name] {
 			return nil
 		}
+		if name == "stdin" {
+			return c.stdin(sc, call)
+		}
 		if spec, ok := Ops[name]; ok && spec.Kind == SourceOp {
 			c.errs.Addf(call.Pos, "source %s needs arguments: %s", name, spec.Usage)
 			return nil
@@ -120,6 +123,12 @@ func (c *checker) head(sc *scope, call *Call) *Node {
 		return nil
 	}
 	switch name {
+	case "stdin":
+		if len(call.Args.Args) > 0 {
+			c.errs.Addf(call.Pos, "stdin takes no arguments: stdin or stdin()")
+			return nil
+		}
+		return c.stdin(sc, call)
 	case "lines":
 		args := c.goArgs(call, []types.Type{types.Typ[types.String]}, spec)
 		if args == nil {
@@ -142,6 +151,13 @@ func (c *checker) knownOperator(call *Call) {
 	if _, ok := Ops[call.Name.Name]; !ok {
 		c.errs.Addf(call.Pos, "unknown operator %q%s", call.Name.Name, suggestion(call.Name.Name, opNames(ElementOp, RouteOp, CombineOp, TimeOp, SinkOp, ObserveOp)))
 	}
+}
+
+// stdin is the source of the lines of standard input: lines("-"), read by
+// the first worker.
+func (c *checker) stdin(sc *scope, call *Call) *Node {
+	arg := &GoArg{Pos: call.Pos, Text: `"-"`, Type: types.Typ[types.String]}
+	return sc.add(&Node{Op: "lines", Pos: call.Pos, Out: types.Typ[types.String], Args: []*GoArg{arg}})
 }
 
 // names lists the bound stream names.

@@ -49,6 +49,7 @@ type OpSpec struct {
 // Ops is the table of built-in operators and sources, by name.
 var Ops = map[string]*OpSpec{
 	"lines":     {Name: "lines", Kind: SourceOp, Usage: "lines(path)", Doc: "the lines of a text file (\"-\" or \"\" for standard input), divided among all workers; element type string"},
+	"stdin":     {Name: "stdin", Kind: SourceOp, Usage: "stdin", Doc: "the lines of standard input, read by the first worker; element type string"},
 	"range":     {Name: "range", Kind: SourceOp, Usage: "range(lo, hi)", Doc: "the integers lo, lo+1, ..., hi-1, divided among all workers; element type int64"},
 	"map":       {Name: "map", Kind: ElementOp, Lambda: NeedsLambda, Usage: "map(x => expr)", Doc: "replaces each record by the lambda's value"},
 	"filter":    {Name: "filter", Kind: ElementOp, Lambda: NeedsLambda, Usage: "filter(x => cond)", Doc: "keeps the records for which the lambda is true"},
