@@ -22,6 +22,20 @@ func inName(i int) string { return fmt.Sprintf("in%d", i) }
 // rightName is the join's field that pulls from a channel of its second input.
 func rightName(i int) string { return fmt.Sprintf("right%d", i) }
 
+// writeStages lists op's write sinks.
+func writeStages(op *planner.Op) []*lang.Node {
+	var ws []*lang.Node
+	for _, st := range op.Stages {
+		if st.Op == "write" {
+			ws = append(ws, st)
+		}
+	}
+	return ws
+}
+
+// fileName is the operator field of its i-th write sink's file buffer.
+func fileName(i int) string { return fmt.Sprintf("file%d", i) }
+
 // hasStage reports whether op has a stage of one of the kinds.
 func hasStage(op *planner.Op, kinds ...string) bool {
 	for _, st := range op.Stages {
@@ -92,7 +106,10 @@ func (d *dfGen) operator(op *planner.Op) {
 		}
 	}
 	if hasStage(op, "print", "output", "capture") {
-		fields = append(fields, jen.Id("stdout").Op("*").Qual("bufio", "Writer"), jen.Id("text").Index().Byte())
+		fields = append(fields, jen.Id("stdout").Op("*").Qual("bufio", "Writer"))
+	}
+	if hasStage(op, "print", "output", "capture", "write") {
+		fields = append(fields, jen.Id("text").Index().Byte())
 	}
 	for _, st := range op.Stages {
 		switch st.Op {
@@ -101,6 +118,9 @@ func (d *dfGen) operator(op *planner.Op) {
 		case "capture":
 			fields = append(fields, jen.Id("cap"+exported(st.Name)).Op("*").Qual(rt, "Capture").Types(d.typ(st.Inputs[0].Out)))
 		}
+	}
+	for i := range writeStages(op) {
+		fields = append(fields, jen.Id(fileName(i)).Op("*").Qual("bufio", "Writer"))
 	}
 	d.f.Commentf("%s is one worker's instance of operator %d of %s, %s at %s.", name, op.ID, d.gr.Name, op.Label(), d.pos(op.Pos))
 	d.f.Type().Id(name).Struct(fields...)
@@ -221,6 +241,14 @@ func (d *dfGen) newOperator(op *planner.Op) []jen.Code {
 		}
 	}
 	stmts := []jen.Code{}
+	for i, st := range writeStages(op) {
+		f := fmt.Sprintf("%sFile%d", v, i)
+		stmts = append(stmts,
+			jen.List(jen.Id(f), jen.Err()).Op(":=").Id("w").Dot("File").Call(d.argMethod(d.prefix, st.Args[0], jen.String(), false)),
+			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
+		)
+		init[jen.Id(fileName(i))] = jen.Id(f)
+	}
 	switch op.Kind {
 	case planner.LinesOp:
 		init[jen.Id("path")] = d.argMethod(d.prefix, op.Node.Args[0], jen.String(), false)
@@ -310,6 +338,19 @@ func (s *stageGen) stages(i int, rec string) []jen.Code {
 		return append(s.bind(st, "_", r, pos), s.stages(i+1, rec)...)
 	case "print":
 		return append(s.print(st, r), s.stages(i+1, rec)...)
+	case "write":
+		k := 0
+		for _, w := range s.op.Stages[:i] {
+			if w.Op == "write" {
+				k++
+			}
+		}
+		text := jen.Id("op").Dot("text")
+		return append([]jen.Code{
+			jen.Add(text).Op("=").Add(s.appendText(st.Inputs[0].Out, jen.Add(text).Index(jen.Empty(), jen.Lit(0)), r)),
+			jen.Add(text).Op("=").Append(text, jen.LitRune('\n')),
+			jen.Id("op").Dot(fileName(k)).Dot("Write").Call(text),
+		}, s.stages(i+1, rec)...)
 	case "capture":
 		if s.opts.Main {
 			// A binary has no host to hand the records to: it prints

@@ -52,6 +52,13 @@ func (c *checker) operator(sc *scope, in *Node, call *Call) *Node {
 			return c.output(sc, n, call, args)
 		case "join":
 			return c.join(sc, n, call, args)
+		case "write":
+			n.Args = c.goArgs(call, []types.Type{types.Typ[types.String]}, spec)
+			if n.Args == nil {
+				return nil
+			}
+			n.Out = nil
+			return sc.add(n)
 		}
 		if len(args) != 0 {
 			c.errs.Addf(args[0].Pos, "%s takes no arguments: %s", name, spec.Usage)

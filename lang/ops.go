@@ -68,6 +68,7 @@ var Ops = map[string]*OpSpec{
 	"join":      {Name: "join", Kind: TimeOp, Usage: "join(stream)", Doc: "per timestamp, pairs (key, a) tuples with the named stream's (key, b) tuples of equal key, emitting (key, a, b) once the timestamp is complete"},
 	"print":     {Name: "print", Kind: SinkOp, Lambda: OptionalLambda, Usage: "print() or print(x => string)", Doc: "writes each record as a line to standard output"},
 	"capture":   {Name: "capture", Kind: SinkOp, Usage: "capture(name)", Doc: "collects the records with their times for the host: a Capture in the generated Go API; a binary prints them with their time"},
+	"write":     {Name: "write", Kind: SinkOp, Usage: "write(path)", Doc: "writes each record as a line to the file at path, which the computation creates; like print otherwise"},
 	"output":    {Name: "output", Kind: SinkOp, Usage: "output(name)", Doc: "hands the records to the host: a callback in the generated Go API, standard output in a binary"},
 }
 

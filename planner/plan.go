@@ -89,7 +89,7 @@ func (p *planState) node(n *lang.Node) {
 		p.tail[op] = n
 	case "exchange", "concat", "broadcast":
 		// Routing and merging live on channels; see feeds.
-	case "map", "filter", "flat_map", "inspect", "print", "output", "capture":
+	case "map", "filter", "flat_map", "inspect", "print", "output", "capture", "write":
 		in := n.Inputs[0]
 		if prod, ok := p.op[in]; ok && p.tail[prod] == in && p.uses[in] == 1 {
 			prod.Stages = append(prod.Stages, n)

@@ -108,6 +108,9 @@ type Computation struct {
 	peerChanged [][]Location
 	stats       NetStats      // updated atomically
 	probeCh     chan struct{} // closed when frontiers change, when probes exist; guarded by mu
+
+	filesMu sync.Mutex             // guards files
+	files   map[string]*sharedFile // the files of write sinks, by path
 }
 
 // NewComputation returns a computation of the dataflow g, not yet started.
@@ -214,6 +217,9 @@ func (c *Computation) Wait() error {
 	}
 	c.wg.Wait()
 	c.closeMesh()
+	if err := c.closeFiles(); err != nil {
+		c.fail(err)
+	}
 	return c.Err()
 }
 

@@ -6,11 +6,12 @@ import "bytes"
 // anyway rather than kept back.
 const maxCarry = 64 << 10
 
-// lineSink is the writer under a worker's print buffer. It writes whole
-// lines to Config.Stdout under the computation's output lock and keeps an
-// unfinished last line back until its newline comes (or the worker exits).
+// lineSink is the writer under a worker's print buffer (or file buffer).
+// It writes whole lines with out, which writes to Config.Stdout (or the
+// file) under a lock shared by the workers, and keeps an unfinished last
+// line back until its newline comes (or the worker exits).
 type lineSink struct {
-	c     *Computation
+	out   func(a, b []byte) error
 	carry []byte // the start of an unfinished line
 }
 
@@ -25,7 +26,7 @@ func (s *lineSink) Write(p []byte) (int, error) {
 	if i < 0 {
 		i = len(p) - 1
 	}
-	err := s.c.writeOut(s.carry, p[:i+1])
+	err := s.out(s.carry, p[:i+1])
 	s.carry = append(s.carry[:0], p[i+1:]...)
 	return len(p), err
 }
@@ -35,7 +36,7 @@ func (s *lineSink) close() error {
 	if len(s.carry) == 0 {
 		return nil
 	}
-	err := s.c.writeOut(s.carry, nil)
+	err := s.out(s.carry, nil)
 	s.carry = s.carry[:0]
 	return err
 }

@@ -33,6 +33,7 @@ type Worker struct {
 
 	stdout *bufio.Writer // created on first use
 	sink   lineSink
+	files  []*workerFile // the files write sinks of this worker write to
 }
 
 // flusher is a pusher that may hold unsent records.
@@ -63,7 +64,7 @@ func newWorker(c *Computation, index int) *Worker {
 			wake:   make(chan struct{}, 1),
 		},
 	}
-	w.sink.c = c
+	w.sink.out = c.writeOut
 	return w
 }
 
@@ -224,6 +225,9 @@ func (w *Worker) run(op int) {
 		}
 		err = w.flushStdout()
 	}
+	if err == nil {
+		err = w.flushFiles()
+	}
 	clear(w.dirty)
 	w.dirty = w.dirty[:0]
 	if err != nil {
@@ -269,6 +273,9 @@ func (w *Worker) exit() {
 	err := w.flushStdout()
 	if err == nil {
 		err = w.sink.close()
+	}
+	if err == nil {
+		err = w.closeFiles()
 	}
 	if err != nil {
 		w.c.fail(err)
