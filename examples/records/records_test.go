@@ -174,4 +174,3 @@ func TestCaptureCollectsWithTimes(t *testing.T) {
 		assert.Equal(t, []int64{0, 1, 4, 9, 16, 25}, got, "workers=%d", workers)
 	}
 }
-
