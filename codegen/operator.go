@@ -159,6 +159,12 @@ func (d *dfGen) kindFields(op *planner.Op) []jen.Code {
 			jen.Id("batch").Index().Int64(),
 			jen.Id("done").Bool(),
 		}
+	case planner.DelayOp:
+		return []jen.Code{
+			jen.Comment("state holds, per epoch not yet complete, the records delayed to it."),
+			jen.Id("state").Map(jen.Qual(rt, "Time")).Index().Add(d.typ(op.Node.Out)),
+			jen.Id("ready").Index().Qual(rt, "Time"),
+		}
 	case planner.JoinOp:
 		key, a, b := d.joinTypes(op)
 		return []jen.Code{
@@ -253,7 +259,9 @@ func (d *dfGen) newOperator(op *planner.Op) []jen.Code {
 	case planner.LinesOp:
 		init[jen.Id("path")] = d.argMethod(d.prefix, op.Node.Args[0], jen.String(), false)
 	}
-	if op.Kind == planner.JoinOp {
+	if op.Kind == planner.DelayOp {
+		init[jen.Id("state")] = jen.Make(jen.Map(jen.Qual(rt, "Time")).Index().Add(d.typ(op.Node.Out)))
+	} else if op.Kind == planner.JoinOp {
 		key, a, b := d.joinTypes(op)
 		init[jen.Id("left")] = jen.Make(jen.Map(jen.Qual(rt, "Time")).Map(key).Index().Add(a))
 		init[jen.Id("right")] = jen.Make(jen.Map(jen.Qual(rt, "Time")).Map(key).Index().Add(b))

@@ -16,6 +16,8 @@ func (d *dfGen) runMethod(op *planner.Op) {
 		body = d.runRange(op)
 	case planner.JoinOp:
 		body = d.runJoin(op)
+	case planner.DelayOp:
+		body = d.runDelay(op)
 	case planner.CountOp, planner.DistinctOp, planner.SumOp, planner.MinOp, planner.MaxOp, planner.ReduceOp:
 		body = d.runAggregate(op)
 	default:
@@ -26,6 +28,59 @@ func (d *dfGen) runMethod(op *planner.Op) {
 	}
 	d.f.Comment("Run is called by the worker when the operator is activated.")
 	d.f.Func().Params(jen.Id("op").Op("*").Id(d.opType(op))).Id("Run").Params().Error().Block(body...)
+}
+
+// runDelay stashes each record under the epoch its lambda gives (never
+// earlier than its own), holding a capability for each such time, and
+// emits the records of every time the input frontier has passed, oldest
+// first.
+func (d *dfGen) runDelay(op *planner.Op) []jen.Code {
+	out := jen.Lit(op.Out.Loc)
+	state := jen.Id("op").Dot("state")
+	l := op.Node.Lambda
+	name := d.lambda(d.prefix, op.Node)
+	fn := jen.Id(name)
+	if len(l.UsesParams) > 0 {
+		fn = jen.Id("op").Dot("params").Dot(name)
+	}
+	call := fn.Call(jen.Id("r"))
+	var epoch []jen.Code
+	if l.Fallible {
+		epoch = []jen.Code{
+			jen.List(jen.Id("e"), jen.Err()).Op(":=").Add(call),
+			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Qual(rt, "NewLambdaError").Call(jen.Lit(d.pos(l.Pos)), jen.Lit("delay"), jen.Id("r"), jen.Err()))),
+		}
+	} else {
+		epoch = []jen.Code{jen.Id("e").Op(":=").Add(call)}
+	}
+	perRecord := append([]jen.Code{jen.Id("t").Op(":=").Id("b").Dot("Time")}, epoch...)
+	perRecord = append(perRecord,
+		jen.If(jen.Id("e").Op(">").Lit(0).Op("&&").Uint64().Call(jen.Id("e")).Op(">").Id("t").Dot("Epoch")).Block(
+			jen.Id("t").Dot("Epoch").Op("=").Uint64().Call(jen.Id("e")),
+		),
+		jen.List(jen.Id("recs"), jen.Id("held")).Op(":=").Add(state).Index(jen.Id("t")),
+		jen.If(jen.Op("!").Id("held")).Block(jen.Id("op").Dot("w").Dot("Hold").Call(out, jen.Id("t"))),
+		jen.Add(state).Index(jen.Id("t")).Op("=").Append(jen.Id("recs"), jen.Id("r")),
+	)
+	body := d.drain(op, func(b jen.Code) []jen.Code {
+		return []jen.Code{jen.For(jen.List(jen.Id("_"), jen.Id("r")).Op(":=").Range().Add(b).Dot("Data")).Block(perRecord...)}
+	})
+	ready := jen.Id("op").Dot("ready")
+	body = append(body,
+		jen.Id("frontier").Op(":=").Id("op").Dot("w").Dot("Frontier").Call(jen.Lit(op.In.Loc)),
+		jen.Add(ready).Op("=").Add(ready).Index(jen.Empty(), jen.Lit(0)),
+		jen.For(jen.Id("t").Op(":=").Range().Add(state)).Block(
+			jen.If(jen.Op("!").Id("frontier").Dot("LessEqual").Call(jen.Id("t"))).Block(jen.Add(ready).Op("=").Append(ready, jen.Id("t"))),
+		),
+		jen.Qual("slices", "SortFunc").Call(ready, jen.Qual(rt, "CompareTime")),
+		jen.For(jen.List(jen.Id("_"), jen.Id("t")).Op(":=").Range().Add(ready)).Block(
+			jen.If(jen.Err().Op(":=").Id("op").Dot("process").Call(jen.Id("t"), jen.Add(state).Index(jen.Id("t"))), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+			jen.Delete(state, jen.Id("t")),
+			jen.Id("op").Dot("w").Dot("Release").Call(out, jen.Id("t")),
+		),
+	)
+	body = append(body, flushes(op)...)
+	return append(body, jen.Return(jen.Nil()))
 }
 
 // runJoin stores the arriving (key, value) tuples of both inputs under

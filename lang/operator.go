@@ -168,6 +168,14 @@ func (c *checker) lambdaFits(n *Node, l *Lambda) bool {
 			return false
 		}
 		n.Out = li.Result
+	case "delay":
+		if !needValue() {
+			return false
+		}
+		if b, ok := li.Result.Underlying().(*types.Basic); !ok || b.Info()&types.IsInteger == 0 {
+			c.errs.Addf(pos, "delay lambda must produce an epoch, an integer, not %s", c.typeName(li.Result))
+			return false
+		}
 	case "filter":
 		if !needValue() {
 			return false

@@ -29,13 +29,15 @@ const (
 	ProbeOp OpKind = "probe"
 	// JoinOp pairs records of two inputs by key, per timestamp.
 	JoinOp OpKind = "join"
+	// DelayOp moves records to later epochs.
+	DelayOp OpKind = "delay"
 )
 
 // Aggregates reports whether the operator keeps state per timestamp and
 // emits it when the timestamp is complete.
 func (k OpKind) Aggregates() bool {
 	switch k {
-	case CountOp, DistinctOp, SumOp, MinOp, MaxOp, ReduceOp, JoinOp:
+	case CountOp, DistinctOp, SumOp, MinOp, MaxOp, ReduceOp, JoinOp, DelayOp:
 		return true
 	}
 	return false
