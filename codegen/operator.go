@@ -177,12 +177,16 @@ func (d *dfGen) kindFields(op *planner.Op) []jen.Code {
 	}
 	if op.Kind.Aggregates() {
 		key, value := d.aggregateTypes(op)
-		return []jen.Code{
+		var extra []jen.Code
+		if op.Kind == planner.TopKOp {
+			extra = append(extra, jen.Id("k").Int())
+		}
+		return append(extra,
 			jen.Commentf("state holds, per timestamp not yet complete, %s.", aggregateDoc[op.Kind]),
 			jen.Id("state").Map(jen.Qual(rt, "Time")).Map(key).Add(value),
 			jen.Id("ready").Index().Qual(rt, "Time"),
 			jen.Id("batch").Index().Add(d.typ(op.Node.Out)),
-		}
+		)
 	}
 	return nil
 }
@@ -195,6 +199,7 @@ var aggregateDoc = map[planner.OpKind]string{
 	planner.MinOp:      "the least value of each key",
 	planner.MaxOp:      "the greatest value of each key",
 	planner.ReduceOp:   "the values of each key combined so far",
+	planner.TopKOp:     "the greatest values of each key, greatest first",
 }
 
 // joinTypes returns the key type and the value types of a join's inputs.
@@ -214,6 +219,9 @@ func (d *dfGen) aggregateTypes(op *planner.Op) (jen.Code, jen.Code) {
 		return d.typ(in), jen.Struct()
 	}
 	fields := lang.TupleFields(in)
+	if op.Kind == planner.TopKOp {
+		return d.typ(fields[0]), jen.Index().Add(d.typ(fields[1]))
+	}
 	return d.typ(fields[0]), d.typ(fields[1])
 }
 
@@ -271,6 +279,9 @@ func (d *dfGen) newOperator(op *planner.Op) []jen.Code {
 	} else if op.Kind.Aggregates() {
 		key, value := d.aggregateTypes(op)
 		init[jen.Id("state")] = jen.Make(jen.Map(jen.Qual(rt, "Time")).Map(key).Add(value))
+	}
+	if op.Kind == planner.TopKOp {
+		init[jen.Id("k")] = jen.Int().Call(d.argMethod(d.prefix, op.Node.Args[0], jen.Int64(), true))
 	}
 	stmts = append(stmts, jen.Id(v).Op(":=").Op("&").Id(d.opType(op)).Values(init))
 	if op.Kind == planner.RangeOp {

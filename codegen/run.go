@@ -18,7 +18,7 @@ func (d *dfGen) runMethod(op *planner.Op) {
 		body = d.runJoin(op)
 	case planner.DelayOp:
 		body = d.runDelay(op)
-	case planner.CountOp, planner.DistinctOp, planner.SumOp, planner.MinOp, planner.MaxOp, planner.ReduceOp:
+	case planner.CountOp, planner.DistinctOp, planner.SumOp, planner.MinOp, planner.MaxOp, planner.ReduceOp, planner.TopKOp:
 		body = d.runAggregate(op)
 	default:
 		body = append(d.drain(op, func(b jen.Code) []jen.Code {
@@ -264,9 +264,7 @@ func (d *dfGen) runAggregate(op *planner.Op) []jen.Code {
 		jen.Qual("slices", "SortFunc").Call(ready, jen.Qual(rt, "CompareTime")),
 		jen.For(jen.List(jen.Id("_"), jen.Id("t")).Op(":=").Range().Add(ready)).Block(
 			jen.Id("op").Dot("batch").Op("=").Id("op").Dot("batch").Index(jen.Empty(), jen.Lit(0)),
-			jen.For(loopVars.Op(":=").Range().Add(state).Index(jen.Id("t"))).Block(
-				jen.Id("op").Dot("batch").Op("=").Append(jen.Id("op").Dot("batch"), emit),
-			),
+			jen.For(loopVars.Op(":=").Range().Add(state).Index(jen.Id("t"))).Block(d.emitState(op, emit)...),
 			jen.If(jen.Err().Op(":=").Id("op").Dot("process").Call(jen.Id("t"), jen.Id("op").Dot("batch")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
 			jen.Delete(state, jen.Id("t")),
 			jen.Id("op").Dot("w").Dot("Release").Call(out, jen.Id("t")),
@@ -274,6 +272,18 @@ func (d *dfGen) runAggregate(op *planner.Op) []jen.Code {
 	)
 	body = append(body, flushes(op)...)
 	return append(body, jen.Return(jen.Nil()))
+}
+
+// emitState returns the statements that add one state entry (r, v) to
+// the batch to emit; top_k emits one record per kept value.
+func (d *dfGen) emitState(op *planner.Op, emit jen.Code) []jen.Code {
+	if op.Kind != planner.TopKOp {
+		return []jen.Code{jen.Id("op").Dot("batch").Op("=").Append(jen.Id("op").Dot("batch"), emit)}
+	}
+	one := d.typ(op.Node.Out).(*jen.Statement).Clone().Values(jen.Dict{jen.Id("F0"): jen.Id("r"), jen.Id("F1"): jen.Id("x")})
+	return []jen.Code{jen.For(jen.List(jen.Id("_"), jen.Id("x")).Op(":=").Range().Id("v")).Block(
+		jen.Id("op").Dot("batch").Op("=").Append(jen.Id("op").Dot("batch"), one),
+	)}
 }
 
 // fold returns the statements that add record r to the state map m.
@@ -287,6 +297,19 @@ func (d *dfGen) fold(op *planner.Op) []jen.Code {
 		return []jen.Code{jen.Add(m).Index(r).Op("=").Struct().Values()}
 	case planner.SumOp:
 		return []jen.Code{jen.Add(m).Index(k).Op("+=").Add(v)}
+	case planner.TopKOp:
+		// Keep the values sorted, greatest first, and at most k of them.
+		vs := jen.Id("vs")
+		return []jen.Code{
+			vs.Clone().Op(":=").Add(m).Index(k),
+			jen.Id("i").Op(":=").Lit(0),
+			jen.For(jen.Id("i").Op("<").Len(vs).Op("&&").Add(vs).Index(jen.Id("i")).Op(">=").Add(v)).Block(jen.Id("i").Op("++")),
+			jen.If(jen.Id("i").Op("<").Id("op").Dot("k")).Block(
+				vs.Clone().Op("=").Qual("slices", "Insert").Call(vs, jen.Id("i"), v),
+				jen.If(jen.Len(vs).Op(">").Id("op").Dot("k")).Block(vs.Clone().Op("=").Add(vs).Index(jen.Empty(), jen.Id("op").Dot("k"))),
+				jen.Add(m).Index(k).Op("=").Add(vs),
+			),
+		}
 	case planner.MinOp, planner.MaxOp:
 		cmp := "<"
 		if op.Kind == planner.MaxOp {

@@ -52,6 +52,15 @@ func (c *checker) operator(sc *scope, in *Node, call *Call) *Node {
 			return c.output(sc, n, call, args)
 		case "join":
 			return c.join(sc, n, call, args)
+		case "top_k":
+			if !c.keyedValues(call, "top_k", in.Out) {
+				return nil
+			}
+			n.Args = c.goArgs(call, []types.Type{anyInteger}, spec)
+			if n.Args == nil {
+				return nil
+			}
+			return sc.add(n)
 		case "write":
 			n.Args = c.goArgs(call, []types.Type{types.Typ[types.String]}, spec)
 			if n.Args == nil {

@@ -24,6 +24,7 @@ const (
 	MinOp      OpKind = "min"
 	MaxOp      OpKind = "max"
 	ReduceOp   OpKind = "reduce"
+	TopKOp     OpKind = "top_k"
 
 	// ProbeOp passes records on; the host watches its input's frontier.
 	ProbeOp OpKind = "probe"
@@ -37,7 +38,7 @@ const (
 // emits it when the timestamp is complete.
 func (k OpKind) Aggregates() bool {
 	switch k {
-	case CountOp, DistinctOp, SumOp, MinOp, MaxOp, ReduceOp, JoinOp, DelayOp:
+	case CountOp, DistinctOp, SumOp, MinOp, MaxOp, ReduceOp, TopKOp, JoinOp, DelayOp:
 		return true
 	}
 	return false
