@@ -29,7 +29,6 @@ type goSession struct {
 	// paramVars maps the package-level variables that stand for the
 	// params to their names.
 	paramVars map[types.Object]string
-	resultFn  string
 }
 
 // maxTuple is the largest tuple arity.
