@@ -68,3 +68,26 @@ func setSection(ar *txtar.Archive, name string, data []byte) {
 	}
 	ar.Files = append(ar.Files, txtar.File{Name: name, Data: data})
 }
+
+// TestDOT checks the DOT form of a planned dataflow.
+func TestDOT(t *testing.T) {
+	src := "package p\n\ndataflow D {\n\tnames := range(0, 3) -> map(i => Tuple2[int64, string]{F0: i, F1: \"n\"})\n\trange(0, 6) -> map(i => Tuple2[int64, int64]{F0: i % 3, F1: i}) -> join(names) -> print()\n}\n"
+	f, err := lang.Parse("in.tdf", []byte(src))
+	require.NoError(t, err)
+	prog, err := lang.Check(f, lang.CheckOptions{Dir: "."})
+	require.NoError(t, err)
+	graphs, err := Plan(prog)
+	require.NoError(t, err)
+	want := `digraph "D" {
+	rankdir=LR;
+	node [shape=box, fontname="Helvetica"];
+	edge [fontname="Helvetica", fontsize=10];
+	op0 [label="range+map\nrange(0, 3)\n4:11"];
+	op1 [label="range+map\nrange(0, 6)\n5:2"];
+	op2 [label="join+print\n5:69"];
+	op1 -> op2 [label="exchange(r => r.F0)\nTuple2[int64, int64]", style=bold];
+	op0 -> op2 [label="exchange(r => r.F0) (right)\nTuple2[int64, string]", style=bold];
+}
+`
+	assert.Equal(t, want, graphs[0].DOT())
+}

@@ -75,3 +75,22 @@ func cmdBuild(args []string, env *cliEnv) int {
 	}
 	return exitOK
 }
+
+func cmdGraph(args []string, env *cliEnv) int {
+	fs := newFlags("graph", env)
+	if st := parseFlags(fs, args); st >= 0 {
+		return st
+	}
+	path, ok := oneFile(fs, env)
+	if !ok {
+		return exitUsage
+	}
+	c, err := compile(path, codegen.Options{})
+	if err != nil {
+		return report(env, err)
+	}
+	for _, g := range c.graphs {
+		fmt.Fprint(env.stdout, g.DOT())
+	}
+	return exitOK
+}
