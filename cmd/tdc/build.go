@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"go/build"
+	"io"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -14,6 +15,7 @@ import (
 	goruntime "runtime"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/tdflow/tdc/codegen"
 )
@@ -66,6 +68,19 @@ func buildBinary(path, dst string, env *cliEnv) (string, error) {
 	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
+	// The first build of a program compiles the runtime and can take a
+	// while: say so on a terminal, rather than sit silent.
+	done := make(chan struct{})
+	defer close(done)
+	if isTerminal(env.stderr) {
+		go func() {
+			select {
+			case <-time.After(time.Second):
+				fmt.Fprintf(env.stderr, "tdc: building %s (the first build compiles the runtime)...\n", filepath.Base(path))
+			case <-done:
+			}
+		}()
+	}
 	if err := cmd.Run(); err != nil {
 		var exitErr *exec.ExitError
 		if errors.As(err, &exitErr) {
@@ -74,6 +89,17 @@ func buildBinary(path, dst string, env *cliEnv) (string, error) {
 		return "", fmt.Errorf("running go build: %v (is Go installed and on PATH?)", err)
 	}
 	return absDst, nil
+}
+
+// isTerminal reports whether w is a terminal, where progress messages are
+// welcome (and not a file or pipe that a script reads).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
 // isStdImport reports whether the import path names a package of the
