@@ -58,7 +58,7 @@ var reservedFlags = map[string]string{
 	"n": "-n (processes)", "processes": "--processes",
 	"p": "-p (process index)", "process": "--process",
 	"hostfile": "-hostfile", "secret": "-secret",
-	"h": "-h (help)", "help": "-help", "stats": "-stats",
+	"h": "-h (help)", "help": "-help", "stats": "-stats", "progress": "-progress",
 }
 
 // zeroLiteral is the Go literal of t's zero value.

@@ -239,6 +239,7 @@ func (p *Pusher[T]) Flush() {
 func (p *Pusher[T]) sendAll() {
 	buf, t := p.all, p.allTime
 	p.all = nil
+	p.w.sent.Add(int64(len(buf)))
 	c := p.ch.c
 	for q := 0; q < c.processes; q++ {
 		if q*c.cfg.Workers != c.base {
@@ -268,6 +269,7 @@ func (p *Pusher[T]) send(target int) {
 	t := p.times[target]
 	buf := p.bufs[target]
 	p.bufs[target] = nil
+	p.w.sent.Add(int64(len(buf)))
 	if local := target - p.ch.c.base; local >= 0 && local < len(p.ch.boxes) {
 		p.ch.deliver(local, Batch[T]{Time: t, Data: buf})
 	} else {

@@ -19,6 +19,10 @@ type Config struct {
 	// network. Every process runs Workers workers; the computation's
 	// Fingerprint comes from its Graph.
 	Cluster ClusterConfig
+	// Progress, when set, receives a line every two seconds while
+	// the computation runs: records sent, their rate, the oldest epoch in
+	// progress.
+	Progress io.Writer
 	// Stats, when set, receives a line of network statistics when a
 	// computation of several processes ends: the bytes of data and of
 	// progress this process sent.
@@ -196,6 +200,9 @@ func (c *Computation) Start(ctx context.Context, build func(w *Worker) ([]Operat
 	built.Add(len(c.workers))
 	c.wg.Add(len(c.workers) + 1)
 	go c.watch(ctx)
+	if c.cfg.Progress != nil {
+		go c.monitor()
+	}
 	if c.processes > 1 {
 		go c.launch(ctx, build, &built)
 		return

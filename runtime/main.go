@@ -31,6 +31,7 @@ func Main(name string, args []string, stderr io.Writer, register func(*flag.Flag
 	hostfile := fs.String("hostfile", "", "file of host:port lines, one per process (needed when -n > 1)")
 	secret := fs.String("secret", os.Getenv("TDC_SECRET"), "shared secret the processes prove to each other (default $TDC_SECRET)")
 	stats := fs.Bool("stats", false, "print the bytes of data and of progress sent to other processes at the end")
+	progress := fs.Bool("progress", false, "print how far the computation got every few seconds")
 	register(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -45,6 +46,9 @@ func Main(name string, args []string, stderr io.Writer, register func(*flag.Flag
 	}
 	if *stats {
 		cfg.Stats = stderr
+	}
+	if *progress {
+		cfg.Progress = stderr
 	}
 	if err := clusterFlags(&cfg.Cluster, *hostfile, *secret); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	goruntime "runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // Worker is the handle an operator instance uses to reach its worker. A
@@ -34,6 +35,8 @@ type Worker struct {
 	stdout *bufio.Writer // created on first use
 	sink   lineSink
 	files  []*workerFile // the files write sinks of this worker write to
+
+	sent atomic.Int64 // records this worker's pushers sent, for progress reports
 }
 
 // flusher is a pusher that may hold unsent records.
