@@ -9,6 +9,7 @@ import (
 
 	"github.com/tdflow/tdc/lang"
 	"github.com/tdflow/tdc/planner"
+	tdrt "github.com/tdflow/tdc/runtime"
 )
 
 // dfGen generates one dataflow.
@@ -49,13 +50,17 @@ func (d *dfGen) graphVar() {
 		ops = append(ops, jen.Values(info))
 	}
 	var paths []jen.Code
-	for l, targets := range d.gr.Paths {
-		if len(targets) == 0 {
+	for l, reach := range d.gr.Paths {
+		if len(reach) == 0 {
 			continue
 		}
 		var ps []jen.Code
-		for _, t := range targets {
-			ps = append(ps, jen.Values(jen.Dict{jen.Id("Target"): jen.Lit(t)}))
+		for _, r := range reach {
+			path := jen.Dict{jen.Id("Target"): jen.Lit(r.Target)}
+			if r.Summary != (tdrt.Summary{}) {
+				path[jen.Id("Summary")] = summaryValue(r.Summary)
+			}
+			ps = append(ps, jen.Values(path))
 		}
 		paths = append(paths, jen.Lit(l).Op(":").Values(ps...))
 	}
@@ -107,6 +112,18 @@ func (d *dfGen) lambdaSites() []jen.Code {
 		}
 	}
 	return sites
+}
+
+// summaryValue spells a path summary as a runtime Summary literal.
+func summaryValue(s tdrt.Summary) jen.Code {
+	var adds []jen.Code
+	for _, a := range s.Add {
+		adds = append(adds, jen.Lit(int(a)))
+	}
+	return jen.Qual(rt, "Summary").Values(jen.Dict{
+		jen.Id("Set"): jen.Lit(int(s.Set)),
+		jen.Id("Add"): jen.Index(jen.Qual(rt, "MaxLoopDepth")).Uint32().Values(adds...),
+	})
 }
 
 func locs(ls ...int) jen.Code {

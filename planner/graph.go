@@ -51,9 +51,9 @@ type Graph struct {
 	Ops         []*Op
 	Channels    []*Channel
 	Locations   int
-	Paths       [][]int // Paths[l]: locations reachable from l, sorted, without l itself
-	WorkerCaps  []int   // output locations where every worker starts with a capability
-	HostCaps    []int   // output locations where the host starts with a capability
+	Paths       [][]Reach // Paths[l]: what l reaches, by target, with minimal summaries
+	WorkerCaps  []int     // output locations where every worker starts with a capability
+	HostCaps    []int     // output locations where the host starts with a capability
 	Fingerprint string
 }
 

@@ -59,6 +59,9 @@ func PlanDataflow(df *lang.DataflowDef) (*Graph, error) {
 	}
 	p.ports()
 	p.paths()
+	if err := p.errs.Err(); err != nil {
+		return nil, err
+	}
 	p.g.Fingerprint = fingerprint(p.g)
 	return p.g, nil
 }

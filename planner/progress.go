@@ -1,7 +1,5 @@
 package planner
 
-import "sort"
-
 // ports numbers the locations: for each operator its input, then its
 // output. Sources and counts get an output even when nobody reads it,
 // because they hold capabilities there.
@@ -37,44 +35,33 @@ func (p *planState) ports() {
 	}
 }
 
-// paths computes, for every location, the locations it can reach.
+// paths computes, for every location, the locations it can reach and the
+// minimal summaries of the paths there. Today every edge keeps times as
+// they are; loops will add feedback and leave edges (see closePaths).
 func (p *planState) paths() {
 	g := p.g
-	step := make([][]int, g.Locations)
+	var edges []Edge
+	step := func(from, to int) { edges = append(edges, Edge{From: from, To: to}) }
 	for _, op := range g.Ops {
 		if op.Kind == InputOp {
-			step[op.HostLoc] = append(step[op.HostLoc], op.In.Loc)
+			step(op.HostLoc, op.In.Loc)
 		}
 		if op.In != nil && op.Out != nil {
-			step[op.In.Loc] = append(step[op.In.Loc], op.Out.Loc)
+			step(op.In.Loc, op.Out.Loc)
 		}
 		if op.Right != nil && op.Out != nil {
-			step[op.Right.Loc] = append(step[op.Right.Loc], op.Out.Loc)
+			step(op.Right.Loc, op.Out.Loc)
 		}
 		if op.Out != nil {
 			for _, ch := range op.Out.Channels {
-				step[op.Out.Loc] = append(step[op.Out.Loc], ch.Port.Loc)
+				step(op.Out.Loc, ch.Port.Loc)
 			}
 		}
 	}
-	g.Paths = make([][]int, g.Locations)
-	for l := range step {
-		seen := map[int]bool{}
-		var visit func(int)
-		visit = func(x int) {
-			for _, y := range step[x] {
-				if !seen[y] {
-					seen[y] = true
-					visit(y)
-				}
-			}
-		}
-		visit(l)
-		for y := range seen {
-			if y != l {
-				g.Paths[l] = append(g.Paths[l], y)
-			}
-		}
-		sort.Ints(g.Paths[l])
+	reach, err := closePaths(g.Locations, edges)
+	if err != nil {
+		p.errs.Addf(g.Pos, "dataflow %s: %v", g.Name, err)
+		return
 	}
+	g.Paths = reach
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/tdflow/tdc/lang"
+	tdrt "github.com/tdflow/tdc/runtime"
 )
 
 // String prints the graph in a stable text form, used by golden tests and
@@ -59,8 +60,8 @@ func (g *Graph) text(positions bool) string {
 		}
 		fmt.Fprintf(&b, "channel %d op %d -> op %d %s %s\n", ch.ID, ch.From.ID, ch.To.ID, typeText(ch.Type), kind)
 	}
-	for l, targets := range g.Paths {
-		fmt.Fprintf(&b, "paths %d ->%s\n", l, intList(targets))
+	for l, reach := range g.Paths {
+		fmt.Fprintf(&b, "paths %d ->%s\n", l, reachList(reach))
 	}
 	fmt.Fprintf(&b, "worker capabilities%s\n", intList(g.WorkerCaps))
 	fmt.Fprintf(&b, "host capabilities%s\n", intList(g.HostCaps))
@@ -109,6 +110,18 @@ func channelList(prefix string, chans []*Channel) string {
 		ids = append(ids, fmt.Sprintf("ch%d", ch.ID))
 	}
 	return prefix + " " + strings.Join(ids, " ")
+}
+
+// reachList prints targets, each with its summary unless the identity.
+func reachList(rs []Reach) string {
+	var b strings.Builder
+	for _, r := range rs {
+		fmt.Fprintf(&b, " %d", r.Target)
+		if r.Summary != (tdrt.Summary{}) {
+			fmt.Fprintf(&b, "(%v)", r.Summary)
+		}
+	}
+	return b.String()
 }
 
 func intList(xs []int) string {

@@ -10,15 +10,6 @@ import (
 // numbered densely from zero by the planner.
 type Location int32
 
-// Summary describes how a timestamp changes along a path of the graph.
-// For now only the identity exists (the zero value); loops will add round
-// increments. Every summary is monotone: t <= u implies
-// s.Apply(t) <= s.Apply(u).
-type Summary struct{}
-
-// Apply returns the timestamp that t becomes along a path with summary s.
-func (s Summary) Apply(t Time) Time { return t }
-
 // Path says that a pointstamp at some location may result in one at Target,
 // with its timestamp transformed by Summary.
 type Path struct {

@@ -308,7 +308,8 @@ type pointstamp struct {
 // model is the brute force reference for a Tracker.
 type model struct {
 	locations int
-	reach     [][]bool // reach[l][x]: x is reachable from l, or x == l
+	reach     [][]bool    // reach[l][x]: x is reachable from l, or x == l
+	summary   [][]Summary // summary[l][x]: how times change from l to x
 	counts    map[pointstamp]int64
 }
 
@@ -331,7 +332,19 @@ func randomModel(rng *rand.Rand) *model {
 			}
 		}
 	}
-	return &model{locations: n, reach: reach, counts: make(map[pointstamp]int64)}
+	// Paths change times as loops do: most keep them, some advance or
+	// reset a round.
+	kinds := []Summary{{}, {}, {}, Advance(1), Advance(2), Leave(1), Leave(2), Advance(1).Then(Leave(2))}
+	summary := make([][]Summary, n)
+	for l := range summary {
+		summary[l] = make([]Summary, n)
+		for x := range summary[l] {
+			if x != l {
+				summary[l][x] = kinds[rng.IntN(len(kinds))]
+			}
+		}
+	}
+	return &model{locations: n, reach: reach, summary: summary, counts: make(map[pointstamp]int64)}
 }
 
 // paths returns the model's reachability as tracker paths.
@@ -340,7 +353,7 @@ func (m *model) paths() [][]Path {
 	for l := range m.locations {
 		for x := range m.locations {
 			if x != l && m.reach[l][x] {
-				paths[l] = append(paths[l], Path{Target: Location(x)})
+				paths[l] = append(paths[l], Path{Target: Location(x), Summary: m.summary[l][x]})
 			}
 		}
 	}
@@ -352,7 +365,7 @@ func (m *model) frontier(x Location) []Time {
 	var held []Time
 	for p, c := range m.counts {
 		if c > 0 && m.reach[p.loc][x] {
-			held = append(held, p.time)
+			held = append(held, m.summary[p.loc][x].Apply(p.time))
 		}
 	}
 	return minimalTimes(held)
