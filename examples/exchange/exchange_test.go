@@ -50,12 +50,14 @@ func BenchmarkExchange(b *testing.B) {
 		b.Run(fmt.Sprintf("w%d", workers), func(b *testing.B) {
 			df, ctx := start(b, workers)
 			per := 10000 * workers
+			values := make([]uint64, per)
+			for v := range values {
+				values[v] = uint64(v)
+			}
 			b.ReportAllocs()
 			b.ResetTimer()
 			for e := 0; e < b.N; e++ {
-				for v := 0; v < per; v++ {
-					df.Values.Send(uint64(v))
-				}
+				df.Values.Send(values...)
 				if err := df.Values.AdvanceTo(uint64(e + 1)); err != nil {
 					b.Fatal(err)
 				}
