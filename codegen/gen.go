@@ -101,7 +101,41 @@ func (g *gen) addUserImports(src []byte) ([]byte, error) {
 	if err := format.Node(&out, fset, f); err != nil {
 		return nil, err
 	}
-	return out.Bytes(), nil
+	return groupImports(out.Bytes())
+}
+
+// groupImports puts the standard library's imports first and the others
+// after a blank line, as goimports does, and formats the result.
+func groupImports(src []byte) ([]byte, error) {
+	text := string(src)
+	start := strings.Index(text, "\nimport (\n")
+	if start < 0 {
+		return src, nil
+	}
+	start += len("\nimport (\n")
+	end := strings.Index(text[start:], "\n)\n")
+	if end < 0 {
+		return src, nil
+	}
+	var std, other []string
+	for _, line := range strings.Split(text[start:start+end], "\n") {
+		spec := strings.TrimSpace(line)
+		if spec == "" {
+			continue
+		}
+		path := spec[strings.Index(spec, `"`):]
+		if first, _, _ := strings.Cut(strings.Trim(path, `"`), "/"); strings.Contains(first, ".") {
+			other = append(other, line)
+		} else {
+			std = append(std, line)
+		}
+	}
+	block := strings.Join(std, "\n")
+	if len(std) > 0 && len(other) > 0 {
+		block += "\n\n"
+	}
+	block += strings.Join(other, "\n")
+	return format.Source([]byte(text[:start] + block + text[start+end:]))
 }
 
 // tupleAliases emits aliases for the runtime's tuple types that lambda

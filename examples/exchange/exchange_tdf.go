@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/binary"
 	"flag"
+
 	tdrt "github.com/tdflow/tdc/runtime"
 )
 

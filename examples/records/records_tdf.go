@@ -9,11 +9,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	tdrt "github.com/tdflow/tdc/runtime"
 	"io"
 	"slices"
 	"strconv"
 	"strings"
+
+	tdrt "github.com/tdflow/tdc/runtime"
 )
 
 const _ = tdrt.GeneratedVersion1

@@ -7,11 +7,12 @@ import (
 	"context"
 	"encoding/binary"
 	"flag"
-	tdrt "github.com/tdflow/tdc/runtime"
 	"io"
 	"slices"
 	"strconv"
 	"strings"
+
+	tdrt "github.com/tdflow/tdc/runtime"
 )
 
 const _ = tdrt.GeneratedVersion1
