@@ -348,6 +348,9 @@ func (s *stageGen) stages(i int, rec string) []jen.Code {
 		next := s.newVar()
 		return append(s.bind(st, next, r, pos), s.stages(i+1, next)...)
 	case "filter":
+		if !st.Lambda.Fallible {
+			return []jen.Code{jen.If(s.call(s.prefix, st, r)).Block(s.stages(i+1, rec)...)}
+		}
 		keep := s.newVar()
 		return append(s.bind(st, keep, r, pos), jen.If(jen.Id(keep)).Block(s.stages(i+1, rec)...))
 	case "flat_map":

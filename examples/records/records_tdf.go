@@ -227,13 +227,12 @@ func (op *entriesOp0) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *entriesOp0) process(t tdrt.Time, data []string) error {
 	for _, r0 := range data {
-		r1 := entriesFilter35_18(r0)
-		if r1 {
-			r2, err := entriesMap36_15(r0)
+		if entriesFilter35_18(r0) {
+			r1, err := entriesMap36_15(r0)
 			if err != nil {
 				return tdrt.NewLambdaError("records.tdf:36:15", "map", r0, err)
 			}
-			op.out0.Give(t, tdrt.Route(tdcHashPoint(entriesExchange52_20(r2)), op.peers), r2)
+			op.out0.Give(t, tdrt.Route(tdcHashPoint(entriesExchange52_20(r1)), op.peers), r1)
 		}
 	}
 	return nil
