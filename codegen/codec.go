@@ -78,7 +78,7 @@ func (g *gen) codec(t types.Type) jen.Code {
 			jen.Id("r").Op(":=").Qual(rt, "NewReader").Call(jen.Id("src")),
 			jen.Id("n").Op(":=").Id("r").Dot("Len").Call(jen.Lit(minSize(t))),
 			jen.For(jen.Id("i").Op(":=").Lit(0), jen.Id("i").Op("<").Id("n").Op("&&").Id("r").Dot("Err").Call().Op("==").Nil(), jen.Id("i").Op("++")).Block(
-				append([]jen.Code{jen.Var().Id("v").Add(g.typ(t))}, append(g.decode(t, jen.Id("v"), 0), jen.Id("dst").Op("=").Append(jen.Id("dst"), jen.Id("v")))...)...,
+				g.decodeOne(t)...,
 			),
 			jen.Return(jen.Id("dst"), jen.Id("r").Dot("Finish").Call()),
 		)
@@ -125,6 +125,16 @@ func fixedLayout(t types.Type) bool {
 		return sum == wordSizes.Sizeof(u)
 	}
 	return false
+}
+
+// decodeOne returns the statements that decode one record of type t and
+// append it to dst.
+func (g *gen) decodeOne(t types.Type) []jen.Code {
+	if read, ok := g.read(t); ok {
+		return []jen.Code{jen.Id("dst").Op("=").Append(jen.Id("dst"), read)}
+	}
+	return append(append([]jen.Code{jen.Var().Id("v").Add(g.typ(t))}, g.decode(t, jen.Id("v"), 0)...),
+		jen.Id("dst").Op("=").Append(jen.Id("dst"), jen.Id("v")))
 }
 
 // encode returns statements appending value v of type t to dst.
@@ -178,38 +188,54 @@ func (g *gen) encode(t types.Type, v jen.Code, depth int) []jen.Code {
 	panic("codegen: encode of unserializable type " + t.String())
 }
 
-// decode returns statements that read a value of type t into lv.
-func (g *gen) decode(t types.Type, lv jen.Code, depth int) []jen.Code {
-	set := func(read jen.Code, kind types.BasicKind) []jen.Code {
+// read returns the expression that reads a value of type t, for numbers,
+// booleans, strings and []byte; false for other types.
+func (g *gen) read(t types.Type) (jen.Code, bool) {
+	conv := func(read jen.Code, kind types.BasicKind) (jen.Code, bool) {
 		if b, ok := types.Unalias(t).(*types.Basic); ok && b.Kind() == kind {
-			return []jen.Code{jen.Add(lv).Op("=").Add(read)}
+			return read, true
 		}
-		return []jen.Code{jen.Add(lv).Op("=").Add(g.typ(t)).Call(read)}
+		return jen.Add(g.typ(t)).Call(read), true
 	}
 	r := jen.Id("r")
 	switch u := t.Underlying().(type) {
 	case *types.Basic:
 		switch u.Kind() {
 		case types.Bool:
-			return set(jen.Add(r).Dot("Bool").Call(), types.Bool)
+			return conv(jen.Add(r).Dot("Bool").Call(), types.Bool)
 		case types.Int8, types.Uint8:
-			return set(jen.Add(r).Dot("Uint8").Call(), types.Uint8)
+			return conv(jen.Add(r).Dot("Uint8").Call(), types.Uint8)
 		case types.Int16, types.Uint16:
-			return set(jen.Add(r).Dot("Uint16").Call(), types.Uint16)
+			return conv(jen.Add(r).Dot("Uint16").Call(), types.Uint16)
 		case types.Int32, types.Uint32:
-			return set(jen.Add(r).Dot("Uint32").Call(), types.Uint32)
+			return conv(jen.Add(r).Dot("Uint32").Call(), types.Uint32)
 		case types.Float32:
-			return set(jen.Add(r).Dot("Float32").Call(), types.Float32)
+			return conv(jen.Add(r).Dot("Float32").Call(), types.Float32)
 		case types.Float64:
-			return set(jen.Add(r).Dot("Float64").Call(), types.Float64)
+			return conv(jen.Add(r).Dot("Float64").Call(), types.Float64)
 		case types.String:
-			return set(jen.Add(r).Dot("String").Call(), types.String)
+			return conv(jen.Add(r).Dot("String").Call(), types.String)
 		}
-		return set(jen.Add(r).Dot("Uint64").Call(), types.Uint64)
+		return conv(jen.Add(r).Dot("Uint64").Call(), types.Uint64)
 	case *types.Slice:
 		if b, ok := u.Elem().Underlying().(*types.Basic); ok && b.Kind() == types.Uint8 {
-			return set(jen.Add(r).Dot("Bytes").Call(), types.Invalid)
+			if types.Identical(t, types.NewSlice(types.Typ[types.Byte])) {
+				return jen.Add(r).Dot("Bytes").Call(), true
+			}
+			return jen.Add(g.typ(t)).Call(jen.Add(r).Dot("Bytes").Call()), true
 		}
+	}
+	return nil, false
+}
+
+// decode returns statements that read a value of type t into lv.
+func (g *gen) decode(t types.Type, lv jen.Code, depth int) []jen.Code {
+	if read, ok := g.read(t); ok {
+		return []jen.Code{jen.Add(lv).Op("=").Add(read)}
+	}
+	r := jen.Id("r")
+	switch u := t.Underlying().(type) {
+	case *types.Slice:
 		i := jen.Id(fmt.Sprintf("i%d", depth))
 		return []jen.Code{
 			jen.Add(lv).Op("=").Make(g.typ(t), jen.Add(r).Dot("Len").Call(jen.Lit(minSize(u.Elem())))),

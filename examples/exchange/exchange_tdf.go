@@ -202,9 +202,7 @@ func tdcDecodeUint64(src []byte, dst []uint64) ([]uint64, error) {
 	r := tdrt.NewReader(src)
 	n := r.Len(8)
 	for i := 0; i < n && r.Err() == nil; i++ {
-		var v uint64
-		v = r.Uint64()
-		dst = append(dst, v)
+		dst = append(dst, r.Uint64())
 	}
 	return dst, r.Finish()
 }

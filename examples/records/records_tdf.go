@@ -858,7 +858,7 @@ func tdcDecodeEntry(src []byte, dst []Entry) ([]Entry, error) {
 		}
 		v.At.X = int32(r.Uint32())
 		v.At.Y = int32(r.Uint32())
-		v.Raw = []byte(r.Bytes())
+		v.Raw = r.Bytes()
 		v.Small = int8(r.Uint8())
 		v.Wide = r.Uint64()
 		v.Pair.F0 = r.String()
@@ -970,9 +970,7 @@ func tdcDecodeInt64(src []byte, dst []int64) ([]int64, error) {
 	r := tdrt.NewReader(src)
 	n := r.Len(8)
 	for i := 0; i < n && r.Err() == nil; i++ {
-		var v int64
-		v = int64(r.Uint64())
-		dst = append(dst, v)
+		dst = append(dst, int64(r.Uint64()))
 	}
 	return dst, r.Finish()
 }

@@ -283,9 +283,7 @@ func tdcDecodeString(src []byte, dst []string) ([]string, error) {
 	r := tdrt.NewReader(src)
 	n := r.Len(1)
 	for i := 0; i < n && r.Err() == nil; i++ {
-		var v string
-		v = r.String()
-		dst = append(dst, v)
+		dst = append(dst, r.String())
 	}
 	return dst, r.Finish()
 }
