@@ -24,7 +24,13 @@ func Check(f *File, opts CheckOptions) (*Program, error) {
 	}
 	prog := &Program{File: f, Package: f.Package.Name}
 	c.checkPackageName(f.Package)
-	imports, loaded := resolveImports(f, dir, &c.errs)
+	host := findHostFiles(dir, f.Package.Name)
+	var hostImports []string
+	for _, hf := range host {
+		prog.HostFiles = append(prog.HostFiles, hf.path)
+		hostImports = append(hostImports, hf.imports...)
+	}
+	imports, loaded := resolveImports(f, dir, hostImports, &c.errs)
 	prog.Imports = imports
 	if len(c.errs) > 0 {
 		return nil, c.errs.Err()
@@ -46,7 +52,7 @@ func Check(f *File, opts CheckOptions) (*Program, error) {
 	c.checkDeclNames(f)
 	prog.Params = c.checkParams(f, imports)
 	c.s = newGoSession(f.Package.Name, f.Pos.Filename, imports, loaded, &c.errs)
-	c.inputTypes = c.s.checkBase(c.validRecords(typeDecls), inputs, c.params)
+	c.inputTypes = c.s.checkBase(c.validRecords(typeDecls), inputs, c.params, c.s.parseHostFiles(host))
 	if c.inputTypes == nil {
 		return nil, c.errs.Err()
 	}

@@ -13,7 +13,7 @@ import (
 // checkBase type-checks the first synthetic file: the tuple types, the
 // result function, the records, and the declared types of inputs. It
 // returns the checked types of the inputs, by InputDecl.
-func (s *goSession) checkBase(records []*TypeDecl, inputs []*InputDecl, params []*Param) map[*InputDecl]types.Type {
+func (s *goSession) checkBase(records []*TypeDecl, inputs []*InputDecl, params []*Param, host []*ast.File) map[*InputDecl]types.Type {
 	var b strings.Builder
 	b.WriteString(s.header(nil))
 	for n := 2; n <= maxTuple; n++ {
@@ -43,10 +43,11 @@ func (s *goSession) checkBase(records []*TypeDecl, inputs []*InputDecl, params [
 		inputVars[in] = v
 		fmt.Fprintf(&b, "var %s %s\n", v, typeExprSource(in.Type))
 	}
-	f := s.addFile(b.String())
+	f := s.parseFile(b.String())
 	if f == nil {
 		return nil
 	}
+	s.checkFiles(append([]*ast.File{f}, host...))
 	if s.pkg.Scope().Lookup("Tuple2") == nil {
 		return nil
 	}

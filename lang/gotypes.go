@@ -155,14 +155,22 @@ func (s *goSession) parseFile(src string) *ast.File {
 }
 
 // checkFile type-checks a parsed synthetic file as part of the package.
-func (s *goSession) checkFile(f *ast.File) {
+func (s *goSession) checkFile(f *ast.File) { s.checkFiles([]*ast.File{f}) }
+
+// checkFiles type-checks parsed files together as part of the package.
+func (s *goSession) checkFiles(files []*ast.File) {
 	before := len(*s.errs)
-	if err := s.checker.Files([]*ast.File{f}); err != nil && len(*s.errs) == before {
+	if err := s.checker.Files(files); err != nil && len(*s.errs) == before {
 		if terr, ok := err.(types.Error); !ok || !unusedImport(terr.Msg) {
 			s.errs.Add(Pos{Filename: s.filename}, err.Error())
 		}
 	}
-	s.noteImportUses(f)
+	for _, f := range files {
+		// Only the .tdf's own Go code decides which of its imports it uses.
+		if strings.HasPrefix(s.fset.File(f.Pos()).Name(), "tdc_check_") {
+			s.noteImportUses(f)
+		}
+	}
 }
 
 // noteImportUses marks the .tdf imports that file f refers to.

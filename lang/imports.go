@@ -14,7 +14,7 @@ import (
 // resolveImports unquotes the .tdf's imports and loads the Go packages
 // they name, with go/packages from dir (so that packages of the user's
 // module resolve). Problems are reported at the import's position.
-func resolveImports(f *File, dir string, errs *ErrorList) ([]*GoImport, map[string]*types.Package) {
+func resolveImports(f *File, dir string, hostImports []string, errs *ErrorList) ([]*GoImport, map[string]*types.Package) {
 	var imports []*GoImport
 	seen := map[string]bool{}
 	for _, imp := range f.Imports {
@@ -35,12 +35,13 @@ func resolveImports(f *File, dir string, errs *ErrorList) ([]*GoImport, map[stri
 		imports = append(imports, &GoImport{Pos: imp.Pos, Name: name, Path: p})
 	}
 	loaded := map[string]*types.Package{}
-	if len(imports) == 0 {
-		return imports, loaded
-	}
 	var paths []string
 	for _, imp := range imports {
 		paths = append(paths, imp.Path)
+	}
+	paths = append(paths, hostImports...)
+	if len(paths) == 0 {
+		return imports, loaded
 	}
 	// -mod=readonly: checking a program never changes go.mod or fetches
 	// modules that go.mod does not already require.

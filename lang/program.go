@@ -15,6 +15,9 @@ type Program struct {
 	Records   []*Record
 	Params    []*Param
 	Dataflows []*DataflowDef
+	// HostFiles are the Go files of the package the program is generated
+	// into, which lambdas may use; checked with the program.
+	HostFiles []string
 }
 
 // GoImport is an imported Go package.

@@ -7,12 +7,15 @@ import (
 	"errors"
 	"fmt"
 	"go/build"
+	"go/parser"
+	"go/token"
 	"io"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
 	goruntime "runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -56,6 +59,9 @@ func buildBinary(path, dst string, env *cliEnv) (string, error) {
 	if err := writeIfChanged(filepath.Join(dir, "main.go"), c.src); err != nil {
 		return "", err
 	}
+	if err := copyHostFiles(c.prog.HostFiles, dir); err != nil {
+		return "", err
+	}
 	if dst == "" {
 		dst = filepath.Join(dir, defaultBinary(path))
 	}
@@ -89,6 +95,48 @@ func buildBinary(path, dst string, env *cliEnv) (string, error) {
 		return "", fmt.Errorf("running go build: %v (is Go installed and on PATH?)", err)
 	}
 	return absDst, nil
+}
+
+// copyHostFiles copies the Go files of the program's package into the
+// build module as part of package main, and removes host files of an
+// earlier build that are gone. Their imports must be the standard
+// library's, like the program's.
+func copyHostFiles(paths []string, dir string) error {
+	keep := map[string]bool{"main.go": true}
+	for _, path := range paths {
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		fset := token.NewFileSet()
+		f, err := parser.ParseFile(fset, path, src, parser.ImportsOnly)
+		if err != nil {
+			return err
+		}
+		for _, imp := range f.Imports {
+			p, _ := strconv.Unquote(imp.Path.Value)
+			if !isStdImport(p) {
+				pos := fset.Position(imp.Pos())
+				return fmt.Errorf("%s:%d:%d: tdc build supports standard-library imports only; to use %q, generate Go with tdc gen inside your module", path, pos.Line, pos.Column, p)
+			}
+		}
+		// The package clause becomes package main; nothing else changes,
+		// so positions in compiler messages stay right.
+		start, end := fset.Position(f.Name.Pos()).Offset, fset.Position(f.Name.End()).Offset
+		main := append(append(append([]byte(nil), src[:start]...), "main"...), src[end:]...)
+		name := "host_" + filepath.Base(path)
+		keep[name] = true
+		if err := writeIfChanged(filepath.Join(dir, name), main); err != nil {
+			return err
+		}
+	}
+	old, _ := filepath.Glob(filepath.Join(dir, "host_*.go"))
+	for _, f := range old {
+		if !keep[filepath.Base(f)] {
+			os.Remove(f)
+		}
+	}
+	return nil
 }
 
 // isTerminal reports whether w is a terminal, where progress messages are

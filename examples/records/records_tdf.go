@@ -55,7 +55,7 @@ func (p *Params) RegisterFlags(fs *flag.FlagSet) {
 }
 
 // EntriesFingerprint identifies the plan of dataflow Entries; processes of one computation agree on it.
-const EntriesFingerprint = "480f1bc7ce63f32e"
+const EntriesFingerprint = "58a7373d12baabc8"
 
 // entriesGraph is the plan of dataflow Entries: operators, ports and the paths between ports.
 var entriesGraph = &tdrt.Graph{
@@ -814,7 +814,7 @@ func entriesExchange52_20(e Entry) Point {
 
 // entriesMap53_15 is the lambda of map at records.tdf:53:15.
 func entriesMap53_15(e Entry) string {
-	return e.Name + " " + strconv.FormatFloat(e.Score, 'f', 1, 64) + " " + strings.Join(e.Tags, ",")
+	return describe(e) + " " + strings.Join(e.Tags, ",")
 }
 
 // tdcEncodeEntry appends the encoding of a batch of Entry.
