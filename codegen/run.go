@@ -65,20 +65,7 @@ func (d *dfGen) runDelay(op *planner.Op) []jen.Code {
 	body := d.drain(op, func(b jen.Code) []jen.Code {
 		return []jen.Code{jen.For(jen.List(jen.Id("_"), jen.Id("r")).Op(":=").Range().Add(b).Dot("Data")).Block(perRecord...)}
 	})
-	ready := jen.Id("op").Dot("ready")
-	body = append(body,
-		jen.Id("frontier").Op(":=").Id("op").Dot("w").Dot("Frontier").Call(jen.Lit(op.In.Loc)),
-		jen.Add(ready).Op("=").Add(ready).Index(jen.Empty(), jen.Lit(0)),
-		jen.For(jen.Id("t").Op(":=").Range().Add(state)).Block(
-			jen.If(jen.Op("!").Id("frontier").Dot("LessEqual").Call(jen.Id("t"))).Block(jen.Add(ready).Op("=").Append(ready, jen.Id("t"))),
-		),
-		jen.Qual("slices", "SortFunc").Call(ready, jen.Qual(rt, "CompareTime")),
-		jen.For(jen.List(jen.Id("_"), jen.Id("t")).Op(":=").Range().Add(ready)).Block(
-			jen.If(jen.Err().Op(":=").Id("op").Dot("process").Call(jen.Id("t"), jen.Add(state).Index(jen.Id("t"))), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
-			jen.Delete(state, jen.Id("t")),
-			jen.Id("op").Dot("w").Dot("Release").Call(out, jen.Id("t")),
-		),
-	)
+	body = append(body, d.emitComplete(op, state, nil, jen.Add(state).Index(jen.Id("t")))...)
 	body = append(body, flushes(op)...)
 	return append(body, jen.Return(jen.Nil()))
 }
@@ -244,7 +231,6 @@ func (d *dfGen) runAggregate(op *planner.Op) []jen.Code {
 			jen.For(jen.List(jen.Id("_"), jen.Id("r")).Op(":=").Range().Add(b).Dot("Data")).Block(d.fold(op)...),
 		}
 	})
-	ready := jen.Id("op").Dot("ready")
 	var emit jen.Code
 	if op.Kind == planner.DistinctOp {
 		emit = jen.Id("r")
@@ -255,23 +241,35 @@ func (d *dfGen) runAggregate(op *planner.Op) []jen.Code {
 	if op.Kind == planner.DistinctOp {
 		loopVars = jen.Id("r")
 	}
-	body = append(body,
+	prepare := []jen.Code{
+		jen.Id("op").Dot("batch").Op("=").Id("op").Dot("batch").Index(jen.Empty(), jen.Lit(0)),
+		jen.For(loopVars.Op(":=").Range().Add(state).Index(jen.Id("t"))).Block(d.emitState(op, emit)...),
+	}
+	body = append(body, d.emitComplete(op, state, prepare, jen.Id("op").Dot("batch"))...)
+	body = append(body, flushes(op)...)
+	return append(body, jen.Return(jen.Nil()))
+}
+
+// emitComplete returns the statements that find the times in state (a
+// map by time) that the input frontier has passed, and for each, oldest
+// first, runs prepare, then the operator's stages over data, drops the
+// time's state and releases the capability held for it.
+func (d *dfGen) emitComplete(op *planner.Op, state jen.Code, prepare []jen.Code, data jen.Code) []jen.Code {
+	ready := jen.Id("op").Dot("ready")
+	each := append(prepare,
+		jen.If(jen.Err().Op(":=").Id("op").Dot("process").Call(jen.Id("t"), data), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+		jen.Delete(state, jen.Id("t")),
+		jen.Id("op").Dot("w").Dot("Release").Call(jen.Lit(op.Out.Loc), jen.Id("t")),
+	)
+	return []jen.Code{
 		jen.Id("frontier").Op(":=").Id("op").Dot("w").Dot("Frontier").Call(jen.Lit(op.In.Loc)),
 		jen.Add(ready).Op("=").Add(ready).Index(jen.Empty(), jen.Lit(0)),
 		jen.For(jen.Id("t").Op(":=").Range().Add(state)).Block(
 			jen.If(jen.Op("!").Id("frontier").Dot("LessEqual").Call(jen.Id("t"))).Block(jen.Add(ready).Op("=").Append(ready, jen.Id("t"))),
 		),
 		jen.Qual("slices", "SortFunc").Call(ready, jen.Qual(rt, "CompareTime")),
-		jen.For(jen.List(jen.Id("_"), jen.Id("t")).Op(":=").Range().Add(ready)).Block(
-			jen.Id("op").Dot("batch").Op("=").Id("op").Dot("batch").Index(jen.Empty(), jen.Lit(0)),
-			jen.For(loopVars.Op(":=").Range().Add(state).Index(jen.Id("t"))).Block(d.emitState(op, emit)...),
-			jen.If(jen.Err().Op(":=").Id("op").Dot("process").Call(jen.Id("t"), jen.Id("op").Dot("batch")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
-			jen.Delete(state, jen.Id("t")),
-			jen.Id("op").Dot("w").Dot("Release").Call(out, jen.Id("t")),
-		),
-	)
-	body = append(body, flushes(op)...)
-	return append(body, jen.Return(jen.Nil()))
+		jen.For(jen.List(jen.Id("_"), jen.Id("t")).Op(":=").Range().Add(ready)).Block(each...),
+	}
 }
 
 // emitState returns the statements that add one state entry (r, v) to
