@@ -118,11 +118,23 @@ func report(env *cliEnv, err error) int {
 	return exitError
 }
 
-// oneFile checks that exactly one .tdf file was named.
-func oneFile(fs *flag.FlagSet, env *cliEnv) (string, bool) {
+// someFiles checks that at least one .tdf file was named.
+func someFiles(fs *flag.FlagSet, env *cliEnv) bool {
 	if fs.NArg() < 1 {
 		fmt.Fprintf(env.stderr, "%s: no .tdf file named\n", fs.Name())
 		fs.Usage()
+		return false
+	}
+	return true
+}
+
+// oneFile checks that exactly one .tdf file was named and returns it.
+func oneFile(fs *flag.FlagSet, env *cliEnv) (string, bool) {
+	if !someFiles(fs, env) {
+		return "", false
+	}
+	if fs.NArg() > 1 {
+		fmt.Fprintf(env.stderr, "%s: one .tdf file at a time\n", fs.Name())
 		return "", false
 	}
 	return fs.Arg(0), true

@@ -17,10 +17,6 @@ func cmdGen(args []string, env *cliEnv) int {
 	if !ok {
 		return exitUsage
 	}
-	if fs.NArg() > 1 {
-		fmt.Fprintf(env.stderr, "tdc gen: one .tdf file at a time\n")
-		return exitUsage
-	}
 	c, err := compile(path, codegen.Options{Main: *mainPkg})
 	if err != nil {
 		return report(env, err)
@@ -40,7 +36,7 @@ func cmdCheck(args []string, env *cliEnv) int {
 	if st := parseFlags(fs, args); st >= 0 {
 		return st
 	}
-	if _, ok := oneFile(fs, env); !ok {
+	if !someFiles(fs, env) {
 		return exitUsage
 	}
 	status := exitOK
@@ -60,10 +56,6 @@ func cmdBuild(args []string, env *cliEnv) int {
 	}
 	path, ok := oneFile(fs, env)
 	if !ok {
-		return exitUsage
-	}
-	if fs.NArg() > 1 {
-		fmt.Fprintf(env.stderr, "tdc build: one .tdf file at a time\n")
 		return exitUsage
 	}
 	dst := *out
