@@ -105,13 +105,8 @@ func (c *checker) operator(sc *scope, in *Node, call *Call) *Node {
 // for operator name: a comparable key, a number to sum, or a value with
 // an order for min and max.
 func (c *checker) keyedValues(call *Call, name string, t types.Type) bool {
-	fields := TupleFields(t)
-	if len(fields) != 2 {
-		c.errs.Addf(call.Pos, "%s needs (key, value) tuples, not %s; map to a tuple first", name, c.typeName(t))
-		return false
-	}
-	if !types.Comparable(fields[0]) {
-		c.errs.Addf(call.Pos, "%s needs a comparable key, but %s is not comparable", name, c.typeName(fields[0]))
+	fields := c.keyedTuple(call, name, t)
+	if fields == nil {
 		return false
 	}
 	b, ok := fields[1].Underlying().(*types.Basic)
@@ -128,16 +123,26 @@ func (c *checker) keyedValues(call *Call, name string, t types.Type) bool {
 	return true
 }
 
-// reduceLambda checks the lambda of reduce over (key, value) tuples: it
-// takes two values and returns their combination, of the value's type.
-func (c *checker) reduceLambda(call *Call, l *Lambda, in types.Type) *LambdaInfo {
-	fields := TupleFields(in)
+// keyedTuple returns the key and value types of t, which operator name
+// needs to be (key, value) tuples with a comparable key, or nil.
+func (c *checker) keyedTuple(call *Call, name string, t types.Type) []types.Type {
+	fields := TupleFields(t)
 	if len(fields) != 2 {
-		c.errs.Addf(call.Pos, "reduce needs (key, value) tuples, not %s; map to a tuple first", c.typeName(in))
+		c.errs.Addf(call.Pos, "%s needs (key, value) tuples, not %s; map to a tuple first", name, c.typeName(t))
 		return nil
 	}
 	if !types.Comparable(fields[0]) {
-		c.errs.Addf(call.Pos, "reduce needs a comparable key, but %s is not comparable", c.typeName(fields[0]))
+		c.errs.Addf(call.Pos, "%s needs a comparable key, but %s is not comparable", name, c.typeName(fields[0]))
+		return nil
+	}
+	return fields
+}
+
+// reduceLambda checks the lambda of reduce over (key, value) tuples: it
+// takes two values and returns their combination, of the value's type.
+func (c *checker) reduceLambda(call *Call, l *Lambda, in types.Type) *LambdaInfo {
+	fields := c.keyedTuple(call, "reduce", in)
+	if fields == nil {
 		return nil
 	}
 	if len(l.Params) != 2 {
