@@ -79,12 +79,8 @@ func (g *gen) argMethod(prefix string, a *lang.GoArg, t jen.Code, convert bool) 
 // call returns a call of node's lambda on record expression rec,
 // destructuring tuples into the parameters.
 func (g *gen) call(prefix string, node *lang.Node, rec jen.Code) *jen.Statement {
-	name := g.lambda(prefix, node)
 	l := node.Lambda
-	fn := jen.Id(name)
-	if len(l.UsesParams) > 0 {
-		fn = jen.Id("op").Dot("params").Dot(name)
-	}
+	fn := g.callee(prefix, node)
 	if !l.Destructure {
 		return fn.Call(rec)
 	}
@@ -93,6 +89,16 @@ func (g *gen) call(prefix string, node *lang.Node, rec jen.Code) *jen.Statement 
 		args = append(args, jen.Add(rec).Dot(fmt.Sprintf("F%d", i)))
 	}
 	return fn.Call(args...)
+}
+
+// callee returns the function of node's lambda as an operator method
+// calls it: a plain function, or a method of the operator's params.
+func (g *gen) callee(prefix string, node *lang.Node) *jen.Statement {
+	name := g.lambda(prefix, node)
+	if len(node.Lambda.UsesParams) > 0 {
+		return jen.Id("op").Dot("params").Dot(name)
+	}
+	return jen.Id(name)
 }
 
 // camel turns flat_map into FlatMap.

@@ -38,12 +38,7 @@ func (d *dfGen) runDelay(op *planner.Op) []jen.Code {
 	out := jen.Lit(op.Out.Loc)
 	state := jen.Id("op").Dot("state")
 	l := op.Node.Lambda
-	name := d.lambda(d.prefix, op.Node)
-	fn := jen.Id(name)
-	if len(l.UsesParams) > 0 {
-		fn = jen.Id("op").Dot("params").Dot(name)
-	}
-	call := fn.Call(jen.Id("r"))
+	call := d.call(d.prefix, op.Node, jen.Id("r"))
 	var epoch []jen.Code
 	if l.Fallible {
 		epoch = []jen.Code{
@@ -319,12 +314,7 @@ func (d *dfGen) fold(op *planner.Op) []jen.Code {
 	}
 	// reduce
 	l := op.Node.Lambda
-	name := d.lambda(d.prefix, op.Node)
-	fn := jen.Id(name)
-	if len(l.UsesParams) > 0 {
-		fn = jen.Id("op").Dot("params").Dot(name)
-	}
-	call := fn.Call(jen.Id("old"), v)
+	call := d.callee(d.prefix, op.Node).Call(jen.Id("old"), v)
 	combine := []jen.Code{jen.Add(m).Index(k).Op("=").Add(call)}
 	if l.Fallible {
 		combine = []jen.Code{
