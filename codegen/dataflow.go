@@ -100,6 +100,22 @@ func (d *dfGen) lambdaSites() []jen.Code {
 				}
 			}
 		}
+		if op.Kind == planner.CustomOp {
+			def := op.Node.Operator
+			site := func(h *lang.HandlerDef, in *lang.OperatorInputDef) {
+				sites = append(sites, jen.Values(jen.Dict{
+					jen.Id("Func"): jen.Lit(fmt.Sprintf("(*%s).%s", def.StateType(), handlerName(in))),
+					jen.Id("Op"):   jen.Lit(def.Name),
+					jen.Id("Pos"):  jen.Lit(d.pos(h.Pos)),
+				}))
+			}
+			for _, in := range def.Inputs {
+				site(in.Handler, in)
+			}
+			if def.Notify != nil {
+				site(def.Notify, nil)
+			}
+		}
 		for _, n := range nodes {
 			if n.Lambda == nil {
 				continue

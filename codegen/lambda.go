@@ -60,7 +60,11 @@ const paramsRecv = "tdcParams"
 // argMethod returns a call of a method of Params that evaluates source
 // argument a as type t, in build (where df is the dataflow).
 func (g *gen) argMethod(prefix string, a *lang.GoArg, t jen.Code, convert bool) jen.Code {
+	if name, ok := g.args[a]; ok {
+		return jen.Id("df").Dot("cfg").Dot("Params").Dot(name).Call()
+	}
 	name := fmt.Sprintf("%sArg%d_%d", prefix, a.Pos.Line, a.Pos.Column)
+	g.args[a] = name
 	var body []jen.Code
 	for _, p := range a.UsesParams {
 		body = append(body, jen.Id(p).Op(":=").Id(paramsRecv).Dot(exported(p)))

@@ -92,6 +92,7 @@ func (d *dfGen) operator(op *planner.Op) {
 		fields = append(fields, jen.Id("params").Op("*").Id("Params"))
 	}
 	fields = append(fields, d.kindFields(op)...)
+	fields = append(fields, d.limitFields(op)...)
 	for i := range d.inChannels(op) {
 		fields = append(fields, jen.Id(inName(i)).Op("*").Qual(rt, "Puller").Types(d.typ(op.In.Type)))
 	}
@@ -126,6 +127,9 @@ func (d *dfGen) operator(op *planner.Op) {
 	d.f.Type().Id(name).Struct(fields...)
 	d.runMethod(op)
 	d.processMethod(op)
+	if op.Kind == planner.CustomOp {
+		d.customMethods(op)
+	}
 }
 
 // inChannels lists the channels op pulls from: the host's for an input.
@@ -164,6 +168,14 @@ func (d *dfGen) kindFields(op *planner.Op) []jen.Code {
 			jen.Comment("state holds, per epoch not yet complete, the records delayed to it."),
 			jen.Id("state").Map(jen.Qual(rt, "Time")).Index().Add(d.typ(op.Node.Out)),
 			jen.Id("ready").Index().Qual(rt, "Time"),
+		}
+	case planner.CustomOp:
+		return d.customFields(op)
+	case planner.IterateOp:
+		return []jen.Code{
+			jen.Comment("seen holds, per time with the loop's round at 0, the records the loop variable held."),
+			jen.Id("seen").Map(jen.Qual(rt, "Time")).Map(d.typ(op.In.Type)).Struct(),
+			jen.Id("batch").Index().Add(d.typ(op.In.Type)),
 		}
 	case planner.JoinOp:
 		key, a, b := d.joinTypes(op)
@@ -267,6 +279,23 @@ func (d *dfGen) newOperator(op *planner.Op) []jen.Code {
 	case planner.LinesOp:
 		init[jen.Id("path")] = d.argMethod(d.prefix, op.Node.Args[0], jen.String(), false)
 	}
+	switch op.Kind {
+	case planner.CustomOp:
+		def := op.Node.Operator
+		state := jen.Dict{}
+		if operatorUsesParams(def) {
+			state[jen.Id(paramsRecv)] = jen.Op("&").Id("df").Dot("cfg").Dot("Params")
+		}
+		init[jen.Id("state")] = jen.Op("&").Id(def.StateType()).Values(state)
+		init[jen.Id("pending")] = jen.Make(jen.Map(jen.Qual(rt, "Time")).Struct())
+		if op.Right != nil {
+			for i, ch := range op.Right.Channels {
+				init[jen.Id(rightName(i))] = jen.Id("df").Dot(chanName(ch)).Dot("Puller").Call(jen.Id("w"))
+			}
+		}
+	case planner.IterateOp:
+		init[jen.Id("seen")] = jen.Make(jen.Map(jen.Qual(rt, "Time")).Map(d.typ(op.In.Type)).Struct())
+	}
 	if op.Kind == planner.DelayOp {
 		init[jen.Id("state")] = jen.Make(jen.Map(jen.Qual(rt, "Time")).Index().Add(d.typ(op.Node.Out)))
 	} else if op.Kind == planner.JoinOp {
@@ -284,6 +313,10 @@ func (d *dfGen) newOperator(op *planner.Op) []jen.Code {
 		init[jen.Id("k")] = jen.Int().Call(d.argMethod(d.prefix, op.Node.Args[0], jen.Int64(), true))
 	}
 	stmts = append(stmts, jen.Id(v).Op(":=").Op("&").Id(d.opType(op)).Values(init))
+	if op.Kind == planner.CustomOp {
+		stmts = append(stmts, d.newCustom(op, v)...)
+	}
+	stmts = append(stmts, d.newLimits(op, v)...)
 	if op.Kind == planner.RangeOp {
 		lo := d.argMethod(d.prefix, op.Node.Args[0], jen.Int64(), true)
 		hi := d.argMethod(d.prefix, op.Node.Args[1], jen.Int64(), true)
@@ -309,7 +342,7 @@ func flushes(op *planner.Op) []jen.Code {
 func (d *dfGen) processMethod(op *planner.Op) {
 	s := &stageGen{dfGen: d, op: op}
 	body := s.stages(0, "r0")
-	var code []jen.Code
+	code := d.timeChanges(op)
 	if len(body) > 0 {
 		code = append(code, jen.For(jen.List(jen.Id("_"), jen.Id("r0")).Op(":=").Range().Id("data")).Block(body...))
 	}
@@ -449,17 +482,25 @@ func (s *stageGen) push(rec string) []jen.Code {
 	}
 	var out []jen.Code
 	for i, ch := range s.op.Out.Channels {
-		if ch.Broadcast != nil {
-			out = append(out, jen.Id("op").Dot(outName(i)).Dot("GiveAll").Call(jen.Id("t"), jen.Id(rec)))
-			continue
+		t := jen.Id("t")
+		if len(ch.Changes) > 0 {
+			t = jen.Id(fmt.Sprintf("tOut%d", i))
 		}
-		if !ch.Exchange() {
-			out = append(out, jen.Id("op").Dot(outName(i)).Dot("GiveLocal").Call(jen.Id("t"), jen.Id(rec)))
-			continue
+		var give jen.Code
+		switch {
+		case ch.Broadcast != nil:
+			give = jen.Id("op").Dot(outName(i)).Dot("GiveAll").Call(t, jen.Id(rec))
+		case !ch.Exchange():
+			give = jen.Id("op").Dot(outName(i)).Dot("GiveLocal").Call(t, jen.Id(rec))
+		default:
+			key := s.call(s.prefix, ch.Key, jen.Id(rec))
+			target := jen.Qual(rt, "Route").Call(s.hash(ch.Key.Lambda.Result, key), jen.Id("op").Dot("peers"))
+			give = jen.Id("op").Dot(outName(i)).Dot("Give").Call(t, target, jen.Id(rec))
 		}
-		key := s.call(s.prefix, ch.Key, jen.Id(rec))
-		target := jen.Qual(rt, "Route").Call(s.hash(ch.Key.Lambda.Result, key), jen.Id("op").Dot("peers"))
-		out = append(out, jen.Id("op").Dot(outName(i)).Dot("Give").Call(jen.Id("t"), target, jen.Id(rec)))
+		if guarded(ch) {
+			give = jen.If(jen.Id(fmt.Sprintf("sendOut%d", i))).Block(give)
+		}
+		out = append(out, give)
 	}
 	return out
 }

@@ -18,6 +18,10 @@ func (d *dfGen) runMethod(op *planner.Op) {
 		body = d.runJoin(op)
 	case planner.DelayOp:
 		body = d.runDelay(op)
+	case planner.CustomOp:
+		body = d.runCustom(op)
+	case planner.IterateOp:
+		body = d.runIterate(op)
 	case planner.CountOp, planner.DistinctOp, planner.SumOp, planner.MinOp, planner.MaxOp, planner.ReduceOp, planner.TopKOp:
 		body = d.runAggregate(op)
 	default:

@@ -27,13 +27,57 @@ type Import struct {
 	Path string `parser:"@String"`
 }
 
-// Decl is one top-level declaration: a record type, a parameter, or a
-// dataflow.
+// Decl is one top-level declaration: a record type, a parameter, a
+// custom operator, or a dataflow.
 type Decl struct {
 	Pos      Pos
-	Type     *TypeDecl  `parser:"  @@"`
-	Param    *ParamDecl `parser:"| @@"`
-	Dataflow *Dataflow  `parser:"| @@"`
+	Type     *TypeDecl     `parser:"  @@"`
+	Param    *ParamDecl    `parser:"| @@"`
+	Operator *OperatorDecl `parser:"| @@"`
+	Dataflow *Dataflow     `parser:"| @@"`
+}
+
+// OperatorDecl declares a custom operator:
+//
+//	operator name(in T, other U) Out {
+//		state { Go struct fields }
+//		on in(t, data) { Go statements }
+//		on other(t, data) { Go statements }
+//		on notify(t) { Go statements }
+//	}
+//
+// Out is absent for an operator that produces no stream.
+type OperatorDecl struct {
+	Pos      Pos
+	Name     *Ident           `parser:"\"operator\" @@"`
+	Inputs   []*OperatorInput `parser:"\"(\" @@ ( \",\" @@ )* \")\""`
+	Out      *TypeExpr        `parser:"@@? \"{\""`
+	State    *GoBlock         `parser:"( \"state\" @@ \";\"? )?"`
+	Handlers []*Handler       `parser:"( @@ \";\"? )* \"}\""`
+}
+
+// OperatorInput is one input of a custom operator: name type.
+type OperatorInput struct {
+	Pos  Pos
+	Name *Ident    `parser:"@@"`
+	Type *TypeExpr `parser:"@@"`
+}
+
+// Handler is on input(t, data) { ... } or on notify(t) { ... }.
+type Handler struct {
+	Pos    Pos
+	Input  *Ident   `parser:"\"on\" @@"`
+	Params []*Ident `parser:"\"(\" @@ ( \",\" @@ )* \")\""`
+	Body   *GoBlock `parser:"@@"`
+}
+
+// GoBlock is embedded Go in braces: the fields of an operator's state or
+// the statements of a handler. Text holds the source from "{" to "}".
+type GoBlock struct {
+	Pos    Pos
+	Tokens []lexer.Token
+	Text   string
+	Parts  []*goGroupPart `parser:"\"{\" @@* \"}\""`
 }
 
 // TypeDecl declares a record type: type Name struct { Field Type ... }.
@@ -98,11 +142,32 @@ type Dataflow struct {
 	Stmts []*Stmt `parser:"( @@ \";\"? )* \"}\""`
 }
 
-// Stmt is one statement of a dataflow: an input declaration or a pipeline.
+// Stmt is one statement of a dataflow: an input declaration, a loop or a
+// pipeline.
 type Stmt struct {
 	Pos      Pos
 	Input    *InputDecl `parser:"  @@"`
+	Loop     *LoopStmt  `parser:"| @@"`
 	Pipeline *Pipeline  `parser:"| @@"`
+}
+
+// LoopStmt is [name :=] loop var := seed [max N] { statements }, or the
+// same with iterate. Inside, var is the seed at round 0 and what the body
+// sends to next at each later round.
+type LoopStmt struct {
+	Pos   Pos
+	Bind  *Ident  `parser:"( @@ \":=\" )?"`
+	Kind  string  `parser:"@( \"loop\" | \"iterate\" )"`
+	Var   *Ident  `parser:"@@ \":=\""`
+	Seed  *Ident  `parser:"@@"`
+	Max   *Bound  `parser:"( \"max\" @@ )?"`
+	Stmts []*Stmt `parser:"\"{\" ( @@ \";\"? )* \"}\""`
+}
+
+// Bound is a loop's round limit: an integer or a param's name.
+type Bound struct {
+	Pos   Pos
+	Value string `parser:"@( Int | Ident )"`
 }
 
 // InputDecl declares a host-fed input stream: input name type.

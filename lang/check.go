@@ -60,6 +60,17 @@ func Check(f *File, opts CheckOptions) (*Program, error) {
 	for _, td := range c.validRecords(typeDecls) {
 		prog.Records = append(prog.Records, c.record(td))
 	}
+	c.customOps = map[string]*OperatorDef{}
+	c.declaredOps = map[string]bool{}
+	for _, d := range f.Decls {
+		if d.Operator != nil {
+			c.declaredOps[d.Operator.Name.Name] = true
+			if op := c.operatorDecl(d.Operator); op != nil {
+				prog.Operators = append(prog.Operators, op)
+				c.customOps[op.Name] = op
+			}
+		}
+	}
 	for _, d := range f.Decls {
 		if d.Dataflow != nil {
 			prog.Dataflows = append(prog.Dataflows, c.dataflow(d.Dataflow))
@@ -129,6 +140,10 @@ type checker struct {
 	s          *goSession
 	inputTypes map[*InputDecl]types.Type
 	params     []*Param
+	customOps  map[string]*OperatorDef
+	// declaredOps holds the names of all custom operators, those that
+	// failed to check included, whose uses are then not reported again.
+	declaredOps map[string]bool
 }
 
 func (c *checker) checkPackageName(id *Ident) {
@@ -155,7 +170,11 @@ func (c *checker) checkDeclNames(f *File) {
 		switch {
 		case d.Type != nil:
 			if isReservedType(d.Type.Name.Name) {
-				c.errs.Addf(d.Type.Name.Pos, "type name %s is reserved for tuples; choose another name", d.Type.Name.Name)
+				what := "tuples"
+				if d.Type.Name.Name == "Time" {
+					what = "the timestamps of custom operators"
+				}
+				c.errs.Addf(d.Type.Name.Pos, "type name %s is reserved for %s; choose another name", d.Type.Name.Name, what)
 				continue
 			}
 			declare(d.Type.Name, "type")
@@ -163,11 +182,16 @@ func (c *checker) checkDeclNames(f *File) {
 			declare(d.Param.Name, "param")
 		case d.Dataflow != nil:
 			declare(d.Dataflow.Name, "dataflow")
+		case d.Operator != nil:
+			declare(d.Operator.Name, "operator")
 		}
 	}
 }
 
 func isReservedType(name string) bool {
+	if name == "Time" {
+		return true
+	}
 	for n := 2; n <= maxTuple; n++ {
 		if name == "Tuple"+string(rune('0'+n)) {
 			return true

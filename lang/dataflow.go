@@ -7,14 +7,19 @@ import (
 	"strings"
 )
 
-// scope holds the streams a dataflow has bound so far.
+// scope holds the streams bound so far in a dataflow or a loop body. A
+// loop body sees the streams of the scopes around it.
 type scope struct {
 	df      *DataflowDef
+	parent  *scope
+	loop    *Loop // the loop whose body this is; nil for the dataflow
 	streams map[string]*Node
-	outputs map[string]Pos
+	outputs map[string]Pos // shared by all scopes of the dataflow
 	// failed holds the names bound by pipelines that had errors; using
 	// them is not reported again.
 	failed map[string]bool
+	// incomplete is set when a pipeline of the scope failed to check.
+	incomplete bool
 }
 
 // dataflow checks one dataflow and returns its nodes.
@@ -26,26 +31,59 @@ func (c *checker) dataflow(d *Dataflow) *DataflowDef {
 		failed:  map[string]bool{},
 	}
 	for _, st := range d.Stmts {
-		switch {
-		case st.Input != nil:
-			t := c.inputTypes[st.Input]
-			if t == nil {
-				continue
-			}
-			n := sc.add(&Node{Op: "input", Pos: st.Input.Pos, Out: t, Name: st.Input.Name.Name})
-			c.bind(sc, st.Input.Name, n)
-		case st.Pipeline != nil:
-			c.pipeline(sc, st.Pipeline)
-		}
+		c.stmt(sc, st)
 	}
 	return sc.df
 }
 
-// add appends n to the dataflow, numbering it.
+// stmt checks one statement of a dataflow or loop body.
+func (c *checker) stmt(sc *scope, st *Stmt) {
+	switch {
+	case st.Input != nil:
+		if sc.loop != nil {
+			c.errs.Addf(st.Input.Pos, "input %s cannot be declared inside a %s; declare it before the %s and use it inside", st.Input.Name.Name, sc.loop.Kind, sc.loop.Kind)
+			return
+		}
+		t := c.inputTypes[st.Input]
+		if t == nil {
+			return
+		}
+		n := sc.add(&Node{Op: "input", Pos: st.Input.Pos, Out: t, Name: st.Input.Name.Name})
+		c.bind(sc, st.Input.Name, n)
+	case st.Loop != nil:
+		c.loop(sc, st.Loop)
+	case st.Pipeline != nil:
+		c.pipeline(sc, st.Pipeline)
+	}
+}
+
+// add appends n to the dataflow, numbering it and placing it in the
+// scope's loop.
 func (sc *scope) add(n *Node) *Node {
 	n.ID = len(sc.df.Nodes)
+	n.Loop = sc.loop
 	sc.df.Nodes = append(sc.df.Nodes, n)
 	return n
+}
+
+// stream looks name up in the scope and the scopes around it.
+func (sc *scope) stream(name string) (*Node, bool) {
+	for s := sc; s != nil; s = s.parent {
+		if n, ok := s.streams[name]; ok {
+			return n, true
+		}
+	}
+	return nil, false
+}
+
+// isFailed reports whether name was bound by a pipeline with errors.
+func (sc *scope) isFailed(name string) bool {
+	for s := sc; s != nil; s = s.parent {
+		if s.failed[name] {
+			return true
+		}
+	}
+	return false
 }
 
 // bind names a stream, reporting a name used twice.
@@ -54,12 +92,16 @@ func (c *checker) bind(sc *scope, id *Ident, n *Node) {
 		c.errs.Addf(id.Pos, "invalid stream name %s", id.Name)
 		return
 	}
-	if prev, ok := sc.streams[id.Name]; ok {
+	if prev, ok := sc.stream(id.Name); ok {
 		c.errs.Addf(id.Pos, "stream %s redeclared; the first declaration is at %s", id.Name, shortPos(prev.Pos))
 		return
 	}
-	if _, ok := Ops[id.Name]; ok {
+	if _, ok := Ops[id.Name]; ok || c.customOps[id.Name] != nil {
 		c.errs.Addf(id.Pos, "stream name %s is the name of an operator; choose another name", id.Name)
+		return
+	}
+	if id.Name == "loop" || id.Name == "iterate" {
+		c.errs.Addf(id.Pos, "stream name %s is a keyword; choose another name", id.Name)
 		return
 	}
 	sc.streams[id.Name] = n
@@ -68,6 +110,9 @@ func (c *checker) bind(sc *scope, id *Ident, n *Node) {
 // pipeline checks head -> op -> ... and binds its result.
 func (c *checker) pipeline(sc *scope, p *Pipeline) {
 	cur := c.head(sc, p.Head)
+	if cur == nil {
+		sc.incomplete = true
+	}
 	for _, call := range p.Ops {
 		if cur == nil {
 			c.knownOperator(call)
@@ -78,6 +123,9 @@ func (c *checker) pipeline(sc *scope, p *Pipeline) {
 			return
 		}
 		cur = c.operator(sc, cur, call)
+		if cur == nil {
+			sc.incomplete = true
+		}
 	}
 	if p.Bind == nil {
 		return
@@ -97,13 +145,17 @@ func (c *checker) pipeline(sc *scope, p *Pipeline) {
 func (c *checker) head(sc *scope, call *Call) *Node {
 	name := call.Name.Name
 	if call.Args == nil {
-		if n, ok := sc.streams[name]; ok {
+		if n, ok := sc.stream(name); ok {
 			return n
 		}
-		if sc.failed[name] {
+		if sc.isFailed(name) {
 			return nil
 		}
 		if name == "stdin" {
+			if sc.loop != nil {
+				c.errs.Addf(call.Pos, "source stdin cannot be inside a %s; create the stream before the %s and use it inside", sc.loop.Kind, sc.loop.Kind)
+				return nil
+			}
 			return c.stdin(sc, call)
 		}
 		if spec, ok := Ops[name]; ok && spec.Kind == SourceOp {
@@ -116,6 +168,10 @@ func (c *checker) head(sc *scope, call *Call) *Node {
 	spec, ok := Ops[name]
 	if !ok {
 		c.errs.Addf(call.Pos, "unknown source %q%s", name, suggestion(name, opNames(SourceOp)))
+		return nil
+	}
+	if sc.loop != nil && spec.Kind == SourceOp {
+		c.errs.Addf(call.Pos, "source %s cannot be inside a %s; create the stream before the %s and use it inside", name, sc.loop.Kind, sc.loop.Kind)
 		return nil
 	}
 	if spec.Kind != SourceOp {
@@ -148,8 +204,12 @@ func (c *checker) head(sc *scope, call *Call) *Node {
 // knownOperator reports an unknown operator name in a pipeline whose
 // earlier part failed to check, so that one run shows both mistakes.
 func (c *checker) knownOperator(call *Call) {
-	if _, ok := Ops[call.Name.Name]; !ok {
-		c.errs.Addf(call.Pos, "unknown operator %q%s", call.Name.Name, suggestion(call.Name.Name, opNames(ElementOp, RouteOp, CombineOp, TimeOp, SinkOp, ObserveOp)))
+	if _, ok := Ops[call.Name.Name]; !ok && !c.declaredOps[call.Name.Name] {
+		names := opNames(ElementOp, RouteOp, CombineOp, TimeOp, SinkOp, ObserveOp)
+		for name := range c.customOps {
+			names = append(names, name)
+		}
+		c.errs.Addf(call.Pos, "unknown operator %q%s", call.Name.Name, suggestion(call.Name.Name, names))
 	}
 }
 
@@ -163,8 +223,10 @@ func (c *checker) stdin(sc *scope, call *Call) *Node {
 // names lists the bound stream names.
 func (sc *scope) names() []string {
 	var out []string
-	for n := range sc.streams {
-		out = append(out, n)
+	for s := sc; s != nil; s = s.parent {
+		for n := range s.streams {
+			out = append(out, n)
+		}
 	}
 	return out
 }

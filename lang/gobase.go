@@ -24,6 +24,7 @@ func (s *goSession) checkBase(records []*TypeDecl, inputs []*InputDecl, params [
 		}
 		fmt.Fprintf(&b, "type Tuple%d[%s any] struct{ %s }\n\n", n, strings.Join(params, ", "), strings.Join(fields, "; "))
 	}
+	b.WriteString(timeSource)
 	fmt.Fprintf(&b, "func %s(...any) {}\n\n", resultFunc)
 	fmt.Fprintf(&b, "type _tdcIntegerType interface {\n\t~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~uintptr\n}\n\n")
 	fmt.Fprintf(&b, "func %s[T _tdcIntegerType](v T) int64 { return int64(v) }\n\n", integerFunc)
@@ -68,6 +69,24 @@ func (s *goSession) checkBase(records []*TypeDecl, inputs []*InputDecl, params [
 	}
 	return out
 }
+
+// timeSource declares Time for the handlers of custom operators, as the
+// runtime has it: an epoch and the round of each enclosing loop, under
+// the product order.
+const timeSource = `type Time struct {
+	Epoch  uint64
+	Rounds [2]uint32
+}
+
+func (t Time) LessEqual(u Time) bool {
+	return t.Epoch <= u.Epoch && t.Rounds[0] <= u.Rounds[0] && t.Rounds[1] <= u.Rounds[1]
+}
+
+func (t Time) Less(u Time) bool { return t != u && t.LessEqual(u) }
+
+func (t Time) String() string { return "" }
+
+`
 
 // typeExprSource spells a .tdf type as Go source, each part preceded by a
 // line directive so that errors point into the .tdf file.

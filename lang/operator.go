@@ -8,6 +8,11 @@ import (
 // operator checks one "-> op(args)" applied to the stream of in.
 func (c *checker) operator(sc *scope, in *Node, call *Call) *Node {
 	name := call.Name.Name
+	if op := c.customOps[name]; op != nil {
+		return c.custom(sc, in, call, op)
+	} else if c.declaredOps[name] {
+		return nil // its declaration failed to check
+	}
 	spec, ok := Ops[name]
 	if !ok {
 		c.knownOperator(call)
@@ -97,6 +102,8 @@ func (c *checker) operator(sc *scope, in *Node, call *Call) *Node {
 		}
 	case "print":
 		n.Out = nil
+	case "next", "leave":
+		return c.loopSink(sc, n, call)
 	}
 	return sc.add(n)
 }
@@ -277,8 +284,8 @@ func (c *checker) concat(sc *scope, n *Node, call *Call, args []*Arg) *Node {
 		if a.Expr != nil {
 			name = strings.TrimSpace(a.Expr.Text)
 		}
-		other, ok := sc.streams[name]
-		if !ok && sc.failed[name] {
+		other, ok := sc.stream(name)
+		if !ok && sc.isFailed(name) {
 			return nil
 		}
 		if !ok {
@@ -304,9 +311,9 @@ func (c *checker) join(sc *scope, n *Node, call *Call, args []*Arg) *Node {
 		return nil
 	}
 	name := strings.TrimSpace(args[0].Expr.Text)
-	other, ok := sc.streams[name]
+	other, ok := sc.stream(name)
 	if !ok {
-		if !sc.failed[name] {
+		if !sc.isFailed(name) {
 			c.errs.Addf(args[0].Pos, "join argument must be a stream name, not %q%s", name, suggestion(name, sc.names()))
 		}
 		return nil

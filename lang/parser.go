@@ -109,12 +109,13 @@ func friendlySyntaxMessage(msg string) string {
 	return msg
 }
 
-// fillGoText sets Text of every GoCode node to the source it spans, from
-// its first token to its last, comments between them included.
+// fillGoText sets Text of every GoCode and GoBlock node to the source it
+// spans, from its first token to its last, comments between them
+// included.
 func fillGoText(f *File, src []byte) {
-	walkGoCode(f, func(g *GoCode) {
+	text := func(toks []lexer.Token) string {
 		start, end := -1, -1
-		for _, t := range g.Tokens {
+		for _, t := range toks {
 			if t.Type == tokWhitespace || t.Type == tokComment {
 				continue
 			}
@@ -124,35 +125,60 @@ func fillGoText(f *File, src []byte) {
 			end = t.Pos.Offset + len(t.Value)
 		}
 		if start >= 0 && end <= len(src) {
-			g.Text = string(src[start:end])
+			return string(src[start:end])
 		}
+		return ""
+	}
+	walkGoCode(f, func(g *GoCode) {
+		g.Text = text(g.Tokens)
 		g.Tokens = nil
 		g.Parts = nil
+	}, func(b *GoBlock) {
+		b.Text = text(b.Tokens)
+		b.Tokens = nil
+		b.Parts = nil
 	})
 }
 
-// walkGoCode calls fn for every GoCode node in f.
-func walkGoCode(f *File, fn func(*GoCode)) {
+// walkGoCode calls code for every GoCode node in f and block for every
+// GoBlock node.
+func walkGoCode(f *File, code func(*GoCode), block func(*GoBlock)) {
 	for _, d := range f.Decls {
-		if d.Dataflow == nil {
+		if d.Operator != nil {
+			if d.Operator.State != nil {
+				block(d.Operator.State)
+			}
+			for _, h := range d.Operator.Handlers {
+				block(h.Body)
+			}
+		}
+		if d.Dataflow != nil {
+			walkStmts(d.Dataflow.Stmts, code)
+		}
+	}
+}
+
+// walkStmts calls fn for every GoCode node of stmts, loop bodies
+// included.
+func walkStmts(stmts []*Stmt, fn func(*GoCode)) {
+	for _, s := range stmts {
+		if s.Loop != nil {
+			walkStmts(s.Loop.Stmts, fn)
+		}
+		if s.Pipeline == nil {
 			continue
 		}
-		for _, s := range d.Dataflow.Stmts {
-			if s.Pipeline == nil {
+		calls := append([]*Call{s.Pipeline.Head}, s.Pipeline.Ops...)
+		for _, c := range calls {
+			if c.Args == nil {
 				continue
 			}
-			calls := append([]*Call{s.Pipeline.Head}, s.Pipeline.Ops...)
-			for _, c := range calls {
-				if c.Args == nil {
-					continue
+			for _, a := range c.Args.Args {
+				if a.Lambda != nil {
+					fn(a.Lambda.Body)
 				}
-				for _, a := range c.Args.Args {
-					if a.Lambda != nil {
-						fn(a.Lambda.Body)
-					}
-					if a.Expr != nil {
-						fn(a.Expr)
-					}
+				if a.Expr != nil {
+					fn(a.Expr)
 				}
 			}
 		}

@@ -141,6 +141,8 @@ func FuzzParse(f *testing.F) {
 		require.True(t, strings.HasPrefix(dump, "File "), "%s", dump)
 		walkGoCode(file, func(g *GoCode) {
 			require.NotEmpty(t, g.Text, "empty Go code at %v", g.Pos)
+		}, func(b *GoBlock) {
+			require.NotEmpty(t, b.Text, "empty Go block at %v", b.Pos)
 		})
 	})
 }

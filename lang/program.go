@@ -14,6 +14,7 @@ type Program struct {
 	Imports   []*GoImport
 	Records   []*Record
 	Params    []*Param
+	Operators []*OperatorDef
 	Dataflows []*DataflowDef
 	// HostFiles are the Go files of the package the program is generated
 	// into, which lambdas may use; checked with the program.
@@ -71,6 +72,74 @@ type Node struct {
 	Lambda *LambdaInfo // the operator's function argument, if any
 	Args   []*GoArg    // plain Go arguments (e.g. lines(path), range(lo, hi))
 	Name   string      // the name of an input or output
+	// Loop is the innermost loop whose body holds the node; nil outside
+	// loops. A loop's variable (Op "loopvar") is in its loop; its result
+	// (Op "loopresult") is in the scope around it, and Inner is the loop.
+	Loop  *Loop
+	Inner *Loop
+	// Operator is the custom operator the node applies; nil for
+	// built-in operators.
+	Operator *OperatorDef
+}
+
+// Loop is the scope of a loop or iterate statement. Times inside carry
+// one more round coordinate than outside, counted from 0.
+type Loop struct {
+	Pos    Pos
+	Kind   string // "loop" or "iterate"
+	Depth  int    // 1 for a loop in the dataflow, 2 for a loop in a loop
+	Parent *Loop
+	// Var is the loop variable: the seed at round 0, then what the body
+	// sent to next in the round before. For iterate it holds each record
+	// once per epoch: records it held before are dropped.
+	Var *Node
+	// Max bounds the rounds: the loop variable has rounds 0..Max-1. Of a
+	// loop, what the body sends to next in round Max-1 leaves the loop as
+	// its result. Nil means no bound.
+	Max *GoArg
+	// Next are the body's next sinks, Leave its leave sinks.
+	Next  []*Node
+	Leave []*Node
+}
+
+// OperatorDef is a checked custom operator.
+type OperatorDef struct {
+	Pos    Pos
+	Name   string
+	Inputs []*OperatorInputDef
+	// Out is the element type of the output; nil when the operator
+	// produces no stream.
+	Out types.Type
+	// State is the Go source of the state's fields, braces included, and
+	// StateFields their checked types; StateText is "" when there is no
+	// state.
+	State       string
+	StatePos    Pos
+	StateFields []*RecordField
+	// Notify handles notifications; nil when the operator has none.
+	Notify *HandlerDef
+}
+
+// StateType returns the name of the Go type that holds one worker's
+// state of the operator, in checked and generated code.
+func (op *OperatorDef) StateType() string { return op.Name + "State" }
+
+// OperatorInputDef is one input of a custom operator and its handler.
+type OperatorInputDef struct {
+	Pos     Pos
+	Name    string
+	Type    types.Type
+	Handler *HandlerDef
+}
+
+// HandlerDef is a checked handler: on input(t, data) { ... } or on
+// notify(t) { ... }.
+type HandlerDef struct {
+	Pos    Pos      // where the body starts
+	Params []string // the names of the time and, for inputs, the records
+	Body   string   // Go source of the body, braces included
+	// UsesParams lists the params the body refers to, sorted.
+	UsesParams []string
 }
 
 // LambdaInfo is a checked lambda.

@@ -95,7 +95,7 @@ func (r *recognizer) skip() {
 func (r *recognizer) syncDecl() {
 	for !r.cur().EOF() {
 		r.skip()
-		if r.onNewLine() && (r.is("type") || r.is("param") || r.is("dataflow") || r.is("import")) {
+		if r.onNewLine() && (r.is("type") || r.is("param") || r.is("operator") || r.is("dataflow") || r.is("import")) {
 			return
 		}
 	}
@@ -167,6 +167,8 @@ func (r *recognizer) decl() bool {
 		return r.paramDecl()
 	case r.is("dataflow"):
 		return r.dataflow()
+	case r.is("operator"):
+		return r.operatorDecl()
 	case r.is("import"):
 		r.errorAt(r.cur().Pos, `unexpected "import"; imports must come before all declarations`)
 		r.importDecl()
@@ -177,7 +179,7 @@ func (r *recognizer) decl() bool {
 	if t.Type == tokIdent {
 		hint = didYouMean(t.Value, declKeywords)
 	}
-	r.unexpected("type, param or dataflow declaration" + hint)
+	r.unexpected("type, param, operator or dataflow declaration" + hint)
 	return false
 }
 

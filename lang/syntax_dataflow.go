@@ -41,6 +41,11 @@ func (r *recognizer) stmt(end int) bool {
 		return false
 	case t.Value == "input" && r.at(r.pos+1).Type == tokIdent && r.at(r.pos+1).Pos.Line == t.Pos.Line:
 		return r.inputDecl(end)
+	case r.startsLoop(r.pos):
+		return r.loopStmt(end)
+	case isPunctTok(r.at(r.pos+1), ":=") && r.startsLoop(r.pos+2):
+		r.pos += 2
+		return r.loopStmt(end)
 	}
 	return r.pipeline(end)
 }

@@ -13,7 +13,7 @@ const maxSyntaxErrors = 10
 
 // declKeywords are the words that start a top-level declaration, for
 // suggestions when one is misspelled.
-var declKeywords = []string{"type", "param", "dataflow", "import"}
+var declKeywords = []string{"type", "param", "operator", "dataflow", "import"}
 
 // arrowLikeTokens are the tokens people write between pipeline stages when
 // they mean "->".

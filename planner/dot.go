@@ -33,6 +33,15 @@ func (g *Graph) DOT() string {
 			kind = "broadcast"
 			style = "dashed"
 		}
+		for _, c := range ch.Changes {
+			kind += " " + string(c.Kind)
+			if c.Kind == Feedback {
+				style = "dotted"
+			}
+		}
+		if ch.Enters() {
+			kind += " enter"
+		}
 		port := ""
 		if ch.To.Right != nil && ch.Port == ch.To.Right {
 			port = " (right)"

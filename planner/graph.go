@@ -4,6 +4,7 @@ import (
 	"go/types"
 
 	"github.com/tdflow/tdc/lang"
+	tdrt "github.com/tdflow/tdc/runtime"
 )
 
 // OpKind is what an operator does with its input.
@@ -32,6 +33,15 @@ const (
 	JoinOp OpKind = "join"
 	// DelayOp moves records to later epochs.
 	DelayOp OpKind = "delay"
+
+	// LoopOp is the head of a loop: its input is the seed (entering the
+	// loop) and what the body feeds back; it passes records on to the
+	// body. IterateOp is the head of an iterate, which passes on each
+	// record once per epoch.
+	LoopOp    OpKind = "loop"
+	IterateOp OpKind = "iterate"
+	// CustomOp runs the handlers of a custom operator.
+	CustomOp OpKind = "custom"
 )
 
 // Aggregates reports whether the operator keeps state per timestamp and
@@ -62,6 +72,8 @@ type Op struct {
 	ID   int
 	Kind OpKind
 	Pos  lang.Pos
+	// Loop is the innermost loop the operator is in; nil outside loops.
+	Loop *lang.Loop
 	// Node is the source or per-timestamp node the operator was made
 	// from; nil for a chain, whose work is all in Stages.
 	Node *lang.Node
@@ -98,6 +110,59 @@ type Channel struct {
 	Key *lang.Node
 	// Broadcast sends every record to every worker; Key is nil then.
 	Broadcast *lang.Node
+	// Changes are how the channel changes the times of its records, in
+	// order: a feedback channel goes round a loop, a channel out of a
+	// loop resets its round. Empty for most channels, entering a loop
+	// included (round 0 is the round a record enters at).
+	Changes []TimeChange
+}
+
+// TimeChange is one change of time on a channel.
+type TimeChange struct {
+	Kind ChangeKind
+	Loop *lang.Loop
+}
+
+// ChangeKind is what a channel does to the round of a loop.
+type ChangeKind string
+
+// Kinds of time changes.
+const (
+	// Feedback adds one to the loop's round; with the loop's Max, only
+	// records of rounds before Max-1 go round.
+	Feedback ChangeKind = "feedback"
+	// Leave resets the loop's round to 0: the records leave the loop.
+	Leave ChangeKind = "leave"
+	// Exit is the way out of a loop with Max for what the body feeds
+	// back in round Max-1: those records leave instead of going round.
+	Exit ChangeKind = "exit"
+)
+
+// Summary returns how the change moves a time, for progress tracking.
+func (c TimeChange) Summary() tdrt.Summary {
+	if c.Kind == Feedback {
+		return tdrt.Advance(c.Loop.Depth)
+	}
+	return tdrt.Leave(c.Loop.Depth)
+}
+
+// Summary returns how the channel moves the times of its records.
+func (c *Channel) Summary() tdrt.Summary {
+	var s tdrt.Summary
+	for _, ch := range c.Changes {
+		s = s.Then(ch.Summary())
+	}
+	return s
+}
+
+// Enters reports whether the channel goes into a loop.
+func (c *Channel) Enters() bool { return loopDepth(c.To.Loop) > loopDepth(c.From.Loop) }
+
+func loopDepth(l *lang.Loop) int {
+	if l == nil {
+		return 0
+	}
+	return l.Depth
 }
 
 // Exchange reports whether the channel routes records by a key.
@@ -111,7 +176,7 @@ func (c *Channel) CrossesWorkers() bool { return c.Key != nil || c.Broadcast != 
 // head produces.
 func (op *Op) InType() types.Type {
 	switch {
-	case op.Kind == ChainOp || op.Kind == ProbeOp:
+	case op.Kind == ChainOp || op.Kind == ProbeOp || op.Kind == LoopOp || op.Kind == IterateOp:
 		return op.In.Type
 	case op.Node != nil:
 		return op.Node.Out
@@ -122,8 +187,11 @@ func (op *Op) InType() types.Type {
 // Label names the operator for graphs and messages, e.g. "lines+flat_map".
 func (op *Op) Label() string {
 	s := string(op.Kind)
-	if op.Kind == InputOp || op.Kind == ProbeOp {
+	switch op.Kind {
+	case InputOp, ProbeOp, LoopOp, IterateOp:
 		s += " " + op.Node.Name
+	case CustomOp:
+		s = op.Node.Op
 	}
 	for i, st := range op.Stages {
 		if op.Kind == ChainOp && i == 0 {

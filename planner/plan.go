@@ -22,8 +22,17 @@ func Plan(prog *lang.Program) ([]*Graph, error) {
 // feed is one way records reach a reader: from an operator, routed by an
 // optional exchange key or to every worker by a broadcast.
 type feed struct {
-	from  *Op
-	route *lang.Node // the exchange or broadcast node, or nil
+	from    *Op
+	route   *lang.Node // the exchange or broadcast node, or nil
+	changes []TimeChange
+}
+
+// changed returns feeds with one more change of time.
+func changed(feeds []feed, kind ChangeKind, loop *lang.Loop) []feed {
+	for i := range feeds {
+		feeds[i].changes = append(feeds[i].changes[:len(feeds[i].changes):len(feeds[i].changes)], TimeChange{Kind: kind, Loop: loop})
+	}
+	return feeds
 }
 
 // planState is the state of planning one dataflow.
@@ -47,6 +56,17 @@ func PlanDataflow(df *lang.DataflowDef) (*Graph, error) {
 		for _, in := range n.Inputs {
 			p.uses[in]++
 		}
+		if lp := n.Inner; lp != nil {
+			// The result of a loop reads its variable (iterate) or what
+			// its body feeds back (loop with max).
+			if lp.Kind == "iterate" {
+				p.uses[lp.Var]++
+			} else if lp.Max != nil {
+				for _, next := range lp.Next {
+					p.uses[next.Inputs[0]]++
+				}
+			}
+		}
 	}
 	for _, n := range df.Nodes {
 		p.node(n)
@@ -68,7 +88,33 @@ func PlanDataflow(df *lang.DataflowDef) (*Graph, error) {
 
 // node places one checked node into the graph.
 func (p *planState) node(n *lang.Node) {
+	if n.Operator != nil {
+		op := p.newOp(CustomOp, n)
+		p.connect(op, p.feeds(n.Inputs[0], nil))
+		if len(n.Inputs) > 1 {
+			op.Right = &Port{Type: n.Inputs[1].Out}
+			p.connectPort(op, op.Right, p.feeds(n.Inputs[1], nil))
+		}
+		p.op[n] = op
+		p.tail[op] = n
+		return
+	}
 	switch n.Op {
+	case "loopvar":
+		kind := LoopOp
+		if n.Loop.Kind == "iterate" {
+			kind = IterateOp
+		}
+		op := p.newOp(kind, n)
+		p.connect(op, p.feeds(n.Inputs[0], nil))
+		p.op[n] = op
+		p.tail[op] = n
+	case "next":
+		head := p.op[n.Loop.Var]
+		p.connectPort(head, head.In, changed(p.feeds(n.Inputs[0], nil), Feedback, n.Loop))
+	case "leave", "loopresult":
+		// Readers of the loop's result read through channels out of
+		// the loop; see feeds.
 	case "lines", "range", "input":
 		op := p.newOp(OpKind(n.Op), n)
 		p.op[n] = op
@@ -94,7 +140,7 @@ func (p *planState) node(n *lang.Node) {
 		// Routing and merging live on channels; see feeds.
 	case "map", "filter", "flat_map", "inspect", "print", "output", "capture", "write":
 		in := n.Inputs[0]
-		if prod, ok := p.op[in]; ok && p.tail[prod] == in && p.uses[in] == 1 {
+		if prod, ok := p.op[in]; ok && p.tail[prod] == in && p.uses[in] == 1 && prod.Loop == n.Loop {
 			prod.Stages = append(prod.Stages, n)
 			p.op[n] = prod
 			p.tail[prod] = n
@@ -102,6 +148,7 @@ func (p *planState) node(n *lang.Node) {
 		}
 		op := p.newOp(ChainOp, nil)
 		op.Pos = n.Pos
+		op.Loop = n.Loop
 		op.Stages = []*lang.Node{n}
 		p.connect(op, p.feeds(in, nil))
 		p.op[n] = op
@@ -115,6 +162,7 @@ func (p *planState) newOp(kind OpKind, n *lang.Node) *Op {
 	op := &Op{ID: len(p.g.Ops), Kind: kind, Node: n}
 	if n != nil {
 		op.Pos = n.Pos
+		op.Loop = n.Loop
 	}
 	p.g.Ops = append(p.g.Ops, op)
 	return op
@@ -140,6 +188,21 @@ func (p *planState) feeds(n *lang.Node, route *lang.Node) []feed {
 			out = append(out, p.feeds(in, route)...)
 		}
 		return out
+	case "loopresult":
+		lp := n.Inner
+		var out []feed
+		for _, l := range lp.Leave {
+			out = append(out, changed(p.feeds(l.Inputs[0], route), Leave, lp)...)
+		}
+		switch {
+		case lp.Kind == "iterate":
+			out = append(out, changed(p.feeds(lp.Var, route), Leave, lp)...)
+		case lp.Max != nil:
+			for _, next := range lp.Next {
+				out = append(out, changed(p.feeds(next.Inputs[0], route), Exit, lp)...)
+			}
+		}
+		return out
 	}
 	op, ok := p.op[n]
 	if !ok || p.tail[op] != n {
@@ -161,7 +224,7 @@ func (p *planState) connect(op *Op, feeds []feed) {
 // connectPort adds a channel from every feed into port in of op.
 func (p *planState) connectPort(op *Op, in *Port, feeds []feed) {
 	for _, f := range feeds {
-		ch := &Channel{ID: len(p.g.Channels), From: f.from, To: op, Type: p.tail[f.from].Out}
+		ch := &Channel{ID: len(p.g.Channels), From: f.from, To: op, Type: p.tail[f.from].Out, Changes: f.changes}
 		switch {
 		case f.route == nil:
 		case f.route.Op == "broadcast":

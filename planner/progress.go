@@ -19,7 +19,7 @@ func (p *planState) ports() {
 			op.Right.Loc = g.Locations
 			g.Locations++
 		}
-		if op.Out == nil && op.Kind != ChainOp && op.Kind != ProbeOp {
+		if op.Out == nil && op.Kind != ChainOp && op.Kind != ProbeOp && op.Kind != LoopOp && op.Kind != IterateOp {
 			op.Out = &Port{Type: p.tail[op].Out}
 		}
 		if op.Out != nil {
@@ -36,8 +36,10 @@ func (p *planState) ports() {
 }
 
 // paths computes, for every location, the locations it can reach and the
-// minimal summaries of the paths there. Today every edge keeps times as
-// they are; loops will add feedback and leave edges (see closePaths).
+// minimal summaries of the paths there. Operators keep times as they
+// are from input to output; channels change them as their Changes say:
+// feedback channels advance a loop's round, channels out of a loop
+// reset it (see closePaths).
 func (p *planState) paths() {
 	g := p.g
 	var edges []Edge
@@ -54,7 +56,7 @@ func (p *planState) paths() {
 		}
 		if op.Out != nil {
 			for _, ch := range op.Out.Channels {
-				step(op.Out.Loc, ch.Port.Loc)
+				edges = append(edges, Edge{From: op.Out.Loc, To: ch.Port.Loc, Summary: ch.Summary()})
 			}
 		}
 	}

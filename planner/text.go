@@ -30,7 +30,7 @@ func (g *Graph) text(positions bool) string {
 	}
 	fmt.Fprintf(&b, "dataflow %s\n", g.Name)
 	for _, op := range g.Ops {
-		fmt.Fprintf(&b, "op %d %s%s\n", op.ID, op.Kind, pos(op.Pos))
+		fmt.Fprintf(&b, "op %d %s%s%s\n", op.ID, op.Kind, loopText(op.Loop, pos), pos(op.Pos))
 		if op.Kind == InputOp {
 			fmt.Fprintf(&b, "  host loc %d\n", op.HostLoc)
 		}
@@ -58,6 +58,12 @@ func (g *Graph) text(positions bool) string {
 		if ch.Broadcast != nil {
 			kind = fmt.Sprintf("broadcast%s", pos(ch.Broadcast.Pos))
 		}
+		if ch.Enters() {
+			kind += " enter"
+		}
+		for _, c := range ch.Changes {
+			kind += fmt.Sprintf(" %s(%d)", c.Kind, c.Loop.Depth)
+		}
 		fmt.Fprintf(&b, "channel %d op %d -> op %d %s %s\n", ch.ID, ch.From.ID, ch.To.ID, typeText(ch.Type), kind)
 	}
 	for l, reach := range g.Paths {
@@ -69,6 +75,18 @@ func (g *Graph) text(positions bool) string {
 		fmt.Fprintf(&b, "fingerprint %s\n", g.Fingerprint)
 	}
 	return b.String()
+}
+
+// loopText names the loop an operator is in, with its bound.
+func loopText(l *lang.Loop, pos func(lang.Pos) string) string {
+	if l == nil {
+		return ""
+	}
+	s := fmt.Sprintf(" in %s %s", l.Kind, l.Var.Name)
+	if l.Max != nil {
+		s += " max " + l.Max.Text
+	}
+	return s + pos(l.Pos)
 }
 
 // fingerprint hashes the canonical text of the graph.

@@ -141,3 +141,23 @@ func minimalTimes(ts []Time) []Time {
 	}
 	return out
 }
+
+func TestLoopDone(t *testing.T) {
+	at := func(e uint64, r0, r1 uint32) Time { return Time{Epoch: e, Rounds: [MaxLoopDepth]uint32{r0, r1}} }
+	outer := at(3, 0, 0)
+	assert.False(t, LoopDone(Antichain{at(3, 7, 0)}, outer, 1), "round 7 of epoch 3 may still come")
+	assert.False(t, LoopDone(Antichain{at(2, 0, 0)}, outer, 1), "epoch 2 may still come, so may 3")
+	assert.True(t, LoopDone(Antichain{at(4, 0, 0)}, outer, 1))
+	assert.True(t, LoopDone(nil, outer, 1))
+	// Depth 2: the outer loop's round is part of what must be complete.
+	inner := at(3, 1, 0)
+	assert.False(t, LoopDone(Antichain{at(3, 1, 9)}, inner, 2))
+	assert.True(t, LoopDone(Antichain{at(3, 2, 0)}, inner, 2))
+}
+
+func TestCheckNotEarlier(t *testing.T) {
+	assert.NoError(t, CheckNotEarlier("notify", Epoch(1), Epoch(1)))
+	assert.NoError(t, CheckNotEarlier("notify", Epoch(1), Time{Epoch: 1, Rounds: [MaxLoopDepth]uint32{1}}))
+	err := CheckNotEarlier("emitAt", Time{Epoch: 1, Rounds: [MaxLoopDepth]uint32{2}}, Time{Epoch: 1, Rounds: [MaxLoopDepth]uint32{1}})
+	assert.EqualError(t, err, "emitAt at time (1, 1, 0) while handling time (1, 2, 0): the time must not be earlier than the one being handled")
+}

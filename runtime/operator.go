@@ -1,0 +1,50 @@
+package runtime
+
+import "fmt"
+
+// OperatorError is a failure of a custom operator's handler: an error
+// it passed to fail, or a misuse of emitAt or notify.
+type OperatorError struct {
+	Pos string // where the operator is applied, e.g. "reach.tdf:30:8"
+	Op  string // the operator's name
+	Err error
+}
+
+// NewOperatorError returns err as the failure of custom operator op,
+// applied at pos.
+func NewOperatorError(pos, op string, err error) *OperatorError {
+	return &OperatorError{Pos: pos, Op: op, Err: err}
+}
+
+// Error returns `<Pos>: operator <Op>: <Err>`.
+func (e *OperatorError) Error() string {
+	return fmt.Sprintf("%s: operator %s: %v", e.Pos, e.Op, e.Err)
+}
+
+// Unwrap returns the handler's error.
+func (e *OperatorError) Unwrap() error { return e.Err }
+
+// CheckNotEarlier returns an error unless now <= t: an operator handling
+// records or a notification at time now holds a capability for now, so
+// it may emit or ask to be notified at t only when t is not earlier.
+// what names the call for the message ("emitAt", "notify").
+func CheckNotEarlier(what string, now, t Time) error {
+	if now.LessEqual(t) {
+		return nil
+	}
+	return fmt.Errorf("%s at time %v while handling time %v: the time must not be earlier than the one being handled", what, t, now)
+}
+
+// LoopDone reports whether frontier, at a location inside the loop of
+// the given depth (1 for the outermost), admits no more times that equal
+// t in every coordinate but that loop's round: t's epoch, and the rounds
+// of the loops around, are complete there.
+func LoopDone(frontier Antichain, t Time, depth int) bool {
+	for _, f := range frontier {
+		f.Rounds[depth-1] = t.Rounds[depth-1]
+		if f.LessEqual(t) {
+			return false
+		}
+	}
+	return true
+}
