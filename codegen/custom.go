@@ -373,7 +373,7 @@ func (d *dfGen) newLimits(op *planner.Op, v string) []jen.Code {
 		out = append(out,
 			jen.Add(f).Op("=").Add(d.argMethod(d.prefix, lp.Max, jen.Int64(), true)),
 			jen.If(jen.Add(f).Op("<").Lit(1)).Block(jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(
-				jen.Lit(fmt.Sprintf("%s: %s %s: max is %%d; want 1 or more", d.pos(lp.Pos), lp.Kind, lp.Var.Name)), f))),
+				jen.Lit(fmt.Sprintf("%s: %s %s: max %s is %%d; want 1 or more", d.pos(lp.Max.Pos), lp.Kind, lp.Var.Name, lp.Max.Text)), f))),
 		)
 	}
 	return out
