@@ -22,6 +22,8 @@ type LineReader struct {
 	end  int64         // lines that start before end are this share's; -1: all
 	eof  bool
 	long []byte // a line longer than the buffer, being joined
+	text []byte // the lines of one Read, end to end
+	ends []int  // where each line of text ends
 }
 
 // OpenLines opens path and positions the reader at the share of worker
@@ -110,31 +112,43 @@ func (lr *LineReader) seek(start int64) error {
 
 // Read appends up to limit lines of the share to dst and returns it. It
 // returns io.EOF, only when it appended no line, at the end of the share.
+// The lines of one call share one allocation: a line kept for long keeps
+// the text of its batch alive.
 func (lr *LineReader) Read(dst []string, limit int) ([]string, error) {
-	n := 0
-	for n < limit && !lr.eof {
+	lr.text, lr.ends = lr.text[:0], lr.ends[:0]
+	var err error
+	for len(lr.ends) < limit && !lr.eof {
 		if lr.end >= 0 && lr.pos >= lr.end {
 			lr.eof = true
 			break
 		}
-		line, ok, err := lr.readLine()
-		if err != nil {
-			return dst, err
-		}
-		if !ok {
+		var line []byte
+		var ok bool
+		line, ok, err = lr.readLine()
+		if err != nil || !ok {
 			break
 		}
-		dst = append(dst, line)
-		n++
+		lr.text = append(lr.text, line...)
+		lr.ends = append(lr.ends, len(lr.text))
 	}
-	if n == 0 && lr.eof {
+	all := string(lr.text)
+	start := 0
+	for _, end := range lr.ends {
+		dst = append(dst, all[start:end])
+		start = end
+	}
+	if err != nil {
+		return dst, err
+	}
+	if len(lr.ends) == 0 && lr.eof {
 		return dst, io.EOF
 	}
 	return dst, nil
 }
 
-// readLine reads the next line; ok is false at the end of the input.
-func (lr *LineReader) readLine() (line string, ok bool, err error) {
+// readLine reads the next line, without its newline; ok is false at the
+// end of the input. The line is valid until the next call.
+func (lr *LineReader) readLine() (line []byte, ok bool, err error) {
 	lr.long = lr.long[:0]
 	for {
 		b, err := lr.r.ReadSlice('\n')
@@ -146,16 +160,16 @@ func (lr *LineReader) readLine() (line string, ok bool, err error) {
 		case err == io.EOF:
 			lr.eof = true
 			if len(lr.long) == 0 && len(b) == 0 {
-				return "", false, nil
+				return nil, false, nil
 			}
 		case err != nil:
-			return "", false, err
+			return nil, false, err
 		}
 		if len(lr.long) > 0 {
 			b = append(lr.long, b...)
 			lr.long = b[:0]
 		}
-		return string(trimNewline(b)), true, nil
+		return trimNewline(b), true, nil
 	}
 }
 

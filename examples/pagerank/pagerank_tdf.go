@@ -52,7 +52,7 @@ func (p *Params) RegisterFlags(fs *flag.FlagSet) {
 
 // spreadState is one worker's state of operator spread (pagerank.tdf:32:1).
 type spreadState struct {
-	out     map[uint32][]uint32
+	out     adjacency
 	pending map[Time][]Tuple2[uint32, float32]
 	spare   [][]Tuple2[uint32, float32]
 }
@@ -72,7 +72,7 @@ func (state *spreadState) onRanks(t tdrt.Time, data []tdrt.Tuple2[uint32, float3
 // onEdges is operator spread's handler of the records of input edges; they are the caller's after it returns (pagerank.tdf:38:20).
 func (state *spreadState) onEdges(t tdrt.Time, data []Edge, emit func(tdrt.Tuple2[uint32, float32]), emitAt func(tdrt.Time, tdrt.Tuple2[uint32, float32]), notify func(tdrt.Time), fail func(error)) {
 	for _, e := range data {
-		state.out[e.Src] = append(state.out[e.Src], e.Dst)
+		state.out.add(e.Src, e.Dst)
 	}
 }
 
@@ -81,7 +81,7 @@ func (state *spreadState) onNotify(t tdrt.Time, emit func(tdrt.Tuple2[uint32, fl
 	p := state.pending[t]
 	for _, r := range p {
 		emit(Tuple2[uint32, float32]{F0: r.F0, F1: 0})
-		dsts := state.out[r.F0]
+		dsts := state.out.out(r.F0)
 		if len(dsts) == 0 {
 			continue
 		}
@@ -94,37 +94,36 @@ func (state *spreadState) onNotify(t tdrt.Time, emit func(tdrt.Tuple2[uint32, fl
 	state.spare = append(state.spare, p[:0])
 }
 
-// accumulateState is one worker's state of operator accumulate (pagerank.tdf:74:1).
+// accumulateState is one worker's state of operator accumulate (pagerank.tdf:75:1).
 type accumulateState struct {
-	sums  map[Time]map[uint32]float32
-	spare []map[uint32]float32
+	sums  map[Time]*nodeSums
+	spare []*nodeSums
 }
 
-// onShares is operator accumulate's handler of the records of input shares; they are the caller's after it returns (pagerank.tdf:79:21).
+// onShares is operator accumulate's handler of the records of input shares; they are the caller's after it returns (pagerank.tdf:80:21).
 func (state *accumulateState) onShares(t tdrt.Time, data []tdrt.Tuple2[uint32, float32], emit func(tdrt.Tuple2[uint32, float32]), emitAt func(tdrt.Time, tdrt.Tuple2[uint32, float32]), notify func(tdrt.Time), fail func(error)) {
-	ranks, ok := state.sums[t]
-	if !ok {
+	ranks := state.sums[t]
+	if ranks == nil {
 		notify(t)
 		if n := len(state.spare); n > 0 {
 			ranks, state.spare = state.spare[n-1], state.spare[:n-1]
 		} else {
-			ranks = map[uint32]float32{}
+			ranks = &nodeSums{}
 		}
 		state.sums[t] = ranks
 	}
 	for _, x := range data {
-		ranks[x.F0] += x.F1
+		ranks.add(x.F0, x.F1)
 	}
 }
 
-// onNotify is operator accumulate's handler of the notification that a time is complete (pagerank.tdf:94:15).
+// onNotify is operator accumulate's handler of the notification that a time is complete (pagerank.tdf:95:15).
 func (state *accumulateState) onNotify(t tdrt.Time, emit func(tdrt.Tuple2[uint32, float32]), emitAt func(tdrt.Time, tdrt.Tuple2[uint32, float32]), notify func(tdrt.Time), fail func(error)) {
 	ranks := state.sums[t]
-	for v, sum := range ranks {
+	ranks.drain(func(v uint32, sum float32) {
 		emit(Tuple2[uint32, float32]{F0: v, F1: 0.15 + 0.85*sum})
-	}
+	})
 	delete(state.sums, t)
-	clear(ranks)
 	state.spare = append(state.spare, ranks)
 }
 
@@ -181,11 +180,11 @@ var pageRankGraph = &tdrt.Graph{
 	}, {
 		Func: "(*accumulateState).onShares",
 		Op:   "accumulate",
-		Pos:  "pagerank.tdf:79:21",
+		Pos:  "pagerank.tdf:80:21",
 	}, {
 		Func: "(*accumulateState).onNotify",
 		Op:   "accumulate",
-		Pos:  "pagerank.tdf:94:15",
+		Pos:  "pagerank.tdf:95:15",
 	}, {
 		Func: "pageRankPrint120_30",
 		Op:   "print",
@@ -570,7 +569,6 @@ func (df *PageRank) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		state:   &spreadState{},
 		w:       w,
 	}
-	op4.state.out = make(map[uint32][]uint32)
 	op4.state.pending = make(map[Time][]tdrt.Tuple2[uint32, float32])
 	op4.emit, op4.emitAt = op4.emitNow, op4.emitLater
 	op4.notify, op4.fail = op4.notifyAt, op4.failWith
@@ -582,7 +580,7 @@ func (df *PageRank) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		state:   &accumulateState{},
 		w:       w,
 	}
-	op5.state.sums = make(map[Time]map[uint32]float32)
+	op5.state.sums = make(map[Time]*nodeSums)
 	op5.emit, op5.emitAt = op5.emitNow, op5.emitLater
 	op5.notify, op5.fail = op5.notifyAt, op5.failWith
 	op5.limitOut0 = df.cfg.Params.pageRankArg117_31()

@@ -1,0 +1,77 @@
+package pagerank
+
+// denseNodes bounds the node ids kept in slices indexed by id; larger ids
+// go to maps, so that a few huge ids do not cost huge slices.
+const denseNodes = 1 << 22
+
+// adjacency holds the out-neighbours of nodes.
+type adjacency struct {
+	dense  [][]uint32
+	sparse map[uint32][]uint32
+}
+
+// add records the edge src -> dst.
+func (a *adjacency) add(src, dst uint32) {
+	if src >= denseNodes {
+		if a.sparse == nil {
+			a.sparse = map[uint32][]uint32{}
+		}
+		a.sparse[src] = append(a.sparse[src], dst)
+		return
+	}
+	if int(src) >= len(a.dense) {
+		a.dense = append(a.dense, make([][]uint32, int(src)+1-len(a.dense))...)
+	}
+	a.dense[src] = append(a.dense[src], dst)
+}
+
+// out returns the out-neighbours of src.
+func (a *adjacency) out(src uint32) []uint32 {
+	if int(src) < len(a.dense) {
+		return a.dense[src]
+	}
+	return a.sparse[src]
+}
+
+// nodeSums adds up float32 values by node, remembering which nodes it
+// has a value for.
+type nodeSums struct {
+	dense  []float32
+	has    []bool
+	nodes  []uint32 // the nodes with a dense value, in first-add order
+	sparse map[uint32]float32
+}
+
+// add adds x to the sum of node v.
+func (s *nodeSums) add(v uint32, x float32) {
+	if v >= denseNodes {
+		if s.sparse == nil {
+			s.sparse = map[uint32]float32{}
+		}
+		s.sparse[v] += x
+		return
+	}
+	if int(v) >= len(s.dense) {
+		n := int(v) + 1
+		s.dense = append(s.dense, make([]float32, n-len(s.dense))...)
+		s.has = append(s.has, make([]bool, n-len(s.has))...)
+	}
+	if !s.has[v] {
+		s.has[v] = true
+		s.nodes = append(s.nodes, v)
+	}
+	s.dense[v] += x
+}
+
+// drain calls fn with every node's sum and empties s for reuse.
+func (s *nodeSums) drain(fn func(v uint32, sum float32)) {
+	for _, v := range s.nodes {
+		fn(v, s.dense[v])
+		s.dense[v], s.has[v] = 0, false
+	}
+	s.nodes = s.nodes[:0]
+	for v, sum := range s.sparse {
+		fn(v, sum)
+	}
+	clear(s.sparse)
+}
