@@ -32,7 +32,17 @@ func CheckNotEarlier(what string, now, t Time) error {
 	if now.LessEqual(t) {
 		return nil
 	}
-	return fmt.Errorf("%s at time %v while handling time %v: the time must not be earlier than the one being handled", what, t, now)
+	return fmt.Errorf("%s at time %s while handling time %s: the time must not be earlier than the one being handled", what, coordinates(t), coordinates(now))
+}
+
+// coordinates formats every coordinate of t, rounds included even when
+// zero, so that two times in one message read alike: "(5, 1, 0)".
+func coordinates(t Time) string {
+	s := fmt.Sprintf("(%d", t.Epoch)
+	for _, r := range t.Rounds {
+		s += fmt.Sprintf(", %d", r)
+	}
+	return s + ")"
 }
 
 // LoopDone reports whether frontier, at a location inside the loop of
