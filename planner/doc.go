@@ -4,8 +4,9 @@
 //
 // # Operators and fusion
 //
-// Every source (lines, range, a host input) and every per-timestamp
-// operator (count) becomes an operator. Element-wise operators (map,
+// Every source (lines, range, a host input), every per-timestamp
+// operator (count, join, ...), every custom operator and the head of
+// every loop becomes an operator. Element-wise operators (map,
 // filter, flat_map, inspect) and sinks (print, output) become stages: a
 // stage joins the operator that produces its input when that output has
 // no other reader, so a chain of element-wise operators runs as one loop
@@ -14,7 +15,8 @@
 //
 // # Channels
 //
-// exchange and concat are not operators: exchange(key) makes the channels
+// exchange and concat are not operators, nor are next and leave (they
+// add channels into a loop's head and out of the loop): exchange(key) makes the channels
 // leaving its producer route each record to the worker that owns its key,
 // and concat gives the reader several channels into one input port.
 // Channels without a key are pipelines: records stay on their worker.
@@ -24,10 +26,13 @@
 // Each input port and each output port is a location, numbered densely.
 // Paths lists, for every location, the locations a pointstamp there may
 // reach: inside an operator from its input to its output, along channels
-// from an output to the inputs it feeds, and transitively beyond. Today's
-// timestamps are epochs and every path leaves them unchanged; loops will
-// add round summaries. Sources hold a capability at their output from the
-// start, on every worker; host inputs hold one on the host.
+// from an output to the inputs it feeds, and transitively beyond, each
+// with the minimal summaries of how the paths change a timestamp.
+// Operators and most channels keep times as they are; a loop's feedback
+// channels add one to its round and the channels out of a loop reset it
+// (Channel.Changes), so paths around a loop advance the round. Sources
+// hold a capability at their output from the start, on every worker; host
+// inputs hold one on the host.
 //
 // # Fingerprint
 //
