@@ -46,7 +46,7 @@ func (p *Params) RegisterFlags(fs *flag.FlagSet) {
 
 // propagateState is one worker's state of operator propagate (cc.tdf:25:1).
 type propagateState struct {
-	out     map[uint32][]uint32
+	out     adjacency
 	label   map[uint32]uint32
 	lowered map[Time]map[uint32]bool
 }
@@ -71,7 +71,7 @@ func (state *propagateState) onProposals(t tdrt.Time, data []tdrt.Tuple2[uint32,
 // onEdges is operator propagate's handler of the records of input edges; they are the caller's after it returns (cc.tdf:31:20).
 func (state *propagateState) onEdges(t tdrt.Time, data []Edge, emit func(tdrt.Tuple2[uint32, uint32]), emitAt func(tdrt.Time, tdrt.Tuple2[uint32, uint32]), notify func(tdrt.Time), fail func(error)) {
 	for _, e := range data {
-		state.out[e.Src] = append(state.out[e.Src], e.Dst)
+		state.out.add(e.Src, e.Dst)
 	}
 }
 
@@ -80,7 +80,7 @@ func (state *propagateState) onNotify(t tdrt.Time, emit func(tdrt.Tuple2[uint32,
 	for n := range state.lowered[t] {
 		l := state.label[n]
 		emit(Tuple2[uint32, uint32]{F0: n, F1: l})
-		for _, m := range state.out[n] {
+		for _, m := range state.out.out(n) {
 			emit(Tuple2[uint32, uint32]{F0: m, F1: l})
 		}
 	}
@@ -502,7 +502,6 @@ func (df *Components) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		state:   &propagateState{},
 		w:       w,
 	}
-	op4.state.out = make(map[uint32][]uint32)
 	op4.state.label = make(map[uint32]uint32)
 	op4.state.lowered = make(map[Time]map[uint32]bool)
 	op4.emit, op4.emitAt = op4.emitNow, op4.emitLater

@@ -1,38 +1,5 @@
 package pagerank
 
-// denseNodes bounds the node ids kept in slices indexed by id; larger ids
-// go to maps, so that a few huge ids do not cost huge slices.
-const denseNodes = 1 << 22
-
-// adjacency holds the out-neighbours of nodes.
-type adjacency struct {
-	dense  [][]uint32
-	sparse map[uint32][]uint32
-}
-
-// add records the edge src -> dst.
-func (a *adjacency) add(src, dst uint32) {
-	if src >= denseNodes {
-		if a.sparse == nil {
-			a.sparse = map[uint32][]uint32{}
-		}
-		a.sparse[src] = append(a.sparse[src], dst)
-		return
-	}
-	if int(src) >= len(a.dense) {
-		a.dense = append(a.dense, make([][]uint32, int(src)+1-len(a.dense))...)
-	}
-	a.dense[src] = append(a.dense[src], dst)
-}
-
-// out returns the out-neighbours of src.
-func (a *adjacency) out(src uint32) []uint32 {
-	if int(src) < len(a.dense) {
-		return a.dense[src]
-	}
-	return a.sparse[src]
-}
-
 // nodeSums adds up float32 values by node, remembering which nodes it
 // has a value for.
 type nodeSums struct {

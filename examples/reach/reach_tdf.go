@@ -49,7 +49,7 @@ func (p *Params) RegisterFlags(fs *flag.FlagSet) {
 
 // neighborsState is one worker's state of operator neighbors (reach.tdf:25:1).
 type neighborsState struct {
-	out     map[uint32][]uint32
+	out     adjacency
 	pending map[Time][]uint32
 }
 
@@ -64,14 +64,14 @@ func (state *neighborsState) onNodes(t tdrt.Time, data []uint32, emit func(uint3
 // onEdges is operator neighbors's handler of the records of input edges; they are the caller's after it returns (reach.tdf:30:20).
 func (state *neighborsState) onEdges(t tdrt.Time, data []Edge, emit func(uint32), emitAt func(tdrt.Time, uint32), notify func(tdrt.Time), fail func(error)) {
 	for _, e := range data {
-		state.out[e.Src] = append(state.out[e.Src], e.Dst)
+		state.out.add(e.Src, e.Dst)
 	}
 }
 
 // onNotify is operator neighbors's handler of the notification that a time is complete (reach.tdf:41:15).
 func (state *neighborsState) onNotify(t tdrt.Time, emit func(uint32), emitAt func(tdrt.Time, uint32), notify func(tdrt.Time), fail func(error)) {
 	for _, n := range state.pending[t] {
-		for _, m := range state.out[n] {
+		for _, m := range state.out.out(n) {
 			emit(m)
 		}
 	}
@@ -397,7 +397,6 @@ func (df *Reach) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		state:   &neighborsState{},
 		w:       w,
 	}
-	op3.state.out = make(map[uint32][]uint32)
 	op3.state.pending = make(map[Time][]uint32)
 	op3.emit, op3.emitAt = op3.emitNow, op3.emitLater
 	op3.notify, op3.fail = op3.notifyAt, op3.failWith
