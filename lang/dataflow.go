@@ -20,16 +20,35 @@ type scope struct {
 	failed map[string]bool
 	// incomplete is set when a pipeline of the scope failed to check.
 	incomplete bool
+	// bound holds where each name of streams was bound.
+	bound map[string]Pos
+	// inner holds the names bound in the bodies of the loops of the
+	// scope, which are not visible in it, for messages.
+	inner map[string]innerName
+}
+
+// innerName is a name bound in the body of a loop: where, and whether it
+// is the loop's variable.
+type innerName struct {
+	pos     Pos
+	kind    string // loop or iterate
+	loopVar bool
+}
+
+// newScope returns an empty scope of the dataflow df, in the body of loop
+// lp inside parent, or the dataflow's own scope when parent is nil.
+func newScope(df *DataflowDef, parent *scope, lp *Loop) *scope {
+	sc := &scope{df: df, parent: parent, loop: lp, streams: map[string]*Node{}, outputs: map[string]Pos{},
+		failed: map[string]bool{}, bound: map[string]Pos{}, inner: map[string]innerName{}}
+	if parent != nil {
+		sc.outputs = parent.outputs
+	}
+	return sc
 }
 
 // dataflow checks one dataflow and returns its nodes.
 func (c *checker) dataflow(d *Dataflow) *DataflowDef {
-	sc := &scope{
-		df:      &DataflowDef{Pos: d.Pos, Name: d.Name.Name},
-		streams: map[string]*Node{},
-		outputs: map[string]Pos{},
-		failed:  map[string]bool{},
-	}
+	sc := newScope(&DataflowDef{Pos: d.Pos, Name: d.Name.Name}, nil, nil)
 	for _, st := range d.Stmts {
 		c.stmt(sc, st)
 	}
@@ -86,25 +105,58 @@ func (sc *scope) isFailed(name string) bool {
 	return false
 }
 
-// bind names a stream, reporting a name used twice.
+// boundAt returns where name was bound, in the scope or around it.
+func (sc *scope) boundAt(name string) (Pos, bool) {
+	for s := sc; s != nil; s = s.parent {
+		if p, ok := s.bound[name]; ok {
+			return p, true
+		}
+	}
+	return Pos{}, false
+}
+
+// bind names a stream, reporting a name used twice. A name it rejects
+// is marked failed, so that its uses are not reported again.
 func (c *checker) bind(sc *scope, id *Ident, n *Node) {
-	if token.IsKeyword(id.Name) || id.Name == "_" {
+	if prev, ok := sc.boundAt(id.Name); ok {
+		c.errs.Addf(id.Pos, "stream %s redeclared; the first declaration is at %s", id.Name, shortPos(prev))
+		return
+	}
+	_, builtin := Ops[id.Name]
+	switch {
+	case token.IsKeyword(id.Name) || id.Name == "_":
 		c.errs.Addf(id.Pos, "invalid stream name %s", id.Name)
-		return
-	}
-	if prev, ok := sc.stream(id.Name); ok {
-		c.errs.Addf(id.Pos, "stream %s redeclared; the first declaration is at %s", id.Name, shortPos(prev.Pos))
-		return
-	}
-	if _, ok := Ops[id.Name]; ok || c.customOps[id.Name] != nil {
+	case builtin || c.declaredOps[id.Name]:
 		c.errs.Addf(id.Pos, "stream name %s is the name of an operator; choose another name", id.Name)
-		return
-	}
-	if id.Name == "loop" || id.Name == "iterate" {
+	case id.Name == "loop" || id.Name == "iterate":
 		c.errs.Addf(id.Pos, "stream name %s is a keyword; choose another name", id.Name)
+	default:
+		sc.streams[id.Name] = n
+		sc.bound[id.Name] = id.Pos
 		return
 	}
-	sc.streams[id.Name] = n
+	sc.failed[id.Name] = true
+}
+
+// unknownStream reports a use of name at pos that no stream of the scope
+// has, unless its binding failed.
+func (c *checker) unknownStream(sc *scope, pos Pos, name string) {
+	if sc.isFailed(name) {
+		return
+	}
+	for s := sc; s != nil; s = s.parent {
+		in, ok := s.inner[name]
+		switch {
+		case !ok:
+			continue
+		case in.loopVar:
+			c.errs.Addf(pos, "stream %s is the variable of the %s at %s and is visible only in its body", name, in.kind, shortPos(in.pos))
+		default:
+			c.errs.Addf(pos, "stream %s is bound at %s in the body of a %s and is visible only there", name, shortPos(in.pos), in.kind)
+		}
+		return
+	}
+	c.errs.Addf(pos, "unknown stream %q%s", name, suggestion(name, sc.names()))
 }
 
 // pipeline checks head -> op -> ... and binds its result.
@@ -136,6 +188,7 @@ func (c *checker) pipeline(sc *scope, p *Pipeline) {
 	}
 	if cur.Out == nil {
 		c.errs.Addf(p.Bind.Pos, "cannot bind %s: the pipeline ends in %s, which produces no stream", p.Bind.Name, cur.Op)
+		sc.failed[p.Bind.Name] = true
 		return
 	}
 	c.bind(sc, p.Bind, cur)
@@ -162,10 +215,18 @@ func (c *checker) head(sc *scope, call *Call) *Node {
 			c.errs.Addf(call.Pos, "source %s needs arguments: %s", name, spec.Usage)
 			return nil
 		}
-		c.errs.Addf(call.Pos, "unknown stream %q%s", name, suggestion(name, sc.names()))
+		if _, ok := Ops[name]; ok || c.declaredOps[name] {
+			c.errs.Addf(call.Pos, "%s is an operator, not a stream; a pipeline starts with a stream or one of %s", name, strings.Join(opNames(SourceOp), ", "))
+			return nil
+		}
+		c.unknownStream(sc, call.Pos, name)
 		return nil
 	}
 	spec, ok := Ops[name]
+	if !ok && c.declaredOps[name] {
+		c.errs.Addf(call.Pos, "%s is an operator, not a source; a pipeline starts with a stream or one of %s", name, strings.Join(opNames(SourceOp), ", "))
+		return nil
+	}
 	if !ok {
 		c.errs.Addf(call.Pos, "unknown source %q%s", name, suggestion(name, opNames(SourceOp)))
 		return nil

@@ -40,8 +40,17 @@ import (
 // without parentheses has the lambda's position, so (x) is x => and
 // (x@15:14) is (x) =>. Go code is shown in backquotes, or as a quoted Go
 // string when it spans lines or contains a backquote. A param default
-// shows its sign. Nodes that a hand-built tree leaves out are skipped, and
-// missing names print as <nil>.
+// shows its sign.
+//
+// An Operator line has its Input lines, then its output type, if any,
+// then its State (a Go block) and its Handlers: a Handler line shows the
+// input it handles, or notify, and its parameters, with its Body (a Go
+// block) under it. A Loop line reads
+// like its statement, [name :=] loop var := seed, with the Bound (the
+// round limit after max) and the statements of its body under it.
+//
+// Nodes that a hand-built tree leaves out are skipped, and missing names
+// print as <nil>.
 func Dump(f *File) string {
 	d := &dumper{}
 	d.file(f)
@@ -109,6 +118,8 @@ func (d *dumper) file(f *File) {
 				d.typeDecl(decl.Type)
 			case decl.Param != nil:
 				d.param(decl.Param)
+			case decl.Operator != nil:
+				d.operator(decl.Operator)
 			case decl.Dataflow != nil:
 				d.dataflow(decl.Dataflow)
 			}
@@ -167,18 +178,66 @@ func (d *dumper) param(p *ParamDecl) {
 	})
 }
 
-func (d *dumper) dataflow(df *Dataflow) {
-	d.line("Dataflow", df.Pos, dumpName(df.Name, df.Pos))
+func (d *dumper) operator(op *OperatorDecl) {
+	d.line("Operator", op.Pos, dumpName(op.Name, op.Pos))
 	d.nested(func() {
-		for _, s := range df.Stmts {
-			switch {
-			case s.Input != nil:
-				d.line("Input", s.Input.Pos, dumpName(s.Input.Name, s.Input.Pos))
-				d.nested(func() { d.typeExpr(s.Input.Type) })
-			case s.Pipeline != nil:
-				d.pipeline(s.Pipeline)
+		for _, in := range op.Inputs {
+			if in == nil {
+				continue
+			}
+			d.line("Input", in.Pos, dumpName(in.Name, in.Pos))
+			d.nested(func() { d.typeExpr(in.Type) })
+		}
+		d.typeExpr(op.Out)
+		if op.State != nil {
+			d.line("State", op.State.Pos, dumpGo(op.State.Text))
+		}
+		for _, h := range op.Handlers {
+			if h == nil {
+				continue
+			}
+			params := make([]string, len(h.Params))
+			for i, p := range h.Params {
+				params[i] = dumpName(p, h.Pos)
+			}
+			d.line("Handler", h.Pos, dumpName(h.Input, h.Pos)+" ("+strings.Join(params, ", ")+")")
+			if h.Body != nil {
+				d.nested(func() { d.line("Body", h.Body.Pos, dumpGo(h.Body.Text)) })
 			}
 		}
+	})
+}
+
+func (d *dumper) dataflow(df *Dataflow) {
+	d.line("Dataflow", df.Pos, dumpName(df.Name, df.Pos))
+	d.nested(func() { d.stmts(df.Stmts) })
+}
+
+func (d *dumper) stmts(stmts []*Stmt) {
+	for _, s := range stmts {
+		switch {
+		case s.Input != nil:
+			d.line("Input", s.Input.Pos, dumpName(s.Input.Name, s.Input.Pos))
+			d.nested(func() { d.typeExpr(s.Input.Type) })
+		case s.Loop != nil:
+			d.loop(s.Loop)
+		case s.Pipeline != nil:
+			d.pipeline(s.Pipeline)
+		}
+	}
+}
+
+func (d *dumper) loop(l *LoopStmt) {
+	details := l.Kind + " " + dumpName(l.Var, l.Pos) + " := " + dumpName(l.Seed, l.Pos)
+	if l.Bind != nil {
+		details = dumpName(l.Bind, l.Pos) + " := " + details
+	}
+	d.line("Loop", l.Pos, details)
+	d.nested(func() {
+		if l.Max != nil {
+			d.line("Bound", l.Max.Pos, l.Max.Value)
+		}
+		d.stmts(l.Stmts)
 	})
 }
 

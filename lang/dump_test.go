@@ -73,7 +73,9 @@ func TestDumpNil(t *testing.T) {
 		{Dataflow: &Dataflow{Stmts: []*Stmt{
 			{Input: &InputDecl{}},
 			{Pipeline: &Pipeline{Ops: []*Call{{Args: &ArgList{Args: []*Arg{{Lambda: &Lambda{Params: []*Ident{nil}}}}}}}}},
+			{Loop: &LoopStmt{Kind: "loop", Stmts: []*Stmt{{Loop: &LoopStmt{Kind: "iterate", Max: &Bound{}}}}}},
 		}}},
+		{Operator: &OperatorDecl{Inputs: []*OperatorInput{{}, nil}, State: &GoBlock{Text: "{\n}"}, Handlers: []*Handler{{Params: []*Ident{nil}}, nil}}},
 	}}
 	assert.Equal(t, `File 0:0 package <nil>
   Type 0:0 <nil>
@@ -84,6 +86,13 @@ func TestDumpNil(t *testing.T) {
     Pipeline 0:0
       Call 0:0 <nil> ()@0:0
         Lambda 0:0 (<nil>)
+    Loop 0:0 loop <nil> := <nil>
+      Loop 0:0 iterate <nil> := <nil>
+        Bound 0:0
+  Operator 0:0 <nil>
+    Input 0:0 <nil>
+    State 0:0 "{\n}"
+    Handler 0:0 <nil> (<nil>)
 `, Dump(f))
 }
 

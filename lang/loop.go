@@ -1,7 +1,11 @@
 package lang
 
 import (
+	"fmt"
+	"go/token"
 	"go/types"
+	"strconv"
+	"strings"
 )
 
 // maxLoopDepth is how deeply loops nest: the runtime's Time carries this
@@ -15,9 +19,7 @@ const maxLoopDepth = 2
 func (c *checker) loop(sc *scope, ls *LoopStmt) {
 	seed, ok := sc.stream(ls.Seed.Name)
 	if !ok {
-		if !sc.isFailed(ls.Seed.Name) {
-			c.errs.Addf(ls.Seed.Pos, "unknown stream %q%s", ls.Seed.Name, suggestion(ls.Seed.Name, sc.names()))
-		}
+		c.unknownStream(sc, ls.Seed.Pos, ls.Seed.Name)
 		c.failLoop(sc, ls)
 		return
 	}
@@ -39,14 +41,14 @@ func (c *checker) loop(sc *scope, ls *LoopStmt) {
 		return
 	}
 	if ls.Max != nil {
-		t, uses := c.s.checkArg(&GoCode{Pos: ls.Max.Pos, Text: ls.Max.Value}, anyInteger)
-		if t == nil {
+		lp.Max = c.loopMax(ls)
+		if lp.Max == nil {
 			c.failLoop(sc, ls)
 			return
 		}
-		lp.Max = &GoArg{Pos: ls.Max.Pos, Text: ls.Max.Value, Type: types.Typ[types.Int64], UsesParams: uses}
 	}
-	body := &scope{df: sc.df, parent: sc, loop: lp, streams: map[string]*Node{}, outputs: sc.outputs, failed: map[string]bool{}}
+	body := newScope(sc.df, sc, lp)
+	defer c.hideBody(sc, body, ls)
 	in := seed
 	if ls.Kind == "iterate" {
 		in = c.recordExchange(body, seed, ls.Seed.Pos)
@@ -71,10 +73,75 @@ func (c *checker) loop(sc *scope, ls *LoopStmt) {
 	}
 	if ls.Kind == "loop" && lp.Max == nil && len(lp.Leave) == 0 {
 		c.errs.Addf(ls.Bind.Pos, "cannot bind %s: a loop without max has no result unless its body sends records to leave", ls.Bind.Name)
+		sc.failed[ls.Bind.Name] = true
 		return
 	}
 	res := sc.add(&Node{Op: "loopresult", Pos: ls.Pos, Out: seed.Out, Inner: lp, Name: ls.Bind.Name})
 	c.bind(sc, ls.Bind, res)
+}
+
+// loopMax checks the round limit of a loop: an integer of at least 1,
+// or an integer param.
+func (c *checker) loopMax(ls *LoopStmt) *GoArg {
+	v := ls.Max.Value
+	if token.IsIdentifier(v) {
+		var names []string
+		declared := false
+		for _, d := range c.file.Decls {
+			if d.Param != nil {
+				names = append(names, d.Param.Name.Name)
+				declared = declared || d.Param.Name.Name == v
+			}
+		}
+		known := false
+		for _, p := range c.params {
+			known = known || p.Name == v
+		}
+		switch {
+		case !known && declared:
+			return nil // its declaration failed to check
+		case !known && c.s.pkg.Scope().Lookup(v) == nil && types.Universe.Lookup(v) == nil:
+			c.errs.Addf(ls.Max.Pos, "unknown param %q after max%s", v, suggestion(v, names))
+			return nil
+		}
+	} else if n, err := strconv.ParseInt(strings.ReplaceAll(v, "_", ""), 0, 64); err == nil && n < 1 {
+		c.errs.Addf(ls.Max.Pos, "the round limit after max must be at least 1, not %s", v)
+		return nil
+	}
+	before := len(c.errs)
+	t, uses := c.s.checkArg(&GoCode{Pos: ls.Max.Pos, Text: v}, anyInteger)
+	for _, e := range c.errs[before:] {
+		if w, ok := strings.CutPrefix(e.Msg, "want an integer, not "); ok {
+			e.Msg = fmt.Sprintf("the round limit after max must be an integer, not %s", w)
+		}
+		e.Msg = strings.Replace(e.Msg, "as a range bound", "as a round limit", 1)
+		if strings.Contains(e.Msg, integerFunc) { // as for nil: cannot infer T
+			e.Msg = fmt.Sprintf("the round limit after max must be an integer, not %s", v)
+		}
+	}
+	if t == nil {
+		return nil
+	}
+	return &GoArg{Pos: ls.Max.Pos, Text: v, Type: types.Typ[types.Int64], UsesParams: uses}
+}
+
+// hideBody notes in sc the names that the body of loop ls bound, so that
+// uses of them after the loop are explained.
+func (c *checker) hideBody(sc, body *scope, ls *LoopStmt) {
+	note := func(name string, in innerName) {
+		if _, ok := sc.inner[name]; !ok {
+			sc.inner[name] = in
+		}
+	}
+	note(ls.Var.Name, innerName{pos: ls.Var.Pos, kind: ls.Kind, loopVar: true})
+	for name, pos := range body.bound {
+		if name != ls.Var.Name {
+			note(name, innerName{pos: pos, kind: ls.Kind})
+		}
+	}
+	for name, in := range body.inner {
+		note(name, in)
+	}
 }
 
 // failLoop marks the name a failed loop binds, so that its uses are not
@@ -96,11 +163,7 @@ func (c *checker) loopSink(sc *scope, n *Node, call *Call) *Node {
 	}
 	in := n.Inputs[0]
 	if !types.Identical(in.Out, lp.Var.Out) {
-		what := "the loop variable " + lp.Var.Name
-		if n.Op == "leave" {
-			what = "the loop's result"
-		}
-		c.errs.Addf(call.Pos, "%s takes records of %s's type %s, not %s", n.Op, what, c.typeName(lp.Var.Out), c.typeName(in.Out))
+		c.errs.Addf(call.Pos, "%s takes records of type %s, the type of %s variable %s, not %s", n.Op, c.typeName(lp.Var.Out), lp.Kind, lp.Var.Name, c.typeName(in.Out))
 		return nil
 	}
 	n.Out = nil

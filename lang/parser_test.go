@@ -93,6 +93,8 @@ func fuzzSeeds(f *testing.F) [][]byte {
 		[]byte("package p"),
 		[]byte("package p\ndataflow D { x -> map((a, b) => { return a }) }"),
 		[]byte("package p\ntype T struct { A [3](int, []byte); B x.Y }\nparam n int = -1"),
+		[]byte("package p\noperator op(in int64, o (string, int64)) int64 {\n\tstate { n map[Time]int }\n\ton in(t, data) { emit(data[0]) }; on o(t, d) {}\n\ton notify(t) {}\n}\n"),
+		[]byte("package p\ndataflow D {\n\ts := range(0, 3)\n\tr := loop x := s max 3 {\n\t\ty := iterate z := x { z -> next }\n\t\ty -> op() -> next; x -> leave\n\t}\n}\n"),
 	}
 	for _, dir := range []string{"parse", "errors"} {
 		paths, err := filepath.Glob(filepath.Join("..", "testdata", dir, "*.txtar"))

@@ -80,6 +80,9 @@ type Node struct {
 	// Operator is the custom operator the node applies; nil for
 	// built-in operators.
 	Operator *OperatorDef
+	// Parts is the number of parts of a partition or branch node; Part is
+	// which of them a "part" node is (from 0).
+	Parts, Part int
 }
 
 // Loop is the scope of a loop or iterate statement. Times inside carry

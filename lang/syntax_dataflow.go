@@ -41,11 +41,14 @@ func (r *recognizer) stmt(end int) bool {
 		return false
 	case t.Value == "input" && r.at(r.pos+1).Type == tokIdent && r.at(r.pos+1).Pos.Line == t.Pos.Line:
 		return r.inputDecl(end)
-	case r.startsLoop(r.pos):
+	case r.startsLoop(r.pos) || r.misspelledLoop(r.pos):
 		return r.loopStmt(end)
-	case isPunctTok(r.at(r.pos+1), ":=") && r.startsLoop(r.pos+2):
+	case isPunctTok(r.at(r.pos+1), ":=") && (r.startsLoop(r.pos+2) || r.misspelledLoop(r.pos+2)):
 		r.pos += 2
 		return r.loopStmt(end)
+	case t.Value == "operator" && r.at(r.pos+1).Type == tokIdent && r.at(r.pos+1).Pos.Line == t.Pos.Line:
+		r.unexpected("input declaration or pipeline (operators are declared at the top level, outside dataflows)")
+		return false
 	}
 	return r.pipeline(end)
 }
