@@ -179,9 +179,9 @@ func (d *dfGen) customMethods(op *planner.Op) {
 			jen.Id("op").Dot("w").Dot("Hold").Call(jen.Lit(op.Out.Loc), jen.Id("t")),
 		),
 	)
-	d.f.Comment("failWith ends the computation with err once the handler returns; the first error counts.")
+	d.f.Comment("failWith ends the computation with err once the handler returns; the first error counts, and nil is none.")
 	d.f.Func().Params(recv).Id("failWith").Params(jen.Err().Error()).Block(
-		jen.If(jen.Id("op").Dot("err").Op("==").Nil()).Block(jen.Id("op").Dot("err").Op("=").Add(wrap(jen.Err()))),
+		jen.If(jen.Err().Op("!=").Nil().Op("&&").Id("op").Dot("err").Op("==").Nil()).Block(jen.Id("op").Dot("err").Op("=").Add(wrap(jen.Err()))),
 	)
 	flush := []jen.Code{jen.If(jen.Id("op").Dot("err").Op("!=").Nil()).Block(jen.Return(jen.Id("op").Dot("err")))}
 	if def.Out != nil {

@@ -126,7 +126,9 @@ func (d *dfGen) operator(op *planner.Op) {
 	d.f.Commentf("%s is one worker's instance of operator %d of %s, %s at %s.", name, op.ID, d.gr.Name, op.Label(), d.pos(op.Pos))
 	d.f.Type().Id(name).Struct(fields...)
 	d.runMethod(op)
-	d.processMethod(op)
+	if op.Kind != planner.CustomOp || op.Node.Operator.Out != nil {
+		d.processMethod(op)
+	}
 	if op.Kind == planner.CustomOp {
 		d.customMethods(op)
 	}
@@ -391,6 +393,30 @@ func (s *stageGen) stages(i int, rec string) []jen.Code {
 		return append(s.bind(st, many, r, pos), jen.For(jen.List(jen.Id("_"), jen.Id(next)).Op(":=").Range().Id(many)).Block(s.stages(i+1, next)...))
 	case "inspect":
 		return append(s.bind(st, "_", r, pos), s.stages(i+1, rec)...)
+	case "branch":
+		// Part 0 holds the records the lambda is true of, part 1 the others.
+		keep := s.newVar()
+		var code []jen.Code
+		if st.Lambda.Fallible {
+			code = s.bind(st, keep, r, pos)
+		} else {
+			code = []jen.Code{jen.Id(keep).Op(":=").Add(s.call(s.prefix, st, r))}
+		}
+		code = append(code, jen.Id("part").Op(":=").Lit(1), jen.If(jen.Id(keep)).Block(jen.Id("part").Op("=").Lit(0)))
+		return append(append(code, s.partsUnread()...), s.stages(i+1, rec)...)
+	case "partition":
+		index := s.newVar()
+		code := s.bind(st, index, r, pos)
+		if !st.Lambda.Fallible {
+			code = []jen.Code{jen.Id(index).Op(":=").Add(s.call(s.prefix, st, r))}
+		}
+		code = append(code,
+			jen.Id("part").Op(":=").Int().Call(jen.Id(index)),
+			jen.If(jen.Err().Op(":=").Qual(rt, "CheckPart").Call(jen.Int64().Call(jen.Id(index)), jen.Lit(st.Parts)), jen.Err().Op("!=").Nil()).Block(
+				jen.Return(jen.Qual(rt, "NewLambdaError").Call(jen.Lit(pos), jen.Lit(st.Op), r, jen.Err())),
+			),
+		)
+		return append(append(code, s.partsUnread()...), s.stages(i+1, rec)...)
 	case "print":
 		return append(s.print(st, r), s.stages(i+1, rec)...)
 	case "write":
@@ -426,6 +452,19 @@ func (s *stageGen) stages(i int, rec string) []jen.Code {
 			s.stages(i+1, rec)...)
 	}
 	panic("codegen: unknown stage " + st.Op)
+}
+
+// partsUnread returns a use of the part variable when no channel of the
+// operator reads a part, so that the variable is used.
+func (s *stageGen) partsUnread() []jen.Code {
+	if s.op.Out != nil {
+		for _, ch := range s.op.Out.Channels {
+			if ch.Partition != nil {
+				return nil
+			}
+		}
+	}
+	return []jen.Code{jen.Id("_").Op("=").Id("part")}
 }
 
 // bind calls st's lambda on r and binds its value to v, returning on
@@ -499,6 +538,9 @@ func (s *stageGen) push(rec string) []jen.Code {
 		}
 		if guarded(ch) {
 			give = jen.If(jen.Id(fmt.Sprintf("sendOut%d", i))).Block(give)
+		}
+		if ch.Partition != nil {
+			give = jen.If(jen.Id("part").Op("==").Lit(ch.Part)).Block(give)
 		}
 		out = append(out, give)
 	}

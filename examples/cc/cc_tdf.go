@@ -837,9 +837,9 @@ func (op *componentsOp4) notifyAt(t tdrt.Time) {
 	}
 }
 
-// failWith ends the computation with err once the handler returns; the first error counts.
+// failWith ends the computation with err once the handler returns; the first error counts, and nil is none.
 func (op *componentsOp4) failWith(err error) {
-	if op.err == nil {
+	if err != nil && op.err == nil {
 		op.err = tdrt.NewOperatorError("cc.tdf:77:8", "propagate", err)
 	}
 }

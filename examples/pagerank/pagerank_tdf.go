@@ -913,9 +913,9 @@ func (op *pageRankOp4) notifyAt(t tdrt.Time) {
 	}
 }
 
-// failWith ends the computation with err once the handler returns; the first error counts.
+// failWith ends the computation with err once the handler returns; the first error counts, and nil is none.
 func (op *pageRankOp4) failWith(err error) {
-	if op.err == nil {
+	if err != nil && op.err == nil {
 		op.err = tdrt.NewOperatorError("pagerank.tdf:118:8", "spread", err)
 	}
 }
@@ -1051,9 +1051,9 @@ func (op *pageRankOp5) notifyAt(t tdrt.Time) {
 	}
 }
 
-// failWith ends the computation with err once the handler returns; the first error counts.
+// failWith ends the computation with err once the handler returns; the first error counts, and nil is none.
 func (op *pageRankOp5) failWith(err error) {
-	if op.err == nil {
+	if err != nil && op.err == nil {
 		op.err = tdrt.NewOperatorError("pagerank.tdf:118:48", "accumulate", err)
 	}
 }

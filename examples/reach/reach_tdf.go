@@ -710,9 +710,9 @@ func (op *reachOp3) notifyAt(t tdrt.Time) {
 	}
 }
 
-// failWith ends the computation with err once the handler returns; the first error counts.
+// failWith ends the computation with err once the handler returns; the first error counts, and nil is none.
 func (op *reachOp3) failWith(err error) {
-	if op.err == nil {
+	if err != nil && op.err == nil {
 		op.err = tdrt.NewOperatorError("reach.tdf:60:8", "neighbors", err)
 	}
 }
