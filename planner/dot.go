@@ -39,6 +39,9 @@ func (g *Graph) DOT() string {
 				style = "dotted"
 			}
 		}
+		if ch.Partition != nil {
+			kind += fmt.Sprintf(" part %d", ch.Part)
+		}
 		if ch.Enters() {
 			kind += " enter"
 		}

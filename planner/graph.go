@@ -110,6 +110,10 @@ type Channel struct {
 	Key *lang.Node
 	// Broadcast sends every record to every worker; Key is nil then.
 	Broadcast *lang.Node
+	// Partition is the partition or branch stage whose part Part (from 0)
+	// the channel carries; nil for a channel that carries every record.
+	Partition *lang.Node
+	Part      int
 	// Changes are how the channel changes the times of its records, in
 	// order: a feedback channel goes round a loop, a channel out of a
 	// loop resets its round. Empty for most channels, entering a loop

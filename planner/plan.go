@@ -22,9 +22,11 @@ func Plan(prog *lang.Program) ([]*Graph, error) {
 // feed is one way records reach a reader: from an operator, routed by an
 // optional exchange key or to every worker by a broadcast.
 type feed struct {
-	from    *Op
-	route   *lang.Node // the exchange or broadcast node, or nil
-	changes []TimeChange
+	from      *Op
+	route     *lang.Node // the exchange or broadcast node, or nil
+	changes   []TimeChange
+	partition *lang.Node // the partition or branch whose part is read, or nil
+	part      int
 }
 
 // changed returns feeds with one more change of time.
@@ -138,7 +140,9 @@ func (p *planState) node(n *lang.Node) {
 		p.tail[op] = n
 	case "exchange", "concat", "broadcast":
 		// Routing and merging live on channels; see feeds.
-	case "map", "filter", "flat_map", "inspect", "print", "output", "capture", "write":
+	case "part":
+		// A part of a partition lives on channels; see feeds.
+	case "map", "filter", "flat_map", "inspect", "print", "output", "capture", "write", "partition", "branch":
 		in := n.Inputs[0]
 		if prod, ok := p.op[in]; ok && p.tail[prod] == in && p.uses[in] == 1 && prod.Loop == n.Loop {
 			prod.Stages = append(prod.Stages, n)
@@ -188,6 +192,12 @@ func (p *planState) feeds(n *lang.Node, route *lang.Node) []feed {
 			out = append(out, p.feeds(in, route)...)
 		}
 		return out
+	case "part":
+		feeds := p.feeds(n.Inputs[0], route)
+		for i := range feeds {
+			feeds[i].partition, feeds[i].part = n.Inputs[0], n.Part
+		}
+		return feeds
 	case "loopresult":
 		lp := n.Inner
 		var out []feed
@@ -224,7 +234,7 @@ func (p *planState) connect(op *Op, feeds []feed) {
 // connectPort adds a channel from every feed into port in of op.
 func (p *planState) connectPort(op *Op, in *Port, feeds []feed) {
 	for _, f := range feeds {
-		ch := &Channel{ID: len(p.g.Channels), From: f.from, To: op, Type: p.tail[f.from].Out, Changes: f.changes}
+		ch := &Channel{ID: len(p.g.Channels), From: f.from, To: op, Type: p.tail[f.from].Out, Changes: f.changes, Partition: f.partition, Part: f.part}
 		switch {
 		case f.route == nil:
 		case f.route.Op == "broadcast":

@@ -58,6 +58,9 @@ func (g *Graph) text(positions bool) string {
 		if ch.Broadcast != nil {
 			kind = fmt.Sprintf("broadcast%s", pos(ch.Broadcast.Pos))
 		}
+		if ch.Partition != nil {
+			kind += fmt.Sprintf(" part %d", ch.Part)
+		}
 		if ch.Enters() {
 			kind += " enter"
 		}

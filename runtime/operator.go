@@ -58,3 +58,12 @@ func LoopDone(frontier Antichain, t Time, depth int) bool {
 	}
 	return true
 }
+
+// CheckPart returns an error unless part is in [0, parts): the part a
+// partition's lambda chose for a record.
+func CheckPart(part int64, parts int) error {
+	if part >= 0 && part < int64(parts) {
+		return nil
+	}
+	return fmt.Errorf("part %d is not one of the %d parts (0 to %d)", part, parts, parts-1)
+}
