@@ -178,12 +178,15 @@ type InputDecl struct {
 }
 
 // Pipeline is [name :=] head -> op -> op ... The head is a stream name or
-// a source call; the pipeline's result is bound to Bind when present.
+// a source call; the pipeline's result is bound to Bind when present. A
+// pipeline that ends in branch or partition binds a name per part: Bind
+// and More.
 type Pipeline struct {
 	Pos  Pos
-	Bind *Ident  `parser:"( @@ \":=\" )?"`
-	Head *Call   `parser:"@@"`
-	Ops  []*Call `parser:"( \"->\" @@ )*"`
+	Bind *Ident   `parser:"( @@"`
+	More []*Ident `parser:"  ( \",\" @@ )* \":=\" )?"`
+	Head *Call    `parser:"@@"`
+	Ops  []*Call  `parser:"( \"->\" @@ )*"`
 }
 
 // Call is an operator or source: name, or name(args).

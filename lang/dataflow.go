@@ -174,10 +174,27 @@ func (c *checker) pipeline(sc *scope, p *Pipeline) {
 			c.errs.Addf(call.Pos, "%s ends the pipeline; nothing can follow it", cur.Op)
 			return
 		}
+		if cur.Op == "branch" || cur.Op == "partition" {
+			c.errs.Addf(call.Pos, "%s ends the pipeline; bind its parts to names and read those: %s", cur.Op, Ops[cur.Op].Usage)
+			return
+		}
 		cur = c.operator(sc, cur, call)
 		if cur == nil {
 			sc.incomplete = true
 		}
+	}
+	if cur != nil && (cur.Op == "branch" || cur.Op == "partition") {
+		c.bindParts(sc, p, cur)
+		return
+	}
+	if len(p.More) > 0 {
+		if cur != nil {
+			c.errs.Addf(p.More[0].Pos, "a pipeline binds several names only when it ends in branch or partition, one per part; this one ends in %s", cur.Op)
+		}
+		for _, id := range append([]*Ident{p.Bind}, p.More...) {
+			sc.failed[id.Name] = true
+		}
+		return
 	}
 	if p.Bind == nil {
 		return
@@ -192,6 +209,33 @@ func (c *checker) pipeline(sc *scope, p *Pipeline) {
 		return
 	}
 	c.bind(sc, p.Bind, cur)
+}
+
+// bindParts binds the parts of a branch or partition n that ends
+// pipeline p, one name each: branch has two parts, partition as many as
+// names.
+func (c *checker) bindParts(sc *scope, p *Pipeline, n *Node) {
+	names := []*Ident{}
+	if p.Bind != nil {
+		names = append(names, p.Bind)
+	}
+	names = append(names, p.More...)
+	switch {
+	case n.Op == "branch" && len(names) != 2:
+		c.errs.Addf(n.Pos, "branch makes two streams, the records it is true of and the others; bind both: yes, no := ... -> branch(x => cond)")
+	case n.Op == "partition" && len(names) < 2:
+		c.errs.Addf(n.Pos, "partition makes one stream per name bound to it, at least two: p0, p1 := ... -> partition(x => part)")
+	default:
+		n.Parts = len(names)
+		for i, id := range names {
+			part := sc.add(&Node{Op: "part", Pos: id.Pos, Inputs: []*Node{n}, Out: n.Out, Part: i, Name: id.Name})
+			c.bind(sc, id, part)
+		}
+		return
+	}
+	for _, id := range names {
+		sc.failed[id.Name] = true
+	}
 }
 
 // head checks the start of a pipeline: a stream name or a source.

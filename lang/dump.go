@@ -244,7 +244,11 @@ func (d *dumper) loop(l *LoopStmt) {
 func (d *dumper) pipeline(p *Pipeline) {
 	details := ""
 	if p.Bind != nil {
-		details = dumpName(p.Bind, p.Pos) + " :="
+		details = dumpName(p.Bind, p.Pos)
+		for _, m := range p.More {
+			details += ", " + dumpName(m, p.Pos)
+		}
+		details += " :="
 	}
 	d.line("Pipeline", p.Pos, details)
 	d.nested(func() {

@@ -197,12 +197,20 @@ func (c *checker) lambdaFits(n *Node, l *Lambda) bool {
 			c.errs.Addf(pos, "delay lambda must produce an epoch, an integer, not %s", c.typeName(li.Result))
 			return false
 		}
-	case "filter":
+	case "filter", "branch":
 		if !needValue() {
 			return false
 		}
 		if b, ok := li.Result.Underlying().(*types.Basic); !ok || b.Kind() != types.Bool {
-			c.errs.Addf(pos, "filter lambda must produce a bool, not %s", c.typeName(li.Result))
+			c.errs.Addf(pos, "%s lambda must produce a bool, not %s", n.Op, c.typeName(li.Result))
+			return false
+		}
+	case "partition":
+		if !needValue() {
+			return false
+		}
+		if b, ok := li.Result.Underlying().(*types.Basic); !ok || b.Info()&types.IsInteger == 0 {
+			c.errs.Addf(pos, "partition lambda must produce the number of a part, an integer, not %s", c.typeName(li.Result))
 			return false
 		}
 	case "flat_map":

@@ -55,6 +55,8 @@ var Ops = map[string]*OpSpec{
 	"filter":    {Name: "filter", Kind: ElementOp, Lambda: NeedsLambda, Usage: "filter(x => cond)", Doc: "keeps the records for which the lambda is true"},
 	"flat_map":  {Name: "flat_map", Kind: ElementOp, Lambda: NeedsLambda, Usage: "flat_map(x => slice)", Doc: "replaces each record by the elements of the slice the lambda returns"},
 	"inspect":   {Name: "inspect", Kind: ElementOp, Lambda: NeedsLambda, Usage: "inspect(x => expr)", Doc: "calls the lambda on each record and passes the record on unchanged"},
+	"branch":    {Name: "branch", Kind: RouteOp, Lambda: NeedsLambda, Usage: "yes, no := s -> branch(x => cond)", Doc: "splits a stream in two: the records the lambda is true of, and the others"},
+	"partition": {Name: "partition", Kind: RouteOp, Lambda: NeedsLambda, Usage: "p0, p1, ... := s -> partition(x => part)", Doc: "splits a stream into as many as there are names bound: each record goes to the part the lambda gives, an integer from 0"},
 	"exchange":  {Name: "exchange", Kind: RouteOp, Lambda: NeedsLambda, Usage: "exchange(x => key)", Doc: "sends each record to the worker that owns the hash of its key"},
 	"broadcast": {Name: "broadcast", Kind: RouteOp, Usage: "broadcast()", Doc: "sends every record to every worker; between processes one copy crosses each connection"},
 	"concat":    {Name: "concat", Kind: CombineOp, Usage: "concat(stream, ...)", Doc: "merges the piped stream with the named streams of the same type"},

@@ -68,9 +68,26 @@ func (r *recognizer) inputDecl(end int) bool {
 	return r.endOfItem(end, "after input "+name)
 }
 
-// pipeline checks [name :=] call -> call ...
+// bindList returns the index of the ":=" that ends a list of names
+// (a, b, c :=) starting at the current token, on one line, or -1.
+func (r *recognizer) bindList() int {
+	i := r.pos
+	for r.at(i).Type == tokIdent && isPunctTok(r.at(i+1), ",") && r.at(i+2).Pos.Line == r.at(i).Pos.Line {
+		i += 2
+	}
+	if i > r.pos && r.at(i).Type == tokIdent && isPunctTok(r.at(i+1), ":=") {
+		return i + 1
+	}
+	return -1
+}
+
+// pipeline checks [name, ... :=] call -> call ...
 func (r *recognizer) pipeline(end int) bool {
 	bind := isPunctTok(r.at(r.pos+1), ":=")
+	if list := r.bindList(); list > 0 {
+		bind = true
+		r.pos = list - 1
+	}
 	if bind {
 		r.pos += 2
 		if !r.isIdent() {
