@@ -3,6 +3,8 @@ package planner
 import (
 	"fmt"
 	"strings"
+
+	"github.com/tdflow/tdc/lang"
 )
 
 // DOT returns the graph in Graphviz's DOT language: an operator a node,
@@ -13,15 +15,46 @@ func (g *Graph) DOT() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "digraph %q {\n", g.Name)
 	b.WriteString("\trankdir=LR;\n\tnode [shape=box, fontname=\"Helvetica\"];\n\tedge [fontname=\"Helvetica\", fontsize=10];\n")
+	// Operators in loops go into one cluster per loop, nested like the
+	// loops.
+	loops := map[*lang.Loop][]*Op{}
+	children := map[*lang.Loop][]*lang.Loop{}
 	for _, op := range g.Ops {
-		var lines []string
-		lines = append(lines, op.Label())
-		if n := op.Node; n != nil && len(n.Args) > 0 {
-			lines = append(lines, string(n.Op)+nodeArgs(n))
+		for l := op.Loop; l != nil; l = l.Parent {
+			if _, ok := loops[l]; !ok {
+				loops[l] = nil
+				children[l.Parent] = append(children[l.Parent], l)
+			}
 		}
-		lines = append(lines, fmt.Sprintf("%d:%d", op.Pos.Line, op.Pos.Column))
-		fmt.Fprintf(&b, "\top%d [label=%q];\n", op.ID, strings.Join(lines, "\n"))
+		loops[op.Loop] = append(loops[op.Loop], op)
 	}
+	var scope func(l *lang.Loop, indent string)
+	scope = func(l *lang.Loop, indent string) {
+		if l != nil {
+			label := fmt.Sprintf("%s %s", l.Kind, l.Var.Name)
+			if l.Max != nil {
+				label += " max " + l.Max.Text
+			}
+			fmt.Fprintf(&b, "%ssubgraph cluster_loop%d_%d {\n%s\tlabel=%q;\n%s\tstyle=rounded;\n", indent, l.Pos.Line, l.Pos.Column, indent, label, indent)
+			indent += "\t"
+		}
+		for _, op := range loops[l] {
+			var lines []string
+			lines = append(lines, op.Label())
+			if n := op.Node; n != nil && len(n.Args) > 0 {
+				lines = append(lines, string(n.Op)+nodeArgs(n))
+			}
+			lines = append(lines, fmt.Sprintf("%d:%d", op.Pos.Line, op.Pos.Column))
+			fmt.Fprintf(&b, "%sop%d [label=%q];\n", indent, op.ID, strings.Join(lines, "\n"))
+		}
+		for _, c := range children[l] {
+			scope(c, indent)
+		}
+		if l != nil {
+			fmt.Fprintf(&b, "%s}\n", indent[:len(indent)-1])
+		}
+	}
+	scope(nil, "\t")
 	for _, ch := range g.Channels {
 		kind := "pipeline"
 		style := "solid"
