@@ -91,3 +91,43 @@ func TestDOT(t *testing.T) {
 `
 	assert.Equal(t, want, graphs[0].DOT())
 }
+
+// TestDOTLoops checks that loops are clusters, nested like the loops, and
+// that channels say how they change times.
+func TestDOTLoops(t *testing.T) {
+	src := "package p\n\ndataflow D {\n\tnums := range(1, 3)\n\tout := loop x := nums max 2 {\n\t\tinner := iterate y := x {\n\t\t\ty -> map(i => i / 2) -> next\n\t\t}\n\t\tinner -> map(i => i * 10) -> next\n\t}\n\tout -> print()\n}\n"
+	f, err := lang.Parse("in.tdf", []byte(src))
+	require.NoError(t, err)
+	prog, err := lang.Check(f, lang.CheckOptions{Dir: "."})
+	require.NoError(t, err)
+	graphs, err := Plan(prog)
+	require.NoError(t, err)
+	want := `digraph "D" {
+	rankdir=LR;
+	node [shape=box, fontname="Helvetica"];
+	edge [fontname="Helvetica", fontsize=10];
+	op0 [label="range\nrange(1, 3)\n4:10"];
+	op5 [label="print\n11:9"];
+	subgraph cluster_loop5_2 {
+		label="loop x max 2";
+		style=rounded;
+		op1 [label="loop x\n5:14"];
+		op4 [label="map\n9:12"];
+		subgraph cluster_loop6_3 {
+			label="iterate y";
+			style=rounded;
+			op2 [label="iterate y\n6:20"];
+			op3 [label="map\n7:9"];
+		}
+	}
+	op0 -> op1 [label="pipeline enter\nint64", style=solid];
+	op1 -> op2 [label="exchange(r => r) enter\nint64", style=bold];
+	op2 -> op3 [label="pipeline\nint64", style=solid];
+	op3 -> op2 [label="exchange(r => r) feedback\nint64", style=dotted];
+	op2 -> op4 [label="pipeline leave\nint64", style=solid];
+	op4 -> op1 [label="pipeline feedback\nint64", style=dotted];
+	op4 -> op5 [label="pipeline exit\nint64", style=solid];
+}
+`
+	assert.Equal(t, want, graphs[0].DOT())
+}
