@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"path/filepath"
 	"testing"
 	"time"
@@ -75,4 +76,26 @@ func TestReachBadEdge(t *testing.T) {
 	require.Error(t, err)
 	require.Contains(t, err.Error(), "reach.tdf:")
 	require.Contains(t, err.Error(), `invalid syntax (record: "1 x")`)
+}
+
+// BenchmarkReach finds the nodes reachable from node 0 of a random graph
+// of 100k nodes and 1M edges (nearly all of them are). It reports edges/s:
+// the graph's edges over the whole run, reading the file included.
+func BenchmarkReach(b *testing.B) {
+	const nodes, edges = 100_000, 1_000_000
+	path := filepath.Join(b.TempDir(), "edges.txt")
+	require.NoError(b, graphtest.WriteRandomFile(path, nodes, edges, 1))
+	for _, workers := range []int{1, 2} {
+		b.Run(fmt.Sprintf("w%d", workers), func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				cfg := DefaultReachConfig()
+				cfg.Runtime.Workers = workers
+				cfg.Runtime.Stdout = io.Discard
+				cfg.Params.Input = path
+				require.NoError(b, RunReach(context.Background(), cfg))
+			}
+			b.ReportMetric(float64(edges)*float64(b.N)/b.Elapsed().Seconds(), "edges/s")
+		})
+	}
 }
