@@ -99,7 +99,7 @@ func (ch *Channel[T]) Target() Location { return ch.target }
 func (ch *Channel[T]) Pusher(w *Worker) *Pusher[T] {
 	ch.checkWorker(w)
 	n := ch.c.peers
-	return &Pusher[T]{ch: ch, w: w, bufs: make([][]T, n), times: make([]Time, n)}
+	return &Pusher[T]{ch: ch, w: w, bufs: make([]pushBuf[T], n)}
 }
 
 // Puller returns the puller of the batches that arrive at worker w. Call
@@ -163,31 +163,56 @@ func (f *freeList[T]) put(b []T) {
 type Pusher[T any] struct {
 	ch      *Channel[T]
 	w       *Worker
-	bufs    [][]T // per target worker; nil when nothing is buffered
-	times   []Time
-	all     []T // records for every worker (GiveAll); nil when none
+	bufs    []pushBuf[T] // per target worker
+	all     []T          // records for every worker (GiveAll); nil when none
 	allTime Time
 	dirty   bool // some buffer holds records
 }
 
+// pushBuf is the records a pusher holds for one target worker, all at
+// time; data is nil when it holds none. It is sent as soon as it holds
+// BatchSize records, so a buffer in use always has room for one more.
+//
+// Give writes a pushBuf for every record, so it fills a cache line: 64
+// bytes, with the padding. Unpadded, the buffers of pushers on two
+// workers could share a line, and the exchange benchmark then sometimes
+// ran at half speed.
+type pushBuf[T any] struct {
+	data []T
+	time Time
+	_    [24]byte
+}
+
 // Give sends rec at time t to worker target, 0..Peers()-1.
 func (p *Pusher[T]) Give(t Time, target int, rec T) {
-	buf := p.bufs[target]
-	if buf != nil && p.times[target] != t {
-		p.send(target)
-		buf = nil
+	// The common case first, with as few loads and stores as it takes:
+	// the buffer holds records of time t and does not fill up with rec.
+	b := &p.bufs[target]
+	if n := len(b.data); n > 0 && n < BatchSize-1 && b.time == t {
+		b.data = b.data[:n+1]
+		b.data[n] = rec
+		return
 	}
-	if buf == nil {
-		buf = p.ch.free.get()
-		p.times[target] = t
+	p.give(t, target, rec)
+}
+
+// give is Give when the buffer of target is empty, holds records of
+// another time, which it sends first, or fills up with rec.
+func (p *Pusher[T]) give(t Time, target int, rec T) {
+	b := &p.bufs[target]
+	if b.data != nil && b.time != t {
+		p.send(target)
+	}
+	if b.data == nil {
+		b.data = p.ch.free.get()
+		b.time = t
 		if !p.dirty {
 			p.dirty = true
 			p.w.markDirty(p)
 		}
 	}
-	buf = append(buf, rec)
-	p.bufs[target] = buf
-	if len(buf) >= BatchSize {
+	b.data = append(b.data, rec)
+	if len(b.data) >= BatchSize {
 		p.send(target)
 	}
 }
@@ -222,8 +247,8 @@ func (p *Pusher[T]) Flush() {
 	if !p.dirty {
 		return
 	}
-	for target, buf := range p.bufs {
-		if buf != nil {
+	for target := range p.bufs {
+		if p.bufs[target].data != nil {
 			p.send(target)
 		}
 	}
@@ -266,9 +291,9 @@ func (ch *Channel[T]) fanOut(t Time, buf []T) {
 
 // send sends the buffer of target, which holds at least one record.
 func (p *Pusher[T]) send(target int) {
-	t := p.times[target]
-	buf := p.bufs[target]
-	p.bufs[target] = nil
+	b := &p.bufs[target]
+	t, buf := b.time, b.data
+	b.data = nil
 	p.w.sent.Add(int64(len(buf)))
 	if local := target - p.ch.c.base; local >= 0 && local < len(p.ch.boxes) {
 		p.ch.deliver(local, Batch[T]{Time: t, Data: buf})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -80,6 +81,40 @@ func TestChannelSteadyStateAllocatesNothing(t *testing.T) {
 	}
 	round()
 	assert.Zero(t, testing.AllocsPerRun(100, round))
+}
+
+func TestPusherSendsWhenFullOrTimeChanges(t *testing.T) {
+	c := newTestComputation(t, 1, sourceGraph())
+	ch := NewChannel[int](c, 1, 1)
+	w := c.workers[0]
+	p, q := ch.Pusher(w), ch.Puller(w)
+
+	for i := 0; i < BatchSize-1; i++ {
+		p.GiveLocal(Epoch(1), i)
+	}
+	_, ok := q.Next()
+	assert.False(t, ok, "a buffer one short of full waits")
+	p.GiveLocal(Epoch(2), 0)
+	b, ok := q.Next()
+	require.True(t, ok, "a record of another time sends the buffer")
+	assert.Equal(t, Epoch(1), b.Time)
+	assert.Len(t, b.Data, BatchSize-1)
+
+	for i := 1; i < BatchSize; i++ {
+		p.GiveLocal(Epoch(2), i)
+	}
+	b, ok = q.Next()
+	require.True(t, ok, "the record that fills the buffer sends it")
+	assert.Equal(t, Epoch(2), b.Time)
+	assert.Len(t, b.Data, BatchSize)
+	assert.Equal(t, BatchSize-1, b.Data[BatchSize-1])
+	_, ok = q.Next()
+	assert.False(t, ok)
+
+	p.GiveLocal(Epoch(2), 7)
+	p.Flush()
+	assert.Equal(t, []int{7}, drain(q, nil), "a full buffer starts a new one")
+	assert.Equal(t, uintptr(64), unsafe.Sizeof(pushBuf[int]{}), "a buffer fills a cache line")
 }
 
 func TestRecycleDropsReferences(t *testing.T) {
