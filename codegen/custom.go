@@ -248,39 +248,48 @@ func (d *dfGen) runCustom(op *planner.Op) []jen.Code {
 	return append(body, jen.Return(jen.Nil()))
 }
 
-// runIterate passes on each record the first time the loop variable
-// holds it in its epoch (and the rounds of enclosing loops), and forgets
-// the records of the times the input frontier has left behind.
+// runIterate passes each input batch to fresh, and forgets the records
+// of the times the input frontier has left behind.
 func (d *dfGen) runIterate(op *planner.Op) []jen.Code {
-	depth := op.Node.Loop.Depth
 	seen := jen.Id("op").Dot("seen")
 	body := d.drain(op, func(b jen.Code) []jen.Code {
 		return []jen.Code{
-			jen.Id("outer").Op(":=").Add(b).Dot("Time"),
-			jen.Id("outer").Dot("Rounds").Index(jen.Lit(depth - 1)).Op("=").Lit(0),
-			jen.Id("set").Op(":=").Add(seen).Index(jen.Id("outer")),
-			jen.If(jen.Id("set").Op("==").Nil()).Block(
-				jen.Id("set").Op("=").Make(jen.Map(d.typ(op.In.Type)).Struct()),
-				jen.Add(seen).Index(jen.Id("outer")).Op("=").Id("set"),
-			),
-			jen.Id("op").Dot("batch").Op("=").Id("op").Dot("batch").Index(jen.Empty(), jen.Lit(0)),
-			jen.For(jen.List(jen.Id("_"), jen.Id("r")).Op(":=").Range().Add(b).Dot("Data")).Block(
-				jen.If(jen.List(jen.Id("_"), jen.Id("dup")).Op(":=").Id("set").Index(jen.Id("r")), jen.Op("!").Id("dup")).Block(
-					jen.Id("set").Index(jen.Id("r")).Op("=").Struct().Values(),
-					jen.Id("op").Dot("batch").Op("=").Append(jen.Id("op").Dot("batch"), jen.Id("r")),
-				),
-			),
-			jen.If(jen.Err().Op(":=").Id("op").Dot("process").Call(jen.Add(b).Dot("Time"), jen.Id("op").Dot("batch")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+			jen.If(jen.Err().Op(":=").Id("op").Dot("fresh").Call(jen.Add(b).Dot("Time"), jen.Add(b).Dot("Data")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
 		}
 	})
 	body = append(body,
 		jen.Id("frontier").Op(":=").Id("op").Dot("w").Dot("Frontier").Call(jen.Lit(op.In.Loc)),
 		jen.For(jen.Id("outer").Op(":=").Range().Add(seen)).Block(
-			jen.If(jen.Qual(rt, "LoopDone").Call(jen.Id("frontier"), jen.Id("outer"), jen.Lit(depth))).Block(jen.Delete(seen, jen.Id("outer"))),
+			jen.If(jen.Qual(rt, "LoopDone").Call(jen.Id("frontier"), jen.Id("outer"), jen.Lit(op.Node.Loop.Depth))).Block(jen.Delete(seen, jen.Id("outer"))),
 		),
 	)
 	body = append(body, flushes(op)...)
 	return append(body, jen.Return(jen.Nil()))
+}
+
+// freshMethod emits fresh, which processes the records of a batch at
+// time t that the loop variable has not held before in t's epoch (and
+// rounds of enclosing loops).
+func (d *dfGen) freshMethod(op *planner.Op) {
+	seen := jen.Id("op").Dot("seen")
+	d.f.Comment("fresh processes the records of data that the loop variable did not hold before at t's time outside the loop.")
+	d.f.Func().Params(jen.Id("op").Op("*").Id(d.opType(op))).Id("fresh").Params(jen.Id("t").Qual(rt, "Time"), jen.Id("data").Index().Add(d.typ(op.In.Type))).Error().Block(
+		jen.Id("outer").Op(":=").Id("t"),
+		jen.Id("outer").Dot("Rounds").Index(jen.Lit(op.Node.Loop.Depth-1)).Op("=").Lit(0),
+		jen.Id("set").Op(":=").Add(seen).Index(jen.Id("outer")),
+		jen.If(jen.Id("set").Op("==").Nil()).Block(
+			jen.Id("set").Op("=").Make(jen.Map(d.typ(op.In.Type)).Struct()),
+			jen.Add(seen).Index(jen.Id("outer")).Op("=").Id("set"),
+		),
+		jen.Id("op").Dot("batch").Op("=").Id("op").Dot("batch").Index(jen.Empty(), jen.Lit(0)),
+		jen.For(jen.List(jen.Id("_"), jen.Id("r")).Op(":=").Range().Id("data")).Block(
+			jen.If(jen.List(jen.Id("_"), jen.Id("dup")).Op(":=").Id("set").Index(jen.Id("r")), jen.Op("!").Id("dup")).Block(
+				jen.Id("set").Index(jen.Id("r")).Op("=").Struct().Values(),
+				jen.Id("op").Dot("batch").Op("=").Append(jen.Id("op").Dot("batch"), jen.Id("r")),
+			),
+		),
+		jen.Return(jen.Id("op").Dot("process").Call(jen.Id("t"), jen.Id("op").Dot("batch"))),
+	)
 }
 
 // timeChanges returns the statements at the start of process that

@@ -129,8 +129,11 @@ func (d *dfGen) operator(op *planner.Op) {
 	if op.Kind != planner.CustomOp || op.Node.Operator.Out != nil {
 		d.processMethod(op)
 	}
-	if op.Kind == planner.CustomOp {
+	switch op.Kind {
+	case planner.CustomOp:
 		d.customMethods(op)
+	case planner.IterateOp:
+		d.freshMethod(op)
 	}
 }
 

@@ -582,21 +582,7 @@ func (op *orbitsOp1) Run() error {
 		if !ok {
 			break
 		}
-		outer := b.Time
-		outer.Rounds[0] = 0
-		set := op.seen[outer]
-		if set == nil {
-			set = make(map[uint64]struct{})
-			op.seen[outer] = set
-		}
-		op.batch = op.batch[:0]
-		for _, r := range b.Data {
-			if _, dup := set[r]; !dup {
-				set[r] = struct{}{}
-				op.batch = append(op.batch, r)
-			}
-		}
-		if err := op.process(b.Time, op.batch); err != nil {
+		if err := op.fresh(b.Time, b.Data); err != nil {
 			return err
 		}
 		op.in0.Recycle(b.Data)
@@ -606,21 +592,7 @@ func (op *orbitsOp1) Run() error {
 		if !ok {
 			break
 		}
-		outer := b.Time
-		outer.Rounds[0] = 0
-		set := op.seen[outer]
-		if set == nil {
-			set = make(map[uint64]struct{})
-			op.seen[outer] = set
-		}
-		op.batch = op.batch[:0]
-		for _, r := range b.Data {
-			if _, dup := set[r]; !dup {
-				set[r] = struct{}{}
-				op.batch = append(op.batch, r)
-			}
-		}
-		if err := op.process(b.Time, op.batch); err != nil {
+		if err := op.fresh(b.Time, b.Data); err != nil {
 			return err
 		}
 		op.in1.Recycle(b.Data)
@@ -649,6 +621,25 @@ func (op *orbitsOp1) process(t tdrt.Time, data []uint64) error {
 		op.out2.Give(tOut2, tdrt.Route(tdrt.HashUint64(uint64(orbitsExchange53_25(r0))), op.peers), r0)
 	}
 	return nil
+}
+
+// fresh processes the records of data that the loop variable did not hold before at t's time outside the loop.
+func (op *orbitsOp1) fresh(t tdrt.Time, data []uint64) error {
+	outer := t
+	outer.Rounds[0] = 0
+	set := op.seen[outer]
+	if set == nil {
+		set = make(map[uint64]struct{})
+		op.seen[outer] = set
+	}
+	op.batch = op.batch[:0]
+	for _, r := range data {
+		if _, dup := set[r]; !dup {
+			set[r] = struct{}{}
+			op.batch = append(op.batch, r)
+		}
+	}
+	return op.process(t, op.batch)
 }
 
 // orbitsOp2 is one worker's instance of operator 2 of Orbits, map at orbits.tdf:44:8.

@@ -525,21 +525,7 @@ func (op *reachOp2) Run() error {
 		if !ok {
 			break
 		}
-		outer := b.Time
-		outer.Rounds[0] = 0
-		set := op.seen[outer]
-		if set == nil {
-			set = make(map[uint32]struct{})
-			op.seen[outer] = set
-		}
-		op.batch = op.batch[:0]
-		for _, r := range b.Data {
-			if _, dup := set[r]; !dup {
-				set[r] = struct{}{}
-				op.batch = append(op.batch, r)
-			}
-		}
-		if err := op.process(b.Time, op.batch); err != nil {
+		if err := op.fresh(b.Time, b.Data); err != nil {
 			return err
 		}
 		op.in0.Recycle(b.Data)
@@ -549,21 +535,7 @@ func (op *reachOp2) Run() error {
 		if !ok {
 			break
 		}
-		outer := b.Time
-		outer.Rounds[0] = 0
-		set := op.seen[outer]
-		if set == nil {
-			set = make(map[uint32]struct{})
-			op.seen[outer] = set
-		}
-		op.batch = op.batch[:0]
-		for _, r := range b.Data {
-			if _, dup := set[r]; !dup {
-				set[r] = struct{}{}
-				op.batch = append(op.batch, r)
-			}
-		}
-		if err := op.process(b.Time, op.batch); err != nil {
+		if err := op.fresh(b.Time, b.Data); err != nil {
 			return err
 		}
 		op.in1.Recycle(b.Data)
@@ -588,6 +560,25 @@ func (op *reachOp2) process(t tdrt.Time, data []uint32) error {
 		op.out1.GiveLocal(tOut1, r0)
 	}
 	return nil
+}
+
+// fresh processes the records of data that the loop variable did not hold before at t's time outside the loop.
+func (op *reachOp2) fresh(t tdrt.Time, data []uint32) error {
+	outer := t
+	outer.Rounds[0] = 0
+	set := op.seen[outer]
+	if set == nil {
+		set = make(map[uint32]struct{})
+		op.seen[outer] = set
+	}
+	op.batch = op.batch[:0]
+	for _, r := range data {
+		if _, dup := set[r]; !dup {
+			set[r] = struct{}{}
+			op.batch = append(op.batch, r)
+		}
+	}
+	return op.process(t, op.batch)
 }
 
 // reachOp3 is one worker's instance of operator 3 of Reach, neighbors at reach.tdf:60:8.
