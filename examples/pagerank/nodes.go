@@ -42,3 +42,33 @@ func (s *nodeSums) drain(fn func(v uint32, sum float32)) {
 	}
 	clear(s.sparse)
 }
+
+// nodeSet is a set of nodes: a bitmap for ids below denseNodes, a map
+// above.
+type nodeSet struct {
+	dense  []uint64
+	sparse map[uint32]bool
+}
+
+// add adds v and reports whether it was new.
+func (s *nodeSet) add(v uint32) bool {
+	if v >= denseNodes {
+		if s.sparse[v] {
+			return false
+		}
+		if s.sparse == nil {
+			s.sparse = map[uint32]bool{}
+		}
+		s.sparse[v] = true
+		return true
+	}
+	w, bit := int(v/64), uint64(1)<<(v%64)
+	if w >= len(s.dense) {
+		s.dense = append(s.dense, make([]uint64, w+1-len(s.dense))...)
+	}
+	if s.dense[w]&bit != 0 {
+		return false
+	}
+	s.dense[w] |= bit
+	return true
+}

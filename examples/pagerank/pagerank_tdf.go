@@ -127,40 +127,54 @@ func (state *accumulateState) onNotify(t tdrt.Time, emit func(tdrt.Tuple2[uint32
 	state.spare = append(state.spare, ranks)
 }
 
+// startingState is one worker's state of operator starting (pagerank.tdf:108:1).
+type startingState struct {
+	seen nodeSet
+}
+
+// onNodes is operator starting's handler of the records of input nodes; they are the caller's after it returns (pagerank.tdf:112:20).
+func (state *startingState) onNodes(t tdrt.Time, data []uint32, emit func(tdrt.Tuple2[uint32, float32]), emitAt func(tdrt.Time, tdrt.Tuple2[uint32, float32]), notify func(tdrt.Time), fail func(error)) {
+	for _, n := range data {
+		if state.seen.add(n) {
+			emit(Tuple2[uint32, float32]{F0: n, F1: 1})
+		}
+	}
+}
+
 // PageRankFingerprint identifies the plan of dataflow PageRank; processes of one computation agree on it.
-const PageRankFingerprint = "2b877ebb50b623db"
+const PageRankFingerprint = "1707798871ea3177"
 
 // pageRankGraph is the plan of dataflow PageRank: operators, ports and the paths between ports.
 var pageRankGraph = &tdrt.Graph{
 	Fingerprint: PageRankFingerprint,
 	Lambdas: []tdrt.LambdaSite{{
-		Func: "pageRankFilter107_18",
+		Func: "pageRankFilter123_18",
 		Op:   "filter",
-		Pos:  "pagerank.tdf:107:18",
+		Pos:  "pagerank.tdf:123:18",
 	}, {
-		Func: "pageRankMap108_15",
+		Func: "pageRankMap124_15",
 		Op:   "map",
-		Pos:  "pagerank.tdf:108:15",
+		Pos:  "pagerank.tdf:124:15",
 	}, {
-		Func: "pageRankExchange109_20",
+		Func: "pageRankExchange125_20",
 		Op:   "exchange",
-		Pos:  "pagerank.tdf:109:20",
+		Pos:  "pagerank.tdf:125:20",
 	}, {
-		Func: "pageRankExchange109_20",
+		Func: "pageRankExchange125_20",
 		Op:   "exchange",
-		Pos:  "pagerank.tdf:109:20",
+		Pos:  "pagerank.tdf:125:20",
 	}, {
-		Func: "pageRankFlatMap111_20",
+		Func: "pageRankFlatMap127_20",
 		Op:   "flat_map",
-		Pos:  "pagerank.tdf:111:20",
+		Pos:  "pagerank.tdf:127:20",
 	}, {
-		Func: "pageRankExchange112_20",
+		Func: "pageRankExchange128_20",
 		Op:   "exchange",
-		Pos:  "pagerank.tdf:112:20",
+		Pos:  "pagerank.tdf:128:20",
 	}, {
-		Func: "pageRankMap114_15",
-		Op:   "map",
-		Pos:  "pagerank.tdf:114:15",
+		Func: "(*startingState).onNodes",
+		Op:   "starting",
+		Pos:  "pagerank.tdf:112:20",
 	}, {
 		Func: "(*spreadState).onRanks",
 		Op:   "spread",
@@ -174,9 +188,9 @@ var pageRankGraph = &tdrt.Graph{
 		Op:   "spread",
 		Pos:  "pagerank.tdf:53:15",
 	}, {
-		Func: "pageRankExchange118_39",
+		Func: "pageRankExchange133_39",
 		Op:   "exchange",
-		Pos:  "pagerank.tdf:118:39",
+		Pos:  "pagerank.tdf:133:39",
 	}, {
 		Func: "(*accumulateState).onShares",
 		Op:   "accumulate",
@@ -186,45 +200,45 @@ var pageRankGraph = &tdrt.Graph{
 		Op:   "accumulate",
 		Pos:  "pagerank.tdf:95:15",
 	}, {
-		Func: "pageRankPrint120_30",
+		Func: "pageRankPrint135_30",
 		Op:   "print",
-		Pos:  "pagerank.tdf:120:30",
+		Pos:  "pagerank.tdf:135:30",
 	}},
 	Locations: 13,
 	Name:      "PageRank",
 	Operators: []tdrt.OperatorInfo{{
 		Name:    "lines+filter+map",
 		Outputs: []tdrt.Location{0},
-		Pos:     "pagerank.tdf:106:11",
+		Pos:     "pagerank.tdf:122:11",
 	}, {
 		Inputs:  []tdrt.Location{1},
 		Name:    "flat_map",
 		Outputs: []tdrt.Location{2},
-		Pos:     "pagerank.tdf:111:6",
+		Pos:     "pagerank.tdf:127:6",
 	}, {
 		Inputs:  []tdrt.Location{3},
-		Name:    "distinct+map",
+		Name:    "starting",
 		Outputs: []tdrt.Location{4},
-		Pos:     "pagerank.tdf:113:6",
+		Pos:     "pagerank.tdf:129:6",
 	}, {
 		Inputs:  []tdrt.Location{5},
 		Name:    "loop r",
 		Outputs: []tdrt.Location{6},
-		Pos:     "pagerank.tdf:117:16",
+		Pos:     "pagerank.tdf:132:16",
 	}, {
 		Inputs:  []tdrt.Location{7, 8},
 		Name:    "spread",
 		Outputs: []tdrt.Location{9},
-		Pos:     "pagerank.tdf:118:8",
+		Pos:     "pagerank.tdf:133:8",
 	}, {
 		Inputs:  []tdrt.Location{10},
 		Name:    "accumulate",
 		Outputs: []tdrt.Location{11},
-		Pos:     "pagerank.tdf:118:48",
+		Pos:     "pagerank.tdf:133:48",
 	}, {
 		Inputs: []tdrt.Location{12},
 		Name:   "print",
-		Pos:    "pagerank.tdf:120:11",
+		Pos:    "pagerank.tdf:135:11",
 	}},
 	Paths: [][]tdrt.Path{0: {{Target: 1}, {Target: 2}, {Target: 3}, {Target: 4}, {Target: 5}, {Target: 6}, {Target: 7}, {Target: 8}, {Target: 9}, {Target: 10}, {Target: 11}, {
 		Summary: tdrt.Summary{
@@ -462,7 +476,7 @@ func DefaultPageRankConfig() PageRankConfig {
 	}
 }
 
-// PageRank is dataflow PageRank (pagerank.tdf:105:1), set up to run on the workers of this process.
+// PageRank is dataflow PageRank (pagerank.tdf:121:1), set up to run on the workers of this process.
 type PageRank struct {
 	cfg  PageRankConfig
 	comp *tdrt.Computation
@@ -538,7 +552,7 @@ func (df *PageRank) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	op0 := &pageRankOp0{
 		out0:  df.ch0.Pusher(w),
 		out1:  df.ch4.Pusher(w),
-		path:  df.cfg.Params.pageRankArg106_17(),
+		path:  df.cfg.Params.pageRankArg122_17(),
 		peers: w.Peers(),
 		w:     w,
 	}
@@ -549,11 +563,14 @@ func (df *PageRank) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		w:     w,
 	}
 	op2 := &pageRankOp2{
-		in0:   df.ch1.Puller(w),
-		out0:  df.ch2.Pusher(w),
-		state: make(map[tdrt.Time]map[uint32]struct{}),
-		w:     w,
+		in0:     df.ch1.Puller(w),
+		out0:    df.ch2.Pusher(w),
+		pending: make(map[tdrt.Time]struct{}),
+		state:   &startingState{},
+		w:       w,
 	}
+	op2.emit, op2.emitAt = op2.emitNow, op2.emitLater
+	op2.notify, op2.fail = op2.notifyAt, op2.failWith
 	op3 := &pageRankOp3{
 		in0:  df.ch2.Puller(w),
 		in1:  df.ch6.Puller(w),
@@ -583,13 +600,13 @@ func (df *PageRank) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	op5.state.sums = make(map[Time]*nodeSums)
 	op5.emit, op5.emitAt = op5.emitNow, op5.emitLater
 	op5.notify, op5.fail = op5.notifyAt, op5.failWith
-	op5.limitOut0 = df.cfg.Params.pageRankArg117_31()
+	op5.limitOut0 = df.cfg.Params.pageRankArg132_31()
 	if op5.limitOut0 < 1 {
-		return nil, fmt.Errorf("pagerank.tdf:117:31: loop r: max iters is %d; want 1 or more", op5.limitOut0)
+		return nil, fmt.Errorf("pagerank.tdf:132:31: loop r: max iters is %d; want 1 or more", op5.limitOut0)
 	}
-	op5.limitOut1 = df.cfg.Params.pageRankArg117_31()
+	op5.limitOut1 = df.cfg.Params.pageRankArg132_31()
 	if op5.limitOut1 < 1 {
-		return nil, fmt.Errorf("pagerank.tdf:117:31: loop r: max iters is %d; want 1 or more", op5.limitOut1)
+		return nil, fmt.Errorf("pagerank.tdf:132:31: loop r: max iters is %d; want 1 or more", op5.limitOut1)
 	}
 	op6 := &pageRankOp6{
 		in0:    df.ch7.Puller(w),
@@ -599,7 +616,7 @@ func (df *PageRank) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	return []tdrt.Operator{op0, op1, op2, op3, op4, op5, op6}, nil
 }
 
-// pageRankOp0 is one worker's instance of operator 0 of PageRank, lines+filter+map at pagerank.tdf:106:11.
+// pageRankOp0 is one worker's instance of operator 0 of PageRank, lines+filter+map at pagerank.tdf:122:11.
 type pageRankOp0 struct {
 	w     *tdrt.Worker
 	peers int
@@ -645,19 +662,19 @@ func (op *pageRankOp0) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *pageRankOp0) process(t tdrt.Time, data []string) error {
 	for _, r0 := range data {
-		if pageRankFilter107_18(r0) {
-			r1, err := pageRankMap108_15(r0)
+		if pageRankFilter123_18(r0) {
+			r1, err := pageRankMap124_15(r0)
 			if err != nil {
-				return tdrt.NewLambdaError("pagerank.tdf:108:15", "map", r0, err)
+				return tdrt.NewLambdaError("pagerank.tdf:124:15", "map", r0, err)
 			}
-			op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange109_20(r1))), op.peers), r1)
-			op.out1.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange109_20(r1))), op.peers), r1)
+			op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange125_20(r1))), op.peers), r1)
+			op.out1.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange125_20(r1))), op.peers), r1)
 		}
 	}
 	return nil
 }
 
-// pageRankOp1 is one worker's instance of operator 1 of PageRank, flat_map at pagerank.tdf:111:6.
+// pageRankOp1 is one worker's instance of operator 1 of PageRank, flat_map at pagerank.tdf:127:6.
 type pageRankOp1 struct {
 	w     *tdrt.Worker
 	peers int
@@ -684,23 +701,33 @@ func (op *pageRankOp1) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *pageRankOp1) process(t tdrt.Time, data []Edge) error {
 	for _, r0 := range data {
-		r1 := pageRankFlatMap111_20(r0)
+		r1 := pageRankFlatMap127_20(r0)
 		for _, r2 := range r1 {
-			op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange112_20(r2))), op.peers), r2)
+			op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange128_20(r2))), op.peers), r2)
 		}
 	}
 	return nil
 }
 
-// pageRankOp2 is one worker's instance of operator 2 of PageRank, distinct+map at pagerank.tdf:113:6.
+// pageRankOp2 is one worker's instance of operator 2 of PageRank, starting at pagerank.tdf:129:6.
 type pageRankOp2 struct {
-	w *tdrt.Worker
-	// state holds, per timestamp not yet complete, the distinct records.
-	state map[tdrt.Time]map[uint32]struct{}
-	ready []tdrt.Time
-	batch []uint32
-	in0   *tdrt.Puller[uint32]
-	out0  *tdrt.Pusher[tdrt.Tuple2[uint32, float32]]
+	w     *tdrt.Worker
+	state *startingState
+	// t is the time of the records or of the notification being handled.
+	t tdrt.Time
+	// pending holds the times the operator asked to be notified at; it holds a capability for each.
+	pending map[tdrt.Time]struct{}
+	ready   []tdrt.Time
+	err     error
+	// emitted holds the records emitted at t, processed when the handler returns.
+	emitted []tdrt.Tuple2[uint32, float32]
+	one     [1]tdrt.Tuple2[uint32, float32]
+	emit    func(tdrt.Tuple2[uint32, float32])
+	emitAt  func(tdrt.Time, tdrt.Tuple2[uint32, float32])
+	notify  func(tdrt.Time)
+	fail    func(error)
+	in0     *tdrt.Puller[uint32]
+	out0    *tdrt.Pusher[tdrt.Tuple2[uint32, float32]]
 }
 
 // Run is called by the worker when the operator is activated.
@@ -710,50 +737,98 @@ func (op *pageRankOp2) Run() error {
 		if !ok {
 			break
 		}
-		m, held := op.state[b.Time]
-		if !held {
-			m = make(map[uint32]struct{})
-			op.state[b.Time] = m
-			op.w.Hold(4, b.Time)
-		}
-		for _, r := range b.Data {
-			m[r] = struct{}{}
+		op.t = b.Time
+		op.state.onNodes(b.Time, b.Data, op.emit, op.emitAt, op.notify, op.fail)
+		if err := op.flush(); err != nil {
+			return err
 		}
 		op.in0.Recycle(b.Data)
 	}
-	frontier := op.w.Frontier(3)
-	op.ready = op.ready[:0]
-	for t := range op.state {
-		if !frontier.LessEqual(t) {
-			op.ready = append(op.ready, t)
+	// A notification may ask for more at times that are complete already.
+	for {
+		f0 := op.w.Frontier(3)
+		op.ready = op.ready[:0]
+		for t := range op.pending {
+			if !f0.LessEqual(t) {
+				op.ready = append(op.ready, t)
+			}
 		}
-	}
-	slices.SortFunc(op.ready, tdrt.CompareTime)
-	for _, t := range op.ready {
-		op.batch = op.batch[:0]
-		for r := range op.state[t] {
-			op.batch = append(op.batch, r)
+		if len(op.ready) == 0 {
+			break
 		}
-		if err := op.process(t, op.batch); err != nil {
-			return err
+		slices.SortFunc(op.ready, tdrt.CompareTime)
+		for _, t := range op.ready {
+			delete(op.pending, t)
+			op.t = t
+			op.w.Release(4, t)
 		}
-		delete(op.state, t)
-		op.w.Release(4, t)
 	}
 	op.out0.Flush()
 	return nil
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp2) process(t tdrt.Time, data []uint32) error {
+func (op *pageRankOp2) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	for _, r0 := range data {
-		r1 := pageRankMap114_15(r0)
-		op.out0.GiveLocal(t, r1)
+		op.out0.GiveLocal(t, r0)
 	}
 	return nil
 }
 
-// pageRankOp3 is one worker's instance of operator 3 of PageRank, loop r at pagerank.tdf:117:16.
+// emitNow emits r at the time being handled.
+func (op *pageRankOp2) emitNow(r tdrt.Tuple2[uint32, float32]) {
+	op.emitted = append(op.emitted, r)
+}
+
+// emitLater emits r at t, which must not be earlier than the time being handled.
+func (op *pageRankOp2) emitLater(t tdrt.Time, r tdrt.Tuple2[uint32, float32]) {
+	if t == op.t {
+		op.emitted = append(op.emitted, r)
+		return
+	}
+	if err := tdrt.CheckNotEarlier("emitAt", op.t, t); err != nil {
+		op.failWith(err)
+		return
+	}
+	op.one[0] = r
+	if err := op.process(t, op.one[:]); err != nil {
+		op.failWith(err)
+	}
+}
+
+// notifyAt asks for a notification once t is complete, holding a capability for t until then.
+func (op *pageRankOp2) notifyAt(t tdrt.Time) {
+	if err := tdrt.CheckNotEarlier("notify", op.t, t); err != nil {
+		op.failWith(err)
+		return
+	}
+	if _, ok := op.pending[t]; !ok {
+		op.pending[t] = struct{}{}
+		op.w.Hold(4, t)
+	}
+}
+
+// failWith ends the computation with err once the handler returns; the first error counts, and nil is none.
+func (op *pageRankOp2) failWith(err error) {
+	if err != nil && op.err == nil {
+		op.err = tdrt.NewOperatorError("pagerank.tdf:129:6", "starting", err)
+	}
+}
+
+// flush processes what the last handler emitted, or returns its failure.
+func (op *pageRankOp2) flush() error {
+	if op.err != nil {
+		return op.err
+	}
+	if len(op.emitted) == 0 {
+		return nil
+	}
+	err := op.process(op.t, op.emitted)
+	op.emitted = op.emitted[:0]
+	return err
+}
+
+// pageRankOp3 is one worker's instance of operator 3 of PageRank, loop r at pagerank.tdf:132:16.
 type pageRankOp3 struct {
 	w    *tdrt.Worker
 	in0  *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
@@ -795,7 +870,7 @@ func (op *pageRankOp3) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32])
 	return nil
 }
 
-// pageRankOp4 is one worker's instance of operator 4 of PageRank, spread at pagerank.tdf:118:8.
+// pageRankOp4 is one worker's instance of operator 4 of PageRank, spread at pagerank.tdf:133:8.
 type pageRankOp4 struct {
 	w     *tdrt.Worker
 	peers int
@@ -875,7 +950,7 @@ func (op *pageRankOp4) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *pageRankOp4) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	for _, r0 := range data {
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange118_39(r0))), op.peers), r0)
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange133_39(r0))), op.peers), r0)
 	}
 	return nil
 }
@@ -916,7 +991,7 @@ func (op *pageRankOp4) notifyAt(t tdrt.Time) {
 // failWith ends the computation with err once the handler returns; the first error counts, and nil is none.
 func (op *pageRankOp4) failWith(err error) {
 	if err != nil && op.err == nil {
-		op.err = tdrt.NewOperatorError("pagerank.tdf:118:8", "spread", err)
+		op.err = tdrt.NewOperatorError("pagerank.tdf:133:8", "spread", err)
 	}
 }
 
@@ -933,7 +1008,7 @@ func (op *pageRankOp4) flush() error {
 	return err
 }
 
-// pageRankOp5 is one worker's instance of operator 5 of PageRank, accumulate at pagerank.tdf:118:48.
+// pageRankOp5 is one worker's instance of operator 5 of PageRank, accumulate at pagerank.tdf:133:48.
 type pageRankOp5 struct {
 	w     *tdrt.Worker
 	state *accumulateState
@@ -1054,7 +1129,7 @@ func (op *pageRankOp5) notifyAt(t tdrt.Time) {
 // failWith ends the computation with err once the handler returns; the first error counts, and nil is none.
 func (op *pageRankOp5) failWith(err error) {
 	if err != nil && op.err == nil {
-		op.err = tdrt.NewOperatorError("pagerank.tdf:118:48", "accumulate", err)
+		op.err = tdrt.NewOperatorError("pagerank.tdf:133:48", "accumulate", err)
 	}
 }
 
@@ -1071,7 +1146,7 @@ func (op *pageRankOp5) flush() error {
 	return err
 }
 
-// pageRankOp6 is one worker's instance of operator 6 of PageRank, print at pagerank.tdf:120:11.
+// pageRankOp6 is one worker's instance of operator 6 of PageRank, print at pagerank.tdf:135:11.
 type pageRankOp6 struct {
 	w      *tdrt.Worker
 	in0    *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
@@ -1097,49 +1172,44 @@ func (op *pageRankOp6) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *pageRankOp6) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	for _, r0 := range data {
-		op.stdout.WriteString(pageRankPrint120_30(r0.F0, r0.F1))
+		op.stdout.WriteString(pageRankPrint135_30(r0.F0, r0.F1))
 		op.stdout.WriteByte('\n')
 	}
 	return nil
 }
 
-// pageRankFilter107_18 is the lambda of filter at pagerank.tdf:107:18.
-func pageRankFilter107_18(l string) bool {
+// pageRankFilter123_18 is the lambda of filter at pagerank.tdf:123:18.
+func pageRankFilter123_18(l string) bool {
 	return !blank(l)
 }
 
-// pageRankMap108_15 is the lambda of map at pagerank.tdf:108:15.
-func pageRankMap108_15(l string) (Edge, error) {
+// pageRankMap124_15 is the lambda of map at pagerank.tdf:124:15.
+func pageRankMap124_15(l string) (Edge, error) {
 	return parseEdge(l)
 }
 
-// pageRankExchange109_20 is the lambda of exchange at pagerank.tdf:109:20.
-func pageRankExchange109_20(e Edge) uint32 {
+// pageRankExchange125_20 is the lambda of exchange at pagerank.tdf:125:20.
+func pageRankExchange125_20(e Edge) uint32 {
 	return e.Src
 }
 
-// pageRankFlatMap111_20 is the lambda of flat_map at pagerank.tdf:111:20.
-func pageRankFlatMap111_20(e Edge) []uint32 {
+// pageRankFlatMap127_20 is the lambda of flat_map at pagerank.tdf:127:20.
+func pageRankFlatMap127_20(e Edge) []uint32 {
 	return []uint32{e.Src, e.Dst}
 }
 
-// pageRankExchange112_20 is the lambda of exchange at pagerank.tdf:112:20.
-func pageRankExchange112_20(n uint32) uint32 {
+// pageRankExchange128_20 is the lambda of exchange at pagerank.tdf:128:20.
+func pageRankExchange128_20(n uint32) uint32 {
 	return n
 }
 
-// pageRankMap114_15 is the lambda of map at pagerank.tdf:114:15.
-func pageRankMap114_15(n uint32) tdrt.Tuple2[uint32, float32] {
-	return Tuple2[uint32, float32]{F0: n, F1: 1}
-}
-
-// pageRankExchange118_39 is the lambda of exchange at pagerank.tdf:118:39.
-func pageRankExchange118_39(x tdrt.Tuple2[uint32, float32]) uint32 {
+// pageRankExchange133_39 is the lambda of exchange at pagerank.tdf:133:39.
+func pageRankExchange133_39(x tdrt.Tuple2[uint32, float32]) uint32 {
 	return x.F0
 }
 
-// pageRankPrint120_30 is the lambda of print at pagerank.tdf:120:30.
-func pageRankPrint120_30(n uint32, rank float32) string {
+// pageRankPrint135_30 is the lambda of print at pagerank.tdf:135:30.
+func pageRankPrint135_30(n uint32, rank float32) string {
 	return fmt.Sprintf("%d %.6f", n, rank)
 }
 
@@ -1208,14 +1278,14 @@ func tdcDecode5(src []byte, dst []tdrt.Tuple2[uint32, float32]) ([]tdrt.Tuple2[u
 	return dst, r.Finish()
 }
 
-// pageRankArg106_17 evaluates the source argument at pagerank.tdf:106:17.
-func (tdcParams *Params) pageRankArg106_17() string {
+// pageRankArg122_17 evaluates the source argument at pagerank.tdf:122:17.
+func (tdcParams *Params) pageRankArg122_17() string {
 	input := tdcParams.Input
 	return input
 }
 
-// pageRankArg117_31 evaluates the source argument at pagerank.tdf:117:31.
-func (tdcParams *Params) pageRankArg117_31() int64 {
+// pageRankArg132_31 evaluates the source argument at pagerank.tdf:132:31.
+func (tdcParams *Params) pageRankArg132_31() int64 {
 	iters := tdcParams.Iters
 	return int64(iters)
 }
