@@ -30,11 +30,22 @@ func (s *nodeSums) add(v uint32, x float32) {
 	s.dense[v] += x
 }
 
-// drain calls fn with every node's sum and empties s for reuse.
+// drain calls fn with every node's sum, in the order of the nodes' ids
+// (a scan, which reads the neighbours of consecutive nodes in order, when
+// most ids have a value), and empties s for reuse.
 func (s *nodeSums) drain(fn func(v uint32, sum float32)) {
-	for _, v := range s.nodes {
-		fn(v, s.dense[v])
-		s.dense[v], s.has[v] = 0, false
+	if len(s.nodes) >= len(s.dense)/8 {
+		for v, ok := range s.has {
+			if ok {
+				fn(uint32(v), s.dense[v])
+				s.dense[v], s.has[v] = 0, false
+			}
+		}
+	} else {
+		for _, v := range s.nodes {
+			fn(v, s.dense[v])
+			s.dense[v], s.has[v] = 0, false
+		}
 	}
 	s.nodes = s.nodes[:0]
 	for v, sum := range s.sparse {

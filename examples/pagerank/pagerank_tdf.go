@@ -50,57 +50,62 @@ func (p *Params) RegisterFlags(fs *flag.FlagSet) {
 	fs.IntVar(&p.Iters, "iters", p.Iters, "param iters (int)")
 }
 
-// spreadState is one worker's state of operator spread (pagerank.tdf:32:1).
+// spreadState is one worker's state of operator spread (pagerank.tdf:33:1).
 type spreadState struct {
 	out     adjacency
-	pending map[Time][]Tuple2[uint32, float32]
-	spare   [][]Tuple2[uint32, float32]
+	pending map[Time]*nodeSums
+	spare   []*nodeSums
 }
 
-// onRanks is operator spread's handler of the records of input ranks; they are the caller's after it returns (pagerank.tdf:43:20).
+// onRanks is operator spread's handler of the records of input ranks; they are the caller's after it returns (pagerank.tdf:44:20).
 func (state *spreadState) onRanks(t tdrt.Time, data []tdrt.Tuple2[uint32, float32], emit func(tdrt.Tuple2[uint32, float32]), emitAt func(tdrt.Time, tdrt.Tuple2[uint32, float32]), notify func(tdrt.Time), fail func(error)) {
-	p, ok := state.pending[t]
-	if !ok {
+	p := state.pending[t]
+	if p == nil {
 		notify(t)
 		if n := len(state.spare); n > 0 {
 			p, state.spare = state.spare[n-1], state.spare[:n-1]
+		} else {
+			p = &nodeSums{}
 		}
+		state.pending[t] = p
 	}
-	state.pending[t] = append(p, data...)
+	for _, r := range data {
+		p.add(r.F0, r.F1)
+	}
 }
 
-// onEdges is operator spread's handler of the records of input edges; they are the caller's after it returns (pagerank.tdf:38:20).
+// onEdges is operator spread's handler of the records of input edges; they are the caller's after it returns (pagerank.tdf:39:20).
 func (state *spreadState) onEdges(t tdrt.Time, data []Edge, emit func(tdrt.Tuple2[uint32, float32]), emitAt func(tdrt.Time, tdrt.Tuple2[uint32, float32]), notify func(tdrt.Time), fail func(error)) {
 	for _, e := range data {
 		state.out.add(e.Src, e.Dst)
 	}
 }
 
-// onNotify is operator spread's handler of the notification that a time is complete (pagerank.tdf:53:15).
+// onNotify is operator spread's handler of the notification that a time is complete (pagerank.tdf:59:15).
 func (state *spreadState) onNotify(t tdrt.Time, emit func(tdrt.Tuple2[uint32, float32]), emitAt func(tdrt.Time, tdrt.Tuple2[uint32, float32]), notify func(tdrt.Time), fail func(error)) {
 	p := state.pending[t]
-	for _, r := range p {
-		emit(Tuple2[uint32, float32]{F0: r.F0, F1: 0})
-		dsts := state.out.out(r.F0)
+	p.drain(func(v uint32, rank float32) {
+		emit(Tuple2[uint32, float32]{F0: v, F1: 0})
+		dsts := state.out.out(v)
 		if len(dsts) == 0 {
-			continue
+			return
 		}
-		share := r.F1 / float32(len(dsts))
+		share := rank / float32(len(dsts))
 		for _, d := range dsts {
 			emit(Tuple2[uint32, float32]{F0: d, F1: share})
 		}
-	}
+	})
 	delete(state.pending, t)
-	state.spare = append(state.spare, p[:0])
+	state.spare = append(state.spare, p)
 }
 
-// accumulateState is one worker's state of operator accumulate (pagerank.tdf:75:1).
+// accumulateState is one worker's state of operator accumulate (pagerank.tdf:81:1).
 type accumulateState struct {
 	sums  map[Time]*nodeSums
 	spare []*nodeSums
 }
 
-// onShares is operator accumulate's handler of the records of input shares; they are the caller's after it returns (pagerank.tdf:80:21).
+// onShares is operator accumulate's handler of the records of input shares; they are the caller's after it returns (pagerank.tdf:86:21).
 func (state *accumulateState) onShares(t tdrt.Time, data []tdrt.Tuple2[uint32, float32], emit func(tdrt.Tuple2[uint32, float32]), emitAt func(tdrt.Time, tdrt.Tuple2[uint32, float32]), notify func(tdrt.Time), fail func(error)) {
 	ranks := state.sums[t]
 	if ranks == nil {
@@ -117,7 +122,7 @@ func (state *accumulateState) onShares(t tdrt.Time, data []tdrt.Tuple2[uint32, f
 	}
 }
 
-// onNotify is operator accumulate's handler of the notification that a time is complete (pagerank.tdf:95:15).
+// onNotify is operator accumulate's handler of the notification that a time is complete (pagerank.tdf:101:15).
 func (state *accumulateState) onNotify(t tdrt.Time, emit func(tdrt.Tuple2[uint32, float32]), emitAt func(tdrt.Time, tdrt.Tuple2[uint32, float32]), notify func(tdrt.Time), fail func(error)) {
 	ranks := state.sums[t]
 	ranks.drain(func(v uint32, sum float32) {
@@ -127,12 +132,12 @@ func (state *accumulateState) onNotify(t tdrt.Time, emit func(tdrt.Tuple2[uint32
 	state.spare = append(state.spare, ranks)
 }
 
-// startingState is one worker's state of operator starting (pagerank.tdf:108:1).
+// startingState is one worker's state of operator starting (pagerank.tdf:114:1).
 type startingState struct {
 	seen nodeSet
 }
 
-// onNodes is operator starting's handler of the records of input nodes; they are the caller's after it returns (pagerank.tdf:112:20).
+// onNodes is operator starting's handler of the records of input nodes; they are the caller's after it returns (pagerank.tdf:118:20).
 func (state *startingState) onNodes(t tdrt.Time, data []uint32, emit func(tdrt.Tuple2[uint32, float32]), emitAt func(tdrt.Time, tdrt.Tuple2[uint32, float32]), notify func(tdrt.Time), fail func(error)) {
 	for _, n := range data {
 		if state.seen.add(n) {
@@ -148,97 +153,97 @@ const PageRankFingerprint = "1707798871ea3177"
 var pageRankGraph = &tdrt.Graph{
 	Fingerprint: PageRankFingerprint,
 	Lambdas: []tdrt.LambdaSite{{
-		Func: "pageRankFilter123_18",
+		Func: "pageRankFilter129_18",
 		Op:   "filter",
-		Pos:  "pagerank.tdf:123:18",
+		Pos:  "pagerank.tdf:129:18",
 	}, {
-		Func: "pageRankMap124_15",
+		Func: "pageRankMap130_15",
 		Op:   "map",
-		Pos:  "pagerank.tdf:124:15",
+		Pos:  "pagerank.tdf:130:15",
 	}, {
-		Func: "pageRankExchange125_20",
+		Func: "pageRankExchange131_20",
 		Op:   "exchange",
-		Pos:  "pagerank.tdf:125:20",
+		Pos:  "pagerank.tdf:131:20",
 	}, {
-		Func: "pageRankExchange125_20",
+		Func: "pageRankExchange131_20",
 		Op:   "exchange",
-		Pos:  "pagerank.tdf:125:20",
+		Pos:  "pagerank.tdf:131:20",
 	}, {
-		Func: "pageRankFlatMap127_20",
+		Func: "pageRankFlatMap133_20",
 		Op:   "flat_map",
-		Pos:  "pagerank.tdf:127:20",
+		Pos:  "pagerank.tdf:133:20",
 	}, {
-		Func: "pageRankExchange128_20",
+		Func: "pageRankExchange134_20",
 		Op:   "exchange",
-		Pos:  "pagerank.tdf:128:20",
+		Pos:  "pagerank.tdf:134:20",
 	}, {
 		Func: "(*startingState).onNodes",
 		Op:   "starting",
-		Pos:  "pagerank.tdf:112:20",
+		Pos:  "pagerank.tdf:118:20",
 	}, {
 		Func: "(*spreadState).onRanks",
 		Op:   "spread",
-		Pos:  "pagerank.tdf:43:20",
+		Pos:  "pagerank.tdf:44:20",
 	}, {
 		Func: "(*spreadState).onEdges",
 		Op:   "spread",
-		Pos:  "pagerank.tdf:38:20",
+		Pos:  "pagerank.tdf:39:20",
 	}, {
 		Func: "(*spreadState).onNotify",
 		Op:   "spread",
-		Pos:  "pagerank.tdf:53:15",
+		Pos:  "pagerank.tdf:59:15",
 	}, {
-		Func: "pageRankExchange133_39",
+		Func: "pageRankExchange139_39",
 		Op:   "exchange",
-		Pos:  "pagerank.tdf:133:39",
+		Pos:  "pagerank.tdf:139:39",
 	}, {
 		Func: "(*accumulateState).onShares",
 		Op:   "accumulate",
-		Pos:  "pagerank.tdf:80:21",
+		Pos:  "pagerank.tdf:86:21",
 	}, {
 		Func: "(*accumulateState).onNotify",
 		Op:   "accumulate",
-		Pos:  "pagerank.tdf:95:15",
+		Pos:  "pagerank.tdf:101:15",
 	}, {
-		Func: "pageRankPrint135_30",
+		Func: "pageRankPrint141_30",
 		Op:   "print",
-		Pos:  "pagerank.tdf:135:30",
+		Pos:  "pagerank.tdf:141:30",
 	}},
 	Locations: 13,
 	Name:      "PageRank",
 	Operators: []tdrt.OperatorInfo{{
 		Name:    "lines+filter+map",
 		Outputs: []tdrt.Location{0},
-		Pos:     "pagerank.tdf:122:11",
+		Pos:     "pagerank.tdf:128:11",
 	}, {
 		Inputs:  []tdrt.Location{1},
 		Name:    "flat_map",
 		Outputs: []tdrt.Location{2},
-		Pos:     "pagerank.tdf:127:6",
+		Pos:     "pagerank.tdf:133:6",
 	}, {
 		Inputs:  []tdrt.Location{3},
 		Name:    "starting",
 		Outputs: []tdrt.Location{4},
-		Pos:     "pagerank.tdf:129:6",
+		Pos:     "pagerank.tdf:135:6",
 	}, {
 		Inputs:  []tdrt.Location{5},
 		Name:    "loop r",
 		Outputs: []tdrt.Location{6},
-		Pos:     "pagerank.tdf:132:16",
+		Pos:     "pagerank.tdf:138:16",
 	}, {
 		Inputs:  []tdrt.Location{7, 8},
 		Name:    "spread",
 		Outputs: []tdrt.Location{9},
-		Pos:     "pagerank.tdf:133:8",
+		Pos:     "pagerank.tdf:139:8",
 	}, {
 		Inputs:  []tdrt.Location{10},
 		Name:    "accumulate",
 		Outputs: []tdrt.Location{11},
-		Pos:     "pagerank.tdf:133:48",
+		Pos:     "pagerank.tdf:139:48",
 	}, {
 		Inputs: []tdrt.Location{12},
 		Name:   "print",
-		Pos:    "pagerank.tdf:135:11",
+		Pos:    "pagerank.tdf:141:11",
 	}},
 	Paths: [][]tdrt.Path{0: {{Target: 1}, {Target: 2}, {Target: 3}, {Target: 4}, {Target: 5}, {Target: 6}, {Target: 7}, {Target: 8}, {Target: 9}, {Target: 10}, {Target: 11}, {
 		Summary: tdrt.Summary{
@@ -476,7 +481,7 @@ func DefaultPageRankConfig() PageRankConfig {
 	}
 }
 
-// PageRank is dataflow PageRank (pagerank.tdf:121:1), set up to run on the workers of this process.
+// PageRank is dataflow PageRank (pagerank.tdf:127:1), set up to run on the workers of this process.
 type PageRank struct {
 	cfg  PageRankConfig
 	comp *tdrt.Computation
@@ -552,7 +557,7 @@ func (df *PageRank) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	op0 := &pageRankOp0{
 		out0:  df.ch0.Pusher(w),
 		out1:  df.ch4.Pusher(w),
-		path:  df.cfg.Params.pageRankArg122_17(),
+		path:  df.cfg.Params.pageRankArg128_17(),
 		peers: w.Peers(),
 		w:     w,
 	}
@@ -586,7 +591,7 @@ func (df *PageRank) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		state:   &spreadState{},
 		w:       w,
 	}
-	op4.state.pending = make(map[Time][]tdrt.Tuple2[uint32, float32])
+	op4.state.pending = make(map[Time]*nodeSums)
 	op4.emit, op4.emitAt = op4.emitNow, op4.emitLater
 	op4.notify, op4.fail = op4.notifyAt, op4.failWith
 	op5 := &pageRankOp5{
@@ -600,13 +605,13 @@ func (df *PageRank) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	op5.state.sums = make(map[Time]*nodeSums)
 	op5.emit, op5.emitAt = op5.emitNow, op5.emitLater
 	op5.notify, op5.fail = op5.notifyAt, op5.failWith
-	op5.limitOut0 = df.cfg.Params.pageRankArg132_31()
+	op5.limitOut0 = df.cfg.Params.pageRankArg138_31()
 	if op5.limitOut0 < 1 {
-		return nil, fmt.Errorf("pagerank.tdf:132:31: loop r: max iters is %d; want 1 or more", op5.limitOut0)
+		return nil, fmt.Errorf("pagerank.tdf:138:31: loop r: max iters is %d; want 1 or more", op5.limitOut0)
 	}
-	op5.limitOut1 = df.cfg.Params.pageRankArg132_31()
+	op5.limitOut1 = df.cfg.Params.pageRankArg138_31()
 	if op5.limitOut1 < 1 {
-		return nil, fmt.Errorf("pagerank.tdf:132:31: loop r: max iters is %d; want 1 or more", op5.limitOut1)
+		return nil, fmt.Errorf("pagerank.tdf:138:31: loop r: max iters is %d; want 1 or more", op5.limitOut1)
 	}
 	op6 := &pageRankOp6{
 		in0:    df.ch7.Puller(w),
@@ -616,7 +621,7 @@ func (df *PageRank) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	return []tdrt.Operator{op0, op1, op2, op3, op4, op5, op6}, nil
 }
 
-// pageRankOp0 is one worker's instance of operator 0 of PageRank, lines+filter+map at pagerank.tdf:122:11.
+// pageRankOp0 is one worker's instance of operator 0 of PageRank, lines+filter+map at pagerank.tdf:128:11.
 type pageRankOp0 struct {
 	w     *tdrt.Worker
 	peers int
@@ -662,19 +667,19 @@ func (op *pageRankOp0) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *pageRankOp0) process(t tdrt.Time, data []string) error {
 	for _, r0 := range data {
-		if pageRankFilter123_18(r0) {
-			r1, err := pageRankMap124_15(r0)
+		if pageRankFilter129_18(r0) {
+			r1, err := pageRankMap130_15(r0)
 			if err != nil {
-				return tdrt.NewLambdaError("pagerank.tdf:124:15", "map", r0, err)
+				return tdrt.NewLambdaError("pagerank.tdf:130:15", "map", r0, err)
 			}
-			op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange125_20(r1))), op.peers), r1)
-			op.out1.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange125_20(r1))), op.peers), r1)
+			op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange131_20(r1))), op.peers), r1)
+			op.out1.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange131_20(r1))), op.peers), r1)
 		}
 	}
 	return nil
 }
 
-// pageRankOp1 is one worker's instance of operator 1 of PageRank, flat_map at pagerank.tdf:127:6.
+// pageRankOp1 is one worker's instance of operator 1 of PageRank, flat_map at pagerank.tdf:133:6.
 type pageRankOp1 struct {
 	w     *tdrt.Worker
 	peers int
@@ -701,15 +706,15 @@ func (op *pageRankOp1) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *pageRankOp1) process(t tdrt.Time, data []Edge) error {
 	for _, r0 := range data {
-		r1 := pageRankFlatMap127_20(r0)
+		r1 := pageRankFlatMap133_20(r0)
 		for _, r2 := range r1 {
-			op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange128_20(r2))), op.peers), r2)
+			op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange134_20(r2))), op.peers), r2)
 		}
 	}
 	return nil
 }
 
-// pageRankOp2 is one worker's instance of operator 2 of PageRank, starting at pagerank.tdf:129:6.
+// pageRankOp2 is one worker's instance of operator 2 of PageRank, starting at pagerank.tdf:135:6.
 type pageRankOp2 struct {
 	w     *tdrt.Worker
 	state *startingState
@@ -811,7 +816,7 @@ func (op *pageRankOp2) notifyAt(t tdrt.Time) {
 // failWith ends the computation with err once the handler returns; the first error counts, and nil is none.
 func (op *pageRankOp2) failWith(err error) {
 	if err != nil && op.err == nil {
-		op.err = tdrt.NewOperatorError("pagerank.tdf:129:6", "starting", err)
+		op.err = tdrt.NewOperatorError("pagerank.tdf:135:6", "starting", err)
 	}
 }
 
@@ -828,7 +833,7 @@ func (op *pageRankOp2) flush() error {
 	return err
 }
 
-// pageRankOp3 is one worker's instance of operator 3 of PageRank, loop r at pagerank.tdf:132:16.
+// pageRankOp3 is one worker's instance of operator 3 of PageRank, loop r at pagerank.tdf:138:16.
 type pageRankOp3 struct {
 	w    *tdrt.Worker
 	in0  *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
@@ -870,7 +875,7 @@ func (op *pageRankOp3) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32])
 	return nil
 }
 
-// pageRankOp4 is one worker's instance of operator 4 of PageRank, spread at pagerank.tdf:133:8.
+// pageRankOp4 is one worker's instance of operator 4 of PageRank, spread at pagerank.tdf:139:8.
 type pageRankOp4 struct {
 	w     *tdrt.Worker
 	peers int
@@ -950,7 +955,7 @@ func (op *pageRankOp4) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *pageRankOp4) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	for _, r0 := range data {
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange133_39(r0))), op.peers), r0)
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange139_39(r0))), op.peers), r0)
 	}
 	return nil
 }
@@ -991,7 +996,7 @@ func (op *pageRankOp4) notifyAt(t tdrt.Time) {
 // failWith ends the computation with err once the handler returns; the first error counts, and nil is none.
 func (op *pageRankOp4) failWith(err error) {
 	if err != nil && op.err == nil {
-		op.err = tdrt.NewOperatorError("pagerank.tdf:133:8", "spread", err)
+		op.err = tdrt.NewOperatorError("pagerank.tdf:139:8", "spread", err)
 	}
 }
 
@@ -1008,7 +1013,7 @@ func (op *pageRankOp4) flush() error {
 	return err
 }
 
-// pageRankOp5 is one worker's instance of operator 5 of PageRank, accumulate at pagerank.tdf:133:48.
+// pageRankOp5 is one worker's instance of operator 5 of PageRank, accumulate at pagerank.tdf:139:48.
 type pageRankOp5 struct {
 	w     *tdrt.Worker
 	state *accumulateState
@@ -1129,7 +1134,7 @@ func (op *pageRankOp5) notifyAt(t tdrt.Time) {
 // failWith ends the computation with err once the handler returns; the first error counts, and nil is none.
 func (op *pageRankOp5) failWith(err error) {
 	if err != nil && op.err == nil {
-		op.err = tdrt.NewOperatorError("pagerank.tdf:133:48", "accumulate", err)
+		op.err = tdrt.NewOperatorError("pagerank.tdf:139:48", "accumulate", err)
 	}
 }
 
@@ -1146,7 +1151,7 @@ func (op *pageRankOp5) flush() error {
 	return err
 }
 
-// pageRankOp6 is one worker's instance of operator 6 of PageRank, print at pagerank.tdf:135:11.
+// pageRankOp6 is one worker's instance of operator 6 of PageRank, print at pagerank.tdf:141:11.
 type pageRankOp6 struct {
 	w      *tdrt.Worker
 	in0    *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
@@ -1172,44 +1177,44 @@ func (op *pageRankOp6) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *pageRankOp6) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	for _, r0 := range data {
-		op.stdout.WriteString(pageRankPrint135_30(r0.F0, r0.F1))
+		op.stdout.WriteString(pageRankPrint141_30(r0.F0, r0.F1))
 		op.stdout.WriteByte('\n')
 	}
 	return nil
 }
 
-// pageRankFilter123_18 is the lambda of filter at pagerank.tdf:123:18.
-func pageRankFilter123_18(l string) bool {
+// pageRankFilter129_18 is the lambda of filter at pagerank.tdf:129:18.
+func pageRankFilter129_18(l string) bool {
 	return !blank(l)
 }
 
-// pageRankMap124_15 is the lambda of map at pagerank.tdf:124:15.
-func pageRankMap124_15(l string) (Edge, error) {
+// pageRankMap130_15 is the lambda of map at pagerank.tdf:130:15.
+func pageRankMap130_15(l string) (Edge, error) {
 	return parseEdge(l)
 }
 
-// pageRankExchange125_20 is the lambda of exchange at pagerank.tdf:125:20.
-func pageRankExchange125_20(e Edge) uint32 {
+// pageRankExchange131_20 is the lambda of exchange at pagerank.tdf:131:20.
+func pageRankExchange131_20(e Edge) uint32 {
 	return e.Src
 }
 
-// pageRankFlatMap127_20 is the lambda of flat_map at pagerank.tdf:127:20.
-func pageRankFlatMap127_20(e Edge) []uint32 {
+// pageRankFlatMap133_20 is the lambda of flat_map at pagerank.tdf:133:20.
+func pageRankFlatMap133_20(e Edge) []uint32 {
 	return []uint32{e.Src, e.Dst}
 }
 
-// pageRankExchange128_20 is the lambda of exchange at pagerank.tdf:128:20.
-func pageRankExchange128_20(n uint32) uint32 {
+// pageRankExchange134_20 is the lambda of exchange at pagerank.tdf:134:20.
+func pageRankExchange134_20(n uint32) uint32 {
 	return n
 }
 
-// pageRankExchange133_39 is the lambda of exchange at pagerank.tdf:133:39.
-func pageRankExchange133_39(x tdrt.Tuple2[uint32, float32]) uint32 {
+// pageRankExchange139_39 is the lambda of exchange at pagerank.tdf:139:39.
+func pageRankExchange139_39(x tdrt.Tuple2[uint32, float32]) uint32 {
 	return x.F0
 }
 
-// pageRankPrint135_30 is the lambda of print at pagerank.tdf:135:30.
-func pageRankPrint135_30(n uint32, rank float32) string {
+// pageRankPrint141_30 is the lambda of print at pagerank.tdf:141:30.
+func pageRankPrint141_30(n uint32, rank float32) string {
 	return fmt.Sprintf("%d %.6f", n, rank)
 }
 
@@ -1278,14 +1283,14 @@ func tdcDecode5(src []byte, dst []tdrt.Tuple2[uint32, float32]) ([]tdrt.Tuple2[u
 	return dst, r.Finish()
 }
 
-// pageRankArg122_17 evaluates the source argument at pagerank.tdf:122:17.
-func (tdcParams *Params) pageRankArg122_17() string {
+// pageRankArg128_17 evaluates the source argument at pagerank.tdf:128:17.
+func (tdcParams *Params) pageRankArg128_17() string {
 	input := tdcParams.Input
 	return input
 }
 
-// pageRankArg132_31 evaluates the source argument at pagerank.tdf:132:31.
-func (tdcParams *Params) pageRankArg132_31() int64 {
+// pageRankArg138_31 evaluates the source argument at pagerank.tdf:138:31.
+func (tdcParams *Params) pageRankArg138_31() int64 {
 	iters := tdcParams.Iters
 	return int64(iters)
 }
