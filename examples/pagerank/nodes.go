@@ -3,10 +3,16 @@ package pagerank
 // nodeSums adds up float32 values by node, remembering which nodes it
 // has a value for.
 type nodeSums struct {
-	dense  []float32
-	has    []bool
+	dense  []nodeSum
 	nodes  []uint32 // the nodes with a dense value, in first-add order
 	sparse map[uint32]float32
+}
+
+// nodeSum is the sum of one node, and whether it has one: side by side,
+// so that adding to a node touches one cache line.
+type nodeSum struct {
+	sum float32
+	has bool
 }
 
 // add adds x to the sum of node v.
@@ -19,15 +25,14 @@ func (s *nodeSums) add(v uint32, x float32) {
 		return
 	}
 	if int(v) >= len(s.dense) {
-		n := int(v) + 1
-		s.dense = append(s.dense, make([]float32, n-len(s.dense))...)
-		s.has = append(s.has, make([]bool, n-len(s.has))...)
+		s.dense = append(s.dense, make([]nodeSum, int(v)+1-len(s.dense))...)
 	}
-	if !s.has[v] {
-		s.has[v] = true
+	c := &s.dense[v]
+	if !c.has {
+		c.has = true
 		s.nodes = append(s.nodes, v)
 	}
-	s.dense[v] += x
+	c.sum += x
 }
 
 // drain calls fn with every node's sum, in the order of the nodes' ids
@@ -35,16 +40,16 @@ func (s *nodeSums) add(v uint32, x float32) {
 // most ids have a value), and empties s for reuse.
 func (s *nodeSums) drain(fn func(v uint32, sum float32)) {
 	if len(s.nodes) >= len(s.dense)/8 {
-		for v, ok := range s.has {
-			if ok {
-				fn(uint32(v), s.dense[v])
-				s.dense[v], s.has[v] = 0, false
+		for v := range s.dense {
+			if c := &s.dense[v]; c.has {
+				fn(uint32(v), c.sum)
+				*c = nodeSum{}
 			}
 		}
 	} else {
 		for _, v := range s.nodes {
-			fn(v, s.dense[v])
-			s.dense[v], s.has[v] = 0, false
+			fn(v, s.dense[v].sum)
+			s.dense[v] = nodeSum{}
 		}
 	}
 	s.nodes = s.nodes[:0]
