@@ -34,3 +34,16 @@ func TestPlanErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestCycleWithoutRoundNamesOperator builds, by hand, a cycle that no
+// next closes (the language cannot), and expects the error at the
+// operator on it.
+func TestCycleWithoutRoundNamesOperator(t *testing.T) {
+	op := &Op{ID: 0, Kind: ChainOp, Pos: lang.Pos{Filename: "in.tdf", Line: 3, Column: 5}, Stages: []*lang.Node{{Op: "map"}}}
+	op.In, op.Out = &Port{Loc: 0}, &Port{Loc: 1}
+	ch := &Channel{From: op, To: op, Port: op.In}
+	op.In.Channels, op.Out.Channels = []*Channel{ch}, []*Channel{ch}
+	p := &planState{g: &Graph{Name: "D", Ops: []*Op{op}, Channels: []*Channel{ch}, Locations: 2}}
+	p.paths()
+	require.EqualError(t, p.errs.Err(), "in.tdf:3:5: map is on a cycle that does not advance a round, so its records could wait for themselves; a loop goes round only through next")
+}

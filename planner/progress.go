@@ -1,5 +1,22 @@
 package planner
 
+import "errors"
+
+// owner returns the operator with a port at location loc.
+func (g *Graph) owner(loc int) *Op {
+	for _, op := range g.Ops {
+		for _, port := range []*Port{op.In, op.Right, op.Out} {
+			if port != nil && port.Loc == loc {
+				return op
+			}
+		}
+		if op.Kind == InputOp && op.HostLoc == loc {
+			return op
+		}
+	}
+	return nil
+}
+
 // ports numbers the locations: for each operator its input, then its
 // output. Sources and counts get an output even when nobody reads it,
 // because they hold capabilities there.
@@ -61,6 +78,13 @@ func (p *planState) paths() {
 		}
 	}
 	reach, err := closePaths(g.Locations, edges)
+	var cycle *cycleError
+	if errors.As(err, &cycle) {
+		if op := g.owner(cycle.Loc); op != nil {
+			p.errs.Addf(op.Pos, "%s is on a cycle that does not advance a round, so its records could wait for themselves; a loop goes round only through next", op.Label())
+			return
+		}
+	}
 	if err != nil {
 		p.errs.Addf(g.Pos, "dataflow %s: %v", g.Name, err)
 		return

@@ -52,7 +52,7 @@ func closePaths(n int, edges []Edge) ([][]Reach, error) {
 					continue
 				}
 				if e.To == src && s.LessEqual(tdrt.Summary{}) {
-					return nil, fmt.Errorf("location %d is on a cycle that does not advance a round (summary %v)", src, s)
+					return nil, &cycleError{Loc: src, Summary: s}
 				}
 				work = append(work, item{e.To, s})
 			}
@@ -71,6 +71,17 @@ func closePaths(n int, edges []Edge) ([][]Reach, error) {
 		})
 	}
 	return reach, nil
+}
+
+// cycleError reports a location on a cycle whose summary does not
+// advance any round.
+type cycleError struct {
+	Loc     int
+	Summary tdrt.Summary
+}
+
+func (e *cycleError) Error() string {
+	return fmt.Sprintf("location %d is on a cycle that does not advance a round (summary %v)", e.Loc, e.Summary)
 }
 
 // insertMinimal adds s to the summaries of target unless one of them is
