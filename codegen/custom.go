@@ -3,6 +3,7 @@ package codegen
 import (
 	"fmt"
 	"go/types"
+	"slices"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -310,12 +311,12 @@ func (d *dfGen) timeChanges(op *planner.Op) []jen.Code {
 		guarded := false
 		for _, c := range ch.Changes {
 			round := jen.Add(tv).Dot("Rounds").Index(jen.Lit(c.Loop.Depth - 1))
-			if c.Kind != planner.Leave && c.Loop.Max != nil {
+			if bounded(c) {
 				cmp := "<"
 				if c.Kind == planner.Exit {
 					cmp = ">="
 				}
-				cond := jen.Int64().Call(round).Op("+").Lit(1).Op(cmp).Id("op").Dot(limitName(i))
+				cond := jen.Int64().Call(round).Op("+").Lit(1).Op(cmp).Id("op").Dot(limitName(c.Loop.Depth))
 				if guarded {
 					out = append(out, jen.Id(send).Op("=").Id(send).Op("&&").Add(cond))
 				} else {
@@ -333,30 +334,47 @@ func (d *dfGen) timeChanges(op *planner.Op) []jen.Code {
 	return out
 }
 
-// guarded reports whether channel ch of op carries only the records of
-// some rounds, and limited whether it needs its loop's bound.
+// guarded reports whether channel ch carries only the records of some
+// rounds: it goes round or out of a loop with a bound.
 func guarded(ch *planner.Channel) bool {
 	for _, c := range ch.Changes {
-		if c.Kind != planner.Leave && c.Loop.Max != nil {
+		if bounded(c) {
 			return true
 		}
 	}
 	return false
 }
 
-// limitName is the field that holds the loop bound of output channel i.
-func limitName(i int) string { return fmt.Sprintf("limitOut%d", i) }
+// bounded reports whether a time change depends on its loop's bound.
+func bounded(c planner.TimeChange) bool { return c.Kind != planner.Leave && c.Loop.Max != nil }
+
+// limitName is the field that holds the bound of the loop at depth, one
+// of the loops around the operator.
+func limitName(depth int) string { return fmt.Sprintf("limit%d", depth) }
+
+// boundedLoops lists the loops whose bounds op's channels need, by depth:
+// loops around op, so one per depth.
+func boundedLoops(op *planner.Op) []*lang.Loop {
+	var loops []*lang.Loop
+	if op.Out == nil {
+		return nil
+	}
+	for _, ch := range op.Out.Channels {
+		for _, c := range ch.Changes {
+			if bounded(c) && !slices.Contains(loops, c.Loop) {
+				loops = append(loops, c.Loop)
+			}
+		}
+	}
+	slices.SortFunc(loops, func(a, b *lang.Loop) int { return a.Depth - b.Depth })
+	return loops
+}
 
 // limitFields are the fields for the loop bounds op's channels need.
 func (d *dfGen) limitFields(op *planner.Op) []jen.Code {
 	var out []jen.Code
-	if op.Out == nil {
-		return nil
-	}
-	for i, ch := range op.Out.Channels {
-		if guarded(ch) {
-			out = append(out, jen.Id(limitName(i)).Int64())
-		}
+	for _, lp := range boundedLoops(op) {
+		out = append(out, jen.Id(limitName(lp.Depth)).Int64())
 	}
 	return out
 }
@@ -365,20 +383,8 @@ func (d *dfGen) limitFields(op *planner.Op) []jen.Code {
 // and check them.
 func (d *dfGen) newLimits(op *planner.Op, v string) []jen.Code {
 	var out []jen.Code
-	if op.Out == nil {
-		return nil
-	}
-	for i, ch := range op.Out.Channels {
-		if !guarded(ch) {
-			continue
-		}
-		var lp *lang.Loop
-		for _, c := range ch.Changes {
-			if c.Kind != planner.Leave && c.Loop.Max != nil {
-				lp = c.Loop
-			}
-		}
-		f := jen.Id(v).Dot(limitName(i))
+	for _, lp := range boundedLoops(op) {
+		f := jen.Id(v).Dot(limitName(lp.Depth))
 		out = append(out,
 			jen.Add(f).Op("=").Add(d.argMethod(d.prefix, lp.Max, jen.Int64(), true)),
 			jen.If(jen.Add(f).Op("<").Lit(1)).Block(jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(

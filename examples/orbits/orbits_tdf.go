@@ -498,13 +498,9 @@ func (df *Orbits) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		params: &df.cfg.Params,
 		w:      w,
 	}
-	op4.limitOut0 = df.cfg.Params.orbitsArg48_33()
-	if op4.limitOut0 < 1 {
-		return nil, fmt.Errorf("orbits.tdf:48:33: loop x: max steps is %d; want 1 or more", op4.limitOut0)
-	}
-	op4.limitOut1 = df.cfg.Params.orbitsArg48_33()
-	if op4.limitOut1 < 1 {
-		return nil, fmt.Errorf("orbits.tdf:48:33: loop x: max steps is %d; want 1 or more", op4.limitOut1)
+	op4.limit1 = df.cfg.Params.orbitsArg48_33()
+	if op4.limit1 < 1 {
+		return nil, fmt.Errorf("orbits.tdf:48:33: loop x: max steps is %d; want 1 or more", op4.limit1)
 	}
 	op5 := &orbitsOp5{
 		capAfter: df.After,
@@ -712,14 +708,13 @@ func (op *orbitsOp3) process(t tdrt.Time, data []uint64) error {
 
 // orbitsOp4 is one worker's instance of operator 4 of Orbits, loop x+map at orbits.tdf:48:17.
 type orbitsOp4 struct {
-	w         *tdrt.Worker
-	params    *Params
-	limitOut0 int64
-	limitOut1 int64
-	in0       *tdrt.Puller[uint64]
-	in1       *tdrt.Puller[uint64]
-	out0      *tdrt.Pusher[uint64]
-	out1      *tdrt.Pusher[uint64]
+	w      *tdrt.Worker
+	params *Params
+	limit1 int64
+	in0    *tdrt.Puller[uint64]
+	in1    *tdrt.Puller[uint64]
+	out0   *tdrt.Pusher[uint64]
+	out1   *tdrt.Pusher[uint64]
 }
 
 // Run is called by the worker when the operator is activated.
@@ -752,10 +747,10 @@ func (op *orbitsOp4) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *orbitsOp4) process(t tdrt.Time, data []uint64) error {
 	tOut0 := t
-	sendOut0 := int64(tOut0.Rounds[0])+1 < op.limitOut0
+	sendOut0 := int64(tOut0.Rounds[0])+1 < op.limit1
 	tOut0.Rounds[0]++
 	tOut1 := t
-	sendOut1 := int64(tOut1.Rounds[0])+1 >= op.limitOut1
+	sendOut1 := int64(tOut1.Rounds[0])+1 >= op.limit1
 	tOut1.Rounds[0] = 0
 	for _, r0 := range data {
 		r1 := op.params.orbitsMap49_17(r0)

@@ -605,13 +605,9 @@ func (df *PageRank) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	op5.state.sums = make(map[Time]*nodeSums)
 	op5.emit, op5.emitAt = op5.emitNow, op5.emitLater
 	op5.notify, op5.fail = op5.notifyAt, op5.failWith
-	op5.limitOut0 = df.cfg.Params.pageRankArg138_31()
-	if op5.limitOut0 < 1 {
-		return nil, fmt.Errorf("pagerank.tdf:138:31: loop r: max iters is %d; want 1 or more", op5.limitOut0)
-	}
-	op5.limitOut1 = df.cfg.Params.pageRankArg138_31()
-	if op5.limitOut1 < 1 {
-		return nil, fmt.Errorf("pagerank.tdf:138:31: loop r: max iters is %d; want 1 or more", op5.limitOut1)
+	op5.limit1 = df.cfg.Params.pageRankArg138_31()
+	if op5.limit1 < 1 {
+		return nil, fmt.Errorf("pagerank.tdf:138:31: loop r: max iters is %d; want 1 or more", op5.limit1)
 	}
 	op6 := &pageRankOp6{
 		in0:    df.ch7.Puller(w),
@@ -1024,17 +1020,16 @@ type pageRankOp5 struct {
 	ready   []tdrt.Time
 	err     error
 	// emitted holds the records emitted at t, processed when the handler returns.
-	emitted   []tdrt.Tuple2[uint32, float32]
-	one       [1]tdrt.Tuple2[uint32, float32]
-	emit      func(tdrt.Tuple2[uint32, float32])
-	emitAt    func(tdrt.Time, tdrt.Tuple2[uint32, float32])
-	notify    func(tdrt.Time)
-	fail      func(error)
-	limitOut0 int64
-	limitOut1 int64
-	in0       *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
-	out0      *tdrt.Pusher[tdrt.Tuple2[uint32, float32]]
-	out1      *tdrt.Pusher[tdrt.Tuple2[uint32, float32]]
+	emitted []tdrt.Tuple2[uint32, float32]
+	one     [1]tdrt.Tuple2[uint32, float32]
+	emit    func(tdrt.Tuple2[uint32, float32])
+	emitAt  func(tdrt.Time, tdrt.Tuple2[uint32, float32])
+	notify  func(tdrt.Time)
+	fail    func(error)
+	limit1  int64
+	in0     *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
+	out0    *tdrt.Pusher[tdrt.Tuple2[uint32, float32]]
+	out1    *tdrt.Pusher[tdrt.Tuple2[uint32, float32]]
 }
 
 // Run is called by the worker when the operator is activated.
@@ -1082,10 +1077,10 @@ func (op *pageRankOp5) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *pageRankOp5) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	tOut0 := t
-	sendOut0 := int64(tOut0.Rounds[0])+1 < op.limitOut0
+	sendOut0 := int64(tOut0.Rounds[0])+1 < op.limit1
 	tOut0.Rounds[0]++
 	tOut1 := t
-	sendOut1 := int64(tOut1.Rounds[0])+1 >= op.limitOut1
+	sendOut1 := int64(tOut1.Rounds[0])+1 >= op.limit1
 	tOut1.Rounds[0] = 0
 	for _, r0 := range data {
 		if sendOut0 {
