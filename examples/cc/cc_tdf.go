@@ -44,218 +44,273 @@ func (p *Params) RegisterFlags(fs *flag.FlagSet) {
 	fs.StringVar(&p.Input, "input", p.Input, "param input (string)")
 }
 
-// propagateState is one worker's state of operator propagate (cc.tdf:25:1).
-type propagateState struct {
-	out     adjacency
-	label   map[uint32]uint32
-	lowered map[Time]map[uint32]bool
+// improveState is one worker's state of operator improve (cc.tdf:22:1).
+type improveState struct {
+	label   labels
+	lowered map[Time]*nodeList
+	spare   []*nodeList
 }
 
-// onProposals is operator propagate's handler of the records of input proposals; they are the caller's after it returns (cc.tdf:36:24).
-func (state *propagateState) onProposals(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32], emit func(tdrt.Tuple2[uint32, uint32]), emitAt func(tdrt.Time, tdrt.Tuple2[uint32, uint32]), notify func(tdrt.Time), fail func(error)) {
+// onProposals is operator improve's handler of the records of input proposals; they are the caller's after it returns (cc.tdf:28:24).
+func (state *improveState) onProposals(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32], emit func(tdrt.Tuple2[uint32, uint32]), emitAt func(tdrt.Time, tdrt.Tuple2[uint32, uint32]), notify func(tdrt.Time), fail func(error)) {
 	for _, p := range data {
-		if old, ok := state.label[p.F0]; ok && old <= p.F1 {
+		if !state.label.lower(p.F0, p.F1) {
 			continue
 		}
-		state.label[p.F0] = p.F1
 		nodes := state.lowered[t]
 		if nodes == nil {
-			nodes = map[uint32]bool{}
+			if n := len(state.spare); n > 0 {
+				nodes, state.spare = state.spare[n-1], state.spare[:n-1]
+			} else {
+				nodes = &nodeList{}
+			}
 			state.lowered[t] = nodes
 			notify(t)
 		}
-		nodes[p.F0] = true
+		nodes.add(p.F0)
 	}
 }
 
-// onEdges is operator propagate's handler of the records of input edges; they are the caller's after it returns (cc.tdf:31:20).
-func (state *propagateState) onEdges(t tdrt.Time, data []Edge, emit func(tdrt.Tuple2[uint32, uint32]), emitAt func(tdrt.Time, tdrt.Tuple2[uint32, uint32]), notify func(tdrt.Time), fail func(error)) {
+// onNotify is operator improve's handler of the notification that a time is complete (cc.tdf:46:15).
+func (state *improveState) onNotify(t tdrt.Time, emit func(tdrt.Tuple2[uint32, uint32]), emitAt func(tdrt.Time, tdrt.Tuple2[uint32, uint32]), notify func(tdrt.Time), fail func(error)) {
+	nodes := state.lowered[t]
+	for _, n := range nodes.nodes {
+		emit(Tuple2[uint32, uint32]{F0: n, F1: state.label.of(n)})
+	}
+	delete(state.lowered, t)
+	nodes.reset()
+	state.spare = append(state.spare, nodes)
+}
+
+// tellState is one worker's state of operator tell (cc.tdf:59:1).
+type tellState struct {
+	out     adjacency
+	pending map[Time][]Tuple2[uint32, uint32]
+}
+
+// onLowered is operator tell's handler of the records of input lowered; they are the caller's after it returns (cc.tdf:69:22).
+func (state *tellState) onLowered(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32], emit func(tdrt.Tuple2[uint32, uint32]), emitAt func(tdrt.Time, tdrt.Tuple2[uint32, uint32]), notify func(tdrt.Time), fail func(error)) {
+	if _, ok := state.pending[t]; !ok {
+		notify(t)
+	}
+	state.pending[t] = append(state.pending[t], data...)
+}
+
+// onEdges is operator tell's handler of the records of input edges; they are the caller's after it returns (cc.tdf:64:20).
+func (state *tellState) onEdges(t tdrt.Time, data []Edge, emit func(tdrt.Tuple2[uint32, uint32]), emitAt func(tdrt.Time, tdrt.Tuple2[uint32, uint32]), notify func(tdrt.Time), fail func(error)) {
 	for _, e := range data {
 		state.out.add(e.Src, e.Dst)
 	}
 }
 
-// onNotify is operator propagate's handler of the notification that a time is complete (cc.tdf:51:15).
-func (state *propagateState) onNotify(t tdrt.Time, emit func(tdrt.Tuple2[uint32, uint32]), emitAt func(tdrt.Time, tdrt.Tuple2[uint32, uint32]), notify func(tdrt.Time), fail func(error)) {
-	for n := range state.lowered[t] {
-		l := state.label[n]
-		emit(Tuple2[uint32, uint32]{F0: n, F1: l})
-		for _, m := range state.out.out(n) {
-			emit(Tuple2[uint32, uint32]{F0: m, F1: l})
+// onNotify is operator tell's handler of the notification that a time is complete (cc.tdf:75:15).
+func (state *tellState) onNotify(t tdrt.Time, emit func(tdrt.Tuple2[uint32, uint32]), emitAt func(tdrt.Time, tdrt.Tuple2[uint32, uint32]), notify func(tdrt.Time), fail func(error)) {
+	for _, p := range state.pending[t] {
+		for _, m := range state.out.out(p.F0) {
+			emit(Tuple2[uint32, uint32]{F0: m, F1: p.F1})
 		}
 	}
-	delete(state.lowered, t)
+	delete(state.pending, t)
+}
+
+// startingState is one worker's state of operator starting (cc.tdf:88:1).
+type startingState struct {
+	seen nodeList
+}
+
+// onNodes is operator starting's handler of the records of input nodes; they are the caller's after it returns (cc.tdf:92:20).
+func (state *startingState) onNodes(t tdrt.Time, data []uint32, emit func(tdrt.Tuple2[uint32, uint32]), emitAt func(tdrt.Time, tdrt.Tuple2[uint32, uint32]), notify func(tdrt.Time), fail func(error)) {
+	for _, n := range data {
+		before := len(state.seen.nodes)
+		state.seen.add(n)
+		if len(state.seen.nodes) > before {
+			emit(Tuple2[uint32, uint32]{F0: n, F1: n})
+		}
+	}
 }
 
 // ComponentsFingerprint identifies the plan of dataflow Components; processes of one computation agree on it.
-const ComponentsFingerprint = "e89a4359b465aa3c"
+const ComponentsFingerprint = "f22c3920509ac714"
 
 // componentsGraph is the plan of dataflow Components: operators, ports and the paths between ports.
 var componentsGraph = &tdrt.Graph{
 	Fingerprint: ComponentsFingerprint,
 	Lambdas: []tdrt.LambdaSite{{
-		Func: "componentsFilter65_18",
+		Func: "componentsFilter105_18",
 		Op:   "filter",
-		Pos:  "cc.tdf:65:18",
+		Pos:  "cc.tdf:105:18",
 	}, {
-		Func: "componentsMap66_15",
+		Func: "componentsMap106_15",
 		Op:   "map",
-		Pos:  "cc.tdf:66:15",
+		Pos:  "cc.tdf:106:15",
 	}, {
-		Func: "componentsFlatMap67_20",
+		Func: "componentsFlatMap107_20",
 		Op:   "flat_map",
-		Pos:  "cc.tdf:67:20",
+		Pos:  "cc.tdf:107:20",
 	}, {
-		Func: "componentsExchange68_20",
+		Func: "componentsExchange108_20",
 		Op:   "exchange",
-		Pos:  "cc.tdf:68:20",
+		Pos:  "cc.tdf:108:20",
 	}, {
-		Func: "componentsExchange68_20",
+		Func: "componentsExchange108_20",
 		Op:   "exchange",
-		Pos:  "cc.tdf:68:20",
+		Pos:  "cc.tdf:108:20",
 	}, {
-		Func: "componentsMap70_15",
+		Func: "componentsMap109_29",
 		Op:   "map",
-		Pos:  "cc.tdf:70:15",
+		Pos:  "cc.tdf:109:29",
 	}, {
-		Func: "componentsMap72_15",
-		Op:   "map",
-		Pos:  "cc.tdf:72:15",
+		Func: "(*startingState).onNodes",
+		Op:   "starting",
+		Pos:  "cc.tdf:92:20",
 	}, {
-		Func: "componentsExchange81_20",
+		Func: "(*improveState).onProposals",
+		Op:   "improve",
+		Pos:  "cc.tdf:28:24",
+	}, {
+		Func: "(*improveState).onNotify",
+		Op:   "improve",
+		Pos:  "cc.tdf:46:15",
+	}, {
+		Func: "componentsExchange119_20",
 		Op:   "exchange",
-		Pos:  "cc.tdf:81:20",
+		Pos:  "cc.tdf:119:20",
 	}, {
-		Func: "(*propagateState).onProposals",
-		Op:   "propagate",
-		Pos:  "cc.tdf:36:24",
+		Func: "(*tellState).onLowered",
+		Op:   "tell",
+		Pos:  "cc.tdf:69:22",
 	}, {
-		Func: "(*propagateState).onEdges",
-		Op:   "propagate",
-		Pos:  "cc.tdf:31:20",
+		Func: "(*tellState).onEdges",
+		Op:   "tell",
+		Pos:  "cc.tdf:64:20",
 	}, {
-		Func: "(*propagateState).onNotify",
-		Op:   "propagate",
-		Pos:  "cc.tdf:51:15",
+		Func: "(*tellState).onNotify",
+		Op:   "tell",
+		Pos:  "cc.tdf:75:15",
 	}, {
-		Func: "componentsExchange77_42",
+		Func: "componentsExchange116_43",
 		Op:   "exchange",
-		Pos:  "cc.tdf:77:42",
+		Pos:  "cc.tdf:116:43",
 	}, {
-		Func: "componentsPrint83_26",
+		Func: "componentsPrint121_26",
 		Op:   "print",
-		Pos:  "cc.tdf:83:26",
+		Pos:  "cc.tdf:121:26",
 	}},
-	Locations: 12,
+	Locations: 14,
 	Name:      "Components",
 	Operators: []tdrt.OperatorInfo{{
 		Name:    "lines+filter+map+flat_map",
 		Outputs: []tdrt.Location{0},
-		Pos:     "cc.tdf:64:11",
+		Pos:     "cc.tdf:104:11",
 	}, {
 		Inputs:  []tdrt.Location{1},
 		Name:    "map",
 		Outputs: []tdrt.Location{2},
-		Pos:     "cc.tdf:70:6",
+		Pos:     "cc.tdf:109:20",
 	}, {
 		Inputs:  []tdrt.Location{3},
-		Name:    "distinct+map",
+		Name:    "starting",
 		Outputs: []tdrt.Location{4},
-		Pos:     "cc.tdf:71:6",
+		Pos:     "cc.tdf:109:39",
 	}, {
 		Inputs:  []tdrt.Location{5},
 		Name:    "loop p",
 		Outputs: []tdrt.Location{6},
-		Pos:     "cc.tdf:76:17",
+		Pos:     "cc.tdf:113:17",
 	}, {
-		Inputs:  []tdrt.Location{7, 8},
-		Name:    "propagate",
-		Outputs: []tdrt.Location{9},
-		Pos:     "cc.tdf:77:8",
+		Inputs:  []tdrt.Location{7},
+		Name:    "improve",
+		Outputs: []tdrt.Location{8},
+		Pos:     "cc.tdf:114:19",
 	}, {
-		Inputs:  []tdrt.Location{10},
-		Name:    "min+print",
+		Inputs:  []tdrt.Location{9, 10},
+		Name:    "tell",
 		Outputs: []tdrt.Location{11},
-		Pos:     "cc.tdf:82:6",
+		Pos:     "cc.tdf:116:14",
+	}, {
+		Inputs:  []tdrt.Location{12},
+		Name:    "min+print",
+		Outputs: []tdrt.Location{13},
+		Pos:     "cc.tdf:120:6",
 	}},
-	Paths: [][]tdrt.Path{0: {{Target: 1}, {Target: 2}, {Target: 3}, {Target: 4}, {Target: 5}, {Target: 6}, {Target: 7}, {Target: 8}, {Target: 9}, {
+	Paths: [][]tdrt.Path{0: {{Target: 1}, {Target: 2}, {Target: 3}, {Target: 4}, {Target: 5}, {Target: 6}, {Target: 7}, {Target: 8}, {Target: 9}, {Target: 10}, {Target: 11}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 10,
+		Target: 12,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 11,
-	}}, 1: {{Target: 2}, {Target: 3}, {Target: 4}, {Target: 5}, {Target: 6}, {Target: 7}, {Target: 9}, {
+		Target: 13,
+	}}, 1: {{Target: 2}, {Target: 3}, {Target: 4}, {Target: 5}, {Target: 6}, {Target: 7}, {Target: 8}, {Target: 9}, {Target: 11}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 10,
+		Target: 12,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 11,
-	}}, 2: {{Target: 3}, {Target: 4}, {Target: 5}, {Target: 6}, {Target: 7}, {Target: 9}, {
+		Target: 13,
+	}}, 2: {{Target: 3}, {Target: 4}, {Target: 5}, {Target: 6}, {Target: 7}, {Target: 8}, {Target: 9}, {Target: 11}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 10,
+		Target: 12,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 11,
-	}}, 3: {{Target: 4}, {Target: 5}, {Target: 6}, {Target: 7}, {Target: 9}, {
+		Target: 13,
+	}}, 3: {{Target: 4}, {Target: 5}, {Target: 6}, {Target: 7}, {Target: 8}, {Target: 9}, {Target: 11}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 10,
+		Target: 12,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 11,
-	}}, 4: {{Target: 5}, {Target: 6}, {Target: 7}, {Target: 9}, {
+		Target: 13,
+	}}, 4: {{Target: 5}, {Target: 6}, {Target: 7}, {Target: 8}, {Target: 9}, {Target: 11}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 10,
+		Target: 12,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 11,
+		Target: 13,
 	}}, 5: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
 		Target: 5,
-	}, {Target: 6}, {Target: 7}, {Target: 9}, {
+	}, {Target: 6}, {Target: 7}, {Target: 8}, {Target: 9}, {Target: 11}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 10,
+		Target: 12,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 11,
+		Target: 13,
 	}}, 6: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
@@ -268,18 +323,18 @@ var componentsGraph = &tdrt.Graph{
 			Set: 0,
 		},
 		Target: 6,
-	}, {Target: 7}, {Target: 9}, {
+	}, {Target: 7}, {Target: 8}, {Target: 9}, {Target: 11}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 10,
+		Target: 12,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 11,
+		Target: 13,
 	}}, 7: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
@@ -298,18 +353,18 @@ var componentsGraph = &tdrt.Graph{
 			Set: 0,
 		},
 		Target: 7,
-	}, {Target: 9}, {
+	}, {Target: 8}, {Target: 9}, {Target: 11}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 10,
+		Target: 12,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 11,
+		Target: 13,
 	}}, 8: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
@@ -328,18 +383,24 @@ var componentsGraph = &tdrt.Graph{
 			Set: 0,
 		},
 		Target: 7,
-	}, {Target: 9}, {
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 8,
+	}, {Target: 9}, {Target: 11}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 10,
+		Target: 12,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 11,
+		Target: 13,
 	}}, 9: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
@@ -363,20 +424,116 @@ var componentsGraph = &tdrt.Graph{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
+		Target: 8,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 9,
+	}, {Target: 11}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 12,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 13,
+	}}, 10: {{
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 5,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 6,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 7,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 8,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 9,
+	}, {Target: 11}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 12,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 13,
+	}}, 11: {{
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 5,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 6,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 7,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 8,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
 		Target: 9,
 	}, {
 		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
-			Set: 1,
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
 		},
-		Target: 10,
+		Target: 11,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 11,
-	}}, 10: {{Target: 11}}},
+		Target: 12,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 13,
+	}}, 12: {{Target: 13}}},
 	WorkerCapabilities: []tdrt.Location{0},
 }
 
@@ -396,7 +553,7 @@ func DefaultComponentsConfig() ComponentsConfig {
 	}
 }
 
-// Components is dataflow Components (cc.tdf:63:1), set up to run on the workers of this process.
+// Components is dataflow Components (cc.tdf:103:1), set up to run on the workers of this process.
 type Components struct {
 	cfg  ComponentsConfig
 	comp *tdrt.Computation
@@ -404,9 +561,10 @@ type Components struct {
 	ch1  *tdrt.Channel[uint32]
 	ch2  *tdrt.Channel[tdrt.Tuple2[uint32, uint32]]
 	ch3  *tdrt.Channel[tdrt.Tuple2[uint32, uint32]]
-	ch4  *tdrt.Channel[Edge]
-	ch5  *tdrt.Channel[tdrt.Tuple2[uint32, uint32]]
+	ch4  *tdrt.Channel[tdrt.Tuple2[uint32, uint32]]
+	ch5  *tdrt.Channel[Edge]
 	ch6  *tdrt.Channel[tdrt.Tuple2[uint32, uint32]]
+	ch7  *tdrt.Channel[tdrt.Tuple2[uint32, uint32]]
 }
 
 // NewComponents prepares dataflow Components. Start it, feed its inputs, then Wait.
@@ -427,18 +585,19 @@ func NewComponents(cfg ComponentsConfig) (*Components, error) {
 	df.ch1 = tdrt.NewChannel[uint32](comp, 3, 2)
 	df.ch2 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 5, 3)
 	df.ch3 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 7, 4)
-	df.ch4 = tdrt.NewChannel[Edge](comp, 8, 4)
-	df.ch4.SetCodec(tdrt.FixedCodec(tdrt.Codec[Edge]{
+	df.ch4 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 9, 5)
+	df.ch5 = tdrt.NewChannel[Edge](comp, 10, 5)
+	df.ch5.SetCodec(tdrt.FixedCodec(tdrt.Codec[Edge]{
 		Append: tdcEncodeEdge,
 		Decode: tdcDecodeEdge,
 	}))
-	df.ch5 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 5, 3)
-	df.ch5.SetCodec(tdrt.FixedCodec(tdrt.Codec[tdrt.Tuple2[uint32, uint32]]{
+	df.ch6 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 5, 3)
+	df.ch6.SetCodec(tdrt.FixedCodec(tdrt.Codec[tdrt.Tuple2[uint32, uint32]]{
 		Append: tdcEncode2,
 		Decode: tdcDecode3,
 	}))
-	df.ch6 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 10, 5)
-	df.ch6.SetCodec(tdrt.FixedCodec(tdrt.Codec[tdrt.Tuple2[uint32, uint32]]{
+	df.ch7 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 12, 6)
+	df.ch7.SetCodec(tdrt.FixedCodec(tdrt.Codec[tdrt.Tuple2[uint32, uint32]]{
 		Append: tdcEncode2,
 		Decode: tdcDecode3,
 	}))
@@ -469,8 +628,8 @@ func RunComponents(ctx context.Context, cfg ComponentsConfig) error {
 func (df *Components) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	op0 := &componentsOp0{
 		out0:  df.ch0.Pusher(w),
-		out1:  df.ch4.Pusher(w),
-		path:  df.cfg.Params.componentsArg64_17(),
+		out1:  df.ch5.Pusher(w),
+		path:  df.cfg.Params.componentsArg104_17(),
 		peers: w.Peers(),
 		w:     w,
 	}
@@ -480,42 +639,54 @@ func (df *Components) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		w:    w,
 	}
 	op2 := &componentsOp2{
-		in0:   df.ch1.Puller(w),
-		out0:  df.ch2.Pusher(w),
-		state: make(map[tdrt.Time]map[uint32]struct{}),
-		w:     w,
+		in0:     df.ch1.Puller(w),
+		out0:    df.ch2.Pusher(w),
+		pending: make(map[tdrt.Time]struct{}),
+		state:   &startingState{},
+		w:       w,
 	}
+	op2.emit, op2.emitAt = op2.emitNow, op2.emitLater
+	op2.notify, op2.fail = op2.notifyAt, op2.failWith
 	op3 := &componentsOp3{
-		in0:   df.ch2.Puller(w),
-		in1:   df.ch5.Puller(w),
-		out0:  df.ch3.Pusher(w),
-		out1:  df.ch6.Pusher(w),
-		peers: w.Peers(),
-		w:     w,
+		in0:  df.ch2.Puller(w),
+		in1:  df.ch6.Puller(w),
+		out0: df.ch3.Pusher(w),
+		w:    w,
 	}
 	op4 := &componentsOp4{
 		in0:     df.ch3.Puller(w),
-		out0:    df.ch5.Pusher(w),
+		out0:    df.ch4.Pusher(w),
+		out1:    df.ch7.Pusher(w),
 		peers:   w.Peers(),
 		pending: make(map[tdrt.Time]struct{}),
-		right0:  df.ch4.Puller(w),
-		state:   &propagateState{},
+		state:   &improveState{},
 		w:       w,
 	}
-	op4.state.label = make(map[uint32]uint32)
-	op4.state.lowered = make(map[Time]map[uint32]bool)
+	op4.state.lowered = make(map[Time]*nodeList)
 	op4.emit, op4.emitAt = op4.emitNow, op4.emitLater
 	op4.notify, op4.fail = op4.notifyAt, op4.failWith
 	op5 := &componentsOp5{
-		in0:    df.ch6.Puller(w),
+		in0:     df.ch4.Puller(w),
+		out0:    df.ch6.Pusher(w),
+		peers:   w.Peers(),
+		pending: make(map[tdrt.Time]struct{}),
+		right0:  df.ch5.Puller(w),
+		state:   &tellState{},
+		w:       w,
+	}
+	op5.state.pending = make(map[Time][]tdrt.Tuple2[uint32, uint32])
+	op5.emit, op5.emitAt = op5.emitNow, op5.emitLater
+	op5.notify, op5.fail = op5.notifyAt, op5.failWith
+	op6 := &componentsOp6{
+		in0:    df.ch7.Puller(w),
 		state:  make(map[tdrt.Time]map[uint32]uint32),
 		stdout: w.Stdout(),
 		w:      w,
 	}
-	return []tdrt.Operator{op0, op1, op2, op3, op4, op5}, nil
+	return []tdrt.Operator{op0, op1, op2, op3, op4, op5, op6}, nil
 }
 
-// componentsOp0 is one worker's instance of operator 0 of Components, lines+filter+map+flat_map at cc.tdf:64:11.
+// componentsOp0 is one worker's instance of operator 0 of Components, lines+filter+map+flat_map at cc.tdf:104:11.
 type componentsOp0 struct {
 	w     *tdrt.Worker
 	peers int
@@ -561,22 +732,22 @@ func (op *componentsOp0) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *componentsOp0) process(t tdrt.Time, data []string) error {
 	for _, r0 := range data {
-		if componentsFilter65_18(r0) {
-			r1, err := componentsMap66_15(r0)
+		if componentsFilter105_18(r0) {
+			r1, err := componentsMap106_15(r0)
 			if err != nil {
-				return tdrt.NewLambdaError("cc.tdf:66:15", "map", r0, err)
+				return tdrt.NewLambdaError("cc.tdf:106:15", "map", r0, err)
 			}
-			r2 := componentsFlatMap67_20(r1)
+			r2 := componentsFlatMap107_20(r1)
 			for _, r3 := range r2 {
-				op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(componentsExchange68_20(r3))), op.peers), r3)
-				op.out1.Give(t, tdrt.Route(tdrt.HashUint64(uint64(componentsExchange68_20(r3))), op.peers), r3)
+				op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(componentsExchange108_20(r3))), op.peers), r3)
+				op.out1.Give(t, tdrt.Route(tdrt.HashUint64(uint64(componentsExchange108_20(r3))), op.peers), r3)
 			}
 		}
 	}
 	return nil
 }
 
-// componentsOp1 is one worker's instance of operator 1 of Components, map at cc.tdf:70:6.
+// componentsOp1 is one worker's instance of operator 1 of Components, map at cc.tdf:109:20.
 type componentsOp1 struct {
 	w    *tdrt.Worker
 	in0  *tdrt.Puller[Edge]
@@ -602,21 +773,31 @@ func (op *componentsOp1) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *componentsOp1) process(t tdrt.Time, data []Edge) error {
 	for _, r0 := range data {
-		r1 := componentsMap70_15(r0)
+		r1 := componentsMap109_29(r0)
 		op.out0.GiveLocal(t, r1)
 	}
 	return nil
 }
 
-// componentsOp2 is one worker's instance of operator 2 of Components, distinct+map at cc.tdf:71:6.
+// componentsOp2 is one worker's instance of operator 2 of Components, starting at cc.tdf:109:39.
 type componentsOp2 struct {
-	w *tdrt.Worker
-	// state holds, per timestamp not yet complete, the distinct records.
-	state map[tdrt.Time]map[uint32]struct{}
-	ready []tdrt.Time
-	batch []uint32
-	in0   *tdrt.Puller[uint32]
-	out0  *tdrt.Pusher[tdrt.Tuple2[uint32, uint32]]
+	w     *tdrt.Worker
+	state *startingState
+	// t is the time of the records or of the notification being handled.
+	t tdrt.Time
+	// pending holds the times the operator asked to be notified at; it holds a capability for each.
+	pending map[tdrt.Time]struct{}
+	ready   []tdrt.Time
+	err     error
+	// emitted holds the records emitted at t, processed when the handler returns.
+	emitted []tdrt.Tuple2[uint32, uint32]
+	one     [1]tdrt.Tuple2[uint32, uint32]
+	emit    func(tdrt.Tuple2[uint32, uint32])
+	emitAt  func(tdrt.Time, tdrt.Tuple2[uint32, uint32])
+	notify  func(tdrt.Time)
+	fail    func(error)
+	in0     *tdrt.Puller[uint32]
+	out0    *tdrt.Pusher[tdrt.Tuple2[uint32, uint32]]
 }
 
 // Run is called by the worker when the operator is activated.
@@ -626,57 +807,103 @@ func (op *componentsOp2) Run() error {
 		if !ok {
 			break
 		}
-		m, held := op.state[b.Time]
-		if !held {
-			m = make(map[uint32]struct{})
-			op.state[b.Time] = m
-			op.w.Hold(4, b.Time)
-		}
-		for _, r := range b.Data {
-			m[r] = struct{}{}
+		op.t = b.Time
+		op.state.onNodes(b.Time, b.Data, op.emit, op.emitAt, op.notify, op.fail)
+		if err := op.flush(); err != nil {
+			return err
 		}
 		op.in0.Recycle(b.Data)
 	}
-	frontier := op.w.Frontier(3)
-	op.ready = op.ready[:0]
-	for t := range op.state {
-		if !frontier.LessEqual(t) {
-			op.ready = append(op.ready, t)
+	// A notification may ask for more at times that are complete already.
+	for {
+		f0 := op.w.Frontier(3)
+		op.ready = op.ready[:0]
+		for t := range op.pending {
+			if !f0.LessEqual(t) {
+				op.ready = append(op.ready, t)
+			}
 		}
-	}
-	slices.SortFunc(op.ready, tdrt.CompareTime)
-	for _, t := range op.ready {
-		op.batch = op.batch[:0]
-		for r := range op.state[t] {
-			op.batch = append(op.batch, r)
+		if len(op.ready) == 0 {
+			break
 		}
-		if err := op.process(t, op.batch); err != nil {
-			return err
+		slices.SortFunc(op.ready, tdrt.CompareTime)
+		for _, t := range op.ready {
+			delete(op.pending, t)
+			op.t = t
+			op.w.Release(4, t)
 		}
-		delete(op.state, t)
-		op.w.Release(4, t)
 	}
 	op.out0.Flush()
 	return nil
 }
 
 // process runs the operator's stages over records at time t.
-func (op *componentsOp2) process(t tdrt.Time, data []uint32) error {
+func (op *componentsOp2) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	for _, r0 := range data {
-		r1 := componentsMap72_15(r0)
-		op.out0.GiveLocal(t, r1)
+		op.out0.GiveLocal(t, r0)
 	}
 	return nil
 }
 
-// componentsOp3 is one worker's instance of operator 3 of Components, loop p at cc.tdf:76:17.
+// emitNow emits r at the time being handled.
+func (op *componentsOp2) emitNow(r tdrt.Tuple2[uint32, uint32]) {
+	op.emitted = append(op.emitted, r)
+}
+
+// emitLater emits r at t, which must not be earlier than the time being handled.
+func (op *componentsOp2) emitLater(t tdrt.Time, r tdrt.Tuple2[uint32, uint32]) {
+	if t == op.t {
+		op.emitted = append(op.emitted, r)
+		return
+	}
+	if err := tdrt.CheckNotEarlier("emitAt", op.t, t); err != nil {
+		op.failWith(err)
+		return
+	}
+	op.one[0] = r
+	if err := op.process(t, op.one[:]); err != nil {
+		op.failWith(err)
+	}
+}
+
+// notifyAt asks for a notification once t is complete, holding a capability for t until then.
+func (op *componentsOp2) notifyAt(t tdrt.Time) {
+	if err := tdrt.CheckNotEarlier("notify", op.t, t); err != nil {
+		op.failWith(err)
+		return
+	}
+	if _, ok := op.pending[t]; !ok {
+		op.pending[t] = struct{}{}
+		op.w.Hold(4, t)
+	}
+}
+
+// failWith ends the computation with err once the handler returns; the first error counts, and nil is none.
+func (op *componentsOp2) failWith(err error) {
+	if err != nil && op.err == nil {
+		op.err = tdrt.NewOperatorError("cc.tdf:109:39", "starting", err)
+	}
+}
+
+// flush processes what the last handler emitted, or returns its failure.
+func (op *componentsOp2) flush() error {
+	if op.err != nil {
+		return op.err
+	}
+	if len(op.emitted) == 0 {
+		return nil
+	}
+	err := op.process(op.t, op.emitted)
+	op.emitted = op.emitted[:0]
+	return err
+}
+
+// componentsOp3 is one worker's instance of operator 3 of Components, loop p at cc.tdf:113:17.
 type componentsOp3 struct {
-	w     *tdrt.Worker
-	peers int
-	in0   *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
-	in1   *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
-	out0  *tdrt.Pusher[tdrt.Tuple2[uint32, uint32]]
-	out1  *tdrt.Pusher[tdrt.Tuple2[uint32, uint32]]
+	w    *tdrt.Worker
+	in0  *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
+	in1  *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
+	out0 *tdrt.Pusher[tdrt.Tuple2[uint32, uint32]]
 }
 
 // Run is called by the worker when the operator is activated.
@@ -702,26 +929,22 @@ func (op *componentsOp3) Run() error {
 		op.in1.Recycle(b.Data)
 	}
 	op.out0.Flush()
-	op.out1.Flush()
 	return nil
 }
 
 // process runs the operator's stages over records at time t.
 func (op *componentsOp3) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
-	tOut1 := t
-	tOut1.Rounds[0] = 0
 	for _, r0 := range data {
 		op.out0.GiveLocal(t, r0)
-		op.out1.Give(tOut1, tdrt.Route(tdrt.HashUint64(uint64(componentsExchange81_20(r0))), op.peers), r0)
 	}
 	return nil
 }
 
-// componentsOp4 is one worker's instance of operator 4 of Components, propagate at cc.tdf:77:8.
+// componentsOp4 is one worker's instance of operator 4 of Components, improve at cc.tdf:114:19.
 type componentsOp4 struct {
 	w     *tdrt.Worker
 	peers int
-	state *propagateState
+	state *improveState
 	// t is the time of the records or of the notification being handled.
 	t tdrt.Time
 	// pending holds the times the operator asked to be notified at; it holds a capability for each.
@@ -736,8 +959,8 @@ type componentsOp4 struct {
 	notify  func(tdrt.Time)
 	fail    func(error)
 	in0     *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
-	right0  *tdrt.Puller[Edge]
 	out0    *tdrt.Pusher[tdrt.Tuple2[uint32, uint32]]
+	out1    *tdrt.Pusher[tdrt.Tuple2[uint32, uint32]]
 }
 
 // Run is called by the worker when the operator is activated.
@@ -754,25 +977,12 @@ func (op *componentsOp4) Run() error {
 		}
 		op.in0.Recycle(b.Data)
 	}
-	for {
-		b, ok := op.right0.Next()
-		if !ok {
-			break
-		}
-		op.t = b.Time
-		op.state.onEdges(b.Time, b.Data, op.emit, op.emitAt, op.notify, op.fail)
-		if err := op.flush(); err != nil {
-			return err
-		}
-		op.right0.Recycle(b.Data)
-	}
 	// A notification may ask for more at times that are complete already.
 	for {
 		f0 := op.w.Frontier(7)
-		f1 := op.w.Frontier(8)
 		op.ready = op.ready[:0]
 		for t := range op.pending {
-			if !f0.LessEqual(t) && !f1.LessEqual(t) {
+			if !f0.LessEqual(t) {
 				op.ready = append(op.ready, t)
 			}
 		}
@@ -787,19 +997,21 @@ func (op *componentsOp4) Run() error {
 			if err := op.flush(); err != nil {
 				return err
 			}
-			op.w.Release(9, t)
+			op.w.Release(8, t)
 		}
 	}
 	op.out0.Flush()
+	op.out1.Flush()
 	return nil
 }
 
 // process runs the operator's stages over records at time t.
 func (op *componentsOp4) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
-	tOut0 := t
-	tOut0.Rounds[0]++
+	tOut1 := t
+	tOut1.Rounds[0] = 0
 	for _, r0 := range data {
-		op.out0.Give(tOut0, tdrt.Route(tdrt.HashUint64(uint64(componentsExchange77_42(r0))), op.peers), r0)
+		op.out0.GiveLocal(t, r0)
+		op.out1.Give(tOut1, tdrt.Route(tdrt.HashUint64(uint64(componentsExchange119_20(r0))), op.peers), r0)
 	}
 	return nil
 }
@@ -833,14 +1045,14 @@ func (op *componentsOp4) notifyAt(t tdrt.Time) {
 	}
 	if _, ok := op.pending[t]; !ok {
 		op.pending[t] = struct{}{}
-		op.w.Hold(9, t)
+		op.w.Hold(8, t)
 	}
 }
 
 // failWith ends the computation with err once the handler returns; the first error counts, and nil is none.
 func (op *componentsOp4) failWith(err error) {
 	if err != nil && op.err == nil {
-		op.err = tdrt.NewOperatorError("cc.tdf:77:8", "propagate", err)
+		op.err = tdrt.NewOperatorError("cc.tdf:114:19", "improve", err)
 	}
 }
 
@@ -857,8 +1069,148 @@ func (op *componentsOp4) flush() error {
 	return err
 }
 
-// componentsOp5 is one worker's instance of operator 5 of Components, min+print at cc.tdf:82:6.
+// componentsOp5 is one worker's instance of operator 5 of Components, tell at cc.tdf:116:14.
 type componentsOp5 struct {
+	w     *tdrt.Worker
+	peers int
+	state *tellState
+	// t is the time of the records or of the notification being handled.
+	t tdrt.Time
+	// pending holds the times the operator asked to be notified at; it holds a capability for each.
+	pending map[tdrt.Time]struct{}
+	ready   []tdrt.Time
+	err     error
+	// emitted holds the records emitted at t, processed when the handler returns.
+	emitted []tdrt.Tuple2[uint32, uint32]
+	one     [1]tdrt.Tuple2[uint32, uint32]
+	emit    func(tdrt.Tuple2[uint32, uint32])
+	emitAt  func(tdrt.Time, tdrt.Tuple2[uint32, uint32])
+	notify  func(tdrt.Time)
+	fail    func(error)
+	in0     *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
+	right0  *tdrt.Puller[Edge]
+	out0    *tdrt.Pusher[tdrt.Tuple2[uint32, uint32]]
+}
+
+// Run is called by the worker when the operator is activated.
+func (op *componentsOp5) Run() error {
+	for {
+		b, ok := op.in0.Next()
+		if !ok {
+			break
+		}
+		op.t = b.Time
+		op.state.onLowered(b.Time, b.Data, op.emit, op.emitAt, op.notify, op.fail)
+		if err := op.flush(); err != nil {
+			return err
+		}
+		op.in0.Recycle(b.Data)
+	}
+	for {
+		b, ok := op.right0.Next()
+		if !ok {
+			break
+		}
+		op.t = b.Time
+		op.state.onEdges(b.Time, b.Data, op.emit, op.emitAt, op.notify, op.fail)
+		if err := op.flush(); err != nil {
+			return err
+		}
+		op.right0.Recycle(b.Data)
+	}
+	// A notification may ask for more at times that are complete already.
+	for {
+		f0 := op.w.Frontier(9)
+		f1 := op.w.Frontier(10)
+		op.ready = op.ready[:0]
+		for t := range op.pending {
+			if !f0.LessEqual(t) && !f1.LessEqual(t) {
+				op.ready = append(op.ready, t)
+			}
+		}
+		if len(op.ready) == 0 {
+			break
+		}
+		slices.SortFunc(op.ready, tdrt.CompareTime)
+		for _, t := range op.ready {
+			delete(op.pending, t)
+			op.t = t
+			op.state.onNotify(t, op.emit, op.emitAt, op.notify, op.fail)
+			if err := op.flush(); err != nil {
+				return err
+			}
+			op.w.Release(11, t)
+		}
+	}
+	op.out0.Flush()
+	return nil
+}
+
+// process runs the operator's stages over records at time t.
+func (op *componentsOp5) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+	tOut0 := t
+	tOut0.Rounds[0]++
+	for _, r0 := range data {
+		op.out0.Give(tOut0, tdrt.Route(tdrt.HashUint64(uint64(componentsExchange116_43(r0))), op.peers), r0)
+	}
+	return nil
+}
+
+// emitNow emits r at the time being handled.
+func (op *componentsOp5) emitNow(r tdrt.Tuple2[uint32, uint32]) {
+	op.emitted = append(op.emitted, r)
+}
+
+// emitLater emits r at t, which must not be earlier than the time being handled.
+func (op *componentsOp5) emitLater(t tdrt.Time, r tdrt.Tuple2[uint32, uint32]) {
+	if t == op.t {
+		op.emitted = append(op.emitted, r)
+		return
+	}
+	if err := tdrt.CheckNotEarlier("emitAt", op.t, t); err != nil {
+		op.failWith(err)
+		return
+	}
+	op.one[0] = r
+	if err := op.process(t, op.one[:]); err != nil {
+		op.failWith(err)
+	}
+}
+
+// notifyAt asks for a notification once t is complete, holding a capability for t until then.
+func (op *componentsOp5) notifyAt(t tdrt.Time) {
+	if err := tdrt.CheckNotEarlier("notify", op.t, t); err != nil {
+		op.failWith(err)
+		return
+	}
+	if _, ok := op.pending[t]; !ok {
+		op.pending[t] = struct{}{}
+		op.w.Hold(11, t)
+	}
+}
+
+// failWith ends the computation with err once the handler returns; the first error counts, and nil is none.
+func (op *componentsOp5) failWith(err error) {
+	if err != nil && op.err == nil {
+		op.err = tdrt.NewOperatorError("cc.tdf:116:14", "tell", err)
+	}
+}
+
+// flush processes what the last handler emitted, or returns its failure.
+func (op *componentsOp5) flush() error {
+	if op.err != nil {
+		return op.err
+	}
+	if len(op.emitted) == 0 {
+		return nil
+	}
+	err := op.process(op.t, op.emitted)
+	op.emitted = op.emitted[:0]
+	return err
+}
+
+// componentsOp6 is one worker's instance of operator 6 of Components, min+print at cc.tdf:120:6.
+type componentsOp6 struct {
 	w *tdrt.Worker
 	// state holds, per timestamp not yet complete, the least value of each key.
 	state  map[tdrt.Time]map[uint32]uint32
@@ -870,7 +1222,7 @@ type componentsOp5 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *componentsOp5) Run() error {
+func (op *componentsOp6) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -880,7 +1232,7 @@ func (op *componentsOp5) Run() error {
 		if !held {
 			m = make(map[uint32]uint32)
 			op.state[b.Time] = m
-			op.w.Hold(11, b.Time)
+			op.w.Hold(13, b.Time)
 		}
 		for _, r := range b.Data {
 			if old, ok := m[r.F0]; !ok || r.F1 < old {
@@ -889,7 +1241,7 @@ func (op *componentsOp5) Run() error {
 		}
 		op.in0.Recycle(b.Data)
 	}
-	frontier := op.w.Frontier(10)
+	frontier := op.w.Frontier(12)
 	op.ready = op.ready[:0]
 	for t := range op.state {
 		if !frontier.LessEqual(t) {
@@ -909,62 +1261,57 @@ func (op *componentsOp5) Run() error {
 			return err
 		}
 		delete(op.state, t)
-		op.w.Release(11, t)
+		op.w.Release(13, t)
 	}
 	return nil
 }
 
 // process runs the operator's stages over records at time t.
-func (op *componentsOp5) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+func (op *componentsOp6) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	for _, r0 := range data {
-		op.stdout.WriteString(componentsPrint83_26(r0.F0, r0.F1))
+		op.stdout.WriteString(componentsPrint121_26(r0.F0, r0.F1))
 		op.stdout.WriteByte('\n')
 	}
 	return nil
 }
 
-// componentsFilter65_18 is the lambda of filter at cc.tdf:65:18.
-func componentsFilter65_18(l string) bool {
+// componentsFilter105_18 is the lambda of filter at cc.tdf:105:18.
+func componentsFilter105_18(l string) bool {
 	return !blank(l)
 }
 
-// componentsMap66_15 is the lambda of map at cc.tdf:66:15.
-func componentsMap66_15(l string) (Edge, error) {
+// componentsMap106_15 is the lambda of map at cc.tdf:106:15.
+func componentsMap106_15(l string) (Edge, error) {
 	return parseEdge(l)
 }
 
-// componentsFlatMap67_20 is the lambda of flat_map at cc.tdf:67:20.
-func componentsFlatMap67_20(e Edge) []Edge {
+// componentsFlatMap107_20 is the lambda of flat_map at cc.tdf:107:20.
+func componentsFlatMap107_20(e Edge) []Edge {
 	return []Edge{e, {Src: e.Dst, Dst: e.Src}}
 }
 
-// componentsExchange68_20 is the lambda of exchange at cc.tdf:68:20.
-func componentsExchange68_20(e Edge) uint32 {
+// componentsExchange108_20 is the lambda of exchange at cc.tdf:108:20.
+func componentsExchange108_20(e Edge) uint32 {
 	return e.Src
 }
 
-// componentsMap70_15 is the lambda of map at cc.tdf:70:15.
-func componentsMap70_15(e Edge) uint32 {
+// componentsMap109_29 is the lambda of map at cc.tdf:109:29.
+func componentsMap109_29(e Edge) uint32 {
 	return e.Src
 }
 
-// componentsMap72_15 is the lambda of map at cc.tdf:72:15.
-func componentsMap72_15(n uint32) tdrt.Tuple2[uint32, uint32] {
-	return Tuple2[uint32, uint32]{F0: n, F1: n}
-}
-
-// componentsExchange81_20 is the lambda of exchange at cc.tdf:81:20.
-func componentsExchange81_20(x tdrt.Tuple2[uint32, uint32]) uint32 {
+// componentsExchange119_20 is the lambda of exchange at cc.tdf:119:20.
+func componentsExchange119_20(x tdrt.Tuple2[uint32, uint32]) uint32 {
 	return x.F0
 }
 
-// componentsExchange77_42 is the lambda of exchange at cc.tdf:77:42.
-func componentsExchange77_42(x tdrt.Tuple2[uint32, uint32]) uint32 {
+// componentsExchange116_43 is the lambda of exchange at cc.tdf:116:43.
+func componentsExchange116_43(x tdrt.Tuple2[uint32, uint32]) uint32 {
 	return x.F0
 }
 
-// componentsPrint83_26 is the lambda of print at cc.tdf:83:26.
-func componentsPrint83_26(n uint32, label uint32) string {
+// componentsPrint121_26 is the lambda of print at cc.tdf:121:26.
+func componentsPrint121_26(n uint32, label uint32) string {
 	return fmt.Sprintf("%d %d", n, label)
 }
 
@@ -1014,8 +1361,8 @@ func tdcDecode3(src []byte, dst []tdrt.Tuple2[uint32, uint32]) ([]tdrt.Tuple2[ui
 	return dst, r.Finish()
 }
 
-// componentsArg64_17 evaluates the source argument at cc.tdf:64:17.
-func (tdcParams *Params) componentsArg64_17() string {
+// componentsArg104_17 evaluates the source argument at cc.tdf:104:17.
+func (tdcParams *Params) componentsArg104_17() string {
 	input := tdcParams.Input
 	return input
 }
