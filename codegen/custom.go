@@ -268,27 +268,48 @@ func (d *dfGen) runIterate(op *planner.Op) []jen.Code {
 	return append(body, jen.Return(jen.Nil()))
 }
 
+// seenType is the type of the set of records an iterate head keeps per
+// outer time: a tdrt.IntSet for integers, a map otherwise.
+func (d *dfGen) seenType(op *planner.Op) jen.Code {
+	if isInteger(op.In.Type) {
+		return jen.Op("*").Qual(rt, "IntSet").Types(d.typ(op.In.Type))
+	}
+	return jen.Map(d.typ(op.In.Type)).Struct()
+}
+
+// isInteger reports whether t is an integer type.
+func isInteger(t types.Type) bool {
+	b, ok := t.Underlying().(*types.Basic)
+	return ok && b.Info()&types.IsInteger != 0
+}
+
 // freshMethod emits fresh, which processes the records of a batch at
 // time t that the loop variable has not held before in t's epoch (and
 // rounds of enclosing loops).
 func (d *dfGen) freshMethod(op *planner.Op) {
 	seen := jen.Id("op").Dot("seen")
+	newSet := jen.Make(jen.Map(d.typ(op.In.Type)).Struct())
+	add := []jen.Code{jen.If(jen.List(jen.Id("_"), jen.Id("dup")).Op(":=").Id("set").Index(jen.Id("r")), jen.Op("!").Id("dup")).Block(
+		jen.Id("set").Index(jen.Id("r")).Op("=").Struct().Values(),
+		jen.Id("op").Dot("batch").Op("=").Append(jen.Id("op").Dot("batch"), jen.Id("r")),
+	)}
+	if isInteger(op.In.Type) {
+		newSet = jen.Op("&").Qual(rt, "IntSet").Types(d.typ(op.In.Type)).Values()
+		add = []jen.Code{jen.If(jen.Id("set").Dot("Add").Call(jen.Id("r"))).Block(
+			jen.Id("op").Dot("batch").Op("=").Append(jen.Id("op").Dot("batch"), jen.Id("r")),
+		)}
+	}
 	d.f.Comment("fresh processes the records of data that the loop variable did not hold before at t's time outside the loop.")
 	d.f.Func().Params(jen.Id("op").Op("*").Id(d.opType(op))).Id("fresh").Params(jen.Id("t").Qual(rt, "Time"), jen.Id("data").Index().Add(d.typ(op.In.Type))).Error().Block(
 		jen.Id("outer").Op(":=").Id("t"),
 		jen.Id("outer").Dot("Rounds").Index(jen.Lit(op.Node.Loop.Depth-1)).Op("=").Lit(0),
 		jen.Id("set").Op(":=").Add(seen).Index(jen.Id("outer")),
 		jen.If(jen.Id("set").Op("==").Nil()).Block(
-			jen.Id("set").Op("=").Make(jen.Map(d.typ(op.In.Type)).Struct()),
+			jen.Id("set").Op("=").Add(newSet),
 			jen.Add(seen).Index(jen.Id("outer")).Op("=").Id("set"),
 		),
 		jen.Id("op").Dot("batch").Op("=").Id("op").Dot("batch").Index(jen.Empty(), jen.Lit(0)),
-		jen.For(jen.List(jen.Id("_"), jen.Id("r")).Op(":=").Range().Id("data")).Block(
-			jen.If(jen.List(jen.Id("_"), jen.Id("dup")).Op(":=").Id("set").Index(jen.Id("r")), jen.Op("!").Id("dup")).Block(
-				jen.Id("set").Index(jen.Id("r")).Op("=").Struct().Values(),
-				jen.Id("op").Dot("batch").Op("=").Append(jen.Id("op").Dot("batch"), jen.Id("r")),
-			),
-		),
+		jen.For(jen.List(jen.Id("_"), jen.Id("r")).Op(":=").Range().Id("data")).Block(add...),
 		jen.Return(jen.Id("op").Dot("process").Call(jen.Id("t"), jen.Id("op").Dot("batch"))),
 	)
 }

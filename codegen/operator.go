@@ -179,7 +179,7 @@ func (d *dfGen) kindFields(op *planner.Op) []jen.Code {
 	case planner.IterateOp:
 		return []jen.Code{
 			jen.Comment("seen holds, per time with the loop's round at 0, the records the loop variable held."),
-			jen.Id("seen").Map(jen.Qual(rt, "Time")).Map(d.typ(op.In.Type)).Struct(),
+			jen.Id("seen").Map(jen.Qual(rt, "Time")).Add(d.seenType(op)),
 			jen.Id("batch").Index().Add(d.typ(op.In.Type)),
 		}
 	case planner.JoinOp:
@@ -299,7 +299,7 @@ func (d *dfGen) newOperator(op *planner.Op) []jen.Code {
 			}
 		}
 	case planner.IterateOp:
-		init[jen.Id("seen")] = jen.Make(jen.Map(jen.Qual(rt, "Time")).Map(d.typ(op.In.Type)).Struct())
+		init[jen.Id("seen")] = jen.Make(jen.Map(jen.Qual(rt, "Time")).Add(d.seenType(op)))
 	}
 	if op.Kind == planner.DelayOp {
 		init[jen.Id("state")] = jen.Make(jen.Map(jen.Qual(rt, "Time")).Index().Add(d.typ(op.Node.Out)))

@@ -474,7 +474,7 @@ func (df *Orbits) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		out1:  df.ch3.Pusher(w),
 		out2:  df.ch7.Pusher(w),
 		peers: w.Peers(),
-		seen:  make(map[tdrt.Time]map[uint64]struct{}),
+		seen:  make(map[tdrt.Time]*tdrt.IntSet[uint64]),
 		w:     w,
 	}
 	op2 := &orbitsOp2{
@@ -562,7 +562,7 @@ type orbitsOp1 struct {
 	w     *tdrt.Worker
 	peers int
 	// seen holds, per time with the loop's round at 0, the records the loop variable held.
-	seen  map[tdrt.Time]map[uint64]struct{}
+	seen  map[tdrt.Time]*tdrt.IntSet[uint64]
 	batch []uint64
 	in0   *tdrt.Puller[uint64]
 	in1   *tdrt.Puller[uint64]
@@ -625,13 +625,12 @@ func (op *orbitsOp1) fresh(t tdrt.Time, data []uint64) error {
 	outer.Rounds[0] = 0
 	set := op.seen[outer]
 	if set == nil {
-		set = make(map[uint64]struct{})
+		set = &tdrt.IntSet[uint64]{}
 		op.seen[outer] = set
 	}
 	op.batch = op.batch[:0]
 	for _, r := range data {
-		if _, dup := set[r]; !dup {
-			set[r] = struct{}{}
+		if set.Add(r) {
 			op.batch = append(op.batch, r)
 		}
 	}

@@ -385,7 +385,7 @@ func (df *Reach) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		in1:  df.ch3.Puller(w),
 		out0: df.ch1.Pusher(w),
 		out1: df.ch4.Pusher(w),
-		seen: make(map[tdrt.Time]map[uint32]struct{}),
+		seen: make(map[tdrt.Time]*tdrt.IntSet[uint32]),
 		w:    w,
 	}
 	op3 := &reachOp3{
@@ -510,7 +510,7 @@ func (op *reachOp1) process(t tdrt.Time, data []int64) error {
 type reachOp2 struct {
 	w *tdrt.Worker
 	// seen holds, per time with the loop's round at 0, the records the loop variable held.
-	seen  map[tdrt.Time]map[uint32]struct{}
+	seen  map[tdrt.Time]*tdrt.IntSet[uint32]
 	batch []uint32
 	in0   *tdrt.Puller[uint32]
 	in1   *tdrt.Puller[uint32]
@@ -568,13 +568,12 @@ func (op *reachOp2) fresh(t tdrt.Time, data []uint32) error {
 	outer.Rounds[0] = 0
 	set := op.seen[outer]
 	if set == nil {
-		set = make(map[uint32]struct{})
+		set = &tdrt.IntSet[uint32]{}
 		op.seen[outer] = set
 	}
 	op.batch = op.batch[:0]
 	for _, r := range data {
-		if _, dup := set[r]; !dup {
-			set[r] = struct{}{}
+		if set.Add(r) {
 			op.batch = append(op.batch, r)
 		}
 	}
