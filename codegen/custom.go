@@ -102,17 +102,13 @@ func (d *dfGen) customFields(op *planner.Op) []jen.Code {
 	time := jen.Qual(rt, "Time")
 	fields := []jen.Code{
 		jen.Id("state").Op("*").Id(def.StateType()),
-		jen.Comment("t is the time of the records or of the notification being handled."),
-		jen.Id("t").Add(time),
-		jen.Comment("pending holds the times the operator asked to be notified at; it holds a capability for each."),
-		jen.Id("pending").Map(time).Struct(),
-		jen.Id("ready").Index().Add(time),
-		jen.Id("err").Error(),
+		jen.Comment("notifier has the time being handled, the notifications asked for and the first failure."),
+		jen.Id("notifier").Op("*").Qual(rt, "Notifier"),
 	}
 	if def.Out != nil {
 		out := d.typ(def.Out)
 		fields = append(fields,
-			jen.Comment("emitted holds the records emitted at t, processed when the handler returns."),
+			jen.Comment("emitted holds the records emitted at the time being handled, processed when the handler returns."),
 			jen.Id("emitted").Index().Add(out),
 			jen.Id("one").Index(jen.Lit(1)).Add(out),
 			jen.Id("emit").Func().Params(out),
@@ -135,68 +131,48 @@ func (d *dfGen) newCustom(op *planner.Op, v string) []jen.Code {
 	if def.Out != nil {
 		stmts = append(stmts, jen.List(jen.Id(v).Dot("emit"), jen.Id(v).Dot("emitAt")).Op("=").List(jen.Id(v).Dot("emitNow"), jen.Id(v).Dot("emitLater")))
 	}
-	return append(stmts, jen.List(jen.Id(v).Dot("notify"), jen.Id(v).Dot("fail")).Op("=").List(jen.Id(v).Dot("notifyAt"), jen.Id(v).Dot("failWith")))
+	return append(stmts, jen.List(jen.Id(v).Dot("notify"), jen.Id(v).Dot("fail")).Op("=").List(jen.Id(v).Dot("notifier").Dot("Notify"), jen.Id(v).Dot("notifier").Dot("Fail")))
 }
 
 // customMethods emits the methods a custom operator's handlers reach
-// through emit, emitAt, notify and fail, and flush.
+// through emit and emitAt, and flush; notify and fail are the notifier's.
 func (d *dfGen) customMethods(op *planner.Op) {
 	def := op.Node.Operator
+	if def.Out == nil {
+		d.f.Comment("flush returns the failure of the last handler, if any.")
+		d.f.Func().Params(jen.Id("op").Op("*").Id(d.opType(op))).Id("flush").Params().Error().Block(
+			jen.Return(jen.Id("op").Dot("notifier").Dot("Err")))
+		return
+	}
 	recv := jen.Id("op").Op("*").Id(d.opType(op))
-	time := jen.Qual(rt, "Time")
-	pos := d.pos(op.Pos)
-	wrap := func(err jen.Code) jen.Code {
-		return jen.Qual(rt, "NewOperatorError").Call(jen.Lit(pos), jen.Lit(def.Name), err)
-	}
-	if def.Out != nil {
-		out := d.typ(def.Out)
-		d.f.Comment("emitNow emits r at the time being handled.")
-		d.f.Func().Params(recv).Id("emitNow").Params(jen.Id("r").Add(out)).Block(
-			jen.Id("op").Dot("emitted").Op("=").Append(jen.Id("op").Dot("emitted"), jen.Id("r")))
-		d.f.Comment("emitLater emits r at t, which must not be earlier than the time being handled.")
-		d.f.Func().Params(recv).Id("emitLater").Params(jen.Id("t").Add(time), jen.Id("r").Add(out)).Block(
-			jen.If(jen.Id("t").Op("==").Id("op").Dot("t")).Block(
-				jen.Id("op").Dot("emitted").Op("=").Append(jen.Id("op").Dot("emitted"), jen.Id("r")),
-				jen.Return(),
-			),
-			jen.If(jen.Err().Op(":=").Qual(rt, "CheckNotEarlier").Call(jen.Lit("emitAt"), jen.Id("op").Dot("t"), jen.Id("t")), jen.Err().Op("!=").Nil()).Block(
-				jen.Id("op").Dot("failWith").Call(jen.Err()),
-				jen.Return(),
-			),
-			jen.Id("op").Dot("one").Index(jen.Lit(0)).Op("=").Id("r"),
-			jen.If(jen.Err().Op(":=").Id("op").Dot("process").Call(jen.Id("t"), jen.Id("op").Dot("one").Index(jen.Empty(), jen.Empty())), jen.Err().Op("!=").Nil()).Block(
-				jen.Id("op").Dot("failWith").Call(jen.Err()),
-			),
-		)
-	}
-	d.f.Comment("notifyAt asks for a notification once t is complete, holding a capability for t until then.")
-	d.f.Func().Params(recv).Id("notifyAt").Params(jen.Id("t").Add(time)).Block(
-		jen.If(jen.Err().Op(":=").Qual(rt, "CheckNotEarlier").Call(jen.Lit("notify"), jen.Id("op").Dot("t"), jen.Id("t")), jen.Err().Op("!=").Nil()).Block(
-			jen.Id("op").Dot("failWith").Call(jen.Err()),
+	now := jen.Id("op").Dot("notifier").Dot("Now")
+	out := d.typ(def.Out)
+	d.f.Comment("emitNow emits r at the time being handled.")
+	d.f.Func().Params(recv).Id("emitNow").Params(jen.Id("r").Add(out)).Block(
+		jen.Id("op").Dot("emitted").Op("=").Append(jen.Id("op").Dot("emitted"), jen.Id("r")))
+	d.f.Comment("emitLater emits r at t, which must not be earlier than the time being handled.")
+	d.f.Func().Params(recv).Id("emitLater").Params(jen.Id("t").Qual(rt, "Time"), jen.Id("r").Add(out)).Block(
+		jen.If(jen.Id("t").Op("==").Add(now)).Block(
+			jen.Id("op").Dot("emitted").Op("=").Append(jen.Id("op").Dot("emitted"), jen.Id("r")),
 			jen.Return(),
 		),
-		jen.If(jen.List(jen.Id("_"), jen.Id("ok")).Op(":=").Id("op").Dot("pending").Index(jen.Id("t")), jen.Op("!").Id("ok")).Block(
-			jen.Id("op").Dot("pending").Index(jen.Id("t")).Op("=").Struct().Values(),
-			jen.Id("op").Dot("w").Dot("Hold").Call(jen.Lit(op.Out.Loc), jen.Id("t")),
+		jen.If(jen.Err().Op(":=").Qual(rt, "CheckNotEarlier").Call(jen.Lit("emitAt"), now, jen.Id("t")), jen.Err().Op("!=").Nil()).Block(
+			jen.Id("op").Dot("notifier").Dot("Fail").Call(jen.Err()),
+			jen.Return(),
+		),
+		jen.Id("op").Dot("one").Index(jen.Lit(0)).Op("=").Id("r"),
+		jen.If(jen.Err().Op(":=").Id("op").Dot("process").Call(jen.Id("t"), jen.Id("op").Dot("one").Index(jen.Empty(), jen.Empty())), jen.Err().Op("!=").Nil()).Block(
+			jen.Id("op").Dot("notifier").Dot("Fail").Call(jen.Err()),
 		),
 	)
-	d.f.Comment("failWith ends the computation with err once the handler returns; the first error counts, and nil is none.")
-	d.f.Func().Params(recv).Id("failWith").Params(jen.Err().Error()).Block(
-		jen.If(jen.Err().Op("!=").Nil().Op("&&").Id("op").Dot("err").Op("==").Nil()).Block(jen.Id("op").Dot("err").Op("=").Add(wrap(jen.Err()))),
-	)
-	flush := []jen.Code{jen.If(jen.Id("op").Dot("err").Op("!=").Nil()).Block(jen.Return(jen.Id("op").Dot("err")))}
-	if def.Out != nil {
-		flush = append(flush,
-			jen.If(jen.Len(jen.Id("op").Dot("emitted")).Op("==").Lit(0)).Block(jen.Return(jen.Nil())),
-			jen.Err().Op(":=").Id("op").Dot("process").Call(jen.Id("op").Dot("t"), jen.Id("op").Dot("emitted")),
-			jen.Id("op").Dot("emitted").Op("=").Id("op").Dot("emitted").Index(jen.Empty(), jen.Lit(0)),
-			jen.Return(jen.Err()),
-		)
-	} else {
-		flush = append(flush, jen.Return(jen.Nil()))
-	}
 	d.f.Comment("flush processes what the last handler emitted, or returns its failure.")
-	d.f.Func().Params(recv).Id("flush").Params().Error().Block(flush...)
+	d.f.Func().Params(recv).Id("flush").Params().Error().Block(
+		jen.If(jen.Id("op").Dot("notifier").Dot("Err").Op("!=").Nil()).Block(jen.Return(jen.Id("op").Dot("notifier").Dot("Err"))),
+		jen.If(jen.Len(jen.Id("op").Dot("emitted")).Op("==").Lit(0)).Block(jen.Return(jen.Nil())),
+		jen.Err().Op(":=").Id("op").Dot("process").Call(now, jen.Id("op").Dot("emitted")),
+		jen.Id("op").Dot("emitted").Op("=").Id("op").Dot("emitted").Index(jen.Empty(), jen.Lit(0)),
+		jen.Return(jen.Err()),
+	)
 }
 
 // runCustom passes every arriving batch to its input's handler, then
@@ -204,47 +180,37 @@ func (d *dfGen) customMethods(op *planner.Op) {
 // passed, oldest first, releasing each one's capability.
 func (d *dfGen) runCustom(op *planner.Op) []jen.Code {
 	def := op.Node.Operator
+	now := jen.Id("op").Dot("notifier").Dot("Now")
 	handle := func(in *lang.OperatorInputDef) func(b jen.Code) []jen.Code {
 		return func(b jen.Code) []jen.Code {
 			args := append([]jen.Code{jen.Add(b).Dot("Time"), jen.Add(b).Dot("Data")}, emitArgs(def)...)
 			return []jen.Code{
-				jen.Id("op").Dot("t").Op("=").Add(b).Dot("Time"),
+				jen.Add(now).Op("=").Add(b).Dot("Time"),
 				jen.Id("op").Dot("state").Dot(handlerName(in)).Call(args...),
 				jen.If(jen.Err().Op(":=").Id("op").Dot("flush").Call(), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
 			}
 		}
 	}
 	body := d.drain(op, handle(def.Inputs[0]))
+	second := jen.Nil()
 	if op.Right != nil {
 		body = append(body, d.drainPullers(rightName, len(op.Right.Channels), handle(def.Inputs[1]))...)
+		second = jen.Id("op").Dot("w").Dot("Frontier").Call(jen.Lit(op.Right.Loc))
 	}
-	complete := jen.Op("!").Id("f0").Dot("LessEqual").Call(jen.Id("t"))
-	fronts := []jen.Code{jen.Id("f0").Op(":=").Id("op").Dot("w").Dot("Frontier").Call(jen.Lit(op.In.Loc))}
-	if op.Right != nil {
-		complete = complete.Op("&&").Op("!").Id("f1").Dot("LessEqual").Call(jen.Id("t"))
-		fronts = append(fronts, jen.Id("f1").Op(":=").Id("op").Dot("w").Dot("Frontier").Call(jen.Lit(op.Right.Loc)))
-	}
-	ready := jen.Id("op").Dot("ready")
-	each := []jen.Code{
-		jen.Delete(jen.Id("op").Dot("pending"), jen.Id("t")),
-		jen.Id("op").Dot("t").Op("=").Id("t"),
-	}
+	each := []jen.Code{jen.Add(now).Op("=").Id("t")}
 	if def.Notify != nil {
 		each = append(each,
 			jen.Id("op").Dot("state").Dot("onNotify").Call(append([]jen.Code{jen.Id("t")}, emitArgs(def)...)...),
 			jen.If(jen.Err().Op(":=").Id("op").Dot("flush").Call(), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())))
 	}
-	each = append(each, jen.Id("op").Dot("w").Dot("Release").Call(jen.Lit(op.Out.Loc), jen.Id("t")))
-	loop := append(fronts,
-		jen.Add(ready).Op("=").Add(ready).Index(jen.Empty(), jen.Lit(0)),
-		jen.For(jen.Id("t").Op(":=").Range().Id("op").Dot("pending")).Block(jen.If(complete).Block(jen.Add(ready).Op("=").Append(ready, jen.Id("t")))),
-		jen.If(jen.Len(ready).Op("==").Lit(0)).Block(jen.Break()),
-		jen.Qual("slices", "SortFunc").Call(ready, jen.Qual(rt, "CompareTime")),
-		jen.For(jen.List(jen.Id("_"), jen.Id("t")).Op(":=").Range().Add(ready)).Block(each...),
-	)
+	each = append(each, jen.Id("op").Dot("notifier").Dot("Done").Call(jen.Id("t")))
 	body = append(body,
 		jen.Comment("A notification may ask for more at times that are complete already."),
-		jen.For().Block(loop...))
+		jen.For().Block(
+			jen.Id("ready").Op(":=").Id("op").Dot("notifier").Dot("Ready").Call(jen.Id("op").Dot("w").Dot("Frontier").Call(jen.Lit(op.In.Loc)), second),
+			jen.If(jen.Len(jen.Id("ready")).Op("==").Lit(0)).Block(jen.Break()),
+			jen.For(jen.List(jen.Id("_"), jen.Id("t")).Op(":=").Range().Id("ready")).Block(each...),
+		))
 	body = append(body, flushes(op)...)
 	return append(body, jen.Return(jen.Nil()))
 }

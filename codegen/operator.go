@@ -292,7 +292,7 @@ func (d *dfGen) newOperator(op *planner.Op) []jen.Code {
 			state[jen.Id(paramsRecv)] = jen.Op("&").Id("df").Dot("cfg").Dot("Params")
 		}
 		init[jen.Id("state")] = jen.Op("&").Id(def.StateType()).Values(state)
-		init[jen.Id("pending")] = jen.Make(jen.Map(jen.Qual(rt, "Time")).Struct())
+		init[jen.Id("notifier")] = jen.Qual(rt, "NewNotifier").Call(jen.Id("w"), jen.Lit(op.Out.Loc), jen.Lit(d.pos(op.Pos)), jen.Lit(def.Name))
 		if op.Right != nil {
 			for i, ch := range op.Right.Channels {
 				init[jen.Id(rightName(i))] = jen.Id("df").Dot(chanName(ch)).Dot("Puller").Call(jen.Id("w"))

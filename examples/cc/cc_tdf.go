@@ -639,14 +639,14 @@ func (df *Components) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		w:    w,
 	}
 	op2 := &componentsOp2{
-		in0:     df.ch1.Puller(w),
-		out0:    df.ch2.Pusher(w),
-		pending: make(map[tdrt.Time]struct{}),
-		state:   &startingState{},
-		w:       w,
+		in0:      df.ch1.Puller(w),
+		notifier: tdrt.NewNotifier(w, 4, "cc.tdf:109:39", "starting"),
+		out0:     df.ch2.Pusher(w),
+		state:    &startingState{},
+		w:        w,
 	}
 	op2.emit, op2.emitAt = op2.emitNow, op2.emitLater
-	op2.notify, op2.fail = op2.notifyAt, op2.failWith
+	op2.notify, op2.fail = op2.notifier.Notify, op2.notifier.Fail
 	op3 := &componentsOp3{
 		in0:  df.ch2.Puller(w),
 		in1:  df.ch6.Puller(w),
@@ -654,29 +654,29 @@ func (df *Components) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		w:    w,
 	}
 	op4 := &componentsOp4{
-		in0:     df.ch3.Puller(w),
-		out0:    df.ch4.Pusher(w),
-		out1:    df.ch7.Pusher(w),
-		peers:   w.Peers(),
-		pending: make(map[tdrt.Time]struct{}),
-		state:   &improveState{},
-		w:       w,
+		in0:      df.ch3.Puller(w),
+		notifier: tdrt.NewNotifier(w, 8, "cc.tdf:114:19", "improve"),
+		out0:     df.ch4.Pusher(w),
+		out1:     df.ch7.Pusher(w),
+		peers:    w.Peers(),
+		state:    &improveState{},
+		w:        w,
 	}
 	op4.state.lowered = make(map[Time]*nodeList)
 	op4.emit, op4.emitAt = op4.emitNow, op4.emitLater
-	op4.notify, op4.fail = op4.notifyAt, op4.failWith
+	op4.notify, op4.fail = op4.notifier.Notify, op4.notifier.Fail
 	op5 := &componentsOp5{
-		in0:     df.ch4.Puller(w),
-		out0:    df.ch6.Pusher(w),
-		peers:   w.Peers(),
-		pending: make(map[tdrt.Time]struct{}),
-		right0:  df.ch5.Puller(w),
-		state:   &tellState{},
-		w:       w,
+		in0:      df.ch4.Puller(w),
+		notifier: tdrt.NewNotifier(w, 11, "cc.tdf:116:14", "tell"),
+		out0:     df.ch6.Pusher(w),
+		peers:    w.Peers(),
+		right0:   df.ch5.Puller(w),
+		state:    &tellState{},
+		w:        w,
 	}
 	op5.state.pending = make(map[Time][]tdrt.Tuple2[uint32, uint32])
 	op5.emit, op5.emitAt = op5.emitNow, op5.emitLater
-	op5.notify, op5.fail = op5.notifyAt, op5.failWith
+	op5.notify, op5.fail = op5.notifier.Notify, op5.notifier.Fail
 	op6 := &componentsOp6{
 		in0:    df.ch7.Puller(w),
 		state:  make(map[tdrt.Time]map[uint32]uint32),
@@ -783,13 +783,9 @@ func (op *componentsOp1) process(t tdrt.Time, data []Edge) error {
 type componentsOp2 struct {
 	w     *tdrt.Worker
 	state *startingState
-	// t is the time of the records or of the notification being handled.
-	t tdrt.Time
-	// pending holds the times the operator asked to be notified at; it holds a capability for each.
-	pending map[tdrt.Time]struct{}
-	ready   []tdrt.Time
-	err     error
-	// emitted holds the records emitted at t, processed when the handler returns.
+	// notifier has the time being handled, the notifications asked for and the first failure.
+	notifier *tdrt.Notifier
+	// emitted holds the records emitted at the time being handled, processed when the handler returns.
 	emitted []tdrt.Tuple2[uint32, uint32]
 	one     [1]tdrt.Tuple2[uint32, uint32]
 	emit    func(tdrt.Tuple2[uint32, uint32])
@@ -807,7 +803,7 @@ func (op *componentsOp2) Run() error {
 		if !ok {
 			break
 		}
-		op.t = b.Time
+		op.notifier.Now = b.Time
 		op.state.onNodes(b.Time, b.Data, op.emit, op.emitAt, op.notify, op.fail)
 		if err := op.flush(); err != nil {
 			return err
@@ -816,21 +812,13 @@ func (op *componentsOp2) Run() error {
 	}
 	// A notification may ask for more at times that are complete already.
 	for {
-		f0 := op.w.Frontier(3)
-		op.ready = op.ready[:0]
-		for t := range op.pending {
-			if !f0.LessEqual(t) {
-				op.ready = append(op.ready, t)
-			}
-		}
-		if len(op.ready) == 0 {
+		ready := op.notifier.Ready(op.w.Frontier(3), nil)
+		if len(ready) == 0 {
 			break
 		}
-		slices.SortFunc(op.ready, tdrt.CompareTime)
-		for _, t := range op.ready {
-			delete(op.pending, t)
-			op.t = t
-			op.w.Release(4, t)
+		for _, t := range ready {
+			op.notifier.Now = t
+			op.notifier.Done(t)
 		}
 	}
 	op.out0.Flush()
@@ -852,48 +840,29 @@ func (op *componentsOp2) emitNow(r tdrt.Tuple2[uint32, uint32]) {
 
 // emitLater emits r at t, which must not be earlier than the time being handled.
 func (op *componentsOp2) emitLater(t tdrt.Time, r tdrt.Tuple2[uint32, uint32]) {
-	if t == op.t {
+	if t == op.notifier.Now {
 		op.emitted = append(op.emitted, r)
 		return
 	}
-	if err := tdrt.CheckNotEarlier("emitAt", op.t, t); err != nil {
-		op.failWith(err)
+	if err := tdrt.CheckNotEarlier("emitAt", op.notifier.Now, t); err != nil {
+		op.notifier.Fail(err)
 		return
 	}
 	op.one[0] = r
 	if err := op.process(t, op.one[:]); err != nil {
-		op.failWith(err)
-	}
-}
-
-// notifyAt asks for a notification once t is complete, holding a capability for t until then.
-func (op *componentsOp2) notifyAt(t tdrt.Time) {
-	if err := tdrt.CheckNotEarlier("notify", op.t, t); err != nil {
-		op.failWith(err)
-		return
-	}
-	if _, ok := op.pending[t]; !ok {
-		op.pending[t] = struct{}{}
-		op.w.Hold(4, t)
-	}
-}
-
-// failWith ends the computation with err once the handler returns; the first error counts, and nil is none.
-func (op *componentsOp2) failWith(err error) {
-	if err != nil && op.err == nil {
-		op.err = tdrt.NewOperatorError("cc.tdf:109:39", "starting", err)
+		op.notifier.Fail(err)
 	}
 }
 
 // flush processes what the last handler emitted, or returns its failure.
 func (op *componentsOp2) flush() error {
-	if op.err != nil {
-		return op.err
+	if op.notifier.Err != nil {
+		return op.notifier.Err
 	}
 	if len(op.emitted) == 0 {
 		return nil
 	}
-	err := op.process(op.t, op.emitted)
+	err := op.process(op.notifier.Now, op.emitted)
 	op.emitted = op.emitted[:0]
 	return err
 }
@@ -945,13 +914,9 @@ type componentsOp4 struct {
 	w     *tdrt.Worker
 	peers int
 	state *improveState
-	// t is the time of the records or of the notification being handled.
-	t tdrt.Time
-	// pending holds the times the operator asked to be notified at; it holds a capability for each.
-	pending map[tdrt.Time]struct{}
-	ready   []tdrt.Time
-	err     error
-	// emitted holds the records emitted at t, processed when the handler returns.
+	// notifier has the time being handled, the notifications asked for and the first failure.
+	notifier *tdrt.Notifier
+	// emitted holds the records emitted at the time being handled, processed when the handler returns.
 	emitted []tdrt.Tuple2[uint32, uint32]
 	one     [1]tdrt.Tuple2[uint32, uint32]
 	emit    func(tdrt.Tuple2[uint32, uint32])
@@ -970,7 +935,7 @@ func (op *componentsOp4) Run() error {
 		if !ok {
 			break
 		}
-		op.t = b.Time
+		op.notifier.Now = b.Time
 		op.state.onProposals(b.Time, b.Data, op.emit, op.emitAt, op.notify, op.fail)
 		if err := op.flush(); err != nil {
 			return err
@@ -979,25 +944,17 @@ func (op *componentsOp4) Run() error {
 	}
 	// A notification may ask for more at times that are complete already.
 	for {
-		f0 := op.w.Frontier(7)
-		op.ready = op.ready[:0]
-		for t := range op.pending {
-			if !f0.LessEqual(t) {
-				op.ready = append(op.ready, t)
-			}
-		}
-		if len(op.ready) == 0 {
+		ready := op.notifier.Ready(op.w.Frontier(7), nil)
+		if len(ready) == 0 {
 			break
 		}
-		slices.SortFunc(op.ready, tdrt.CompareTime)
-		for _, t := range op.ready {
-			delete(op.pending, t)
-			op.t = t
+		for _, t := range ready {
+			op.notifier.Now = t
 			op.state.onNotify(t, op.emit, op.emitAt, op.notify, op.fail)
 			if err := op.flush(); err != nil {
 				return err
 			}
-			op.w.Release(8, t)
+			op.notifier.Done(t)
 		}
 	}
 	op.out0.Flush()
@@ -1023,48 +980,29 @@ func (op *componentsOp4) emitNow(r tdrt.Tuple2[uint32, uint32]) {
 
 // emitLater emits r at t, which must not be earlier than the time being handled.
 func (op *componentsOp4) emitLater(t tdrt.Time, r tdrt.Tuple2[uint32, uint32]) {
-	if t == op.t {
+	if t == op.notifier.Now {
 		op.emitted = append(op.emitted, r)
 		return
 	}
-	if err := tdrt.CheckNotEarlier("emitAt", op.t, t); err != nil {
-		op.failWith(err)
+	if err := tdrt.CheckNotEarlier("emitAt", op.notifier.Now, t); err != nil {
+		op.notifier.Fail(err)
 		return
 	}
 	op.one[0] = r
 	if err := op.process(t, op.one[:]); err != nil {
-		op.failWith(err)
-	}
-}
-
-// notifyAt asks for a notification once t is complete, holding a capability for t until then.
-func (op *componentsOp4) notifyAt(t tdrt.Time) {
-	if err := tdrt.CheckNotEarlier("notify", op.t, t); err != nil {
-		op.failWith(err)
-		return
-	}
-	if _, ok := op.pending[t]; !ok {
-		op.pending[t] = struct{}{}
-		op.w.Hold(8, t)
-	}
-}
-
-// failWith ends the computation with err once the handler returns; the first error counts, and nil is none.
-func (op *componentsOp4) failWith(err error) {
-	if err != nil && op.err == nil {
-		op.err = tdrt.NewOperatorError("cc.tdf:114:19", "improve", err)
+		op.notifier.Fail(err)
 	}
 }
 
 // flush processes what the last handler emitted, or returns its failure.
 func (op *componentsOp4) flush() error {
-	if op.err != nil {
-		return op.err
+	if op.notifier.Err != nil {
+		return op.notifier.Err
 	}
 	if len(op.emitted) == 0 {
 		return nil
 	}
-	err := op.process(op.t, op.emitted)
+	err := op.process(op.notifier.Now, op.emitted)
 	op.emitted = op.emitted[:0]
 	return err
 }
@@ -1074,13 +1012,9 @@ type componentsOp5 struct {
 	w     *tdrt.Worker
 	peers int
 	state *tellState
-	// t is the time of the records or of the notification being handled.
-	t tdrt.Time
-	// pending holds the times the operator asked to be notified at; it holds a capability for each.
-	pending map[tdrt.Time]struct{}
-	ready   []tdrt.Time
-	err     error
-	// emitted holds the records emitted at t, processed when the handler returns.
+	// notifier has the time being handled, the notifications asked for and the first failure.
+	notifier *tdrt.Notifier
+	// emitted holds the records emitted at the time being handled, processed when the handler returns.
 	emitted []tdrt.Tuple2[uint32, uint32]
 	one     [1]tdrt.Tuple2[uint32, uint32]
 	emit    func(tdrt.Tuple2[uint32, uint32])
@@ -1099,7 +1033,7 @@ func (op *componentsOp5) Run() error {
 		if !ok {
 			break
 		}
-		op.t = b.Time
+		op.notifier.Now = b.Time
 		op.state.onLowered(b.Time, b.Data, op.emit, op.emitAt, op.notify, op.fail)
 		if err := op.flush(); err != nil {
 			return err
@@ -1111,7 +1045,7 @@ func (op *componentsOp5) Run() error {
 		if !ok {
 			break
 		}
-		op.t = b.Time
+		op.notifier.Now = b.Time
 		op.state.onEdges(b.Time, b.Data, op.emit, op.emitAt, op.notify, op.fail)
 		if err := op.flush(); err != nil {
 			return err
@@ -1120,26 +1054,17 @@ func (op *componentsOp5) Run() error {
 	}
 	// A notification may ask for more at times that are complete already.
 	for {
-		f0 := op.w.Frontier(9)
-		f1 := op.w.Frontier(10)
-		op.ready = op.ready[:0]
-		for t := range op.pending {
-			if !f0.LessEqual(t) && !f1.LessEqual(t) {
-				op.ready = append(op.ready, t)
-			}
-		}
-		if len(op.ready) == 0 {
+		ready := op.notifier.Ready(op.w.Frontier(9), op.w.Frontier(10))
+		if len(ready) == 0 {
 			break
 		}
-		slices.SortFunc(op.ready, tdrt.CompareTime)
-		for _, t := range op.ready {
-			delete(op.pending, t)
-			op.t = t
+		for _, t := range ready {
+			op.notifier.Now = t
 			op.state.onNotify(t, op.emit, op.emitAt, op.notify, op.fail)
 			if err := op.flush(); err != nil {
 				return err
 			}
-			op.w.Release(11, t)
+			op.notifier.Done(t)
 		}
 	}
 	op.out0.Flush()
@@ -1163,48 +1088,29 @@ func (op *componentsOp5) emitNow(r tdrt.Tuple2[uint32, uint32]) {
 
 // emitLater emits r at t, which must not be earlier than the time being handled.
 func (op *componentsOp5) emitLater(t tdrt.Time, r tdrt.Tuple2[uint32, uint32]) {
-	if t == op.t {
+	if t == op.notifier.Now {
 		op.emitted = append(op.emitted, r)
 		return
 	}
-	if err := tdrt.CheckNotEarlier("emitAt", op.t, t); err != nil {
-		op.failWith(err)
+	if err := tdrt.CheckNotEarlier("emitAt", op.notifier.Now, t); err != nil {
+		op.notifier.Fail(err)
 		return
 	}
 	op.one[0] = r
 	if err := op.process(t, op.one[:]); err != nil {
-		op.failWith(err)
-	}
-}
-
-// notifyAt asks for a notification once t is complete, holding a capability for t until then.
-func (op *componentsOp5) notifyAt(t tdrt.Time) {
-	if err := tdrt.CheckNotEarlier("notify", op.t, t); err != nil {
-		op.failWith(err)
-		return
-	}
-	if _, ok := op.pending[t]; !ok {
-		op.pending[t] = struct{}{}
-		op.w.Hold(11, t)
-	}
-}
-
-// failWith ends the computation with err once the handler returns; the first error counts, and nil is none.
-func (op *componentsOp5) failWith(err error) {
-	if err != nil && op.err == nil {
-		op.err = tdrt.NewOperatorError("cc.tdf:116:14", "tell", err)
+		op.notifier.Fail(err)
 	}
 }
 
 // flush processes what the last handler emitted, or returns its failure.
 func (op *componentsOp5) flush() error {
-	if op.err != nil {
-		return op.err
+	if op.notifier.Err != nil {
+		return op.notifier.Err
 	}
 	if len(op.emitted) == 0 {
 		return nil
 	}
-	err := op.process(op.t, op.emitted)
+	err := op.process(op.notifier.Now, op.emitted)
 	op.emitted = op.emitted[:0]
 	return err
 }

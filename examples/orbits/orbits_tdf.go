@@ -8,7 +8,6 @@ import (
 	"encoding/binary"
 	"flag"
 	"fmt"
-	"slices"
 
 	tdrt "github.com/tdflow/tdc/runtime"
 )
@@ -511,14 +510,14 @@ func (df *Orbits) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	op6 := &orbitsOp6{
 		capCounts: df.Counts,
 		in0:       df.ch7.Puller(w),
-		pending:   make(map[tdrt.Time]struct{}),
+		notifier:  tdrt.NewNotifier(w, 12, "orbits.tdf:53:31", "running"),
 		state:     &runningState{},
 		stdout:    w.Stdout(),
 		w:         w,
 	}
 	op6.state.counts = make(map[Time]uint64)
 	op6.emit, op6.emitAt = op6.emitNow, op6.emitLater
-	op6.notify, op6.fail = op6.notifyAt, op6.failWith
+	op6.notify, op6.fail = op6.notifier.Notify, op6.notifier.Fail
 	return []tdrt.Operator{op0, op1, op2, op3, op4, op5, op6}, nil
 }
 
@@ -799,13 +798,9 @@ func (op *orbitsOp5) process(t tdrt.Time, data []uint64) error {
 type orbitsOp6 struct {
 	w     *tdrt.Worker
 	state *runningState
-	// t is the time of the records or of the notification being handled.
-	t tdrt.Time
-	// pending holds the times the operator asked to be notified at; it holds a capability for each.
-	pending map[tdrt.Time]struct{}
-	ready   []tdrt.Time
-	err     error
-	// emitted holds the records emitted at t, processed when the handler returns.
+	// notifier has the time being handled, the notifications asked for and the first failure.
+	notifier *tdrt.Notifier
+	// emitted holds the records emitted at the time being handled, processed when the handler returns.
 	emitted   []uint64
 	one       [1]uint64
 	emit      func(uint64)
@@ -825,7 +820,7 @@ func (op *orbitsOp6) Run() error {
 		if !ok {
 			break
 		}
-		op.t = b.Time
+		op.notifier.Now = b.Time
 		op.state.onXs(b.Time, b.Data, op.emit, op.emitAt, op.notify, op.fail)
 		if err := op.flush(); err != nil {
 			return err
@@ -834,25 +829,17 @@ func (op *orbitsOp6) Run() error {
 	}
 	// A notification may ask for more at times that are complete already.
 	for {
-		f0 := op.w.Frontier(11)
-		op.ready = op.ready[:0]
-		for t := range op.pending {
-			if !f0.LessEqual(t) {
-				op.ready = append(op.ready, t)
-			}
-		}
-		if len(op.ready) == 0 {
+		ready := op.notifier.Ready(op.w.Frontier(11), nil)
+		if len(ready) == 0 {
 			break
 		}
-		slices.SortFunc(op.ready, tdrt.CompareTime)
-		for _, t := range op.ready {
-			delete(op.pending, t)
-			op.t = t
+		for _, t := range ready {
+			op.notifier.Now = t
 			op.state.onNotify(t, op.emit, op.emitAt, op.notify, op.fail)
 			if err := op.flush(); err != nil {
 				return err
 			}
-			op.w.Release(12, t)
+			op.notifier.Done(t)
 		}
 	}
 	return nil
@@ -873,48 +860,29 @@ func (op *orbitsOp6) emitNow(r uint64) {
 
 // emitLater emits r at t, which must not be earlier than the time being handled.
 func (op *orbitsOp6) emitLater(t tdrt.Time, r uint64) {
-	if t == op.t {
+	if t == op.notifier.Now {
 		op.emitted = append(op.emitted, r)
 		return
 	}
-	if err := tdrt.CheckNotEarlier("emitAt", op.t, t); err != nil {
-		op.failWith(err)
+	if err := tdrt.CheckNotEarlier("emitAt", op.notifier.Now, t); err != nil {
+		op.notifier.Fail(err)
 		return
 	}
 	op.one[0] = r
 	if err := op.process(t, op.one[:]); err != nil {
-		op.failWith(err)
-	}
-}
-
-// notifyAt asks for a notification once t is complete, holding a capability for t until then.
-func (op *orbitsOp6) notifyAt(t tdrt.Time) {
-	if err := tdrt.CheckNotEarlier("notify", op.t, t); err != nil {
-		op.failWith(err)
-		return
-	}
-	if _, ok := op.pending[t]; !ok {
-		op.pending[t] = struct{}{}
-		op.w.Hold(12, t)
-	}
-}
-
-// failWith ends the computation with err once the handler returns; the first error counts, and nil is none.
-func (op *orbitsOp6) failWith(err error) {
-	if err != nil && op.err == nil {
-		op.err = tdrt.NewOperatorError("orbits.tdf:53:31", "running", err)
+		op.notifier.Fail(err)
 	}
 }
 
 // flush processes what the last handler emitted, or returns its failure.
 func (op *orbitsOp6) flush() error {
-	if op.err != nil {
-		return op.err
+	if op.notifier.Err != nil {
+		return op.notifier.Err
 	}
 	if len(op.emitted) == 0 {
 		return nil
 	}
-	err := op.process(op.t, op.emitted)
+	err := op.process(op.notifier.Now, op.emitted)
 	op.emitted = op.emitted[:0]
 	return err
 }

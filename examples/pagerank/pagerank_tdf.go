@@ -9,7 +9,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"slices"
 
 	tdrt "github.com/tdflow/tdc/runtime"
 )
@@ -568,14 +567,14 @@ func (df *PageRank) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		w:     w,
 	}
 	op2 := &pageRankOp2{
-		in0:     df.ch1.Puller(w),
-		out0:    df.ch2.Pusher(w),
-		pending: make(map[tdrt.Time]struct{}),
-		state:   &startingState{},
-		w:       w,
+		in0:      df.ch1.Puller(w),
+		notifier: tdrt.NewNotifier(w, 4, "pagerank.tdf:135:6", "starting"),
+		out0:     df.ch2.Pusher(w),
+		state:    &startingState{},
+		w:        w,
 	}
 	op2.emit, op2.emitAt = op2.emitNow, op2.emitLater
-	op2.notify, op2.fail = op2.notifyAt, op2.failWith
+	op2.notify, op2.fail = op2.notifier.Notify, op2.notifier.Fail
 	op3 := &pageRankOp3{
 		in0:  df.ch2.Puller(w),
 		in1:  df.ch6.Puller(w),
@@ -583,28 +582,28 @@ func (df *PageRank) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		w:    w,
 	}
 	op4 := &pageRankOp4{
-		in0:     df.ch3.Puller(w),
-		out0:    df.ch5.Pusher(w),
-		peers:   w.Peers(),
-		pending: make(map[tdrt.Time]struct{}),
-		right0:  df.ch4.Puller(w),
-		state:   &spreadState{},
-		w:       w,
+		in0:      df.ch3.Puller(w),
+		notifier: tdrt.NewNotifier(w, 9, "pagerank.tdf:139:8", "spread"),
+		out0:     df.ch5.Pusher(w),
+		peers:    w.Peers(),
+		right0:   df.ch4.Puller(w),
+		state:    &spreadState{},
+		w:        w,
 	}
 	op4.state.pending = make(map[Time]*nodeSums)
 	op4.emit, op4.emitAt = op4.emitNow, op4.emitLater
-	op4.notify, op4.fail = op4.notifyAt, op4.failWith
+	op4.notify, op4.fail = op4.notifier.Notify, op4.notifier.Fail
 	op5 := &pageRankOp5{
-		in0:     df.ch5.Puller(w),
-		out0:    df.ch6.Pusher(w),
-		out1:    df.ch7.Pusher(w),
-		pending: make(map[tdrt.Time]struct{}),
-		state:   &accumulateState{},
-		w:       w,
+		in0:      df.ch5.Puller(w),
+		notifier: tdrt.NewNotifier(w, 11, "pagerank.tdf:139:48", "accumulate"),
+		out0:     df.ch6.Pusher(w),
+		out1:     df.ch7.Pusher(w),
+		state:    &accumulateState{},
+		w:        w,
 	}
 	op5.state.sums = make(map[Time]*nodeSums)
 	op5.emit, op5.emitAt = op5.emitNow, op5.emitLater
-	op5.notify, op5.fail = op5.notifyAt, op5.failWith
+	op5.notify, op5.fail = op5.notifier.Notify, op5.notifier.Fail
 	op5.limit1 = df.cfg.Params.pageRankArg138_31()
 	if op5.limit1 < 1 {
 		return nil, fmt.Errorf("pagerank.tdf:138:31: loop r: max iters is %d; want 1 or more", op5.limit1)
@@ -714,13 +713,9 @@ func (op *pageRankOp1) process(t tdrt.Time, data []Edge) error {
 type pageRankOp2 struct {
 	w     *tdrt.Worker
 	state *startingState
-	// t is the time of the records or of the notification being handled.
-	t tdrt.Time
-	// pending holds the times the operator asked to be notified at; it holds a capability for each.
-	pending map[tdrt.Time]struct{}
-	ready   []tdrt.Time
-	err     error
-	// emitted holds the records emitted at t, processed when the handler returns.
+	// notifier has the time being handled, the notifications asked for and the first failure.
+	notifier *tdrt.Notifier
+	// emitted holds the records emitted at the time being handled, processed when the handler returns.
 	emitted []tdrt.Tuple2[uint32, float32]
 	one     [1]tdrt.Tuple2[uint32, float32]
 	emit    func(tdrt.Tuple2[uint32, float32])
@@ -738,7 +733,7 @@ func (op *pageRankOp2) Run() error {
 		if !ok {
 			break
 		}
-		op.t = b.Time
+		op.notifier.Now = b.Time
 		op.state.onNodes(b.Time, b.Data, op.emit, op.emitAt, op.notify, op.fail)
 		if err := op.flush(); err != nil {
 			return err
@@ -747,21 +742,13 @@ func (op *pageRankOp2) Run() error {
 	}
 	// A notification may ask for more at times that are complete already.
 	for {
-		f0 := op.w.Frontier(3)
-		op.ready = op.ready[:0]
-		for t := range op.pending {
-			if !f0.LessEqual(t) {
-				op.ready = append(op.ready, t)
-			}
-		}
-		if len(op.ready) == 0 {
+		ready := op.notifier.Ready(op.w.Frontier(3), nil)
+		if len(ready) == 0 {
 			break
 		}
-		slices.SortFunc(op.ready, tdrt.CompareTime)
-		for _, t := range op.ready {
-			delete(op.pending, t)
-			op.t = t
-			op.w.Release(4, t)
+		for _, t := range ready {
+			op.notifier.Now = t
+			op.notifier.Done(t)
 		}
 	}
 	op.out0.Flush()
@@ -783,48 +770,29 @@ func (op *pageRankOp2) emitNow(r tdrt.Tuple2[uint32, float32]) {
 
 // emitLater emits r at t, which must not be earlier than the time being handled.
 func (op *pageRankOp2) emitLater(t tdrt.Time, r tdrt.Tuple2[uint32, float32]) {
-	if t == op.t {
+	if t == op.notifier.Now {
 		op.emitted = append(op.emitted, r)
 		return
 	}
-	if err := tdrt.CheckNotEarlier("emitAt", op.t, t); err != nil {
-		op.failWith(err)
+	if err := tdrt.CheckNotEarlier("emitAt", op.notifier.Now, t); err != nil {
+		op.notifier.Fail(err)
 		return
 	}
 	op.one[0] = r
 	if err := op.process(t, op.one[:]); err != nil {
-		op.failWith(err)
-	}
-}
-
-// notifyAt asks for a notification once t is complete, holding a capability for t until then.
-func (op *pageRankOp2) notifyAt(t tdrt.Time) {
-	if err := tdrt.CheckNotEarlier("notify", op.t, t); err != nil {
-		op.failWith(err)
-		return
-	}
-	if _, ok := op.pending[t]; !ok {
-		op.pending[t] = struct{}{}
-		op.w.Hold(4, t)
-	}
-}
-
-// failWith ends the computation with err once the handler returns; the first error counts, and nil is none.
-func (op *pageRankOp2) failWith(err error) {
-	if err != nil && op.err == nil {
-		op.err = tdrt.NewOperatorError("pagerank.tdf:135:6", "starting", err)
+		op.notifier.Fail(err)
 	}
 }
 
 // flush processes what the last handler emitted, or returns its failure.
 func (op *pageRankOp2) flush() error {
-	if op.err != nil {
-		return op.err
+	if op.notifier.Err != nil {
+		return op.notifier.Err
 	}
 	if len(op.emitted) == 0 {
 		return nil
 	}
-	err := op.process(op.t, op.emitted)
+	err := op.process(op.notifier.Now, op.emitted)
 	op.emitted = op.emitted[:0]
 	return err
 }
@@ -876,13 +844,9 @@ type pageRankOp4 struct {
 	w     *tdrt.Worker
 	peers int
 	state *spreadState
-	// t is the time of the records or of the notification being handled.
-	t tdrt.Time
-	// pending holds the times the operator asked to be notified at; it holds a capability for each.
-	pending map[tdrt.Time]struct{}
-	ready   []tdrt.Time
-	err     error
-	// emitted holds the records emitted at t, processed when the handler returns.
+	// notifier has the time being handled, the notifications asked for and the first failure.
+	notifier *tdrt.Notifier
+	// emitted holds the records emitted at the time being handled, processed when the handler returns.
 	emitted []tdrt.Tuple2[uint32, float32]
 	one     [1]tdrt.Tuple2[uint32, float32]
 	emit    func(tdrt.Tuple2[uint32, float32])
@@ -901,7 +865,7 @@ func (op *pageRankOp4) Run() error {
 		if !ok {
 			break
 		}
-		op.t = b.Time
+		op.notifier.Now = b.Time
 		op.state.onRanks(b.Time, b.Data, op.emit, op.emitAt, op.notify, op.fail)
 		if err := op.flush(); err != nil {
 			return err
@@ -913,7 +877,7 @@ func (op *pageRankOp4) Run() error {
 		if !ok {
 			break
 		}
-		op.t = b.Time
+		op.notifier.Now = b.Time
 		op.state.onEdges(b.Time, b.Data, op.emit, op.emitAt, op.notify, op.fail)
 		if err := op.flush(); err != nil {
 			return err
@@ -922,26 +886,17 @@ func (op *pageRankOp4) Run() error {
 	}
 	// A notification may ask for more at times that are complete already.
 	for {
-		f0 := op.w.Frontier(7)
-		f1 := op.w.Frontier(8)
-		op.ready = op.ready[:0]
-		for t := range op.pending {
-			if !f0.LessEqual(t) && !f1.LessEqual(t) {
-				op.ready = append(op.ready, t)
-			}
-		}
-		if len(op.ready) == 0 {
+		ready := op.notifier.Ready(op.w.Frontier(7), op.w.Frontier(8))
+		if len(ready) == 0 {
 			break
 		}
-		slices.SortFunc(op.ready, tdrt.CompareTime)
-		for _, t := range op.ready {
-			delete(op.pending, t)
-			op.t = t
+		for _, t := range ready {
+			op.notifier.Now = t
 			op.state.onNotify(t, op.emit, op.emitAt, op.notify, op.fail)
 			if err := op.flush(); err != nil {
 				return err
 			}
-			op.w.Release(9, t)
+			op.notifier.Done(t)
 		}
 	}
 	op.out0.Flush()
@@ -963,48 +918,29 @@ func (op *pageRankOp4) emitNow(r tdrt.Tuple2[uint32, float32]) {
 
 // emitLater emits r at t, which must not be earlier than the time being handled.
 func (op *pageRankOp4) emitLater(t tdrt.Time, r tdrt.Tuple2[uint32, float32]) {
-	if t == op.t {
+	if t == op.notifier.Now {
 		op.emitted = append(op.emitted, r)
 		return
 	}
-	if err := tdrt.CheckNotEarlier("emitAt", op.t, t); err != nil {
-		op.failWith(err)
+	if err := tdrt.CheckNotEarlier("emitAt", op.notifier.Now, t); err != nil {
+		op.notifier.Fail(err)
 		return
 	}
 	op.one[0] = r
 	if err := op.process(t, op.one[:]); err != nil {
-		op.failWith(err)
-	}
-}
-
-// notifyAt asks for a notification once t is complete, holding a capability for t until then.
-func (op *pageRankOp4) notifyAt(t tdrt.Time) {
-	if err := tdrt.CheckNotEarlier("notify", op.t, t); err != nil {
-		op.failWith(err)
-		return
-	}
-	if _, ok := op.pending[t]; !ok {
-		op.pending[t] = struct{}{}
-		op.w.Hold(9, t)
-	}
-}
-
-// failWith ends the computation with err once the handler returns; the first error counts, and nil is none.
-func (op *pageRankOp4) failWith(err error) {
-	if err != nil && op.err == nil {
-		op.err = tdrt.NewOperatorError("pagerank.tdf:139:8", "spread", err)
+		op.notifier.Fail(err)
 	}
 }
 
 // flush processes what the last handler emitted, or returns its failure.
 func (op *pageRankOp4) flush() error {
-	if op.err != nil {
-		return op.err
+	if op.notifier.Err != nil {
+		return op.notifier.Err
 	}
 	if len(op.emitted) == 0 {
 		return nil
 	}
-	err := op.process(op.t, op.emitted)
+	err := op.process(op.notifier.Now, op.emitted)
 	op.emitted = op.emitted[:0]
 	return err
 }
@@ -1013,13 +949,9 @@ func (op *pageRankOp4) flush() error {
 type pageRankOp5 struct {
 	w     *tdrt.Worker
 	state *accumulateState
-	// t is the time of the records or of the notification being handled.
-	t tdrt.Time
-	// pending holds the times the operator asked to be notified at; it holds a capability for each.
-	pending map[tdrt.Time]struct{}
-	ready   []tdrt.Time
-	err     error
-	// emitted holds the records emitted at t, processed when the handler returns.
+	// notifier has the time being handled, the notifications asked for and the first failure.
+	notifier *tdrt.Notifier
+	// emitted holds the records emitted at the time being handled, processed when the handler returns.
 	emitted []tdrt.Tuple2[uint32, float32]
 	one     [1]tdrt.Tuple2[uint32, float32]
 	emit    func(tdrt.Tuple2[uint32, float32])
@@ -1039,7 +971,7 @@ func (op *pageRankOp5) Run() error {
 		if !ok {
 			break
 		}
-		op.t = b.Time
+		op.notifier.Now = b.Time
 		op.state.onShares(b.Time, b.Data, op.emit, op.emitAt, op.notify, op.fail)
 		if err := op.flush(); err != nil {
 			return err
@@ -1048,25 +980,17 @@ func (op *pageRankOp5) Run() error {
 	}
 	// A notification may ask for more at times that are complete already.
 	for {
-		f0 := op.w.Frontier(10)
-		op.ready = op.ready[:0]
-		for t := range op.pending {
-			if !f0.LessEqual(t) {
-				op.ready = append(op.ready, t)
-			}
-		}
-		if len(op.ready) == 0 {
+		ready := op.notifier.Ready(op.w.Frontier(10), nil)
+		if len(ready) == 0 {
 			break
 		}
-		slices.SortFunc(op.ready, tdrt.CompareTime)
-		for _, t := range op.ready {
-			delete(op.pending, t)
-			op.t = t
+		for _, t := range ready {
+			op.notifier.Now = t
 			op.state.onNotify(t, op.emit, op.emitAt, op.notify, op.fail)
 			if err := op.flush(); err != nil {
 				return err
 			}
-			op.w.Release(11, t)
+			op.notifier.Done(t)
 		}
 	}
 	op.out0.Flush()
@@ -1100,48 +1024,29 @@ func (op *pageRankOp5) emitNow(r tdrt.Tuple2[uint32, float32]) {
 
 // emitLater emits r at t, which must not be earlier than the time being handled.
 func (op *pageRankOp5) emitLater(t tdrt.Time, r tdrt.Tuple2[uint32, float32]) {
-	if t == op.t {
+	if t == op.notifier.Now {
 		op.emitted = append(op.emitted, r)
 		return
 	}
-	if err := tdrt.CheckNotEarlier("emitAt", op.t, t); err != nil {
-		op.failWith(err)
+	if err := tdrt.CheckNotEarlier("emitAt", op.notifier.Now, t); err != nil {
+		op.notifier.Fail(err)
 		return
 	}
 	op.one[0] = r
 	if err := op.process(t, op.one[:]); err != nil {
-		op.failWith(err)
-	}
-}
-
-// notifyAt asks for a notification once t is complete, holding a capability for t until then.
-func (op *pageRankOp5) notifyAt(t tdrt.Time) {
-	if err := tdrt.CheckNotEarlier("notify", op.t, t); err != nil {
-		op.failWith(err)
-		return
-	}
-	if _, ok := op.pending[t]; !ok {
-		op.pending[t] = struct{}{}
-		op.w.Hold(11, t)
-	}
-}
-
-// failWith ends the computation with err once the handler returns; the first error counts, and nil is none.
-func (op *pageRankOp5) failWith(err error) {
-	if err != nil && op.err == nil {
-		op.err = tdrt.NewOperatorError("pagerank.tdf:139:48", "accumulate", err)
+		op.notifier.Fail(err)
 	}
 }
 
 // flush processes what the last handler emitted, or returns its failure.
 func (op *pageRankOp5) flush() error {
-	if op.err != nil {
-		return op.err
+	if op.notifier.Err != nil {
+		return op.notifier.Err
 	}
 	if len(op.emitted) == 0 {
 		return nil
 	}
-	err := op.process(op.t, op.emitted)
+	err := op.process(op.notifier.Now, op.emitted)
 	op.emitted = op.emitted[:0]
 	return err
 }

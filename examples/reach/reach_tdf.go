@@ -8,7 +8,6 @@ import (
 	"encoding/binary"
 	"flag"
 	"io"
-	"slices"
 	"strconv"
 
 	tdrt "github.com/tdflow/tdc/runtime"
@@ -389,17 +388,17 @@ func (df *Reach) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		w:    w,
 	}
 	op3 := &reachOp3{
-		in0:     df.ch1.Puller(w),
-		out0:    df.ch3.Pusher(w),
-		peers:   w.Peers(),
-		pending: make(map[tdrt.Time]struct{}),
-		right0:  df.ch2.Puller(w),
-		state:   &neighborsState{},
-		w:       w,
+		in0:      df.ch1.Puller(w),
+		notifier: tdrt.NewNotifier(w, 6, "reach.tdf:60:8", "neighbors"),
+		out0:     df.ch3.Pusher(w),
+		peers:    w.Peers(),
+		right0:   df.ch2.Puller(w),
+		state:    &neighborsState{},
+		w:        w,
 	}
 	op3.state.pending = make(map[Time][]uint32)
 	op3.emit, op3.emitAt = op3.emitNow, op3.emitLater
-	op3.notify, op3.fail = op3.notifyAt, op3.failWith
+	op3.notify, op3.fail = op3.notifier.Notify, op3.notifier.Fail
 	op4 := &reachOp4{
 		in0:    df.ch4.Puller(w),
 		stdout: w.Stdout(),
@@ -585,13 +584,9 @@ type reachOp3 struct {
 	w     *tdrt.Worker
 	peers int
 	state *neighborsState
-	// t is the time of the records or of the notification being handled.
-	t tdrt.Time
-	// pending holds the times the operator asked to be notified at; it holds a capability for each.
-	pending map[tdrt.Time]struct{}
-	ready   []tdrt.Time
-	err     error
-	// emitted holds the records emitted at t, processed when the handler returns.
+	// notifier has the time being handled, the notifications asked for and the first failure.
+	notifier *tdrt.Notifier
+	// emitted holds the records emitted at the time being handled, processed when the handler returns.
 	emitted []uint32
 	one     [1]uint32
 	emit    func(uint32)
@@ -610,7 +605,7 @@ func (op *reachOp3) Run() error {
 		if !ok {
 			break
 		}
-		op.t = b.Time
+		op.notifier.Now = b.Time
 		op.state.onNodes(b.Time, b.Data, op.emit, op.emitAt, op.notify, op.fail)
 		if err := op.flush(); err != nil {
 			return err
@@ -622,7 +617,7 @@ func (op *reachOp3) Run() error {
 		if !ok {
 			break
 		}
-		op.t = b.Time
+		op.notifier.Now = b.Time
 		op.state.onEdges(b.Time, b.Data, op.emit, op.emitAt, op.notify, op.fail)
 		if err := op.flush(); err != nil {
 			return err
@@ -631,26 +626,17 @@ func (op *reachOp3) Run() error {
 	}
 	// A notification may ask for more at times that are complete already.
 	for {
-		f0 := op.w.Frontier(4)
-		f1 := op.w.Frontier(5)
-		op.ready = op.ready[:0]
-		for t := range op.pending {
-			if !f0.LessEqual(t) && !f1.LessEqual(t) {
-				op.ready = append(op.ready, t)
-			}
-		}
-		if len(op.ready) == 0 {
+		ready := op.notifier.Ready(op.w.Frontier(4), op.w.Frontier(5))
+		if len(ready) == 0 {
 			break
 		}
-		slices.SortFunc(op.ready, tdrt.CompareTime)
-		for _, t := range op.ready {
-			delete(op.pending, t)
-			op.t = t
+		for _, t := range ready {
+			op.notifier.Now = t
 			op.state.onNotify(t, op.emit, op.emitAt, op.notify, op.fail)
 			if err := op.flush(); err != nil {
 				return err
 			}
-			op.w.Release(6, t)
+			op.notifier.Done(t)
 		}
 	}
 	op.out0.Flush()
@@ -674,48 +660,29 @@ func (op *reachOp3) emitNow(r uint32) {
 
 // emitLater emits r at t, which must not be earlier than the time being handled.
 func (op *reachOp3) emitLater(t tdrt.Time, r uint32) {
-	if t == op.t {
+	if t == op.notifier.Now {
 		op.emitted = append(op.emitted, r)
 		return
 	}
-	if err := tdrt.CheckNotEarlier("emitAt", op.t, t); err != nil {
-		op.failWith(err)
+	if err := tdrt.CheckNotEarlier("emitAt", op.notifier.Now, t); err != nil {
+		op.notifier.Fail(err)
 		return
 	}
 	op.one[0] = r
 	if err := op.process(t, op.one[:]); err != nil {
-		op.failWith(err)
-	}
-}
-
-// notifyAt asks for a notification once t is complete, holding a capability for t until then.
-func (op *reachOp3) notifyAt(t tdrt.Time) {
-	if err := tdrt.CheckNotEarlier("notify", op.t, t); err != nil {
-		op.failWith(err)
-		return
-	}
-	if _, ok := op.pending[t]; !ok {
-		op.pending[t] = struct{}{}
-		op.w.Hold(6, t)
-	}
-}
-
-// failWith ends the computation with err once the handler returns; the first error counts, and nil is none.
-func (op *reachOp3) failWith(err error) {
-	if err != nil && op.err == nil {
-		op.err = tdrt.NewOperatorError("reach.tdf:60:8", "neighbors", err)
+		op.notifier.Fail(err)
 	}
 }
 
 // flush processes what the last handler emitted, or returns its failure.
 func (op *reachOp3) flush() error {
-	if op.err != nil {
-		return op.err
+	if op.notifier.Err != nil {
+		return op.notifier.Err
 	}
 	if len(op.emitted) == 0 {
 		return nil
 	}
-	err := op.process(op.t, op.emitted)
+	err := op.process(op.notifier.Now, op.emitted)
 	op.emitted = op.emitted[:0]
 	return err
 }
