@@ -255,6 +255,11 @@ func (d *dfGen) newOperator(op *planner.Op) []jen.Code {
 	for i, ch := range d.inChannels(op) {
 		init[jen.Id(inName(i))] = jen.Id("df").Dot(ch).Dot("Puller").Call(jen.Id("w"))
 	}
+	if op.Right != nil {
+		for i, ch := range op.Right.Channels {
+			init[jen.Id(rightName(i))] = jen.Id("df").Dot(chanName(ch)).Dot("Puller").Call(jen.Id("w"))
+		}
+	}
 	if op.Out != nil {
 		for i, ch := range op.Out.Channels {
 			init[jen.Id(outName(i))] = jen.Id("df").Dot(chanName(ch)).Dot("Pusher").Call(jen.Id("w"))
@@ -293,11 +298,6 @@ func (d *dfGen) newOperator(op *planner.Op) []jen.Code {
 		}
 		init[jen.Id("state")] = jen.Op("&").Id(def.StateType()).Values(state)
 		init[jen.Id("notifier")] = jen.Qual(rt, "NewNotifier").Call(jen.Id("w"), jen.Lit(op.Out.Loc), jen.Lit(d.pos(op.Pos)), jen.Lit(def.Name))
-		if op.Right != nil {
-			for i, ch := range op.Right.Channels {
-				init[jen.Id(rightName(i))] = jen.Id("df").Dot(chanName(ch)).Dot("Puller").Call(jen.Id("w"))
-			}
-		}
 	case planner.IterateOp:
 		init[jen.Id("seen")] = jen.Make(jen.Map(jen.Qual(rt, "Time")).Add(d.seenType(op)))
 	}
@@ -307,9 +307,6 @@ func (d *dfGen) newOperator(op *planner.Op) []jen.Code {
 		key, a, b := d.joinTypes(op)
 		init[jen.Id("left")] = jen.Make(jen.Map(jen.Qual(rt, "Time")).Map(key).Index().Add(a))
 		init[jen.Id("right")] = jen.Make(jen.Map(jen.Qual(rt, "Time")).Map(key).Index().Add(b))
-		for i, ch := range op.Right.Channels {
-			init[jen.Id(rightName(i))] = jen.Id("df").Dot(chanName(ch)).Dot("Puller").Call(jen.Id("w"))
-		}
 	} else if op.Kind.Aggregates() {
 		key, value := d.aggregateTypes(op)
 		init[jen.Id("state")] = jen.Make(jen.Map(jen.Qual(rt, "Time")).Map(key).Add(value))

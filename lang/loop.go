@@ -199,9 +199,5 @@ func (c *checker) recordKey(pos Pos, what string, t types.Type) bool {
 // recordExchange adds an exchange of in's records by their own value, as
 // if written -> exchange(r => r) at pos.
 func (c *checker) recordExchange(sc *scope, in *Node, pos Pos) *Node {
-	key := &LambdaInfo{
-		Pos: pos, Params: []string{"r"}, ParamTypes: []types.Type{in.Out},
-		In: in.Out, Body: "r", Result: in.Out,
-	}
-	return sc.add(&Node{Op: "exchange", Pos: pos, Inputs: []*Node{in}, Out: in.Out, Lambda: key})
+	return c.implicitExchange(sc, in, pos, "r", in.Out)
 }

@@ -353,11 +353,18 @@ func (c *checker) join(sc *scope, n *Node, call *Call, args []*Arg) *Node {
 // keyExchange adds an exchange of in's (key, value) tuples by key, as if
 // written -> exchange(r => r.F0) at pos.
 func (c *checker) keyExchange(sc *scope, in *Node, pos Pos) *Node {
-	key := &LambdaInfo{
+	return c.implicitExchange(sc, in, pos, "r.F0", TupleFields(in.Out)[0])
+}
+
+// implicitExchange adds an exchange of in's records by the key that Go
+// expression body, of type key, computes from a record r, as if written
+// -> exchange(r => body) at pos.
+func (c *checker) implicitExchange(sc *scope, in *Node, pos Pos, body string, key types.Type) *Node {
+	l := &LambdaInfo{
 		Pos: pos, Params: []string{"r"}, ParamTypes: []types.Type{in.Out},
-		In: in.Out, Body: "r.F0", Result: TupleFields(in.Out)[0],
+		In: in.Out, Body: body, Result: key,
 	}
-	return sc.add(&Node{Op: "exchange", Pos: pos, Inputs: []*Node{in}, Out: in.Out, Lambda: key})
+	return sc.add(&Node{Op: "exchange", Pos: pos, Inputs: []*Node{in}, Out: in.Out, Lambda: l})
 }
 
 // output checks -> output(name) and -> probe(name), whose names the
