@@ -134,6 +134,10 @@ func (d *dfGen) operator(op *planner.Op) {
 		d.customMethods(op)
 	case planner.IterateOp:
 		d.freshMethod(op)
+	case planner.JoinOp:
+		if op.Arranged != nil {
+			d.matchMethod(op)
+		}
 	}
 }
 
@@ -184,6 +188,9 @@ func (d *dfGen) kindFields(op *planner.Op) []jen.Code {
 		}
 	case planner.JoinOp:
 		key, a, b := d.joinTypes(op)
+		if op.Arranged != nil {
+			return d.arrangedJoinFields(op)
+		}
 		return []jen.Code{
 			jen.Comment("left and right hold, per timestamp not yet complete, the values of each key of each input."),
 			jen.Id("left").Map(jen.Qual(rt, "Time")).Map(key).Index().Add(a),
@@ -303,6 +310,10 @@ func (d *dfGen) newOperator(op *planner.Op) []jen.Code {
 	}
 	if op.Kind == planner.DelayOp {
 		init[jen.Id("state")] = jen.Make(jen.Map(jen.Qual(rt, "Time")).Index().Add(d.typ(op.Node.Out)))
+	} else if op.Kind == planner.JoinOp && op.Arranged != nil {
+		arranged, pending := d.arrangedJoinState(op)
+		init[jen.Id("arranged")] = jen.Make(arranged)
+		init[jen.Id("pending")] = jen.Make(pending)
 	} else if op.Kind == planner.JoinOp {
 		key, a, b := d.joinTypes(op)
 		init[jen.Id("left")] = jen.Make(jen.Map(jen.Qual(rt, "Time")).Map(key).Index().Add(a))

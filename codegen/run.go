@@ -15,7 +15,11 @@ func (d *dfGen) runMethod(op *planner.Op) {
 	case planner.RangeOp:
 		body = d.runRange(op)
 	case planner.JoinOp:
-		body = d.runJoin(op)
+		if op.Arranged != nil {
+			body = d.runArrangedJoin(op)
+		} else {
+			body = d.runJoin(op)
+		}
 	case planner.DelayOp:
 		body = d.runDelay(op)
 	case planner.CustomOp:

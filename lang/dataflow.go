@@ -77,12 +77,35 @@ func (c *checker) stmt(sc *scope, st *Stmt) {
 }
 
 // add appends n to the dataflow, numbering it and placing it in the
-// scope's loop.
+// scope's loop, or in a loop around it when n is loop-invariant (see
+// invariantOps).
 func (sc *scope) add(n *Node) *Node {
 	n.ID = len(sc.df.Nodes)
 	n.Loop = sc.loop
+	if invariantOps[n.Op] && n.Operator == nil && len(n.Inputs) > 0 {
+		n.Loop = nil
+		for _, in := range n.Inputs {
+			if in.Depth() > n.Depth() {
+				n.Loop = in.Loop
+			}
+		}
+	}
 	sc.df.Nodes = append(sc.df.Nodes, n)
 	return n
+}
+
+// invariantOps are the operators that a loop body computes once per
+// time of their inputs when every input is a stream from outside the
+// loop: what they produce from the whole collection of an epoch does not
+// depend on the round. Sinks, next and leave, enter, custom operators
+// (which may keep state across rounds) and the loop's own nodes stay in
+// the body.
+var invariantOps = map[string]bool{
+	"map": true, "filter": true, "flat_map": true, "inspect": true,
+	"exchange": true, "broadcast": true, "concat": true,
+	"partition": true, "branch": true, "part": true,
+	"count": true, "distinct": true, "sum": true, "min": true, "max": true,
+	"reduce": true, "top_k": true, "join": true, "delay": true, "probe": true,
 }
 
 // stream looks name up in the scope and the scopes around it.

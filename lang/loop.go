@@ -197,7 +197,11 @@ func (c *checker) recordKey(pos Pos, what string, t types.Type) bool {
 }
 
 // recordExchange adds an exchange of in's records by their own value, as
-// if written -> exchange(r => r) at pos.
+// if written -> exchange(r => r) at pos, unless they are spread that way
+// already.
 func (c *checker) recordExchange(sc *scope, in *Node, pos Pos) *Node {
+	if spread(in) == spreadByRecord {
+		return in
+	}
 	return c.implicitExchange(sc, in, pos, "r", in.Out)
 }

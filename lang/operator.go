@@ -62,9 +62,10 @@ func (c *checker) operator(sc *scope, in *Node, call *Call) *Node {
 				return nil
 			}
 			n.Args = c.goArgs(call, []types.Type{anyInteger}, spec)
-			if n.Args == nil {
+			if n.Args == nil || !c.keyRoutable(call.Pos, name, spreadByKey, in.Out) {
 				return nil
 			}
+			n.Inputs[0] = c.spreadFor(sc, in, call.Pos, spreadByKey)
 			return sc.add(n)
 		case "write":
 			n.Args = c.goArgs(call, []types.Type{types.Typ[types.String]}, spec)
@@ -104,8 +105,32 @@ func (c *checker) operator(sc *scope, in *Node, call *Call) *Node {
 		n.Out = nil
 	case "next", "leave":
 		return c.loopSink(sc, n, call)
+	case "enter":
+		if sc.loop == nil {
+			c.errs.Addf(call.Pos, "enter is for the body of a loop or iterate: it gives a stream from outside the loop to the body in round 0 only")
+			return nil
+		}
+		if in.Depth() >= sc.loop.Depth {
+			c.errs.Addf(call.Pos, "enter reads a stream from outside the %s, but this one is computed in its body", sc.loop.Kind)
+			return nil
+		}
+	}
+	if key, ok := keyedOps[name]; ok {
+		if !c.keyRoutable(call.Pos, name, key, in.Out) {
+			return nil
+		}
+		n.Inputs[0] = c.spreadFor(sc, in, call.Pos, key)
 	}
 	return sc.add(n)
+}
+
+// keyedOps are the operators that need the records of one key on one
+// worker, with the key they route by: the record itself or the first
+// field of (key, value) tuples. The checker routes their input by that
+// key (see spreadFor); top_k and join do the same in their own checks.
+var keyedOps = map[string]string{
+	"count": spreadByRecord, "distinct": spreadByRecord,
+	"sum": spreadByKey, "min": spreadByKey, "max": spreadByKey, "reduce": spreadByKey,
 }
 
 // keyedValues checks that records of type t are (key, value) tuples fit
@@ -345,15 +370,25 @@ func (c *checker) join(sc *scope, n *Node, call *Call, args []*Arg) *Node {
 		c.errs.Addf(call.Pos, "%v", err)
 		return nil
 	}
-	n.Inputs = []*Node{c.keyExchange(sc, left, call.Pos), c.keyExchange(sc, right, args[0].Pos)}
+	// A stream that every worker holds whole (a broadcast) needs no
+	// routing, and then neither does the other side: each worker pairs
+	// its own share of it with all of the broadcast one.
+	if spread(left) != spreadEverywhere && spread(right) != spreadEverywhere {
+		left = c.spreadFor(sc, left, call.Pos, spreadByKey)
+		right = c.spreadFor(sc, right, args[0].Pos, spreadByKey)
+	}
+	n.Inputs = []*Node{left, right}
 	n.Out = tup
-	return sc.add(n)
-}
-
-// keyExchange adds an exchange of in's (key, value) tuples by key, as if
-// written -> exchange(r => r.F0) at pos.
-func (c *checker) keyExchange(sc *scope, in *Node, pos Pos) *Node {
-	return c.implicitExchange(sc, in, pos, "r.F0", TupleFields(in.Out)[0])
+	sc.add(n)
+	// Inside a loop, a side from outside it is the whole collection of
+	// its epoch in every round (see Node.Arranged).
+	switch {
+	case left.Depth() < n.Depth():
+		n.Arranged = left
+	case right.Depth() < n.Depth():
+		n.Arranged = right
+	}
+	return n
 }
 
 // implicitExchange adds an exchange of in's records by the key that Go
@@ -364,7 +399,7 @@ func (c *checker) implicitExchange(sc *scope, in *Node, pos Pos, body string, ke
 		Pos: pos, Params: []string{"r"}, ParamTypes: []types.Type{in.Out},
 		In: in.Out, Body: body, Result: key,
 	}
-	return sc.add(&Node{Op: "exchange", Pos: pos, Inputs: []*Node{in}, Out: in.Out, Lambda: l})
+	return sc.add(&Node{Op: "exchange", Pos: pos, Inputs: []*Node{in}, Out: in.Out, Lambda: l, Implied: true})
 }
 
 // output checks -> output(name) and -> probe(name), whose names the

@@ -73,6 +73,7 @@ var Ops = map[string]*OpSpec{
 	"print":     {Name: "print", Kind: SinkOp, Lambda: OptionalLambda, Usage: "print() or print(x => string)", Doc: "writes each record as a line to standard output"},
 	"capture":   {Name: "capture", Kind: SinkOp, Usage: "capture(name)", Doc: "collects the records with their times for the host: a Capture in the generated Go API; a binary prints them with their time"},
 	"write":     {Name: "write", Kind: SinkOp, Usage: "write(path)", Doc: "writes each record as a line to the file at path, which the computation creates; like print otherwise"},
+	"enter":     {Name: "enter", Kind: ElementOp, Usage: "enter()", Doc: "in the body of a loop or iterate, gives a stream from outside the loop to the body in round 0 only, instead of as the whole collection of its epoch in every round"},
 	"next":      {Name: "next", Kind: SinkOp, Usage: "next", Doc: "in the body of a loop or iterate, feeds the records back: they are the loop variable's records of the next round"},
 	"leave":     {Name: "leave", Kind: SinkOp, Usage: "leave", Doc: "in the body of a loop, sends the records out of the loop: they are records of the loop's result, at the epoch they belong to"},
 	"output":    {Name: "output", Kind: SinkOp, Usage: "output(name)", Doc: "hands the records to the host: a callback in the generated Go API, standard output in a binary"},

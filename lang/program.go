@@ -72,9 +72,14 @@ type Node struct {
 	Lambda *LambdaInfo // the operator's function argument, if any
 	Args   []*GoArg    // plain Go arguments (e.g. lines(path), range(lo, hi))
 	Name   string      // the name of an input or output
-	// Loop is the innermost loop whose body holds the node; nil outside
-	// loops. A loop's variable (Op "loopvar") is in its loop; its result
-	// (Op "loopresult") is in the scope around it, and Inner is the loop.
+	// Loop is the loop whose rounds the times of the node's records
+	// carry; nil outside loops. It is the innermost loop whose body holds
+	// the node, except for a node of a body that reads only streams from
+	// outside that loop (a map of an outer stream, say): such a node is
+	// computed once per time of those streams, in the loop around
+	// (loop-invariant). A loop's variable (Op "loopvar") is in its loop;
+	// its result (Op "loopresult") is in the scope around it, and Inner
+	// is the loop.
 	Loop  *Loop
 	Inner *Loop
 	// Operator is the custom operator the node applies; nil for
@@ -83,6 +88,24 @@ type Node struct {
 	// Parts is the number of parts of a partition or branch node; Part is
 	// which of them a "part" node is (from 0).
 	Parts, Part int
+	// Implied marks an exchange that the checker added because the
+	// operator reading it needs the records of one key on one worker
+	// (count, sum, join, iterate, ...); the planner draws it as such.
+	Implied bool
+	// Arranged is, for a join inside a loop, the input that is a stream
+	// from outside the loop: the join reads it as the whole collection
+	// of its epoch (its time with the loop's rounds at zero) in every
+	// round. Nil for a join whose inputs are both of its own loop.
+	Arranged *Node
+}
+
+// Depth is the number of loop rounds in the times of the node's records:
+// 0 outside loops.
+func (n *Node) Depth() int {
+	if n.Loop == nil {
+		return 0
+	}
+	return n.Loop.Depth
 }
 
 // Loop is the scope of a loop or iterate statement. Times inside carry

@@ -61,6 +61,9 @@ func (g *Graph) DOT() string {
 		switch {
 		case ch.Key != nil:
 			kind = "exchange(" + lambdaText(ch.Key.Lambda) + ")"
+			if ch.Key.Implied {
+				kind = "implied " + kind
+			}
 			style = "bold"
 		case ch.Broadcast != nil:
 			kind = "broadcast"
@@ -81,6 +84,9 @@ func (g *Graph) DOT() string {
 		port := ""
 		if ch.To.Right != nil && ch.Port == ch.To.Right {
 			port = " (right)"
+		}
+		if ch.To.Arranged != nil && ch.Port == ch.To.Arranged {
+			port += " (arranged: whole epoch every round)"
 		}
 		fmt.Fprintf(&b, "\top%d -> op%d [label=%q, style=%s];\n", ch.From.ID, ch.To.ID, kind+port+"\n"+typeText(ch.Type), style)
 	}

@@ -86,6 +86,14 @@ type Op struct {
 	Out *Port
 	// Right is the second input of a join; In is the first.
 	Right *Port
+	// Arranged is, for a join in a loop, the input (In or Right) that
+	// reads a stream from outside the loop: the join keeps its records
+	// indexed by key per time of that stream (the loop's rounds at
+	// zero), and matches the other input's records of every round
+	// against them. ArrangedDepth is the number of rounds in the times
+	// of that stream. Nil for other operators.
+	Arranged      *Port
+	ArrangedDepth int
 	// HostLoc is where the host holds its capability and sends from, for
 	// an input operator; its records arrive at In.
 	HostLoc int

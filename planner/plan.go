@@ -131,6 +131,13 @@ func (p *planState) node(n *lang.Node) {
 		p.connect(op, p.feeds(n.Inputs[0], nil))
 		op.Right = &Port{Type: n.Inputs[1].Out}
 		p.connectPort(op, op.Right, p.feeds(n.Inputs[1], nil))
+		switch n.Arranged {
+		case nil:
+		case n.Inputs[0]:
+			op.Arranged, op.ArrangedDepth = op.In, n.Arranged.Depth()
+		default:
+			op.Arranged, op.ArrangedDepth = op.Right, n.Arranged.Depth()
+		}
 		p.op[n] = op
 		p.tail[op] = n
 	case "probe":
@@ -138,8 +145,9 @@ func (p *planState) node(n *lang.Node) {
 		p.connect(op, p.feeds(n.Inputs[0], nil))
 		p.op[n] = op
 		p.tail[op] = n
-	case "exchange", "concat", "broadcast":
-		// Routing and merging live on channels; see feeds.
+	case "exchange", "concat", "broadcast", "enter":
+		// Routing, merging and entering a loop live on channels; see
+		// feeds.
 	case "part":
 		// A part of a partition lives on channels; see feeds.
 	case "map", "filter", "flat_map", "inspect", "print", "output", "capture", "write", "partition", "branch":
@@ -192,6 +200,8 @@ func (p *planState) feeds(n *lang.Node, route *lang.Node) []feed {
 			out = append(out, p.feeds(in, route)...)
 		}
 		return out
+	case "enter":
+		return p.feeds(n.Inputs[0], route)
 	case "part":
 		feeds := p.feeds(n.Inputs[0], route)
 		for i := range feeds {

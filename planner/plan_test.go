@@ -85,8 +85,8 @@ func TestDOT(t *testing.T) {
 	op0 [label="range+map\nrange(0, 3)\n4:11"];
 	op1 [label="range+map\nrange(0, 6)\n5:2"];
 	op2 [label="join+print\n5:69"];
-	op1 -> op2 [label="exchange(r => r.F0)\nTuple2[int64, int64]", style=bold];
-	op0 -> op2 [label="exchange(r => r.F0) (right)\nTuple2[int64, string]", style=bold];
+	op1 -> op2 [label="implied exchange(r => r.F0)\nTuple2[int64, int64]", style=bold];
+	op0 -> op2 [label="implied exchange(r => r.F0) (right)\nTuple2[int64, string]", style=bold];
 }
 `
 	assert.Equal(t, want, graphs[0].DOT())
@@ -121,9 +121,9 @@ func TestDOTLoops(t *testing.T) {
 		}
 	}
 	op0 -> op1 [label="pipeline enter\nint64", style=solid];
-	op1 -> op2 [label="exchange(r => r) enter\nint64", style=bold];
+	op1 -> op2 [label="implied exchange(r => r) enter\nint64", style=bold];
 	op2 -> op3 [label="pipeline\nint64", style=solid];
-	op3 -> op2 [label="exchange(r => r) feedback\nint64", style=dotted];
+	op3 -> op2 [label="implied exchange(r => r) feedback\nint64", style=dotted];
 	op2 -> op4 [label="pipeline leave\nint64", style=solid];
 	op4 -> op1 [label="pipeline feedback\nint64", style=dotted];
 	op4 -> op5 [label="pipeline exit\nint64", style=solid];

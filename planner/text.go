@@ -40,6 +40,9 @@ func (g *Graph) text(positions bool) string {
 		if op.Right != nil {
 			fmt.Fprintf(&b, "  right loc %d %s%s\n", op.Right.Loc, typeText(op.Right.Type), channelList(" from", op.Right.Channels))
 		}
+		if op.Arranged != nil {
+			fmt.Fprintf(&b, "  arranged loc %d depth %d\n", op.Arranged.Loc, op.ArrangedDepth)
+		}
 		if n := op.Node; n != nil {
 			fmt.Fprintf(&b, "  %s%s%s\n", n.Op, nodeArgs(n), pos(n.Pos))
 		}
@@ -54,6 +57,9 @@ func (g *Graph) text(positions bool) string {
 		kind := "pipeline"
 		if ch.Key != nil {
 			kind = fmt.Sprintf("exchange(%s)%s", lambdaText(ch.Key.Lambda), pos(ch.Key.Pos))
+			if ch.Key.Implied {
+				kind += " implied"
+			}
 		}
 		if ch.Broadcast != nil {
 			kind = fmt.Sprintf("broadcast%s", pos(ch.Broadcast.Pos))

@@ -67,3 +67,26 @@ func CheckPart(part int64, parts int) error {
 	}
 	return fmt.Errorf("part %d is not one of the %d parts (0 to %d)", part, parts, parts-1)
 }
+
+// Outer returns t with the rounds of the loops deeper than depth set to
+// zero: the time, in a scope of that depth, of the records that t's
+// records are matched against. Outer(0) is t's epoch.
+func (t Time) Outer(depth int) Time {
+	for i := depth; i < MaxLoopDepth; i++ {
+		t.Rounds[i] = 0
+	}
+	return t
+}
+
+// OuterDone reports whether frontier, at a location inside loops deeper
+// than depth, admits no more times whose Outer(depth) is at or before
+// o: no record that could be matched against what is kept for o can
+// arrive there any more.
+func OuterDone(frontier Antichain, o Time, depth int) bool {
+	for _, f := range frontier {
+		if f.Outer(depth).LessEqual(o) {
+			return false
+		}
+	}
+	return true
+}

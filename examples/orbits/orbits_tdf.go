@@ -61,7 +61,7 @@ func (state *runningState) onNotify(t tdrt.Time, emit func(uint64), emitAt func(
 }
 
 // OrbitsFingerprint identifies the plan of dataflow Orbits; processes of one computation agree on it.
-const OrbitsFingerprint = "5b61bab01cd50514"
+const OrbitsFingerprint = "a4722429d75c0425"
 
 // orbitsGraph is the plan of dataflow Orbits: operators, ports and the paths between ports.
 var orbitsGraph = &tdrt.Graph{

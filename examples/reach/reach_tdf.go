@@ -78,7 +78,7 @@ func (state *neighborsState) onNotify(t tdrt.Time, emit func(uint32), emitAt fun
 }
 
 // ReachFingerprint identifies the plan of dataflow Reach; processes of one computation agree on it.
-const ReachFingerprint = "18fda5ef0afdd485"
+const ReachFingerprint = "4a81646f34d217f6"
 
 // reachGraph is the plan of dataflow Reach: operators, ports and the paths between ports.
 var reachGraph = &tdrt.Graph{

@@ -55,7 +55,7 @@ func (p *Params) RegisterFlags(fs *flag.FlagSet) {
 }
 
 // EntriesFingerprint identifies the plan of dataflow Entries; processes of one computation agree on it.
-const EntriesFingerprint = "58a7373d12baabc8"
+const EntriesFingerprint = "54658843dfa5f4a8"
 
 // entriesGraph is the plan of dataflow Entries: operators, ports and the paths between ports.
 var entriesGraph = &tdrt.Graph{
@@ -76,6 +76,10 @@ var entriesGraph = &tdrt.Graph{
 		Func: "entriesMap53_15",
 		Op:   "map",
 		Pos:  "records.tdf:53:15",
+	}, {
+		Func: "entriesExchange54_6",
+		Op:   "exchange",
+		Pos:  "records.tdf:54:6",
 	}},
 	Locations: 5,
 	Name:      "Entries",
@@ -138,6 +142,10 @@ func NewEntries(cfg EntriesConfig) (*Entries, error) {
 		Decode: tdcDecodeEntry,
 	})
 	df.ch1 = tdrt.NewChannel[string](comp, 3, 2)
+	df.ch1.SetCodec(tdrt.Codec[string]{
+		Append: tdcEncodeString,
+		Decode: tdcDecodeString,
+	})
 	return df, nil
 }
 
@@ -170,9 +178,10 @@ func (df *Entries) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		w:     w,
 	}
 	op1 := &entriesOp1{
-		in0:  df.ch0.Puller(w),
-		out0: df.ch1.Pusher(w),
-		w:    w,
+		in0:   df.ch0.Puller(w),
+		out0:  df.ch1.Pusher(w),
+		peers: w.Peers(),
+		w:     w,
 	}
 	op2 := &entriesOp2{
 		in0:    df.ch1.Puller(w),
@@ -240,9 +249,10 @@ func (op *entriesOp0) process(t tdrt.Time, data []string) error {
 
 // entriesOp1 is one worker's instance of operator 1 of Entries, map at records.tdf:53:6.
 type entriesOp1 struct {
-	w    *tdrt.Worker
-	in0  *tdrt.Puller[Entry]
-	out0 *tdrt.Pusher[string]
+	w     *tdrt.Worker
+	peers int
+	in0   *tdrt.Puller[Entry]
+	out0  *tdrt.Pusher[string]
 }
 
 // Run is called by the worker when the operator is activated.
@@ -265,7 +275,7 @@ func (op *entriesOp1) Run() error {
 func (op *entriesOp1) process(t tdrt.Time, data []Entry) error {
 	for _, r0 := range data {
 		r1 := entriesMap53_15(r0)
-		op.out0.GiveLocal(t, r1)
+		op.out0.Give(t, tdrt.Route(tdrt.HashString(entriesExchange54_6(r1)), op.peers), r1)
 	}
 	return nil
 }
@@ -328,7 +338,7 @@ func (op *entriesOp2) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *entriesOp2) process(t tdrt.Time, data []tdrt.Tuple2[string, int64]) error {
 	for _, r0 := range data {
-		op.text = tdcAppend3(op.text[:0], r0)
+		op.text = tdcAppend5(op.text[:0], r0)
 		op.text = append(op.text, '\n')
 		op.stdout.Write(op.text)
 	}
@@ -336,7 +346,7 @@ func (op *entriesOp2) process(t tdrt.Time, data []tdrt.Tuple2[string, int64]) er
 }
 
 // PointsFingerprint identifies the plan of dataflow Points; processes of one computation agree on it.
-const PointsFingerprint = "551dd7e6644c6a53"
+const PointsFingerprint = "60ffba38ef47b426"
 
 // pointsGraph is the plan of dataflow Points: operators, ports and the paths between ports.
 var pointsGraph = &tdrt.Graph{
@@ -353,6 +363,10 @@ var pointsGraph = &tdrt.Graph{
 		Func: "pointsMap64_15",
 		Op:   "map",
 		Pos:  "records.tdf:64:15",
+	}, {
+		Func: "pointsExchange65_6",
+		Op:   "exchange",
+		Pos:  "records.tdf:65:6",
 	}},
 	Locations: 5,
 	Name:      "Points",
@@ -415,6 +429,10 @@ func NewPoints(cfg PointsConfig) (*Points, error) {
 		Decode: tdcDecodePoint,
 	}))
 	df.ch1 = tdrt.NewChannel[int32](comp, 3, 2)
+	df.ch1.SetCodec(tdrt.FixedCodec(tdrt.Codec[int32]{
+		Append: tdcEncodeInt32,
+		Decode: tdcDecodeInt32,
+	}))
 	return df, nil
 }
 
@@ -447,9 +465,10 @@ func (df *Points) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	}
 	op0.next, op0.hi = tdrt.RangeShare(df.cfg.Params.pointsArg61_8(), df.cfg.Params.pointsArg61_11(), w.Index(), w.Peers())
 	op1 := &pointsOp1{
-		in0:  df.ch0.Puller(w),
-		out0: df.ch1.Pusher(w),
-		w:    w,
+		in0:   df.ch0.Puller(w),
+		out0:  df.ch1.Pusher(w),
+		peers: w.Peers(),
+		w:     w,
 	}
 	op2 := &pointsOp2{
 		in0:    df.ch1.Puller(w),
@@ -504,9 +523,10 @@ func (op *pointsOp0) process(t tdrt.Time, data []int64) error {
 
 // pointsOp1 is one worker's instance of operator 1 of Points, map at records.tdf:64:6.
 type pointsOp1 struct {
-	w    *tdrt.Worker
-	in0  *tdrt.Puller[Point]
-	out0 *tdrt.Pusher[int32]
+	w     *tdrt.Worker
+	peers int
+	in0   *tdrt.Puller[Point]
+	out0  *tdrt.Pusher[int32]
 }
 
 // Run is called by the worker when the operator is activated.
@@ -529,7 +549,7 @@ func (op *pointsOp1) Run() error {
 func (op *pointsOp1) process(t tdrt.Time, data []Point) error {
 	for _, r0 := range data {
 		r1 := pointsMap64_15(r0)
-		op.out0.GiveLocal(t, r1)
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pointsExchange65_6(r1))), op.peers), r1)
 	}
 	return nil
 }
@@ -592,7 +612,7 @@ func (op *pointsOp2) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *pointsOp2) process(t tdrt.Time, data []tdrt.Tuple2[int32, int64]) error {
 	for _, r0 := range data {
-		op.text = tdcAppend6(op.text[:0], r0)
+		op.text = tdcAppend10(op.text[:0], r0)
 		op.text = append(op.text, '\n')
 		op.stdout.Write(op.text)
 	}
@@ -817,6 +837,11 @@ func entriesMap53_15(e Entry) string {
 	return describe(e) + " " + strings.Join(e.Tags, ",")
 }
 
+// entriesExchange54_6 is the lambda of exchange at records.tdf:54:6.
+func entriesExchange54_6(r string) string {
+	return r
+}
+
 // tdcEncodeEntry appends the encoding of a batch of Entry.
 func tdcEncodeEntry(dst []byte, recs []Entry) []byte {
 	dst = binary.AppendUvarint(dst, uint64(len(recs)))
@@ -868,6 +893,25 @@ func tdcDecodeEntry(src []byte, dst []Entry) ([]Entry, error) {
 	return dst, r.Finish()
 }
 
+// tdcEncodeString appends the encoding of a batch of string.
+func tdcEncodeString(dst []byte, recs []string) []byte {
+	dst = binary.AppendUvarint(dst, uint64(len(recs)))
+	for i := range recs {
+		dst = tdrt.AppendString(dst, recs[i])
+	}
+	return dst
+}
+
+// tdcDecodeString decodes a batch of string, appending to dst.
+func tdcDecodeString(src []byte, dst []string) ([]string, error) {
+	r := tdrt.NewReader(src)
+	n := r.Len(1)
+	for i := 0; i < n && r.Err() == nil; i++ {
+		dst = append(dst, r.String())
+	}
+	return dst, r.Finish()
+}
+
 // entriesArg34_8 evaluates the source argument at records.tdf:34:8.
 func (tdcParams *Params) entriesArg34_8() string {
 	input := tdcParams.Input
@@ -882,8 +926,8 @@ func tdcHashPoint(k Point) uint64 {
 	return h
 }
 
-// tdcAppend3 appends the text of a Tuple2[string, int64]: its parts separated by spaces.
-func tdcAppend3(b []byte, v tdrt.Tuple2[string, int64]) []byte {
+// tdcAppend5 appends the text of a Tuple2[string, int64]: its parts separated by spaces.
+func tdcAppend5(b []byte, v tdrt.Tuple2[string, int64]) []byte {
 	b = append(b, v.F0...)
 	b = append(b, ' ')
 	b = strconv.AppendInt(b, v.F1, 10)
@@ -903,6 +947,11 @@ func pointsExchange63_20(p Point) int32 {
 // pointsMap64_15 is the lambda of map at records.tdf:64:15.
 func pointsMap64_15(p Point) int32 {
 	return p.X
+}
+
+// pointsExchange65_6 is the lambda of exchange at records.tdf:65:6.
+func pointsExchange65_6(r int32) int32 {
+	return r
 }
 
 // tdcEncodePoint appends the encoding of a batch of Point.
@@ -928,6 +977,25 @@ func tdcDecodePoint(src []byte, dst []Point) ([]Point, error) {
 	return dst, r.Finish()
 }
 
+// tdcEncodeInt32 appends the encoding of a batch of int32.
+func tdcEncodeInt32(dst []byte, recs []int32) []byte {
+	dst = binary.AppendUvarint(dst, uint64(len(recs)))
+	for i := range recs {
+		dst = binary.LittleEndian.AppendUint32(dst, uint32(recs[i]))
+	}
+	return dst
+}
+
+// tdcDecodeInt32 decodes a batch of int32, appending to dst.
+func tdcDecodeInt32(src []byte, dst []int32) ([]int32, error) {
+	r := tdrt.NewReader(src)
+	n := r.Len(4)
+	for i := 0; i < n && r.Err() == nil; i++ {
+		dst = append(dst, int32(r.Uint32()))
+	}
+	return dst, r.Finish()
+}
+
 // pointsArg61_8 evaluates the source argument at records.tdf:61:8.
 func (tdcParams *Params) pointsArg61_8() int64 {
 	return int64(0)
@@ -938,8 +1006,8 @@ func (tdcParams *Params) pointsArg61_11() int64 {
 	return int64(100)
 }
 
-// tdcAppend6 appends the text of a Tuple2[int32, int64]: its parts separated by spaces.
-func tdcAppend6(b []byte, v tdrt.Tuple2[int32, int64]) []byte {
+// tdcAppend10 appends the text of a Tuple2[int32, int64]: its parts separated by spaces.
+func tdcAppend10(b []byte, v tdrt.Tuple2[int32, int64]) []byte {
 	b = strconv.AppendInt(b, int64(v.F0), 10)
 	b = append(b, ' ')
 	b = strconv.AppendInt(b, v.F1, 10)

@@ -1,0 +1,145 @@
+package codegen
+
+import (
+	"github.com/dave/jennifer/jen"
+
+	"github.com/tdflow/tdc/planner"
+)
+
+// A join in a loop whose one input is a stream from outside the loop
+// (planner.Op.Arranged) keeps that input's (key, value) tuples indexed by
+// key, per time of the outer stream (the loop's rounds at zero): the
+// arrangement. The other input's records, of any round, are matched
+// against the arrangement of their outer time as soon as it is complete,
+// and the pairs are emitted at the record's own time; records that come
+// before their arrangement is complete wait, holding a capability. An
+// arrangement is dropped once it is complete and the other input can
+// bring no more records of its outer time.
+
+// arrangedSides returns, for an arranged join, the puller names and
+// counts of the arranged input and of the input matched against it.
+func arrangedSides(op *planner.Op) (arranged func(int) string, nArranged int, probe func(int) string, nProbe int, probeLoc int) {
+	if op.Arranged == op.Right {
+		return rightName, len(op.Right.Channels), inName, len(op.In.Channels), op.In.Loc
+	}
+	return inName, len(op.In.Channels), rightName, len(op.Right.Channels), op.Right.Loc
+}
+
+// arrangedJoinState returns the types of an arranged join's arrangement
+// (outer time -> key -> values) and of its waiting records (time ->
+// records).
+func (d *dfGen) arrangedJoinState(op *planner.Op) (jen.Code, jen.Code) {
+	key, a, b := d.joinTypes(op)
+	value, probe := b, op.In
+	if op.Arranged == op.In {
+		value, probe = a, op.Right
+	}
+	return jen.Map(jen.Qual(rt, "Time")).Map(key).Index().Add(value),
+		jen.Map(jen.Qual(rt, "Time")).Index().Add(d.typ(probe.Type))
+}
+
+// arrangedJoinFields are the fields of an arranged join.
+func (d *dfGen) arrangedJoinFields(op *planner.Op) []jen.Code {
+	arranged, pending := d.arrangedJoinState(op)
+	return []jen.Code{
+		jen.Comment("arranged holds the values of each key of the input from outside the loop, per time of that input."),
+		jen.Id("arranged").Add(arranged),
+		jen.Comment("pending holds, per time, the records of the other input that came before their arrangement was complete."),
+		jen.Id("pending").Add(pending),
+		jen.Id("ready").Index().Qual(rt, "Time"),
+		jen.Id("batch").Index().Add(d.typ(op.Node.Out)),
+	}
+}
+
+// runArrangedJoin adds the arranged input's tuples to the arrangement,
+// matches the other input's records whose arrangement is complete (and
+// stashes the others), matches the stashed records whose arrangement has
+// become complete, oldest first, and drops the arrangements no longer
+// needed.
+func (d *dfGen) runArrangedJoin(op *planner.Op) []jen.Code {
+	out := jen.Lit(op.Out.Loc)
+	depth := jen.Lit(op.ArrangedDepth)
+	arrangedName, nArranged, probeName, nProbe, probeLoc := arrangedSides(op)
+	arranged, pending, ready := jen.Id("op").Dot("arranged"), jen.Id("op").Dot("pending"), jen.Id("op").Dot("ready")
+	key, a, b := d.joinTypes(op)
+	value := b
+	if op.Arranged == op.In {
+		value = a
+	}
+	body := d.drainPullers(arrangedName, nArranged, func(bt jen.Code) []jen.Code {
+		return []jen.Code{
+			jen.Id("m").Op(":=").Add(arranged).Index(jen.Add(bt).Dot("Time")),
+			jen.If(jen.Id("m").Op("==").Nil()).Block(
+				jen.Id("m").Op("=").Make(jen.Map(key).Index().Add(value)),
+				jen.Add(arranged).Index(jen.Add(bt).Dot("Time")).Op("=").Id("m"),
+			),
+			jen.For(jen.List(jen.Id("_"), jen.Id("r")).Op(":=").Range().Add(bt).Dot("Data")).Block(
+				jen.Id("m").Index(jen.Id("r").Dot("F0")).Op("=").Append(jen.Id("m").Index(jen.Id("r").Dot("F0")), jen.Id("r").Dot("F1")),
+			),
+		}
+	})
+	body = append(body, jen.Id("af").Op(":=").Id("op").Dot("w").Dot("Frontier").Call(jen.Lit(op.Arranged.Loc)))
+	body = append(body, d.drainPullers(probeName, nProbe, func(bt jen.Code) []jen.Code {
+		t := jen.Add(bt).Dot("Time")
+		return []jen.Code{
+			jen.If(jen.Id("af").Dot("LessEqual").Call(jen.Add(t).Dot("Outer").Call(depth))).Block(
+				jen.List(jen.Id("recs"), jen.Id("held")).Op(":=").Add(pending).Index(t),
+				jen.If(jen.Op("!").Id("held")).Block(jen.Id("op").Dot("w").Dot("Hold").Call(out, t)),
+				jen.Add(pending).Index(t).Op("=").Append(jen.Id("recs"), jen.Add(bt).Dot("Data").Op("...")),
+			).Else().If(jen.Err().Op(":=").Id("op").Dot("match").Call(t, jen.Add(bt).Dot("Data")), jen.Err().Op("!=").Nil()).Block(
+				jen.Return(jen.Err()),
+			),
+		}
+	})...)
+	body = append(body,
+		jen.Add(ready).Op("=").Add(ready).Index(jen.Empty(), jen.Lit(0)),
+		jen.For(jen.Id("t").Op(":=").Range().Add(pending)).Block(
+			jen.If(jen.Op("!").Id("af").Dot("LessEqual").Call(jen.Id("t").Dot("Outer").Call(depth))).Block(jen.Add(ready).Op("=").Append(ready, jen.Id("t"))),
+		),
+		jen.Qual("slices", "SortFunc").Call(ready, jen.Qual(rt, "CompareTime")),
+		jen.For(jen.List(jen.Id("_"), jen.Id("t")).Op(":=").Range().Add(ready)).Block(
+			jen.If(jen.Err().Op(":=").Id("op").Dot("match").Call(jen.Id("t"), jen.Add(pending).Index(jen.Id("t"))), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+			jen.Delete(pending, jen.Id("t")),
+			jen.Id("op").Dot("w").Dot("Release").Call(out, jen.Id("t")),
+		),
+		jen.Id("pf").Op(":=").Id("op").Dot("w").Dot("Frontier").Call(jen.Lit(probeLoc)),
+		jen.For(jen.Id("o").Op(":=").Range().Add(arranged)).Block(
+			jen.If(jen.Op("!").Id("af").Dot("LessEqual").Call(jen.Id("o")).Op("&&").Qual(rt, "OuterDone").Call(jen.Id("pf"), jen.Id("o"), depth)).Block(
+				jen.Delete(arranged, jen.Id("o")),
+			),
+		),
+	)
+	body = append(body, flushes(op)...)
+	return append(body, jen.Return(jen.Nil()))
+}
+
+// matchMethod emits match, which pairs records of the input matched
+// against the arrangement, at time t, with the values of their key in
+// the arrangement of t's outer time, and runs the stages over the
+// triples.
+func (d *dfGen) matchMethod(op *planner.Op) {
+	probe := op.In
+	triple := jen.Dict{jen.Id("F0"): jen.Id("r").Dot("F0"), jen.Id("F1"): jen.Id("r").Dot("F1"), jen.Id("F2"): jen.Id("v")}
+	if op.Arranged == op.In {
+		probe = op.Right
+		triple = jen.Dict{jen.Id("F0"): jen.Id("r").Dot("F0"), jen.Id("F1"): jen.Id("v"), jen.Id("F2"): jen.Id("r").Dot("F1")}
+	}
+	out := d.typ(op.Node.Out).(*jen.Statement).Clone().Values(triple)
+	batch := jen.Id("op").Dot("batch")
+	d.f.Comment("match pairs records at time t with the arranged values of their key and runs the stages over the pairs.")
+	d.f.Func().Params(jen.Id("op").Op("*").Id(d.opType(op))).Id("match").
+		Params(jen.Id("t").Qual(rt, "Time"), jen.Id("data").Index().Add(d.typ(probe.Type))).Error().Block(
+		jen.Id("m").Op(":=").Id("op").Dot("arranged").Index(jen.Id("t").Dot("Outer").Call(jen.Lit(op.ArrangedDepth))),
+		jen.Add(batch).Op("=").Add(batch).Index(jen.Empty(), jen.Lit(0)),
+		jen.For(jen.List(jen.Id("_"), jen.Id("r")).Op(":=").Range().Id("data")).Block(
+			jen.For(jen.List(jen.Id("_"), jen.Id("v")).Op(":=").Range().Id("m").Index(jen.Id("r").Dot("F0"))).Block(
+				jen.Add(batch).Op("=").Append(batch, out),
+				jen.If(jen.Len(batch).Op(">=").Qual(rt, "BatchSize")).Block(
+					jen.If(jen.Err().Op(":=").Id("op").Dot("process").Call(jen.Id("t"), batch), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+					jen.Add(batch).Op("=").Add(batch).Index(jen.Empty(), jen.Lit(0)),
+				),
+			),
+		),
+		jen.Return(jen.Id("op").Dot("process").Call(jen.Id("t"), batch)),
+	)
+}
