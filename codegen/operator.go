@@ -205,6 +205,11 @@ func (d *dfGen) kindFields(op *planner.Op) []jen.Code {
 		if op.Kind == planner.TopKOp {
 			extra = append(extra, jen.Id("k").Int())
 		}
+		if op.Node.Across {
+			extra = append(extra,
+				jen.Commentf("acc holds, per time with the loop's round at zero, %s over the rounds complete so far.", aggregateDoc[op.Kind]),
+				jen.Id("acc").Map(jen.Qual(rt, "Time")).Map(key).Add(value))
+		}
 		return append(extra,
 			jen.Commentf("state holds, per timestamp not yet complete, %s.", aggregateDoc[op.Kind]),
 			jen.Id("state").Map(jen.Qual(rt, "Time")).Map(key).Add(value),
@@ -321,6 +326,9 @@ func (d *dfGen) newOperator(op *planner.Op) []jen.Code {
 	} else if op.Kind.Aggregates() {
 		key, value := d.aggregateTypes(op)
 		init[jen.Id("state")] = jen.Make(jen.Map(jen.Qual(rt, "Time")).Map(key).Add(value))
+		if op.Node.Across {
+			init[jen.Id("acc")] = jen.Make(jen.Map(jen.Qual(rt, "Time")).Map(key).Add(value))
+		}
 	}
 	if op.Kind == planner.TopKOp {
 		init[jen.Id("k")] = jen.Int().Call(d.argMethod(d.prefix, op.Node.Args[0], jen.Int64(), true))

@@ -248,7 +248,17 @@ func (d *dfGen) runAggregate(op *planner.Op) []jen.Code {
 		jen.Id("op").Dot("batch").Op("=").Id("op").Dot("batch").Index(jen.Empty(), jen.Lit(0)),
 		jen.For(loopVars.Op(":=").Range().Add(state).Index(jen.Id("t"))).Block(d.emitState(op, emit)...),
 	}
+	if op.Node.Across {
+		prepare = d.acrossPrepare(op, emit)
+	}
 	body = append(body, d.emitComplete(op, state, prepare, jen.Id("op").Dot("batch"))...)
+	if op.Node.Across {
+		body = append(body, jen.For(jen.Id("o").Op(":=").Range().Id("op").Dot("acc")).Block(
+			jen.If(jen.Qual(rt, "LoopDone").Call(jen.Id("frontier"), jen.Id("o"), jen.Lit(op.Node.Loop.Depth))).Block(
+				jen.Delete(jen.Id("op").Dot("acc"), jen.Id("o")),
+			),
+		))
+	}
 	body = append(body, flushes(op)...)
 	return append(body, jen.Return(jen.Nil()))
 }
@@ -334,4 +344,49 @@ func (d *dfGen) fold(op *planner.Op) []jen.Code {
 	return []jen.Code{jen.If(jen.List(jen.Id("old"), jen.Id("ok")).Op(":=").Add(m).Index(k), jen.Id("ok")).Block(combine...).Else().Block(
 		jen.Add(m).Index(k).Op("=").Add(v),
 	)}
+}
+
+// acrossPrepare returns the statements that, for an aggregation written
+// name(across), fold the state of the complete round t into the state
+// kept across the rounds of t's outer time, and add to the batch the
+// keys whose result changed: a new key, a lower minimum, a higher
+// maximum, a count or sum moved by a nonzero amount.
+func (d *dfGen) acrossPrepare(op *planner.Op, emit jen.Code) []jen.Code {
+	key, value := d.aggregateTypes(op)
+	acc := jen.Id("acc")
+	var fold []jen.Code
+	add := jen.Id("op").Dot("batch").Op("=").Append(jen.Id("op").Dot("batch"), emit)
+	switch op.Kind {
+	case planner.DistinctOp:
+		fold = []jen.Code{jen.If(jen.List(jen.Id("_"), jen.Id("ok")).Op(":=").Add(acc).Index(jen.Id("r")), jen.Op("!").Id("ok")).Block(
+			jen.Add(acc).Index(jen.Id("r")).Op("=").Struct().Values(), add,
+		)}
+	case planner.MinOp, planner.MaxOp:
+		cmp := "<"
+		if op.Kind == planner.MaxOp {
+			cmp = ">"
+		}
+		fold = []jen.Code{jen.If(jen.List(jen.Id("old"), jen.Id("ok")).Op(":=").Add(acc).Index(jen.Id("r")), jen.Op("!").Id("ok").Op("||").Id("v").Op(cmp).Id("old")).Block(
+			jen.Add(acc).Index(jen.Id("r")).Op("=").Id("v"), add,
+		)}
+	default: // count, sum
+		fold = []jen.Code{jen.If(jen.Id("v").Op("!=").Lit(0)).Block(
+			jen.Id("v").Op("+=").Add(acc).Index(jen.Id("r")),
+			jen.Add(acc).Index(jen.Id("r")).Op("=").Id("v"), add,
+		)}
+	}
+	loopVars := jen.List(jen.Id("r"), jen.Id("v"))
+	if op.Kind == planner.DistinctOp {
+		loopVars = jen.Id("r")
+	}
+	return []jen.Code{
+		jen.Id("op").Dot("batch").Op("=").Id("op").Dot("batch").Index(jen.Empty(), jen.Lit(0)),
+		jen.Id("o").Op(":=").Id("t").Dot("Outer").Call(jen.Lit(op.Node.Loop.Depth - 1)),
+		jen.Id("acc").Op(":=").Id("op").Dot("acc").Index(jen.Id("o")),
+		jen.If(jen.Id("acc").Op("==").Nil()).Block(
+			jen.Id("acc").Op("=").Make(jen.Map(key).Add(value)),
+			jen.Id("op").Dot("acc").Index(jen.Id("o")).Op("=").Id("acc"),
+		),
+		jen.For(loopVars.Op(":=").Range().Add(jen.Id("op").Dot("state")).Index(jen.Id("t"))).Block(fold...),
+	}
 }

@@ -82,7 +82,7 @@ func (c *checker) stmt(sc *scope, st *Stmt) {
 func (sc *scope) add(n *Node) *Node {
 	n.ID = len(sc.df.Nodes)
 	n.Loop = sc.loop
-	if invariantOps[n.Op] && n.Operator == nil && len(n.Inputs) > 0 {
+	if invariantOps[n.Op] && n.Operator == nil && !n.Across && len(n.Inputs) > 0 {
 		n.Loop = nil
 		for _, in := range n.Inputs {
 			if in.Depth() > n.Depth() {

@@ -75,8 +75,18 @@ func (c *checker) operator(sc *scope, in *Node, call *Call) *Node {
 			n.Out = nil
 			return sc.add(n)
 		}
-		if len(args) != 0 {
-			c.errs.Addf(args[0].Pos, "%s takes no arguments: %s", name, spec.Usage)
+		if len(args) == 1 && acrossOps[name] && args[0].Expr != nil && strings.TrimSpace(args[0].Expr.Text) == "across" {
+			if sc.loop == nil {
+				c.errs.Addf(args[0].Pos, "%s(across) keeps its state across the rounds of a loop; outside loops write %s()", name, name)
+				return nil
+			}
+			n.Across = true
+		} else if len(args) != 0 {
+			usage := spec.Usage
+			if acrossOps[name] {
+				usage += " or, in a loop, " + name + "(across)"
+			}
+			c.errs.Addf(args[0].Pos, "%s takes no arguments: %s", name, usage)
 			return nil
 		}
 	}
@@ -123,6 +133,10 @@ func (c *checker) operator(sc *scope, in *Node, call *Call) *Node {
 	}
 	return sc.add(n)
 }
+
+// acrossOps are the aggregations that can keep their state across the
+// rounds of a loop: name(across).
+var acrossOps = map[string]bool{"count": true, "distinct": true, "sum": true, "min": true, "max": true}
 
 // keyedOps are the operators that need the records of one key on one
 // worker, with the key they route by: the record itself or the first

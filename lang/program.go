@@ -92,6 +92,11 @@ type Node struct {
 	// operator reading it needs the records of one key on one worker
 	// (count, sum, join, iterate, ...); the planner draws it as such.
 	Implied bool
+	// Across marks an aggregation in a loop written name(across): it
+	// keeps its state per key across the rounds of its loop (per time
+	// with that loop's round at zero) and, when a round is complete,
+	// emits only the keys whose result that round changed.
+	Across bool
 	// Arranged is, for a join inside a loop, the input that is a stream
 	// from outside the loop: the join reads it as the whole collection
 	// of its epoch (its time with the loop's rounds at zero) in every

@@ -106,6 +106,8 @@ func fingerprint(g *Graph) string {
 
 func nodeArgs(n *lang.Node) string {
 	switch {
+	case n.Across:
+		return "(across)"
 	case n.Lambda != nil:
 		return "(" + lambdaText(n.Lambda) + ")"
 	case len(n.Args) > 0:

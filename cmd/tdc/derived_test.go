@@ -70,23 +70,65 @@ dataflow SSSP {
 	dist -> print((n, v) => fmt.Sprint(n, " ", v))
 }
 `,
-		ref: func(edges [][2]int64, root, _ int64) []string {
-			dist := map[int64]int64{root: 0}
-			for changed := true; changed; {
-				changed = false
-				for _, e := range edges {
-					if da, ok := dist[e[0]]; ok {
-						nd := da + (e[0]*7+e[1])%5 + 1
-						if old, ok := dist[e[1]]; !ok || nd < old {
-							dist[e[1]] = nd
-							changed = true
-						}
-					}
+		ref: ssspRef,
+	},
+	// Bellman-Ford again, with a minimum kept across rounds: only the
+	// distances that improve go round, and leave.
+	"sssp_across": {
+		tdf: derivedHeader("ssspacross") + `
+dataflow SSSPAcross {
+	edges := ` + derivedEdgesParse + `
+	start := range(0, 1) -> map(i => Tuple2[int64, int64]{root, 0})
+	improved := loop d := start {
+		better := d -> join(edges)
+			-> map((a, da, b) => Tuple2[int64, int64]{b, da + (a*7+b)%5 + 1})
+			-> concat(d)
+			-> min(across)
+		better -> next
+		better -> leave
+	}
+	improved -> min() -> print((n, v) => fmt.Sprint(n, " ", v))
+}
+`,
+		ref: ssspRef,
+	},
+	// Connected components by label propagation: the least label of each
+	// node, kept across rounds; only lowered labels go round.
+	"cc": {
+		tdf: derivedHeader("cc") + `
+dataflow CC {
+	edges := ` + derivedEdgesParse + `
+	links := edges -> flat_map((a, b) => []Tuple2[int64, int64]{{a, b}, {b, a}})
+	labels := links -> map((a, _) => Tuple2[int64, int64]{a, a})
+	lowered := loop l := labels {
+		better := l -> join(links) -> map((_, label, n) => Tuple2[int64, int64]{n, label}) -> concat(l) -> min(across)
+		better -> next
+		better -> leave
+	}
+	lowered -> min() -> print((n, c) => fmt.Sprint(n, " ", c))
+}
+`,
+		ref: func(edges [][2]int64, _, _ int64) []string {
+			parent := map[int64]int64{}
+			var find func(int64) int64
+			find = func(x int64) int64 {
+				if p, ok := parent[x]; ok && p != x {
+					r := find(p)
+					parent[x] = r
+					return r
+				}
+				parent[x] = x
+				return x
+			}
+			for _, e := range edges {
+				a, b := find(e[0]), find(e[1])
+				if a != b {
+					parent[max(a, b)] = min(a, b)
 				}
 			}
 			var out []string
-			for n, v := range dist {
-				out = append(out, fmt.Sprint(n, " ", v))
+			for n := range parent {
+				out = append(out, fmt.Sprint(n, " ", find(n)))
 			}
 			return out
 		},
@@ -305,4 +347,27 @@ func derivedGraph(seed uint64, nodes, n int) [][2]int64 {
 		edges[i] = [2]int64{int64(r.IntN(nodes)), int64(r.IntN(nodes))}
 	}
 	return edges
+}
+
+// ssspRef returns the shortest distances from root, by Bellman-Ford,
+// with the weights the sssp programs give edges.
+func ssspRef(edges [][2]int64, root, _ int64) []string {
+	dist := map[int64]int64{root: 0}
+	for changed := true; changed; {
+		changed = false
+		for _, e := range edges {
+			if da, ok := dist[e[0]]; ok {
+				nd := da + (e[0]*7+e[1])%5 + 1
+				if old, ok := dist[e[1]]; !ok || nd < old {
+					dist[e[1]] = nd
+					changed = true
+				}
+			}
+		}
+	}
+	var out []string
+	for n, v := range dist {
+		out = append(out, fmt.Sprint(n, " ", v))
+	}
+	return out
 }
