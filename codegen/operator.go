@@ -160,12 +160,20 @@ func (d *dfGen) inChannels(op *planner.Op) []string {
 func (d *dfGen) kindFields(op *planner.Op) []jen.Code {
 	switch op.Kind {
 	case planner.LinesOp:
-		return []jen.Code{
+		fields := []jen.Code{
 			jen.Id("path").String(),
 			jen.Id("lines").Op("*").Qual(rt, "LineReader"),
 			jen.Id("batch").Index().String(),
 			jen.Id("done").Bool(),
 		}
+		if typedSource(op) {
+			fields = append(fields,
+				jen.Id("records").Index().Add(d.typ(op.Node.Out)),
+				jen.Id("header").Bool(),
+				jen.Id("maxLine").Int(),
+			)
+		}
+		return fields
 	case planner.RangeOp:
 		return []jen.Code{
 			jen.List(jen.Id("next"), jen.Id("hi")).Int64(),
@@ -300,6 +308,12 @@ func (d *dfGen) newOperator(op *planner.Op) []jen.Code {
 	switch op.Kind {
 	case planner.LinesOp:
 		init[jen.Id("path")] = d.argMethod(d.prefix, op.Node.Args[0], jen.String(), false)
+		if typedSource(op) {
+			if op.Node.Op == "csv" {
+				init[jen.Id("header")] = d.argMethod(d.prefix, op.Node.Args[1], jen.Bool(), false)
+			}
+			init[jen.Id("maxLine")] = jen.Int().Call(d.argMethod(d.prefix, op.Node.Args[2], jen.Int64(), false))
+		}
 	}
 	switch op.Kind {
 	case planner.CustomOp:

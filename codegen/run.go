@@ -11,7 +11,11 @@ func (d *dfGen) runMethod(op *planner.Op) {
 	var body []jen.Code
 	switch op.Kind {
 	case planner.LinesOp:
-		body = d.runLines(op)
+		if typedSource(op) {
+			body = d.runTypedSource(op)
+		} else {
+			body = d.runLines(op)
+		}
 	case planner.RangeOp:
 		body = d.runRange(op)
 	case planner.JoinOp:

@@ -313,6 +313,8 @@ func (c *checker) head(sc *scope, call *Call) *Node {
 			return nil
 		}
 		return c.stdin(sc, call)
+	case "read", "csv":
+		return c.readSource(sc, call, spec)
 	case "lines":
 		args := c.goArgs(call, []types.Type{types.Typ[types.String]}, spec)
 		if args == nil {

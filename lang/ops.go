@@ -49,6 +49,8 @@ type OpSpec struct {
 // Ops is the table of built-in operators and sources, by name.
 var Ops = map[string]*OpSpec{
 	"lines":     {Name: "lines", Kind: SourceOp, Usage: "lines(path)", Doc: "the lines of a text file (\"-\" or \"\" for standard input), divided among all workers; element type string"},
+	"read":      {Name: "read", Kind: SourceOp, Usage: "read(path, T) or read(path, T, maxLineBytes)", Doc: "records of type T parsed from the whitespace-separated fields of each line of a text file, divided among all workers; blank lines and lines starting with # are skipped"},
+	"csv":       {Name: "csv", Kind: SourceOp, Usage: "csv(path, T), csv(path, T, header) or csv(path, T, header, maxLineBytes)", Doc: "records of type T parsed from the comma-separated fields of each line of a CSV file, divided among all workers; with header true the first line is skipped"},
 	"stdin":     {Name: "stdin", Kind: SourceOp, Usage: "stdin", Doc: "the lines of standard input, read by the first worker; element type string"},
 	"range":     {Name: "range", Kind: SourceOp, Usage: "range(lo, hi)", Doc: "the integers lo, lo+1, ..., hi-1, divided among all workers; element type int64"},
 	"map":       {Name: "map", Kind: ElementOp, Lambda: NeedsLambda, Usage: "map(x => expr)", Doc: "replaces each record by the lambda's value"},

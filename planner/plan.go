@@ -117,8 +117,12 @@ func (p *planState) node(n *lang.Node) {
 	case "leave", "loopresult":
 		// Readers of the loop's result read through channels out of
 		// the loop; see feeds.
-	case "lines", "range", "input":
-		op := p.newOp(OpKind(n.Op), n)
+	case "lines", "range", "input", "read", "csv":
+		kind := OpKind(n.Op)
+		if n.Op == "read" || n.Op == "csv" {
+			kind = LinesOp // a typed source reads lines and parses them
+		}
+		op := p.newOp(kind, n)
 		p.op[n] = op
 		p.tail[op] = n
 	case "count", "distinct", "sum", "min", "max", "reduce", "delay", "top_k":

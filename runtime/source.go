@@ -24,7 +24,20 @@ type LineReader struct {
 	long []byte // a line longer than the buffer, being joined
 	text []byte // the lines of one Read, end to end
 	ends []int  // where each line of text ends
+
+	path  string
+	start int64 // offset of the share's first line; -1 when not known (stdin, pipes)
+	read  int64 // lines returned by earlier Reads
+	first int64 // line number of the share's first line, once counted; 0 before
+	// MaxLine is the longest line, in bytes, that Read accepts: a longer
+	// one is an error naming the file and line, read no further than the
+	// limit. Zero means no limit.
+	MaxLine int
 }
+
+// DefaultMaxLine is the MaxLine of the readers of typed sources (read,
+// csv) unless the program sets another.
+const DefaultMaxLine = 16 << 20
 
 // OpenLines opens path and positions the reader at the share of worker
 // (0..peers-1): the lines that start in the byte range [worker*size/peers,
@@ -45,7 +58,7 @@ func OpenLines(path string, worker, peers int) (*LineReader, error) {
 		if worker != 0 {
 			return &LineReader{eof: true}, nil
 		}
-		return &LineReader{r: bufio.NewReaderSize(os.Stdin, readBuffer), end: -1}, nil
+		return &LineReader{r: bufio.NewReaderSize(os.Stdin, readBuffer), end: -1, path: "standard input", first: 1}, nil
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -65,10 +78,10 @@ func OpenLines(path string, worker, peers int) (*LineReader, error) {
 			f.Close()
 			return &LineReader{eof: true}, nil
 		}
-		return &LineReader{file: f, r: bufio.NewReaderSize(f, readBuffer), end: -1}, nil
+		return &LineReader{file: f, r: bufio.NewReaderSize(f, readBuffer), end: -1, path: path, first: 1}, nil
 	}
 	start, end := RangeShare(0, st.Size(), worker, peers)
-	lr := &LineReader{file: f, end: end}
+	lr := &LineReader{file: f, end: end, path: path}
 	if start >= end {
 		lr.eof = true
 		return lr, nil
@@ -77,6 +90,7 @@ func OpenLines(path string, worker, peers int) (*LineReader, error) {
 		f.Close()
 		return nil, err
 	}
+	lr.start = lr.pos
 	return lr, nil
 }
 
@@ -131,6 +145,7 @@ func (lr *LineReader) Read(dst []string, limit int) ([]string, error) {
 		lr.text = append(lr.text, line...)
 		lr.ends = append(lr.ends, len(lr.text))
 	}
+	defer func() { lr.read += int64(len(lr.ends)) }()
 	all := string(lr.text)
 	start := 0
 	for _, end := range lr.ends {
@@ -156,6 +171,9 @@ func (lr *LineReader) readLine() (line []byte, ok bool, err error) {
 		switch {
 		case errors.Is(err, bufio.ErrBufferFull):
 			lr.long = append(lr.long, b...)
+			if lr.MaxLine > 0 && len(lr.long) > lr.MaxLine {
+				return nil, false, lr.tooLong()
+			}
 			continue
 		case err == io.EOF:
 			lr.eof = true
@@ -169,7 +187,11 @@ func (lr *LineReader) readLine() (line []byte, ok bool, err error) {
 			b = append(lr.long, b...)
 			lr.long = b[:0]
 		}
-		return trimNewline(b), true, nil
+		b = trimNewline(b)
+		if lr.MaxLine > 0 && len(b) > lr.MaxLine {
+			return nil, false, lr.tooLong()
+		}
+		return b, true, nil
 	}
 }
 

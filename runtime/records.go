@@ -1,0 +1,246 @@
+package runtime
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Typed sources (read, csv) read a file's lines with a LineReader and
+// parse each into a record with a generated function that splits the
+// line into fields with a FieldSplitter and converts each with strconv:
+// no allocation per line but the strings of string fields. A line that
+// does not parse is a RecordError naming the file, the line number and
+// the field.
+
+// FieldSplitter splits one line into fields: separated by runs of spaces
+// and tabs (Sep 0), or by commas with CSV quoting (Sep ','), where a
+// field in double quotes may hold commas and "" stands for one quote.
+type FieldSplitter struct {
+	line    string
+	pos     int
+	n       int // fields returned so far
+	quoted  []byte
+	Comma   bool
+	started bool
+}
+
+// Reset starts splitting line.
+func (f *FieldSplitter) Reset(line string) {
+	f.line, f.pos, f.n, f.started = line, 0, 0, false
+}
+
+// Next returns the next field of the line; name is the field's name, for
+// the error when the line has no more fields.
+func (f *FieldSplitter) Next(name string) (string, error) {
+	f.n++
+	if f.Comma {
+		return f.nextComma(name)
+	}
+	for f.pos < len(f.line) && (f.line[f.pos] == ' ' || f.line[f.pos] == '\t') {
+		f.pos++
+	}
+	if f.pos >= len(f.line) {
+		return "", &FieldError{Field: f.n, Name: name, Err: errors.New("missing")}
+	}
+	start := f.pos
+	for f.pos < len(f.line) && f.line[f.pos] != ' ' && f.line[f.pos] != '\t' {
+		f.pos++
+	}
+	return f.line[start:f.pos], nil
+}
+
+func (f *FieldSplitter) nextComma(name string) (string, error) {
+	if f.pos > len(f.line) || (f.pos == len(f.line) && f.started) {
+		return "", &FieldError{Field: f.n, Name: name, Err: errors.New("missing")}
+	}
+	f.started = true
+	if f.pos < len(f.line) && f.line[f.pos] == '"' {
+		f.quoted = f.quoted[:0]
+		i := f.pos + 1
+		for {
+			j := strings.IndexByte(f.line[i:], '"')
+			if j < 0 {
+				return "", &FieldError{Field: f.n, Name: name, Err: errors.New("quote not closed on this line")}
+			}
+			f.quoted = append(f.quoted, f.line[i:i+j]...)
+			i += j + 1
+			if i < len(f.line) && f.line[i] == '"' {
+				f.quoted = append(f.quoted, '"')
+				i++
+				continue
+			}
+			break
+		}
+		if i < len(f.line) && f.line[i] != ',' {
+			return "", &FieldError{Field: f.n, Name: name, Err: errors.New("text after the closing quote")}
+		}
+		f.pos = i + 1
+		return string(f.quoted), nil
+	}
+	start := f.pos
+	j := strings.IndexByte(f.line[f.pos:], ',')
+	if j < 0 {
+		f.pos = len(f.line) + 1
+		return f.line[start:], nil
+	}
+	f.pos += j + 1
+	return f.line[start : start+j], nil
+}
+
+// End returns an error when the line has fields left after the last one
+// the record takes.
+func (f *FieldSplitter) End() error {
+	var rest string
+	if f.Comma {
+		if f.pos > len(f.line) {
+			return nil
+		}
+		rest = f.line[f.pos:]
+		if f.pos == len(f.line) && !strings.HasSuffix(f.line, ",") {
+			return nil
+		}
+	} else {
+		rest = strings.TrimLeft(f.line[f.pos:], " \t")
+		if rest == "" {
+			return nil
+		}
+	}
+	return &FieldError{Field: f.n + 1, Err: fmt.Errorf("unexpected: the record has %d fields (%q)", f.n, Shorten(rest, 40))}
+}
+
+// FieldError is a field of a line that did not parse.
+type FieldError struct {
+	Field int    // from 1
+	Name  string // the record field it is for; "" past the record's fields
+	Err   error
+}
+
+func (e *FieldError) Error() string {
+	if e.Name == "" {
+		return fmt.Sprintf("field %d: %v", e.Field, e.Err)
+	}
+	return fmt.Sprintf("field %d (%s): %v", e.Field, e.Name, e.Err)
+}
+
+func (e *FieldError) Unwrap() error { return e.Err }
+
+// ParseFieldError returns the error for field text s that strconv could
+// not parse as what (e.g. "int64"): without strconv's copy of the text,
+// which may be long, and with the text shortened.
+func ParseFieldError(field int, name, what, s string, err error) error {
+	var ne *strconv.NumError
+	if errors.As(err, &ne) {
+		err = ne.Err
+	}
+	return &FieldError{Field: field, Name: name, Err: fmt.Errorf("%q is not a valid %s: %v", Shorten(s, 40), what, err)}
+}
+
+// RecordError is a line of a typed source that is not a record.
+type RecordError struct {
+	Path string
+	Line int64  // from 1; 0 when not known
+	Text string // the line, shortened
+	Err  error
+}
+
+func (e *RecordError) Error() string {
+	where := e.Path
+	if e.Line > 0 {
+		where += ":" + strconv.FormatInt(e.Line, 10)
+	}
+	if e.Text == "" {
+		return fmt.Sprintf("%s: %v", where, e.Err)
+	}
+	return fmt.Sprintf("%s: %v (line: %q)", where, e.Err, e.Text)
+}
+
+func (e *RecordError) Unwrap() error { return e.Err }
+
+// Shorten returns s cut to about n bytes, at a rune boundary, with "..."
+// and the number of bytes left out when it was longer.
+func Shorten(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s... (%d more bytes)", s[:cut], len(s)-cut)
+}
+
+// SkipLine reports whether a line of a typed source holds no record: it
+// is blank, or its first non-blank character is '#'.
+func SkipLine(line string) bool {
+	t := strings.TrimLeft(line, " \t")
+	return t == "" || t[0] == '#'
+}
+
+// IsFirstLine reports whether line i of the last Read is the first line
+// of the file.
+func (lr *LineReader) IsFirstLine(i int) bool {
+	return lr.read-int64(len(lr.ends))+int64(i) == 0 && (lr.start == 0 || lr.first == 1)
+}
+
+// RecordError returns err, the error of line i of the last Read, as a
+// RecordError naming the file and the line's number. The number of a
+// line in the share of a later worker is found by counting the newlines
+// before the share, once.
+func (lr *LineReader) RecordError(i int, err error) error {
+	text := ""
+	if i < len(lr.ends) {
+		start := 0
+		if i > 0 {
+			start = lr.ends[i-1]
+		}
+		text = Shorten(string(lr.text[start:lr.ends[i]]), 80)
+	}
+	return &RecordError{Path: lr.path, Line: lr.lineNumber(lr.read - int64(len(lr.ends)) + int64(i)), Text: text, Err: err}
+}
+
+// lineNumber returns the number, from 1, of the n-th line (from 0) of
+// the share; 0 when it cannot be known.
+func (lr *LineReader) lineNumber(n int64) int64 {
+	if lr.first == 0 {
+		lr.first = lr.countFirst()
+		if lr.first == 0 {
+			return 0
+		}
+	}
+	return lr.first + n
+}
+
+// countFirst counts the lines before the share's start.
+func (lr *LineReader) countFirst() int64 {
+	if lr.start <= 0 {
+		return 1
+	}
+	f, err := os.Open(lr.path)
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	r := bufio.NewReaderSize(io.LimitReader(f, lr.start), readBuffer)
+	buf := make([]byte, readBuffer)
+	lines := int64(1)
+	for {
+		n, err := r.Read(buf)
+		lines += int64(bytes.Count(buf[:n], []byte{'\n'}))
+		if err != nil {
+			return lines
+		}
+	}
+}
+
+// tooLong is the error of a line longer than MaxLine.
+func (lr *LineReader) tooLong() error {
+	return &RecordError{Path: lr.path, Line: lr.lineNumber(lr.read + int64(len(lr.ends))),
+		Err: fmt.Errorf("line longer than the limit of %d bytes", lr.MaxLine)}
+}

@@ -1,0 +1,111 @@
+package runtime
+
+import (
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestFieldSplitterBlanks(t *testing.T) {
+	var f FieldSplitter
+	f.Reset(" 12\t 34  ")
+	a, err := f.Next("A")
+	require.NoError(t, err)
+	b, err := f.Next("B")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"12", "34"}, []string{a, b})
+	assert.NoError(t, f.End())
+	_, err = f.Next("C")
+	assert.EqualError(t, err, "field 3 (C): missing")
+
+	f.Reset("1 2 3")
+	_, _ = f.Next("A")
+	_, _ = f.Next("B")
+	assert.EqualError(t, f.End(), `field 3: unexpected: the record has 2 fields ("3")`)
+}
+
+func TestFieldSplitterCSV(t *testing.T) {
+	f := FieldSplitter{Comma: true}
+	var got []string
+	f.Reset(`"Smith, J",,"say ""hi""",x`)
+	for i := 0; i < 4; i++ {
+		s, err := f.Next("F")
+		require.NoError(t, err, "field %d", i+1)
+		got = append(got, s)
+	}
+	assert.Equal(t, []string{"Smith, J", "", `say "hi"`, "x"}, got)
+	assert.NoError(t, f.End())
+
+	f.Reset("a,b,")
+	_, _ = f.Next("A")
+	_, _ = f.Next("B")
+	assert.Error(t, f.End(), "a trailing comma is one more, empty, field")
+
+	f.Reset(`"open`)
+	_, err := f.Next("A")
+	assert.EqualError(t, err, "field 1 (A): quote not closed on this line")
+}
+
+// TestRecordErrorLines checks that every worker's share names the right
+// line numbers, for a file split among 1 to 4 workers.
+func TestRecordErrorLines(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "in.txt")
+	var b strings.Builder
+	for i := 1; i <= 500; i++ {
+		b.WriteString(strings.Repeat("x", i%7) + "\n")
+	}
+	require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o644))
+	for peers := 1; peers <= 4; peers++ {
+		seen := map[int64]bool{}
+		for w := 0; w < peers; w++ {
+			lr, err := OpenLines(path, w, peers)
+			require.NoError(t, err)
+			for {
+				lines, err := lr.Read(nil, 37)
+				if err == io.EOF {
+					break
+				}
+				require.NoError(t, err)
+				for i, line := range lines {
+					var re *RecordError
+					require.True(t, errors.As(lr.RecordError(i, errors.New("bad")), &re))
+					assert.Equal(t, int64(len(line)), (re.Line)%7, "peers %d worker %d: line %d is %q", peers, w, re.Line, line)
+					assert.False(t, seen[re.Line], "line %d twice", re.Line)
+					seen[re.Line] = true
+				}
+			}
+			require.NoError(t, lr.Close())
+		}
+		assert.Len(t, seen, 500, "peers %d", peers)
+	}
+}
+
+// TestMaxLine checks that a line past the limit is an error naming its
+// line, found without reading the whole line.
+func TestMaxLine(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "long.txt")
+	text := "1 2\n3 4\n" + strings.Repeat("9", 8<<20) + "\n5 6\n"
+	require.NoError(t, os.WriteFile(path, []byte(text), 0o644))
+	lr, err := OpenLines(path, 0, 1)
+	require.NoError(t, err)
+	defer lr.Close()
+	lr.MaxLine = 1 << 20
+	var lines []string
+	for err == nil {
+		lines, err = lr.Read(lines, BatchSize)
+	}
+	assert.EqualError(t, err, path+":3: line longer than the limit of 1048576 bytes")
+	assert.Less(t, cap(lr.long), 4<<20, "the reader kept more than the limit of the line")
+}
+
+func TestShorten(t *testing.T) {
+	assert.Equal(t, "abc", Shorten("abc", 5))
+	assert.Equal(t, "ab... (3 more bytes)", Shorten("abcde", 2))
+	assert.Equal(t, "... (2 more bytes)", Shorten("é", 1), "cut at a rune boundary")
+}
