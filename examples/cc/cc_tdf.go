@@ -10,27 +10,25 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 
 	tdrt "github.com/tdflow/tdc/runtime"
 )
 
 const _ = tdrt.GeneratedVersion1
 
-// Edge is a record type declared at cc.tdf:14:1.
+// Edge is a record type declared at cc.tdf:15:1.
 type Edge struct {
 	Src uint32
 	Dst uint32
 }
-
-// Time is the runtime's timestamp, as the custom operators in cc.tdf name it.
-type Time = tdrt.Time
 
 // Tuple2 is the tuple type of 2 fields, as lambdas in cc.tdf name it.
 type Tuple2[T0, T1 any] = tdrt.Tuple2[T0, T1]
 
 // Params holds the values of the params declared in cc.tdf.
 type Params struct {
-	// Input is param input, declared at cc.tdf:12:1.
+	// Input is param input, declared at cc.tdf:13:1.
 	Input string
 }
 
@@ -44,339 +42,273 @@ func (p *Params) RegisterFlags(fs *flag.FlagSet) {
 	fs.StringVar(&p.Input, "input", p.Input, "param input (string)")
 }
 
-// improveState is one worker's state of operator improve (cc.tdf:22:1).
-type improveState struct {
-	label   labels
-	lowered map[Time]*nodeList
-	spare   []*nodeList
-}
-
-// onProposals is operator improve's handler of the records of input proposals; they are the caller's after it returns (cc.tdf:28:24).
-func (state *improveState) onProposals(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32], emit func(tdrt.Tuple2[uint32, uint32]), emitAt func(tdrt.Time, tdrt.Tuple2[uint32, uint32]), notify func(tdrt.Time), fail func(error)) {
-	for _, p := range data {
-		if !state.label.lower(p.F0, p.F1) {
-			continue
-		}
-		nodes := state.lowered[t]
-		if nodes == nil {
-			if n := len(state.spare); n > 0 {
-				nodes, state.spare = state.spare[n-1], state.spare[:n-1]
-			} else {
-				nodes = &nodeList{}
-			}
-			state.lowered[t] = nodes
-			notify(t)
-		}
-		nodes.add(p.F0)
-	}
-}
-
-// onNotify is operator improve's handler of the notification that a time is complete (cc.tdf:46:15).
-func (state *improveState) onNotify(t tdrt.Time, emit func(tdrt.Tuple2[uint32, uint32]), emitAt func(tdrt.Time, tdrt.Tuple2[uint32, uint32]), notify func(tdrt.Time), fail func(error)) {
-	nodes := state.lowered[t]
-	for _, n := range nodes.nodes {
-		emit(Tuple2[uint32, uint32]{F0: n, F1: state.label.of(n)})
-	}
-	delete(state.lowered, t)
-	nodes.reset()
-	state.spare = append(state.spare, nodes)
-}
-
-// tellState is one worker's state of operator tell (cc.tdf:59:1).
-type tellState struct {
-	out     adjacency
-	pending map[Time][]Tuple2[uint32, uint32]
-}
-
-// onLowered is operator tell's handler of the records of input lowered; they are the caller's after it returns (cc.tdf:69:22).
-func (state *tellState) onLowered(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32], emit func(tdrt.Tuple2[uint32, uint32]), emitAt func(tdrt.Time, tdrt.Tuple2[uint32, uint32]), notify func(tdrt.Time), fail func(error)) {
-	if _, ok := state.pending[t]; !ok {
-		notify(t)
-	}
-	state.pending[t] = append(state.pending[t], data...)
-}
-
-// onEdges is operator tell's handler of the records of input edges; they are the caller's after it returns (cc.tdf:64:20).
-func (state *tellState) onEdges(t tdrt.Time, data []Edge, emit func(tdrt.Tuple2[uint32, uint32]), emitAt func(tdrt.Time, tdrt.Tuple2[uint32, uint32]), notify func(tdrt.Time), fail func(error)) {
-	for _, e := range data {
-		state.out.add(e.Src, e.Dst)
-	}
-}
-
-// onNotify is operator tell's handler of the notification that a time is complete (cc.tdf:75:15).
-func (state *tellState) onNotify(t tdrt.Time, emit func(tdrt.Tuple2[uint32, uint32]), emitAt func(tdrt.Time, tdrt.Tuple2[uint32, uint32]), notify func(tdrt.Time), fail func(error)) {
-	for _, p := range state.pending[t] {
-		for _, m := range state.out.out(p.F0) {
-			emit(Tuple2[uint32, uint32]{F0: m, F1: p.F1})
-		}
-	}
-	delete(state.pending, t)
-}
-
-// startingState is one worker's state of operator starting (cc.tdf:88:1).
-type startingState struct {
-	seen nodeList
-}
-
-// onNodes is operator starting's handler of the records of input nodes; they are the caller's after it returns (cc.tdf:92:20).
-func (state *startingState) onNodes(t tdrt.Time, data []uint32, emit func(tdrt.Tuple2[uint32, uint32]), emitAt func(tdrt.Time, tdrt.Tuple2[uint32, uint32]), notify func(tdrt.Time), fail func(error)) {
-	for _, n := range data {
-		before := len(state.seen.nodes)
-		state.seen.add(n)
-		if len(state.seen.nodes) > before {
-			emit(Tuple2[uint32, uint32]{F0: n, F1: n})
-		}
-	}
-}
-
 // ComponentsFingerprint identifies the plan of dataflow Components; processes of one computation agree on it.
-const ComponentsFingerprint = "f22c3920509ac714"
+const ComponentsFingerprint = "3ab6a92e35a412f6"
 
 // componentsGraph is the plan of dataflow Components: operators, ports and the paths between ports.
 var componentsGraph = &tdrt.Graph{
 	Fingerprint: ComponentsFingerprint,
 	Lambdas: []tdrt.LambdaSite{{
-		Func: "componentsFilter105_18",
-		Op:   "filter",
-		Pos:  "cc.tdf:105:18",
-	}, {
-		Func: "componentsMap106_15",
-		Op:   "map",
-		Pos:  "cc.tdf:106:15",
-	}, {
-		Func: "componentsFlatMap107_20",
+		Func: "componentsFlatMap22_20",
 		Op:   "flat_map",
-		Pos:  "cc.tdf:107:20",
+		Pos:  "cc.tdf:22:20",
 	}, {
-		Func: "componentsExchange108_20",
+		Func: "componentsExchange25_23",
 		Op:   "exchange",
-		Pos:  "cc.tdf:108:20",
+		Pos:  "cc.tdf:25:23",
 	}, {
-		Func: "componentsExchange108_20",
-		Op:   "exchange",
-		Pos:  "cc.tdf:108:20",
-	}, {
-		Func: "componentsMap109_29",
+		Func: "componentsMap23_35",
 		Op:   "map",
-		Pos:  "cc.tdf:109:29",
+		Pos:  "cc.tdf:23:35",
 	}, {
-		Func: "(*startingState).onNodes",
-		Op:   "starting",
-		Pos:  "cc.tdf:92:20",
-	}, {
-		Func: "(*improveState).onProposals",
-		Op:   "improve",
-		Pos:  "cc.tdf:28:24",
-	}, {
-		Func: "(*improveState).onNotify",
-		Op:   "improve",
-		Pos:  "cc.tdf:46:15",
-	}, {
-		Func: "componentsExchange119_20",
+		Func: "componentsExchange25_18",
 		Op:   "exchange",
-		Pos:  "cc.tdf:119:20",
+		Pos:  "cc.tdf:25:18",
 	}, {
-		Func: "(*tellState).onLowered",
-		Op:   "tell",
-		Pos:  "cc.tdf:69:22",
-	}, {
-		Func: "(*tellState).onEdges",
-		Op:   "tell",
-		Pos:  "cc.tdf:64:20",
-	}, {
-		Func: "(*tellState).onNotify",
-		Op:   "tell",
-		Pos:  "cc.tdf:75:15",
-	}, {
-		Func: "componentsExchange116_43",
+		Func: "componentsExchange28_7",
 		Op:   "exchange",
-		Pos:  "cc.tdf:116:43",
+		Pos:  "cc.tdf:28:7",
 	}, {
-		Func: "componentsPrint121_26",
+		Func: "componentsMap26_28",
+		Op:   "map",
+		Pos:  "cc.tdf:26:28",
+	}, {
+		Func: "componentsExchange28_7",
+		Op:   "exchange",
+		Pos:  "cc.tdf:28:7",
+	}, {
+		Func: "componentsExchange32_13",
+		Op:   "exchange",
+		Pos:  "cc.tdf:32:13",
+	}, {
+		Func: "componentsPrint32_42",
 		Op:   "print",
-		Pos:  "cc.tdf:121:26",
+		Pos:  "cc.tdf:32:42",
 	}},
-	Locations: 14,
+	Locations: 12,
 	Name:      "Components",
 	Operators: []tdrt.OperatorInfo{{
-		Name:    "lines+filter+map+flat_map",
+		Name:    "lines+flat_map",
 		Outputs: []tdrt.Location{0},
-		Pos:     "cc.tdf:104:11",
+		Pos:     "cc.tdf:21:11",
 	}, {
 		Inputs:  []tdrt.Location{1},
 		Name:    "map",
 		Outputs: []tdrt.Location{2},
-		Pos:     "cc.tdf:109:20",
+		Pos:     "cc.tdf:23:21",
 	}, {
 		Inputs:  []tdrt.Location{3},
-		Name:    "starting",
+		Name:    "loop l",
 		Outputs: []tdrt.Location{4},
-		Pos:     "cc.tdf:109:39",
+		Pos:     "cc.tdf:24:18",
 	}, {
-		Inputs:  []tdrt.Location{5},
-		Name:    "loop p",
-		Outputs: []tdrt.Location{6},
-		Pos:     "cc.tdf:113:17",
+		Inputs:  []tdrt.Location{5, 6},
+		Name:    "join+map",
+		Outputs: []tdrt.Location{7},
+		Pos:     "cc.tdf:25:18",
 	}, {
-		Inputs:  []tdrt.Location{7},
-		Name:    "improve",
-		Outputs: []tdrt.Location{8},
-		Pos:     "cc.tdf:114:19",
+		Inputs:  []tdrt.Location{8},
+		Name:    "min",
+		Outputs: []tdrt.Location{9},
+		Pos:     "cc.tdf:28:7",
 	}, {
-		Inputs:  []tdrt.Location{9, 10},
-		Name:    "tell",
-		Outputs: []tdrt.Location{11},
-		Pos:     "cc.tdf:116:14",
-	}, {
-		Inputs:  []tdrt.Location{12},
+		Inputs:  []tdrt.Location{10},
 		Name:    "min+print",
-		Outputs: []tdrt.Location{13},
-		Pos:     "cc.tdf:120:6",
+		Outputs: []tdrt.Location{11},
+		Pos:     "cc.tdf:32:13",
 	}},
-	Paths: [][]tdrt.Path{0: {{Target: 1}, {Target: 2}, {Target: 3}, {Target: 4}, {Target: 5}, {Target: 6}, {Target: 7}, {Target: 8}, {Target: 9}, {Target: 10}, {Target: 11}, {
+	Paths: [][]tdrt.Path{0: {{Target: 1}, {Target: 2}, {Target: 3}, {Target: 4}, {Target: 5}, {Target: 6}, {Target: 7}, {Target: 8}, {Target: 9}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 12,
+		Target: 10,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 13,
-	}}, 1: {{Target: 2}, {Target: 3}, {Target: 4}, {Target: 5}, {Target: 6}, {Target: 7}, {Target: 8}, {Target: 9}, {Target: 11}, {
+		Target: 11,
+	}}, 1: {{Target: 2}, {Target: 3}, {Target: 4}, {Target: 5}, {Target: 7}, {Target: 8}, {Target: 9}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 12,
+		Target: 10,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 13,
-	}}, 2: {{Target: 3}, {Target: 4}, {Target: 5}, {Target: 6}, {Target: 7}, {Target: 8}, {Target: 9}, {Target: 11}, {
+		Target: 11,
+	}}, 2: {{Target: 3}, {Target: 4}, {Target: 5}, {Target: 7}, {Target: 8}, {Target: 9}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 12,
+		Target: 10,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 13,
-	}}, 3: {{Target: 4}, {Target: 5}, {Target: 6}, {Target: 7}, {Target: 8}, {Target: 9}, {Target: 11}, {
+		Target: 11,
+	}}, 3: {{
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 3,
+	}, {Target: 4}, {Target: 5}, {Target: 7}, {Target: 8}, {Target: 9}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 12,
+		Target: 10,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 13,
-	}}, 4: {{Target: 5}, {Target: 6}, {Target: 7}, {Target: 8}, {Target: 9}, {Target: 11}, {
+		Target: 11,
+	}}, 4: {{
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 3,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 4,
+	}, {Target: 5}, {Target: 7}, {Target: 8}, {Target: 9}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 12,
+		Target: 10,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 13,
+		Target: 11,
 	}}, 5: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
+		Target: 3,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 4,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
 		Target: 5,
-	}, {Target: 6}, {Target: 7}, {Target: 8}, {Target: 9}, {Target: 11}, {
+	}, {Target: 7}, {Target: 8}, {Target: 9}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 12,
+		Target: 10,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 13,
+		Target: 11,
 	}}, 6: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 5,
+		Target: 3,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 6,
-	}, {Target: 7}, {Target: 8}, {Target: 9}, {Target: 11}, {
+		Target: 4,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 5,
+	}, {Target: 7}, {Target: 8}, {Target: 9}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 12,
+		Target: 10,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 13,
+		Target: 11,
 	}}, 7: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
+		Target: 3,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 4,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
 		Target: 5,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 6,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
 		Target: 7,
-	}, {Target: 8}, {Target: 9}, {Target: 11}, {
+	}, {Target: 8}, {Target: 9}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 12,
+		Target: 10,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 13,
+		Target: 11,
 	}}, 8: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 5,
+		Target: 3,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 6,
+		Target: 4,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 5,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
@@ -389,114 +321,36 @@ var componentsGraph = &tdrt.Graph{
 			Set: 0,
 		},
 		Target: 8,
-	}, {Target: 9}, {Target: 11}, {
+	}, {Target: 9}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 12,
+		Target: 10,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 13,
+		Target: 11,
 	}}, 9: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 5,
+		Target: 3,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 6,
+		Target: 4,
 	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 7,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 8,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 9,
-	}, {Target: 11}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
-			Set: 1,
-		},
-		Target: 12,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
-			Set: 1,
-		},
-		Target: 13,
-	}}, 10: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
 		Target: 5,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 6,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 7,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 8,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 9,
-	}, {Target: 11}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
-			Set: 1,
-		},
-		Target: 12,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
-			Set: 1,
-		},
-		Target: 13,
-	}}, 11: {{
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 5,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 6,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
@@ -517,23 +371,17 @@ var componentsGraph = &tdrt.Graph{
 		Target: 9,
 	}, {
 		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 10,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
 		},
 		Target: 11,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
-			Set: 1,
-		},
-		Target: 12,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
-			Set: 1,
-		},
-		Target: 13,
-	}}, 12: {{Target: 13}}},
+	}}, 10: {{Target: 11}}},
 	WorkerCapabilities: []tdrt.Location{0},
 }
 
@@ -553,16 +401,16 @@ func DefaultComponentsConfig() ComponentsConfig {
 	}
 }
 
-// Components is dataflow Components (cc.tdf:103:1), set up to run on the workers of this process.
+// Components is dataflow Components (cc.tdf:20:1), set up to run on the workers of this process.
 type Components struct {
 	cfg  ComponentsConfig
 	comp *tdrt.Computation
-	ch0  *tdrt.Channel[Edge]
-	ch1  *tdrt.Channel[uint32]
+	ch0  *tdrt.Channel[tdrt.Tuple2[uint32, uint32]]
+	ch1  *tdrt.Channel[tdrt.Tuple2[uint32, uint32]]
 	ch2  *tdrt.Channel[tdrt.Tuple2[uint32, uint32]]
 	ch3  *tdrt.Channel[tdrt.Tuple2[uint32, uint32]]
 	ch4  *tdrt.Channel[tdrt.Tuple2[uint32, uint32]]
-	ch5  *tdrt.Channel[Edge]
+	ch5  *tdrt.Channel[tdrt.Tuple2[uint32, uint32]]
 	ch6  *tdrt.Channel[tdrt.Tuple2[uint32, uint32]]
 	ch7  *tdrt.Channel[tdrt.Tuple2[uint32, uint32]]
 }
@@ -577,29 +425,33 @@ func NewComponents(cfg ComponentsConfig) (*Components, error) {
 		cfg:  cfg,
 		comp: comp,
 	}
-	df.ch0 = tdrt.NewChannel[Edge](comp, 1, 1)
-	df.ch0.SetCodec(tdrt.FixedCodec(tdrt.Codec[Edge]{
-		Append: tdcEncodeEdge,
-		Decode: tdcDecodeEdge,
-	}))
-	df.ch1 = tdrt.NewChannel[uint32](comp, 3, 2)
+	df.ch0 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 1, 1)
+	df.ch1 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 3, 2)
 	df.ch2 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 5, 3)
-	df.ch3 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 7, 4)
-	df.ch4 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 9, 5)
-	df.ch5 = tdrt.NewChannel[Edge](comp, 10, 5)
-	df.ch5.SetCodec(tdrt.FixedCodec(tdrt.Codec[Edge]{
-		Append: tdcEncodeEdge,
-		Decode: tdcDecodeEdge,
+	df.ch2.SetCodec(tdrt.FixedCodec(tdrt.Codec[tdrt.Tuple2[uint32, uint32]]{
+		Append: tdcEncode0,
+		Decode: tdcDecode1,
 	}))
-	df.ch6 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 5, 3)
-	df.ch6.SetCodec(tdrt.FixedCodec(tdrt.Codec[tdrt.Tuple2[uint32, uint32]]{
-		Append: tdcEncode2,
-		Decode: tdcDecode3,
+	df.ch3 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 6, 3)
+	df.ch3.SetCodec(tdrt.FixedCodec(tdrt.Codec[tdrt.Tuple2[uint32, uint32]]{
+		Append: tdcEncode0,
+		Decode: tdcDecode1,
 	}))
-	df.ch7 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 12, 6)
+	df.ch4 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 8, 4)
+	df.ch4.SetCodec(tdrt.FixedCodec(tdrt.Codec[tdrt.Tuple2[uint32, uint32]]{
+		Append: tdcEncode0,
+		Decode: tdcDecode1,
+	}))
+	df.ch5 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 8, 4)
+	df.ch5.SetCodec(tdrt.FixedCodec(tdrt.Codec[tdrt.Tuple2[uint32, uint32]]{
+		Append: tdcEncode0,
+		Decode: tdcDecode1,
+	}))
+	df.ch6 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 3, 2)
+	df.ch7 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 10, 5)
 	df.ch7.SetCodec(tdrt.FixedCodec(tdrt.Codec[tdrt.Tuple2[uint32, uint32]]{
-		Append: tdcEncode2,
-		Decode: tdcDecode3,
+		Append: tdcEncode0,
+		Decode: tdcDecode1,
 	}))
 	return df, nil
 }
@@ -627,11 +479,12 @@ func RunComponents(ctx context.Context, cfg ComponentsConfig) error {
 // build creates the operators of one worker, indexed like the plan's.
 func (df *Components) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	op0 := &componentsOp0{
-		out0:  df.ch0.Pusher(w),
-		out1:  df.ch5.Pusher(w),
-		path:  df.cfg.Params.componentsArg104_17(),
-		peers: w.Peers(),
-		w:     w,
+		maxLine: int(df.cfg.Params.componentsArg21_11()),
+		out0:    df.ch0.Pusher(w),
+		out1:    df.ch3.Pusher(w),
+		path:    df.cfg.Params.componentsArg21_16(),
+		peers:   w.Peers(),
+		w:       w,
 	}
 	op1 := &componentsOp1{
 		in0:  df.ch0.Puller(w),
@@ -639,63 +492,54 @@ func (df *Components) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		w:    w,
 	}
 	op2 := &componentsOp2{
-		in0:      df.ch1.Puller(w),
-		notifier: tdrt.NewNotifier(w, 4, "cc.tdf:109:39", "starting"),
-		out0:     df.ch2.Pusher(w),
-		state:    &startingState{},
-		w:        w,
+		in0:   df.ch1.Puller(w),
+		in1:   df.ch6.Puller(w),
+		out0:  df.ch2.Pusher(w),
+		out1:  df.ch5.Pusher(w),
+		peers: w.Peers(),
+		w:     w,
 	}
-	op2.emit, op2.emitAt = op2.emitNow, op2.emitLater
-	op2.notify, op2.fail = op2.notifier.Notify, op2.notifier.Fail
 	op3 := &componentsOp3{
-		in0:  df.ch2.Puller(w),
-		in1:  df.ch6.Puller(w),
-		out0: df.ch3.Pusher(w),
-		w:    w,
+		arranged: make(map[tdrt.Time]map[uint32][]uint32),
+		in0:      df.ch2.Puller(w),
+		out0:     df.ch4.Pusher(w),
+		peers:    w.Peers(),
+		pending:  make(map[tdrt.Time][]tdrt.Tuple2[uint32, uint32]),
+		right0:   df.ch3.Puller(w),
+		w:        w,
 	}
 	op4 := &componentsOp4{
-		in0:      df.ch3.Puller(w),
-		notifier: tdrt.NewNotifier(w, 8, "cc.tdf:114:19", "improve"),
-		out0:     df.ch4.Pusher(w),
-		out1:     df.ch7.Pusher(w),
-		peers:    w.Peers(),
-		state:    &improveState{},
-		w:        w,
+		acc:   make(map[tdrt.Time]map[uint32]uint32),
+		in0:   df.ch4.Puller(w),
+		in1:   df.ch5.Puller(w),
+		out0:  df.ch6.Pusher(w),
+		out1:  df.ch7.Pusher(w),
+		peers: w.Peers(),
+		state: make(map[tdrt.Time]map[uint32]uint32),
+		w:     w,
 	}
-	op4.state.lowered = make(map[Time]*nodeList)
-	op4.emit, op4.emitAt = op4.emitNow, op4.emitLater
-	op4.notify, op4.fail = op4.notifier.Notify, op4.notifier.Fail
 	op5 := &componentsOp5{
-		in0:      df.ch4.Puller(w),
-		notifier: tdrt.NewNotifier(w, 11, "cc.tdf:116:14", "tell"),
-		out0:     df.ch6.Pusher(w),
-		peers:    w.Peers(),
-		right0:   df.ch5.Puller(w),
-		state:    &tellState{},
-		w:        w,
-	}
-	op5.state.pending = make(map[Time][]tdrt.Tuple2[uint32, uint32])
-	op5.emit, op5.emitAt = op5.emitNow, op5.emitLater
-	op5.notify, op5.fail = op5.notifier.Notify, op5.notifier.Fail
-	op6 := &componentsOp6{
 		in0:    df.ch7.Puller(w),
 		state:  make(map[tdrt.Time]map[uint32]uint32),
 		stdout: w.Stdout(),
 		w:      w,
 	}
-	return []tdrt.Operator{op0, op1, op2, op3, op4, op5, op6}, nil
+	return []tdrt.Operator{op0, op1, op2, op3, op4, op5}, nil
 }
 
-// componentsOp0 is one worker's instance of operator 0 of Components, lines+filter+map+flat_map at cc.tdf:104:11.
+// componentsOp0 is one worker's instance of operator 0 of Components, lines+flat_map at cc.tdf:21:11.
 type componentsOp0 struct {
-	w     *tdrt.Worker
-	peers int
-	path  string
-	lines *tdrt.LineReader
-	batch []string
-	done  bool
-	out0  *tdrt.Pusher[Edge]
-	out1  *tdrt.Pusher[Edge]
+	w       *tdrt.Worker
+	peers   int
+	path    string
+	lines   *tdrt.LineReader
+	batch   []string
+	done    bool
+	records []Edge
+	header  bool
+	maxLine int
+	out0    *tdrt.Pusher[tdrt.Tuple2[uint32, uint32]]
+	out1    *tdrt.Pusher[tdrt.Tuple2[uint32, uint32]]
 }
 
 // Run is called by the worker when the operator is activated.
@@ -708,11 +552,23 @@ func (op *componentsOp0) Run() error {
 		if err != nil {
 			return err
 		}
+		lines.MaxLine = op.maxLine
 		op.lines = lines
 	}
 	var err error
 	op.batch, err = op.lines.Read(op.batch[:0], tdrt.BatchSize)
-	if perr := op.process(tdrt.Time{}, op.batch); perr != nil {
+	op.records = op.records[:0]
+	for i, line := range op.batch {
+		if tdrt.SkipLine(line) {
+			continue
+		}
+		rec, perr := tdcParseEdge(line)
+		if perr != nil {
+			return op.lines.RecordError(i, perr)
+		}
+		op.records = append(op.records, rec)
+	}
+	if perr := op.process(tdrt.Time{}, op.records); perr != nil {
 		return perr
 	}
 	op.out0.Flush()
@@ -730,28 +586,22 @@ func (op *componentsOp0) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *componentsOp0) process(t tdrt.Time, data []string) error {
+func (op *componentsOp0) process(t tdrt.Time, data []Edge) error {
 	for _, r0 := range data {
-		if componentsFilter105_18(r0) {
-			r1, err := componentsMap106_15(r0)
-			if err != nil {
-				return tdrt.NewLambdaError("cc.tdf:106:15", "map", r0, err)
-			}
-			r2 := componentsFlatMap107_20(r1)
-			for _, r3 := range r2 {
-				op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(componentsExchange108_20(r3))), op.peers), r3)
-				op.out1.Give(t, tdrt.Route(tdrt.HashUint64(uint64(componentsExchange108_20(r3))), op.peers), r3)
-			}
+		r1 := componentsFlatMap22_20(r0)
+		for _, r2 := range r1 {
+			op.out0.GiveLocal(t, r2)
+			op.out1.Give(t, tdrt.Route(tdrt.HashUint64(uint64(componentsExchange25_23(r2))), op.peers), r2)
 		}
 	}
 	return nil
 }
 
-// componentsOp1 is one worker's instance of operator 1 of Components, map at cc.tdf:109:20.
+// componentsOp1 is one worker's instance of operator 1 of Components, map at cc.tdf:23:21.
 type componentsOp1 struct {
 	w    *tdrt.Worker
-	in0  *tdrt.Puller[Edge]
-	out0 *tdrt.Pusher[uint32]
+	in0  *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
+	out0 *tdrt.Pusher[tdrt.Tuple2[uint32, uint32]]
 }
 
 // Run is called by the worker when the operator is activated.
@@ -771,112 +621,26 @@ func (op *componentsOp1) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *componentsOp1) process(t tdrt.Time, data []Edge) error {
+func (op *componentsOp1) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	for _, r0 := range data {
-		r1 := componentsMap109_29(r0)
+		r1 := componentsMap23_35(r0.F0, r0.F1)
 		op.out0.GiveLocal(t, r1)
 	}
 	return nil
 }
 
-// componentsOp2 is one worker's instance of operator 2 of Components, starting at cc.tdf:109:39.
+// componentsOp2 is one worker's instance of operator 2 of Components, loop l at cc.tdf:24:18.
 type componentsOp2 struct {
 	w     *tdrt.Worker
-	state *startingState
-	// notifier has the time being handled, the notifications asked for and the first failure.
-	notifier *tdrt.Notifier
-	// emitted holds the records emitted at the time being handled, processed when the handler returns.
-	emitted []tdrt.Tuple2[uint32, uint32]
-	one     [1]tdrt.Tuple2[uint32, uint32]
-	emit    func(tdrt.Tuple2[uint32, uint32])
-	emitAt  func(tdrt.Time, tdrt.Tuple2[uint32, uint32])
-	notify  func(tdrt.Time)
-	fail    func(error)
-	in0     *tdrt.Puller[uint32]
-	out0    *tdrt.Pusher[tdrt.Tuple2[uint32, uint32]]
+	peers int
+	in0   *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
+	in1   *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
+	out0  *tdrt.Pusher[tdrt.Tuple2[uint32, uint32]]
+	out1  *tdrt.Pusher[tdrt.Tuple2[uint32, uint32]]
 }
 
 // Run is called by the worker when the operator is activated.
 func (op *componentsOp2) Run() error {
-	for {
-		b, ok := op.in0.Next()
-		if !ok {
-			break
-		}
-		op.notifier.Now = b.Time
-		op.state.onNodes(b.Time, b.Data, op.emit, op.emitAt, op.notify, op.fail)
-		if err := op.flush(); err != nil {
-			return err
-		}
-		op.in0.Recycle(b.Data)
-	}
-	// A notification may ask for more at times that are complete already.
-	for {
-		ready := op.notifier.Ready(op.w.Frontier(3), nil)
-		if len(ready) == 0 {
-			break
-		}
-		for _, t := range ready {
-			op.notifier.Now = t
-			op.notifier.Done(t)
-		}
-	}
-	op.out0.Flush()
-	return nil
-}
-
-// process runs the operator's stages over records at time t.
-func (op *componentsOp2) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
-	for _, r0 := range data {
-		op.out0.GiveLocal(t, r0)
-	}
-	return nil
-}
-
-// emitNow emits r at the time being handled.
-func (op *componentsOp2) emitNow(r tdrt.Tuple2[uint32, uint32]) {
-	op.emitted = append(op.emitted, r)
-}
-
-// emitLater emits r at t, which must not be earlier than the time being handled.
-func (op *componentsOp2) emitLater(t tdrt.Time, r tdrt.Tuple2[uint32, uint32]) {
-	if t == op.notifier.Now {
-		op.emitted = append(op.emitted, r)
-		return
-	}
-	if err := tdrt.CheckNotEarlier("emitAt", op.notifier.Now, t); err != nil {
-		op.notifier.Fail(err)
-		return
-	}
-	op.one[0] = r
-	if err := op.process(t, op.one[:]); err != nil {
-		op.notifier.Fail(err)
-	}
-}
-
-// flush processes what the last handler emitted, or returns its failure.
-func (op *componentsOp2) flush() error {
-	if op.notifier.Err != nil {
-		return op.notifier.Err
-	}
-	if len(op.emitted) == 0 {
-		return nil
-	}
-	err := op.process(op.notifier.Now, op.emitted)
-	op.emitted = op.emitted[:0]
-	return err
-}
-
-// componentsOp3 is one worker's instance of operator 3 of Components, loop p at cc.tdf:113:17.
-type componentsOp3 struct {
-	w    *tdrt.Worker
-	in0  *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
-	in1  *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
-	out0 *tdrt.Pusher[tdrt.Tuple2[uint32, uint32]]
-}
-
-// Run is called by the worker when the operator is activated.
-func (op *componentsOp3) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -898,34 +662,137 @@ func (op *componentsOp3) Run() error {
 		op.in1.Recycle(b.Data)
 	}
 	op.out0.Flush()
+	op.out1.Flush()
 	return nil
 }
 
 // process runs the operator's stages over records at time t.
-func (op *componentsOp3) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+func (op *componentsOp2) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	for _, r0 := range data {
-		op.out0.GiveLocal(t, r0)
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(componentsExchange25_18(r0))), op.peers), r0)
+		op.out1.Give(t, tdrt.Route(tdrt.HashUint64(uint64(componentsExchange28_7(r0))), op.peers), r0)
 	}
 	return nil
 }
 
-// componentsOp4 is one worker's instance of operator 4 of Components, improve at cc.tdf:114:19.
+// componentsOp3 is one worker's instance of operator 3 of Components, join+map at cc.tdf:25:18.
+type componentsOp3 struct {
+	w     *tdrt.Worker
+	peers int
+	// arranged holds the values of each key of the input from outside the loop, per time of that input.
+	arranged map[tdrt.Time]map[uint32][]uint32
+	// pending holds, per time, the records of the other input that came before their arrangement was complete.
+	pending map[tdrt.Time][]tdrt.Tuple2[uint32, uint32]
+	ready   []tdrt.Time
+	batch   []tdrt.Tuple3[uint32, uint32, uint32]
+	in0     *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
+	right0  *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
+	out0    *tdrt.Pusher[tdrt.Tuple2[uint32, uint32]]
+}
+
+// Run is called by the worker when the operator is activated.
+func (op *componentsOp3) Run() error {
+	for {
+		b, ok := op.right0.Next()
+		if !ok {
+			break
+		}
+		m := op.arranged[b.Time]
+		if m == nil {
+			m = make(map[uint32][]uint32)
+			op.arranged[b.Time] = m
+		}
+		for _, r := range b.Data {
+			m[r.F0] = append(m[r.F0], r.F1)
+		}
+		op.right0.Recycle(b.Data)
+	}
+	af := op.w.Frontier(6)
+	for {
+		b, ok := op.in0.Next()
+		if !ok {
+			break
+		}
+		if af.LessEqual(b.Time.Outer(0)) {
+			recs, held := op.pending[b.Time]
+			if !held {
+				op.w.Hold(7, b.Time)
+			}
+			op.pending[b.Time] = append(recs, b.Data...)
+		} else if err := op.match(b.Time, b.Data); err != nil {
+			return err
+		}
+		op.in0.Recycle(b.Data)
+	}
+	op.ready = op.ready[:0]
+	for t := range op.pending {
+		if !af.LessEqual(t.Outer(0)) {
+			op.ready = append(op.ready, t)
+		}
+	}
+	slices.SortFunc(op.ready, tdrt.CompareTime)
+	for _, t := range op.ready {
+		if err := op.match(t, op.pending[t]); err != nil {
+			return err
+		}
+		delete(op.pending, t)
+		op.w.Release(7, t)
+	}
+	pf := op.w.Frontier(5)
+	for o := range op.arranged {
+		if !af.LessEqual(o) && tdrt.OuterDone(pf, o, 0) {
+			delete(op.arranged, o)
+		}
+	}
+	op.out0.Flush()
+	return nil
+}
+
+// process runs the operator's stages over records at time t.
+func (op *componentsOp3) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint32, uint32]) error {
+	for _, r0 := range data {
+		r1 := componentsMap26_28(r0.F0, r0.F1, r0.F2)
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(componentsExchange28_7(r1))), op.peers), r1)
+	}
+	return nil
+}
+
+// match pairs records at time t with the arranged values of their key and runs the stages over the pairs.
+func (op *componentsOp3) match(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+	m := op.arranged[t.Outer(0)]
+	op.batch = op.batch[:0]
+	for _, r := range data {
+		for _, v := range m[r.F0] {
+			op.batch = append(op.batch, tdrt.Tuple3[uint32, uint32, uint32]{
+				F0: r.F0,
+				F1: r.F1,
+				F2: v,
+			})
+			if len(op.batch) >= tdrt.BatchSize {
+				if err := op.process(t, op.batch); err != nil {
+					return err
+				}
+				op.batch = op.batch[:0]
+			}
+		}
+	}
+	return op.process(t, op.batch)
+}
+
+// componentsOp4 is one worker's instance of operator 4 of Components, min at cc.tdf:28:7.
 type componentsOp4 struct {
 	w     *tdrt.Worker
 	peers int
-	state *improveState
-	// notifier has the time being handled, the notifications asked for and the first failure.
-	notifier *tdrt.Notifier
-	// emitted holds the records emitted at the time being handled, processed when the handler returns.
-	emitted []tdrt.Tuple2[uint32, uint32]
-	one     [1]tdrt.Tuple2[uint32, uint32]
-	emit    func(tdrt.Tuple2[uint32, uint32])
-	emitAt  func(tdrt.Time, tdrt.Tuple2[uint32, uint32])
-	notify  func(tdrt.Time)
-	fail    func(error)
-	in0     *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
-	out0    *tdrt.Pusher[tdrt.Tuple2[uint32, uint32]]
-	out1    *tdrt.Pusher[tdrt.Tuple2[uint32, uint32]]
+	// acc holds, per time with the loop's round at zero, the least value of each key over the rounds complete so far.
+	acc map[tdrt.Time]map[uint32]uint32
+	// state holds, per timestamp not yet complete, the least value of each key.
+	state map[tdrt.Time]map[uint32]uint32
+	ready []tdrt.Time
+	batch []tdrt.Tuple2[uint32, uint32]
+	in0   *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
+	in1   *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
+	out0  *tdrt.Pusher[tdrt.Tuple2[uint32, uint32]]
+	out1  *tdrt.Pusher[tdrt.Tuple2[uint32, uint32]]
 }
 
 // Run is called by the worker when the operator is activated.
@@ -935,26 +802,71 @@ func (op *componentsOp4) Run() error {
 		if !ok {
 			break
 		}
-		op.notifier.Now = b.Time
-		op.state.onProposals(b.Time, b.Data, op.emit, op.emitAt, op.notify, op.fail)
-		if err := op.flush(); err != nil {
-			return err
+		m, held := op.state[b.Time]
+		if !held {
+			m = make(map[uint32]uint32)
+			op.state[b.Time] = m
+			op.w.Hold(9, b.Time)
+		}
+		for _, r := range b.Data {
+			if old, ok := m[r.F0]; !ok || r.F1 < old {
+				m[r.F0] = r.F1
+			}
 		}
 		op.in0.Recycle(b.Data)
 	}
-	// A notification may ask for more at times that are complete already.
 	for {
-		ready := op.notifier.Ready(op.w.Frontier(7), nil)
-		if len(ready) == 0 {
+		b, ok := op.in1.Next()
+		if !ok {
 			break
 		}
-		for _, t := range ready {
-			op.notifier.Now = t
-			op.state.onNotify(t, op.emit, op.emitAt, op.notify, op.fail)
-			if err := op.flush(); err != nil {
-				return err
+		m, held := op.state[b.Time]
+		if !held {
+			m = make(map[uint32]uint32)
+			op.state[b.Time] = m
+			op.w.Hold(9, b.Time)
+		}
+		for _, r := range b.Data {
+			if old, ok := m[r.F0]; !ok || r.F1 < old {
+				m[r.F0] = r.F1
 			}
-			op.notifier.Done(t)
+		}
+		op.in1.Recycle(b.Data)
+	}
+	frontier := op.w.Frontier(8)
+	op.ready = op.ready[:0]
+	for t := range op.state {
+		if !frontier.LessEqual(t) {
+			op.ready = append(op.ready, t)
+		}
+	}
+	slices.SortFunc(op.ready, tdrt.CompareTime)
+	for _, t := range op.ready {
+		op.batch = op.batch[:0]
+		o := t.Outer(0)
+		acc := op.acc[o]
+		if acc == nil {
+			acc = make(map[uint32]uint32)
+			op.acc[o] = acc
+		}
+		for r, v := range op.state[t] {
+			if old, ok := acc[r]; !ok || v < old {
+				acc[r] = v
+				op.batch = append(op.batch, tdrt.Tuple2[uint32, uint32]{
+					F0: r,
+					F1: v,
+				})
+			}
+		}
+		if err := op.process(t, op.batch); err != nil {
+			return err
+		}
+		delete(op.state, t)
+		op.w.Release(9, t)
+	}
+	for o := range op.acc {
+		if tdrt.LoopDone(frontier, o, 1) {
+			delete(op.acc, o)
 		}
 	}
 	op.out0.Flush()
@@ -964,159 +876,19 @@ func (op *componentsOp4) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *componentsOp4) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+	tOut0 := t
+	tOut0.Rounds[0]++
 	tOut1 := t
 	tOut1.Rounds[0] = 0
 	for _, r0 := range data {
-		op.out0.GiveLocal(t, r0)
-		op.out1.Give(tOut1, tdrt.Route(tdrt.HashUint64(uint64(componentsExchange119_20(r0))), op.peers), r0)
+		op.out0.GiveLocal(tOut0, r0)
+		op.out1.Give(tOut1, tdrt.Route(tdrt.HashUint64(uint64(componentsExchange32_13(r0))), op.peers), r0)
 	}
 	return nil
 }
 
-// emitNow emits r at the time being handled.
-func (op *componentsOp4) emitNow(r tdrt.Tuple2[uint32, uint32]) {
-	op.emitted = append(op.emitted, r)
-}
-
-// emitLater emits r at t, which must not be earlier than the time being handled.
-func (op *componentsOp4) emitLater(t tdrt.Time, r tdrt.Tuple2[uint32, uint32]) {
-	if t == op.notifier.Now {
-		op.emitted = append(op.emitted, r)
-		return
-	}
-	if err := tdrt.CheckNotEarlier("emitAt", op.notifier.Now, t); err != nil {
-		op.notifier.Fail(err)
-		return
-	}
-	op.one[0] = r
-	if err := op.process(t, op.one[:]); err != nil {
-		op.notifier.Fail(err)
-	}
-}
-
-// flush processes what the last handler emitted, or returns its failure.
-func (op *componentsOp4) flush() error {
-	if op.notifier.Err != nil {
-		return op.notifier.Err
-	}
-	if len(op.emitted) == 0 {
-		return nil
-	}
-	err := op.process(op.notifier.Now, op.emitted)
-	op.emitted = op.emitted[:0]
-	return err
-}
-
-// componentsOp5 is one worker's instance of operator 5 of Components, tell at cc.tdf:116:14.
+// componentsOp5 is one worker's instance of operator 5 of Components, min+print at cc.tdf:32:13.
 type componentsOp5 struct {
-	w     *tdrt.Worker
-	peers int
-	state *tellState
-	// notifier has the time being handled, the notifications asked for and the first failure.
-	notifier *tdrt.Notifier
-	// emitted holds the records emitted at the time being handled, processed when the handler returns.
-	emitted []tdrt.Tuple2[uint32, uint32]
-	one     [1]tdrt.Tuple2[uint32, uint32]
-	emit    func(tdrt.Tuple2[uint32, uint32])
-	emitAt  func(tdrt.Time, tdrt.Tuple2[uint32, uint32])
-	notify  func(tdrt.Time)
-	fail    func(error)
-	in0     *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
-	right0  *tdrt.Puller[Edge]
-	out0    *tdrt.Pusher[tdrt.Tuple2[uint32, uint32]]
-}
-
-// Run is called by the worker when the operator is activated.
-func (op *componentsOp5) Run() error {
-	for {
-		b, ok := op.in0.Next()
-		if !ok {
-			break
-		}
-		op.notifier.Now = b.Time
-		op.state.onLowered(b.Time, b.Data, op.emit, op.emitAt, op.notify, op.fail)
-		if err := op.flush(); err != nil {
-			return err
-		}
-		op.in0.Recycle(b.Data)
-	}
-	for {
-		b, ok := op.right0.Next()
-		if !ok {
-			break
-		}
-		op.notifier.Now = b.Time
-		op.state.onEdges(b.Time, b.Data, op.emit, op.emitAt, op.notify, op.fail)
-		if err := op.flush(); err != nil {
-			return err
-		}
-		op.right0.Recycle(b.Data)
-	}
-	// A notification may ask for more at times that are complete already.
-	for {
-		ready := op.notifier.Ready(op.w.Frontier(9), op.w.Frontier(10))
-		if len(ready) == 0 {
-			break
-		}
-		for _, t := range ready {
-			op.notifier.Now = t
-			op.state.onNotify(t, op.emit, op.emitAt, op.notify, op.fail)
-			if err := op.flush(); err != nil {
-				return err
-			}
-			op.notifier.Done(t)
-		}
-	}
-	op.out0.Flush()
-	return nil
-}
-
-// process runs the operator's stages over records at time t.
-func (op *componentsOp5) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
-	tOut0 := t
-	tOut0.Rounds[0]++
-	for _, r0 := range data {
-		op.out0.Give(tOut0, tdrt.Route(tdrt.HashUint64(uint64(componentsExchange116_43(r0))), op.peers), r0)
-	}
-	return nil
-}
-
-// emitNow emits r at the time being handled.
-func (op *componentsOp5) emitNow(r tdrt.Tuple2[uint32, uint32]) {
-	op.emitted = append(op.emitted, r)
-}
-
-// emitLater emits r at t, which must not be earlier than the time being handled.
-func (op *componentsOp5) emitLater(t tdrt.Time, r tdrt.Tuple2[uint32, uint32]) {
-	if t == op.notifier.Now {
-		op.emitted = append(op.emitted, r)
-		return
-	}
-	if err := tdrt.CheckNotEarlier("emitAt", op.notifier.Now, t); err != nil {
-		op.notifier.Fail(err)
-		return
-	}
-	op.one[0] = r
-	if err := op.process(t, op.one[:]); err != nil {
-		op.notifier.Fail(err)
-	}
-}
-
-// flush processes what the last handler emitted, or returns its failure.
-func (op *componentsOp5) flush() error {
-	if op.notifier.Err != nil {
-		return op.notifier.Err
-	}
-	if len(op.emitted) == 0 {
-		return nil
-	}
-	err := op.process(op.notifier.Now, op.emitted)
-	op.emitted = op.emitted[:0]
-	return err
-}
-
-// componentsOp6 is one worker's instance of operator 6 of Components, min+print at cc.tdf:120:6.
-type componentsOp6 struct {
 	w *tdrt.Worker
 	// state holds, per timestamp not yet complete, the least value of each key.
 	state  map[tdrt.Time]map[uint32]uint32
@@ -1128,7 +900,7 @@ type componentsOp6 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *componentsOp6) Run() error {
+func (op *componentsOp5) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -1138,7 +910,7 @@ func (op *componentsOp6) Run() error {
 		if !held {
 			m = make(map[uint32]uint32)
 			op.state[b.Time] = m
-			op.w.Hold(13, b.Time)
+			op.w.Hold(11, b.Time)
 		}
 		for _, r := range b.Data {
 			if old, ok := m[r.F0]; !ok || r.F1 < old {
@@ -1147,7 +919,7 @@ func (op *componentsOp6) Run() error {
 		}
 		op.in0.Recycle(b.Data)
 	}
-	frontier := op.w.Frontier(12)
+	frontier := op.w.Frontier(10)
 	op.ready = op.ready[:0]
 	for t := range op.state {
 		if !frontier.LessEqual(t) {
@@ -1167,85 +939,62 @@ func (op *componentsOp6) Run() error {
 			return err
 		}
 		delete(op.state, t)
-		op.w.Release(13, t)
+		op.w.Release(11, t)
 	}
 	return nil
 }
 
 // process runs the operator's stages over records at time t.
-func (op *componentsOp6) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+func (op *componentsOp5) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	for _, r0 := range data {
-		op.stdout.WriteString(componentsPrint121_26(r0.F0, r0.F1))
+		op.stdout.WriteString(componentsPrint32_42(r0.F0, r0.F1))
 		op.stdout.WriteByte('\n')
 	}
 	return nil
 }
 
-// componentsFilter105_18 is the lambda of filter at cc.tdf:105:18.
-func componentsFilter105_18(l string) bool {
-	return !blank(l)
+// componentsFlatMap22_20 is the lambda of flat_map at cc.tdf:22:20.
+func componentsFlatMap22_20(e Edge) []tdrt.Tuple2[uint32, uint32] {
+	return []Tuple2[uint32, uint32]{{F0: e.Src, F1: e.Dst}, {F0: e.Dst, F1: e.Src}}
 }
 
-// componentsMap106_15 is the lambda of map at cc.tdf:106:15.
-func componentsMap106_15(l string) (Edge, error) {
-	return parseEdge(l)
+// componentsExchange25_23 is the lambda of exchange at cc.tdf:25:23.
+func componentsExchange25_23(r tdrt.Tuple2[uint32, uint32]) uint32 {
+	return r.F0
 }
 
-// componentsFlatMap107_20 is the lambda of flat_map at cc.tdf:107:20.
-func componentsFlatMap107_20(e Edge) []Edge {
-	return []Edge{e, {Src: e.Dst, Dst: e.Src}}
+// componentsMap23_35 is the lambda of map at cc.tdf:23:35.
+func componentsMap23_35(n uint32, _ uint32) tdrt.Tuple2[uint32, uint32] {
+	return Tuple2[uint32, uint32]{F0: n, F1: n}
 }
 
-// componentsExchange108_20 is the lambda of exchange at cc.tdf:108:20.
-func componentsExchange108_20(e Edge) uint32 {
-	return e.Src
+// componentsExchange25_18 is the lambda of exchange at cc.tdf:25:18.
+func componentsExchange25_18(r tdrt.Tuple2[uint32, uint32]) uint32 {
+	return r.F0
 }
 
-// componentsMap109_29 is the lambda of map at cc.tdf:109:29.
-func componentsMap109_29(e Edge) uint32 {
-	return e.Src
+// componentsExchange28_7 is the lambda of exchange at cc.tdf:28:7.
+func componentsExchange28_7(r tdrt.Tuple2[uint32, uint32]) uint32 {
+	return r.F0
 }
 
-// componentsExchange119_20 is the lambda of exchange at cc.tdf:119:20.
-func componentsExchange119_20(x tdrt.Tuple2[uint32, uint32]) uint32 {
-	return x.F0
+// componentsMap26_28 is the lambda of map at cc.tdf:26:28.
+func componentsMap26_28(_ uint32, label uint32, n uint32) tdrt.Tuple2[uint32, uint32] {
+	return Tuple2[uint32, uint32]{F0: n, F1: label}
 }
 
-// componentsExchange116_43 is the lambda of exchange at cc.tdf:116:43.
-func componentsExchange116_43(x tdrt.Tuple2[uint32, uint32]) uint32 {
-	return x.F0
+// componentsExchange32_13 is the lambda of exchange at cc.tdf:32:13.
+func componentsExchange32_13(r tdrt.Tuple2[uint32, uint32]) uint32 {
+	return r.F0
 }
 
-// componentsPrint121_26 is the lambda of print at cc.tdf:121:26.
-func componentsPrint121_26(n uint32, label uint32) string {
+// componentsPrint32_42 is the lambda of print at cc.tdf:32:42.
+func componentsPrint32_42(n uint32, label uint32) string {
 	return fmt.Sprintf("%d %d", n, label)
 }
 
-// tdcEncodeEdge appends the encoding of a batch of Edge.
-func tdcEncodeEdge(dst []byte, recs []Edge) []byte {
-	dst = binary.AppendUvarint(dst, uint64(len(recs)))
-	for i := range recs {
-		dst = binary.LittleEndian.AppendUint32(dst, recs[i].Src)
-		dst = binary.LittleEndian.AppendUint32(dst, recs[i].Dst)
-	}
-	return dst
-}
-
-// tdcDecodeEdge decodes a batch of Edge, appending to dst.
-func tdcDecodeEdge(src []byte, dst []Edge) ([]Edge, error) {
-	r := tdrt.NewReader(src)
-	n := r.Len(8)
-	for i := 0; i < n && r.Err() == nil; i++ {
-		var v Edge
-		v.Src = r.Uint32()
-		v.Dst = r.Uint32()
-		dst = append(dst, v)
-	}
-	return dst, r.Finish()
-}
-
-// tdcEncode2 appends the encoding of a batch of Tuple2[uint32, uint32].
-func tdcEncode2(dst []byte, recs []tdrt.Tuple2[uint32, uint32]) []byte {
+// tdcEncode0 appends the encoding of a batch of Tuple2[uint32, uint32].
+func tdcEncode0(dst []byte, recs []tdrt.Tuple2[uint32, uint32]) []byte {
 	dst = binary.AppendUvarint(dst, uint64(len(recs)))
 	for i := range recs {
 		dst = binary.LittleEndian.AppendUint32(dst, recs[i].F0)
@@ -1254,8 +1003,8 @@ func tdcEncode2(dst []byte, recs []tdrt.Tuple2[uint32, uint32]) []byte {
 	return dst
 }
 
-// tdcDecode3 decodes a batch of Tuple2[uint32, uint32], appending to dst.
-func tdcDecode3(src []byte, dst []tdrt.Tuple2[uint32, uint32]) ([]tdrt.Tuple2[uint32, uint32], error) {
+// tdcDecode1 decodes a batch of Tuple2[uint32, uint32], appending to dst.
+func tdcDecode1(src []byte, dst []tdrt.Tuple2[uint32, uint32]) ([]tdrt.Tuple2[uint32, uint32], error) {
 	r := tdrt.NewReader(src)
 	n := r.Len(8)
 	for i := 0; i < n && r.Err() == nil; i++ {
@@ -1267,8 +1016,42 @@ func tdcDecode3(src []byte, dst []tdrt.Tuple2[uint32, uint32]) ([]tdrt.Tuple2[ui
 	return dst, r.Finish()
 }
 
-// componentsArg104_17 evaluates the source argument at cc.tdf:104:17.
-func (tdcParams *Params) componentsArg104_17() string {
+// componentsArg21_16 evaluates the source argument at cc.tdf:21:16.
+func (tdcParams *Params) componentsArg21_16() string {
 	input := tdcParams.Input
 	return input
+}
+
+// componentsArg21_11 evaluates the source argument at cc.tdf:21:11.
+func (tdcParams *Params) componentsArg21_11() int64 {
+	return 16 << 20
+}
+
+// tdcParseEdge parses a line of fields separated by blanks into a Edge.
+func tdcParseEdge(line string) (rec Edge, err error) {
+	f := tdrt.FieldSplitter{Comma: false}
+	f.Reset(line)
+	{
+		s, ferr := f.Next("Src")
+		if ferr != nil {
+			return rec, ferr
+		}
+		v, perr := strconv.ParseUint(s, 10, 32)
+		if perr != nil {
+			return rec, tdrt.ParseFieldError(1, "Src", "uint32", s, perr)
+		}
+		rec.Src = uint32(v)
+	}
+	{
+		s, ferr := f.Next("Dst")
+		if ferr != nil {
+			return rec, ferr
+		}
+		v, perr := strconv.ParseUint(s, 10, 32)
+		if perr != nil {
+			return rec, tdrt.ParseFieldError(2, "Dst", "uint32", s, perr)
+		}
+		rec.Dst = uint32(v)
+	}
+	return rec, f.End()
 }

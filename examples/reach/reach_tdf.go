@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"flag"
 	"io"
+	"slices"
 	"strconv"
 
 	tdrt "github.com/tdflow/tdc/runtime"
@@ -15,20 +16,20 @@ import (
 
 const _ = tdrt.GeneratedVersion1
 
-// Edge is a record type declared at reach.tdf:16:1.
+// Edge is a record type declared at reach.tdf:15:1.
 type Edge struct {
 	Src uint32
 	Dst uint32
 }
 
-// Time is the runtime's timestamp, as the custom operators in reach.tdf name it.
-type Time = tdrt.Time
+// Tuple2 is the tuple type of 2 fields, as lambdas in reach.tdf name it.
+type Tuple2[T0, T1 any] = tdrt.Tuple2[T0, T1]
 
 // Params holds the values of the params declared in reach.tdf.
 type Params struct {
-	// Input is param input, declared at reach.tdf:11:1.
+	// Input is param input, declared at reach.tdf:10:1.
 	Input string
-	// Root is param root, declared at reach.tdf:14:1.
+	// Root is param root, declared at reach.tdf:13:1.
 	Root uint32
 }
 
@@ -46,104 +47,74 @@ func (p *Params) RegisterFlags(fs *flag.FlagSet) {
 	fs.Var(tdrt.NumberFlag(&p.Root), "root", "param root (uint32)")
 }
 
-// neighborsState is one worker's state of operator neighbors (reach.tdf:25:1).
-type neighborsState struct {
-	out     adjacency
-	pending map[Time][]uint32
-}
-
-// onNodes is operator neighbors's handler of the records of input nodes; they are the caller's after it returns (reach.tdf:35:20).
-func (state *neighborsState) onNodes(t tdrt.Time, data []uint32, emit func(uint32), emitAt func(tdrt.Time, uint32), notify func(tdrt.Time), fail func(error)) {
-	if _, ok := state.pending[t]; !ok {
-		notify(t)
-	}
-	state.pending[t] = append(state.pending[t], data...)
-}
-
-// onEdges is operator neighbors's handler of the records of input edges; they are the caller's after it returns (reach.tdf:30:20).
-func (state *neighborsState) onEdges(t tdrt.Time, data []Edge, emit func(uint32), emitAt func(tdrt.Time, uint32), notify func(tdrt.Time), fail func(error)) {
-	for _, e := range data {
-		state.out.add(e.Src, e.Dst)
-	}
-}
-
-// onNotify is operator neighbors's handler of the notification that a time is complete (reach.tdf:41:15).
-func (state *neighborsState) onNotify(t tdrt.Time, emit func(uint32), emitAt func(tdrt.Time, uint32), notify func(tdrt.Time), fail func(error)) {
-	for _, n := range state.pending[t] {
-		for _, m := range state.out.out(n) {
-			emit(m)
-		}
-	}
-	delete(state.pending, t)
-}
-
 // ReachFingerprint identifies the plan of dataflow Reach; processes of one computation agree on it.
-const ReachFingerprint = "4a81646f34d217f6"
+const ReachFingerprint = "16afec3c1c98e369"
 
 // reachGraph is the plan of dataflow Reach: operators, ports and the paths between ports.
 var reachGraph = &tdrt.Graph{
 	Fingerprint: ReachFingerprint,
 	Lambdas: []tdrt.LambdaSite{{
-		Func: "reachFilter53_18",
-		Op:   "filter",
-		Pos:  "reach.tdf:53:18",
-	}, {
-		Func: "reachMap54_15",
+		Func: "reachMap21_41",
 		Op:   "map",
-		Pos:  "reach.tdf:54:15",
+		Pos:  "reach.tdf:21:41",
 	}, {
-		Func: "reachExchange55_20",
+		Func: "reachExchange25_12",
 		Op:   "exchange",
-		Pos:  "reach.tdf:55:20",
+		Pos:  "reach.tdf:25:12",
 	}, {
-		Func: "reachMap56_35",
+		Func: "reachMap22_35",
 		Op:   "map",
-		Pos:  "reach.tdf:56:35",
+		Pos:  "reach.tdf:22:35",
 	}, {
-		Func: "reachExchange59_26",
+		Func: "reachExchange23_26",
 		Op:   "exchange",
-		Pos:  "reach.tdf:59:26",
+		Pos:  "reach.tdf:23:26",
 	}, {
-		Func: "(*neighborsState).onNodes",
-		Op:   "neighbors",
-		Pos:  "reach.tdf:35:20",
+		Func: "reachMap24_17",
+		Op:   "map",
+		Pos:  "reach.tdf:24:17",
 	}, {
-		Func: "(*neighborsState).onEdges",
-		Op:   "neighbors",
-		Pos:  "reach.tdf:30:20",
-	}, {
-		Func: "(*neighborsState).onNotify",
-		Op:   "neighbors",
-		Pos:  "reach.tdf:41:15",
-	}, {
-		Func: "reachExchange60_28",
+		Func: "reachExchange25_7",
 		Op:   "exchange",
-		Pos:  "reach.tdf:60:28",
+		Pos:  "reach.tdf:25:7",
+	}, {
+		Func: "reachMap26_24",
+		Op:   "map",
+		Pos:  "reach.tdf:26:24",
+	}, {
+		Func: "reachExchange27_7",
+		Op:   "exchange",
+		Pos:  "reach.tdf:27:7",
 	}},
-	Locations: 8,
+	Locations: 10,
 	Name:      "Reach",
 	Operators: []tdrt.OperatorInfo{{
-		Name:    "lines+filter+map",
+		Name:    "lines+map",
 		Outputs: []tdrt.Location{0},
-		Pos:     "reach.tdf:52:11",
+		Pos:     "reach.tdf:21:11",
 	}, {
 		Name:    "range+map",
 		Outputs: []tdrt.Location{1},
-		Pos:     "reach.tdf:56:11",
+		Pos:     "reach.tdf:22:11",
 	}, {
 		Inputs:  []tdrt.Location{2},
 		Name:    "iterate n",
 		Outputs: []tdrt.Location{3},
-		Pos:     "reach.tdf:59:21",
+		Pos:     "reach.tdf:23:21",
 	}, {
-		Inputs:  []tdrt.Location{4, 5},
-		Name:    "neighbors",
-		Outputs: []tdrt.Location{6},
-		Pos:     "reach.tdf:60:8",
+		Inputs:  []tdrt.Location{4},
+		Name:    "map",
+		Outputs: []tdrt.Location{5},
+		Pos:     "reach.tdf:24:8",
 	}, {
-		Inputs: []tdrt.Location{7},
+		Inputs:  []tdrt.Location{6, 7},
+		Name:    "join+map",
+		Outputs: []tdrt.Location{8},
+		Pos:     "reach.tdf:25:7",
+	}, {
+		Inputs: []tdrt.Location{9},
 		Name:   "print",
-		Pos:    "reach.tdf:62:13",
+		Pos:    "reach.tdf:29:13",
 	}},
 	Paths: [][]tdrt.Path{0: {{
 		Summary: tdrt.Summary{
@@ -163,30 +134,42 @@ var reachGraph = &tdrt.Graph{
 			Set: 0,
 		},
 		Target: 4,
-	}, {Target: 5}, {Target: 6}, {
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 5,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 6,
+	}, {Target: 7}, {Target: 8}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 7,
-	}}, 1: {{Target: 2}, {Target: 3}, {Target: 4}, {Target: 6}, {
+		Target: 9,
+	}}, 1: {{Target: 2}, {Target: 3}, {Target: 4}, {Target: 5}, {Target: 6}, {Target: 8}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 7,
+		Target: 9,
 	}}, 2: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
 		Target: 2,
-	}, {Target: 3}, {Target: 4}, {Target: 6}, {
+	}, {Target: 3}, {Target: 4}, {Target: 5}, {Target: 6}, {Target: 8}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 7,
+		Target: 9,
 	}}, 3: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
@@ -199,12 +182,12 @@ var reachGraph = &tdrt.Graph{
 			Set: 0,
 		},
 		Target: 3,
-	}, {Target: 4}, {Target: 6}, {
+	}, {Target: 4}, {Target: 5}, {Target: 6}, {Target: 8}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 7,
+		Target: 9,
 	}}, 4: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
@@ -223,12 +206,12 @@ var reachGraph = &tdrt.Graph{
 			Set: 0,
 		},
 		Target: 4,
-	}, {Target: 6}, {
+	}, {Target: 5}, {Target: 6}, {Target: 8}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 7,
+		Target: 9,
 	}}, 5: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
@@ -247,12 +230,18 @@ var reachGraph = &tdrt.Graph{
 			Set: 0,
 		},
 		Target: 4,
-	}, {Target: 6}, {
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 5,
+	}, {Target: 6}, {Target: 8}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 7,
+		Target: 9,
 	}}, 6: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
@@ -276,13 +265,97 @@ var reachGraph = &tdrt.Graph{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
+		Target: 5,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
 		Target: 6,
+	}, {Target: 8}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 9,
+	}}, 7: {{
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 2,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 3,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 4,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 5,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 6,
+	}, {Target: 8}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 9,
+	}}, 8: {{
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 2,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 3,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 4,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 5,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 6,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 8,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 7,
+		Target: 9,
 	}}},
 	WorkerCapabilities: []tdrt.Location{0, 1},
 }
@@ -303,15 +376,16 @@ func DefaultReachConfig() ReachConfig {
 	}
 }
 
-// Reach is dataflow Reach (reach.tdf:51:1), set up to run on the workers of this process.
+// Reach is dataflow Reach (reach.tdf:20:1), set up to run on the workers of this process.
 type Reach struct {
 	cfg  ReachConfig
 	comp *tdrt.Computation
 	ch0  *tdrt.Channel[uint32]
 	ch1  *tdrt.Channel[uint32]
-	ch2  *tdrt.Channel[Edge]
-	ch3  *tdrt.Channel[uint32]
+	ch2  *tdrt.Channel[tdrt.Tuple2[uint32, bool]]
+	ch3  *tdrt.Channel[tdrt.Tuple2[uint32, uint32]]
 	ch4  *tdrt.Channel[uint32]
+	ch5  *tdrt.Channel[uint32]
 }
 
 // NewReach prepares dataflow Reach. Start it, feed its inputs, then Wait.
@@ -330,17 +404,22 @@ func NewReach(cfg ReachConfig) (*Reach, error) {
 		Decode: tdcDecodeUint32,
 	}))
 	df.ch1 = tdrt.NewChannel[uint32](comp, 4, 3)
-	df.ch2 = tdrt.NewChannel[Edge](comp, 5, 3)
-	df.ch2.SetCodec(tdrt.FixedCodec(tdrt.Codec[Edge]{
-		Append: tdcEncodeEdge,
-		Decode: tdcDecodeEdge,
+	df.ch2 = tdrt.NewChannel[tdrt.Tuple2[uint32, bool]](comp, 6, 4)
+	df.ch2.SetCodec(tdrt.Codec[tdrt.Tuple2[uint32, bool]]{
+		Append: tdcEncode2,
+		Decode: tdcDecode3,
+	})
+	df.ch3 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 7, 4)
+	df.ch3.SetCodec(tdrt.FixedCodec(tdrt.Codec[tdrt.Tuple2[uint32, uint32]]{
+		Append: tdcEncode4,
+		Decode: tdcDecode5,
 	}))
-	df.ch3 = tdrt.NewChannel[uint32](comp, 2, 2)
-	df.ch3.SetCodec(tdrt.FixedCodec(tdrt.Codec[uint32]{
+	df.ch4 = tdrt.NewChannel[uint32](comp, 2, 2)
+	df.ch4.SetCodec(tdrt.FixedCodec(tdrt.Codec[uint32]{
 		Append: tdcEncodeUint32,
 		Decode: tdcDecodeUint32,
 	}))
-	df.ch4 = tdrt.NewChannel[uint32](comp, 7, 4)
+	df.ch5 = tdrt.NewChannel[uint32](comp, 9, 5)
 	return df, nil
 }
 
@@ -367,10 +446,11 @@ func RunReach(ctx context.Context, cfg ReachConfig) error {
 // build creates the operators of one worker, indexed like the plan's.
 func (df *Reach) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	op0 := &reachOp0{
-		out0:  df.ch2.Pusher(w),
-		path:  df.cfg.Params.reachArg52_17(),
-		peers: w.Peers(),
-		w:     w,
+		maxLine: int(df.cfg.Params.reachArg21_11()),
+		out0:    df.ch3.Pusher(w),
+		path:    df.cfg.Params.reachArg21_16(),
+		peers:   w.Peers(),
+		w:       w,
 	}
 	op1 := &reachOp1{
 		out0:   df.ch0.Pusher(w),
@@ -378,44 +458,50 @@ func (df *Reach) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		peers:  w.Peers(),
 		w:      w,
 	}
-	op1.next, op1.hi = tdrt.RangeShare(df.cfg.Params.reachArg56_17(), df.cfg.Params.reachArg56_20(), w.Index(), w.Peers())
+	op1.next, op1.hi = tdrt.RangeShare(df.cfg.Params.reachArg22_17(), df.cfg.Params.reachArg22_20(), w.Index(), w.Peers())
 	op2 := &reachOp2{
 		in0:  df.ch0.Puller(w),
-		in1:  df.ch3.Puller(w),
+		in1:  df.ch4.Puller(w),
 		out0: df.ch1.Pusher(w),
-		out1: df.ch4.Pusher(w),
+		out1: df.ch5.Pusher(w),
 		seen: make(map[tdrt.Time]*tdrt.IntSet[uint32]),
 		w:    w,
 	}
 	op3 := &reachOp3{
-		in0:      df.ch1.Puller(w),
-		notifier: tdrt.NewNotifier(w, 6, "reach.tdf:60:8", "neighbors"),
-		out0:     df.ch3.Pusher(w),
+		in0:   df.ch1.Puller(w),
+		out0:  df.ch2.Pusher(w),
+		peers: w.Peers(),
+		w:     w,
+	}
+	op4 := &reachOp4{
+		arranged: make(map[tdrt.Time]map[uint32][]uint32),
+		in0:      df.ch2.Puller(w),
+		out0:     df.ch4.Pusher(w),
 		peers:    w.Peers(),
-		right0:   df.ch2.Puller(w),
-		state:    &neighborsState{},
+		pending:  make(map[tdrt.Time][]tdrt.Tuple2[uint32, bool]),
+		right0:   df.ch3.Puller(w),
 		w:        w,
 	}
-	op3.state.pending = make(map[Time][]uint32)
-	op3.emit, op3.emitAt = op3.emitNow, op3.emitLater
-	op3.notify, op3.fail = op3.notifier.Notify, op3.notifier.Fail
-	op4 := &reachOp4{
-		in0:    df.ch4.Puller(w),
+	op5 := &reachOp5{
+		in0:    df.ch5.Puller(w),
 		stdout: w.Stdout(),
 		w:      w,
 	}
-	return []tdrt.Operator{op0, op1, op2, op3, op4}, nil
+	return []tdrt.Operator{op0, op1, op2, op3, op4, op5}, nil
 }
 
-// reachOp0 is one worker's instance of operator 0 of Reach, lines+filter+map at reach.tdf:52:11.
+// reachOp0 is one worker's instance of operator 0 of Reach, lines+map at reach.tdf:21:11.
 type reachOp0 struct {
-	w     *tdrt.Worker
-	peers int
-	path  string
-	lines *tdrt.LineReader
-	batch []string
-	done  bool
-	out0  *tdrt.Pusher[Edge]
+	w       *tdrt.Worker
+	peers   int
+	path    string
+	lines   *tdrt.LineReader
+	batch   []string
+	done    bool
+	records []Edge
+	header  bool
+	maxLine int
+	out0    *tdrt.Pusher[tdrt.Tuple2[uint32, uint32]]
 }
 
 // Run is called by the worker when the operator is activated.
@@ -428,11 +514,23 @@ func (op *reachOp0) Run() error {
 		if err != nil {
 			return err
 		}
+		lines.MaxLine = op.maxLine
 		op.lines = lines
 	}
 	var err error
 	op.batch, err = op.lines.Read(op.batch[:0], tdrt.BatchSize)
-	if perr := op.process(tdrt.Time{}, op.batch); perr != nil {
+	op.records = op.records[:0]
+	for i, line := range op.batch {
+		if tdrt.SkipLine(line) {
+			continue
+		}
+		rec, perr := tdcParseEdge(line)
+		if perr != nil {
+			return op.lines.RecordError(i, perr)
+		}
+		op.records = append(op.records, rec)
+	}
+	if perr := op.process(tdrt.Time{}, op.records); perr != nil {
 		return perr
 	}
 	op.out0.Flush()
@@ -449,20 +547,15 @@ func (op *reachOp0) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *reachOp0) process(t tdrt.Time, data []string) error {
+func (op *reachOp0) process(t tdrt.Time, data []Edge) error {
 	for _, r0 := range data {
-		if reachFilter53_18(r0) {
-			r1, err := reachMap54_15(r0)
-			if err != nil {
-				return tdrt.NewLambdaError("reach.tdf:54:15", "map", r0, err)
-			}
-			op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(reachExchange55_20(r1))), op.peers), r1)
-		}
+		r1 := reachMap21_41(r0)
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(reachExchange25_12(r1))), op.peers), r1)
 	}
 	return nil
 }
 
-// reachOp1 is one worker's instance of operator 1 of Reach, range+map at reach.tdf:56:11.
+// reachOp1 is one worker's instance of operator 1 of Reach, range+map at reach.tdf:22:11.
 type reachOp1 struct {
 	w        *tdrt.Worker
 	peers    int
@@ -499,13 +592,13 @@ func (op *reachOp1) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *reachOp1) process(t tdrt.Time, data []int64) error {
 	for _, r0 := range data {
-		r1 := op.params.reachMap56_35(r0)
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(reachExchange59_26(r1))), op.peers), r1)
+		r1 := op.params.reachMap22_35(r0)
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(reachExchange23_26(r1))), op.peers), r1)
 	}
 	return nil
 }
 
-// reachOp2 is one worker's instance of operator 2 of Reach, iterate n at reach.tdf:59:21.
+// reachOp2 is one worker's instance of operator 2 of Reach, iterate n at reach.tdf:23:21.
 type reachOp2 struct {
 	w *tdrt.Worker
 	// seen holds, per time with the loop's round at 0, the records the loop variable held.
@@ -579,23 +672,12 @@ func (op *reachOp2) fresh(t tdrt.Time, data []uint32) error {
 	return op.process(t, op.batch)
 }
 
-// reachOp3 is one worker's instance of operator 3 of Reach, neighbors at reach.tdf:60:8.
+// reachOp3 is one worker's instance of operator 3 of Reach, map at reach.tdf:24:8.
 type reachOp3 struct {
 	w     *tdrt.Worker
 	peers int
-	state *neighborsState
-	// notifier has the time being handled, the notifications asked for and the first failure.
-	notifier *tdrt.Notifier
-	// emitted holds the records emitted at the time being handled, processed when the handler returns.
-	emitted []uint32
-	one     [1]uint32
-	emit    func(uint32)
-	emitAt  func(tdrt.Time, uint32)
-	notify  func(tdrt.Time)
-	fail    func(error)
-	in0     *tdrt.Puller[uint32]
-	right0  *tdrt.Puller[Edge]
-	out0    *tdrt.Pusher[uint32]
+	in0   *tdrt.Puller[uint32]
+	out0  *tdrt.Pusher[tdrt.Tuple2[uint32, bool]]
 }
 
 // Run is called by the worker when the operator is activated.
@@ -605,39 +687,10 @@ func (op *reachOp3) Run() error {
 		if !ok {
 			break
 		}
-		op.notifier.Now = b.Time
-		op.state.onNodes(b.Time, b.Data, op.emit, op.emitAt, op.notify, op.fail)
-		if err := op.flush(); err != nil {
+		if err := op.process(b.Time, b.Data); err != nil {
 			return err
 		}
 		op.in0.Recycle(b.Data)
-	}
-	for {
-		b, ok := op.right0.Next()
-		if !ok {
-			break
-		}
-		op.notifier.Now = b.Time
-		op.state.onEdges(b.Time, b.Data, op.emit, op.emitAt, op.notify, op.fail)
-		if err := op.flush(); err != nil {
-			return err
-		}
-		op.right0.Recycle(b.Data)
-	}
-	// A notification may ask for more at times that are complete already.
-	for {
-		ready := op.notifier.Ready(op.w.Frontier(4), op.w.Frontier(5))
-		if len(ready) == 0 {
-			break
-		}
-		for _, t := range ready {
-			op.notifier.Now = t
-			op.state.onNotify(t, op.emit, op.emitAt, op.notify, op.fail)
-			if err := op.flush(); err != nil {
-				return err
-			}
-			op.notifier.Done(t)
-		}
 	}
 	op.out0.Flush()
 	return nil
@@ -645,50 +698,121 @@ func (op *reachOp3) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *reachOp3) process(t tdrt.Time, data []uint32) error {
-	tOut0 := t
-	tOut0.Rounds[0]++
 	for _, r0 := range data {
-		op.out0.Give(tOut0, tdrt.Route(tdrt.HashUint64(uint64(reachExchange60_28(r0))), op.peers), r0)
+		r1 := reachMap24_17(r0)
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(reachExchange25_7(r1))), op.peers), r1)
 	}
 	return nil
 }
 
-// emitNow emits r at the time being handled.
-func (op *reachOp3) emitNow(r uint32) {
-	op.emitted = append(op.emitted, r)
-}
-
-// emitLater emits r at t, which must not be earlier than the time being handled.
-func (op *reachOp3) emitLater(t tdrt.Time, r uint32) {
-	if t == op.notifier.Now {
-		op.emitted = append(op.emitted, r)
-		return
-	}
-	if err := tdrt.CheckNotEarlier("emitAt", op.notifier.Now, t); err != nil {
-		op.notifier.Fail(err)
-		return
-	}
-	op.one[0] = r
-	if err := op.process(t, op.one[:]); err != nil {
-		op.notifier.Fail(err)
-	}
-}
-
-// flush processes what the last handler emitted, or returns its failure.
-func (op *reachOp3) flush() error {
-	if op.notifier.Err != nil {
-		return op.notifier.Err
-	}
-	if len(op.emitted) == 0 {
-		return nil
-	}
-	err := op.process(op.notifier.Now, op.emitted)
-	op.emitted = op.emitted[:0]
-	return err
-}
-
-// reachOp4 is one worker's instance of operator 4 of Reach, print at reach.tdf:62:13.
+// reachOp4 is one worker's instance of operator 4 of Reach, join+map at reach.tdf:25:7.
 type reachOp4 struct {
+	w     *tdrt.Worker
+	peers int
+	// arranged holds the values of each key of the input from outside the loop, per time of that input.
+	arranged map[tdrt.Time]map[uint32][]uint32
+	// pending holds, per time, the records of the other input that came before their arrangement was complete.
+	pending map[tdrt.Time][]tdrt.Tuple2[uint32, bool]
+	ready   []tdrt.Time
+	batch   []tdrt.Tuple3[uint32, bool, uint32]
+	in0     *tdrt.Puller[tdrt.Tuple2[uint32, bool]]
+	right0  *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
+	out0    *tdrt.Pusher[uint32]
+}
+
+// Run is called by the worker when the operator is activated.
+func (op *reachOp4) Run() error {
+	for {
+		b, ok := op.right0.Next()
+		if !ok {
+			break
+		}
+		m := op.arranged[b.Time]
+		if m == nil {
+			m = make(map[uint32][]uint32)
+			op.arranged[b.Time] = m
+		}
+		for _, r := range b.Data {
+			m[r.F0] = append(m[r.F0], r.F1)
+		}
+		op.right0.Recycle(b.Data)
+	}
+	af := op.w.Frontier(7)
+	for {
+		b, ok := op.in0.Next()
+		if !ok {
+			break
+		}
+		if af.LessEqual(b.Time.Outer(0)) {
+			recs, held := op.pending[b.Time]
+			if !held {
+				op.w.Hold(8, b.Time)
+			}
+			op.pending[b.Time] = append(recs, b.Data...)
+		} else if err := op.match(b.Time, b.Data); err != nil {
+			return err
+		}
+		op.in0.Recycle(b.Data)
+	}
+	op.ready = op.ready[:0]
+	for t := range op.pending {
+		if !af.LessEqual(t.Outer(0)) {
+			op.ready = append(op.ready, t)
+		}
+	}
+	slices.SortFunc(op.ready, tdrt.CompareTime)
+	for _, t := range op.ready {
+		if err := op.match(t, op.pending[t]); err != nil {
+			return err
+		}
+		delete(op.pending, t)
+		op.w.Release(8, t)
+	}
+	pf := op.w.Frontier(6)
+	for o := range op.arranged {
+		if !af.LessEqual(o) && tdrt.OuterDone(pf, o, 0) {
+			delete(op.arranged, o)
+		}
+	}
+	op.out0.Flush()
+	return nil
+}
+
+// process runs the operator's stages over records at time t.
+func (op *reachOp4) process(t tdrt.Time, data []tdrt.Tuple3[uint32, bool, uint32]) error {
+	tOut0 := t
+	tOut0.Rounds[0]++
+	for _, r0 := range data {
+		r1 := reachMap26_24(r0.F0, r0.F1, r0.F2)
+		op.out0.Give(tOut0, tdrt.Route(tdrt.HashUint64(uint64(reachExchange27_7(r1))), op.peers), r1)
+	}
+	return nil
+}
+
+// match pairs records at time t with the arranged values of their key and runs the stages over the pairs.
+func (op *reachOp4) match(t tdrt.Time, data []tdrt.Tuple2[uint32, bool]) error {
+	m := op.arranged[t.Outer(0)]
+	op.batch = op.batch[:0]
+	for _, r := range data {
+		for _, v := range m[r.F0] {
+			op.batch = append(op.batch, tdrt.Tuple3[uint32, bool, uint32]{
+				F0: r.F0,
+				F1: r.F1,
+				F2: v,
+			})
+			if len(op.batch) >= tdrt.BatchSize {
+				if err := op.process(t, op.batch); err != nil {
+					return err
+				}
+				op.batch = op.batch[:0]
+			}
+		}
+	}
+	return op.process(t, op.batch)
+}
+
+// reachOp5 is one worker's instance of operator 5 of Reach, print at reach.tdf:29:13.
+type reachOp5 struct {
 	w      *tdrt.Worker
 	in0    *tdrt.Puller[uint32]
 	stdout *bufio.Writer
@@ -696,7 +820,7 @@ type reachOp4 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *reachOp4) Run() error {
+func (op *reachOp5) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -711,7 +835,7 @@ func (op *reachOp4) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *reachOp4) process(t tdrt.Time, data []uint32) error {
+func (op *reachOp5) process(t tdrt.Time, data []uint32) error {
 	for _, r0 := range data {
 		op.text = strconv.AppendUint(op.text[:0], uint64(r0), 10)
 		op.text = append(op.text, '\n')
@@ -720,34 +844,44 @@ func (op *reachOp4) process(t tdrt.Time, data []uint32) error {
 	return nil
 }
 
-// reachFilter53_18 is the lambda of filter at reach.tdf:53:18.
-func reachFilter53_18(l string) bool {
-	return !blank(l)
+// reachMap21_41 is the lambda of map at reach.tdf:21:41.
+func reachMap21_41(e Edge) tdrt.Tuple2[uint32, uint32] {
+	return Tuple2[uint32, uint32]{F0: e.Src, F1: e.Dst}
 }
 
-// reachMap54_15 is the lambda of map at reach.tdf:54:15.
-func reachMap54_15(l string) (Edge, error) {
-	return parseEdge(l)
+// reachExchange25_12 is the lambda of exchange at reach.tdf:25:12.
+func reachExchange25_12(r tdrt.Tuple2[uint32, uint32]) uint32 {
+	return r.F0
 }
 
-// reachExchange55_20 is the lambda of exchange at reach.tdf:55:20.
-func reachExchange55_20(e Edge) uint32 {
-	return e.Src
-}
-
-// reachMap56_35 is the lambda of map at reach.tdf:56:35.
-func (tdcParams *Params) reachMap56_35(i int64) uint32 {
+// reachMap22_35 is the lambda of map at reach.tdf:22:35.
+func (tdcParams *Params) reachMap22_35(i int64) uint32 {
 	root := tdcParams.Root
 	return root
 }
 
-// reachExchange59_26 is the lambda of exchange at reach.tdf:59:26.
-func reachExchange59_26(r uint32) uint32 {
+// reachExchange23_26 is the lambda of exchange at reach.tdf:23:26.
+func reachExchange23_26(r uint32) uint32 {
 	return r
 }
 
-// reachExchange60_28 is the lambda of exchange at reach.tdf:60:28.
-func reachExchange60_28(r uint32) uint32 {
+// reachMap24_17 is the lambda of map at reach.tdf:24:17.
+func reachMap24_17(v uint32) tdrt.Tuple2[uint32, bool] {
+	return Tuple2[uint32, bool]{F0: v, F1: true}
+}
+
+// reachExchange25_7 is the lambda of exchange at reach.tdf:25:7.
+func reachExchange25_7(r tdrt.Tuple2[uint32, bool]) uint32 {
+	return r.F0
+}
+
+// reachMap26_24 is the lambda of map at reach.tdf:26:24.
+func reachMap26_24(_ uint32, _ bool, m uint32) uint32 {
+	return m
+}
+
+// reachExchange27_7 is the lambda of exchange at reach.tdf:27:7.
+func reachExchange27_7(r uint32) uint32 {
 	return r
 }
 
@@ -770,41 +904,98 @@ func tdcDecodeUint32(src []byte, dst []uint32) ([]uint32, error) {
 	return dst, r.Finish()
 }
 
-// tdcEncodeEdge appends the encoding of a batch of Edge.
-func tdcEncodeEdge(dst []byte, recs []Edge) []byte {
+// tdcEncode2 appends the encoding of a batch of Tuple2[uint32, bool].
+func tdcEncode2(dst []byte, recs []tdrt.Tuple2[uint32, bool]) []byte {
 	dst = binary.AppendUvarint(dst, uint64(len(recs)))
 	for i := range recs {
-		dst = binary.LittleEndian.AppendUint32(dst, recs[i].Src)
-		dst = binary.LittleEndian.AppendUint32(dst, recs[i].Dst)
+		dst = binary.LittleEndian.AppendUint32(dst, recs[i].F0)
+		dst = tdrt.AppendBool(dst, recs[i].F1)
 	}
 	return dst
 }
 
-// tdcDecodeEdge decodes a batch of Edge, appending to dst.
-func tdcDecodeEdge(src []byte, dst []Edge) ([]Edge, error) {
+// tdcDecode3 decodes a batch of Tuple2[uint32, bool], appending to dst.
+func tdcDecode3(src []byte, dst []tdrt.Tuple2[uint32, bool]) ([]tdrt.Tuple2[uint32, bool], error) {
 	r := tdrt.NewReader(src)
-	n := r.Len(8)
+	n := r.Len(5)
 	for i := 0; i < n && r.Err() == nil; i++ {
-		var v Edge
-		v.Src = r.Uint32()
-		v.Dst = r.Uint32()
+		var v tdrt.Tuple2[uint32, bool]
+		v.F0 = r.Uint32()
+		v.F1 = r.Bool()
 		dst = append(dst, v)
 	}
 	return dst, r.Finish()
 }
 
-// reachArg52_17 evaluates the source argument at reach.tdf:52:17.
-func (tdcParams *Params) reachArg52_17() string {
+// tdcEncode4 appends the encoding of a batch of Tuple2[uint32, uint32].
+func tdcEncode4(dst []byte, recs []tdrt.Tuple2[uint32, uint32]) []byte {
+	dst = binary.AppendUvarint(dst, uint64(len(recs)))
+	for i := range recs {
+		dst = binary.LittleEndian.AppendUint32(dst, recs[i].F0)
+		dst = binary.LittleEndian.AppendUint32(dst, recs[i].F1)
+	}
+	return dst
+}
+
+// tdcDecode5 decodes a batch of Tuple2[uint32, uint32], appending to dst.
+func tdcDecode5(src []byte, dst []tdrt.Tuple2[uint32, uint32]) ([]tdrt.Tuple2[uint32, uint32], error) {
+	r := tdrt.NewReader(src)
+	n := r.Len(8)
+	for i := 0; i < n && r.Err() == nil; i++ {
+		var v tdrt.Tuple2[uint32, uint32]
+		v.F0 = r.Uint32()
+		v.F1 = r.Uint32()
+		dst = append(dst, v)
+	}
+	return dst, r.Finish()
+}
+
+// reachArg21_16 evaluates the source argument at reach.tdf:21:16.
+func (tdcParams *Params) reachArg21_16() string {
 	input := tdcParams.Input
 	return input
 }
 
-// reachArg56_17 evaluates the source argument at reach.tdf:56:17.
-func (tdcParams *Params) reachArg56_17() int64 {
+// reachArg21_11 evaluates the source argument at reach.tdf:21:11.
+func (tdcParams *Params) reachArg21_11() int64 {
+	return 16 << 20
+}
+
+// reachArg22_17 evaluates the source argument at reach.tdf:22:17.
+func (tdcParams *Params) reachArg22_17() int64 {
 	return int64(0)
 }
 
-// reachArg56_20 evaluates the source argument at reach.tdf:56:20.
-func (tdcParams *Params) reachArg56_20() int64 {
+// reachArg22_20 evaluates the source argument at reach.tdf:22:20.
+func (tdcParams *Params) reachArg22_20() int64 {
 	return int64(1)
+}
+
+// tdcParseEdge parses a line of fields separated by blanks into a Edge.
+func tdcParseEdge(line string) (rec Edge, err error) {
+	f := tdrt.FieldSplitter{Comma: false}
+	f.Reset(line)
+	{
+		s, ferr := f.Next("Src")
+		if ferr != nil {
+			return rec, ferr
+		}
+		v, perr := strconv.ParseUint(s, 10, 32)
+		if perr != nil {
+			return rec, tdrt.ParseFieldError(1, "Src", "uint32", s, perr)
+		}
+		rec.Src = uint32(v)
+	}
+	{
+		s, ferr := f.Next("Dst")
+		if ferr != nil {
+			return rec, ferr
+		}
+		v, perr := strconv.ParseUint(s, 10, 32)
+		if perr != nil {
+			return rec, tdrt.ParseFieldError(2, "Dst", "uint32", s, perr)
+		}
+		rec.Dst = uint32(v)
+	}
+	return rec, f.End()
 }

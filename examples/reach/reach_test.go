@@ -65,7 +65,8 @@ func TestReachSample(t *testing.T) {
 	require.NoError(t, graphtest.CheckReach(out, []uint32{0, 1, 2, 3, 6}))
 }
 
-// TestReachBadEdge reports a malformed line with its position.
+// TestReachBadEdge reports a malformed line with the file, the line
+// number and the field.
 func TestReachBadEdge(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "edges.txt")
 	require.NoError(t, writeText(path, "0 1\n1 x\n"))
@@ -74,8 +75,7 @@ func TestReachBadEdge(t *testing.T) {
 	cfg.Params.Input = path
 	err := RunReach(context.Background(), cfg)
 	require.Error(t, err)
-	require.Contains(t, err.Error(), "reach.tdf:")
-	require.Contains(t, err.Error(), `invalid syntax (record: "1 x")`)
+	require.Equal(t, path+`:2: field 2 (Dst): "x" is not a valid uint32: invalid syntax (line: "1 x")`, err.Error())
 }
 
 // BenchmarkReach finds the nodes reachable from node 0 of a random graph
