@@ -1,8 +1,11 @@
 package codegen
 
 import (
+	"go/types"
+
 	"github.com/dave/jennifer/jen"
 
+	"github.com/tdflow/tdc/lang"
 	"github.com/tdflow/tdc/planner"
 )
 
@@ -34,8 +37,18 @@ func (d *dfGen) arrangedJoinState(op *planner.Op) (jen.Code, jen.Code) {
 	if op.Arranged == op.In {
 		value, probe = a, op.Right
 	}
-	return jen.Map(jen.Qual(rt, "Time")).Map(key).Index().Add(value),
+	return jen.Map(jen.Qual(rt, "Time")).Op("*").Add(d.arrangementType(op)).Types(key, value),
 		jen.Map(jen.Qual(rt, "Time")).Index().Add(d.typ(probe.Type))
+}
+
+// arrangementType is the runtime's arrangement for the join's key type:
+// IntArrangement for integer keys, MapArrangement otherwise.
+func (d *dfGen) arrangementType(op *planner.Op) jen.Code {
+	k := lang.TupleFields(op.Arranged.Type)[0]
+	if b, ok := k.Underlying().(*types.Basic); ok && b.Info()&types.IsInteger != 0 {
+		return jen.Qual(rt, "IntArrangement")
+	}
+	return jen.Qual(rt, "MapArrangement")
 }
 
 // arrangedJoinFields are the fields of an arranged join.
@@ -70,11 +83,11 @@ func (d *dfGen) runArrangedJoin(op *planner.Op) []jen.Code {
 		return []jen.Code{
 			jen.Id("m").Op(":=").Add(arranged).Index(jen.Add(bt).Dot("Time")),
 			jen.If(jen.Id("m").Op("==").Nil()).Block(
-				jen.Id("m").Op("=").Make(jen.Map(key).Index().Add(value)),
+				jen.Id("m").Op("=").New(jen.Add(d.arrangementType(op)).Types(key, value)),
 				jen.Add(arranged).Index(jen.Add(bt).Dot("Time")).Op("=").Id("m"),
 			),
 			jen.For(jen.List(jen.Id("_"), jen.Id("r")).Op(":=").Range().Add(bt).Dot("Data")).Block(
-				jen.Id("m").Index(jen.Id("r").Dot("F0")).Op("=").Append(jen.Id("m").Index(jen.Id("r").Dot("F0")), jen.Id("r").Dot("F1")),
+				jen.Id("m").Dot("Add").Call(jen.Id("r").Dot("F0"), jen.Id("r").Dot("F1")),
 			),
 		}
 	})
@@ -130,9 +143,10 @@ func (d *dfGen) matchMethod(op *planner.Op) {
 	d.f.Func().Params(jen.Id("op").Op("*").Id(d.opType(op))).Id("match").
 		Params(jen.Id("t").Qual(rt, "Time"), jen.Id("data").Index().Add(d.typ(probe.Type))).Error().Block(
 		jen.Id("m").Op(":=").Id("op").Dot("arranged").Index(jen.Id("t").Dot("Outer").Call(jen.Lit(op.ArrangedDepth))),
+		jen.Id("m").Dot("Seal").Call(),
 		jen.Add(batch).Op("=").Add(batch).Index(jen.Empty(), jen.Lit(0)),
 		jen.For(jen.List(jen.Id("_"), jen.Id("r")).Op(":=").Range().Id("data")).Block(
-			jen.For(jen.List(jen.Id("_"), jen.Id("v")).Op(":=").Range().Id("m").Index(jen.Id("r").Dot("F0"))).Block(
+			jen.For(jen.List(jen.Id("_"), jen.Id("v")).Op(":=").Range().Id("m").Dot("Lookup").Call(jen.Id("r").Dot("F0"))).Block(
 				jen.Add(batch).Op("=").Append(batch, out),
 				jen.If(jen.Len(batch).Op(">=").Qual(rt, "BatchSize")).Block(
 					jen.If(jen.Err().Op(":=").Id("op").Dot("process").Call(jen.Id("t"), batch), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),

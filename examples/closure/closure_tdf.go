@@ -423,7 +423,7 @@ func (df *Closure) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		w:     w,
 	}
 	op3 := &closureOp3{
-		arranged: make(map[tdrt.Time]map[uint32][]uint32),
+		arranged: make(map[tdrt.Time]*tdrt.IntArrangement[uint32, uint32]),
 		in0:      df.ch2.Puller(w),
 		out0:     df.ch4.Pusher(w),
 		peers:    w.Peers(),
@@ -620,7 +620,7 @@ type closureOp3 struct {
 	w     *tdrt.Worker
 	peers int
 	// arranged holds the values of each key of the input from outside the loop, per time of that input.
-	arranged map[tdrt.Time]map[uint32][]uint32
+	arranged map[tdrt.Time]*tdrt.IntArrangement[uint32, uint32]
 	// pending holds, per time, the records of the other input that came before their arrangement was complete.
 	pending map[tdrt.Time][]tdrt.Tuple2[uint32, uint32]
 	ready   []tdrt.Time
@@ -639,11 +639,11 @@ func (op *closureOp3) Run() error {
 		}
 		m := op.arranged[b.Time]
 		if m == nil {
-			m = make(map[uint32][]uint32)
+			m = new(tdrt.IntArrangement[uint32, uint32])
 			op.arranged[b.Time] = m
 		}
 		for _, r := range b.Data {
-			m[r.F0] = append(m[r.F0], r.F1)
+			m.Add(r.F0, r.F1)
 		}
 		op.right0.Recycle(b.Data)
 	}
@@ -702,9 +702,10 @@ func (op *closureOp3) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint32, ui
 // match pairs records at time t with the arranged values of their key and runs the stages over the pairs.
 func (op *closureOp3) match(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	m := op.arranged[t.Outer(0)]
+	m.Seal()
 	op.batch = op.batch[:0]
 	for _, r := range data {
-		for _, v := range m[r.F0] {
+		for _, v := range m.Lookup(r.F0) {
 			op.batch = append(op.batch, tdrt.Tuple3[uint32, uint32, uint32]{
 				F0: r.F0,
 				F1: r.F1,

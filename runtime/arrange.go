@@ -1,0 +1,175 @@
+package runtime
+
+// An arrangement holds the (key, value) pairs of one stream at one time,
+// added in any order, and once sealed answers the values of a key
+// without allocating: the values are laid out grouped by key in one
+// slice, like the adjacency arrays of a graph in CSR form. A join inside
+// a loop keeps the stream from outside the loop in one arrangement per
+// time of that stream and reads it in every round.
+
+// IntArrangement is an arrangement with integer keys. When the keys
+// span a range not much larger than their number, the index is an array
+// of offsets by key; otherwise it is a map from key to offsets.
+type IntArrangement[K Integer, V any] struct {
+	keys   []K
+	vals   []V
+	sealed bool
+	lo     K
+	offs   []int32        // dense: values of key lo+i are vals[offs[i]:offs[i+1]]
+	spans  map[K][2]int32 // sparse
+}
+
+// Add adds the pair (k, v). It panics after Seal.
+func (a *IntArrangement[K, V]) Add(k K, v V) {
+	if a.sealed {
+		panic("tdrt: IntArrangement.Add after Seal")
+	}
+	a.keys = append(a.keys, k)
+	a.vals = append(a.vals, v)
+}
+
+// Len returns the number of pairs added.
+func (a *IntArrangement[K, V]) Len() int {
+	if a == nil {
+		return 0
+	}
+	return len(a.vals)
+}
+
+// Seal groups the values by key; Lookup works from then on. Sealing
+// twice does nothing.
+func (a *IntArrangement[K, V]) Seal() {
+	if a == nil || a.sealed {
+		return
+	}
+	a.sealed = true
+	if len(a.keys) == 0 {
+		return
+	}
+	lo, hi := a.keys[0], a.keys[0]
+	for _, k := range a.keys {
+		lo, hi = min(lo, k), max(hi, k)
+	}
+	n := uint64(len(a.keys))
+	if span := uint64(hi - lo); hi >= lo && span < 4*n+1024 {
+		a.lo = lo
+		a.offs = make([]int32, span+2)
+		for _, k := range a.keys {
+			a.offs[k-lo+1]++
+		}
+		for i := 1; i < len(a.offs); i++ {
+			a.offs[i] += a.offs[i-1]
+		}
+		next := make([]int32, span+1)
+		copy(next, a.offs)
+		grouped := make([]V, len(a.vals))
+		for i, k := range a.keys {
+			grouped[next[k-lo]] = a.vals[i]
+			next[k-lo]++
+		}
+		a.vals, a.keys = grouped, nil
+		return
+	}
+	counts := make(map[K]int32)
+	for _, k := range a.keys {
+		counts[k]++
+	}
+	a.spans = make(map[K][2]int32, len(counts))
+	var at int32
+	for k, c := range counts {
+		a.spans[k] = [2]int32{at, at}
+		at += c
+	}
+	grouped := make([]V, len(a.vals))
+	for i, k := range a.keys {
+		s := a.spans[k]
+		grouped[s[1]] = a.vals[i]
+		s[1]++
+		a.spans[k] = s
+	}
+	a.vals, a.keys = grouped, nil
+}
+
+// Lookup returns the values of key k, in no particular order; nil for a
+// nil arrangement. It must be sealed.
+func (a *IntArrangement[K, V]) Lookup(k K) []V {
+	if a == nil {
+		return nil
+	}
+	if a.offs != nil {
+		if k < a.lo || uint64(k-a.lo) >= uint64(len(a.offs)-1) {
+			return nil
+		}
+		i := k - a.lo
+		return a.vals[a.offs[i]:a.offs[i+1]]
+	}
+	s, ok := a.spans[k]
+	if !ok {
+		return nil
+	}
+	return a.vals[s[0]:s[1]]
+}
+
+// MapArrangement is an arrangement with keys of any comparable type.
+type MapArrangement[K comparable, V any] struct {
+	keys   []K
+	vals   []V
+	sealed bool
+	spans  map[K][2]int32
+}
+
+// Add adds the pair (k, v). It panics after Seal.
+func (a *MapArrangement[K, V]) Add(k K, v V) {
+	if a.sealed {
+		panic("tdrt: MapArrangement.Add after Seal")
+	}
+	a.keys = append(a.keys, k)
+	a.vals = append(a.vals, v)
+}
+
+// Len returns the number of pairs added.
+func (a *MapArrangement[K, V]) Len() int {
+	if a == nil {
+		return 0
+	}
+	return len(a.vals)
+}
+
+// Seal groups the values by key; Lookup works from then on.
+func (a *MapArrangement[K, V]) Seal() {
+	if a == nil || a.sealed {
+		return
+	}
+	a.sealed = true
+	counts := make(map[K]int32)
+	for _, k := range a.keys {
+		counts[k]++
+	}
+	a.spans = make(map[K][2]int32, len(counts))
+	var at int32
+	for k, c := range counts {
+		a.spans[k] = [2]int32{at, at}
+		at += c
+	}
+	grouped := make([]V, len(a.vals))
+	for i, k := range a.keys {
+		s := a.spans[k]
+		grouped[s[1]] = a.vals[i]
+		s[1]++
+		a.spans[k] = s
+	}
+	a.vals, a.keys = grouped, nil
+}
+
+// Lookup returns the values of key k; nil for a nil arrangement. It must
+// be sealed.
+func (a *MapArrangement[K, V]) Lookup(k K) []V {
+	if a == nil {
+		return nil
+	}
+	s, ok := a.spans[k]
+	if !ok {
+		return nil
+	}
+	return a.vals[s[0]:s[1]]
+}
