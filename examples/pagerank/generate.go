@@ -1,6 +1,8 @@
-// Package pagerank is the PageRank example: pagerank.tdf, its Go helpers
-// (edges.go) and the Go API that tdc generates from it (pagerank_tdf.go).
-// Regenerate with go generate after changing the .tdf file.
+// Package pagerank is the PageRank example, written with built-in
+// operators only: pagerank.tdf and the Go API that tdc generates from it
+// (pagerank_tdf.go). examples/pagerank-custom computes the same with
+// custom operators. Regenerate with go generate after changing the .tdf
+// file.
 package pagerank
 
 //go:generate go run ../../cmd/tdc gen pagerank.tdf

@@ -9,29 +9,34 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
+	"strconv"
 
 	tdrt "github.com/tdflow/tdc/runtime"
 )
 
 const _ = tdrt.GeneratedVersion1
 
-// Edge is a record type declared at pagerank.tdf:24:1.
+// Edge is a record type declared at pagerank.tdf:18:1.
 type Edge struct {
 	Src uint32
 	Dst uint32
 }
 
-// Time is the runtime's timestamp, as the custom operators in pagerank.tdf name it.
-type Time = tdrt.Time
+// Link is a record type declared at pagerank.tdf:24:1.
+type Link struct {
+	Dst   uint32
+	Share float32
+}
 
 // Tuple2 is the tuple type of 2 fields, as lambdas in pagerank.tdf name it.
 type Tuple2[T0, T1 any] = tdrt.Tuple2[T0, T1]
 
 // Params holds the values of the params declared in pagerank.tdf.
 type Params struct {
-	// Input is param input, declared at pagerank.tdf:19:1.
+	// Input is param input, declared at pagerank.tdf:13:1.
 	Input string
-	// Iters is param iters, declared at pagerank.tdf:22:1.
+	// Iters is param iters, declared at pagerank.tdf:16:1.
 	Iters int
 }
 
@@ -49,417 +54,739 @@ func (p *Params) RegisterFlags(fs *flag.FlagSet) {
 	fs.IntVar(&p.Iters, "iters", p.Iters, "param iters (int)")
 }
 
-// spreadState is one worker's state of operator spread (pagerank.tdf:33:1).
-type spreadState struct {
-	out     adjacency
-	pending map[Time]*nodeSums
-	spare   []*nodeSums
-}
-
-// onRanks is operator spread's handler of the records of input ranks; they are the caller's after it returns (pagerank.tdf:44:20).
-func (state *spreadState) onRanks(t tdrt.Time, data []tdrt.Tuple2[uint32, float32], emit func(tdrt.Tuple2[uint32, float32]), emitAt func(tdrt.Time, tdrt.Tuple2[uint32, float32]), notify func(tdrt.Time), fail func(error)) {
-	p := state.pending[t]
-	if p == nil {
-		notify(t)
-		if n := len(state.spare); n > 0 {
-			p, state.spare = state.spare[n-1], state.spare[:n-1]
-		} else {
-			p = &nodeSums{}
-		}
-		state.pending[t] = p
-	}
-	for _, r := range data {
-		p.add(r.F0, r.F1)
-	}
-}
-
-// onEdges is operator spread's handler of the records of input edges; they are the caller's after it returns (pagerank.tdf:39:20).
-func (state *spreadState) onEdges(t tdrt.Time, data []Edge, emit func(tdrt.Tuple2[uint32, float32]), emitAt func(tdrt.Time, tdrt.Tuple2[uint32, float32]), notify func(tdrt.Time), fail func(error)) {
-	for _, e := range data {
-		state.out.add(e.Src, e.Dst)
-	}
-}
-
-// onNotify is operator spread's handler of the notification that a time is complete (pagerank.tdf:59:15).
-func (state *spreadState) onNotify(t tdrt.Time, emit func(tdrt.Tuple2[uint32, float32]), emitAt func(tdrt.Time, tdrt.Tuple2[uint32, float32]), notify func(tdrt.Time), fail func(error)) {
-	p := state.pending[t]
-	p.drain(func(v uint32, rank float32) {
-		emit(Tuple2[uint32, float32]{F0: v, F1: 0})
-		dsts := state.out.out(v)
-		if len(dsts) == 0 {
-			return
-		}
-		share := rank / float32(len(dsts))
-		for _, d := range dsts {
-			emit(Tuple2[uint32, float32]{F0: d, F1: share})
-		}
-	})
-	delete(state.pending, t)
-	state.spare = append(state.spare, p)
-}
-
-// accumulateState is one worker's state of operator accumulate (pagerank.tdf:81:1).
-type accumulateState struct {
-	sums  map[Time]*nodeSums
-	spare []*nodeSums
-}
-
-// onShares is operator accumulate's handler of the records of input shares; they are the caller's after it returns (pagerank.tdf:86:21).
-func (state *accumulateState) onShares(t tdrt.Time, data []tdrt.Tuple2[uint32, float32], emit func(tdrt.Tuple2[uint32, float32]), emitAt func(tdrt.Time, tdrt.Tuple2[uint32, float32]), notify func(tdrt.Time), fail func(error)) {
-	ranks := state.sums[t]
-	if ranks == nil {
-		notify(t)
-		if n := len(state.spare); n > 0 {
-			ranks, state.spare = state.spare[n-1], state.spare[:n-1]
-		} else {
-			ranks = &nodeSums{}
-		}
-		state.sums[t] = ranks
-	}
-	for _, x := range data {
-		ranks.add(x.F0, x.F1)
-	}
-}
-
-// onNotify is operator accumulate's handler of the notification that a time is complete (pagerank.tdf:101:15).
-func (state *accumulateState) onNotify(t tdrt.Time, emit func(tdrt.Tuple2[uint32, float32]), emitAt func(tdrt.Time, tdrt.Tuple2[uint32, float32]), notify func(tdrt.Time), fail func(error)) {
-	ranks := state.sums[t]
-	ranks.drain(func(v uint32, sum float32) {
-		emit(Tuple2[uint32, float32]{F0: v, F1: 0.15 + 0.85*sum})
-	})
-	delete(state.sums, t)
-	state.spare = append(state.spare, ranks)
-}
-
-// startingState is one worker's state of operator starting (pagerank.tdf:114:1).
-type startingState struct {
-	seen nodeSet
-}
-
-// onNodes is operator starting's handler of the records of input nodes; they are the caller's after it returns (pagerank.tdf:118:20).
-func (state *startingState) onNodes(t tdrt.Time, data []uint32, emit func(tdrt.Tuple2[uint32, float32]), emitAt func(tdrt.Time, tdrt.Tuple2[uint32, float32]), notify func(tdrt.Time), fail func(error)) {
-	for _, n := range data {
-		if state.seen.add(n) {
-			emit(Tuple2[uint32, float32]{F0: n, F1: 1})
-		}
-	}
-}
-
 // PageRankFingerprint identifies the plan of dataflow PageRank; processes of one computation agree on it.
-const PageRankFingerprint = "1707798871ea3177"
+const PageRankFingerprint = "acb29a5fb917155a"
 
 // pageRankGraph is the plan of dataflow PageRank: operators, ports and the paths between ports.
 var pageRankGraph = &tdrt.Graph{
 	Fingerprint: PageRankFingerprint,
 	Lambdas: []tdrt.LambdaSite{{
-		Func: "pageRankFilter129_18",
-		Op:   "filter",
-		Pos:  "pagerank.tdf:129:18",
-	}, {
-		Func: "pageRankMap130_15",
+		Func: "pageRankMap30_41",
 		Op:   "map",
-		Pos:  "pagerank.tdf:130:15",
+		Pos:  "pagerank.tdf:30:41",
 	}, {
-		Func: "pageRankExchange131_20",
+		Func: "pageRankExchange32_20",
 		Op:   "exchange",
-		Pos:  "pagerank.tdf:131:20",
+		Pos:  "pagerank.tdf:32:20",
 	}, {
-		Func: "pageRankExchange131_20",
+		Func: "pageRankMap31_38",
+		Op:   "map",
+		Pos:  "pagerank.tdf:31:38",
+	}, {
+		Func: "pageRankExchange31_46",
 		Op:   "exchange",
-		Pos:  "pagerank.tdf:131:20",
+		Pos:  "pagerank.tdf:31:46",
 	}, {
-		Func: "pageRankFlatMap133_20",
+		Func: "pageRankMap33_27",
+		Op:   "map",
+		Pos:  "pagerank.tdf:33:27",
+	}, {
+		Func: "pageRankExchange39_23",
+		Op:   "exchange",
+		Pos:  "pagerank.tdf:39:23",
+	}, {
+		Func: "pageRankFlatMap35_29",
 		Op:   "flat_map",
-		Pos:  "pagerank.tdf:133:20",
+		Pos:  "pagerank.tdf:35:29",
 	}, {
-		Func: "pageRankExchange134_20",
+		Func: "pageRankExchange36_6",
 		Op:   "exchange",
-		Pos:  "pagerank.tdf:134:20",
+		Pos:  "pagerank.tdf:36:6",
 	}, {
-		Func: "(*startingState).onNodes",
-		Op:   "starting",
-		Pos:  "pagerank.tdf:118:20",
+		Func: "pageRankMap37_15",
+		Op:   "map",
+		Pos:  "pagerank.tdf:37:15",
 	}, {
-		Func: "(*spreadState).onRanks",
-		Op:   "spread",
-		Pos:  "pagerank.tdf:44:20",
-	}, {
-		Func: "(*spreadState).onEdges",
-		Op:   "spread",
-		Pos:  "pagerank.tdf:39:20",
-	}, {
-		Func: "(*spreadState).onNotify",
-		Op:   "spread",
-		Pos:  "pagerank.tdf:59:15",
-	}, {
-		Func: "pageRankExchange139_39",
+		Func: "pageRankExchange39_18",
 		Op:   "exchange",
-		Pos:  "pagerank.tdf:139:39",
+		Pos:  "pagerank.tdf:39:18",
 	}, {
-		Func: "(*accumulateState).onShares",
-		Op:   "accumulate",
-		Pos:  "pagerank.tdf:86:21",
+		Func: "pageRankMap39_53",
+		Op:   "map",
+		Pos:  "pagerank.tdf:39:53",
 	}, {
-		Func: "(*accumulateState).onNotify",
-		Op:   "accumulate",
-		Pos:  "pagerank.tdf:101:15",
+		Func: "pageRankExchange42_7",
+		Op:   "exchange",
+		Pos:  "pagerank.tdf:42:7",
 	}, {
-		Func: "pageRankPrint141_30",
+		Func: "pageRankMap40_22",
+		Op:   "map",
+		Pos:  "pagerank.tdf:40:22",
+	}, {
+		Func: "pageRankExchange42_7",
+		Op:   "exchange",
+		Pos:  "pagerank.tdf:42:7",
+	}, {
+		Func: "pageRankMap43_21",
+		Op:   "map",
+		Pos:  "pagerank.tdf:43:21",
+	}, {
+		Func: "pageRankPrint46_30",
 		Op:   "print",
-		Pos:  "pagerank.tdf:141:30",
+		Pos:  "pagerank.tdf:46:30",
 	}},
-	Locations: 13,
+	Locations: 22,
 	Name:      "PageRank",
 	Operators: []tdrt.OperatorInfo{{
-		Name:    "lines+filter+map",
+		Name:    "lines+map",
 		Outputs: []tdrt.Location{0},
-		Pos:     "pagerank.tdf:128:11",
+		Pos:     "pagerank.tdf:30:11",
 	}, {
 		Inputs:  []tdrt.Location{1},
-		Name:    "flat_map",
+		Name:    "map",
 		Outputs: []tdrt.Location{2},
-		Pos:     "pagerank.tdf:133:6",
+		Pos:     "pagerank.tdf:31:22",
 	}, {
 		Inputs:  []tdrt.Location{3},
-		Name:    "starting",
+		Name:    "count",
 		Outputs: []tdrt.Location{4},
-		Pos:     "pagerank.tdf:135:6",
+		Pos:     "pagerank.tdf:31:46",
 	}, {
-		Inputs:  []tdrt.Location{5},
-		Name:    "loop r",
-		Outputs: []tdrt.Location{6},
-		Pos:     "pagerank.tdf:138:16",
+		Inputs:  []tdrt.Location{5, 6},
+		Name:    "join+map",
+		Outputs: []tdrt.Location{7},
+		Pos:     "pagerank.tdf:32:20",
 	}, {
-		Inputs:  []tdrt.Location{7, 8},
-		Name:    "spread",
+		Inputs:  []tdrt.Location{8},
+		Name:    "flat_map",
 		Outputs: []tdrt.Location{9},
-		Pos:     "pagerank.tdf:139:8",
+		Pos:     "pagerank.tdf:35:6",
 	}, {
 		Inputs:  []tdrt.Location{10},
-		Name:    "accumulate",
+		Name:    "distinct+map",
 		Outputs: []tdrt.Location{11},
-		Pos:     "pagerank.tdf:139:48",
+		Pos:     "pagerank.tdf:36:6",
 	}, {
-		Inputs: []tdrt.Location{12},
+		Inputs:  []tdrt.Location{12},
+		Name:    "loop r",
+		Outputs: []tdrt.Location{13},
+		Pos:     "pagerank.tdf:38:16",
+	}, {
+		Inputs:  []tdrt.Location{14, 15},
+		Name:    "join+map",
+		Outputs: []tdrt.Location{16},
+		Pos:     "pagerank.tdf:39:18",
+	}, {
+		Inputs:  []tdrt.Location{17},
+		Name:    "map",
+		Outputs: []tdrt.Location{18},
+		Pos:     "pagerank.tdf:40:8",
+	}, {
+		Inputs:  []tdrt.Location{19},
+		Name:    "sum+map",
+		Outputs: []tdrt.Location{20},
+		Pos:     "pagerank.tdf:42:7",
+	}, {
+		Inputs: []tdrt.Location{21},
 		Name:   "print",
-		Pos:    "pagerank.tdf:141:11",
+		Pos:    "pagerank.tdf:46:11",
 	}},
-	Paths: [][]tdrt.Path{0: {{Target: 1}, {Target: 2}, {Target: 3}, {Target: 4}, {Target: 5}, {Target: 6}, {Target: 7}, {Target: 8}, {Target: 9}, {Target: 10}, {Target: 11}, {
+	Paths: [][]tdrt.Path{0: {{Target: 1}, {Target: 2}, {Target: 3}, {Target: 4}, {Target: 5}, {Target: 6}, {Target: 7}, {Target: 8}, {Target: 9}, {Target: 10}, {Target: 11}, {Target: 12}, {Target: 13}, {Target: 14}, {Target: 15}, {Target: 16}, {Target: 17}, {Target: 18}, {Target: 19}, {Target: 20}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 12,
-	}}, 1: {{Target: 2}, {Target: 3}, {Target: 4}, {Target: 5}, {Target: 6}, {Target: 7}, {Target: 9}, {Target: 10}, {Target: 11}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
-			Set: 1,
-		},
-		Target: 12,
-	}}, 2: {{Target: 3}, {Target: 4}, {Target: 5}, {Target: 6}, {Target: 7}, {Target: 9}, {Target: 10}, {Target: 11}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
-			Set: 1,
-		},
-		Target: 12,
-	}}, 3: {{Target: 4}, {Target: 5}, {Target: 6}, {Target: 7}, {Target: 9}, {Target: 10}, {Target: 11}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
-			Set: 1,
-		},
-		Target: 12,
-	}}, 4: {{Target: 5}, {Target: 6}, {Target: 7}, {Target: 9}, {Target: 10}, {Target: 11}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
-			Set: 1,
-		},
-		Target: 12,
-	}}, 5: {{
+		Target: 21,
+	}}, 1: {{Target: 2}, {Target: 3}, {Target: 4}, {Target: 6}, {Target: 7}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 5,
-	}, {Target: 6}, {Target: 7}, {Target: 9}, {Target: 10}, {Target: 11}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
-			Set: 1,
-		},
 		Target: 12,
-	}}, 6: {{
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 5,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 6,
-	}, {Target: 7}, {Target: 9}, {Target: 10}, {Target: 11}, {
+		Target: 13,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 14,
+	}, {Target: 15}, {Target: 16}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 17,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 18,
+	}, {Target: 19}, {Target: 20}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
+		Target: 21,
+	}}, 2: {{Target: 3}, {Target: 4}, {Target: 6}, {Target: 7}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
 		Target: 12,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 13,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 14,
+	}, {Target: 15}, {Target: 16}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 17,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 18,
+	}, {Target: 19}, {Target: 20}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 21,
+	}}, 3: {{Target: 4}, {Target: 6}, {Target: 7}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 12,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 13,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 14,
+	}, {Target: 15}, {Target: 16}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 17,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 18,
+	}, {Target: 19}, {Target: 20}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 21,
+	}}, 4: {{Target: 6}, {Target: 7}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 12,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 13,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 14,
+	}, {Target: 15}, {Target: 16}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 17,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 18,
+	}, {Target: 19}, {Target: 20}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 21,
+	}}, 5: {{Target: 7}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 12,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 13,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 14,
+	}, {Target: 15}, {Target: 16}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 17,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 18,
+	}, {Target: 19}, {Target: 20}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 21,
+	}}, 6: {{Target: 7}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 12,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 13,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 14,
+	}, {Target: 15}, {Target: 16}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 17,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 18,
+	}, {Target: 19}, {Target: 20}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 21,
 	}}, 7: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 5,
+		Target: 12,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 6,
+		Target: 13,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 7,
-	}, {Target: 9}, {Target: 10}, {Target: 11}, {
+		Target: 14,
+	}, {Target: 15}, {Target: 16}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 17,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 18,
+	}, {Target: 19}, {Target: 20}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 12,
-	}}, 8: {{
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 5,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 6,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 7,
-	}, {Target: 9}, {Target: 10}, {Target: 11}, {
+		Target: 21,
+	}}, 8: {{Target: 9}, {Target: 10}, {Target: 11}, {Target: 12}, {Target: 13}, {Target: 14}, {Target: 16}, {Target: 17}, {Target: 18}, {Target: 19}, {Target: 20}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 12,
-	}}, 9: {{
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 5,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 6,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 7,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 9,
-	}, {Target: 10}, {Target: 11}, {
+		Target: 21,
+	}}, 9: {{Target: 10}, {Target: 11}, {Target: 12}, {Target: 13}, {Target: 14}, {Target: 16}, {Target: 17}, {Target: 18}, {Target: 19}, {Target: 20}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 12,
-	}}, 10: {{
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 5,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 6,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 7,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 9,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 10,
-	}, {Target: 11}, {
+		Target: 21,
+	}}, 10: {{Target: 11}, {Target: 12}, {Target: 13}, {Target: 14}, {Target: 16}, {Target: 17}, {Target: 18}, {Target: 19}, {Target: 20}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
+		Target: 21,
+	}}, 11: {{Target: 12}, {Target: 13}, {Target: 14}, {Target: 16}, {Target: 17}, {Target: 18}, {Target: 19}, {Target: 20}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 21,
+	}}, 12: {{
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
 		Target: 12,
-	}}, 11: {{
+	}, {Target: 13}, {Target: 14}, {Target: 16}, {Target: 17}, {Target: 18}, {Target: 19}, {Target: 20}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 21,
+	}}, 13: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 5,
+		Target: 12,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 6,
+		Target: 13,
+	}, {Target: 14}, {Target: 16}, {Target: 17}, {Target: 18}, {Target: 19}, {Target: 20}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 21,
+	}}, 14: {{
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 12,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 7,
+		Target: 13,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 9,
+		Target: 14,
+	}, {Target: 16}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 17,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 10,
+		Target: 18,
+	}, {Target: 19}, {Target: 20}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 21,
+	}}, 15: {{
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 12,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 11,
+		Target: 13,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 14,
+	}, {Target: 16}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 17,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 18,
+	}, {Target: 19}, {Target: 20}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 21,
+	}}, 16: {{
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 12,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 13,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 14,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 16,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 17,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 18,
+	}, {Target: 19}, {Target: 20}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 21,
+	}}, 17: {{
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 12,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 13,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 14,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 16,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 17,
+	}, {Target: 18}, {Target: 19}, {Target: 20}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 21,
+	}}, 18: {{
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 12,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 13,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 14,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 16,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 17,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 18,
+	}, {Target: 19}, {Target: 20}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 21,
+	}}, 19: {{
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 12,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 13,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 14,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 16,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 17,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 18,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 19,
+	}, {Target: 20}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 21,
+	}}, 20: {{
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 12,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 13,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 14,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 16,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 17,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 18,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 19,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 20,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 12,
+		Target: 21,
 	}}},
 	WorkerCapabilities: []tdrt.Location{0},
 }
@@ -480,18 +807,24 @@ func DefaultPageRankConfig() PageRankConfig {
 	}
 }
 
-// PageRank is dataflow PageRank (pagerank.tdf:127:1), set up to run on the workers of this process.
+// PageRank is dataflow PageRank (pagerank.tdf:29:1), set up to run on the workers of this process.
 type PageRank struct {
 	cfg  PageRankConfig
 	comp *tdrt.Computation
-	ch0  *tdrt.Channel[Edge]
+	ch0  *tdrt.Channel[tdrt.Tuple2[uint32, uint32]]
 	ch1  *tdrt.Channel[uint32]
-	ch2  *tdrt.Channel[tdrt.Tuple2[uint32, float32]]
-	ch3  *tdrt.Channel[tdrt.Tuple2[uint32, float32]]
-	ch4  *tdrt.Channel[Edge]
-	ch5  *tdrt.Channel[tdrt.Tuple2[uint32, float32]]
+	ch2  *tdrt.Channel[tdrt.Tuple2[uint32, uint32]]
+	ch3  *tdrt.Channel[tdrt.Tuple2[uint32, int64]]
+	ch4  *tdrt.Channel[tdrt.Tuple2[uint32, uint32]]
+	ch5  *tdrt.Channel[uint32]
 	ch6  *tdrt.Channel[tdrt.Tuple2[uint32, float32]]
 	ch7  *tdrt.Channel[tdrt.Tuple2[uint32, float32]]
+	ch8  *tdrt.Channel[tdrt.Tuple2[uint32, Link]]
+	ch9  *tdrt.Channel[tdrt.Tuple2[uint32, float32]]
+	ch10 *tdrt.Channel[tdrt.Tuple2[uint32, float32]]
+	ch11 *tdrt.Channel[tdrt.Tuple2[uint32, float32]]
+	ch12 *tdrt.Channel[tdrt.Tuple2[uint32, float32]]
+	ch13 *tdrt.Channel[tdrt.Tuple2[uint32, float32]]
 }
 
 // NewPageRank prepares dataflow PageRank. Start it, feed its inputs, then Wait.
@@ -504,30 +837,48 @@ func NewPageRank(cfg PageRankConfig) (*PageRank, error) {
 		cfg:  cfg,
 		comp: comp,
 	}
-	df.ch0 = tdrt.NewChannel[Edge](comp, 1, 1)
-	df.ch0.SetCodec(tdrt.FixedCodec(tdrt.Codec[Edge]{
-		Append: tdcEncodeEdge,
-		Decode: tdcDecodeEdge,
-	}))
+	df.ch0 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 1, 1)
 	df.ch1 = tdrt.NewChannel[uint32](comp, 3, 2)
 	df.ch1.SetCodec(tdrt.FixedCodec(tdrt.Codec[uint32]{
 		Append: tdcEncodeUint32,
 		Decode: tdcDecodeUint32,
 	}))
-	df.ch2 = tdrt.NewChannel[tdrt.Tuple2[uint32, float32]](comp, 5, 3)
-	df.ch3 = tdrt.NewChannel[tdrt.Tuple2[uint32, float32]](comp, 7, 4)
-	df.ch4 = tdrt.NewChannel[Edge](comp, 8, 4)
-	df.ch4.SetCodec(tdrt.FixedCodec(tdrt.Codec[Edge]{
-		Append: tdcEncodeEdge,
-		Decode: tdcDecodeEdge,
+	df.ch2 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 5, 3)
+	df.ch2.SetCodec(tdrt.FixedCodec(tdrt.Codec[tdrt.Tuple2[uint32, uint32]]{
+		Append: tdcEncode2,
+		Decode: tdcDecode3,
 	}))
-	df.ch5 = tdrt.NewChannel[tdrt.Tuple2[uint32, float32]](comp, 10, 5)
-	df.ch5.SetCodec(tdrt.FixedCodec(tdrt.Codec[tdrt.Tuple2[uint32, float32]]{
+	df.ch3 = tdrt.NewChannel[tdrt.Tuple2[uint32, int64]](comp, 6, 3)
+	df.ch4 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 8, 4)
+	df.ch5 = tdrt.NewChannel[uint32](comp, 10, 5)
+	df.ch5.SetCodec(tdrt.FixedCodec(tdrt.Codec[uint32]{
+		Append: tdcEncodeUint32,
+		Decode: tdcDecodeUint32,
+	}))
+	df.ch6 = tdrt.NewChannel[tdrt.Tuple2[uint32, float32]](comp, 12, 6)
+	df.ch7 = tdrt.NewChannel[tdrt.Tuple2[uint32, float32]](comp, 14, 7)
+	df.ch7.SetCodec(tdrt.FixedCodec(tdrt.Codec[tdrt.Tuple2[uint32, float32]]{
 		Append: tdcEncode4,
 		Decode: tdcDecode5,
 	}))
-	df.ch6 = tdrt.NewChannel[tdrt.Tuple2[uint32, float32]](comp, 5, 3)
-	df.ch7 = tdrt.NewChannel[tdrt.Tuple2[uint32, float32]](comp, 12, 6)
+	df.ch8 = tdrt.NewChannel[tdrt.Tuple2[uint32, Link]](comp, 15, 7)
+	df.ch8.SetCodec(tdrt.FixedCodec(tdrt.Codec[tdrt.Tuple2[uint32, Link]]{
+		Append: tdcEncode6,
+		Decode: tdcDecode7,
+	}))
+	df.ch9 = tdrt.NewChannel[tdrt.Tuple2[uint32, float32]](comp, 17, 8)
+	df.ch10 = tdrt.NewChannel[tdrt.Tuple2[uint32, float32]](comp, 19, 9)
+	df.ch10.SetCodec(tdrt.FixedCodec(tdrt.Codec[tdrt.Tuple2[uint32, float32]]{
+		Append: tdcEncode4,
+		Decode: tdcDecode5,
+	}))
+	df.ch11 = tdrt.NewChannel[tdrt.Tuple2[uint32, float32]](comp, 19, 9)
+	df.ch11.SetCodec(tdrt.FixedCodec(tdrt.Codec[tdrt.Tuple2[uint32, float32]]{
+		Append: tdcEncode4,
+		Decode: tdcDecode5,
+	}))
+	df.ch12 = tdrt.NewChannel[tdrt.Tuple2[uint32, float32]](comp, 12, 6)
+	df.ch13 = tdrt.NewChannel[tdrt.Tuple2[uint32, float32]](comp, 21, 10)
 	return df, nil
 }
 
@@ -554,11 +905,13 @@ func RunPageRank(ctx context.Context, cfg PageRankConfig) error {
 // build creates the operators of one worker, indexed like the plan's.
 func (df *PageRank) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	op0 := &pageRankOp0{
-		out0:  df.ch0.Pusher(w),
-		out1:  df.ch4.Pusher(w),
-		path:  df.cfg.Params.pageRankArg128_17(),
-		peers: w.Peers(),
-		w:     w,
+		maxLine: int(df.cfg.Params.pageRankArg30_11()),
+		out0:    df.ch0.Pusher(w),
+		out1:    df.ch2.Pusher(w),
+		out2:    df.ch4.Pusher(w),
+		path:    df.cfg.Params.pageRankArg30_16(),
+		peers:   w.Peers(),
+		w:       w,
 	}
 	op1 := &pageRankOp1{
 		in0:   df.ch0.Puller(w),
@@ -567,65 +920,89 @@ func (df *PageRank) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		w:     w,
 	}
 	op2 := &pageRankOp2{
-		in0:      df.ch1.Puller(w),
-		notifier: tdrt.NewNotifier(w, 4, "pagerank.tdf:135:6", "starting"),
-		out0:     df.ch2.Pusher(w),
-		state:    &startingState{},
-		w:        w,
+		in0:   df.ch1.Puller(w),
+		out0:  df.ch3.Pusher(w),
+		state: make(map[tdrt.Time]map[uint32]int64),
+		w:     w,
 	}
-	op2.emit, op2.emitAt = op2.emitNow, op2.emitLater
-	op2.notify, op2.fail = op2.notifier.Notify, op2.notifier.Fail
 	op3 := &pageRankOp3{
-		in0:  df.ch2.Puller(w),
-		in1:  df.ch6.Puller(w),
-		out0: df.ch3.Pusher(w),
-		w:    w,
+		in0:    df.ch2.Puller(w),
+		left:   make(map[tdrt.Time]map[uint32][]uint32),
+		out0:   df.ch8.Pusher(w),
+		peers:  w.Peers(),
+		right:  make(map[tdrt.Time]map[uint32][]int64),
+		right0: df.ch3.Puller(w),
+		w:      w,
 	}
 	op4 := &pageRankOp4{
-		in0:      df.ch3.Puller(w),
-		notifier: tdrt.NewNotifier(w, 9, "pagerank.tdf:139:8", "spread"),
-		out0:     df.ch5.Pusher(w),
-		peers:    w.Peers(),
-		right0:   df.ch4.Puller(w),
-		state:    &spreadState{},
-		w:        w,
+		in0:   df.ch4.Puller(w),
+		out0:  df.ch5.Pusher(w),
+		peers: w.Peers(),
+		w:     w,
 	}
-	op4.state.pending = make(map[Time]*nodeSums)
-	op4.emit, op4.emitAt = op4.emitNow, op4.emitLater
-	op4.notify, op4.fail = op4.notifier.Notify, op4.notifier.Fail
 	op5 := &pageRankOp5{
-		in0:      df.ch5.Puller(w),
-		notifier: tdrt.NewNotifier(w, 11, "pagerank.tdf:139:48", "accumulate"),
-		out0:     df.ch6.Pusher(w),
-		out1:     df.ch7.Pusher(w),
-		state:    &accumulateState{},
-		w:        w,
-	}
-	op5.state.sums = make(map[Time]*nodeSums)
-	op5.emit, op5.emitAt = op5.emitNow, op5.emitLater
-	op5.notify, op5.fail = op5.notifier.Notify, op5.notifier.Fail
-	op5.limit1 = df.cfg.Params.pageRankArg138_31()
-	if op5.limit1 < 1 {
-		return nil, fmt.Errorf("pagerank.tdf:138:31: loop r: max iters is %d; want 1 or more", op5.limit1)
+		in0:   df.ch5.Puller(w),
+		out0:  df.ch6.Pusher(w),
+		state: make(map[tdrt.Time]map[uint32]struct{}),
+		w:     w,
 	}
 	op6 := &pageRankOp6{
-		in0:    df.ch7.Puller(w),
+		in0:   df.ch6.Puller(w),
+		in1:   df.ch12.Puller(w),
+		out0:  df.ch7.Pusher(w),
+		out1:  df.ch9.Pusher(w),
+		peers: w.Peers(),
+		w:     w,
+	}
+	op7 := &pageRankOp7{
+		arranged: make(map[tdrt.Time]*tdrt.IntArrangement[uint32, Link]),
+		in0:      df.ch7.Puller(w),
+		out0:     df.ch11.Pusher(w),
+		peers:    w.Peers(),
+		pending:  make(map[tdrt.Time][]tdrt.Tuple2[uint32, float32]),
+		right0:   df.ch8.Puller(w),
+		w:        w,
+	}
+	op8 := &pageRankOp8{
+		in0:   df.ch9.Puller(w),
+		out0:  df.ch10.Pusher(w),
+		peers: w.Peers(),
+		w:     w,
+	}
+	op9 := &pageRankOp9{
+		in0:   df.ch10.Puller(w),
+		in1:   df.ch11.Puller(w),
+		out0:  df.ch12.Pusher(w),
+		out1:  df.ch13.Pusher(w),
+		state: make(map[tdrt.Time]map[uint32]float32),
+		w:     w,
+	}
+	op9.limit1 = df.cfg.Params.pageRankArg38_31()
+	if op9.limit1 < 1 {
+		return nil, fmt.Errorf("pagerank.tdf:38:31: loop r: max iters is %d; want 1 or more", op9.limit1)
+	}
+	op10 := &pageRankOp10{
+		in0:    df.ch13.Puller(w),
 		stdout: w.Stdout(),
 		w:      w,
 	}
-	return []tdrt.Operator{op0, op1, op2, op3, op4, op5, op6}, nil
+	return []tdrt.Operator{op0, op1, op2, op3, op4, op5, op6, op7, op8, op9, op10}, nil
 }
 
-// pageRankOp0 is one worker's instance of operator 0 of PageRank, lines+filter+map at pagerank.tdf:128:11.
+// pageRankOp0 is one worker's instance of operator 0 of PageRank, lines+map at pagerank.tdf:30:11.
 type pageRankOp0 struct {
-	w     *tdrt.Worker
-	peers int
-	path  string
-	lines *tdrt.LineReader
-	batch []string
-	done  bool
-	out0  *tdrt.Pusher[Edge]
-	out1  *tdrt.Pusher[Edge]
+	w       *tdrt.Worker
+	peers   int
+	path    string
+	lines   *tdrt.LineReader
+	batch   []string
+	done    bool
+	records []Edge
+	header  bool
+	maxLine int
+	out0    *tdrt.Pusher[tdrt.Tuple2[uint32, uint32]]
+	out1    *tdrt.Pusher[tdrt.Tuple2[uint32, uint32]]
+	out2    *tdrt.Pusher[tdrt.Tuple2[uint32, uint32]]
 }
 
 // Run is called by the worker when the operator is activated.
@@ -638,15 +1015,28 @@ func (op *pageRankOp0) Run() error {
 		if err != nil {
 			return err
 		}
+		lines.MaxLine = op.maxLine
 		op.lines = lines
 	}
 	var err error
 	op.batch, err = op.lines.Read(op.batch[:0], tdrt.BatchSize)
-	if perr := op.process(tdrt.Time{}, op.batch); perr != nil {
+	op.records = op.records[:0]
+	for i, line := range op.batch {
+		if tdrt.SkipLine(line) {
+			continue
+		}
+		rec, perr := tdcParseEdge(line)
+		if perr != nil {
+			return op.lines.RecordError(i, perr)
+		}
+		op.records = append(op.records, rec)
+	}
+	if perr := op.process(tdrt.Time{}, op.records); perr != nil {
 		return perr
 	}
 	op.out0.Flush()
 	op.out1.Flush()
+	op.out2.Flush()
 	if err == io.EOF {
 		op.done = true
 		op.w.Release(0, tdrt.Time{})
@@ -660,25 +1050,21 @@ func (op *pageRankOp0) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp0) process(t tdrt.Time, data []string) error {
+func (op *pageRankOp0) process(t tdrt.Time, data []Edge) error {
 	for _, r0 := range data {
-		if pageRankFilter129_18(r0) {
-			r1, err := pageRankMap130_15(r0)
-			if err != nil {
-				return tdrt.NewLambdaError("pagerank.tdf:130:15", "map", r0, err)
-			}
-			op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange131_20(r1))), op.peers), r1)
-			op.out1.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange131_20(r1))), op.peers), r1)
-		}
+		r1 := pageRankMap30_41(r0)
+		op.out0.GiveLocal(t, r1)
+		op.out1.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange32_20(r1))), op.peers), r1)
+		op.out2.GiveLocal(t, r1)
 	}
 	return nil
 }
 
-// pageRankOp1 is one worker's instance of operator 1 of PageRank, flat_map at pagerank.tdf:133:6.
+// pageRankOp1 is one worker's instance of operator 1 of PageRank, map at pagerank.tdf:31:22.
 type pageRankOp1 struct {
 	w     *tdrt.Worker
 	peers int
-	in0   *tdrt.Puller[Edge]
+	in0   *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
 	out0  *tdrt.Pusher[uint32]
 }
 
@@ -699,31 +1085,23 @@ func (op *pageRankOp1) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp1) process(t tdrt.Time, data []Edge) error {
+func (op *pageRankOp1) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	for _, r0 := range data {
-		r1 := pageRankFlatMap133_20(r0)
-		for _, r2 := range r1 {
-			op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange134_20(r2))), op.peers), r2)
-		}
+		r1 := pageRankMap31_38(r0.F0, r0.F1)
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange31_46(r1))), op.peers), r1)
 	}
 	return nil
 }
 
-// pageRankOp2 is one worker's instance of operator 2 of PageRank, starting at pagerank.tdf:135:6.
+// pageRankOp2 is one worker's instance of operator 2 of PageRank, count at pagerank.tdf:31:46.
 type pageRankOp2 struct {
-	w     *tdrt.Worker
-	state *startingState
-	// notifier has the time being handled, the notifications asked for and the first failure.
-	notifier *tdrt.Notifier
-	// emitted holds the records emitted at the time being handled, processed when the handler returns.
-	emitted []tdrt.Tuple2[uint32, float32]
-	one     [1]tdrt.Tuple2[uint32, float32]
-	emit    func(tdrt.Tuple2[uint32, float32])
-	emitAt  func(tdrt.Time, tdrt.Tuple2[uint32, float32])
-	notify  func(tdrt.Time)
-	fail    func(error)
-	in0     *tdrt.Puller[uint32]
-	out0    *tdrt.Pusher[tdrt.Tuple2[uint32, float32]]
+	w *tdrt.Worker
+	// state holds, per timestamp not yet complete, the count of each record.
+	state map[tdrt.Time]map[uint32]int64
+	ready []tdrt.Time
+	batch []tdrt.Tuple2[uint32, int64]
+	in0   *tdrt.Puller[uint32]
+	out0  *tdrt.Pusher[tdrt.Tuple2[uint32, int64]]
 }
 
 // Run is called by the worker when the operator is activated.
@@ -733,80 +1111,260 @@ func (op *pageRankOp2) Run() error {
 		if !ok {
 			break
 		}
-		op.notifier.Now = b.Time
-		op.state.onNodes(b.Time, b.Data, op.emit, op.emitAt, op.notify, op.fail)
-		if err := op.flush(); err != nil {
-			return err
+		m, held := op.state[b.Time]
+		if !held {
+			m = make(map[uint32]int64)
+			op.state[b.Time] = m
+			op.w.Hold(4, b.Time)
+		}
+		for _, r := range b.Data {
+			m[r]++
 		}
 		op.in0.Recycle(b.Data)
 	}
-	// A notification may ask for more at times that are complete already.
-	for {
-		ready := op.notifier.Ready(op.w.Frontier(3), nil)
-		if len(ready) == 0 {
-			break
+	frontier := op.w.Frontier(3)
+	op.ready = op.ready[:0]
+	for t := range op.state {
+		if !frontier.LessEqual(t) {
+			op.ready = append(op.ready, t)
 		}
-		for _, t := range ready {
-			op.notifier.Now = t
-			op.notifier.Done(t)
+	}
+	slices.SortFunc(op.ready, tdrt.CompareTime)
+	for _, t := range op.ready {
+		op.batch = op.batch[:0]
+		for r, v := range op.state[t] {
+			op.batch = append(op.batch, tdrt.Tuple2[uint32, int64]{
+				F0: r,
+				F1: v,
+			})
 		}
+		if err := op.process(t, op.batch); err != nil {
+			return err
+		}
+		delete(op.state, t)
+		op.w.Release(4, t)
 	}
 	op.out0.Flush()
 	return nil
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp2) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
+func (op *pageRankOp2) process(t tdrt.Time, data []tdrt.Tuple2[uint32, int64]) error {
 	for _, r0 := range data {
 		op.out0.GiveLocal(t, r0)
 	}
 	return nil
 }
 
-// emitNow emits r at the time being handled.
-func (op *pageRankOp2) emitNow(r tdrt.Tuple2[uint32, float32]) {
-	op.emitted = append(op.emitted, r)
-}
-
-// emitLater emits r at t, which must not be earlier than the time being handled.
-func (op *pageRankOp2) emitLater(t tdrt.Time, r tdrt.Tuple2[uint32, float32]) {
-	if t == op.notifier.Now {
-		op.emitted = append(op.emitted, r)
-		return
-	}
-	if err := tdrt.CheckNotEarlier("emitAt", op.notifier.Now, t); err != nil {
-		op.notifier.Fail(err)
-		return
-	}
-	op.one[0] = r
-	if err := op.process(t, op.one[:]); err != nil {
-		op.notifier.Fail(err)
-	}
-}
-
-// flush processes what the last handler emitted, or returns its failure.
-func (op *pageRankOp2) flush() error {
-	if op.notifier.Err != nil {
-		return op.notifier.Err
-	}
-	if len(op.emitted) == 0 {
-		return nil
-	}
-	err := op.process(op.notifier.Now, op.emitted)
-	op.emitted = op.emitted[:0]
-	return err
-}
-
-// pageRankOp3 is one worker's instance of operator 3 of PageRank, loop r at pagerank.tdf:138:16.
+// pageRankOp3 is one worker's instance of operator 3 of PageRank, join+map at pagerank.tdf:32:20.
 type pageRankOp3 struct {
-	w    *tdrt.Worker
-	in0  *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
-	in1  *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
-	out0 *tdrt.Pusher[tdrt.Tuple2[uint32, float32]]
+	w     *tdrt.Worker
+	peers int
+	// left and right hold, per timestamp not yet complete, the values of each key of each input.
+	left   map[tdrt.Time]map[uint32][]uint32
+	right  map[tdrt.Time]map[uint32][]int64
+	ready  []tdrt.Time
+	batch  []tdrt.Tuple3[uint32, uint32, int64]
+	in0    *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
+	right0 *tdrt.Puller[tdrt.Tuple2[uint32, int64]]
+	out0   *tdrt.Pusher[tdrt.Tuple2[uint32, Link]]
 }
 
 // Run is called by the worker when the operator is activated.
 func (op *pageRankOp3) Run() error {
+	for {
+		b, ok := op.in0.Next()
+		if !ok {
+			break
+		}
+		m, ok := op.left[b.Time]
+		if !ok {
+			m = make(map[uint32][]uint32)
+			op.left[b.Time] = m
+			if _, held := op.right[b.Time]; !held {
+				op.w.Hold(7, b.Time)
+			}
+		}
+		for _, r := range b.Data {
+			m[r.F0] = append(m[r.F0], r.F1)
+		}
+		op.in0.Recycle(b.Data)
+	}
+	for {
+		b, ok := op.right0.Next()
+		if !ok {
+			break
+		}
+		m, ok := op.right[b.Time]
+		if !ok {
+			m = make(map[uint32][]int64)
+			op.right[b.Time] = m
+			if _, held := op.left[b.Time]; !held {
+				op.w.Hold(7, b.Time)
+			}
+		}
+		for _, r := range b.Data {
+			m[r.F0] = append(m[r.F0], r.F1)
+		}
+		op.right0.Recycle(b.Data)
+	}
+	lf := op.w.Frontier(5)
+	rf := op.w.Frontier(6)
+	op.ready = op.ready[:0]
+	for t := range op.left {
+		if !lf.LessEqual(t) && !rf.LessEqual(t) {
+			op.ready = append(op.ready, t)
+		}
+	}
+	for t := range op.right {
+		if _, both := op.left[t]; !both && !lf.LessEqual(t) && !rf.LessEqual(t) {
+			op.ready = append(op.ready, t)
+		}
+	}
+	slices.SortFunc(op.ready, tdrt.CompareTime)
+	for _, t := range op.ready {
+		op.batch = op.batch[:0]
+		rm := op.right[t]
+		for k, as := range op.left[t] {
+			bs := rm[k]
+			for _, a := range as {
+				for _, b := range bs {
+					op.batch = append(op.batch, tdrt.Tuple3[uint32, uint32, int64]{
+						F0: k,
+						F1: a,
+						F2: b,
+					})
+				}
+			}
+		}
+		if err := op.process(t, op.batch); err != nil {
+			return err
+		}
+		delete(op.left, t)
+		delete(op.right, t)
+		op.w.Release(7, t)
+	}
+	op.out0.Flush()
+	return nil
+}
+
+// process runs the operator's stages over records at time t.
+func (op *pageRankOp3) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint32, int64]) error {
+	for _, r0 := range data {
+		r1 := pageRankMap33_27(r0.F0, r0.F1, r0.F2)
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange39_23(r1))), op.peers), r1)
+	}
+	return nil
+}
+
+// pageRankOp4 is one worker's instance of operator 4 of PageRank, flat_map at pagerank.tdf:35:6.
+type pageRankOp4 struct {
+	w     *tdrt.Worker
+	peers int
+	in0   *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
+	out0  *tdrt.Pusher[uint32]
+}
+
+// Run is called by the worker when the operator is activated.
+func (op *pageRankOp4) Run() error {
+	for {
+		b, ok := op.in0.Next()
+		if !ok {
+			break
+		}
+		if err := op.process(b.Time, b.Data); err != nil {
+			return err
+		}
+		op.in0.Recycle(b.Data)
+	}
+	op.out0.Flush()
+	return nil
+}
+
+// process runs the operator's stages over records at time t.
+func (op *pageRankOp4) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+	for _, r0 := range data {
+		r1 := pageRankFlatMap35_29(r0.F0, r0.F1)
+		for _, r2 := range r1 {
+			op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange36_6(r2))), op.peers), r2)
+		}
+	}
+	return nil
+}
+
+// pageRankOp5 is one worker's instance of operator 5 of PageRank, distinct+map at pagerank.tdf:36:6.
+type pageRankOp5 struct {
+	w *tdrt.Worker
+	// state holds, per timestamp not yet complete, the distinct records.
+	state map[tdrt.Time]map[uint32]struct{}
+	ready []tdrt.Time
+	batch []uint32
+	in0   *tdrt.Puller[uint32]
+	out0  *tdrt.Pusher[tdrt.Tuple2[uint32, float32]]
+}
+
+// Run is called by the worker when the operator is activated.
+func (op *pageRankOp5) Run() error {
+	for {
+		b, ok := op.in0.Next()
+		if !ok {
+			break
+		}
+		m, held := op.state[b.Time]
+		if !held {
+			m = make(map[uint32]struct{})
+			op.state[b.Time] = m
+			op.w.Hold(11, b.Time)
+		}
+		for _, r := range b.Data {
+			m[r] = struct{}{}
+		}
+		op.in0.Recycle(b.Data)
+	}
+	frontier := op.w.Frontier(10)
+	op.ready = op.ready[:0]
+	for t := range op.state {
+		if !frontier.LessEqual(t) {
+			op.ready = append(op.ready, t)
+		}
+	}
+	slices.SortFunc(op.ready, tdrt.CompareTime)
+	for _, t := range op.ready {
+		op.batch = op.batch[:0]
+		for r := range op.state[t] {
+			op.batch = append(op.batch, r)
+		}
+		if err := op.process(t, op.batch); err != nil {
+			return err
+		}
+		delete(op.state, t)
+		op.w.Release(11, t)
+	}
+	op.out0.Flush()
+	return nil
+}
+
+// process runs the operator's stages over records at time t.
+func (op *pageRankOp5) process(t tdrt.Time, data []uint32) error {
+	for _, r0 := range data {
+		r1 := pageRankMap37_15(r0)
+		op.out0.GiveLocal(t, r1)
+	}
+	return nil
+}
+
+// pageRankOp6 is one worker's instance of operator 6 of PageRank, loop r at pagerank.tdf:38:16.
+type pageRankOp6 struct {
+	w     *tdrt.Worker
+	peers int
+	in0   *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
+	in1   *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
+	out0  *tdrt.Pusher[tdrt.Tuple2[uint32, float32]]
+	out1  *tdrt.Pusher[tdrt.Tuple2[uint32, float32]]
+}
+
+// Run is called by the worker when the operator is activated.
+func (op *pageRankOp6) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -828,75 +1386,86 @@ func (op *pageRankOp3) Run() error {
 		op.in1.Recycle(b.Data)
 	}
 	op.out0.Flush()
+	op.out1.Flush()
 	return nil
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp3) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
+func (op *pageRankOp6) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	for _, r0 := range data {
-		op.out0.GiveLocal(t, r0)
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange39_18(r0))), op.peers), r0)
+		op.out1.GiveLocal(t, r0)
 	}
 	return nil
 }
 
-// pageRankOp4 is one worker's instance of operator 4 of PageRank, spread at pagerank.tdf:139:8.
-type pageRankOp4 struct {
+// pageRankOp7 is one worker's instance of operator 7 of PageRank, join+map at pagerank.tdf:39:18.
+type pageRankOp7 struct {
 	w     *tdrt.Worker
 	peers int
-	state *spreadState
-	// notifier has the time being handled, the notifications asked for and the first failure.
-	notifier *tdrt.Notifier
-	// emitted holds the records emitted at the time being handled, processed when the handler returns.
-	emitted []tdrt.Tuple2[uint32, float32]
-	one     [1]tdrt.Tuple2[uint32, float32]
-	emit    func(tdrt.Tuple2[uint32, float32])
-	emitAt  func(tdrt.Time, tdrt.Tuple2[uint32, float32])
-	notify  func(tdrt.Time)
-	fail    func(error)
+	// arranged holds the values of each key of the input from outside the loop, per time of that input.
+	arranged map[tdrt.Time]*tdrt.IntArrangement[uint32, Link]
+	// pending holds, per time, the records of the other input that came before their arrangement was complete.
+	pending map[tdrt.Time][]tdrt.Tuple2[uint32, float32]
+	ready   []tdrt.Time
+	batch   []tdrt.Tuple3[uint32, float32, Link]
 	in0     *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
-	right0  *tdrt.Puller[Edge]
+	right0  *tdrt.Puller[tdrt.Tuple2[uint32, Link]]
 	out0    *tdrt.Pusher[tdrt.Tuple2[uint32, float32]]
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankOp4) Run() error {
-	for {
-		b, ok := op.in0.Next()
-		if !ok {
-			break
-		}
-		op.notifier.Now = b.Time
-		op.state.onRanks(b.Time, b.Data, op.emit, op.emitAt, op.notify, op.fail)
-		if err := op.flush(); err != nil {
-			return err
-		}
-		op.in0.Recycle(b.Data)
-	}
+func (op *pageRankOp7) Run() error {
 	for {
 		b, ok := op.right0.Next()
 		if !ok {
 			break
 		}
-		op.notifier.Now = b.Time
-		op.state.onEdges(b.Time, b.Data, op.emit, op.emitAt, op.notify, op.fail)
-		if err := op.flush(); err != nil {
-			return err
+		m := op.arranged[b.Time]
+		if m == nil {
+			m = new(tdrt.IntArrangement[uint32, Link])
+			op.arranged[b.Time] = m
+		}
+		for _, r := range b.Data {
+			m.Add(r.F0, r.F1)
 		}
 		op.right0.Recycle(b.Data)
 	}
-	// A notification may ask for more at times that are complete already.
+	af := op.w.Frontier(15)
 	for {
-		ready := op.notifier.Ready(op.w.Frontier(7), op.w.Frontier(8))
-		if len(ready) == 0 {
+		b, ok := op.in0.Next()
+		if !ok {
 			break
 		}
-		for _, t := range ready {
-			op.notifier.Now = t
-			op.state.onNotify(t, op.emit, op.emitAt, op.notify, op.fail)
-			if err := op.flush(); err != nil {
-				return err
+		if af.LessEqual(b.Time.Outer(0)) {
+			recs, held := op.pending[b.Time]
+			if !held {
+				op.w.Hold(16, b.Time)
 			}
-			op.notifier.Done(t)
+			op.pending[b.Time] = append(recs, b.Data...)
+		} else if err := op.match(b.Time, b.Data); err != nil {
+			return err
+		}
+		op.in0.Recycle(b.Data)
+	}
+	op.ready = op.ready[:0]
+	for t := range op.pending {
+		if !af.LessEqual(t.Outer(0)) {
+			op.ready = append(op.ready, t)
+		}
+	}
+	slices.SortFunc(op.ready, tdrt.CompareTime)
+	for _, t := range op.ready {
+		if err := op.match(t, op.pending[t]); err != nil {
+			return err
+		}
+		delete(op.pending, t)
+		op.w.Release(16, t)
+	}
+	pf := op.w.Frontier(14)
+	for o := range op.arranged {
+		if !af.LessEqual(o) && tdrt.OuterDone(pf, o, 0) {
+			delete(op.arranged, o)
 		}
 	}
 	op.out0.Flush()
@@ -904,94 +1473,139 @@ func (op *pageRankOp4) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp4) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
+func (op *pageRankOp7) process(t tdrt.Time, data []tdrt.Tuple3[uint32, float32, Link]) error {
 	for _, r0 := range data {
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange139_39(r0))), op.peers), r0)
+		r1 := pageRankMap39_53(r0.F0, r0.F1, r0.F2)
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange42_7(r1))), op.peers), r1)
 	}
 	return nil
 }
 
-// emitNow emits r at the time being handled.
-func (op *pageRankOp4) emitNow(r tdrt.Tuple2[uint32, float32]) {
-	op.emitted = append(op.emitted, r)
+// match pairs records at time t with the arranged values of their key and runs the stages over the pairs.
+func (op *pageRankOp7) match(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
+	m := op.arranged[t.Outer(0)]
+	m.Seal()
+	op.batch = op.batch[:0]
+	for _, r := range data {
+		for _, v := range m.Lookup(r.F0) {
+			op.batch = append(op.batch, tdrt.Tuple3[uint32, float32, Link]{
+				F0: r.F0,
+				F1: r.F1,
+				F2: v,
+			})
+			if len(op.batch) >= tdrt.BatchSize {
+				if err := op.process(t, op.batch); err != nil {
+					return err
+				}
+				op.batch = op.batch[:0]
+			}
+		}
+	}
+	return op.process(t, op.batch)
 }
 
-// emitLater emits r at t, which must not be earlier than the time being handled.
-func (op *pageRankOp4) emitLater(t tdrt.Time, r tdrt.Tuple2[uint32, float32]) {
-	if t == op.notifier.Now {
-		op.emitted = append(op.emitted, r)
-		return
-	}
-	if err := tdrt.CheckNotEarlier("emitAt", op.notifier.Now, t); err != nil {
-		op.notifier.Fail(err)
-		return
-	}
-	op.one[0] = r
-	if err := op.process(t, op.one[:]); err != nil {
-		op.notifier.Fail(err)
-	}
-}
-
-// flush processes what the last handler emitted, or returns its failure.
-func (op *pageRankOp4) flush() error {
-	if op.notifier.Err != nil {
-		return op.notifier.Err
-	}
-	if len(op.emitted) == 0 {
-		return nil
-	}
-	err := op.process(op.notifier.Now, op.emitted)
-	op.emitted = op.emitted[:0]
-	return err
-}
-
-// pageRankOp5 is one worker's instance of operator 5 of PageRank, accumulate at pagerank.tdf:139:48.
-type pageRankOp5 struct {
+// pageRankOp8 is one worker's instance of operator 8 of PageRank, map at pagerank.tdf:40:8.
+type pageRankOp8 struct {
 	w     *tdrt.Worker
-	state *accumulateState
-	// notifier has the time being handled, the notifications asked for and the first failure.
-	notifier *tdrt.Notifier
-	// emitted holds the records emitted at the time being handled, processed when the handler returns.
-	emitted []tdrt.Tuple2[uint32, float32]
-	one     [1]tdrt.Tuple2[uint32, float32]
-	emit    func(tdrt.Tuple2[uint32, float32])
-	emitAt  func(tdrt.Time, tdrt.Tuple2[uint32, float32])
-	notify  func(tdrt.Time)
-	fail    func(error)
-	limit1  int64
-	in0     *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
-	out0    *tdrt.Pusher[tdrt.Tuple2[uint32, float32]]
-	out1    *tdrt.Pusher[tdrt.Tuple2[uint32, float32]]
+	peers int
+	in0   *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
+	out0  *tdrt.Pusher[tdrt.Tuple2[uint32, float32]]
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankOp5) Run() error {
+func (op *pageRankOp8) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
 			break
 		}
-		op.notifier.Now = b.Time
-		op.state.onShares(b.Time, b.Data, op.emit, op.emitAt, op.notify, op.fail)
-		if err := op.flush(); err != nil {
+		if err := op.process(b.Time, b.Data); err != nil {
 			return err
 		}
 		op.in0.Recycle(b.Data)
 	}
-	// A notification may ask for more at times that are complete already.
+	op.out0.Flush()
+	return nil
+}
+
+// process runs the operator's stages over records at time t.
+func (op *pageRankOp8) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
+	for _, r0 := range data {
+		r1 := pageRankMap40_22(r0.F0, r0.F1)
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange42_7(r1))), op.peers), r1)
+	}
+	return nil
+}
+
+// pageRankOp9 is one worker's instance of operator 9 of PageRank, sum+map at pagerank.tdf:42:7.
+type pageRankOp9 struct {
+	w *tdrt.Worker
+	// state holds, per timestamp not yet complete, the sum of the values of each key.
+	state  map[tdrt.Time]map[uint32]float32
+	ready  []tdrt.Time
+	batch  []tdrt.Tuple2[uint32, float32]
+	limit1 int64
+	in0    *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
+	in1    *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
+	out0   *tdrt.Pusher[tdrt.Tuple2[uint32, float32]]
+	out1   *tdrt.Pusher[tdrt.Tuple2[uint32, float32]]
+}
+
+// Run is called by the worker when the operator is activated.
+func (op *pageRankOp9) Run() error {
 	for {
-		ready := op.notifier.Ready(op.w.Frontier(10), nil)
-		if len(ready) == 0 {
+		b, ok := op.in0.Next()
+		if !ok {
 			break
 		}
-		for _, t := range ready {
-			op.notifier.Now = t
-			op.state.onNotify(t, op.emit, op.emitAt, op.notify, op.fail)
-			if err := op.flush(); err != nil {
-				return err
-			}
-			op.notifier.Done(t)
+		m, held := op.state[b.Time]
+		if !held {
+			m = make(map[uint32]float32)
+			op.state[b.Time] = m
+			op.w.Hold(20, b.Time)
 		}
+		for _, r := range b.Data {
+			m[r.F0] += r.F1
+		}
+		op.in0.Recycle(b.Data)
+	}
+	for {
+		b, ok := op.in1.Next()
+		if !ok {
+			break
+		}
+		m, held := op.state[b.Time]
+		if !held {
+			m = make(map[uint32]float32)
+			op.state[b.Time] = m
+			op.w.Hold(20, b.Time)
+		}
+		for _, r := range b.Data {
+			m[r.F0] += r.F1
+		}
+		op.in1.Recycle(b.Data)
+	}
+	frontier := op.w.Frontier(19)
+	op.ready = op.ready[:0]
+	for t := range op.state {
+		if !frontier.LessEqual(t) {
+			op.ready = append(op.ready, t)
+		}
+	}
+	slices.SortFunc(op.ready, tdrt.CompareTime)
+	for _, t := range op.ready {
+		op.batch = op.batch[:0]
+		for r, v := range op.state[t] {
+			op.batch = append(op.batch, tdrt.Tuple2[uint32, float32]{
+				F0: r,
+				F1: v,
+			})
+		}
+		if err := op.process(t, op.batch); err != nil {
+			return err
+		}
+		delete(op.state, t)
+		op.w.Release(20, t)
 	}
 	op.out0.Flush()
 	op.out1.Flush()
@@ -999,7 +1613,7 @@ func (op *pageRankOp5) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp5) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
+func (op *pageRankOp9) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	tOut0 := t
 	sendOut0 := int64(tOut0.Rounds[0])+1 < op.limit1
 	tOut0.Rounds[0]++
@@ -1007,52 +1621,19 @@ func (op *pageRankOp5) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32])
 	sendOut1 := int64(tOut1.Rounds[0])+1 >= op.limit1
 	tOut1.Rounds[0] = 0
 	for _, r0 := range data {
+		r1 := pageRankMap43_21(r0.F0, r0.F1)
 		if sendOut0 {
-			op.out0.GiveLocal(tOut0, r0)
+			op.out0.GiveLocal(tOut0, r1)
 		}
 		if sendOut1 {
-			op.out1.GiveLocal(tOut1, r0)
+			op.out1.GiveLocal(tOut1, r1)
 		}
 	}
 	return nil
 }
 
-// emitNow emits r at the time being handled.
-func (op *pageRankOp5) emitNow(r tdrt.Tuple2[uint32, float32]) {
-	op.emitted = append(op.emitted, r)
-}
-
-// emitLater emits r at t, which must not be earlier than the time being handled.
-func (op *pageRankOp5) emitLater(t tdrt.Time, r tdrt.Tuple2[uint32, float32]) {
-	if t == op.notifier.Now {
-		op.emitted = append(op.emitted, r)
-		return
-	}
-	if err := tdrt.CheckNotEarlier("emitAt", op.notifier.Now, t); err != nil {
-		op.notifier.Fail(err)
-		return
-	}
-	op.one[0] = r
-	if err := op.process(t, op.one[:]); err != nil {
-		op.notifier.Fail(err)
-	}
-}
-
-// flush processes what the last handler emitted, or returns its failure.
-func (op *pageRankOp5) flush() error {
-	if op.notifier.Err != nil {
-		return op.notifier.Err
-	}
-	if len(op.emitted) == 0 {
-		return nil
-	}
-	err := op.process(op.notifier.Now, op.emitted)
-	op.emitted = op.emitted[:0]
-	return err
-}
-
-// pageRankOp6 is one worker's instance of operator 6 of PageRank, print at pagerank.tdf:141:11.
-type pageRankOp6 struct {
+// pageRankOp10 is one worker's instance of operator 10 of PageRank, print at pagerank.tdf:46:11.
+type pageRankOp10 struct {
 	w      *tdrt.Worker
 	in0    *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
 	stdout *bufio.Writer
@@ -1060,7 +1641,7 @@ type pageRankOp6 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankOp6) Run() error {
+func (op *pageRankOp10) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -1075,70 +1656,87 @@ func (op *pageRankOp6) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp6) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
+func (op *pageRankOp10) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	for _, r0 := range data {
-		op.stdout.WriteString(pageRankPrint141_30(r0.F0, r0.F1))
+		op.stdout.WriteString(pageRankPrint46_30(r0.F0, r0.F1))
 		op.stdout.WriteByte('\n')
 	}
 	return nil
 }
 
-// pageRankFilter129_18 is the lambda of filter at pagerank.tdf:129:18.
-func pageRankFilter129_18(l string) bool {
-	return !blank(l)
+// pageRankMap30_41 is the lambda of map at pagerank.tdf:30:41.
+func pageRankMap30_41(e Edge) tdrt.Tuple2[uint32, uint32] {
+	return Tuple2[uint32, uint32]{F0: e.Src, F1: e.Dst}
 }
 
-// pageRankMap130_15 is the lambda of map at pagerank.tdf:130:15.
-func pageRankMap130_15(l string) (Edge, error) {
-	return parseEdge(l)
+// pageRankExchange32_20 is the lambda of exchange at pagerank.tdf:32:20.
+func pageRankExchange32_20(r tdrt.Tuple2[uint32, uint32]) uint32 {
+	return r.F0
 }
 
-// pageRankExchange131_20 is the lambda of exchange at pagerank.tdf:131:20.
-func pageRankExchange131_20(e Edge) uint32 {
-	return e.Src
+// pageRankMap31_38 is the lambda of map at pagerank.tdf:31:38.
+func pageRankMap31_38(src uint32, _ uint32) uint32 {
+	return src
 }
 
-// pageRankFlatMap133_20 is the lambda of flat_map at pagerank.tdf:133:20.
-func pageRankFlatMap133_20(e Edge) []uint32 {
-	return []uint32{e.Src, e.Dst}
+// pageRankExchange31_46 is the lambda of exchange at pagerank.tdf:31:46.
+func pageRankExchange31_46(r uint32) uint32 {
+	return r
 }
 
-// pageRankExchange134_20 is the lambda of exchange at pagerank.tdf:134:20.
-func pageRankExchange134_20(n uint32) uint32 {
-	return n
+// pageRankMap33_27 is the lambda of map at pagerank.tdf:33:27.
+func pageRankMap33_27(src uint32, dst uint32, n int64) tdrt.Tuple2[uint32, Link] {
+	return Tuple2[uint32, Link]{F0: src, F1: Link{Dst: dst, Share: 1 / float32(n)}}
 }
 
-// pageRankExchange139_39 is the lambda of exchange at pagerank.tdf:139:39.
-func pageRankExchange139_39(x tdrt.Tuple2[uint32, float32]) uint32 {
-	return x.F0
+// pageRankExchange39_23 is the lambda of exchange at pagerank.tdf:39:23.
+func pageRankExchange39_23(r tdrt.Tuple2[uint32, Link]) uint32 {
+	return r.F0
 }
 
-// pageRankPrint141_30 is the lambda of print at pagerank.tdf:141:30.
-func pageRankPrint141_30(n uint32, rank float32) string {
+// pageRankFlatMap35_29 is the lambda of flat_map at pagerank.tdf:35:29.
+func pageRankFlatMap35_29(src uint32, dst uint32) []uint32 {
+	return []uint32{src, dst}
+}
+
+// pageRankExchange36_6 is the lambda of exchange at pagerank.tdf:36:6.
+func pageRankExchange36_6(r uint32) uint32 {
+	return r
+}
+
+// pageRankMap37_15 is the lambda of map at pagerank.tdf:37:15.
+func pageRankMap37_15(v uint32) tdrt.Tuple2[uint32, float32] {
+	return Tuple2[uint32, float32]{F0: v, F1: 1}
+}
+
+// pageRankExchange39_18 is the lambda of exchange at pagerank.tdf:39:18.
+func pageRankExchange39_18(r tdrt.Tuple2[uint32, float32]) uint32 {
+	return r.F0
+}
+
+// pageRankMap39_53 is the lambda of map at pagerank.tdf:39:53.
+func pageRankMap39_53(_ uint32, rank float32, l Link) tdrt.Tuple2[uint32, float32] {
+	return Tuple2[uint32, float32]{F0: l.Dst, F1: rank * l.Share}
+}
+
+// pageRankExchange42_7 is the lambda of exchange at pagerank.tdf:42:7.
+func pageRankExchange42_7(r tdrt.Tuple2[uint32, float32]) uint32 {
+	return r.F0
+}
+
+// pageRankMap40_22 is the lambda of map at pagerank.tdf:40:22.
+func pageRankMap40_22(v uint32, _ float32) tdrt.Tuple2[uint32, float32] {
+	return Tuple2[uint32, float32]{F0: v, F1: 0}
+}
+
+// pageRankMap43_21 is the lambda of map at pagerank.tdf:43:21.
+func pageRankMap43_21(v uint32, s float32) tdrt.Tuple2[uint32, float32] {
+	return Tuple2[uint32, float32]{F0: v, F1: 0.15 + 0.85*s}
+}
+
+// pageRankPrint46_30 is the lambda of print at pagerank.tdf:46:30.
+func pageRankPrint46_30(n uint32, rank float32) string {
 	return fmt.Sprintf("%d %.6f", n, rank)
-}
-
-// tdcEncodeEdge appends the encoding of a batch of Edge.
-func tdcEncodeEdge(dst []byte, recs []Edge) []byte {
-	dst = binary.AppendUvarint(dst, uint64(len(recs)))
-	for i := range recs {
-		dst = binary.LittleEndian.AppendUint32(dst, recs[i].Src)
-		dst = binary.LittleEndian.AppendUint32(dst, recs[i].Dst)
-	}
-	return dst
-}
-
-// tdcDecodeEdge decodes a batch of Edge, appending to dst.
-func tdcDecodeEdge(src []byte, dst []Edge) ([]Edge, error) {
-	r := tdrt.NewReader(src)
-	n := r.Len(8)
-	for i := 0; i < n && r.Err() == nil; i++ {
-		var v Edge
-		v.Src = r.Uint32()
-		v.Dst = r.Uint32()
-		dst = append(dst, v)
-	}
-	return dst, r.Finish()
 }
 
 // tdcEncodeUint32 appends the encoding of a batch of uint32.
@@ -1156,6 +1754,29 @@ func tdcDecodeUint32(src []byte, dst []uint32) ([]uint32, error) {
 	n := r.Len(4)
 	for i := 0; i < n && r.Err() == nil; i++ {
 		dst = append(dst, r.Uint32())
+	}
+	return dst, r.Finish()
+}
+
+// tdcEncode2 appends the encoding of a batch of Tuple2[uint32, uint32].
+func tdcEncode2(dst []byte, recs []tdrt.Tuple2[uint32, uint32]) []byte {
+	dst = binary.AppendUvarint(dst, uint64(len(recs)))
+	for i := range recs {
+		dst = binary.LittleEndian.AppendUint32(dst, recs[i].F0)
+		dst = binary.LittleEndian.AppendUint32(dst, recs[i].F1)
+	}
+	return dst
+}
+
+// tdcDecode3 decodes a batch of Tuple2[uint32, uint32], appending to dst.
+func tdcDecode3(src []byte, dst []tdrt.Tuple2[uint32, uint32]) ([]tdrt.Tuple2[uint32, uint32], error) {
+	r := tdrt.NewReader(src)
+	n := r.Len(8)
+	for i := 0; i < n && r.Err() == nil; i++ {
+		var v tdrt.Tuple2[uint32, uint32]
+		v.F0 = r.Uint32()
+		v.F1 = r.Uint32()
+		dst = append(dst, v)
 	}
 	return dst, r.Finish()
 }
@@ -1183,14 +1804,73 @@ func tdcDecode5(src []byte, dst []tdrt.Tuple2[uint32, float32]) ([]tdrt.Tuple2[u
 	return dst, r.Finish()
 }
 
-// pageRankArg128_17 evaluates the source argument at pagerank.tdf:128:17.
-func (tdcParams *Params) pageRankArg128_17() string {
+// tdcEncode6 appends the encoding of a batch of Tuple2[uint32, Link].
+func tdcEncode6(dst []byte, recs []tdrt.Tuple2[uint32, Link]) []byte {
+	dst = binary.AppendUvarint(dst, uint64(len(recs)))
+	for i := range recs {
+		dst = binary.LittleEndian.AppendUint32(dst, recs[i].F0)
+		dst = binary.LittleEndian.AppendUint32(dst, recs[i].F1.Dst)
+		dst = tdrt.AppendFloat32(dst, recs[i].F1.Share)
+	}
+	return dst
+}
+
+// tdcDecode7 decodes a batch of Tuple2[uint32, Link], appending to dst.
+func tdcDecode7(src []byte, dst []tdrt.Tuple2[uint32, Link]) ([]tdrt.Tuple2[uint32, Link], error) {
+	r := tdrt.NewReader(src)
+	n := r.Len(12)
+	for i := 0; i < n && r.Err() == nil; i++ {
+		var v tdrt.Tuple2[uint32, Link]
+		v.F0 = r.Uint32()
+		v.F1.Dst = r.Uint32()
+		v.F1.Share = r.Float32()
+		dst = append(dst, v)
+	}
+	return dst, r.Finish()
+}
+
+// pageRankArg30_16 evaluates the source argument at pagerank.tdf:30:16.
+func (tdcParams *Params) pageRankArg30_16() string {
 	input := tdcParams.Input
 	return input
 }
 
-// pageRankArg138_31 evaluates the source argument at pagerank.tdf:138:31.
-func (tdcParams *Params) pageRankArg138_31() int64 {
+// pageRankArg30_11 evaluates the source argument at pagerank.tdf:30:11.
+func (tdcParams *Params) pageRankArg30_11() int64 {
+	return 16 << 20
+}
+
+// pageRankArg38_31 evaluates the source argument at pagerank.tdf:38:31.
+func (tdcParams *Params) pageRankArg38_31() int64 {
 	iters := tdcParams.Iters
 	return int64(iters)
+}
+
+// tdcParseEdge parses a line of fields separated by blanks into a Edge.
+func tdcParseEdge(line string) (rec Edge, err error) {
+	f := tdrt.FieldSplitter{Comma: false}
+	f.Reset(line)
+	{
+		s, ferr := f.Next("Src")
+		if ferr != nil {
+			return rec, ferr
+		}
+		v, perr := strconv.ParseUint(s, 10, 32)
+		if perr != nil {
+			return rec, tdrt.ParseFieldError(1, "Src", "uint32", s, perr)
+		}
+		rec.Src = uint32(v)
+	}
+	{
+		s, ferr := f.Next("Dst")
+		if ferr != nil {
+			return rec, ferr
+		}
+		v, perr := strconv.ParseUint(s, 10, 32)
+		if perr != nil {
+			return rec, tdrt.ParseFieldError(2, "Dst", "uint32", s, perr)
+		}
+		rec.Dst = uint32(v)
+	}
+	return rec, f.End()
 }

@@ -1,4 +1,4 @@
-package pagerank
+package pagerankcustom
 
 // nodeSums adds up float32 values by node, remembering which nodes it
 // has a value for.

@@ -1,4 +1,4 @@
-package pagerank
+package pagerankcustom
 
 // denseNodes bounds the node ids kept in slices indexed by id; larger ids
 // go to a map, so that a few huge ids do not cost huge slices.
