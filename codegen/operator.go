@@ -219,8 +219,9 @@ func (d *dfGen) kindFields(op *planner.Op) []jen.Code {
 				jen.Id("acc").Map(jen.Qual(rt, "Time")).Map(key).Add(value))
 		}
 		return append(extra,
-			jen.Commentf("state holds, per timestamp not yet complete, %s.", aggregateDoc[op.Kind]),
-			jen.Id("state").Map(jen.Qual(rt, "Time")).Map(key).Add(value),
+			jen.Commentf("state holds, per timestamp not yet complete, %s; spare holds emptied states for reuse.", aggregateDoc[op.Kind]),
+			jen.Id("state").Map(jen.Qual(rt, "Time")).Op("*").Add(d.stateType(op).Types(key, value)),
+			jen.Id("spare").Index().Op("*").Add(d.stateType(op).Types(key, value)),
 			jen.Id("ready").Index().Qual(rt, "Time"),
 			jen.Id("batch").Index().Add(d.typ(op.Node.Out)),
 		)
@@ -339,7 +340,7 @@ func (d *dfGen) newOperator(op *planner.Op) []jen.Code {
 		init[jen.Id("right")] = jen.Make(jen.Map(jen.Qual(rt, "Time")).Map(key).Index().Add(b))
 	} else if op.Kind.Aggregates() {
 		key, value := d.aggregateTypes(op)
-		init[jen.Id("state")] = jen.Make(jen.Map(jen.Qual(rt, "Time")).Map(key).Add(value))
+		init[jen.Id("state")] = jen.Make(jen.Map(jen.Qual(rt, "Time")).Op("*").Add(d.stateType(op).Types(key, value)))
 		if op.Node.Across {
 			init[jen.Id("acc")] = jen.Make(jen.Map(jen.Qual(rt, "Time")).Map(key).Add(value))
 		}

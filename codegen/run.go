@@ -1,8 +1,11 @@
 package codegen
 
 import (
+	"go/types"
+
 	"github.com/dave/jennifer/jen"
 
+	"github.com/tdflow/tdc/lang"
 	"github.com/tdflow/tdc/planner"
 )
 
@@ -227,11 +230,16 @@ func (d *dfGen) runAggregate(op *planner.Op) []jen.Code {
 	out := jen.Lit(op.Out.Loc)
 	state := jen.Id("op").Dot("state")
 	key, value := d.aggregateTypes(op)
+	spare := jen.Id("op").Dot("spare")
 	body := d.drain(op, func(b jen.Code) []jen.Code {
 		return []jen.Code{
 			jen.List(jen.Id("m"), jen.Id("held")).Op(":=").Add(state).Index(jen.Add(b).Dot("Time")),
 			jen.If(jen.Op("!").Id("held")).Block(
-				jen.Id("m").Op("=").Make(jen.Map(key).Add(value)),
+				jen.If(jen.Id("n").Op(":=").Len(spare), jen.Id("n").Op(">").Lit(0)).Block(
+					jen.List(jen.Id("m"), spare).Op("=").List(jen.Add(spare).Index(jen.Id("n").Op("-").Lit(1)), jen.Add(spare).Index(jen.Empty(), jen.Id("n").Op("-").Lit(1))),
+				).Else().Block(
+					jen.Id("m").Op("=").New(d.stateType(op).Types(key, value)),
+				),
 				jen.Add(state).Index(jen.Add(b).Dot("Time")).Op("=").Id("m"),
 				jen.Id("op").Dot("w").Dot("Hold").Call(out, jen.Add(b).Dot("Time")),
 			),
@@ -250,12 +258,17 @@ func (d *dfGen) runAggregate(op *planner.Op) []jen.Code {
 	}
 	prepare := []jen.Code{
 		jen.Id("op").Dot("batch").Op("=").Id("op").Dot("batch").Index(jen.Empty(), jen.Lit(0)),
-		jen.For(loopVars.Op(":=").Range().Add(state).Index(jen.Id("t"))).Block(d.emitState(op, emit)...),
+		jen.For(loopVars.Op(":=").Range().Add(state).Index(jen.Id("t")).Dot("All").Call()).Block(d.emitState(op, emit)...),
 	}
 	if op.Node.Across {
 		prepare = d.acrossPrepare(op, emit)
 	}
-	body = append(body, d.emitComplete(op, state, prepare, jen.Id("op").Dot("batch"))...)
+	recycle := []jen.Code{
+		jen.Id("m").Op(":=").Add(state).Index(jen.Id("t")),
+		jen.Id("m").Dot("Reset").Call(),
+		jen.Add(spare).Op("=").Append(spare, jen.Id("m")),
+	}
+	body = append(body, d.emitComplete(op, state, prepare, jen.Id("op").Dot("batch"), recycle...)...)
 	if op.Node.Across {
 		body = append(body, jen.For(jen.Id("o").Op(":=").Range().Id("op").Dot("acc")).Block(
 			jen.If(jen.Qual(rt, "LoopDone").Call(jen.Id("frontier"), jen.Id("o"), jen.Lit(op.Node.Loop.Depth))).Block(
@@ -271,10 +284,13 @@ func (d *dfGen) runAggregate(op *planner.Op) []jen.Code {
 // map by time) that the input frontier has passed, and for each, oldest
 // first, runs prepare, then the operator's stages over data, drops the
 // time's state and releases the capability held for it.
-func (d *dfGen) emitComplete(op *planner.Op, state jen.Code, prepare []jen.Code, data jen.Code) []jen.Code {
+func (d *dfGen) emitComplete(op *planner.Op, state jen.Code, prepare []jen.Code, data jen.Code, recycle ...jen.Code) []jen.Code {
 	ready := jen.Id("op").Dot("ready")
 	each := append(prepare,
 		jen.If(jen.Err().Op(":=").Id("op").Dot("process").Call(jen.Id("t"), data), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+	)
+	each = append(each, recycle...)
+	each = append(each,
 		jen.Delete(state, jen.Id("t")),
 		jen.Id("op").Dot("w").Dot("Release").Call(jen.Lit(op.Out.Loc), jen.Id("t")),
 	)
@@ -301,28 +317,34 @@ func (d *dfGen) emitState(op *planner.Op, emit jen.Code) []jen.Code {
 	)}
 }
 
-// fold returns the statements that add record r to the state map m.
+// fold returns the statements that add record r to the keyed state m
+// (a tdrt.DenseState or HashState), through the slot of its key.
 func (d *dfGen) fold(op *planner.Op) []jen.Code {
 	r, m := jen.Id("r"), jen.Id("m")
 	k, v := jen.Id("r").Dot("F0"), jen.Id("r").Dot("F1")
+	slot := func(key jen.Code, fresh string) jen.Code {
+		return jen.List(jen.Id("p"), jen.Id(fresh)).Op(":=").Add(m).Dot("Slot").Call(key)
+	}
+	p := jen.Op("*").Id("p")
 	switch op.Kind {
 	case planner.CountOp:
-		return []jen.Code{jen.Add(m).Index(r).Op("++")}
+		return []jen.Code{slot(r, "_"), jen.Add(p).Op("++")}
 	case planner.DistinctOp:
-		return []jen.Code{jen.Add(m).Index(r).Op("=").Struct().Values()}
+		return []jen.Code{m.Clone().Dot("Slot").Call(r)}
 	case planner.SumOp:
-		return []jen.Code{jen.Add(m).Index(k).Op("+=").Add(v)}
+		return []jen.Code{slot(k, "_"), jen.Add(p).Op("+=").Add(v)}
 	case planner.TopKOp:
 		// Keep the values sorted, greatest first, and at most k of them.
 		vs := jen.Id("vs")
 		return []jen.Code{
-			vs.Clone().Op(":=").Add(m).Index(k),
+			slot(k, "_"),
+			vs.Clone().Op(":=").Add(p),
 			jen.Id("i").Op(":=").Lit(0),
 			jen.For(jen.Id("i").Op("<").Len(vs).Op("&&").Add(vs).Index(jen.Id("i")).Op(">=").Add(v)).Block(jen.Id("i").Op("++")),
 			jen.If(jen.Id("i").Op("<").Id("op").Dot("k")).Block(
 				vs.Clone().Op("=").Qual("slices", "Insert").Call(vs, jen.Id("i"), v),
 				jen.If(jen.Len(vs).Op(">").Id("op").Dot("k")).Block(vs.Clone().Op("=").Add(vs).Index(jen.Empty(), jen.Id("op").Dot("k"))),
-				jen.Add(m).Index(k).Op("=").Add(vs),
+				jen.Add(p).Op("=").Add(vs),
 			),
 		}
 	case planner.MinOp, planner.MaxOp:
@@ -330,24 +352,35 @@ func (d *dfGen) fold(op *planner.Op) []jen.Code {
 		if op.Kind == planner.MaxOp {
 			cmp = ">"
 		}
-		return []jen.Code{jen.If(jen.List(jen.Id("old"), jen.Id("ok")).Op(":=").Add(m).Index(k), jen.Op("!").Id("ok").Op("||").Add(v).Op(cmp).Id("old")).Block(
-			jen.Add(m).Index(k).Op("=").Add(v),
+		return []jen.Code{slot(k, "fresh"), jen.If(jen.Id("fresh").Op("||").Add(v).Op(cmp).Add(p)).Block(
+			jen.Add(p).Op("=").Add(v),
 		)}
 	}
 	// reduce
 	l := op.Node.Lambda
-	call := d.callee(d.prefix, op.Node).Call(jen.Id("old"), v)
-	combine := []jen.Code{jen.Add(m).Index(k).Op("=").Add(call)}
+	call := d.callee(d.prefix, op.Node).Call(p, v)
+	combine := []jen.Code{jen.Add(p).Op("=").Add(call)}
 	if l.Fallible {
 		combine = []jen.Code{
 			jen.List(jen.Id("nv"), jen.Err()).Op(":=").Add(call),
 			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Qual(rt, "NewLambdaError").Call(jen.Lit(d.pos(l.Pos)), jen.Lit("reduce"), r, jen.Err()))),
-			jen.Add(m).Index(k).Op("=").Id("nv"),
+			jen.Add(p).Op("=").Id("nv"),
 		}
 	}
-	return []jen.Code{jen.If(jen.List(jen.Id("old"), jen.Id("ok")).Op(":=").Add(m).Index(k), jen.Id("ok")).Block(combine...).Else().Block(
-		jen.Add(m).Index(k).Op("=").Add(v),
-	)}
+	return []jen.Code{slot(k, "fresh"), jen.If(jen.Id("fresh")).Block(jen.Add(p).Op("=").Add(v)).Else().Block(combine...)}
+}
+
+// stateType is the runtime's keyed state for the operator's key type:
+// DenseState for integer keys, HashState otherwise.
+func (d *dfGen) stateType(op *planner.Op) *jen.Statement {
+	key := op.Node.Inputs[0].Out
+	if op.Kind != planner.CountOp && op.Kind != planner.DistinctOp {
+		key = lang.TupleFields(key)[0]
+	}
+	if b, ok := key.Underlying().(*types.Basic); ok && b.Info()&types.IsInteger != 0 {
+		return jen.Qual(rt, "DenseState")
+	}
+	return jen.Qual(rt, "HashState")
 }
 
 // acrossPrepare returns the statements that, for an aggregation written
@@ -391,6 +424,6 @@ func (d *dfGen) acrossPrepare(op *planner.Op, emit jen.Code) []jen.Code {
 			jen.Id("acc").Op("=").Make(jen.Map(key).Add(value)),
 			jen.Id("op").Dot("acc").Index(jen.Id("o")).Op("=").Id("acc"),
 		),
-		jen.For(loopVars.Op(":=").Range().Add(jen.Id("op").Dot("state")).Index(jen.Id("t"))).Block(fold...),
+		jen.For(loopVars.Op(":=").Range().Add(jen.Id("op").Dot("state")).Index(jen.Id("t")).Dot("All").Call()).Block(fold...),
 	}
 }

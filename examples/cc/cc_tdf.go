@@ -515,12 +515,12 @@ func (df *Components) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		out0:  df.ch6.Pusher(w),
 		out1:  df.ch7.Pusher(w),
 		peers: w.Peers(),
-		state: make(map[tdrt.Time]map[uint32]uint32),
+		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, uint32]),
 		w:     w,
 	}
 	op5 := &componentsOp5{
 		in0:    df.ch7.Puller(w),
-		state:  make(map[tdrt.Time]map[uint32]uint32),
+		state:  make(map[tdrt.Time]*tdrt.DenseState[uint32, uint32]),
 		stdout: w.Stdout(),
 		w:      w,
 	}
@@ -786,8 +786,9 @@ type componentsOp4 struct {
 	peers int
 	// acc holds, per time with the loop's round at zero, the least value of each key over the rounds complete so far.
 	acc map[tdrt.Time]map[uint32]uint32
-	// state holds, per timestamp not yet complete, the least value of each key.
-	state map[tdrt.Time]map[uint32]uint32
+	// state holds, per timestamp not yet complete, the least value of each key; spare holds emptied states for reuse.
+	state map[tdrt.Time]*tdrt.DenseState[uint32, uint32]
+	spare []*tdrt.DenseState[uint32, uint32]
 	ready []tdrt.Time
 	batch []tdrt.Tuple2[uint32, uint32]
 	in0   *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
@@ -805,13 +806,18 @@ func (op *componentsOp4) Run() error {
 		}
 		m, held := op.state[b.Time]
 		if !held {
-			m = make(map[uint32]uint32)
+			if n := len(op.spare); n > 0 {
+				m, op.spare = op.spare[n-1], op.spare[:n-1]
+			} else {
+				m = new(tdrt.DenseState[uint32, uint32])
+			}
 			op.state[b.Time] = m
 			op.w.Hold(9, b.Time)
 		}
 		for _, r := range b.Data {
-			if old, ok := m[r.F0]; !ok || r.F1 < old {
-				m[r.F0] = r.F1
+			p, fresh := m.Slot(r.F0)
+			if fresh || r.F1 < *p {
+				*p = r.F1
 			}
 		}
 		op.in0.Recycle(b.Data)
@@ -823,13 +829,18 @@ func (op *componentsOp4) Run() error {
 		}
 		m, held := op.state[b.Time]
 		if !held {
-			m = make(map[uint32]uint32)
+			if n := len(op.spare); n > 0 {
+				m, op.spare = op.spare[n-1], op.spare[:n-1]
+			} else {
+				m = new(tdrt.DenseState[uint32, uint32])
+			}
 			op.state[b.Time] = m
 			op.w.Hold(9, b.Time)
 		}
 		for _, r := range b.Data {
-			if old, ok := m[r.F0]; !ok || r.F1 < old {
-				m[r.F0] = r.F1
+			p, fresh := m.Slot(r.F0)
+			if fresh || r.F1 < *p {
+				*p = r.F1
 			}
 		}
 		op.in1.Recycle(b.Data)
@@ -850,7 +861,7 @@ func (op *componentsOp4) Run() error {
 			acc = make(map[uint32]uint32)
 			op.acc[o] = acc
 		}
-		for r, v := range op.state[t] {
+		for r, v := range op.state[t].All() {
 			if old, ok := acc[r]; !ok || v < old {
 				acc[r] = v
 				op.batch = append(op.batch, tdrt.Tuple2[uint32, uint32]{
@@ -862,6 +873,9 @@ func (op *componentsOp4) Run() error {
 		if err := op.process(t, op.batch); err != nil {
 			return err
 		}
+		m := op.state[t]
+		m.Reset()
+		op.spare = append(op.spare, m)
 		delete(op.state, t)
 		op.w.Release(9, t)
 	}
@@ -891,8 +905,9 @@ func (op *componentsOp4) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]
 // componentsOp5 is one worker's instance of operator 5 of Components, min+print at cc.tdf:32:13.
 type componentsOp5 struct {
 	w *tdrt.Worker
-	// state holds, per timestamp not yet complete, the least value of each key.
-	state  map[tdrt.Time]map[uint32]uint32
+	// state holds, per timestamp not yet complete, the least value of each key; spare holds emptied states for reuse.
+	state  map[tdrt.Time]*tdrt.DenseState[uint32, uint32]
+	spare  []*tdrt.DenseState[uint32, uint32]
 	ready  []tdrt.Time
 	batch  []tdrt.Tuple2[uint32, uint32]
 	in0    *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
@@ -909,13 +924,18 @@ func (op *componentsOp5) Run() error {
 		}
 		m, held := op.state[b.Time]
 		if !held {
-			m = make(map[uint32]uint32)
+			if n := len(op.spare); n > 0 {
+				m, op.spare = op.spare[n-1], op.spare[:n-1]
+			} else {
+				m = new(tdrt.DenseState[uint32, uint32])
+			}
 			op.state[b.Time] = m
 			op.w.Hold(11, b.Time)
 		}
 		for _, r := range b.Data {
-			if old, ok := m[r.F0]; !ok || r.F1 < old {
-				m[r.F0] = r.F1
+			p, fresh := m.Slot(r.F0)
+			if fresh || r.F1 < *p {
+				*p = r.F1
 			}
 		}
 		op.in0.Recycle(b.Data)
@@ -930,7 +950,7 @@ func (op *componentsOp5) Run() error {
 	slices.SortFunc(op.ready, tdrt.CompareTime)
 	for _, t := range op.ready {
 		op.batch = op.batch[:0]
-		for r, v := range op.state[t] {
+		for r, v := range op.state[t].All() {
 			op.batch = append(op.batch, tdrt.Tuple2[uint32, uint32]{
 				F0: r,
 				F1: v,
@@ -939,6 +959,9 @@ func (op *componentsOp5) Run() error {
 		if err := op.process(t, op.batch); err != nil {
 			return err
 		}
+		m := op.state[t]
+		m.Reset()
+		op.spare = append(op.spare, m)
 		delete(op.state, t)
 		op.w.Release(11, t)
 	}

@@ -922,7 +922,7 @@ func (df *PageRank) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	op2 := &pageRankOp2{
 		in0:   df.ch1.Puller(w),
 		out0:  df.ch3.Pusher(w),
-		state: make(map[tdrt.Time]map[uint32]int64),
+		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, int64]),
 		w:     w,
 	}
 	op3 := &pageRankOp3{
@@ -943,7 +943,7 @@ func (df *PageRank) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	op5 := &pageRankOp5{
 		in0:   df.ch5.Puller(w),
 		out0:  df.ch6.Pusher(w),
-		state: make(map[tdrt.Time]map[uint32]struct{}),
+		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, struct{}]),
 		w:     w,
 	}
 	op6 := &pageRankOp6{
@@ -974,7 +974,7 @@ func (df *PageRank) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		in1:   df.ch11.Puller(w),
 		out0:  df.ch12.Pusher(w),
 		out1:  df.ch13.Pusher(w),
-		state: make(map[tdrt.Time]map[uint32]float32),
+		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, float32]),
 		w:     w,
 	}
 	op9.limit1 = df.cfg.Params.pageRankArg38_31()
@@ -1096,8 +1096,9 @@ func (op *pageRankOp1) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) 
 // pageRankOp2 is one worker's instance of operator 2 of PageRank, count at pagerank.tdf:31:46.
 type pageRankOp2 struct {
 	w *tdrt.Worker
-	// state holds, per timestamp not yet complete, the count of each record.
-	state map[tdrt.Time]map[uint32]int64
+	// state holds, per timestamp not yet complete, the count of each record; spare holds emptied states for reuse.
+	state map[tdrt.Time]*tdrt.DenseState[uint32, int64]
+	spare []*tdrt.DenseState[uint32, int64]
 	ready []tdrt.Time
 	batch []tdrt.Tuple2[uint32, int64]
 	in0   *tdrt.Puller[uint32]
@@ -1113,12 +1114,17 @@ func (op *pageRankOp2) Run() error {
 		}
 		m, held := op.state[b.Time]
 		if !held {
-			m = make(map[uint32]int64)
+			if n := len(op.spare); n > 0 {
+				m, op.spare = op.spare[n-1], op.spare[:n-1]
+			} else {
+				m = new(tdrt.DenseState[uint32, int64])
+			}
 			op.state[b.Time] = m
 			op.w.Hold(4, b.Time)
 		}
 		for _, r := range b.Data {
-			m[r]++
+			p, _ := m.Slot(r)
+			*p++
 		}
 		op.in0.Recycle(b.Data)
 	}
@@ -1132,7 +1138,7 @@ func (op *pageRankOp2) Run() error {
 	slices.SortFunc(op.ready, tdrt.CompareTime)
 	for _, t := range op.ready {
 		op.batch = op.batch[:0]
-		for r, v := range op.state[t] {
+		for r, v := range op.state[t].All() {
 			op.batch = append(op.batch, tdrt.Tuple2[uint32, int64]{
 				F0: r,
 				F1: v,
@@ -1141,6 +1147,9 @@ func (op *pageRankOp2) Run() error {
 		if err := op.process(t, op.batch); err != nil {
 			return err
 		}
+		m := op.state[t]
+		m.Reset()
+		op.spare = append(op.spare, m)
 		delete(op.state, t)
 		op.w.Release(4, t)
 	}
@@ -1295,8 +1304,9 @@ func (op *pageRankOp4) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) 
 // pageRankOp5 is one worker's instance of operator 5 of PageRank, distinct+map at pagerank.tdf:36:6.
 type pageRankOp5 struct {
 	w *tdrt.Worker
-	// state holds, per timestamp not yet complete, the distinct records.
-	state map[tdrt.Time]map[uint32]struct{}
+	// state holds, per timestamp not yet complete, the distinct records; spare holds emptied states for reuse.
+	state map[tdrt.Time]*tdrt.DenseState[uint32, struct{}]
+	spare []*tdrt.DenseState[uint32, struct{}]
 	ready []tdrt.Time
 	batch []uint32
 	in0   *tdrt.Puller[uint32]
@@ -1312,12 +1322,16 @@ func (op *pageRankOp5) Run() error {
 		}
 		m, held := op.state[b.Time]
 		if !held {
-			m = make(map[uint32]struct{})
+			if n := len(op.spare); n > 0 {
+				m, op.spare = op.spare[n-1], op.spare[:n-1]
+			} else {
+				m = new(tdrt.DenseState[uint32, struct{}])
+			}
 			op.state[b.Time] = m
 			op.w.Hold(11, b.Time)
 		}
 		for _, r := range b.Data {
-			m[r] = struct{}{}
+			m.Slot(r)
 		}
 		op.in0.Recycle(b.Data)
 	}
@@ -1331,12 +1345,15 @@ func (op *pageRankOp5) Run() error {
 	slices.SortFunc(op.ready, tdrt.CompareTime)
 	for _, t := range op.ready {
 		op.batch = op.batch[:0]
-		for r := range op.state[t] {
+		for r := range op.state[t].All() {
 			op.batch = append(op.batch, r)
 		}
 		if err := op.process(t, op.batch); err != nil {
 			return err
 		}
+		m := op.state[t]
+		m.Reset()
+		op.spare = append(op.spare, m)
 		delete(op.state, t)
 		op.w.Release(11, t)
 	}
@@ -1540,8 +1557,9 @@ func (op *pageRankOp8) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32])
 // pageRankOp9 is one worker's instance of operator 9 of PageRank, sum+map at pagerank.tdf:42:7.
 type pageRankOp9 struct {
 	w *tdrt.Worker
-	// state holds, per timestamp not yet complete, the sum of the values of each key.
-	state  map[tdrt.Time]map[uint32]float32
+	// state holds, per timestamp not yet complete, the sum of the values of each key; spare holds emptied states for reuse.
+	state  map[tdrt.Time]*tdrt.DenseState[uint32, float32]
+	spare  []*tdrt.DenseState[uint32, float32]
 	ready  []tdrt.Time
 	batch  []tdrt.Tuple2[uint32, float32]
 	limit1 int64
@@ -1560,12 +1578,17 @@ func (op *pageRankOp9) Run() error {
 		}
 		m, held := op.state[b.Time]
 		if !held {
-			m = make(map[uint32]float32)
+			if n := len(op.spare); n > 0 {
+				m, op.spare = op.spare[n-1], op.spare[:n-1]
+			} else {
+				m = new(tdrt.DenseState[uint32, float32])
+			}
 			op.state[b.Time] = m
 			op.w.Hold(20, b.Time)
 		}
 		for _, r := range b.Data {
-			m[r.F0] += r.F1
+			p, _ := m.Slot(r.F0)
+			*p += r.F1
 		}
 		op.in0.Recycle(b.Data)
 	}
@@ -1576,12 +1599,17 @@ func (op *pageRankOp9) Run() error {
 		}
 		m, held := op.state[b.Time]
 		if !held {
-			m = make(map[uint32]float32)
+			if n := len(op.spare); n > 0 {
+				m, op.spare = op.spare[n-1], op.spare[:n-1]
+			} else {
+				m = new(tdrt.DenseState[uint32, float32])
+			}
 			op.state[b.Time] = m
 			op.w.Hold(20, b.Time)
 		}
 		for _, r := range b.Data {
-			m[r.F0] += r.F1
+			p, _ := m.Slot(r.F0)
+			*p += r.F1
 		}
 		op.in1.Recycle(b.Data)
 	}
@@ -1595,7 +1623,7 @@ func (op *pageRankOp9) Run() error {
 	slices.SortFunc(op.ready, tdrt.CompareTime)
 	for _, t := range op.ready {
 		op.batch = op.batch[:0]
-		for r, v := range op.state[t] {
+		for r, v := range op.state[t].All() {
 			op.batch = append(op.batch, tdrt.Tuple2[uint32, float32]{
 				F0: r,
 				F1: v,
@@ -1604,6 +1632,9 @@ func (op *pageRankOp9) Run() error {
 		if err := op.process(t, op.batch); err != nil {
 			return err
 		}
+		m := op.state[t]
+		m.Reset()
+		op.spare = append(op.spare, m)
 		delete(op.state, t)
 		op.w.Release(20, t)
 	}

@@ -185,7 +185,7 @@ func (df *Entries) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	}
 	op2 := &entriesOp2{
 		in0:    df.ch1.Puller(w),
-		state:  make(map[tdrt.Time]map[string]int64),
+		state:  make(map[tdrt.Time]*tdrt.HashState[string, int64]),
 		stdout: w.Stdout(),
 		w:      w,
 	}
@@ -283,8 +283,9 @@ func (op *entriesOp1) process(t tdrt.Time, data []Entry) error {
 // entriesOp2 is one worker's instance of operator 2 of Entries, count+print at records.tdf:54:6.
 type entriesOp2 struct {
 	w *tdrt.Worker
-	// state holds, per timestamp not yet complete, the count of each record.
-	state  map[tdrt.Time]map[string]int64
+	// state holds, per timestamp not yet complete, the count of each record; spare holds emptied states for reuse.
+	state  map[tdrt.Time]*tdrt.HashState[string, int64]
+	spare  []*tdrt.HashState[string, int64]
 	ready  []tdrt.Time
 	batch  []tdrt.Tuple2[string, int64]
 	in0    *tdrt.Puller[string]
@@ -301,12 +302,17 @@ func (op *entriesOp2) Run() error {
 		}
 		m, held := op.state[b.Time]
 		if !held {
-			m = make(map[string]int64)
+			if n := len(op.spare); n > 0 {
+				m, op.spare = op.spare[n-1], op.spare[:n-1]
+			} else {
+				m = new(tdrt.HashState[string, int64])
+			}
 			op.state[b.Time] = m
 			op.w.Hold(4, b.Time)
 		}
 		for _, r := range b.Data {
-			m[r]++
+			p, _ := m.Slot(r)
+			*p++
 		}
 		op.in0.Recycle(b.Data)
 	}
@@ -320,7 +326,7 @@ func (op *entriesOp2) Run() error {
 	slices.SortFunc(op.ready, tdrt.CompareTime)
 	for _, t := range op.ready {
 		op.batch = op.batch[:0]
-		for r, v := range op.state[t] {
+		for r, v := range op.state[t].All() {
 			op.batch = append(op.batch, tdrt.Tuple2[string, int64]{
 				F0: r,
 				F1: v,
@@ -329,6 +335,9 @@ func (op *entriesOp2) Run() error {
 		if err := op.process(t, op.batch); err != nil {
 			return err
 		}
+		m := op.state[t]
+		m.Reset()
+		op.spare = append(op.spare, m)
 		delete(op.state, t)
 		op.w.Release(4, t)
 	}
@@ -472,7 +481,7 @@ func (df *Points) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	}
 	op2 := &pointsOp2{
 		in0:    df.ch1.Puller(w),
-		state:  make(map[tdrt.Time]map[int32]int64),
+		state:  make(map[tdrt.Time]*tdrt.DenseState[int32, int64]),
 		stdout: w.Stdout(),
 		w:      w,
 	}
@@ -557,8 +566,9 @@ func (op *pointsOp1) process(t tdrt.Time, data []Point) error {
 // pointsOp2 is one worker's instance of operator 2 of Points, count+print at records.tdf:65:6.
 type pointsOp2 struct {
 	w *tdrt.Worker
-	// state holds, per timestamp not yet complete, the count of each record.
-	state  map[tdrt.Time]map[int32]int64
+	// state holds, per timestamp not yet complete, the count of each record; spare holds emptied states for reuse.
+	state  map[tdrt.Time]*tdrt.DenseState[int32, int64]
+	spare  []*tdrt.DenseState[int32, int64]
 	ready  []tdrt.Time
 	batch  []tdrt.Tuple2[int32, int64]
 	in0    *tdrt.Puller[int32]
@@ -575,12 +585,17 @@ func (op *pointsOp2) Run() error {
 		}
 		m, held := op.state[b.Time]
 		if !held {
-			m = make(map[int32]int64)
+			if n := len(op.spare); n > 0 {
+				m, op.spare = op.spare[n-1], op.spare[:n-1]
+			} else {
+				m = new(tdrt.DenseState[int32, int64])
+			}
 			op.state[b.Time] = m
 			op.w.Hold(4, b.Time)
 		}
 		for _, r := range b.Data {
-			m[r]++
+			p, _ := m.Slot(r)
+			*p++
 		}
 		op.in0.Recycle(b.Data)
 	}
@@ -594,7 +609,7 @@ func (op *pointsOp2) Run() error {
 	slices.SortFunc(op.ready, tdrt.CompareTime)
 	for _, t := range op.ready {
 		op.batch = op.batch[:0]
-		for r, v := range op.state[t] {
+		for r, v := range op.state[t].All() {
 			op.batch = append(op.batch, tdrt.Tuple2[int32, int64]{
 				F0: r,
 				F1: v,
@@ -603,6 +618,9 @@ func (op *pointsOp2) Run() error {
 		if err := op.process(t, op.batch); err != nil {
 			return err
 		}
+		m := op.state[t]
+		m.Reset()
+		op.spare = append(op.spare, m)
 		delete(op.state, t)
 		op.w.Release(4, t)
 	}

@@ -525,12 +525,12 @@ func (df *ShortestPaths) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		out0:  df.ch5.Pusher(w),
 		out1:  df.ch6.Pusher(w),
 		peers: w.Peers(),
-		state: make(map[tdrt.Time]map[uint32]uint64),
+		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, uint64]),
 		w:     w,
 	}
 	op5 := &shortestPathsOp5{
 		in0:    df.ch6.Puller(w),
-		state:  make(map[tdrt.Time]map[uint32]uint64),
+		state:  make(map[tdrt.Time]*tdrt.DenseState[uint32, uint64]),
 		stdout: w.Stdout(),
 		w:      w,
 	}
@@ -801,8 +801,9 @@ type shortestPathsOp4 struct {
 	peers int
 	// acc holds, per time with the loop's round at zero, the least value of each key over the rounds complete so far.
 	acc map[tdrt.Time]map[uint32]uint64
-	// state holds, per timestamp not yet complete, the least value of each key.
-	state map[tdrt.Time]map[uint32]uint64
+	// state holds, per timestamp not yet complete, the least value of each key; spare holds emptied states for reuse.
+	state map[tdrt.Time]*tdrt.DenseState[uint32, uint64]
+	spare []*tdrt.DenseState[uint32, uint64]
 	ready []tdrt.Time
 	batch []tdrt.Tuple2[uint32, uint64]
 	in0   *tdrt.Puller[tdrt.Tuple2[uint32, uint64]]
@@ -820,13 +821,18 @@ func (op *shortestPathsOp4) Run() error {
 		}
 		m, held := op.state[b.Time]
 		if !held {
-			m = make(map[uint32]uint64)
+			if n := len(op.spare); n > 0 {
+				m, op.spare = op.spare[n-1], op.spare[:n-1]
+			} else {
+				m = new(tdrt.DenseState[uint32, uint64])
+			}
 			op.state[b.Time] = m
 			op.w.Hold(8, b.Time)
 		}
 		for _, r := range b.Data {
-			if old, ok := m[r.F0]; !ok || r.F1 < old {
-				m[r.F0] = r.F1
+			p, fresh := m.Slot(r.F0)
+			if fresh || r.F1 < *p {
+				*p = r.F1
 			}
 		}
 		op.in0.Recycle(b.Data)
@@ -838,13 +844,18 @@ func (op *shortestPathsOp4) Run() error {
 		}
 		m, held := op.state[b.Time]
 		if !held {
-			m = make(map[uint32]uint64)
+			if n := len(op.spare); n > 0 {
+				m, op.spare = op.spare[n-1], op.spare[:n-1]
+			} else {
+				m = new(tdrt.DenseState[uint32, uint64])
+			}
 			op.state[b.Time] = m
 			op.w.Hold(8, b.Time)
 		}
 		for _, r := range b.Data {
-			if old, ok := m[r.F0]; !ok || r.F1 < old {
-				m[r.F0] = r.F1
+			p, fresh := m.Slot(r.F0)
+			if fresh || r.F1 < *p {
+				*p = r.F1
 			}
 		}
 		op.in1.Recycle(b.Data)
@@ -865,7 +876,7 @@ func (op *shortestPathsOp4) Run() error {
 			acc = make(map[uint32]uint64)
 			op.acc[o] = acc
 		}
-		for r, v := range op.state[t] {
+		for r, v := range op.state[t].All() {
 			if old, ok := acc[r]; !ok || v < old {
 				acc[r] = v
 				op.batch = append(op.batch, tdrt.Tuple2[uint32, uint64]{
@@ -877,6 +888,9 @@ func (op *shortestPathsOp4) Run() error {
 		if err := op.process(t, op.batch); err != nil {
 			return err
 		}
+		m := op.state[t]
+		m.Reset()
+		op.spare = append(op.spare, m)
 		delete(op.state, t)
 		op.w.Release(8, t)
 	}
@@ -906,8 +920,9 @@ func (op *shortestPathsOp4) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint
 // shortestPathsOp5 is one worker's instance of operator 5 of ShortestPaths, min+print at sssp.tdf:35:14.
 type shortestPathsOp5 struct {
 	w *tdrt.Worker
-	// state holds, per timestamp not yet complete, the least value of each key.
-	state  map[tdrt.Time]map[uint32]uint64
+	// state holds, per timestamp not yet complete, the least value of each key; spare holds emptied states for reuse.
+	state  map[tdrt.Time]*tdrt.DenseState[uint32, uint64]
+	spare  []*tdrt.DenseState[uint32, uint64]
 	ready  []tdrt.Time
 	batch  []tdrt.Tuple2[uint32, uint64]
 	in0    *tdrt.Puller[tdrt.Tuple2[uint32, uint64]]
@@ -924,13 +939,18 @@ func (op *shortestPathsOp5) Run() error {
 		}
 		m, held := op.state[b.Time]
 		if !held {
-			m = make(map[uint32]uint64)
+			if n := len(op.spare); n > 0 {
+				m, op.spare = op.spare[n-1], op.spare[:n-1]
+			} else {
+				m = new(tdrt.DenseState[uint32, uint64])
+			}
 			op.state[b.Time] = m
 			op.w.Hold(10, b.Time)
 		}
 		for _, r := range b.Data {
-			if old, ok := m[r.F0]; !ok || r.F1 < old {
-				m[r.F0] = r.F1
+			p, fresh := m.Slot(r.F0)
+			if fresh || r.F1 < *p {
+				*p = r.F1
 			}
 		}
 		op.in0.Recycle(b.Data)
@@ -945,7 +965,7 @@ func (op *shortestPathsOp5) Run() error {
 	slices.SortFunc(op.ready, tdrt.CompareTime)
 	for _, t := range op.ready {
 		op.batch = op.batch[:0]
-		for r, v := range op.state[t] {
+		for r, v := range op.state[t].All() {
 			op.batch = append(op.batch, tdrt.Tuple2[uint32, uint64]{
 				F0: r,
 				F1: v,
@@ -954,6 +974,9 @@ func (op *shortestPathsOp5) Run() error {
 		if err := op.process(t, op.batch); err != nil {
 			return err
 		}
+		m := op.state[t]
+		m.Reset()
+		op.spare = append(op.spare, m)
 		delete(op.state, t)
 		op.w.Release(10, t)
 	}

@@ -1,0 +1,159 @@
+package runtime
+
+import (
+	"iter"
+	"math/bits"
+)
+
+// Keyed state of the built-in aggregations (count, distinct, sum, min,
+// max, reduce, top_k): one value per key, for one time. The generated
+// code asks for a key's slot, updates the value in place, and reads all
+// the keys and values when the time is complete; the state is then reset
+// and reused for a later time.
+
+// DenseState holds values by integer key in pages of consecutive keys,
+// allocated as keys arrive, so that a run of node ids costs an array
+// rather than a hash map, and values without pointers give the garbage
+// collector nothing to scan. Keys that are negative or past a limit go
+// to a map.
+type DenseState[K Integer, V any] struct {
+	pages    []*statePage[V]
+	used     []int // the pages that hold values, to reset
+	overflow HashState[K, V]
+	n        int // keys in pages
+}
+
+const (
+	stateShift    = 12
+	statePageSize = 1 << stateShift
+	// stateDenseLimit bounds the keys kept in pages: the page table of
+	// the largest key is 1<<(30-12) pointers, 2 MiB.
+	stateDenseLimit = 1 << 30
+)
+
+type statePage[V any] struct {
+	present [statePageSize / 64]uint64
+	vals    [statePageSize]V
+}
+
+// Slot returns a pointer to the value of key k, valid until the next
+// Slot or Reset, and whether the key is new (its value then is V's zero).
+func (s *DenseState[K, V]) Slot(k K) (*V, bool) {
+	if k < 0 || uint64(k) >= stateDenseLimit {
+		return s.overflow.Slot(k)
+	}
+	p, i := int(uint64(k)>>stateShift), int(uint64(k)&(statePageSize-1))
+	if p >= len(s.pages) {
+		s.pages = append(s.pages, make([]*statePage[V], p+1-len(s.pages))...)
+	}
+	pg := s.pages[p]
+	if pg == nil {
+		pg = new(statePage[V])
+		s.pages[p] = pg
+	}
+	word, bit := i>>6, uint64(1)<<(i&63)
+	if pg.present[word]&bit != 0 {
+		return &pg.vals[i], false
+	}
+	if pg.present == ([statePageSize / 64]uint64{}) {
+		s.used = append(s.used, p)
+	}
+	pg.present[word] |= bit
+	s.n++
+	return &pg.vals[i], true
+}
+
+// Len returns the number of keys.
+func (s *DenseState[K, V]) Len() int { return s.n + s.overflow.Len() }
+
+// All yields every key and its value: the paged keys in increasing
+// order, then the others.
+func (s *DenseState[K, V]) All() iter.Seq2[K, V] {
+	return func(yield func(K, V) bool) {
+		for p, pg := range s.pages {
+			if pg == nil {
+				continue
+			}
+			for w, set := range pg.present {
+				for set != 0 {
+					b := bits.TrailingZeros64(set)
+					set &= set - 1
+					i := w<<6 | b
+					if !yield(K(p<<stateShift|i), pg.vals[i]) {
+						return
+					}
+				}
+			}
+		}
+		for k, v := range s.overflow.All() {
+			if !yield(k, v) {
+				return
+			}
+		}
+	}
+}
+
+// Reset empties the state, keeping its pages for reuse.
+func (s *DenseState[K, V]) Reset() {
+	var zero V
+	for _, p := range s.used {
+		pg := s.pages[p]
+		for w, set := range pg.present {
+			for set != 0 {
+				b := bits.TrailingZeros64(set)
+				set &= set - 1
+				pg.vals[w<<6|b] = zero
+			}
+		}
+		pg.present = [statePageSize / 64]uint64{}
+	}
+	s.used = s.used[:0]
+	s.overflow.Reset()
+	s.n = 0
+}
+
+// HashState holds values by key of any comparable type: a map from key
+// to the index of its value in a slice.
+type HashState[K comparable, V any] struct {
+	index map[K]int32
+	keys  []K
+	vals  []V
+}
+
+// Slot returns a pointer to the value of key k, valid until the next
+// Slot or Reset, and whether the key is new (its value then is V's zero).
+func (s *HashState[K, V]) Slot(k K) (*V, bool) {
+	if i, ok := s.index[k]; ok {
+		return &s.vals[i], false
+	}
+	if s.index == nil {
+		s.index = make(map[K]int32)
+	}
+	s.index[k] = int32(len(s.vals))
+	s.keys = append(s.keys, k)
+	var zero V
+	s.vals = append(s.vals, zero)
+	return &s.vals[len(s.vals)-1], true
+}
+
+// Len returns the number of keys.
+func (s *HashState[K, V]) Len() int { return len(s.vals) }
+
+// All yields every key and its value, in the order the keys came.
+func (s *HashState[K, V]) All() iter.Seq2[K, V] {
+	return func(yield func(K, V) bool) {
+		for i, k := range s.keys {
+			if !yield(k, s.vals[i]) {
+				return
+			}
+		}
+	}
+}
+
+// Reset empties the state, keeping its memory for reuse.
+func (s *HashState[K, V]) Reset() {
+	clear(s.index)
+	clear(s.keys)
+	clear(s.vals)
+	s.keys, s.vals = s.keys[:0], s.vals[:0]
+}

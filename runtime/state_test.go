@@ -1,0 +1,65 @@
+package runtime
+
+import (
+	"maps"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// TestKeyedStates compares DenseState and HashState with a Go map, over
+// keys in pages, negative keys and keys past the paged range, across
+// resets.
+func TestKeyedStates(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var dense DenseState[int64, int64]
+	var hash HashState[int64, int64]
+	for round := 0; round < 4; round++ {
+		want := map[int64]int64{}
+		for i := 0; i < 5000; i++ {
+			var k int64
+			switch r.IntN(4) {
+			case 0:
+				k = r.Int64N(100)
+			case 1:
+				k = r.Int64N(1 << 20)
+			case 2:
+				k = -r.Int64N(1000) - 1
+			default:
+				k = 1<<40 + r.Int64N(50)
+			}
+			v := r.Int64N(10) + 1
+			_, existed := want[k]
+			want[k] += v
+			p, fresh := dense.Slot(k)
+			assert.Equal(t, !existed, fresh, "dense key %d", k)
+			*p += v
+			p, fresh = hash.Slot(k)
+			assert.Equal(t, !existed, fresh, "hash key %d", k)
+			*p += v
+		}
+		assert.Equal(t, want, maps.Collect(dense.All()), "round %d", round)
+		assert.Equal(t, want, maps.Collect(hash.All()), "round %d", round)
+		assert.Equal(t, len(want), dense.Len())
+		assert.Equal(t, len(want), hash.Len())
+		dense.Reset()
+		hash.Reset()
+		assert.Empty(t, maps.Collect(dense.All()))
+		assert.Zero(t, dense.Len())
+	}
+}
+
+// TestDenseStateOrder checks that paged keys come out in increasing
+// order.
+func TestDenseStateOrder(t *testing.T) {
+	var s DenseState[uint32, struct{}]
+	for _, k := range []uint32{9000, 3, 4095, 4096, 0} {
+		s.Slot(k)
+	}
+	var got []uint32
+	for k := range s.All() {
+		got = append(got, k)
+	}
+	assert.Equal(t, []uint32{0, 3, 4095, 4096, 9000}, got)
+}
