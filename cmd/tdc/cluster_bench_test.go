@@ -86,7 +86,7 @@ func BenchmarkClusterExchange(b *testing.B) {
 				start := time.Now()
 				var procs []*clusterProc
 				for p := range 2 {
-					procs = append(procs, startProc(b, dir, []string{"TDC_SECRET="}, bin, append(clusterArgs(2, p, hosts, 1), "-records", recs, "-stats")...))
+					procs = append(procs, startProc(b, dir, nil, bin, append(clusterArgs(2, p, hosts, 1), "-records", recs, "-stats")...))
 				}
 				for p, proc := range procs {
 					require.Equal(b, 0, proc.wait(b, 5*time.Minute), "process %d: %s", p, proc.stderr.String())
