@@ -3,6 +3,8 @@ package runtime
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
+	"encoding/pem"
 	"flag"
 	"os"
 	"path/filepath"
@@ -131,4 +133,31 @@ func TestMainTimeoutsAndTerms(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []Term{{"param input", input}, file}, cfg.Cluster.Terms)
 	assert.Contains(t, file.Value, "4 bytes")
+}
+
+func TestMainCertificateFlags(t *testing.T) {
+	t.Setenv(SecretEnv, "ignored when certificates are given")
+	ca := netNewCA(t)
+	cert := ca.issue(t)
+	dir := t.TempDir()
+	write := func(name, typ string, der []byte) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o600))
+		return p
+	}
+	key, err := x509.MarshalPKCS8PrivateKey(cert.PrivateKey)
+	require.NoError(t, err)
+	certFile := write("cert.pem", "CERTIFICATE", cert.Certificate[0])
+	keyFile := write("key.pem", "PRIVATE KEY", key)
+	caFile := write("ca.pem", "CERTIFICATE", ca.cert.Raw)
+	hosts := mainHostfile(t)
+	code, stderr, cfg := mainRun(t, "-n", "2", "-hostfile", hosts, "-tls-cert", certFile, "-tls-key", keyFile, "-tls-ca", caFile)
+	require.Equal(t, 0, code, stderr)
+	require.NotNil(t, cfg.Cluster.Certificate)
+	assert.NotNil(t, cfg.Cluster.RootCAs)
+	assert.Empty(t, cfg.Cluster.Secret)
+
+	code, stderr, _ = mainRun(t, "-n", "2", "-hostfile", hosts, "-tls-cert", certFile, "-tls-key", keyFile, "-tls-ca", keyFile)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "no PEM certificate in it")
 }
