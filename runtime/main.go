@@ -62,12 +62,7 @@ func Main(name string, args []string, stderr io.Writer, register func(*flag.Flag
 		return 2
 	}
 	if cfg.Cluster.Processes > 1 {
-		terms, err := paramTerms(fs, ours)
-		if err != nil {
-			fmt.Fprintf(stderr, "%s: %v\n", name, err)
-			return 2
-		}
-		cfg.Cluster.Terms = terms
+		cfg.Cluster.Terms = paramTerms(fs, ours)
 	}
 	if err := cfg.Validate(); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)

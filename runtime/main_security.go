@@ -103,23 +103,15 @@ func ReadSecretFile(path string) ([]byte, error) {
 }
 
 // paramTerms returns the terms of the params: the flags of fs that are
-// not in ours, each with its value, and for a param whose value names a
-// regular file (the input of a lines source, usually) also the file's
-// identity. Every process of a computation must agree on them.
-func paramTerms(fs *flag.FlagSet, ours map[string]bool) ([]Term, error) {
+// not in ours, each with its value as the flag prints it. Every process
+// of a computation must agree on them. (The files that sources read are
+// compared too: see [Computation.InputFile].)
+func paramTerms(fs *flag.FlagSet, ours map[string]bool) []Term {
 	var terms []Term
-	var err error
 	fs.VisitAll(func(f *flag.Flag) {
-		if ours[f.Name] || err != nil {
-			return
-		}
-		v := f.Value.String()
-		terms = append(terms, NewTerm("param "+f.Name, v))
-		if st, e := os.Stat(v); v != "" && e == nil && st.Mode().IsRegular() {
-			var t Term
-			t, err = FileTerm("file of param "+f.Name, v)
-			terms = append(terms, t)
+		if !ours[f.Name] {
+			terms = append(terms, NewTerm("param "+f.Name, f.Value.String()))
 		}
 	})
-	return terms, err
+	return terms
 }

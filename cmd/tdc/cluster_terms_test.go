@@ -40,8 +40,8 @@ func TestTermsDiffer(t *testing.T) {
 			`process 1 \(127\.0\.0\.1:\d+\) runs with param input = b/words.txt, this process with a/words.txt`,
 			`process 0 \(127\.0\.0\.1:\d+\) runs with param input = a/words.txt, this process with b/words.txt`},
 		{"file", "words.txt", "words.txt",
-			`process 1 \(127\.0\.0\.1:\d+\) runs with file of param input = 13 bytes, sha256 of its ends [0-9a-f]{16}, this process with 14 bytes, sha256 of its ends [0-9a-f]{16}`,
-			`process 0 \(127\.0\.0\.1:\d+\) runs with file of param input = 14 bytes, sha256 of its ends [0-9a-f]{16}, this process with 13 bytes`},
+			`process 1 \(127\.0\.0\.1:\d+\) runs with input of lines at wordcount.tdf:13:2 = 13 bytes, sha256 of its ends [0-9a-f]{16}, this process with 14 bytes, sha256 of its ends [0-9a-f]{16}`,
+			`process 0 \(127\.0\.0\.1:\d+\) runs with input of lines at wordcount.tdf:13:2 = 14 bytes, sha256 of its ends [0-9a-f]{16}, this process with 13 bytes`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			hosts := writeHostfile(t, dir, freeAddrs(t, 2))

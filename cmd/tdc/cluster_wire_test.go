@@ -339,7 +339,7 @@ var testTerms = []byte{4, 0, 0, 0, 0, 0, 0, 0}
 func wordCountTerms(t testing.TB, root string) []tdrt.Term {
 	t.Helper()
 	const input = "examples/wordcount/sample.txt"
-	file, err := tdrt.FileTerm("file of param input", filepath.Join(root, input))
+	file, err := tdrt.FileTerm("input of lines at wordcount.tdf:13:2", filepath.Join(root, input))
 	require.NoError(t, err)
 	return []tdrt.Term{{Name: "param input", Value: input}, file}
 }

@@ -577,6 +577,7 @@ func NewComponents(cfg ComponentsConfig) (*Components, error) {
 		cfg:  cfg,
 		comp: comp,
 	}
+	comp.InputFile("cc.tdf:104:11", df.cfg.Params.componentsArg104_17())
 	df.ch0 = tdrt.NewChannel[Edge](comp, 1, 1)
 	df.ch0.SetCodec(tdrt.FixedCodec(tdrt.Codec[Edge]{
 		Append: tdcEncodeEdge,

@@ -324,6 +324,7 @@ func NewReach(cfg ReachConfig) (*Reach, error) {
 		cfg:  cfg,
 		comp: comp,
 	}
+	comp.InputFile("reach.tdf:52:11", df.cfg.Params.reachArg52_17())
 	df.ch0 = tdrt.NewChannel[uint32](comp, 2, 2)
 	df.ch0.SetCodec(tdrt.FixedCodec(tdrt.Codec[uint32]{
 		Append: tdcEncodeUint32,
