@@ -36,6 +36,10 @@ func Main(name string, args []string, stderr io.Writer, register func(*flag.Flag
 	ours := make(map[string]bool)
 	fs.VisitAll(func(f *flag.Flag) { ours[f.Name] = true })
 	register(fs)
+	if err := refuseSecretFlag(args); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", name, err)
+		return 2
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0

@@ -87,6 +87,22 @@ func (sf *securityFlags) apply(cl *ClusterConfig) error {
 	return nil
 }
 
+// refuseSecretFlag explains the -secret flag of older versions, which
+// showed the secret to everyone who can list processes, without showing
+// the secret.
+func refuseSecretFlag(args []string) error {
+	for _, a := range args {
+		if a == "--" {
+			return nil
+		}
+		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if strings.HasPrefix(a, "-") && name == "secret" {
+			return fmt.Errorf("there is no -secret flag (a secret on the command line shows in ps): give -secret-file FILE, or $%s", SecretEnv)
+		}
+	}
+	return nil
+}
+
 // ReadSecretFile reads a shared secret from the file at path, without its
 // trailing newline. An empty secret is an error. Errors never show the
 // secret.

@@ -90,8 +90,12 @@ func TestMainSecretFile(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "-secret-file: open ")
 	// There is no flag that takes the secret itself.
-	code, _, _ = mainRun(t, "-n", "2", "-hostfile", hosts, "-secret", "x")
-	assert.Equal(t, 2, code)
+	for _, args := range [][]string{{"-secret", "x"}, {"--secret=x"}} {
+		code, stderr, _ = mainRun(t, append([]string{"-n", "2", "-hostfile", hosts}, args...)...)
+		assert.Equal(t, 2, code)
+		assert.Contains(t, stderr, "there is no -secret flag (a secret on the command line shows in ps): give -secret-file FILE, or $TDC_SECRET")
+		assert.NotContains(t, stderr, "x\n")
+	}
 }
 
 func TestMainUsageHidesSecret(t *testing.T) {
@@ -157,4 +161,19 @@ func TestMainCertificateFlags(t *testing.T) {
 	code, stderr, _ = mainRun(t, "-n", "2", "-hostfile", hosts, "-tls-cert", certFile, "-tls-key", keyFile, "-tls-ca", keyFile)
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "no PEM certificate in it")
+}
+
+func TestInputTerms(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "in.txt")
+	require.NoError(t, os.WriteFile(file, []byte("abc\n"), 0o644))
+	c := &Computation{}
+	c.InputFile("p.tdf:3:2", file)
+	c.InputFile("p.tdf:4:2", filepath.Join(dir, "missing"))
+	terms := c.inputTerms()
+	require.Len(t, terms, 2)
+	assert.Equal(t, "input of lines at p.tdf:3:2", terms[0].Name)
+	assert.Regexp(t, `^4 bytes, sha256 of its ends [0-9a-f]{16}$`, terms[0].Value)
+	assert.Equal(t, "input of lines at p.tdf:4:2", terms[1].Name)
+	assert.Contains(t, terms[1].Value, "cannot be read: open ")
 }
