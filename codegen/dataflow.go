@@ -246,6 +246,14 @@ func (d *dfGen) dataflowType() {
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
 		jen.Id("df").Op(":=").Op("&").Id(d.api).Values(jen.Dict{jen.Id("cfg"): jen.Id("cfg"), jen.Id("comp"): jen.Id("comp")}),
 	}
+	for _, op := range d.gr.Ops {
+		if op.Kind == planner.LinesOp {
+			// Processes of one computation compare the files they read.
+			// The path's method is emitted with the operator (build).
+			path := jen.Id("df").Dot("cfg").Dot("Params").Dot(argMethodName(d.prefix, op.Node.Args[0])).Call()
+			body = append(body, jen.Id("comp").Dot("InputFile").Call(jen.Lit(d.pos(op.Pos)), path))
+		}
+	}
 	for _, ch := range d.gr.Channels {
 		body = append(body, jen.Id("df").Dot(chanName(ch)).Op("=").Qual(rt, "NewChannel").Types(d.typ(ch.Type)).Call(jen.Id("comp"), jen.Lit(ch.Port.Loc), jen.Lit(ch.To.ID)))
 		if ch.CrossesWorkers() && serializable(ch.Type) {

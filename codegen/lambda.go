@@ -57,13 +57,18 @@ func (g *gen) lambda(prefix string, node *lang.Node) string {
 // source arguments become; prefixed so that no .tdf name can shadow it.
 const paramsRecv = "tdcParams"
 
+// argMethodName returns the name of the method argMethod emits for a.
+func argMethodName(prefix string, a *lang.GoArg) string {
+	return fmt.Sprintf("%sArg%d_%d", prefix, a.Pos.Line, a.Pos.Column)
+}
+
 // argMethod returns a call of a method of Params that evaluates source
 // argument a as type t, in build (where df is the dataflow).
 func (g *gen) argMethod(prefix string, a *lang.GoArg, t jen.Code, convert bool) jen.Code {
 	if name, ok := g.args[a]; ok {
 		return jen.Id("df").Dot("cfg").Dot("Params").Dot(name).Call()
 	}
-	name := fmt.Sprintf("%sArg%d_%d", prefix, a.Pos.Line, a.Pos.Column)
+	name := argMethodName(prefix, a)
 	g.args[a] = name
 	var body []jen.Code
 	for _, p := range a.UsesParams {

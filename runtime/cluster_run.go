@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -65,6 +66,7 @@ func (c *Computation) launch(ctx context.Context, build func(w *Worker) ([]Opera
 	cl := c.cfg.Cluster
 	cl.Fingerprint = c.graph.Fingerprint
 	cl.Workers = c.cfg.Workers
+	cl.Terms = append(slices.Clip(cl.Terms), c.inputTerms()...)
 	conns, err := ConnectPeers(ctx, cl)
 	var mesh *Mesh
 	if err == nil {

@@ -115,6 +115,8 @@ type Computation struct {
 
 	filesMu sync.Mutex             // guards files
 	files   map[string]*sharedFile // the files of write sinks, by path
+
+	inputFiles []inputFile // the files sources read, for the handshake's terms
 }
 
 // NewComputation returns a computation of the dataflow g, not yet started.

@@ -61,8 +61,10 @@
 // A computation may span several processes (Config.Cluster), each running
 // the same dataflow with the same number of workers; worker indices are
 // global. At Start the processes connect pairwise ([ConnectPeers]: one TCP
-// connection per pair, a handshake that checks the plan fingerprint and an
-// optional shared secret) and form a [Mesh]: per peer, a [FrameReader]
+// connection per pair, a TLS 1.3 session authenticated by a key derived
+// from the shared secret or by certificates, unless insecure, and inside
+// it a handshake that checks the plan fingerprint, the cluster and the
+// [Term]s: params and input files) and form a [Mesh]: per peer, a [FrameReader]
 // that reads into recycled slabs and hands out frames as views, and a
 // [Sender] whose writer goroutine flushes bounded send buffers that
 // producers encode into in place. docs/wire.md specifies the bytes.

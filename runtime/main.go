@@ -29,10 +29,17 @@ func Main(name string, args []string, stderr io.Writer, register func(*flag.Flag
 	fs.IntVar(&cfg.Cluster.Index, "p", 0, "index of this process, 0..n-1")
 	fs.IntVar(&cfg.Cluster.Index, "process", 0, "same as -p")
 	hostfile := fs.String("hostfile", "", "file of host:port lines, one per process (needed when -n > 1)")
-	secret := fs.String("secret", os.Getenv("TDC_SECRET"), "shared secret the processes prove to each other (default $TDC_SECRET)")
+	var sf securityFlags
+	sf.register(fs, &cfg.Cluster)
 	stats := fs.Bool("stats", false, "print the bytes of data and of progress sent to other processes at the end")
 	progress := fs.Bool("progress", false, "print how far the computation got every few seconds")
+	ours := make(map[string]bool)
+	fs.VisitAll(func(f *flag.Flag) { ours[f.Name] = true })
 	register(fs)
+	if err := refuseSecretFlag(args); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", name, err)
+		return 2
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -50,9 +57,16 @@ func Main(name string, args []string, stderr io.Writer, register func(*flag.Flag
 	if *progress {
 		cfg.Progress = stderr
 	}
-	if err := clusterFlags(&cfg.Cluster, *hostfile, *secret); err != nil {
+	if err := clusterFlags(&cfg.Cluster, *hostfile); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 		return 2
+	}
+	if err := sf.apply(&cfg.Cluster); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", name, err)
+		return 2
+	}
+	if cfg.Cluster.Processes > 1 {
+		cfg.Cluster.Terms = paramTerms(fs, ours)
 	}
 	if err := cfg.Validate(); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
@@ -82,9 +96,8 @@ func Main(name string, args []string, stderr io.Writer, register func(*flag.Flag
 }
 
 // clusterFlags completes the cluster configuration from the -hostfile
-// and -secret flags.
-func clusterFlags(cl *ClusterConfig, hostfile, secret string) error {
-	cl.Secret = []byte(secret)
+// flag.
+func clusterFlags(cl *ClusterConfig, hostfile string) error {
 	if cl.Processes <= 1 {
 		if hostfile != "" && cl.Processes == 1 {
 			return nil // a hostfile of one process changes nothing

@@ -2,6 +2,8 @@ package runtime
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
@@ -19,8 +21,13 @@ import (
 const (
 	DefaultConnectTimeout   = 30 * time.Second
 	DefaultHandshakeTimeout = 5 * time.Second
-	DefaultPeerTimeout      = 4 * time.Second
-	DefaultCloseTimeout     = 5 * time.Second
+	// DefaultPeerTimeout is long, since a peer that dies closes its
+	// connections and is seen at once; only a peer that hangs waits for
+	// it, and a garbage collection, swapping or a stalled virtual machine
+	// in a long batch job must not end the computation (Flink's heartbeat
+	// timeout is 50 s).
+	DefaultPeerTimeout  = 60 * time.Second
+	DefaultCloseTimeout = 5 * time.Second
 	// dialBackoffMin and dialBackoffMax bound the pause between dials of
 	// a process that is not listening yet; the max bounds how long after
 	// the last process starts the cluster is formed.
@@ -37,7 +44,18 @@ type ClusterConfig struct {
 	Workers     int      // workers per process; processes must agree (0: not checked)
 	Addresses   []string // host:port of every process, indexed by process
 	Fingerprint string   // the plan fingerprint; processes must agree
-	Secret      []byte   // optional shared secret; processes must agree
+	Terms       []Term   // params and input files; processes must agree
+
+	// How connections are secured (docs/security.md); a cluster of more
+	// than one process needs one of them. With Secret, processes
+	// authenticate each other by a key derived from the secret, in TLS.
+	// With Certificate, each presents it and peers' certificates must
+	// chain to RootCAs, in TLS. Insecure, given alone, runs without TLS:
+	// anyone who reaches a port is trusted.
+	Secret      []byte
+	Certificate *tls.Certificate
+	RootCAs     *x509.CertPool
+	Insecure    bool
 
 	// Listener, when set, is already listening on Addresses[Index]
 	// (tests use it to avoid racing for ports); ConnectPeers closes it.
@@ -93,7 +111,7 @@ func (c ClusterConfig) withDefaults() ClusterConfig {
 
 // identity returns what the process states in handshakes.
 func (c ClusterConfig) identity() NetIdentity {
-	return NetIdentity{Fingerprint: c.Fingerprint, Index: c.Index, Processes: c.Processes, Workers: c.Workers, Secret: c.Secret}
+	return NetIdentity{Fingerprint: c.Fingerprint, Index: c.Index, Processes: c.Processes, Workers: c.Workers, Terms: c.Terms}
 }
 
 // Validate reports whether c is usable.
@@ -113,6 +131,20 @@ func (c ClusterConfig) Validate() error {
 			return fmt.Errorf("cluster config: processes %d and %d have the same address %s", j, i, a)
 		}
 		seen[a] = i
+	}
+	modes := 0
+	for _, on := range []bool{len(c.Secret) > 0, c.Certificate != nil, c.Insecure} {
+		if on {
+			modes++
+		}
+	}
+	switch {
+	case modes > 1:
+		return errors.New("cluster config: give one of Secret, Certificate and Insecure")
+	case c.Certificate != nil && c.RootCAs == nil:
+		return errors.New("cluster config: a Certificate needs RootCAs to check the peers' certificates")
+	case c.Processes > 1 && modes == 0:
+		return errors.New("cluster config: several processes need a Secret, a Certificate, or Insecure")
 	}
 	if c.ConnectTimeout < 0 || c.HandshakeTimeout < 0 || c.CloseTimeout < 0 {
 		return errors.New("cluster config: negative timeout")
@@ -154,13 +186,19 @@ func ConnectPeers(ctx context.Context, cfg ClusterConfig) ([]net.Conn, error) {
 			return nil, fmt.Errorf("process %d cannot listen on %s: %v", cfg.Index, cfg.Addresses[cfg.Index], err)
 		}
 	}
-	f := &former{cfg: cfg, ln: ln, results: make(chan formed), inflight: make(map[net.Conn]bool)}
+	sec, err := newNetSecurity(cfg)
+	if err != nil {
+		ln.Close()
+		return nil, err
+	}
+	f := &former{cfg: cfg, sec: sec, ln: ln, results: make(chan formed), inflight: make(map[net.Conn]bool)}
 	return f.run(ctx)
 }
 
 // former forms the cluster for ConnectPeers.
 type former struct {
 	cfg     ClusterConfig
+	sec     *netSecurity
 	ln      net.Listener
 	parent  context.Context
 	ctx     context.Context
@@ -311,11 +349,17 @@ func (f *former) dial(q int) {
 				return
 			}
 			conn.SetDeadline(f.handshakeDeadline())
-			err = DialHandshake(conn, f.cfg.identity(), q, addr)
+			var sc net.Conn
+			sc, err = f.sec.client(conn, addr)
+			if err != nil {
+				err = &PeerError{Process: q, Addr: addr, Err: err}
+			} else {
+				err = DialHandshake(sc, f.cfg.identity(), q, addr)
+			}
 			f.track(conn, false)
 			if err == nil {
 				conn.SetDeadline(time.Time{})
-				f.report(formed{peer: q, conn: conn})
+				f.report(formed{peer: q, conn: sc})
 				return
 			}
 			conn.Close()
@@ -361,20 +405,33 @@ func (f *former) accept() {
 }
 
 // acceptOne runs the handshake on an accepted connection. A connection
-// that fails before proving itself is dropped; a peer that proved itself
-// (or any peer, with no secret) and does not fit ends the formation.
+// that fails before it authenticated is dropped, unless it is a tdc
+// process with other credentials or without TLS; a peer that
+// authenticated (or any peer, when insecure) and does not fit ends the
+// formation.
 func (f *former) acceptOne(conn net.Conn) {
 	defer f.wg.Done()
 	conn.SetDeadline(f.handshakeDeadline())
 	from := conn.RemoteAddr().String()
-	q, err := AcceptHandshake(conn, f.cfg.identity(), from)
+	q := -1
+	rw, sc, err := f.sec.server(conn)
+	if err != nil {
+		var we *wireError
+		if f.sec.base != nil && errors.As(err, &we) && we.fatal && !f.fromPeerHost(conn) {
+			// A stranger with other credentials does not stop us.
+			err = wireErrorf(we.kind, "%s", we.msg)
+		}
+		err = &PeerError{Process: -1, Addr: from, Err: err}
+	} else {
+		q, err = AcceptHandshake(rw, f.cfg.identity(), from)
+	}
 	f.track(conn, false)
 	if err == nil && q < f.cfg.Index {
 		err = &PeerError{Process: q, Addr: from, Err: mismatchf("dialed this process, but process %d dials the lower processes itself", f.cfg.Index)}
 	}
 	if err != nil {
 		conn.Close()
-		if acceptFatal(err, len(f.cfg.Secret) > 0) {
+		if acceptFatal(err) {
 			f.report(formed{err: err})
 			return
 		}
@@ -384,7 +441,37 @@ func (f *former) acceptOne(conn net.Conn) {
 		return
 	}
 	conn.SetDeadline(time.Time{})
-	f.report(formed{peer: q, conn: conn})
+	f.report(formed{peer: q, conn: sc})
+}
+
+// fromPeerHost reports whether conn comes from the host of a process
+// that dials this one. A TLS handshake that fails for other credentials
+// ends the formation only then: it is that process, misconfigured (it
+// fails at once too, and both report it), or someone on its host or on
+// the path between, who could cut the connections anyway. A connection
+// from elsewhere that fails is dropped, so that strangers who reach the
+// port cannot stop the formation.
+func (f *former) fromPeerHost(conn net.Conn) bool {
+	ta, ok := conn.RemoteAddr().(*net.TCPAddr)
+	if !ok {
+		return false
+	}
+	for q := f.cfg.Index + 1; q < f.cfg.Processes; q++ {
+		host, _, err := net.SplitHostPort(f.cfg.Addresses[q])
+		if err != nil {
+			continue
+		}
+		ips, err := net.DefaultResolver.LookupIPAddr(f.ctx, host)
+		if err != nil {
+			continue
+		}
+		for _, ip := range ips {
+			if ip.IP.Equal(ta.IP) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // dialFatal reports whether a handshake error of a dialed connection
@@ -396,9 +483,10 @@ func dialFatal(err error) bool {
 }
 
 // acceptFatal reports whether a handshake error of an accepted
-// connection ends the formation: a peer of this program that does not fit.
-// With a secret, only peers that proved it get that far.
-func acceptFatal(err error, secret bool) bool {
+// connection ends the formation: a peer of this program that does not
+// fit, or a tdc process whose credentials differ. With TLS, only peers
+// that authenticated get to the tdc handshake; without, any peer does.
+func acceptFatal(err error) bool {
 	var we *wireError
-	return errors.Is(err, ErrFingerprint) || errors.As(err, &we) && we.fatal || !secret && errors.Is(err, ErrVersion)
+	return errors.Is(err, ErrFingerprint) || errors.As(err, &we) && we.fatal || errors.Is(err, ErrVersion)
 }

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"math/rand/v2"
 	"net"
@@ -25,6 +26,7 @@ func netClusterConfigs(addrs []string, fp string) []ClusterConfig {
 		cfgs[i].Addresses = addrs
 		cfgs[i].Fingerprint = fp
 		cfgs[i].ConnectTimeout = 5 * time.Second
+		cfgs[i].Secret = []byte("test secret")
 	}
 	return cfgs
 }
@@ -89,8 +91,10 @@ func TestClusterFormsInRandomOrder(t *testing.T) {
 		addrs, err := FreeLoopbackAddrs(3)
 		require.NoError(t, err)
 		cfgs := netClusterConfigs(addrs, "fp1")
-		for i := range cfgs {
-			cfgs[i].Secret = []byte("s")
+		if seed == 1 {
+			for i := range cfgs {
+				cfgs[i].Secret, cfgs[i].Insecure = nil, true
+			}
 		}
 		delays := make([]time.Duration, 3)
 		for i := range delays {
@@ -179,16 +183,43 @@ func TestClusterWrongSecret(t *testing.T) {
 	cfgs := netClusterConfigs(addrs, "abc")
 	cfgs[0].Secret, cfgs[1].Secret = []byte("a"), []byte("b")
 	cfgs[0].Listener, cfgs[1].Listener = lns[0], lns[1]
-	cfgs[0].ConnectTimeout = 300 * time.Millisecond
+	start := time.Now()
 	_, errs := netConnectAll(t, cfgs)
-	// The dialer learns it at once; the acceptor drops the connection
-	// and waits for a peer that proves the secret.
+	// Both learn it at once: the dialer checks the acceptor's
+	// certificate first, and tells it so.
+	assert.Less(t, time.Since(start), 2*time.Second)
 	require.ErrorIs(t, errs[1], ErrSecret)
-	assert.Contains(t, errs[1].Error(), "process 0 ("+addrs[0]+") closed the connection instead of proving the shared secret")
-	require.ErrorIs(t, errs[0], ErrConnectTimeout)
-	assert.Contains(t, errs[0].Error(), "process 1 ("+addrs[1]+") did not come within")
-	assert.Contains(t, errs[0].Error(), "(a connection was rejected: process 1 (127.0.0.1:")
-	assert.Contains(t, errs[0].Error(), "could not prove the shared secret")
+	assert.Equal(t, "process 0 ("+addrs[0]+") presented the certificate of another secret (the secrets differ)", errs[1].Error())
+	require.ErrorIs(t, errs[0], ErrSecret)
+	assert.Regexp(t, `^connection from 127\.0\.0\.1:\d+: rejected this process's certificate \(remote error: tls: bad certificate; do the secrets differ\?\)$`, errs[0].Error())
+}
+
+func TestClusterTLSAndInsecure(t *testing.T) {
+	for _, insecure := range []int{0, 1} {
+		lns, err := LoopbackListeners(2)
+		require.NoError(t, err)
+		addrs := []string{lns[0].Addr().String(), lns[1].Addr().String()}
+		cfgs := netClusterConfigs(addrs, "abc")
+		cfgs[insecure].Secret, cfgs[insecure].Insecure = nil, true
+		cfgs[0].Listener, cfgs[1].Listener = lns[0], lns[1]
+		cfgs[0].ConnectTimeout = time.Second
+		start := time.Now()
+		_, errs := netConnectAll(t, cfgs)
+		assert.Less(t, time.Since(start), 2*time.Second)
+		require.ErrorIs(t, errs[1], ErrSecret)
+		if insecure == 0 {
+			// An insecure process trusts anyone, and stops.
+			require.ErrorIs(t, errs[0], ErrSecret)
+			assert.Contains(t, errs[0].Error(), "speaks TLS (it has a secret or certificates), and this process runs with -insecure")
+			assert.Contains(t, errs[1].Error(), "runs with -insecure, without TLS, and this process with TLS")
+		} else {
+			// Nothing said in plaintext stops a process with TLS; it
+			// tells why when its peer does not come.
+			require.ErrorIs(t, errs[0], ErrConnectTimeout)
+			assert.Contains(t, errs[0].Error(), "connected without TLS (it runs with -insecure), and this process requires TLS")
+			assert.Contains(t, errs[1].Error(), "requires TLS (it has a secret or certificates), and this process runs with -insecure")
+		}
+	}
 }
 
 func TestClusterDropsGarbageConnections(t *testing.T) {
@@ -198,13 +229,21 @@ func TestClusterDropsGarbageConnections(t *testing.T) {
 	cfgs := netClusterConfigs(addrs, "abc")
 	cfgs[0].Listener = lns[0]
 	lns[1].Close()
-	// Garbage reaches process 0 before process 1 does.
-	for _, junk := range []string{"GET / HTTP/1.0\r\n\r\n", "TDCN", ""} {
+	// Garbage reaches process 0 before process 1 does: plain junk, a
+	// TLS record that is not a handshake, a TLS client of another
+	// protocol.
+	for _, junk := range []string{"GET / HTTP/1.0\r\n\r\n", "", "\x16\x03\x01\x00\x05hello"} {
 		c, err := net.Dial("tcp", addrs[0])
 		require.NoError(t, err)
 		c.Write([]byte(junk))
 		defer c.Close()
 	}
+	go func() {
+		c, err := tls.Dial("tcp", addrs[0], &tls.Config{InsecureSkipVerify: true, NextProtos: []string{"h2"}})
+		if err == nil {
+			c.Close()
+		}
+	}()
 	done := make(chan struct{})
 	var conns0 []net.Conn
 	var err0 error
@@ -242,6 +281,9 @@ func TestClusterConfigValidate(t *testing.T) {
 		{func(c *ClusterConfig) { c.Addresses = []string{"127.0.0.1:1", "nohost"} }, `address of process 1: bad address "nohost"`},
 		{func(c *ClusterConfig) { c.Addresses = []string{"127.0.0.1:1", "127.0.0.1:1"} }, "processes 0 and 1 have the same address"},
 		{func(c *ClusterConfig) { c.ConnectTimeout = -1 }, "negative timeout"},
+		{func(c *ClusterConfig) { c.Secret = nil }, "several processes need a Secret, a Certificate, or Insecure"},
+		{func(c *ClusterConfig) { c.Insecure = true }, "give one of Secret, Certificate and Insecure"},
+		{func(c *ClusterConfig) { c.Secret, c.Certificate = nil, &tls.Certificate{} }, "a Certificate needs RootCAs"},
 	} {
 		c := good
 		tc.change(&c)

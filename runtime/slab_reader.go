@@ -240,6 +240,8 @@ func (fr *FrameReader) readError(err error, got int) error {
 		return fr.fail(wireErrorf(ErrPeerClosed, "closed the connection unexpectedly"))
 	case errors.As(err, &ne) && ne.Timeout() && fr.deadline != nil:
 		return fr.fail(wireErrorf(ErrPeerTimeout, "sent nothing for %v (no heartbeat either)", fr.cfg.PeerTimeout))
+	case isTLSAlert(err):
+		return fr.fail(wireErrorf(ErrTLS, "broke the TLS session at byte %d: %v (data tampered with or corrupted in transit?)", fr.offset, err))
 	case errors.Is(err, net.ErrClosed):
 		return fr.fail(wireErrorf(ErrNetClosed, "connection closed by this process: %v", err))
 	}

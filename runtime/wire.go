@@ -205,8 +205,11 @@ var (
 	ErrVersion = errors.New("different protocol version")
 	// ErrFingerprint: the peer runs a different program (plan fingerprint).
 	ErrFingerprint = errors.New("different program (plan fingerprint)")
-	// ErrSecret: the shared secrets differ, or only one side has one.
+	// ErrSecret: the shared secrets differ, or only one side uses TLS.
 	ErrSecret = errors.New("shared secret mismatch")
+	// ErrTLS: the TLS session failed: a certificate that is not trusted,
+	// or data that failed authentication (tampered with in transit).
+	ErrTLS = errors.New("TLS failure")
 	// ErrHandshake: another handshake failure: a bad hello, a process
 	// index or count that does not fit, a connection that ended early.
 	ErrHandshake = errors.New("handshake failed")

@@ -1,53 +1,50 @@
 package runtime
 
 import (
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"net"
-	"os"
 )
 
 // This file holds the handshake two processes go through on a new
-// connection before any frame; docs/wire.md specifies it.
+// connection before any frame, inside the TLS session (or in plaintext,
+// with -insecure); docs/wire.md specifies it, net_tls.go sets TLS up.
 //
-// The dialing process writes its hello; the accepting one reads it and
-// writes its own. When both have a secret, the dialer then writes its
-// proof, the acceptor checks it and writes its proof, and the dialer
-// checks that. Last, each side checks the other's fingerprint, process
-// count and index. Every message flows before the checks that could
-// reject it, so that both sides see the same mismatch and report it.
+// The dialing process writes its hello and its terms; the accepting one
+// reads them and writes its own hello and terms, which the dialer reads. Last, each side checks
+// the other's fingerprint, process count, index, workers and terms. Every
+// message flows before the checks that could reject it, so that both
+// sides see the same mismatch and report it.
 
 // Handshake sizes and constants.
 const (
 	// ProtocolVersion is the version of the wire protocol this runtime
 	// speaks. Processes of different versions refuse to connect.
-	ProtocolVersion = 1
-	// HelloSize is the size of a version 1 hello message.
+	ProtocolVersion = 2
+	// HelloSize is the size of a hello message.
 	HelloSize = 128
-	// ProofSize is the size of a secret proof (HMAC-SHA256).
-	ProofSize = sha256.Size
 	// NonceSize is the size of the random nonce of a hello.
 	NonceSize = 32
 	// MaxFingerprint is the longest plan fingerprint a hello carries.
 	MaxFingerprint = 64
 	// MaxProcesses is the largest number of processes of a cluster.
 	MaxProcesses = 1 << 12
+	// MaxTerms is the largest size of the terms message, its length
+	// field excluded.
+	MaxTerms = 64 << 10
+	// MaxTermValue is the longest value of a term; longer values are
+	// cut and end in a digest of the whole (see [NewTerm]).
+	MaxTermValue = 512
 	// SecretEnv is the environment variable a generated binary reads the
-	// shared secret from when no -secret flag is given.
+	// shared secret from when no -secret-file flag is given.
 	SecretEnv = "TDC_SECRET"
 )
 
 // helloMagic opens every hello, of every protocol version.
 var helloMagic = [4]byte{'T', 'D', 'C', 'N'}
-
-// proofLabel starts the text a proof's HMAC covers, so that a proof can
-// never be mistaken for another use of the secret.
-const proofLabel = "tdc handshake proof v1\x00"
 
 // hello field offsets (version 1).
 const (
@@ -66,16 +63,13 @@ const (
 // helloWantAny is the want field of the accepting side's hello.
 const helloWantAny = 1<<32 - 1
 
-// helloHasSecret is the hello flag of a process that has a shared secret.
-const helloHasSecret = 1
-
 // NetIdentity is what this process states about itself in a handshake.
 type NetIdentity struct {
 	Fingerprint string // the plan fingerprint: printable ASCII, 1 to MaxFingerprint bytes
 	Index       int    // this process, 0..Processes-1
 	Workers     int    // workers per process, which every process must agree on; 0 leaves it unstated
 	Processes   int    // processes in the cluster, 1..MaxProcesses
-	Secret      []byte // shared secret; empty for none
+	Terms       []Term // what else every process must agree on: params, input files
 }
 
 // Validate reports whether id can be sent.
@@ -89,14 +83,8 @@ func (id NetIdentity) Validate() error {
 	if len(id.Fingerprint) == 0 || len(id.Fingerprint) > MaxFingerprint || !printableASCII(id.Fingerprint) {
 		return fmt.Errorf("fingerprint %q: want 1 to %d printable ASCII characters", id.Fingerprint, MaxFingerprint)
 	}
-	return nil
-}
-
-// SecretFromEnv returns the shared secret given in the environment
-// variable SecretEnv, or nil.
-func SecretFromEnv() []byte {
-	if s := os.Getenv(SecretEnv); s != "" {
-		return []byte(s)
+	if _, err := encodeTerms(id.Terms); err != nil {
+		return err
 	}
 	return nil
 }
@@ -111,7 +99,7 @@ func printableASCII(s string) bool {
 	return true
 }
 
-// hello is a parsed hello message, with its bytes (which proofs cover).
+// hello is a parsed hello message.
 type hello struct {
 	raw         [HelloSize]byte
 	version     uint16
@@ -121,17 +109,13 @@ type hello struct {
 	want        uint32 // the process the sender means to reach, or helloWantAny
 	workers     uint32 // workers per process; 0 when not stated
 	fingerprint string
+	terms       []Term // read after the hello
 }
-
-func (h *hello) hasSecret() bool { return h.flags&helloHasSecret != 0 }
 
 // makeHello returns the hello of id, meaning to reach process want (or
 // helloWantAny), with a fresh nonce.
 func makeHello(id NetIdentity, want uint32) *hello {
-	h := &hello{version: ProtocolVersion, index: uint32(id.Index), count: uint32(id.Processes), want: want, workers: uint32(id.Workers), fingerprint: id.Fingerprint}
-	if len(id.Secret) > 0 {
-		h.flags = helloHasSecret
-	}
+	h := &hello{version: ProtocolVersion, index: uint32(id.Index), count: uint32(id.Processes), want: want, workers: uint32(id.Workers), fingerprint: id.Fingerprint, terms: id.Terms}
 	b := h.raw[:]
 	copy(b, helloMagic[:])
 	binary.LittleEndian.PutUint16(b[helloVersion:], h.version)
@@ -146,8 +130,8 @@ func makeHello(id NetIdentity, want uint32) *hello {
 	return h
 }
 
-// parseHelloRest parses a version 1 hello whose magic and version were
-// checked already.
+// parseHelloRest parses a hello whose magic and version were checked
+// already.
 func parseHelloRest(raw *[HelloSize]byte) (*hello, error) {
 	h := &hello{raw: *raw}
 	b := h.raw[:]
@@ -159,7 +143,7 @@ func parseHelloRest(raw *[HelloSize]byte) (*hello, error) {
 	h.workers = binary.LittleEndian.Uint32(b[helloWorkers:])
 	n := int(b[helloFPLen])
 	switch {
-	case h.flags&^helloHasSecret != 0:
+	case h.flags != 0:
 		return nil, wireErrorf(ErrHandshake, "sent a hello with unknown flags %#x", h.flags)
 	case !wireAllZero(b[helloReserved2:helloFingerprint]):
 		return nil, wireErrorf(ErrHandshake, "sent a hello with reserved bytes set")
@@ -192,6 +176,9 @@ func readHello(r io.Reader) (h *hello, version uint16, err error) {
 	if _, err := io.ReadFull(r, raw[:helloFlags]); err != nil {
 		return nil, 0, handshakeIOError(err, "before its hello")
 	}
+	if string(raw[:4]) == string(replyTLSRequired[:4]) {
+		return nil, 0, &wireError{kind: ErrSecret, msg: "requires TLS (it has a secret or certificates), and this process runs with -insecure", fatal: true}
+	}
 	if [4]byte(raw[:4]) != helloMagic {
 		return nil, 0, wireErrorf(ErrBadMagic, "is not a tdc process (it sent %q instead of the magic %q)", raw[:4], helloMagic[:])
 	}
@@ -215,51 +202,14 @@ func handshakeIOError(err error, when string) error {
 		return wireErrorf(ErrHandshake, "closed the connection %s", when)
 	case errors.As(err, &ne) && ne.Timeout():
 		return wireErrorf(ErrHandshake, "did not complete the handshake in time (stuck %s)", when)
+	case isTLSAlert(err):
+		return tlsAlertError(err, when)
 	}
 	return wireErrorf(ErrHandshake, "broke the connection %s: %v", when, err)
 }
 
-// secretProof returns the HMAC of the prover's and the verifier's hellos under
-// secret.
-func secretProof(secret []byte, prover, verifier *hello) [ProofSize]byte {
-	m := hmac.New(sha256.New, secret)
-	m.Write([]byte(proofLabel))
-	m.Write(prover.raw[:])
-	m.Write(verifier.raw[:])
-	var p [ProofSize]byte
-	m.Sum(p[:0])
-	return p
-}
-
-// checkSecretFlags reports a mismatch of the has-a-secret flags.
-func checkSecretFlags(self, peer *hello) error {
-	switch {
-	case self.hasSecret() && !peer.hasSecret():
-		return wireErrorf(ErrSecret, "has no shared secret, but this process has one (-secret or $%s)", SecretEnv)
-	case !self.hasSecret() && peer.hasSecret():
-		return wireErrorf(ErrSecret, "requires a shared secret, but this process has none (-secret or $%s)", SecretEnv)
-	}
-	return nil
-}
-
-// readProof reads the peer's proof and checks it.
-func readProof(r io.Reader, secret []byte, self, peer *hello) error {
-	var got [ProofSize]byte
-	if _, err := io.ReadFull(r, got[:]); err != nil {
-		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return wireErrorf(ErrSecret, "closed the connection instead of proving the shared secret (do the secrets differ?)")
-		}
-		return handshakeIOError(err, "before its proof of the secret")
-	}
-	want := secretProof(secret, peer, self)
-	if !hmac.Equal(got[:], want[:]) {
-		return wireErrorf(ErrSecret, "could not prove the shared secret (the secrets differ)")
-	}
-	return nil
-}
-
-// checkPeerHello compares the peer's hello with this process's. Both sides
-// find the same mismatch, each from its own point of view.
+// checkPeerHello compares the peer's hello and terms with this process's.
+// Both sides find the same mismatch, each from its own point of view.
 func checkPeerHello(self, peer *hello) error {
 	if peer.fingerprint != self.fingerprint {
 		return wireErrorf(ErrFingerprint, "runs a different program: plan fingerprint %s, this process %s", peer.fingerprint, self.fingerprint)
@@ -282,7 +232,7 @@ func checkPeerHello(self, peer *hello) error {
 	if peer.workers != self.workers {
 		return mismatchf("runs %d workers per process, this process %d (give every process the same -w)", peer.workers, self.workers)
 	}
-	return nil
+	return checkTerms(self.terms, peer.terms)
 }
 
 // mismatchf returns an error wrapping ErrHandshake about a peer that is
@@ -299,12 +249,22 @@ func handshakeWrite(w io.Writer, b []byte, what string) error {
 	return nil
 }
 
+// writeHello writes the hello and the terms of self in one write.
+func writeHello(w io.Writer, self *hello) error {
+	terms, err := encodeTerms(self.terms)
+	if err != nil {
+		return err
+	}
+	return handshakeWrite(w, append(self.raw[:], terms...), "hello")
+}
+
 // DialHandshake runs the dialing side of the handshake on rw, a new
-// connection to process peer at addr. It returns nil when the peer is
-// process peer of the same program and cluster and, when id has a secret,
-// proved it. Errors are *PeerError naming the peer; they wrap ErrBadMagic,
-// ErrVersion, ErrFingerprint, ErrSecret or ErrHandshake. The caller sets
-// deadlines on the connection and closes it on error.
+// connection to process peer at addr, authenticated already (TLS) unless
+// the cluster is insecure. It returns nil when the peer is process peer
+// of the same program and cluster, with the same terms. Errors are
+// *PeerError naming the peer; they wrap ErrBadMagic, ErrVersion,
+// ErrFingerprint or ErrHandshake. The caller sets deadlines on the
+// connection and closes it on error.
 func DialHandshake(rw io.ReadWriter, id NetIdentity, peer int, addr string) error {
 	if err := id.Validate(); err != nil {
 		return err
@@ -321,35 +281,27 @@ func DialHandshake(rw io.ReadWriter, id NetIdentity, peer int, addr string) erro
 
 func dialHandshake(rw io.ReadWriter, id NetIdentity, peer int) error {
 	self := makeHello(id, uint32(peer))
-	if err := handshakeWrite(rw, self.raw[:], "hello"); err != nil {
+	if err := writeHello(rw, self); err != nil {
 		return err
 	}
 	them, _, err := readHello(rw)
 	if err != nil {
 		return err
 	}
-	if err := checkSecretFlags(self, them); err != nil {
+	if them.terms, err = readTerms(rw); err != nil {
 		return err
-	}
-	if self.hasSecret() {
-		p := secretProof(id.Secret, self, them)
-		if err := handshakeWrite(rw, p[:], "proof of the secret"); err != nil {
-			return err
-		}
-		if err := readProof(rw, id.Secret, self, them); err != nil {
-			return err
-		}
 	}
 	return checkPeerHello(self, them)
 }
 
 // AcceptHandshake runs the accepting side of the handshake on rw, a
-// connection accepted from addr. It returns the index of the peer, a
-// process of the same program and cluster other than this one which, when
-// id has a secret, proved it. Errors are *PeerError naming the peer (or
-// only addr, when the peer did not say who it is); they wrap ErrBadMagic,
-// ErrVersion, ErrFingerprint, ErrSecret or ErrHandshake. The caller sets
-// deadlines on the connection and closes it on error.
+// connection accepted from addr, authenticated already (TLS) unless the
+// cluster is insecure. It returns the index of the peer, a process of
+// the same program and cluster other than this one, with the same terms.
+// Errors are *PeerError naming the peer (or only addr, when the peer did
+// not say who it is); they wrap ErrBadMagic, ErrVersion, ErrFingerprint or
+// ErrHandshake. The caller sets deadlines on the connection and closes it
+// on error.
 func AcceptHandshake(rw io.ReadWriter, id NetIdentity, addr string) (peer int, err error) {
 	if err := id.Validate(); err != nil {
 		return -1, err
@@ -368,27 +320,21 @@ func AcceptHandshake(rw io.ReadWriter, id NetIdentity, addr string) (peer int, e
 	if them.index >= uint32(MaxProcesses) {
 		peer = -1
 	}
-	if err := acceptRest(rw, id, self, them); err != nil {
+	if err := acceptRest(rw, self, them); err != nil {
 		return peer, &PeerError{Process: peer, Addr: addr, Err: err}
 	}
 	return peer, nil
 }
 
-func acceptRest(rw io.ReadWriter, id NetIdentity, self, them *hello) error {
-	if err := handshakeWrite(rw, self.raw[:], "hello"); err != nil {
+// acceptRest reads the dialer's terms before it writes its hello and
+// terms, so that the handshake also runs over a synchronous pipe.
+func acceptRest(rw io.ReadWriter, self, them *hello) error {
+	var err error
+	if them.terms, err = readTerms(rw); err != nil {
 		return err
 	}
-	if err := checkSecretFlags(self, them); err != nil {
+	if err := writeHello(rw, self); err != nil {
 		return err
-	}
-	if self.hasSecret() {
-		if err := readProof(rw, id.Secret, self, them); err != nil {
-			return err
-		}
-		p := secretProof(id.Secret, self, them)
-		if err := handshakeWrite(rw, p[:], "proof of the secret"); err != nil {
-			return err
-		}
 	}
 	return checkPeerHello(self, them)
 }

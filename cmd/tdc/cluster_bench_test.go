@@ -55,8 +55,8 @@ dataflow BenchStr {
 }
 
 // BenchmarkClusterExchange runs programs whose records all go through
-// an exchange, with two processes of one worker over loopback and with
-// one process of two workers, and compares the first with raw loopback
+// an exchange, with two processes of one worker over loopback (with TLS,
+// the default, and with -insecure) and with one process of two workers, and compares the first with raw loopback
 // TCP carrying the same bytes. Metrics, per run of the program (process
 // start and cluster formation included, a few milliseconds): records/s
 // (all records), moved-records/s (those the exchange moved to the other
@@ -77,40 +77,46 @@ func BenchmarkClusterExchange(b *testing.B) {
 		payload := crossing * int64(prog.recSize)
 		recs := fmt.Sprint(prog.records)
 
-		b.Run(prog.name+"/2procs_x_1w", func(b *testing.B) {
-			var elapsed time.Duration
-			var wire int64
-			runs := 0
-			for b.Loop() {
-				hosts := writeHostfile(b, dir, freeAddrs(b, 2))
-				start := time.Now()
-				var procs []*clusterProc
-				for p := range 2 {
-					procs = append(procs, startProc(b, dir, []string{"TDC_SECRET="}, bin, append(clusterArgs(2, p, hosts, 1), "-records", recs, "-stats")...))
+		for _, mode := range []struct {
+			name string
+			args []string
+		}{{"tls", nil}, {"insecure", []string{"-insecure"}}} {
+			b.Run(prog.name+"/2procs_x_1w/"+mode.name, func(b *testing.B) {
+				var elapsed time.Duration
+				var wire int64
+				runs := 0
+				for b.Loop() {
+					hosts := writeHostfile(b, dir, freeAddrs(b, 2))
+					start := time.Now()
+					var procs []*clusterProc
+					for p := range 2 {
+						args := append(clusterArgs(2, p, hosts, 1), "-records", recs, "-stats")
+						procs = append(procs, startProc(b, dir, nil, bin, append(args, mode.args...)...))
+					}
+					for p, proc := range procs {
+						require.Equal(b, 0, proc.wait(b, 5*time.Minute), "process %d: %s", p, proc.stderr.String())
+					}
+					elapsed += time.Since(start)
+					runs++
+					for _, proc := range procs {
+						wire += sentBytes(b, proc.stderr.String())
+					}
 				}
-				for p, proc := range procs {
-					require.Equal(b, 0, proc.wait(b, 5*time.Minute), "process %d: %s", p, proc.stderr.String())
-				}
-				elapsed += time.Since(start)
-				runs++
-				for _, proc := range procs {
-					wire += sentBytes(b, proc.stderr.String())
-				}
-			}
-			perRun := elapsed.Seconds() / float64(runs)
-			wirePerRun := wire / int64(runs)
-			raw := rawLoopback(b, wirePerRun)
-			wireMB := float64(wirePerRun) / perRun / 1e6
-			rawMB := float64(wirePerRun) / raw.Seconds() / 1e6
-			b.ReportMetric(float64(prog.records)/perRun, "records/s")
-			b.ReportMetric(float64(crossing)/perRun, "moved-records/s")
-			b.ReportMetric(float64(payload)/perRun/1e6, "payload-MB/s")
-			b.ReportMetric(wireMB, "wire-MB/s")
-			b.ReportMetric(rawMB, "raw-MB/s")
-			b.ReportMetric(wireMB/rawMB, "wire/raw")
-			b.Logf("%d records, %d crossed: %.1f MB of payload, %.1f MB sent, in %v per run; raw loopback TCP moved as much in %v",
-				prog.records, crossing, float64(payload)/1e6, float64(wirePerRun)/1e6, time.Duration(perRun*float64(time.Second)).Round(time.Millisecond), raw.Round(time.Millisecond))
-		})
+				perRun := elapsed.Seconds() / float64(runs)
+				wirePerRun := wire / int64(runs)
+				raw := rawLoopback(b, wirePerRun)
+				wireMB := float64(wirePerRun) / perRun / 1e6
+				rawMB := float64(wirePerRun) / raw.Seconds() / 1e6
+				b.ReportMetric(float64(prog.records)/perRun, "records/s")
+				b.ReportMetric(float64(crossing)/perRun, "moved-records/s")
+				b.ReportMetric(float64(payload)/perRun/1e6, "payload-MB/s")
+				b.ReportMetric(wireMB, "wire-MB/s")
+				b.ReportMetric(rawMB, "raw-MB/s")
+				b.ReportMetric(wireMB/rawMB, "wire/raw")
+				b.Logf("%d records, %d crossed: %.1f MB of payload, %.1f MB sent, in %v per run; raw loopback TCP moved as much in %v",
+					prog.records, crossing, float64(payload)/1e6, float64(wirePerRun)/1e6, time.Duration(perRun*float64(time.Second)).Round(time.Millisecond), raw.Round(time.Millisecond))
+			})
+		}
 
 		b.Run(prog.name+"/1proc_x_2w", func(b *testing.B) {
 			var elapsed time.Duration

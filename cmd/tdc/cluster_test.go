@@ -158,14 +158,14 @@ func TestPeerKilled(t *testing.T) {
 		want  string
 	}{
 		{"SIGKILL", syscall.SIGKILL, 5 * time.Second, `closed the connection|failed:`},
-		{"SIGSTOP", syscall.SIGSTOP, tdrt.DefaultPeerTimeout + 3*time.Second, `sent nothing for`},
+		{"SIGSTOP", syscall.SIGSTOP, 4*time.Second + 3*time.Second, `sent nothing for 4s`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			addrs := freeAddrs(t, 3)
 			hosts := writeHostfile(t, dir, addrs)
 			var procs []*clusterProc
 			for p := range 3 {
-				procs = append(procs, startProc(t, dir, nil, bin, clusterArgs(3, p, hosts, 2)...))
+				procs = append(procs, startProc(t, dir, nil, bin, append(clusterArgs(3, p, hosts, 2), "-peer-timeout", "4s")...))
 			}
 			for p, proc := range procs {
 				waitFor(t, 20*time.Second, func() bool { return proc.stdout.Len() > 0 || proc.exited() },
@@ -199,7 +199,6 @@ func TestPeersRefused(t *testing.T) {
 	dir := t.TempDir()
 	wcTDF := filepath.Join(root, "examples", "wordcount", "wordcount.tdf")
 	wc := buildTDF(t, wcTDF, dir)
-	noSecret := []string{"TDC_SECRET="}
 
 	// Both processes must refuse, saying the programs differ.
 	t.Run("different_programs", func(t *testing.T) {
@@ -209,8 +208,8 @@ func TestPeersRefused(t *testing.T) {
 		wcFP, recFP := fingerprintOf(t, wcTDF), fingerprints(t, recTDF)[0]
 		require.NotEqual(t, wcFP, recFP)
 		hosts := writeHostfile(t, dir, freeAddrs(t, 2))
-		p0 := startProc(t, root, noSecret, wc, clusterArgs(2, 0, hosts, 1)...)
-		p1 := startProc(t, root, noSecret, rec, clusterArgs(2, 1, hosts, 1)...)
+		p0 := startProc(t, root, nil, wc, clusterArgs(2, 0, hosts, 1)...)
+		p1 := startProc(t, root, nil, rec, clusterArgs(2, 1, hosts, 1)...)
 		for i, p := range []*clusterProc{p0, p1} {
 			code := p.wait(t, 10*time.Second)
 			t.Logf("process %d exited with status %d: %s", i, code, strings.TrimSpace(p.stderr.String()))
@@ -223,35 +222,51 @@ func TestPeersRefused(t *testing.T) {
 		}
 	})
 
-	// Process 1 with another secret than process 0's, or none, must
-	// fail at once saying so, while process 0, which drops connections
-	// that do not prove the secret, waits on; the right process 1 then
-	// completes the computation.
+	// Process 1 with another secret than process 0's must fail at once
+	// saying so, and so must process 0: process 1 comes from the host of
+	// a peer, speaks tdc's TLS, and has other credentials.
 	t.Run("secret", func(t *testing.T) {
-		want := sortedLines(runOK(t, root, noSecret, wc, "-w", "2"))
-		addrs := freeAddrs(t, 2)
-		hosts := writeHostfile(t, dir, addrs)
-		// Process 0 takes its secret from the environment.
-		p0 := startProc(t, root, []string{"TDC_SECRET=right"}, wc, clusterArgs(2, 0, hosts, 2)...)
+		wrong := writeFile(t, dir, "wrong", "wrong\n")
 		for _, c := range []struct {
 			name string
 			env  []string
 			args []string
-			msg  string
 		}{
-			{"other_flag", noSecret, []string{"-secret", "wrong"}, "the secrets differ"},
-			{"other_env", []string{"TDC_SECRET=wrong"}, nil, "the secrets differ"},
-			{"none", noSecret, nil, "requires a shared secret, but this process has none"},
+			{"other_file", nil, []string{"-secret-file", wrong}},
+			{"other_env", []string{"TDC_SECRET=wrong"}, nil},
 		} {
+			addrs := freeAddrs(t, 2)
+			hosts := writeHostfile(t, dir, addrs)
+			p0 := startProc(t, root, []string{"TDC_SECRET=right"}, wc, clusterArgs(2, 0, hosts, 2)...)
 			p1 := startProc(t, root, c.env, wc, append(clusterArgs(2, 1, hosts, 2), c.args...)...)
-			code := p1.wait(t, 10*time.Second)
-			t.Logf("%s: process 1 exited with status %d: %s", c.name, code, strings.TrimSpace(p1.stderr.String()))
-			assert.Equal(t, 1, code, c.name)
-			assert.Contains(t, p1.stderr.String(), fmt.Sprintf("process 0 (%s)", addrs[0]), c.name)
-			assert.Contains(t, p1.stderr.String(), c.msg, c.name)
-			require.False(t, p0.exited(), "%s: process 0 exited: %v; stderr: %s", c.name, p0.err, p0.stderr.String())
+			for i, p := range []*clusterProc{p0, p1} {
+				code := p.wait(t, 10*time.Second)
+				t.Logf("%s: process %d exited with status %d: %s", c.name, i, code, strings.TrimSpace(p.stderr.String()))
+				assert.Equal(t, 1, code, c.name)
+				assert.Empty(t, p.stdout.String())
+				assert.NotContains(t, p.stderr.String(), "right")
+				assert.NotContains(t, p.stderr.String(), "wrong")
+			}
+			assert.Contains(t, p1.stderr.String(), fmt.Sprintf("process 0 (%s) presented the certificate of another secret (the secrets differ)", addrs[0]), c.name)
+			assert.Contains(t, p0.stderr.String(), "rejected this process's certificate (remote error: tls: bad certificate; do the secrets differ?)", c.name)
 		}
-		p1 := startProc(t, root, noSecret, wc, append(clusterArgs(2, 1, hosts, 2), "-secret", "right")...)
+	})
+
+	// A process 1 with -insecure fails at once; process 0 drops what a
+	// connection says in plaintext and waits on, and the right process
+	// 1 then completes the computation.
+	t.Run("insecure", func(t *testing.T) {
+		want := sortedLines(runOK(t, root, nil, wc, "-w", "2"))
+		addrs := freeAddrs(t, 2)
+		hosts := writeHostfile(t, dir, addrs)
+		p0 := startProc(t, root, nil, wc, clusterArgs(2, 0, hosts, 2)...)
+		p1 := startProc(t, root, nil, wc, append(clusterArgs(2, 1, hosts, 2), "-insecure")...)
+		code := p1.wait(t, 10*time.Second)
+		t.Logf("process 1 exited with status %d: %s", code, strings.TrimSpace(p1.stderr.String()))
+		assert.Equal(t, 1, code)
+		assert.Contains(t, p1.stderr.String(), fmt.Sprintf("process 0 (%s) requires TLS (it has a secret or certificates), and this process runs with -insecure", addrs[0]))
+		require.False(t, p0.exited(), "process 0 exited: %v; stderr: %s", p0.err, p0.stderr.String())
+		p1 = startProc(t, root, nil, wc, clusterArgs(2, 1, hosts, 2)...)
 		require.Equal(t, 0, p1.wait(t, 20*time.Second), "process 1: %s", p1.stderr.String())
 		require.Equal(t, 0, p0.wait(t, 10*time.Second), "process 0: %s", p0.stderr.String())
 		assert.Empty(t, p0.stderr.String())
@@ -267,8 +282,8 @@ func TestPeersRefused(t *testing.T) {
 	t.Run("workers_differ", func(t *testing.T) {
 		for _, w := range [][2]int{{2, 1}, {1, 2}} {
 			hosts := writeHostfile(t, dir, freeAddrs(t, 2))
-			p0 := startProc(t, root, noSecret, wc, clusterArgs(2, 0, hosts, w[0])...)
-			p1 := startProc(t, root, noSecret, wc, clusterArgs(2, 1, hosts, w[1])...)
+			p0 := startProc(t, root, nil, wc, clusterArgs(2, 0, hosts, w[0])...)
+			p1 := startProc(t, root, nil, wc, clusterArgs(2, 1, hosts, w[1])...)
 			for i, p := range []*clusterProc{p0, p1} {
 				code := p.wait(t, 15*time.Second)
 				t.Logf("-w %d and -w %d: process %d exited with status %d: %s", w[0], w[1], i, code, strings.TrimSpace(p.stderr.String()))
@@ -446,15 +461,18 @@ type clusterProc struct {
 	err            error // cmd.Wait's, once done is closed
 }
 
+// testSecret is the secret the processes tests start get in the
+// environment, unless env sets TDC_SECRET itself.
+const testSecret = "cluster test secret"
+
 // startProc starts name with args in dir, with env added to the test's
-// environment.
+// environment (and TDC_SECRET=testSecret, unless env sets it).
 func startProc(t testing.TB, dir string, env []string, name string, args ...string) *clusterProc {
 	t.Helper()
 	cmd := exec.Command(name, args...)
 	cmd.Dir = dir
-	if env != nil {
-		cmd.Env = append(os.Environ(), env...)
-	}
+	cmd.Env = append(os.Environ(), tdrt.SecretEnv+"="+testSecret)
+	cmd.Env = append(cmd.Env, env...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.WaitDelay = 5 * time.Second
 	p := &clusterProc{cmd: cmd, done: make(chan struct{})}

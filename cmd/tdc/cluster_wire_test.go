@@ -26,10 +26,10 @@ import (
 // might: process 0 must drop each connection and keep listening, and the
 // computation must complete once the real process 1 comes. Connections
 // left open, idle or stuck in the middle of a hello, must not hold the
-// cluster up either. With a secret, connections that cannot prove it are
-// dropped too, whatever their hello says; without one, a well-formed
-// hello of another program, version or cluster stops process 0, as
-// docs/wire.md says.
+// cluster up either. With TLS (the default), whatever a connection says
+// in plaintext is dropped, and nothing about the program is answered;
+// with -insecure, a well-formed hello of another program, version or
+// cluster stops process 0, as docs/wire.md says.
 func TestGarbageIntoListener(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a binary with go build")
@@ -40,18 +40,17 @@ func TestGarbageIntoListener(t *testing.T) {
 	tdf := filepath.Join(root, "examples", "wordcount", "wordcount.tdf")
 	bin := buildTDF(t, tdf, dir)
 	fp := fingerprintOf(t, tdf)
-	want := sortedLines(runOK(t, root, []string{"TDC_SECRET="}, bin, "-w", "2"))
+	want := sortedLines(runOK(t, root, nil, bin, "-w", "2"))
 
-	for _, secret := range []string{"", "s3cret"} {
-		name := "no_secret"
-		if secret != "" {
-			name = "secret"
+	for _, insecure := range []bool{true, false} {
+		name, mode := "tls", []string(nil)
+		if insecure {
+			name, mode = "insecure", []string{"-insecure"}
 		}
 		t.Run(name, func(t *testing.T) {
 			addrs := freeAddrs(t, 2)
 			hosts := writeHostfile(t, dir, addrs)
-			env := []string{"TDC_SECRET=" + secret}
-			p0 := startProc(t, root, env, bin, clusterArgs(2, 0, hosts, 2)...)
+			p0 := startProc(t, root, nil, bin, append(clusterArgs(2, 0, hosts, 2), mode...)...)
 			waitFor(t, 10*time.Second, func() bool {
 				c, err := net.Dial("tcp", addrs[0])
 				if err == nil {
@@ -78,11 +77,7 @@ func TestGarbageIntoListener(t *testing.T) {
 			for i := range random {
 				random[i] = byte(r.Uint32())
 			}
-			secretFlag := uint16(0)
-			if secret != "" {
-				secretFlag = 1
-			}
-			good := helloFields{fp: fp, index: 1, count: 2, want: 0, flags: secretFlag}
+			good := helloFields{fp: fp, index: 1, count: 2, want: 0}
 			// What process 0 answers: nothing to a connection that does
 			// not start with the magic (docs/wire.md), its hello to a
 			// hello it reads whole. To a broken hello of this version it
@@ -111,20 +106,14 @@ func TestGarbageIntoListener(t *testing.T) {
 				{"no_fingerprint", testHello(with(good, func(h *helloFields) { h.fp = "" })), either},
 				{"unprintable_fingerprint", testHello(with(good, func(h *helloFields) { h.fp = "ab\x01" })), either},
 			}
-			if secret == "" {
-				// A hello that says it has a secret: process 0 answers,
-				// sees the mismatch and drops the connection.
-				cases = append(cases, garbage{"has_secret", testHello(with(good, func(h *helloFields) { h.flags = 1 })), hello})
-			} else {
-				// Until a peer proved the secret, nothing it says stops
-				// process 0: not even another version or program.
+			if !insecure {
+				// Nothing said in plaintext stops a process with TLS: not
+				// even another version or program.
 				cases = append(cases,
-					garbage{"no_secret", testHello(with(good, func(h *helloFields) { h.flags = 0 })), hello},
-					garbage{"other_version", testHello(with(good, func(h *helloFields) { h.version = 2 })), hello},
-					garbage{"other_program", testHello(with(good, func(h *helloFields) { h.fp = "0123456789abcdef" })), hello},
-					garbage{"other_count", testHello(with(good, func(h *helloFields) { h.count = 3 })), hello},
-					garbage{"no_proof", testHello(good), hello},
-					garbage{"bad_proof", append(testHello(good), make([]byte, tdrt.ProofSize)...), hello},
+					garbage{"other_version", testHello(with(good, func(h *helloFields) { h.version = 3 })), none},
+					garbage{"other_program", append(testHello(with(good, func(h *helloFields) { h.fp = "0123456789abcdef" })), testTerms...), none},
+					garbage{"other_count", append(testHello(with(good, func(h *helloFields) { h.count = 3 })), testTerms...), none},
+					garbage{"good_hello", append(testHello(good), testTerms...), none},
 				)
 			}
 			for _, c := range cases {
@@ -138,31 +127,29 @@ func TestGarbageIntoListener(t *testing.T) {
 				var ne net.Error
 				require.False(t, errors.As(err, &ne) && ne.Timeout(), "%s: process 0 did not close the connection", c.name)
 				switch {
+				case !insecure:
+					// A plaintext hello is told that TLS is required;
+					// nothing else is answered about tdc or the program.
+					if bytes.HasPrefix(c.send, []byte("TDCN")) {
+						assert.Equal(t, "TDCS\x02\x00\x00\x00", string(got), c.name)
+					} else {
+						assert.NotContains(t, string(got), "TDC", c.name)
+					}
+					assert.NotContains(t, string(got), fp, c.name)
 				case c.answer == none || c.answer == either && len(got) == 0:
 					assert.Empty(t, got, "%s: process 0 answered garbage", c.name)
 				default:
-					// Its hello, and no proof: the peer proved nothing.
-					require.Len(t, got, tdrt.HelloSize, "%s: process 0's answer", c.name)
+					// Its hello (to a broken hello of this version).
+					require.GreaterOrEqual(t, len(got), tdrt.HelloSize, "%s: process 0's answer", c.name)
 					assert.Equal(t, "TDCN", string(got[:4]), c.name)
 				}
 				require.False(t, p0.exited(), "%s: process 0 exited: %v; stderr: %s", c.name, p0.err, p0.stderr.String())
 			}
 
-			// A process 1 that gets through the hellos but proves the
-			// wrong secret, or claims to be another process.
-			if secret != "" {
-				conn, err := net.Dial("tcp", addrs[0])
-				require.NoError(t, err)
-				conn.SetDeadline(time.Now().Add(10 * time.Second))
-				err = tdrt.DialHandshake(conn, tdrt.NetIdentity{Fingerprint: fp, Index: 1, Processes: 2, Workers: 2, Secret: []byte("wrong")}, 0, addrs[0])
-				conn.Close()
-				require.ErrorIs(t, err, tdrt.ErrSecret)
-				t.Logf("wrong secret: %v", err)
-			}
 			time.Sleep(50 * time.Millisecond)
 			require.False(t, p0.exited(), "process 0 exited: %v; stderr: %s", p0.err, p0.stderr.String())
 
-			p1 := startProc(t, root, env, bin, clusterArgs(2, 1, hosts, 2)...)
+			p1 := startProc(t, root, nil, bin, append(clusterArgs(2, 1, hosts, 2), mode...)...)
 			require.Equal(t, 0, p1.wait(t, 20*time.Second), "process 1: %s", p1.stderr.String())
 			require.Equal(t, 0, p0.wait(t, 10*time.Second), "process 0: %s", p0.stderr.String())
 			assert.Empty(t, p0.stderr.String())
@@ -171,11 +158,11 @@ func TestGarbageIntoListener(t *testing.T) {
 		})
 	}
 
-	// What docs/wire.md says of a cluster without a secret: a connection
-	// whose hello is of this protocol but another program, version or
-	// cluster stops the formation (there is no telling a stranger from a
+	// What docs/wire.md says of an insecure cluster: a connection whose
+	// hello is of this protocol but another program, version or cluster
+	// stops the formation (there is no telling a stranger from a
 	// misconfigured peer), with an error that names the connection.
-	t.Run("mismatch_without_secret", func(t *testing.T) {
+	t.Run("mismatch_insecure", func(t *testing.T) {
 		good := helloFields{fp: fp, index: 1, count: 2, want: 0}
 		for _, c := range []struct {
 			name  string
@@ -183,14 +170,14 @@ func TestGarbageIntoListener(t *testing.T) {
 			want  string
 		}{
 			{"other_program", with(good, func(h *helloFields) { h.fp = "0123456789abcdef" }), "process 1 (127.0.0.1:%d) runs a different program: plan fingerprint 0123456789abcdef, this process " + fp},
-			{"other_version", with(good, func(h *helloFields) { h.version = 2 }), "connection from 127.0.0.1:%d: speaks wire protocol version 2, this process version 1"},
+			{"other_version", with(good, func(h *helloFields) { h.version = 3 }), "connection from 127.0.0.1:%d: speaks wire protocol version 3, this process version 2"},
 			{"other_count", with(good, func(h *helloFields) { h.count = 3 }), "process 1 (127.0.0.1:%d) was started for a cluster of 3 processes, this process for 2"},
 			{"bad_index", with(good, func(h *helloFields) { h.index = 5 }), "process 5 (127.0.0.1:%d) claims process index 5, which does not fit (this process is 0 of 2)"},
 		} {
 			t.Run(c.name, func(t *testing.T) {
 				addrs := freeAddrs(t, 2)
 				hosts := writeHostfile(t, dir, addrs)
-				p0 := startProc(t, root, []string{"TDC_SECRET="}, bin, clusterArgs(2, 0, hosts, 2)...)
+				p0 := startProc(t, root, nil, bin, append(clusterArgs(2, 0, hosts, 2), "-insecure")...)
 				var conn net.Conn
 				waitFor(t, 10*time.Second, func() bool {
 					var err error
@@ -199,7 +186,7 @@ func TestGarbageIntoListener(t *testing.T) {
 				}, "process 0 does not listen on %s; stderr: %s", addrs[0], p0.stderr.String())
 				require.NotNil(t, conn, "process 0 exited: %v; stderr: %s", p0.err, p0.stderr.String())
 				defer conn.Close()
-				_, err := conn.Write(testHello(c.hello))
+				_, err := conn.Write(append(testHello(c.hello), testTerms...))
 				require.NoError(t, err)
 				code := p0.wait(t, 5*time.Second)
 				assert.Equal(t, 1, code)
@@ -225,6 +212,7 @@ func TestGarbageAfterHandshake(t *testing.T) {
 	tdf := filepath.Join(root, "examples", "wordcount", "wordcount.tdf")
 	bin := buildTDF(t, tdf, dir)
 	fp := fingerprintOf(t, tdf)
+	terms := wordCountTerms(t, root)
 
 	// Process 0 has workers 0 and 1, the fake process 1 workers 2 and 3;
 	// the word count's only channel (0) carries strings.
@@ -275,7 +263,7 @@ func TestGarbageAfterHandshake(t *testing.T) {
 		{"progress_count", progress(oneUpdate[:len(oneUpdate)-1]), keepOpen, "sent a bad progress frame", 0},
 		{"progress_location", progress(oneUpdate), keepOpen, "location 999", 0},
 		{"error_frame", testFrame(tdrt.NewFrameHeader(tdrt.FrameFailure, 0, 0, 0), []byte("boom\x00\x1b[31m\xff")), keepOpen, "failed: boom??[31m?", 0},
-		{"silent", nil, keepOpen, "sent nothing for 4s", tdrt.DefaultPeerTimeout},
+		{"silent", nil, keepOpen, "sent nothing for 4s", 4 * time.Second},
 		// A goodbye says process 1 finished, which it cannot have: it
 		// never released its workers' capabilities.
 		{"early_goodbye", testFrame(tdrt.NewFrameHeader(tdrt.FrameGoodbye, 0, 0, 0), nil), keepOpen, "process 1 finished, but this process did not finish within 5s of it", tdrt.DefaultCloseTimeout},
@@ -288,8 +276,8 @@ func TestGarbageAfterHandshake(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			hosts := writeHostfile(t, dir, addrs)
-			p0 := startProc(t, root, []string{"TDC_SECRET="}, bin, clusterArgs(2, 0, hosts, 2)...)
-			conn := dialHandshake(t, p0, addrs[0], tdrt.NetIdentity{Fingerprint: fp, Index: 1, Processes: 2, Workers: 2})
+			p0 := startProc(t, root, nil, bin, append(clusterArgs(2, 0, hosts, 2), "-insecure", "-peer-timeout", "4s")...)
+			conn := dialHandshake(t, p0, addrs[0], tdrt.NetIdentity{Fingerprint: fp, Index: 1, Processes: 2, Workers: 2, Terms: terms})
 
 			// Read what process 0 sends, to see its error frame.
 			told := make(chan error, 1)
@@ -341,6 +329,19 @@ func dialHandshake(t *testing.T, p0 *clusterProc, addr string, id tdrt.NetIdenti
 	require.NoError(t, tdrt.DialHandshake(conn, id, 0, addr))
 	conn.SetDeadline(time.Time{})
 	return conn.(*net.TCPConn)
+}
+
+// testTerms is a terms message of no terms.
+var testTerms = []byte{4, 0, 0, 0, 0, 0, 0, 0}
+
+// wordCountTerms returns the terms of the word count example with its
+// default params, run in root.
+func wordCountTerms(t testing.TB, root string) []tdrt.Term {
+	t.Helper()
+	const input = "examples/wordcount/sample.txt"
+	file, err := tdrt.FileTerm("input of lines at wordcount.tdf:13:2", filepath.Join(root, input))
+	require.NoError(t, err)
+	return []tdrt.Term{{Name: "param input", Value: input}, file}
 }
 
 // helloFields are the fields of a hello (docs/wire.md) a test writes.

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bufio"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -23,11 +25,13 @@ import (
 // Their standard output is passed through line by line; standard error
 // lines are prefixed with the process index. When one process fails, the
 // others are stopped, and tdc exits with the failed process's status.
+// The processes authenticate each other (TLS) by a fresh random secret
+// of every launch, which they get in the environment ($TDC_SECRET),
+// never on a command line.
 func cmdLaunch(args []string, env *cliEnv) int {
 	fs := newFlags("launch", env)
 	n := fs.Int("n", 2, "number of processes")
 	workers := fs.Int("w", 1, "workers per process")
-	secret := fs.String("secret", "", "shared secret the processes prove to each other (default $TDC_SECRET)")
 	if st := parseFlags(fs, args); st >= 0 {
 		return st
 	}
@@ -57,13 +61,16 @@ func cmdLaunch(args []string, env *cliEnv) int {
 	if err := os.WriteFile(hostfile, []byte(strings.Join(addrs, "\n")+"\n"), 0o644); err != nil {
 		return report(env, err)
 	}
+	secret, err := launchSecret()
+	if err != nil {
+		return report(env, err)
+	}
+	childEnv := append(os.Environ(), tdrt.SecretEnv+"="+secret)
 	l := &launcher{env: env, stop: make(chan struct{})}
 	for i := 0; i < *n; i++ {
 		procArgs := append([]string{"-n", strconv.Itoa(*n), "-p", strconv.Itoa(i), "-hostfile", hostfile, "-w", strconv.Itoa(*workers)}, fs.Args()[1:]...)
 		cmd := exec.Command(bin, procArgs...)
-		if *secret != "" {
-			cmd.Env = append(os.Environ(), "TDC_SECRET="+*secret)
-		}
+		cmd.Env = childEnv
 		if err := l.start(i, cmd); err != nil {
 			l.stopAll()
 			l.wait()
@@ -81,6 +88,15 @@ func cmdLaunch(args []string, env *cliEnv) int {
 		}
 	}()
 	return l.wait()
+}
+
+// launchSecret returns a fresh random secret: 32 bytes, in hex.
+func launchSecret() (string, error) {
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(b[:]), nil
 }
 
 // launcher runs the processes of one launch.

@@ -20,7 +20,7 @@ import (
 // network namespaces joined by a veth pair, 10.77.0.1 and 10.77.0.2, so
 // that they talk over an interface other than loopback: the word count
 // must match one process's, and cutting the link must make both fail
-// on the peer timeout, naming each other. It needs root and iproute2,
+// on the peer timeout (4 s here), naming each other. It needs root and iproute2,
 // and skips without them.
 func TestNetworkNamespaces(t *testing.T) {
 	if testing.Short() {
@@ -34,7 +34,7 @@ func TestNetworkNamespaces(t *testing.T) {
 	require.NoError(t, os.Chmod(dir, 0o755))
 	hosts := writeHostfile(t, dir, []string{"10.77.0.1:7000", "10.77.0.2:7000"})
 	inNS := func(ns, bin string, args ...string) *clusterProc {
-		return startProc(t, root, []string{"TDC_SECRET="}, "ip", append([]string{"netns", "exec", ns, bin}, args...)...)
+		return startProc(t, root, nil, "ip", append([]string{"netns", "exec", ns, bin}, args...)...)
 	}
 
 	t.Run("wordcount", func(t *testing.T) {
@@ -55,7 +55,8 @@ func TestNetworkNamespaces(t *testing.T) {
 
 	t.Run("partition", func(t *testing.T) {
 		bin := buildTDF(t, writeFile(t, dir, "long.tdf", longTDF), dir)
-		procs := []*clusterProc{inNS(nsA, bin, clusterArgs(2, 0, hosts, 1)...), inNS(nsB, bin, clusterArgs(2, 1, hosts, 1)...)}
+		silent := []string{"-peer-timeout", "4s"}
+		procs := []*clusterProc{inNS(nsA, bin, append(clusterArgs(2, 0, hosts, 1), silent...)...), inNS(nsB, bin, append(clusterArgs(2, 1, hosts, 1), silent...)...)}
 		for p, proc := range procs {
 			waitFor(t, 20*time.Second, func() bool { return proc.stdout.Len() > 0 || proc.exited() },
 				"process %d printed nothing; stderr: %s", p, proc.stderr.String())

@@ -425,6 +425,7 @@ func NewComponents(cfg ComponentsConfig) (*Components, error) {
 		cfg:  cfg,
 		comp: comp,
 	}
+	comp.InputFile("cc.tdf:21:11", df.cfg.Params.componentsArg21_16())
 	df.ch0 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 1, 1)
 	df.ch1 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 3, 2)
 	df.ch2 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 5, 3)

@@ -353,6 +353,7 @@ func NewClosure(cfg ClosureConfig) (*Closure, error) {
 		cfg:  cfg,
 		comp: comp,
 	}
+	comp.InputFile("closure.tdf:19:11", df.cfg.Params.closureArg19_16())
 	df.ch0 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 1, 1)
 	df.ch0.SetCodec(tdrt.FixedCodec(tdrt.Codec[tdrt.Tuple2[uint32, uint32]]{
 		Append: tdcEncode0,

@@ -504,6 +504,7 @@ func NewPageRank(cfg PageRankConfig) (*PageRank, error) {
 		cfg:  cfg,
 		comp: comp,
 	}
+	comp.InputFile("pagerank_custom.tdf:128:11", df.cfg.Params.pageRankArg128_17())
 	df.ch0 = tdrt.NewChannel[Edge](comp, 1, 1)
 	df.ch0.SetCodec(tdrt.FixedCodec(tdrt.Codec[Edge]{
 		Append: tdcEncodeEdge,

@@ -837,6 +837,7 @@ func NewPageRank(cfg PageRankConfig) (*PageRank, error) {
 		cfg:  cfg,
 		comp: comp,
 	}
+	comp.InputFile("pagerank.tdf:30:11", df.cfg.Params.pageRankArg30_16())
 	df.ch0 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 1, 1)
 	df.ch1 = tdrt.NewChannel[uint32](comp, 3, 2)
 	df.ch1.SetCodec(tdrt.FixedCodec(tdrt.Codec[uint32]{

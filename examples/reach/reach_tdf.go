@@ -398,6 +398,7 @@ func NewReach(cfg ReachConfig) (*Reach, error) {
 		cfg:  cfg,
 		comp: comp,
 	}
+	comp.InputFile("reach.tdf:21:11", df.cfg.Params.reachArg21_16())
 	df.ch0 = tdrt.NewChannel[uint32](comp, 2, 2)
 	df.ch0.SetCodec(tdrt.FixedCodec(tdrt.Codec[uint32]{
 		Append: tdcEncodeUint32,

@@ -136,6 +136,7 @@ func NewEntries(cfg EntriesConfig) (*Entries, error) {
 		cfg:  cfg,
 		comp: comp,
 	}
+	comp.InputFile("records.tdf:34:2", df.cfg.Params.entriesArg34_8())
 	df.ch0 = tdrt.NewChannel[Entry](comp, 1, 1)
 	df.ch0.SetCodec(tdrt.Codec[Entry]{
 		Append: tdcEncodeEntry,

@@ -436,6 +436,7 @@ func NewShortestPaths(cfg ShortestPathsConfig) (*ShortestPaths, error) {
 		cfg:  cfg,
 		comp: comp,
 	}
+	comp.InputFile("sssp.tdf:25:11", df.cfg.Params.shortestPathsArg25_16())
 	df.ch0 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint64]](comp, 2, 2)
 	df.ch1 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint64]](comp, 4, 3)
 	df.ch1.SetCodec(tdrt.Codec[tdrt.Tuple2[uint32, uint64]]{

@@ -97,6 +97,7 @@ func NewWordCount(cfg WordCountConfig) (*WordCount, error) {
 		cfg:  cfg,
 		comp: comp,
 	}
+	comp.InputFile("wordcount.tdf:13:2", df.cfg.Params.wordCountArg13_8())
 	df.ch0 = tdrt.NewChannel[string](comp, 1, 1)
 	df.ch0.SetCodec(tdrt.Codec[string]{
 		Append: tdcEncodeString,

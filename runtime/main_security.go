@@ -1,0 +1,133 @@
+package runtime
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+)
+
+// securityFlags are the flags of a generated binary that say how its
+// connections are secured, and the network's timeouts. No flag takes a
+// secret itself (it would show in ps): it comes from a file or from the
+// environment, and no usage text shows it.
+type securityFlags struct {
+	secretFile             string
+	tlsCert, tlsKey, tlsCA string
+	insecure               bool
+	getenv                 func(string) string // os.Getenv; tests replace it
+}
+
+func (sf *securityFlags) register(fs *flag.FlagSet, cl *ClusterConfig) {
+	fs.StringVar(&sf.secretFile, "secret-file", "", "file holding the shared secret that authenticates the processes (TLS); else $"+SecretEnv+" is read")
+	fs.StringVar(&sf.tlsCert, "tls-cert", "", "this process's TLS certificate (PEM), with -tls-key and -tls-ca, instead of a secret")
+	fs.StringVar(&sf.tlsKey, "tls-key", "", "the private key of -tls-cert (PEM)")
+	fs.StringVar(&sf.tlsCA, "tls-ca", "", "CA certificates (PEM) the peers' certificates must chain to")
+	fs.BoolVar(&sf.insecure, "insecure", false, "run without TLS: anyone who reaches a port is trusted (only on a trusted network)")
+	fs.DurationVar(&cl.ConnectTimeout, "connect-timeout", DefaultConnectTimeout, "how long to wait for every process to come")
+	fs.DurationVar(&cl.HandshakeTimeout, "handshake-timeout", DefaultHandshakeTimeout, "how long the handshake of one connection (TLS and tdc's) may take")
+	fs.DurationVar(&cl.PeerTimeout, "peer-timeout", DefaultPeerTimeout, "a peer that sends nothing, not even a heartbeat, for this long has failed")
+}
+
+// apply sets how cl's connections are secured. A cluster of several
+// processes needs exactly one way: a secret (-secret-file or the
+// environment), certificates, or -insecure.
+func (sf *securityFlags) apply(cl *ClusterConfig) error {
+	getenv := sf.getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	env := getenv(SecretEnv)
+	// The secret is not passed on to programs this one starts.
+	os.Unsetenv(SecretEnv)
+	certs := sf.tlsCert != "" || sf.tlsKey != "" || sf.tlsCA != ""
+	n := 0
+	for _, on := range []bool{sf.secretFile != "", certs, sf.insecure} {
+		if on {
+			n++
+		}
+	}
+	if n > 1 {
+		return errors.New("give only one of -secret-file, -tls-cert/-tls-key/-tls-ca and -insecure")
+	}
+	switch {
+	case sf.insecure:
+		cl.Insecure = true
+	case certs:
+		if sf.tlsCert == "" || sf.tlsKey == "" || sf.tlsCA == "" {
+			return errors.New("-tls-cert, -tls-key and -tls-ca go together")
+		}
+		cert, err := tls.LoadX509KeyPair(sf.tlsCert, sf.tlsKey)
+		if err != nil {
+			return fmt.Errorf("-tls-cert %s, -tls-key %s: %v", sf.tlsCert, sf.tlsKey, err)
+		}
+		pem, err := os.ReadFile(sf.tlsCA)
+		if err != nil {
+			return fmt.Errorf("-tls-ca: %v", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return fmt.Errorf("-tls-ca %s: no PEM certificate in it", sf.tlsCA)
+		}
+		cl.Certificate, cl.RootCAs = &cert, pool
+	case sf.secretFile != "":
+		secret, err := ReadSecretFile(sf.secretFile)
+		if err != nil {
+			return err
+		}
+		cl.Secret = secret
+	case env != "":
+		cl.Secret = []byte(env)
+	case cl.Processes > 1:
+		return fmt.Errorf("-n %d: the connections between processes must be authenticated: give -secret-file (or $%s), or -tls-cert/-tls-key/-tls-ca, or -insecure to run without TLS on a trusted network (tdc launch gives its processes a secret)", cl.Processes, SecretEnv)
+	}
+	return nil
+}
+
+// refuseSecretFlag explains the -secret flag of older versions, which
+// showed the secret to everyone who can list processes, without showing
+// the secret.
+func refuseSecretFlag(args []string) error {
+	for _, a := range args {
+		if a == "--" {
+			return nil
+		}
+		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if strings.HasPrefix(a, "-") && name == "secret" {
+			return fmt.Errorf("there is no -secret flag (a secret on the command line shows in ps): give -secret-file FILE, or $%s", SecretEnv)
+		}
+	}
+	return nil
+}
+
+// ReadSecretFile reads a shared secret from the file at path, without its
+// trailing newline. An empty secret is an error. Errors never show the
+// secret.
+func ReadSecretFile(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("-secret-file: %v", err)
+	}
+	s := strings.TrimRight(string(b), "\r\n")
+	if s == "" {
+		return nil, fmt.Errorf("-secret-file %s is empty", path)
+	}
+	return []byte(s), nil
+}
+
+// paramTerms returns the terms of the params: the flags of fs that are
+// not in ours, each with its value as the flag prints it. Every process
+// of a computation must agree on them. (The files that sources read are
+// compared too: see [Computation.InputFile].)
+func paramTerms(fs *flag.FlagSet, ours map[string]bool) []Term {
+	var terms []Term
+	fs.VisitAll(func(f *flag.Flag) {
+		if !ours[f.Name] {
+			terms = append(terms, NewTerm("param "+f.Name, f.Value.String()))
+		}
+	})
+	return terms
+}
