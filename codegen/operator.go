@@ -257,6 +257,9 @@ func (d *dfGen) aggregateTypes(op *planner.Op) (jen.Code, jen.Code) {
 		return d.typ(in), jen.Struct()
 	}
 	fields := lang.TupleFields(in)
+	if op.Kind == planner.TopKOp && op.Node.Lambda != nil {
+		return d.typ(fields[0]), jen.Index().Qual(rt, "Ranked").Types(d.typ(op.Node.Lambda.Result), d.typ(fields[1]))
+	}
 	if op.Kind == planner.TopKOp {
 		return d.typ(fields[0]), jen.Index().Add(d.typ(fields[1]))
 	}
@@ -349,6 +352,10 @@ func (d *dfGen) newOperator(op *planner.Op) []jen.Code {
 		init[jen.Id("k")] = jen.Int().Call(d.argMethod(d.prefix, op.Node.Args[0], jen.Int64(), true))
 	}
 	stmts = append(stmts, jen.Id(v).Op(":=").Op("&").Id(d.opType(op)).Values(init))
+	if op.Kind == planner.TopKOp {
+		stmts = append(stmts, jen.If(jen.Id(v).Dot("k").Op("<").Lit(1)).Block(jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(
+			jen.Lit(fmt.Sprintf("%s: top_k(%s): k is %%d; want 1 or more", d.pos(op.Node.Args[0].Pos), op.Node.Args[0].Text)), jen.Id(v).Dot("k")))))
+	}
 	if op.Kind == planner.CustomOp {
 		stmts = append(stmts, d.newCustom(op, v)...)
 	}

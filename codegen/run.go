@@ -311,7 +311,11 @@ func (d *dfGen) emitState(op *planner.Op, emit jen.Code) []jen.Code {
 	if op.Kind != planner.TopKOp {
 		return []jen.Code{jen.Id("op").Dot("batch").Op("=").Append(jen.Id("op").Dot("batch"), emit)}
 	}
-	one := d.typ(op.Node.Out).(*jen.Statement).Clone().Values(jen.Dict{jen.Id("F0"): jen.Id("r"), jen.Id("F1"): jen.Id("x")})
+	x := jen.Id("x")
+	if op.Node.Lambda != nil {
+		x = jen.Id("x").Dot("Record")
+	}
+	one := d.typ(op.Node.Out).(*jen.Statement).Clone().Values(jen.Dict{jen.Id("F0"): jen.Id("r"), jen.Id("F1"): x})
 	return []jen.Code{jen.For(jen.List(jen.Id("_"), jen.Id("x")).Op(":=").Range().Id("v")).Block(
 		jen.Id("op").Dot("batch").Op("=").Append(jen.Id("op").Dot("batch"), one),
 	)}
@@ -334,6 +338,9 @@ func (d *dfGen) fold(op *planner.Op) []jen.Code {
 	case planner.SumOp:
 		return []jen.Code{slot(k, "_"), jen.Add(p).Op("+=").Add(v)}
 	case planner.TopKOp:
+		if op.Node.Lambda != nil {
+			return d.foldRanked(op)
+		}
 		// Keep the values sorted, greatest first, and at most k of them.
 		vs := jen.Id("vs")
 		return []jen.Code{
@@ -425,5 +432,33 @@ func (d *dfGen) acrossPrepare(op *planner.Op, emit jen.Code) []jen.Code {
 			jen.Id("op").Dot("acc").Index(jen.Id("o")).Op("=").Id("acc"),
 		),
 		jen.For(loopVars.Op(":=").Range().Add(jen.Id("op").Dot("state")).Index(jen.Id("t")).Dot("All").Call()).Block(fold...),
+	}
+}
+
+// foldRanked returns the statements that add (key, value) record r to
+// the keyed state m of top_k(k, v => score): each key's values are kept
+// sorted by score, greatest first, equal scores by the values' hash,
+// smallest first, and at most k of them.
+func (d *dfGen) foldRanked(op *planner.Op) []jen.Code {
+	v := jen.Id("r").Dot("F1")
+	vt := lang.TupleFields(op.Node.Inputs[0].Out)[1]
+	vs, x := jen.Id("vs"), jen.Id("x")
+	before := jen.Add(vs).Index(jen.Id("i")).Dot("Score").Op(">").Add(x).Dot("Score").Op("||").
+		Add(vs).Index(jen.Id("i")).Dot("Score").Op("==").Add(x).Dot("Score").Op("&&").Add(vs).Index(jen.Id("i")).Dot("Hash").Op("<=").Add(x).Dot("Hash")
+	return []jen.Code{
+		jen.Id("x").Op(":=").Qual(rt, "Ranked").Types(d.typ(op.Node.Lambda.Result), d.typ(vt)).Values(jen.Dict{
+			jen.Id("Score"):  d.call(d.prefix, op.Node, v),
+			jen.Id("Hash"):   d.hash(vt, v),
+			jen.Id("Record"): v,
+		}),
+		jen.List(jen.Id("p"), jen.Id("_")).Op(":=").Id("m").Dot("Slot").Call(jen.Id("r").Dot("F0")),
+		vs.Clone().Op(":=").Op("*").Id("p"),
+		jen.Id("i").Op(":=").Lit(0),
+		jen.For(jen.Id("i").Op("<").Len(vs).Op("&&").Parens(before)).Block(jen.Id("i").Op("++")),
+		jen.If(jen.Id("i").Op("<").Id("op").Dot("k")).Block(
+			vs.Clone().Op("=").Qual("slices", "Insert").Call(vs, jen.Id("i"), x),
+			jen.If(jen.Len(vs).Op(">").Id("op").Dot("k")).Block(vs.Clone().Op("=").Add(vs).Index(jen.Empty(), jen.Id("op").Dot("k"))),
+			jen.Op("*").Id("p").Op("=").Add(vs),
+		),
 	}
 }

@@ -2,6 +2,7 @@ package lang
 
 import (
 	"go/types"
+	"strconv"
 	"strings"
 )
 
@@ -58,15 +59,7 @@ func (c *checker) operator(sc *scope, in *Node, call *Call) *Node {
 		case "join":
 			return c.join(sc, n, call, args)
 		case "top_k":
-			if !c.keyedValues(call, "top_k", in.Out) {
-				return nil
-			}
-			n.Args = c.goArgs(call, []types.Type{anyInteger}, spec)
-			if n.Args == nil || !c.keyRoutable(call.Pos, name, spreadByKey, in.Out) {
-				return nil
-			}
-			n.Inputs[0] = c.spreadFor(sc, in, call.Pos, spreadByKey)
-			return sc.add(n)
+			return c.topK(sc, n, call, args, spec)
 		case "write":
 			n.Args = c.goArgs(call, []types.Type{types.Typ[types.String]}, spec)
 			if n.Args == nil {
@@ -464,4 +457,58 @@ func (c *checker) typeName(t types.Type) string {
 		}
 		return p.Name()
 	})
+}
+
+// topK checks -> top_k(k) over (key, value) tuples with ordered values,
+// and -> top_k(k, v => score) over (key, value) tuples whose values are
+// ranked by the lambda's score (a number or a string) and hashable, for
+// the rule that breaks ties. A constant k must be at least 1.
+func (c *checker) topK(sc *scope, n *Node, call *Call, args []*Arg, spec *OpSpec) *Node {
+	in := n.Inputs[0]
+	if len(args) == 2 && args[1].Lambda != nil {
+		fields := c.keyedTuple(call, "top_k", in.Out)
+		if fields == nil {
+			return nil
+		}
+		if why := unhashable(fields[1]); why != "" {
+			c.errs.Addf(call.Pos, "top_k with a score breaks ties by the hash of the values, but %s cannot be hashed: %s", c.typeName(fields[1]), why)
+			return nil
+		}
+		l := c.lambda(args[1].Lambda, fields[1], false)
+		if l == nil {
+			return nil
+		}
+		b, ok := types.Type(nil), false
+		if l.Result != nil {
+			b = l.Result.Underlying()
+			bb, isBasic := b.(*types.Basic)
+			ok = isBasic && bb.Info()&(types.IsInteger|types.IsFloat|types.IsString) != 0
+		}
+		if !ok || l.Fallible {
+			got := "no value"
+			if l.Result != nil {
+				got = c.typeName(l.Result)
+			}
+			c.errs.Addf(args[1].Lambda.Body.Pos, "top_k's score lambda must produce a number or a string, not %s", got)
+			return nil
+		}
+		n.Lambda = l
+		args = args[:1]
+	} else if !c.keyedValues(call, "top_k", in.Out) {
+		return nil
+	}
+	if len(args) != 1 || args[0].Expr == nil {
+		c.errs.Addf(call.Pos, "top_k takes how many to keep and optionally a score lambda: top_k(k) or top_k(k, v => score)")
+		return nil
+	}
+	if k, err := strconv.ParseInt(strings.TrimSpace(args[0].Expr.Text), 0, 64); err == nil && k < 1 {
+		c.errs.Addf(args[0].Pos, "top_k keeps the k greatest values of each key; k must be at least 1, not %d", k)
+		return nil
+	}
+	n.Args = c.goArgs(&Call{Pos: call.Pos, Name: call.Name, Args: &ArgList{Pos: call.Args.Pos, Args: args}}, []types.Type{anyInteger}, spec)
+	if n.Args == nil || !c.keyRoutable(call.Pos, "top_k", spreadByKey, in.Out) {
+		return nil
+	}
+	n.Inputs[0] = c.spreadFor(sc, in, call.Pos, spreadByKey)
+	return sc.add(n)
 }

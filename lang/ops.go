@@ -64,7 +64,7 @@ var Ops = map[string]*OpSpec{
 	"concat":    {Name: "concat", Kind: CombineOp, Usage: "concat(stream, ...)", Doc: "merges the piped stream with the named streams of the same type"},
 	"count":     {Name: "count", Kind: TimeOp, Usage: "count()", Doc: "per timestamp, emits (value, int64 count) for each distinct value once the timestamp is complete"},
 	"delay":     {Name: "delay", Kind: TimeOp, Lambda: NeedsLambda, Usage: "delay(x => epoch)", Doc: "moves each record to the epoch the lambda gives (never earlier than its own), emitting it once that epoch is complete"},
-	"top_k":     {Name: "top_k", Kind: TimeOp, Usage: "top_k(k)", Doc: "per timestamp, for (key, value) tuples, keeps the k greatest values of each key and emits them, greatest first, once the timestamp is complete"},
+	"top_k":     {Name: "top_k", Kind: TimeOp, Usage: "top_k(k) or top_k(k, v => score)", Doc: "per timestamp, for (key, value) tuples, keeps the k greatest values of each key and emits them, greatest first, once the timestamp is complete"},
 	"distinct":  {Name: "distinct", Kind: TimeOp, Usage: "distinct()", Doc: "per timestamp, emits each distinct record once, once the timestamp is complete"},
 	"sum":       {Name: "sum", Kind: TimeOp, Usage: "sum()", Doc: "per timestamp, for (key, number) tuples, emits (key, sum of the numbers) per key once the timestamp is complete"},
 	"min":       {Name: "min", Kind: TimeOp, Usage: "min()", Doc: "per timestamp, for (key, value) tuples, emits (key, least value) per key once the timestamp is complete"},

@@ -157,3 +157,11 @@ func (s *HashState[K, V]) Reset() {
 	clear(s.vals)
 	s.keys, s.vals = s.keys[:0], s.vals[:0]
 }
+
+// Ranked is a value that top_k(k, v => score) keeps: the record, its
+// score and its hash, which orders records of equal score.
+type Ranked[S any, V any] struct {
+	Score  S
+	Hash   uint64
+	Record V
+}
