@@ -207,6 +207,16 @@ func (d *dfGen) kindFields(op *planner.Op) []jen.Code {
 			jen.Id("batch").Index().Add(d.typ(op.Node.Out)),
 		}
 	}
+	if op.Kind == planner.CombineOp {
+		key, value := d.aggregateTypes(op)
+		return []jen.Code{
+			jen.Commentf("state holds, per time, %s among the records of one run; spare holds emptied states for reuse.", aggregateDoc[aggKind(op)]),
+			jen.Id("state").Map(jen.Qual(rt, "Time")).Op("*").Add(d.stateType(op).Types(key, value)),
+			jen.Id("spare").Index().Op("*").Add(d.stateType(op).Types(key, value)),
+			jen.Id("ready").Index().Qual(rt, "Time"),
+			jen.Id("batch").Index().Add(d.typ(op.Node.Out)),
+		}
+	}
 	if op.Kind.Aggregates() {
 		key, value := d.aggregateTypes(op)
 		var extra []jen.Code
@@ -246,18 +256,30 @@ func (d *dfGen) joinTypes(op *planner.Op) (jen.Code, jen.Code, jen.Code) {
 	return d.typ(left[0]), d.typ(left[1]), d.typ(right[1])
 }
 
+// aggKind is the aggregation op computes: its kind, or for a combiner
+// the kind of the aggregation it pre-aggregates for.
+func aggKind(op *planner.Op) planner.OpKind {
+	if op.Kind == planner.CombineOp {
+		return planner.OpKind(op.Node.Name)
+	}
+	return op.Kind
+}
+
 // aggregateTypes returns the key and value types of an aggregating
 // operator's state.
 func (d *dfGen) aggregateTypes(op *planner.Op) (jen.Code, jen.Code) {
 	in := op.Node.Inputs[0].Out
-	switch op.Kind {
+	switch aggKind(op) {
 	case planner.CountOp:
+		if op.Node.Combined {
+			return d.typ(lang.TupleFields(in)[0]), jen.Int64()
+		}
 		return d.typ(in), jen.Int64()
 	case planner.DistinctOp:
 		return d.typ(in), jen.Struct()
 	}
 	fields := lang.TupleFields(in)
-	if op.Kind == planner.TopKOp && op.Node.Lambda != nil {
+	if aggKind(op) == planner.TopKOp && op.Node.Lambda != nil {
 		return d.typ(fields[0]), jen.Index().Qual(rt, "Ranked").Types(d.typ(op.Node.Lambda.Result), d.typ(fields[1]))
 	}
 	if op.Kind == planner.TopKOp {
@@ -341,7 +363,7 @@ func (d *dfGen) newOperator(op *planner.Op) []jen.Code {
 		key, a, b := d.joinTypes(op)
 		init[jen.Id("left")] = jen.Make(jen.Map(jen.Qual(rt, "Time")).Map(key).Index().Add(a))
 		init[jen.Id("right")] = jen.Make(jen.Map(jen.Qual(rt, "Time")).Map(key).Index().Add(b))
-	} else if op.Kind.Aggregates() {
+	} else if op.Kind.Aggregates() || op.Kind == planner.CombineOp {
 		key, value := d.aggregateTypes(op)
 		init[jen.Id("state")] = jen.Make(jen.Map(jen.Qual(rt, "Time")).Op("*").Add(d.stateType(op).Types(key, value)))
 		if op.Node.Across {

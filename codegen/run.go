@@ -35,6 +35,8 @@ func (d *dfGen) runMethod(op *planner.Op) {
 		body = d.runIterate(op)
 	case planner.CountOp, planner.DistinctOp, planner.SumOp, planner.MinOp, planner.MaxOp, planner.ReduceOp, planner.TopKOp:
 		body = d.runAggregate(op)
+	case planner.CombineOp:
+		body = d.runCombine(op)
 	default:
 		body = append(d.drain(op, func(b jen.Code) []jen.Code {
 			return []jen.Code{jen.If(jen.Err().Op(":=").Id("op").Dot("process").Call(jen.Add(b).Dot("Time"), jen.Add(b).Dot("Data")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))}
@@ -330,8 +332,11 @@ func (d *dfGen) fold(op *planner.Op) []jen.Code {
 		return jen.List(jen.Id("p"), jen.Id(fresh)).Op(":=").Add(m).Dot("Slot").Call(key)
 	}
 	p := jen.Op("*").Id("p")
-	switch op.Kind {
+	switch aggKind(op) {
 	case planner.CountOp:
+		if op.Node.Combined {
+			return []jen.Code{slot(k, "_"), jen.Add(p).Op("+=").Add(v)}
+		}
 		return []jen.Code{slot(r, "_"), jen.Add(p).Op("++")}
 	case planner.DistinctOp:
 		return []jen.Code{m.Clone().Dot("Slot").Call(r)}
@@ -356,7 +361,7 @@ func (d *dfGen) fold(op *planner.Op) []jen.Code {
 		}
 	case planner.MinOp, planner.MaxOp:
 		cmp := "<"
-		if op.Kind == planner.MaxOp {
+		if aggKind(op) == planner.MaxOp {
 			cmp = ">"
 		}
 		return []jen.Code{slot(k, "fresh"), jen.If(jen.Id("fresh").Op("||").Add(v).Op(cmp).Add(p)).Block(
@@ -381,7 +386,7 @@ func (d *dfGen) fold(op *planner.Op) []jen.Code {
 // DenseState for integer keys, HashState otherwise.
 func (d *dfGen) stateType(op *planner.Op) *jen.Statement {
 	key := op.Node.Inputs[0].Out
-	if op.Kind != planner.CountOp && op.Kind != planner.DistinctOp {
+	if kind := aggKind(op); kind != planner.CountOp && kind != planner.DistinctOp || op.Node.Combined {
 		key = lang.TupleFields(key)[0]
 	}
 	if b, ok := key.Underlying().(*types.Basic); ok && b.Info()&types.IsInteger != 0 {
@@ -461,4 +466,62 @@ func (d *dfGen) foldRanked(op *planner.Op) []jen.Code {
 			jen.Op("*").Id("p").Op("=").Add(vs),
 		),
 	}
+}
+
+// runCombine folds the records that arrived since the last run into
+// per-time state, by key, and sends each time's partial results, oldest
+// time first; a count's partial results are (record, count) tuples. The
+// records' own times give the right to send: nothing waits for a
+// frontier, so no capability is held. With combining off it passes the
+// records on, a count's as (record, 1).
+func (d *dfGen) runCombine(op *planner.Op) []jen.Code {
+	state, spare, ready := jen.Id("op").Dot("state"), jen.Id("op").Dot("spare"), jen.Id("op").Dot("ready")
+	key, value := d.aggregateTypes(op)
+	count := aggKind(op) == planner.CountOp
+	pass := []jen.Code{jen.If(jen.Err().Op(":=").Id("op").Dot("process").Call(jen.Id("b").Dot("Time"), jen.Id("b").Dot("Data")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))}
+	if count {
+		one := d.typ(op.Node.Out).(*jen.Statement).Clone().Values(jen.Dict{jen.Id("F0"): jen.Id("r"), jen.Id("F1"): jen.Lit(1)})
+		pass = []jen.Code{
+			jen.Id("op").Dot("batch").Op("=").Id("op").Dot("batch").Index(jen.Empty(), jen.Lit(0)),
+			jen.For(jen.List(jen.Id("_"), jen.Id("r")).Op(":=").Range().Id("b").Dot("Data")).Block(
+				jen.Id("op").Dot("batch").Op("=").Append(jen.Id("op").Dot("batch"), one),
+			),
+			jen.If(jen.Err().Op(":=").Id("op").Dot("process").Call(jen.Id("b").Dot("Time"), jen.Id("op").Dot("batch")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+		}
+	}
+	body := []jen.Code{jen.Id("combine").Op(":=").Id("op").Dot("w").Dot("Combine").Call()}
+	body = append(body, d.drain(op, func(b jen.Code) []jen.Code {
+		fold := []jen.Code{
+			jen.Id("m").Op(":=").Add(state).Index(jen.Add(b).Dot("Time")),
+			jen.If(jen.Id("m").Op("==").Nil()).Block(
+				jen.If(jen.Id("n").Op(":=").Len(spare), jen.Id("n").Op(">").Lit(0)).Block(
+					jen.List(jen.Id("m"), spare).Op("=").List(jen.Add(spare).Index(jen.Id("n").Op("-").Lit(1)), jen.Add(spare).Index(jen.Empty(), jen.Id("n").Op("-").Lit(1))),
+				).Else().Block(
+					jen.Id("m").Op("=").New(d.stateType(op).Types(key, value)),
+				),
+				jen.Add(state).Index(jen.Add(b).Dot("Time")).Op("=").Id("m"),
+			),
+			jen.For(jen.List(jen.Id("_"), jen.Id("r")).Op(":=").Range().Add(b).Dot("Data")).Block(d.fold(op)...),
+		}
+		return []jen.Code{jen.If(jen.Op("!").Id("combine")).Block(pass...).Else().Block(fold...)}
+	})...)
+	emit := d.typ(op.Node.Out).(*jen.Statement).Clone().Values(jen.Dict{jen.Id("F0"): jen.Id("r"), jen.Id("F1"): jen.Id("v")})
+	body = append(body,
+		jen.Add(ready).Op("=").Add(ready).Index(jen.Empty(), jen.Lit(0)),
+		jen.For(jen.Id("t").Op(":=").Range().Add(state)).Block(jen.Add(ready).Op("=").Append(ready, jen.Id("t"))),
+		jen.Qual("slices", "SortFunc").Call(ready, jen.Qual(rt, "CompareTime")),
+		jen.For(jen.List(jen.Id("_"), jen.Id("t")).Op(":=").Range().Add(ready)).Block(
+			jen.Id("m").Op(":=").Add(state).Index(jen.Id("t")),
+			jen.Id("op").Dot("batch").Op("=").Id("op").Dot("batch").Index(jen.Empty(), jen.Lit(0)),
+			jen.For(jen.List(jen.Id("r"), jen.Id("v")).Op(":=").Range().Id("m").Dot("All").Call()).Block(
+				jen.Id("op").Dot("batch").Op("=").Append(jen.Id("op").Dot("batch"), emit),
+			),
+			jen.If(jen.Err().Op(":=").Id("op").Dot("process").Call(jen.Id("t"), jen.Id("op").Dot("batch")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+			jen.Id("m").Dot("Reset").Call(),
+			jen.Add(spare).Op("=").Append(spare, jen.Id("m")),
+			jen.Delete(state, jen.Id("t")),
+		),
+	)
+	body = append(body, flushes(op)...)
+	return append(body, jen.Return(jen.Nil()))
 }

@@ -106,6 +106,7 @@ var invariantOps = map[string]bool{
 	"partition": true, "branch": true, "part": true,
 	"count": true, "distinct": true, "sum": true, "min": true, "max": true,
 	"reduce": true, "top_k": true, "join": true, "delay": true, "probe": true,
+	"combine": true,
 }
 
 // stream looks name up in the scope and the scopes around it.

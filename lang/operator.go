@@ -68,18 +68,7 @@ func (c *checker) operator(sc *scope, in *Node, call *Call) *Node {
 			n.Out = nil
 			return sc.add(n)
 		}
-		if len(args) == 1 && acrossOps[name] && args[0].Expr != nil && strings.TrimSpace(args[0].Expr.Text) == "across" {
-			if sc.loop == nil {
-				c.errs.Addf(args[0].Pos, "%s(across) keeps its state across the rounds of a loop; outside loops write %s()", name, name)
-				return nil
-			}
-			n.Across = true
-		} else if len(args) != 0 {
-			usage := spec.Usage
-			if acrossOps[name] {
-				usage += " or, in a loop, " + name + "(across)"
-			}
-			c.errs.Addf(args[0].Pos, "%s takes no arguments: %s", name, usage)
+		if !c.aggregateWords(sc, n, args, spec) {
 			return nil
 		}
 	}
@@ -122,9 +111,68 @@ func (c *checker) operator(sc *scope, in *Node, call *Call) *Node {
 		if !c.keyRoutable(call.Pos, name, key, in.Out) {
 			return nil
 		}
+		if s := spread(in); combineOps[name] && !n.NoCombine && s != key && s != spreadEverywhere {
+			in = c.combiner(sc, n, in)
+			key = spreadByKey
+		}
 		n.Inputs[0] = c.spreadFor(sc, in, call.Pos, key)
 	}
 	return sc.add(n)
+}
+
+// combineOps are the aggregations whose partial results per key can be
+// combined: a worker pre-aggregates what it holds of each key before
+// the records are routed to the key's owner.
+var combineOps = map[string]bool{"count": true, "sum": true, "min": true, "max": true}
+
+// combiner adds, for aggregation n over the stream of in, the operator
+// that pre-aggregates on the sending worker (Op "combine", Name the
+// aggregation) and returns it. Its output is (key, partial) tuples: for
+// count (record, partial count), which n then adds up (n.Combined).
+func (c *checker) combiner(sc *scope, n *Node, in *Node) *Node {
+	out := in.Out
+	if n.Op == "count" {
+		tup, err := c.s.tupleOf([]types.Type{in.Out, types.Typ[types.Int64]})
+		if err != nil {
+			return in
+		}
+		out = tup
+		n.Combined = true
+	}
+	return sc.add(&Node{Op: "combine", Pos: n.Pos, Inputs: []*Node{in}, Out: out, Name: n.Op})
+}
+
+// aggregateWords checks the words an aggregation may take: across (in a
+// loop body: keep state across rounds) and nocombine (send every record
+// to the key's owner, without pre-aggregating).
+func (c *checker) aggregateWords(sc *scope, n *Node, args []*Arg, spec *OpSpec) bool {
+	usage := spec.Usage
+	if acrossOps[n.Op] {
+		usage += " or, in a loop, " + n.Op + "(across)"
+	}
+	if combineOps[n.Op] {
+		usage += "; " + n.Op + "(nocombine) sends every record unaggregated"
+	}
+	for _, a := range args {
+		word := ""
+		if a.Expr != nil {
+			word = strings.TrimSpace(a.Expr.Text)
+		}
+		switch {
+		case word == "across" && acrossOps[n.Op] && !n.Across:
+			if sc.loop == nil {
+				c.errs.Addf(a.Pos, "%s(across) keeps its state across the rounds of a loop; outside loops write %s()", n.Op, n.Op)
+				return false
+			}
+			n.Across = true
+		case word == "nocombine" && combineOps[n.Op] && !n.NoCombine:
+			n.NoCombine = true
+		default:
+			c.errs.Addf(a.Pos, "%s takes no arguments: %s", n.Op, usage)
+			return false
+		}
+	}
+	return true
 }
 
 // acrossOps are the aggregations that can keep their state across the

@@ -59,7 +59,7 @@ var reservedFlags = map[string]string{
 	"p": "-p (process index)", "process": "--process",
 	"hostfile": "-hostfile", "secret": "-secret",
 	"h": "-h (help)", "help": "-help", "stats": "-stats", "progress": "-progress",
-	"insecure": "-insecure (plaintext connections)",
+	"insecure": "-insecure (plaintext connections)", "combine": "-combine (pre-aggregation)",
 }
 
 // zeroLiteral is the Go literal of t's zero value.

@@ -97,6 +97,11 @@ type Node struct {
 	// with that loop's round at zero) and, when a round is complete,
 	// emits only the keys whose result that round changed.
 	Across bool
+	// NoCombine marks an aggregation written name(nocombine): its input
+	// is routed to the keys' owners record by record, without a combiner.
+	// Combined marks a count whose input is a combiner's (record, partial
+	// count) tuples, which it adds up.
+	NoCombine, Combined bool
 	// Arranged is, for a join inside a loop, the input that is a stream
 	// from outside the loop: the join reads it as the whole collection
 	// of its epoch (its time with the loop's rounds at zero) in every

@@ -27,6 +27,13 @@ const (
 	ReduceOp   OpKind = "reduce"
 	TopKOp     OpKind = "top_k"
 
+	// CombineOp pre-aggregates records by key on the sending worker,
+	// before an exchange to a count, sum, min or max (Node.Name): each
+	// run it folds the records that arrived, per time, and sends the
+	// partial results. With combining off (Worker.Combine) it passes the
+	// records on (a count's as (record, 1)).
+	CombineOp OpKind = "combine"
+
 	// ProbeOp passes records on; the host watches its input's frontier.
 	ProbeOp OpKind = "probe"
 	// JoinOp pairs records of two inputs by key, per timestamp.
@@ -200,7 +207,7 @@ func (op *Op) InType() types.Type {
 func (op *Op) Label() string {
 	s := string(op.Kind)
 	switch op.Kind {
-	case InputOp, ProbeOp, LoopOp, IterateOp:
+	case InputOp, ProbeOp, LoopOp, IterateOp, CombineOp:
 		s += " " + op.Node.Name
 	case CustomOp:
 		s = op.Node.Op

@@ -125,7 +125,7 @@ func (p *planState) node(n *lang.Node) {
 		op := p.newOp(kind, n)
 		p.op[n] = op
 		p.tail[op] = n
-	case "count", "distinct", "sum", "min", "max", "reduce", "delay", "top_k":
+	case "count", "distinct", "sum", "min", "max", "reduce", "delay", "top_k", "combine":
 		op := p.newOp(OpKind(n.Op), n)
 		p.connect(op, p.feeds(n.Inputs[0], nil))
 		p.op[n] = op

@@ -108,6 +108,10 @@ func nodeArgs(n *lang.Node) string {
 	switch {
 	case n.Across:
 		return "(across)"
+	case n.NoCombine:
+		return "(nocombine)"
+	case n.Op == "combine":
+		return " " + n.Name
 	case n.Lambda != nil:
 		return "(" + lambdaText(n.Lambda) + ")"
 	case len(n.Args) > 0:

@@ -23,6 +23,12 @@ type Config struct {
 	// the computation runs: records sent, their rate, the oldest epoch in
 	// progress.
 	Progress io.Writer
+	// NoCombine turns off combining: the count, sum, min and max
+	// operators that route records by key then send every record as it
+	// is, instead of pre-aggregating what a worker holds of each key
+	// before sending (benchmarks that must move one record per input do
+	// this). Results are the same either way.
+	NoCombine bool
 	// Stats, when set, receives a line of network statistics when a
 	// computation of several processes ends: the bytes of data and of
 	// progress this process sent.

@@ -33,6 +33,7 @@ func Main(name string, args []string, stderr io.Writer, register func(*flag.Flag
 	sf.register(fs, &cfg.Cluster)
 	stats := fs.Bool("stats", false, "print the bytes of data and of progress sent to other processes at the end")
 	progress := fs.Bool("progress", false, "print how far the computation got every few seconds")
+	combine := fs.Bool("combine", true, "pre-aggregate count, sum, min and max per key on the sending worker; false sends every record")
 	ours := make(map[string]bool)
 	fs.VisitAll(func(f *flag.Flag) { ours[f.Name] = true })
 	register(fs)
@@ -57,6 +58,7 @@ func Main(name string, args []string, stderr io.Writer, register func(*flag.Flag
 	if *progress {
 		cfg.Progress = stderr
 	}
+	cfg.NoCombine = !*combine
 	if err := clusterFlags(&cfg.Cluster, *hostfile); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 		return 2

@@ -78,6 +78,10 @@ func (w *Worker) Index() int { return w.global }
 // Peers returns the number of workers of all processes.
 func (w *Worker) Peers() int { return w.c.peers }
 
+// Combine reports whether operators pre-aggregate records by key before
+// sending them to other workers (Config.NoCombine is false).
+func (w *Worker) Combine() bool { return !w.c.cfg.NoCombine }
+
 // Frontier returns the frontier of location loc, usually an operator
 // input: the times that may still appear there. The result is a snapshot
 // taken at the first call for loc during the current Run (so it is stable

@@ -328,6 +328,8 @@ func TestDerivedStateAcrossWorkers(t *testing.T) {
 					got := sortedLines(runOK(t, dir, nil, bin, append([]string{"-w", fmt.Sprint(w)}, args...)...))
 					assert.Equal(t, want, got, "graph %d, -w %d", seed, w)
 				}
+				got := sortedLines(runOK(t, dir, nil, bin, append([]string{"-w", "2", "-combine=false"}, args...)...))
+				assert.Equal(t, want, got, "graph %d, -w 2 -combine=false", seed)
 				for _, n := range []int{2, 3} {
 					launch := append([]string{"launch", "-n", fmt.Sprint(n), "-w", "1", bin}, args...)
 					got := sortedLines(runOK(t, dir, nil, tdc, launch...))

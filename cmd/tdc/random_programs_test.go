@@ -43,9 +43,9 @@ func TestRandomPrograms(t *testing.T) {
 	sort.Strings(want)
 	dir := t.TempDir()
 	bin := buildTDF(t, writeFile(t, dir, "randomized.tdf", src.String()), dir)
-	for _, w := range []int{1, 3} {
-		got := sortedLines(runOK(t, dir, nil, bin, "-w", fmt.Sprint(w)))
-		if !assert.Equal(t, want, got, "-w %d", w) {
+	for _, args := range [][]string{{"-w", "1"}, {"-w", "3"}, {"-w", "3", "-combine=false"}} {
+		got := sortedLines(runOK(t, dir, nil, bin, args...))
+		if !assert.Equal(t, want, got, "%v", args) {
 			t.Logf("program:\n%s", src.String())
 		}
 	}

@@ -43,7 +43,7 @@ func (p *Params) RegisterFlags(fs *flag.FlagSet) {
 }
 
 // ComponentsFingerprint identifies the plan of dataflow Components; processes of one computation agree on it.
-const ComponentsFingerprint = "3ab6a92e35a412f6"
+const ComponentsFingerprint = "4ab8f6b840d422ae"
 
 // componentsGraph is the plan of dataflow Components: operators, ports and the paths between ports.
 var componentsGraph = &tdrt.Graph{
@@ -65,10 +65,6 @@ var componentsGraph = &tdrt.Graph{
 		Op:   "exchange",
 		Pos:  "cc.tdf:25:18",
 	}, {
-		Func: "componentsExchange28_7",
-		Op:   "exchange",
-		Pos:  "cc.tdf:28:7",
-	}, {
 		Func: "componentsMap26_28",
 		Op:   "map",
 		Pos:  "cc.tdf:26:28",
@@ -85,7 +81,7 @@ var componentsGraph = &tdrt.Graph{
 		Op:   "print",
 		Pos:  "cc.tdf:32:42",
 	}},
-	Locations: 12,
+	Locations: 16,
 	Name:      "Components",
 	Operators: []tdrt.OperatorInfo{{
 		Name:    "lines+flat_map",
@@ -108,69 +104,127 @@ var componentsGraph = &tdrt.Graph{
 		Pos:     "cc.tdf:25:18",
 	}, {
 		Inputs:  []tdrt.Location{8},
-		Name:    "min",
+		Name:    "combine min",
 		Outputs: []tdrt.Location{9},
 		Pos:     "cc.tdf:28:7",
 	}, {
 		Inputs:  []tdrt.Location{10},
-		Name:    "min+print",
+		Name:    "min",
 		Outputs: []tdrt.Location{11},
+		Pos:     "cc.tdf:28:7",
+	}, {
+		Inputs:  []tdrt.Location{12},
+		Name:    "combine min",
+		Outputs: []tdrt.Location{13},
+		Pos:     "cc.tdf:32:13",
+	}, {
+		Inputs:  []tdrt.Location{14},
+		Name:    "min+print",
+		Outputs: []tdrt.Location{15},
 		Pos:     "cc.tdf:32:13",
 	}},
-	Paths: [][]tdrt.Path{0: {{Target: 1}, {Target: 2}, {Target: 3}, {Target: 4}, {Target: 5}, {Target: 6}, {Target: 7}, {Target: 8}, {Target: 9}, {
+	Paths: [][]tdrt.Path{0: {{Target: 1}, {Target: 2}, {Target: 3}, {Target: 4}, {Target: 5}, {Target: 6}, {Target: 7}, {Target: 8}, {Target: 9}, {Target: 10}, {Target: 11}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 10,
+		Target: 12,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 11,
-	}}, 1: {{Target: 2}, {Target: 3}, {Target: 4}, {Target: 5}, {Target: 7}, {Target: 8}, {Target: 9}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
-			Set: 1,
-		},
-		Target: 10,
+		Target: 13,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 11,
-	}}, 2: {{Target: 3}, {Target: 4}, {Target: 5}, {Target: 7}, {Target: 8}, {Target: 9}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
-			Set: 1,
-		},
-		Target: 10,
+		Target: 14,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 11,
+		Target: 15,
+	}}, 1: {{Target: 2}, {Target: 3}, {Target: 4}, {Target: 5}, {Target: 7}, {Target: 8}, {Target: 9}, {Target: 10}, {Target: 11}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 12,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 13,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 14,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 15,
+	}}, 2: {{Target: 3}, {Target: 4}, {Target: 5}, {Target: 7}, {Target: 8}, {Target: 9}, {Target: 10}, {Target: 11}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 12,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 13,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 14,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 15,
 	}}, 3: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
 		Target: 3,
-	}, {Target: 4}, {Target: 5}, {Target: 7}, {Target: 8}, {Target: 9}, {
+	}, {Target: 4}, {Target: 5}, {Target: 7}, {Target: 8}, {Target: 9}, {Target: 10}, {Target: 11}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 10,
+		Target: 12,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 11,
+		Target: 13,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 14,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 15,
 	}}, 4: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
@@ -183,18 +237,30 @@ var componentsGraph = &tdrt.Graph{
 			Set: 0,
 		},
 		Target: 4,
-	}, {Target: 5}, {Target: 7}, {Target: 8}, {Target: 9}, {
+	}, {Target: 5}, {Target: 7}, {Target: 8}, {Target: 9}, {Target: 10}, {Target: 11}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 10,
+		Target: 12,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 11,
+		Target: 13,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 14,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 15,
 	}}, 5: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
@@ -213,18 +279,30 @@ var componentsGraph = &tdrt.Graph{
 			Set: 0,
 		},
 		Target: 5,
-	}, {Target: 7}, {Target: 8}, {Target: 9}, {
+	}, {Target: 7}, {Target: 8}, {Target: 9}, {Target: 10}, {Target: 11}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 10,
+		Target: 12,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 11,
+		Target: 13,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 14,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 15,
 	}}, 6: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
@@ -243,18 +321,30 @@ var componentsGraph = &tdrt.Graph{
 			Set: 0,
 		},
 		Target: 5,
-	}, {Target: 7}, {Target: 8}, {Target: 9}, {
+	}, {Target: 7}, {Target: 8}, {Target: 9}, {Target: 10}, {Target: 11}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 10,
+		Target: 12,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 11,
+		Target: 13,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 14,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 15,
 	}}, 7: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
@@ -279,18 +369,30 @@ var componentsGraph = &tdrt.Graph{
 			Set: 0,
 		},
 		Target: 7,
-	}, {Target: 8}, {Target: 9}, {
+	}, {Target: 8}, {Target: 9}, {Target: 10}, {Target: 11}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 10,
+		Target: 12,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 11,
+		Target: 13,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 14,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 15,
 	}}, 8: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
@@ -321,19 +423,91 @@ var componentsGraph = &tdrt.Graph{
 			Set: 0,
 		},
 		Target: 8,
-	}, {Target: 9}, {
+	}, {Target: 9}, {Target: 10}, {Target: 11}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 10,
+		Target: 12,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 11,
+		Target: 13,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 14,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 15,
 	}}, 9: {{
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 3,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 4,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 5,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 7,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 8,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 9,
+	}, {Target: 10}, {Target: 11}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 12,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 13,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 14,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 15,
+	}}, 10: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
@@ -371,17 +545,107 @@ var componentsGraph = &tdrt.Graph{
 		Target: 9,
 	}, {
 		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 10,
+	}, {Target: 11}, {
+		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 10,
+		Target: 12,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
+		Target: 13,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 14,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 15,
+	}}, 11: {{
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 3,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 4,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 5,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 7,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 8,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 9,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 10,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
 		Target: 11,
-	}}, 10: {{Target: 11}}},
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 12,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 13,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 14,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 15,
+	}}, 12: {{Target: 13}, {Target: 14}, {Target: 15}}, 13: {{Target: 14}, {Target: 15}}, 14: {{Target: 15}}},
 	WorkerCapabilities: []tdrt.Location{0},
 }
 
@@ -413,6 +677,8 @@ type Components struct {
 	ch5  *tdrt.Channel[tdrt.Tuple2[uint32, uint32]]
 	ch6  *tdrt.Channel[tdrt.Tuple2[uint32, uint32]]
 	ch7  *tdrt.Channel[tdrt.Tuple2[uint32, uint32]]
+	ch8  *tdrt.Channel[tdrt.Tuple2[uint32, uint32]]
+	ch9  *tdrt.Channel[tdrt.Tuple2[uint32, uint32]]
 }
 
 // NewComponents prepares dataflow Components. Start it, feed its inputs, then Wait.
@@ -439,18 +705,16 @@ func NewComponents(cfg ComponentsConfig) (*Components, error) {
 		Decode: tdcDecode1,
 	}))
 	df.ch4 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 8, 4)
-	df.ch4.SetCodec(tdrt.FixedCodec(tdrt.Codec[tdrt.Tuple2[uint32, uint32]]{
-		Append: tdcEncode0,
-		Decode: tdcDecode1,
-	}))
 	df.ch5 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 8, 4)
-	df.ch5.SetCodec(tdrt.FixedCodec(tdrt.Codec[tdrt.Tuple2[uint32, uint32]]{
+	df.ch6 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 10, 5)
+	df.ch6.SetCodec(tdrt.FixedCodec(tdrt.Codec[tdrt.Tuple2[uint32, uint32]]{
 		Append: tdcEncode0,
 		Decode: tdcDecode1,
 	}))
-	df.ch6 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 3, 2)
-	df.ch7 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 10, 5)
-	df.ch7.SetCodec(tdrt.FixedCodec(tdrt.Codec[tdrt.Tuple2[uint32, uint32]]{
+	df.ch7 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 3, 2)
+	df.ch8 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 12, 6)
+	df.ch9 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 14, 7)
+	df.ch9.SetCodec(tdrt.FixedCodec(tdrt.Codec[tdrt.Tuple2[uint32, uint32]]{
 		Append: tdcEncode0,
 		Decode: tdcDecode1,
 	}))
@@ -494,7 +758,7 @@ func (df *Components) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	}
 	op2 := &componentsOp2{
 		in0:   df.ch1.Puller(w),
-		in1:   df.ch6.Puller(w),
+		in1:   df.ch7.Puller(w),
 		out0:  df.ch2.Pusher(w),
 		out1:  df.ch5.Pusher(w),
 		peers: w.Peers(),
@@ -504,28 +768,40 @@ func (df *Components) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		arranged: make(map[tdrt.Time]*tdrt.IntArrangement[uint32, uint32]),
 		in0:      df.ch2.Puller(w),
 		out0:     df.ch4.Pusher(w),
-		peers:    w.Peers(),
 		pending:  make(map[tdrt.Time][]tdrt.Tuple2[uint32, uint32]),
 		right0:   df.ch3.Puller(w),
 		w:        w,
 	}
 	op4 := &componentsOp4{
-		acc:   make(map[tdrt.Time]map[uint32]uint32),
 		in0:   df.ch4.Puller(w),
 		in1:   df.ch5.Puller(w),
 		out0:  df.ch6.Pusher(w),
-		out1:  df.ch7.Pusher(w),
 		peers: w.Peers(),
 		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, uint32]),
 		w:     w,
 	}
 	op5 := &componentsOp5{
-		in0:    df.ch7.Puller(w),
+		acc:   make(map[tdrt.Time]map[uint32]uint32),
+		in0:   df.ch6.Puller(w),
+		out0:  df.ch7.Pusher(w),
+		out1:  df.ch8.Pusher(w),
+		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, uint32]),
+		w:     w,
+	}
+	op6 := &componentsOp6{
+		in0:   df.ch8.Puller(w),
+		out0:  df.ch9.Pusher(w),
+		peers: w.Peers(),
+		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, uint32]),
+		w:     w,
+	}
+	op7 := &componentsOp7{
+		in0:    df.ch9.Puller(w),
 		state:  make(map[tdrt.Time]*tdrt.DenseState[uint32, uint32]),
 		stdout: w.Stdout(),
 		w:      w,
 	}
-	return []tdrt.Operator{op0, op1, op2, op3, op4, op5}, nil
+	return []tdrt.Operator{op0, op1, op2, op3, op4, op5, op6, op7}, nil
 }
 
 // componentsOp0 is one worker's instance of operator 0 of Components, lines+flat_map at cc.tdf:21:11.
@@ -671,15 +947,14 @@ func (op *componentsOp2) Run() error {
 func (op *componentsOp2) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	for _, r0 := range data {
 		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(componentsExchange25_18(r0))), op.peers), r0)
-		op.out1.Give(t, tdrt.Route(tdrt.HashUint64(uint64(componentsExchange28_7(r0))), op.peers), r0)
+		op.out1.GiveLocal(t, r0)
 	}
 	return nil
 }
 
 // componentsOp3 is one worker's instance of operator 3 of Components, join+map at cc.tdf:25:18.
 type componentsOp3 struct {
-	w     *tdrt.Worker
-	peers int
+	w *tdrt.Worker
 	// arranged holds the values of each key of the input from outside the loop, per time of that input.
 	arranged map[tdrt.Time]*tdrt.IntArrangement[uint32, uint32]
 	// pending holds, per time, the records of the other input that came before their arrangement was complete.
@@ -753,7 +1028,7 @@ func (op *componentsOp3) Run() error {
 func (op *componentsOp3) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint32, uint32]) error {
 	for _, r0 := range data {
 		r1 := componentsMap26_28(r0.F0, r0.F1, r0.F2)
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(componentsExchange28_7(r1))), op.peers), r1)
+		op.out0.GiveLocal(t, r1)
 	}
 	return nil
 }
@@ -781,13 +1056,11 @@ func (op *componentsOp3) match(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) 
 	return op.process(t, op.batch)
 }
 
-// componentsOp4 is one worker's instance of operator 4 of Components, min at cc.tdf:28:7.
+// componentsOp4 is one worker's instance of operator 4 of Components, combine min at cc.tdf:28:7.
 type componentsOp4 struct {
 	w     *tdrt.Worker
 	peers int
-	// acc holds, per time with the loop's round at zero, the least value of each key over the rounds complete so far.
-	acc map[tdrt.Time]map[uint32]uint32
-	// state holds, per timestamp not yet complete, the least value of each key; spare holds emptied states for reuse.
+	// state holds, per time, the least value of each key among the records of one run; spare holds emptied states for reuse.
 	state map[tdrt.Time]*tdrt.DenseState[uint32, uint32]
 	spare []*tdrt.DenseState[uint32, uint32]
 	ready []tdrt.Time
@@ -795,30 +1068,35 @@ type componentsOp4 struct {
 	in0   *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
 	in1   *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
 	out0  *tdrt.Pusher[tdrt.Tuple2[uint32, uint32]]
-	out1  *tdrt.Pusher[tdrt.Tuple2[uint32, uint32]]
 }
 
 // Run is called by the worker when the operator is activated.
 func (op *componentsOp4) Run() error {
+	combine := op.w.Combine()
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
 			break
 		}
-		m, held := op.state[b.Time]
-		if !held {
-			if n := len(op.spare); n > 0 {
-				m, op.spare = op.spare[n-1], op.spare[:n-1]
-			} else {
-				m = new(tdrt.DenseState[uint32, uint32])
+		if !combine {
+			if err := op.process(b.Time, b.Data); err != nil {
+				return err
 			}
-			op.state[b.Time] = m
-			op.w.Hold(9, b.Time)
-		}
-		for _, r := range b.Data {
-			p, fresh := m.Slot(r.F0)
-			if fresh || r.F1 < *p {
-				*p = r.F1
+		} else {
+			m := op.state[b.Time]
+			if m == nil {
+				if n := len(op.spare); n > 0 {
+					m, op.spare = op.spare[n-1], op.spare[:n-1]
+				} else {
+					m = new(tdrt.DenseState[uint32, uint32])
+				}
+				op.state[b.Time] = m
+			}
+			for _, r := range b.Data {
+				p, fresh := m.Slot(r.F0)
+				if fresh || r.F1 < *p {
+					*p = r.F1
+				}
 			}
 		}
 		op.in0.Recycle(b.Data)
@@ -828,92 +1106,75 @@ func (op *componentsOp4) Run() error {
 		if !ok {
 			break
 		}
-		m, held := op.state[b.Time]
-		if !held {
-			if n := len(op.spare); n > 0 {
-				m, op.spare = op.spare[n-1], op.spare[:n-1]
-			} else {
-				m = new(tdrt.DenseState[uint32, uint32])
+		if !combine {
+			if err := op.process(b.Time, b.Data); err != nil {
+				return err
 			}
-			op.state[b.Time] = m
-			op.w.Hold(9, b.Time)
-		}
-		for _, r := range b.Data {
-			p, fresh := m.Slot(r.F0)
-			if fresh || r.F1 < *p {
-				*p = r.F1
+		} else {
+			m := op.state[b.Time]
+			if m == nil {
+				if n := len(op.spare); n > 0 {
+					m, op.spare = op.spare[n-1], op.spare[:n-1]
+				} else {
+					m = new(tdrt.DenseState[uint32, uint32])
+				}
+				op.state[b.Time] = m
+			}
+			for _, r := range b.Data {
+				p, fresh := m.Slot(r.F0)
+				if fresh || r.F1 < *p {
+					*p = r.F1
+				}
 			}
 		}
 		op.in1.Recycle(b.Data)
 	}
-	frontier := op.w.Frontier(8)
 	op.ready = op.ready[:0]
 	for t := range op.state {
-		if !frontier.LessEqual(t) {
-			op.ready = append(op.ready, t)
-		}
+		op.ready = append(op.ready, t)
 	}
 	slices.SortFunc(op.ready, tdrt.CompareTime)
 	for _, t := range op.ready {
+		m := op.state[t]
 		op.batch = op.batch[:0]
-		o := t.Outer(0)
-		acc := op.acc[o]
-		if acc == nil {
-			acc = make(map[uint32]uint32)
-			op.acc[o] = acc
-		}
-		for r, v := range op.state[t].All() {
-			if old, ok := acc[r]; !ok || v < old {
-				acc[r] = v
-				op.batch = append(op.batch, tdrt.Tuple2[uint32, uint32]{
-					F0: r,
-					F1: v,
-				})
-			}
+		for r, v := range m.All() {
+			op.batch = append(op.batch, tdrt.Tuple2[uint32, uint32]{
+				F0: r,
+				F1: v,
+			})
 		}
 		if err := op.process(t, op.batch); err != nil {
 			return err
 		}
-		m := op.state[t]
 		m.Reset()
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
-		op.w.Release(9, t)
-	}
-	for o := range op.acc {
-		if tdrt.LoopDone(frontier, o, 1) {
-			delete(op.acc, o)
-		}
 	}
 	op.out0.Flush()
-	op.out1.Flush()
 	return nil
 }
 
 // process runs the operator's stages over records at time t.
 func (op *componentsOp4) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
-	tOut0 := t
-	tOut0.Rounds[0]++
-	tOut1 := t
-	tOut1.Rounds[0] = 0
 	for _, r0 := range data {
-		op.out0.GiveLocal(tOut0, r0)
-		op.out1.Give(tOut1, tdrt.Route(tdrt.HashUint64(uint64(componentsExchange32_13(r0))), op.peers), r0)
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(componentsExchange28_7(r0))), op.peers), r0)
 	}
 	return nil
 }
 
-// componentsOp5 is one worker's instance of operator 5 of Components, min+print at cc.tdf:32:13.
+// componentsOp5 is one worker's instance of operator 5 of Components, min at cc.tdf:28:7.
 type componentsOp5 struct {
 	w *tdrt.Worker
+	// acc holds, per time with the loop's round at zero, the least value of each key over the rounds complete so far.
+	acc map[tdrt.Time]map[uint32]uint32
 	// state holds, per timestamp not yet complete, the least value of each key; spare holds emptied states for reuse.
-	state  map[tdrt.Time]*tdrt.DenseState[uint32, uint32]
-	spare  []*tdrt.DenseState[uint32, uint32]
-	ready  []tdrt.Time
-	batch  []tdrt.Tuple2[uint32, uint32]
-	in0    *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
-	stdout *bufio.Writer
-	text   []byte
+	state map[tdrt.Time]*tdrt.DenseState[uint32, uint32]
+	spare []*tdrt.DenseState[uint32, uint32]
+	ready []tdrt.Time
+	batch []tdrt.Tuple2[uint32, uint32]
+	in0   *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
+	out0  *tdrt.Pusher[tdrt.Tuple2[uint32, uint32]]
+	out1  *tdrt.Pusher[tdrt.Tuple2[uint32, uint32]]
 }
 
 // Run is called by the worker when the operator is activated.
@@ -951,6 +1212,178 @@ func (op *componentsOp5) Run() error {
 	slices.SortFunc(op.ready, tdrt.CompareTime)
 	for _, t := range op.ready {
 		op.batch = op.batch[:0]
+		o := t.Outer(0)
+		acc := op.acc[o]
+		if acc == nil {
+			acc = make(map[uint32]uint32)
+			op.acc[o] = acc
+		}
+		for r, v := range op.state[t].All() {
+			if old, ok := acc[r]; !ok || v < old {
+				acc[r] = v
+				op.batch = append(op.batch, tdrt.Tuple2[uint32, uint32]{
+					F0: r,
+					F1: v,
+				})
+			}
+		}
+		if err := op.process(t, op.batch); err != nil {
+			return err
+		}
+		m := op.state[t]
+		m.Reset()
+		op.spare = append(op.spare, m)
+		delete(op.state, t)
+		op.w.Release(11, t)
+	}
+	for o := range op.acc {
+		if tdrt.LoopDone(frontier, o, 1) {
+			delete(op.acc, o)
+		}
+	}
+	op.out0.Flush()
+	op.out1.Flush()
+	return nil
+}
+
+// process runs the operator's stages over records at time t.
+func (op *componentsOp5) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+	tOut0 := t
+	tOut0.Rounds[0]++
+	tOut1 := t
+	tOut1.Rounds[0] = 0
+	for _, r0 := range data {
+		op.out0.GiveLocal(tOut0, r0)
+		op.out1.GiveLocal(tOut1, r0)
+	}
+	return nil
+}
+
+// componentsOp6 is one worker's instance of operator 6 of Components, combine min at cc.tdf:32:13.
+type componentsOp6 struct {
+	w     *tdrt.Worker
+	peers int
+	// state holds, per time, the least value of each key among the records of one run; spare holds emptied states for reuse.
+	state map[tdrt.Time]*tdrt.DenseState[uint32, uint32]
+	spare []*tdrt.DenseState[uint32, uint32]
+	ready []tdrt.Time
+	batch []tdrt.Tuple2[uint32, uint32]
+	in0   *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
+	out0  *tdrt.Pusher[tdrt.Tuple2[uint32, uint32]]
+}
+
+// Run is called by the worker when the operator is activated.
+func (op *componentsOp6) Run() error {
+	combine := op.w.Combine()
+	for {
+		b, ok := op.in0.Next()
+		if !ok {
+			break
+		}
+		if !combine {
+			if err := op.process(b.Time, b.Data); err != nil {
+				return err
+			}
+		} else {
+			m := op.state[b.Time]
+			if m == nil {
+				if n := len(op.spare); n > 0 {
+					m, op.spare = op.spare[n-1], op.spare[:n-1]
+				} else {
+					m = new(tdrt.DenseState[uint32, uint32])
+				}
+				op.state[b.Time] = m
+			}
+			for _, r := range b.Data {
+				p, fresh := m.Slot(r.F0)
+				if fresh || r.F1 < *p {
+					*p = r.F1
+				}
+			}
+		}
+		op.in0.Recycle(b.Data)
+	}
+	op.ready = op.ready[:0]
+	for t := range op.state {
+		op.ready = append(op.ready, t)
+	}
+	slices.SortFunc(op.ready, tdrt.CompareTime)
+	for _, t := range op.ready {
+		m := op.state[t]
+		op.batch = op.batch[:0]
+		for r, v := range m.All() {
+			op.batch = append(op.batch, tdrt.Tuple2[uint32, uint32]{
+				F0: r,
+				F1: v,
+			})
+		}
+		if err := op.process(t, op.batch); err != nil {
+			return err
+		}
+		m.Reset()
+		op.spare = append(op.spare, m)
+		delete(op.state, t)
+	}
+	op.out0.Flush()
+	return nil
+}
+
+// process runs the operator's stages over records at time t.
+func (op *componentsOp6) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+	for _, r0 := range data {
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(componentsExchange32_13(r0))), op.peers), r0)
+	}
+	return nil
+}
+
+// componentsOp7 is one worker's instance of operator 7 of Components, min+print at cc.tdf:32:13.
+type componentsOp7 struct {
+	w *tdrt.Worker
+	// state holds, per timestamp not yet complete, the least value of each key; spare holds emptied states for reuse.
+	state  map[tdrt.Time]*tdrt.DenseState[uint32, uint32]
+	spare  []*tdrt.DenseState[uint32, uint32]
+	ready  []tdrt.Time
+	batch  []tdrt.Tuple2[uint32, uint32]
+	in0    *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
+	stdout *bufio.Writer
+	text   []byte
+}
+
+// Run is called by the worker when the operator is activated.
+func (op *componentsOp7) Run() error {
+	for {
+		b, ok := op.in0.Next()
+		if !ok {
+			break
+		}
+		m, held := op.state[b.Time]
+		if !held {
+			if n := len(op.spare); n > 0 {
+				m, op.spare = op.spare[n-1], op.spare[:n-1]
+			} else {
+				m = new(tdrt.DenseState[uint32, uint32])
+			}
+			op.state[b.Time] = m
+			op.w.Hold(15, b.Time)
+		}
+		for _, r := range b.Data {
+			p, fresh := m.Slot(r.F0)
+			if fresh || r.F1 < *p {
+				*p = r.F1
+			}
+		}
+		op.in0.Recycle(b.Data)
+	}
+	frontier := op.w.Frontier(14)
+	op.ready = op.ready[:0]
+	for t := range op.state {
+		if !frontier.LessEqual(t) {
+			op.ready = append(op.ready, t)
+		}
+	}
+	slices.SortFunc(op.ready, tdrt.CompareTime)
+	for _, t := range op.ready {
+		op.batch = op.batch[:0]
 		for r, v := range op.state[t].All() {
 			op.batch = append(op.batch, tdrt.Tuple2[uint32, uint32]{
 				F0: r,
@@ -964,13 +1397,13 @@ func (op *componentsOp5) Run() error {
 		m.Reset()
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
-		op.w.Release(11, t)
+		op.w.Release(15, t)
 	}
 	return nil
 }
 
 // process runs the operator's stages over records at time t.
-func (op *componentsOp5) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+func (op *componentsOp7) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	for _, r0 := range data {
 		op.stdout.WriteString(componentsPrint32_42(r0.F0, r0.F1))
 		op.stdout.WriteByte('\n')
@@ -998,14 +1431,14 @@ func componentsExchange25_18(r tdrt.Tuple2[uint32, uint32]) uint32 {
 	return r.F0
 }
 
-// componentsExchange28_7 is the lambda of exchange at cc.tdf:28:7.
-func componentsExchange28_7(r tdrt.Tuple2[uint32, uint32]) uint32 {
-	return r.F0
-}
-
 // componentsMap26_28 is the lambda of map at cc.tdf:26:28.
 func componentsMap26_28(_ uint32, label uint32, n uint32) tdrt.Tuple2[uint32, uint32] {
 	return Tuple2[uint32, uint32]{F0: n, F1: label}
+}
+
+// componentsExchange28_7 is the lambda of exchange at cc.tdf:28:7.
+func componentsExchange28_7(r tdrt.Tuple2[uint32, uint32]) uint32 {
+	return r.F0
 }
 
 // componentsExchange32_13 is the lambda of exchange at cc.tdf:32:13.

@@ -55,7 +55,7 @@ func (p *Params) RegisterFlags(fs *flag.FlagSet) {
 }
 
 // PageRankFingerprint identifies the plan of dataflow PageRank; processes of one computation agree on it.
-const PageRankFingerprint = "acb29a5fb917155a"
+const PageRankFingerprint = "8f8bd1b6cabd5a15"
 
 // pageRankGraph is the plan of dataflow PageRank: operators, ports and the paths between ports.
 var pageRankGraph = &tdrt.Graph{
@@ -105,10 +105,6 @@ var pageRankGraph = &tdrt.Graph{
 		Op:   "map",
 		Pos:  "pagerank.tdf:39:53",
 	}, {
-		Func: "pageRankExchange42_7",
-		Op:   "exchange",
-		Pos:  "pagerank.tdf:42:7",
-	}, {
 		Func: "pageRankMap40_22",
 		Op:   "map",
 		Pos:  "pagerank.tdf:40:22",
@@ -125,7 +121,7 @@ var pageRankGraph = &tdrt.Graph{
 		Op:   "print",
 		Pos:  "pagerank.tdf:46:30",
 	}},
-	Locations: 22,
+	Locations: 26,
 	Name:      "PageRank",
 	Operators: []tdrt.OperatorInfo{{
 		Name:    "lines+map",
@@ -138,583 +134,533 @@ var pageRankGraph = &tdrt.Graph{
 		Pos:     "pagerank.tdf:31:22",
 	}, {
 		Inputs:  []tdrt.Location{3},
-		Name:    "count",
+		Name:    "combine count",
 		Outputs: []tdrt.Location{4},
 		Pos:     "pagerank.tdf:31:46",
 	}, {
-		Inputs:  []tdrt.Location{5, 6},
+		Inputs:  []tdrt.Location{5},
+		Name:    "count",
+		Outputs: []tdrt.Location{6},
+		Pos:     "pagerank.tdf:31:46",
+	}, {
+		Inputs:  []tdrt.Location{7, 8},
 		Name:    "join+map",
-		Outputs: []tdrt.Location{7},
+		Outputs: []tdrt.Location{9},
 		Pos:     "pagerank.tdf:32:20",
 	}, {
-		Inputs:  []tdrt.Location{8},
+		Inputs:  []tdrt.Location{10},
 		Name:    "flat_map",
-		Outputs: []tdrt.Location{9},
+		Outputs: []tdrt.Location{11},
 		Pos:     "pagerank.tdf:35:6",
 	}, {
-		Inputs:  []tdrt.Location{10},
+		Inputs:  []tdrt.Location{12},
 		Name:    "distinct+map",
-		Outputs: []tdrt.Location{11},
+		Outputs: []tdrt.Location{13},
 		Pos:     "pagerank.tdf:36:6",
 	}, {
-		Inputs:  []tdrt.Location{12},
+		Inputs:  []tdrt.Location{14},
 		Name:    "loop r",
-		Outputs: []tdrt.Location{13},
+		Outputs: []tdrt.Location{15},
 		Pos:     "pagerank.tdf:38:16",
 	}, {
-		Inputs:  []tdrt.Location{14, 15},
+		Inputs:  []tdrt.Location{16, 17},
 		Name:    "join+map",
-		Outputs: []tdrt.Location{16},
+		Outputs: []tdrt.Location{18},
 		Pos:     "pagerank.tdf:39:18",
 	}, {
-		Inputs:  []tdrt.Location{17},
+		Inputs:  []tdrt.Location{19},
 		Name:    "map",
-		Outputs: []tdrt.Location{18},
+		Outputs: []tdrt.Location{20},
 		Pos:     "pagerank.tdf:40:8",
 	}, {
-		Inputs:  []tdrt.Location{19},
-		Name:    "sum+map",
-		Outputs: []tdrt.Location{20},
+		Inputs:  []tdrt.Location{21},
+		Name:    "combine sum",
+		Outputs: []tdrt.Location{22},
 		Pos:     "pagerank.tdf:42:7",
 	}, {
-		Inputs: []tdrt.Location{21},
+		Inputs:  []tdrt.Location{23},
+		Name:    "sum+map",
+		Outputs: []tdrt.Location{24},
+		Pos:     "pagerank.tdf:42:7",
+	}, {
+		Inputs: []tdrt.Location{25},
 		Name:   "print",
 		Pos:    "pagerank.tdf:46:11",
 	}},
-	Paths: [][]tdrt.Path{0: {{Target: 1}, {Target: 2}, {Target: 3}, {Target: 4}, {Target: 5}, {Target: 6}, {Target: 7}, {Target: 8}, {Target: 9}, {Target: 10}, {Target: 11}, {Target: 12}, {Target: 13}, {Target: 14}, {Target: 15}, {Target: 16}, {Target: 17}, {Target: 18}, {Target: 19}, {Target: 20}, {
+	Paths: [][]tdrt.Path{0: {{Target: 1}, {Target: 2}, {Target: 3}, {Target: 4}, {Target: 5}, {Target: 6}, {Target: 7}, {Target: 8}, {Target: 9}, {Target: 10}, {Target: 11}, {Target: 12}, {Target: 13}, {Target: 14}, {Target: 15}, {Target: 16}, {Target: 17}, {Target: 18}, {Target: 19}, {Target: 20}, {Target: 21}, {Target: 22}, {Target: 23}, {Target: 24}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 21,
-	}}, 1: {{Target: 2}, {Target: 3}, {Target: 4}, {Target: 6}, {Target: 7}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 12,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 13,
-	}, {
+		Target: 25,
+	}}, 1: {{Target: 2}, {Target: 3}, {Target: 4}, {Target: 5}, {Target: 6}, {Target: 8}, {Target: 9}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
 		Target: 14,
-	}, {Target: 15}, {Target: 16}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 17,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 18,
-	}, {Target: 19}, {Target: 20}, {
+		Target: 15,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 16,
+	}, {Target: 17}, {Target: 18}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 19,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 20,
+	}, {Target: 21}, {Target: 22}, {Target: 23}, {Target: 24}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 21,
-	}}, 2: {{Target: 3}, {Target: 4}, {Target: 6}, {Target: 7}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 12,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 13,
-	}, {
+		Target: 25,
+	}}, 2: {{Target: 3}, {Target: 4}, {Target: 5}, {Target: 6}, {Target: 8}, {Target: 9}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
 		Target: 14,
-	}, {Target: 15}, {Target: 16}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 17,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 18,
-	}, {Target: 19}, {Target: 20}, {
+		Target: 15,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 16,
+	}, {Target: 17}, {Target: 18}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 19,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 20,
+	}, {Target: 21}, {Target: 22}, {Target: 23}, {Target: 24}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 21,
-	}}, 3: {{Target: 4}, {Target: 6}, {Target: 7}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 12,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 13,
-	}, {
+		Target: 25,
+	}}, 3: {{Target: 4}, {Target: 5}, {Target: 6}, {Target: 8}, {Target: 9}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
 		Target: 14,
-	}, {Target: 15}, {Target: 16}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 17,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 18,
-	}, {Target: 19}, {Target: 20}, {
+		Target: 15,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 16,
+	}, {Target: 17}, {Target: 18}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 19,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 20,
+	}, {Target: 21}, {Target: 22}, {Target: 23}, {Target: 24}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 21,
-	}}, 4: {{Target: 6}, {Target: 7}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 12,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 13,
-	}, {
+		Target: 25,
+	}}, 4: {{Target: 5}, {Target: 6}, {Target: 8}, {Target: 9}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
 		Target: 14,
-	}, {Target: 15}, {Target: 16}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 17,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 18,
-	}, {Target: 19}, {Target: 20}, {
+		Target: 15,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 16,
+	}, {Target: 17}, {Target: 18}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 19,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 20,
+	}, {Target: 21}, {Target: 22}, {Target: 23}, {Target: 24}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 21,
-	}}, 5: {{Target: 7}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 12,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 13,
-	}, {
+		Target: 25,
+	}}, 5: {{Target: 6}, {Target: 8}, {Target: 9}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
 		Target: 14,
-	}, {Target: 15}, {Target: 16}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 17,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 18,
-	}, {Target: 19}, {Target: 20}, {
+		Target: 15,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 16,
+	}, {Target: 17}, {Target: 18}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 19,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 20,
+	}, {Target: 21}, {Target: 22}, {Target: 23}, {Target: 24}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 21,
-	}}, 6: {{Target: 7}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 12,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 13,
-	}, {
+		Target: 25,
+	}}, 6: {{Target: 8}, {Target: 9}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
 		Target: 14,
-	}, {Target: 15}, {Target: 16}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 17,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 18,
-	}, {Target: 19}, {Target: 20}, {
+		Target: 15,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 16,
+	}, {Target: 17}, {Target: 18}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 19,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 20,
+	}, {Target: 21}, {Target: 22}, {Target: 23}, {Target: 24}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 21,
-	}}, 7: {{
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 12,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 13,
-	}, {
+		Target: 25,
+	}}, 7: {{Target: 9}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
 		Target: 14,
-	}, {Target: 15}, {Target: 16}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 17,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 18,
-	}, {Target: 19}, {Target: 20}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
-			Set: 1,
-		},
-		Target: 21,
-	}}, 8: {{Target: 9}, {Target: 10}, {Target: 11}, {Target: 12}, {Target: 13}, {Target: 14}, {Target: 16}, {Target: 17}, {Target: 18}, {Target: 19}, {Target: 20}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
-			Set: 1,
-		},
-		Target: 21,
-	}}, 9: {{Target: 10}, {Target: 11}, {Target: 12}, {Target: 13}, {Target: 14}, {Target: 16}, {Target: 17}, {Target: 18}, {Target: 19}, {Target: 20}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
-			Set: 1,
-		},
-		Target: 21,
-	}}, 10: {{Target: 11}, {Target: 12}, {Target: 13}, {Target: 14}, {Target: 16}, {Target: 17}, {Target: 18}, {Target: 19}, {Target: 20}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
-			Set: 1,
-		},
-		Target: 21,
-	}}, 11: {{Target: 12}, {Target: 13}, {Target: 14}, {Target: 16}, {Target: 17}, {Target: 18}, {Target: 19}, {Target: 20}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
-			Set: 1,
-		},
-		Target: 21,
-	}}, 12: {{
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 12,
-	}, {Target: 13}, {Target: 14}, {Target: 16}, {Target: 17}, {Target: 18}, {Target: 19}, {Target: 20}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
-			Set: 1,
-		},
-		Target: 21,
-	}}, 13: {{
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 12,
+		Target: 15,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 13,
-	}, {Target: 14}, {Target: 16}, {Target: 17}, {Target: 18}, {Target: 19}, {Target: 20}, {
+		Target: 16,
+	}, {Target: 17}, {Target: 18}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 19,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 20,
+	}, {Target: 21}, {Target: 22}, {Target: 23}, {Target: 24}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 21,
+		Target: 25,
+	}}, 8: {{Target: 9}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 14,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 15,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 16,
+	}, {Target: 17}, {Target: 18}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 19,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 20,
+	}, {Target: 21}, {Target: 22}, {Target: 23}, {Target: 24}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 25,
+	}}, 9: {{
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 14,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 15,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 16,
+	}, {Target: 17}, {Target: 18}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 19,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 20,
+	}, {Target: 21}, {Target: 22}, {Target: 23}, {Target: 24}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 25,
+	}}, 10: {{Target: 11}, {Target: 12}, {Target: 13}, {Target: 14}, {Target: 15}, {Target: 16}, {Target: 18}, {Target: 19}, {Target: 20}, {Target: 21}, {Target: 22}, {Target: 23}, {Target: 24}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 25,
+	}}, 11: {{Target: 12}, {Target: 13}, {Target: 14}, {Target: 15}, {Target: 16}, {Target: 18}, {Target: 19}, {Target: 20}, {Target: 21}, {Target: 22}, {Target: 23}, {Target: 24}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 25,
+	}}, 12: {{Target: 13}, {Target: 14}, {Target: 15}, {Target: 16}, {Target: 18}, {Target: 19}, {Target: 20}, {Target: 21}, {Target: 22}, {Target: 23}, {Target: 24}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 25,
+	}}, 13: {{Target: 14}, {Target: 15}, {Target: 16}, {Target: 18}, {Target: 19}, {Target: 20}, {Target: 21}, {Target: 22}, {Target: 23}, {Target: 24}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 25,
 	}}, 14: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 12,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 13,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
 		Target: 14,
-	}, {Target: 16}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 17,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 18,
-	}, {Target: 19}, {Target: 20}, {
+	}, {Target: 15}, {Target: 16}, {Target: 18}, {Target: 19}, {Target: 20}, {Target: 21}, {Target: 22}, {Target: 23}, {Target: 24}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 21,
+		Target: 25,
 	}}, 15: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 12,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 13,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
 		Target: 14,
-	}, {Target: 16}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 17,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 18,
-	}, {Target: 19}, {Target: 20}, {
+		Target: 15,
+	}, {Target: 16}, {Target: 18}, {Target: 19}, {Target: 20}, {Target: 21}, {Target: 22}, {Target: 23}, {Target: 24}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 21,
+		Target: 25,
 	}}, 16: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 12,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 13,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
 		Target: 14,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
+		Target: 15,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
 		Target: 16,
+	}, {Target: 18}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 19,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 17,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 18,
-	}, {Target: 19}, {Target: 20}, {
+		Target: 20,
+	}, {Target: 21}, {Target: 22}, {Target: 23}, {Target: 24}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 21,
+		Target: 25,
 	}}, 17: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 12,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 13,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
 		Target: 14,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 16,
+		Target: 15,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 17,
-	}, {Target: 18}, {Target: 19}, {Target: 20}, {
+		Target: 16,
+	}, {Target: 18}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 19,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 20,
+	}, {Target: 21}, {Target: 22}, {Target: 23}, {Target: 24}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 21,
+		Target: 25,
 	}}, 18: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 12,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 13,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
 		Target: 14,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 16,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 17,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 18,
-	}, {Target: 19}, {Target: 20}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
-			Set: 1,
-		},
-		Target: 21,
-	}}, 19: {{
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 12,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 13,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 14,
+		Target: 15,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
 		Target: 16,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 17,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
@@ -727,30 +673,30 @@ var pageRankGraph = &tdrt.Graph{
 			Set: 0,
 		},
 		Target: 19,
-	}, {Target: 20}, {
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 20,
+	}, {Target: 21}, {Target: 22}, {Target: 23}, {Target: 24}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 21,
-	}}, 20: {{
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 12,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 13,
-	}, {
+		Target: 25,
+	}}, 19: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
 		Target: 14,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 15,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
@@ -762,7 +708,79 @@ var pageRankGraph = &tdrt.Graph{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 17,
+		Target: 18,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 19,
+	}, {Target: 20}, {Target: 21}, {Target: 22}, {Target: 23}, {Target: 24}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 25,
+	}}, 20: {{
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 14,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 15,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 16,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 18,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 19,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 20,
+	}, {Target: 21}, {Target: 22}, {Target: 23}, {Target: 24}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 25,
+	}}, 21: {{
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 14,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 15,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 16,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
@@ -783,10 +801,196 @@ var pageRankGraph = &tdrt.Graph{
 		Target: 20,
 	}, {
 		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 21,
+	}, {Target: 22}, {Target: 23}, {Target: 24}, {
+		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
+		Target: 25,
+	}}, 22: {{
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 14,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 15,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 16,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 18,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 19,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 20,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
 		Target: 21,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 22,
+	}, {Target: 23}, {Target: 24}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 25,
+	}}, 23: {{
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 14,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 15,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 16,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 18,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 19,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 20,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 21,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 22,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 23,
+	}, {Target: 24}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 25,
+	}}, 24: {{
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 14,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 15,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 16,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 18,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 19,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 20,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 21,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 22,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 23,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 24,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 25,
 	}}},
 	WorkerCapabilities: []tdrt.Location{0},
 }
@@ -813,18 +1017,20 @@ type PageRank struct {
 	comp *tdrt.Computation
 	ch0  *tdrt.Channel[tdrt.Tuple2[uint32, uint32]]
 	ch1  *tdrt.Channel[uint32]
-	ch2  *tdrt.Channel[tdrt.Tuple2[uint32, uint32]]
-	ch3  *tdrt.Channel[tdrt.Tuple2[uint32, int64]]
-	ch4  *tdrt.Channel[tdrt.Tuple2[uint32, uint32]]
-	ch5  *tdrt.Channel[uint32]
-	ch6  *tdrt.Channel[tdrt.Tuple2[uint32, float32]]
+	ch2  *tdrt.Channel[tdrt.Tuple2[uint32, int64]]
+	ch3  *tdrt.Channel[tdrt.Tuple2[uint32, uint32]]
+	ch4  *tdrt.Channel[tdrt.Tuple2[uint32, int64]]
+	ch5  *tdrt.Channel[tdrt.Tuple2[uint32, uint32]]
+	ch6  *tdrt.Channel[uint32]
 	ch7  *tdrt.Channel[tdrt.Tuple2[uint32, float32]]
-	ch8  *tdrt.Channel[tdrt.Tuple2[uint32, Link]]
-	ch9  *tdrt.Channel[tdrt.Tuple2[uint32, float32]]
+	ch8  *tdrt.Channel[tdrt.Tuple2[uint32, float32]]
+	ch9  *tdrt.Channel[tdrt.Tuple2[uint32, Link]]
 	ch10 *tdrt.Channel[tdrt.Tuple2[uint32, float32]]
 	ch11 *tdrt.Channel[tdrt.Tuple2[uint32, float32]]
 	ch12 *tdrt.Channel[tdrt.Tuple2[uint32, float32]]
 	ch13 *tdrt.Channel[tdrt.Tuple2[uint32, float32]]
+	ch14 *tdrt.Channel[tdrt.Tuple2[uint32, float32]]
+	ch15 *tdrt.Channel[tdrt.Tuple2[uint32, float32]]
 }
 
 // NewPageRank prepares dataflow PageRank. Start it, feed its inputs, then Wait.
@@ -840,46 +1046,44 @@ func NewPageRank(cfg PageRankConfig) (*PageRank, error) {
 	comp.InputFile("pagerank.tdf:30:11", df.cfg.Params.pageRankArg30_16())
 	df.ch0 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 1, 1)
 	df.ch1 = tdrt.NewChannel[uint32](comp, 3, 2)
-	df.ch1.SetCodec(tdrt.FixedCodec(tdrt.Codec[uint32]{
-		Append: tdcEncodeUint32,
-		Decode: tdcDecodeUint32,
-	}))
-	df.ch2 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 5, 3)
-	df.ch2.SetCodec(tdrt.FixedCodec(tdrt.Codec[tdrt.Tuple2[uint32, uint32]]{
+	df.ch2 = tdrt.NewChannel[tdrt.Tuple2[uint32, int64]](comp, 5, 3)
+	df.ch2.SetCodec(tdrt.Codec[tdrt.Tuple2[uint32, int64]]{
+		Append: tdcEncode0,
+		Decode: tdcDecode1,
+	})
+	df.ch3 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 7, 4)
+	df.ch3.SetCodec(tdrt.FixedCodec(tdrt.Codec[tdrt.Tuple2[uint32, uint32]]{
 		Append: tdcEncode2,
 		Decode: tdcDecode3,
 	}))
-	df.ch3 = tdrt.NewChannel[tdrt.Tuple2[uint32, int64]](comp, 6, 3)
-	df.ch4 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 8, 4)
-	df.ch5 = tdrt.NewChannel[uint32](comp, 10, 5)
-	df.ch5.SetCodec(tdrt.FixedCodec(tdrt.Codec[uint32]{
+	df.ch4 = tdrt.NewChannel[tdrt.Tuple2[uint32, int64]](comp, 8, 4)
+	df.ch5 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 10, 5)
+	df.ch6 = tdrt.NewChannel[uint32](comp, 12, 6)
+	df.ch6.SetCodec(tdrt.FixedCodec(tdrt.Codec[uint32]{
 		Append: tdcEncodeUint32,
 		Decode: tdcDecodeUint32,
 	}))
-	df.ch6 = tdrt.NewChannel[tdrt.Tuple2[uint32, float32]](comp, 12, 6)
 	df.ch7 = tdrt.NewChannel[tdrt.Tuple2[uint32, float32]](comp, 14, 7)
-	df.ch7.SetCodec(tdrt.FixedCodec(tdrt.Codec[tdrt.Tuple2[uint32, float32]]{
-		Append: tdcEncode4,
-		Decode: tdcDecode5,
-	}))
-	df.ch8 = tdrt.NewChannel[tdrt.Tuple2[uint32, Link]](comp, 15, 7)
-	df.ch8.SetCodec(tdrt.FixedCodec(tdrt.Codec[tdrt.Tuple2[uint32, Link]]{
+	df.ch8 = tdrt.NewChannel[tdrt.Tuple2[uint32, float32]](comp, 16, 8)
+	df.ch8.SetCodec(tdrt.FixedCodec(tdrt.Codec[tdrt.Tuple2[uint32, float32]]{
 		Append: tdcEncode6,
 		Decode: tdcDecode7,
 	}))
-	df.ch9 = tdrt.NewChannel[tdrt.Tuple2[uint32, float32]](comp, 17, 8)
+	df.ch9 = tdrt.NewChannel[tdrt.Tuple2[uint32, Link]](comp, 17, 8)
+	df.ch9.SetCodec(tdrt.FixedCodec(tdrt.Codec[tdrt.Tuple2[uint32, Link]]{
+		Append: tdcEncode8,
+		Decode: tdcDecode9,
+	}))
 	df.ch10 = tdrt.NewChannel[tdrt.Tuple2[uint32, float32]](comp, 19, 9)
-	df.ch10.SetCodec(tdrt.FixedCodec(tdrt.Codec[tdrt.Tuple2[uint32, float32]]{
-		Append: tdcEncode4,
-		Decode: tdcDecode5,
+	df.ch11 = tdrt.NewChannel[tdrt.Tuple2[uint32, float32]](comp, 21, 10)
+	df.ch12 = tdrt.NewChannel[tdrt.Tuple2[uint32, float32]](comp, 21, 10)
+	df.ch13 = tdrt.NewChannel[tdrt.Tuple2[uint32, float32]](comp, 23, 11)
+	df.ch13.SetCodec(tdrt.FixedCodec(tdrt.Codec[tdrt.Tuple2[uint32, float32]]{
+		Append: tdcEncode6,
+		Decode: tdcDecode7,
 	}))
-	df.ch11 = tdrt.NewChannel[tdrt.Tuple2[uint32, float32]](comp, 19, 9)
-	df.ch11.SetCodec(tdrt.FixedCodec(tdrt.Codec[tdrt.Tuple2[uint32, float32]]{
-		Append: tdcEncode4,
-		Decode: tdcDecode5,
-	}))
-	df.ch12 = tdrt.NewChannel[tdrt.Tuple2[uint32, float32]](comp, 12, 6)
-	df.ch13 = tdrt.NewChannel[tdrt.Tuple2[uint32, float32]](comp, 21, 10)
+	df.ch14 = tdrt.NewChannel[tdrt.Tuple2[uint32, float32]](comp, 14, 7)
+	df.ch15 = tdrt.NewChannel[tdrt.Tuple2[uint32, float32]](comp, 25, 12)
 	return df, nil
 }
 
@@ -908,86 +1112,97 @@ func (df *PageRank) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	op0 := &pageRankOp0{
 		maxLine: int(df.cfg.Params.pageRankArg30_11()),
 		out0:    df.ch0.Pusher(w),
-		out1:    df.ch2.Pusher(w),
-		out2:    df.ch4.Pusher(w),
+		out1:    df.ch3.Pusher(w),
+		out2:    df.ch5.Pusher(w),
 		path:    df.cfg.Params.pageRankArg30_16(),
 		peers:   w.Peers(),
 		w:       w,
 	}
 	op1 := &pageRankOp1{
-		in0:   df.ch0.Puller(w),
-		out0:  df.ch1.Pusher(w),
-		peers: w.Peers(),
-		w:     w,
+		in0:  df.ch0.Puller(w),
+		out0: df.ch1.Pusher(w),
+		w:    w,
 	}
 	op2 := &pageRankOp2{
 		in0:   df.ch1.Puller(w),
-		out0:  df.ch3.Pusher(w),
+		out0:  df.ch2.Pusher(w),
+		peers: w.Peers(),
 		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, int64]),
 		w:     w,
 	}
 	op3 := &pageRankOp3{
-		in0:    df.ch2.Puller(w),
-		left:   make(map[tdrt.Time]map[uint32][]uint32),
-		out0:   df.ch8.Pusher(w),
-		peers:  w.Peers(),
-		right:  make(map[tdrt.Time]map[uint32][]int64),
-		right0: df.ch3.Puller(w),
-		w:      w,
+		in0:   df.ch2.Puller(w),
+		out0:  df.ch4.Pusher(w),
+		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, int64]),
+		w:     w,
 	}
 	op4 := &pageRankOp4{
-		in0:   df.ch4.Puller(w),
-		out0:  df.ch5.Pusher(w),
-		peers: w.Peers(),
-		w:     w,
+		in0:    df.ch3.Puller(w),
+		left:   make(map[tdrt.Time]map[uint32][]uint32),
+		out0:   df.ch9.Pusher(w),
+		peers:  w.Peers(),
+		right:  make(map[tdrt.Time]map[uint32][]int64),
+		right0: df.ch4.Puller(w),
+		w:      w,
 	}
 	op5 := &pageRankOp5{
 		in0:   df.ch5.Puller(w),
 		out0:  df.ch6.Pusher(w),
-		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, struct{}]),
+		peers: w.Peers(),
 		w:     w,
 	}
 	op6 := &pageRankOp6{
 		in0:   df.ch6.Puller(w),
-		in1:   df.ch12.Puller(w),
 		out0:  df.ch7.Pusher(w),
-		out1:  df.ch9.Pusher(w),
-		peers: w.Peers(),
+		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, struct{}]),
 		w:     w,
 	}
 	op7 := &pageRankOp7{
-		arranged: make(map[tdrt.Time]*tdrt.IntArrangement[uint32, Link]),
-		in0:      df.ch7.Puller(w),
-		out0:     df.ch11.Pusher(w),
-		peers:    w.Peers(),
-		pending:  make(map[tdrt.Time][]tdrt.Tuple2[uint32, float32]),
-		right0:   df.ch8.Puller(w),
-		w:        w,
-	}
-	op8 := &pageRankOp8{
-		in0:   df.ch9.Puller(w),
-		out0:  df.ch10.Pusher(w),
+		in0:   df.ch7.Puller(w),
+		in1:   df.ch14.Puller(w),
+		out0:  df.ch8.Pusher(w),
+		out1:  df.ch10.Pusher(w),
 		peers: w.Peers(),
 		w:     w,
 	}
+	op8 := &pageRankOp8{
+		arranged: make(map[tdrt.Time]*tdrt.IntArrangement[uint32, Link]),
+		in0:      df.ch8.Puller(w),
+		out0:     df.ch12.Pusher(w),
+		pending:  make(map[tdrt.Time][]tdrt.Tuple2[uint32, float32]),
+		right0:   df.ch9.Puller(w),
+		w:        w,
+	}
 	op9 := &pageRankOp9{
-		in0:   df.ch10.Puller(w),
-		in1:   df.ch11.Puller(w),
-		out0:  df.ch12.Pusher(w),
-		out1:  df.ch13.Pusher(w),
+		in0:  df.ch10.Puller(w),
+		out0: df.ch11.Pusher(w),
+		w:    w,
+	}
+	op10 := &pageRankOp10{
+		in0:   df.ch11.Puller(w),
+		in1:   df.ch12.Puller(w),
+		out0:  df.ch13.Pusher(w),
+		peers: w.Peers(),
 		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, float32]),
 		w:     w,
 	}
-	op9.limit1 = df.cfg.Params.pageRankArg38_31()
-	if op9.limit1 < 1 {
-		return nil, fmt.Errorf("pagerank.tdf:38:31: loop r: max iters is %d; want 1 or more", op9.limit1)
+	op11 := &pageRankOp11{
+		in0:   df.ch13.Puller(w),
+		out0:  df.ch14.Pusher(w),
+		out1:  df.ch15.Pusher(w),
+		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, float32]),
+		w:     w,
 	}
-	op10 := &pageRankOp10{
-		in0:    df.ch13.Puller(w),
+	op11.limit1 = df.cfg.Params.pageRankArg38_31()
+	if op11.limit1 < 1 {
+		return nil, fmt.Errorf("pagerank.tdf:38:31: loop r: max iters is %d; want 1 or more", op11.limit1)
+	}
+	op12 := &pageRankOp12{
+		in0:    df.ch15.Puller(w),
 		stdout: w.Stdout(),
 		w:      w,
 	}
-	return []tdrt.Operator{op0, op1, op2, op3, op4, op5, op6, op7, op8, op9, op10}, nil
+	return []tdrt.Operator{op0, op1, op2, op3, op4, op5, op6, op7, op8, op9, op10, op11, op12}, nil
 }
 
 // pageRankOp0 is one worker's instance of operator 0 of PageRank, lines+map at pagerank.tdf:30:11.
@@ -1063,10 +1278,9 @@ func (op *pageRankOp0) process(t tdrt.Time, data []Edge) error {
 
 // pageRankOp1 is one worker's instance of operator 1 of PageRank, map at pagerank.tdf:31:22.
 type pageRankOp1 struct {
-	w     *tdrt.Worker
-	peers int
-	in0   *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
-	out0  *tdrt.Pusher[uint32]
+	w    *tdrt.Worker
+	in0  *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
+	out0 *tdrt.Pusher[uint32]
 }
 
 // Run is called by the worker when the operator is activated.
@@ -1089,15 +1303,16 @@ func (op *pageRankOp1) Run() error {
 func (op *pageRankOp1) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	for _, r0 := range data {
 		r1 := pageRankMap31_38(r0.F0, r0.F1)
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange31_46(r1))), op.peers), r1)
+		op.out0.GiveLocal(t, r1)
 	}
 	return nil
 }
 
-// pageRankOp2 is one worker's instance of operator 2 of PageRank, count at pagerank.tdf:31:46.
+// pageRankOp2 is one worker's instance of operator 2 of PageRank, combine count at pagerank.tdf:31:46.
 type pageRankOp2 struct {
-	w *tdrt.Worker
-	// state holds, per timestamp not yet complete, the count of each record; spare holds emptied states for reuse.
+	w     *tdrt.Worker
+	peers int
+	// state holds, per time, the count of each record among the records of one run; spare holds emptied states for reuse.
 	state map[tdrt.Time]*tdrt.DenseState[uint32, int64]
 	spare []*tdrt.DenseState[uint32, int64]
 	ready []tdrt.Time
@@ -1108,6 +1323,87 @@ type pageRankOp2 struct {
 
 // Run is called by the worker when the operator is activated.
 func (op *pageRankOp2) Run() error {
+	combine := op.w.Combine()
+	for {
+		b, ok := op.in0.Next()
+		if !ok {
+			break
+		}
+		if !combine {
+			op.batch = op.batch[:0]
+			for _, r := range b.Data {
+				op.batch = append(op.batch, tdrt.Tuple2[uint32, int64]{
+					F0: r,
+					F1: 1,
+				})
+			}
+			if err := op.process(b.Time, op.batch); err != nil {
+				return err
+			}
+		} else {
+			m := op.state[b.Time]
+			if m == nil {
+				if n := len(op.spare); n > 0 {
+					m, op.spare = op.spare[n-1], op.spare[:n-1]
+				} else {
+					m = new(tdrt.DenseState[uint32, int64])
+				}
+				op.state[b.Time] = m
+			}
+			for _, r := range b.Data {
+				p, _ := m.Slot(r)
+				*p++
+			}
+		}
+		op.in0.Recycle(b.Data)
+	}
+	op.ready = op.ready[:0]
+	for t := range op.state {
+		op.ready = append(op.ready, t)
+	}
+	slices.SortFunc(op.ready, tdrt.CompareTime)
+	for _, t := range op.ready {
+		m := op.state[t]
+		op.batch = op.batch[:0]
+		for r, v := range m.All() {
+			op.batch = append(op.batch, tdrt.Tuple2[uint32, int64]{
+				F0: r,
+				F1: v,
+			})
+		}
+		if err := op.process(t, op.batch); err != nil {
+			return err
+		}
+		m.Reset()
+		op.spare = append(op.spare, m)
+		delete(op.state, t)
+	}
+	op.out0.Flush()
+	return nil
+}
+
+// process runs the operator's stages over records at time t.
+func (op *pageRankOp2) process(t tdrt.Time, data []tdrt.Tuple2[uint32, int64]) error {
+	for _, r0 := range data {
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange31_46(r0))), op.peers), r0)
+	}
+	return nil
+}
+
+// pageRankOp3 is one worker's instance of operator 3 of PageRank, count at pagerank.tdf:31:46.
+type pageRankOp3 struct {
+	w *tdrt.Worker
+	// state holds, per timestamp not yet complete, the count of each record; spare holds emptied states for reuse.
+	state map[tdrt.Time]*tdrt.DenseState[uint32, int64]
+	spare []*tdrt.DenseState[uint32, int64]
+	ready []tdrt.Time
+	batch []tdrt.Tuple2[uint32, int64]
+	in0   *tdrt.Puller[tdrt.Tuple2[uint32, int64]]
+	out0  *tdrt.Pusher[tdrt.Tuple2[uint32, int64]]
+}
+
+// Run is called by the worker when the operator is activated.
+func (op *pageRankOp3) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -1121,15 +1417,15 @@ func (op *pageRankOp2) Run() error {
 				m = new(tdrt.DenseState[uint32, int64])
 			}
 			op.state[b.Time] = m
-			op.w.Hold(4, b.Time)
+			op.w.Hold(6, b.Time)
 		}
 		for _, r := range b.Data {
-			p, _ := m.Slot(r)
-			*p++
+			p, _ := m.Slot(r.F0)
+			*p += r.F1
 		}
 		op.in0.Recycle(b.Data)
 	}
-	frontier := op.w.Frontier(3)
+	frontier := op.w.Frontier(5)
 	op.ready = op.ready[:0]
 	for t := range op.state {
 		if !frontier.LessEqual(t) {
@@ -1152,22 +1448,22 @@ func (op *pageRankOp2) Run() error {
 		m.Reset()
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
-		op.w.Release(4, t)
+		op.w.Release(6, t)
 	}
 	op.out0.Flush()
 	return nil
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp2) process(t tdrt.Time, data []tdrt.Tuple2[uint32, int64]) error {
+func (op *pageRankOp3) process(t tdrt.Time, data []tdrt.Tuple2[uint32, int64]) error {
 	for _, r0 := range data {
 		op.out0.GiveLocal(t, r0)
 	}
 	return nil
 }
 
-// pageRankOp3 is one worker's instance of operator 3 of PageRank, join+map at pagerank.tdf:32:20.
-type pageRankOp3 struct {
+// pageRankOp4 is one worker's instance of operator 4 of PageRank, join+map at pagerank.tdf:32:20.
+type pageRankOp4 struct {
 	w     *tdrt.Worker
 	peers int
 	// left and right hold, per timestamp not yet complete, the values of each key of each input.
@@ -1181,7 +1477,7 @@ type pageRankOp3 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankOp3) Run() error {
+func (op *pageRankOp4) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -1192,7 +1488,7 @@ func (op *pageRankOp3) Run() error {
 			m = make(map[uint32][]uint32)
 			op.left[b.Time] = m
 			if _, held := op.right[b.Time]; !held {
-				op.w.Hold(7, b.Time)
+				op.w.Hold(9, b.Time)
 			}
 		}
 		for _, r := range b.Data {
@@ -1210,7 +1506,7 @@ func (op *pageRankOp3) Run() error {
 			m = make(map[uint32][]int64)
 			op.right[b.Time] = m
 			if _, held := op.left[b.Time]; !held {
-				op.w.Hold(7, b.Time)
+				op.w.Hold(9, b.Time)
 			}
 		}
 		for _, r := range b.Data {
@@ -1218,8 +1514,8 @@ func (op *pageRankOp3) Run() error {
 		}
 		op.right0.Recycle(b.Data)
 	}
-	lf := op.w.Frontier(5)
-	rf := op.w.Frontier(6)
+	lf := op.w.Frontier(7)
+	rf := op.w.Frontier(8)
 	op.ready = op.ready[:0]
 	for t := range op.left {
 		if !lf.LessEqual(t) && !rf.LessEqual(t) {
@@ -1252,14 +1548,14 @@ func (op *pageRankOp3) Run() error {
 		}
 		delete(op.left, t)
 		delete(op.right, t)
-		op.w.Release(7, t)
+		op.w.Release(9, t)
 	}
 	op.out0.Flush()
 	return nil
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp3) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint32, int64]) error {
+func (op *pageRankOp4) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint32, int64]) error {
 	for _, r0 := range data {
 		r1 := pageRankMap33_27(r0.F0, r0.F1, r0.F2)
 		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange39_23(r1))), op.peers), r1)
@@ -1267,8 +1563,8 @@ func (op *pageRankOp3) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint32, i
 	return nil
 }
 
-// pageRankOp4 is one worker's instance of operator 4 of PageRank, flat_map at pagerank.tdf:35:6.
-type pageRankOp4 struct {
+// pageRankOp5 is one worker's instance of operator 5 of PageRank, flat_map at pagerank.tdf:35:6.
+type pageRankOp5 struct {
 	w     *tdrt.Worker
 	peers int
 	in0   *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
@@ -1276,7 +1572,7 @@ type pageRankOp4 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankOp4) Run() error {
+func (op *pageRankOp5) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -1292,7 +1588,7 @@ func (op *pageRankOp4) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp4) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+func (op *pageRankOp5) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	for _, r0 := range data {
 		r1 := pageRankFlatMap35_29(r0.F0, r0.F1)
 		for _, r2 := range r1 {
@@ -1302,8 +1598,8 @@ func (op *pageRankOp4) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) 
 	return nil
 }
 
-// pageRankOp5 is one worker's instance of operator 5 of PageRank, distinct+map at pagerank.tdf:36:6.
-type pageRankOp5 struct {
+// pageRankOp6 is one worker's instance of operator 6 of PageRank, distinct+map at pagerank.tdf:36:6.
+type pageRankOp6 struct {
 	w *tdrt.Worker
 	// state holds, per timestamp not yet complete, the distinct records; spare holds emptied states for reuse.
 	state map[tdrt.Time]*tdrt.DenseState[uint32, struct{}]
@@ -1315,7 +1611,7 @@ type pageRankOp5 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankOp5) Run() error {
+func (op *pageRankOp6) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -1329,14 +1625,14 @@ func (op *pageRankOp5) Run() error {
 				m = new(tdrt.DenseState[uint32, struct{}])
 			}
 			op.state[b.Time] = m
-			op.w.Hold(11, b.Time)
+			op.w.Hold(13, b.Time)
 		}
 		for _, r := range b.Data {
 			m.Slot(r)
 		}
 		op.in0.Recycle(b.Data)
 	}
-	frontier := op.w.Frontier(10)
+	frontier := op.w.Frontier(12)
 	op.ready = op.ready[:0]
 	for t := range op.state {
 		if !frontier.LessEqual(t) {
@@ -1356,14 +1652,14 @@ func (op *pageRankOp5) Run() error {
 		m.Reset()
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
-		op.w.Release(11, t)
+		op.w.Release(13, t)
 	}
 	op.out0.Flush()
 	return nil
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp5) process(t tdrt.Time, data []uint32) error {
+func (op *pageRankOp6) process(t tdrt.Time, data []uint32) error {
 	for _, r0 := range data {
 		r1 := pageRankMap37_15(r0)
 		op.out0.GiveLocal(t, r1)
@@ -1371,8 +1667,8 @@ func (op *pageRankOp5) process(t tdrt.Time, data []uint32) error {
 	return nil
 }
 
-// pageRankOp6 is one worker's instance of operator 6 of PageRank, loop r at pagerank.tdf:38:16.
-type pageRankOp6 struct {
+// pageRankOp7 is one worker's instance of operator 7 of PageRank, loop r at pagerank.tdf:38:16.
+type pageRankOp7 struct {
 	w     *tdrt.Worker
 	peers int
 	in0   *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
@@ -1382,7 +1678,7 @@ type pageRankOp6 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankOp6) Run() error {
+func (op *pageRankOp7) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -1409,7 +1705,7 @@ func (op *pageRankOp6) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp6) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
+func (op *pageRankOp7) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	for _, r0 := range data {
 		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange39_18(r0))), op.peers), r0)
 		op.out1.GiveLocal(t, r0)
@@ -1417,10 +1713,9 @@ func (op *pageRankOp6) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32])
 	return nil
 }
 
-// pageRankOp7 is one worker's instance of operator 7 of PageRank, join+map at pagerank.tdf:39:18.
-type pageRankOp7 struct {
-	w     *tdrt.Worker
-	peers int
+// pageRankOp8 is one worker's instance of operator 8 of PageRank, join+map at pagerank.tdf:39:18.
+type pageRankOp8 struct {
+	w *tdrt.Worker
 	// arranged holds the values of each key of the input from outside the loop, per time of that input.
 	arranged map[tdrt.Time]*tdrt.IntArrangement[uint32, Link]
 	// pending holds, per time, the records of the other input that came before their arrangement was complete.
@@ -1433,7 +1728,7 @@ type pageRankOp7 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankOp7) Run() error {
+func (op *pageRankOp8) Run() error {
 	for {
 		b, ok := op.right0.Next()
 		if !ok {
@@ -1449,7 +1744,7 @@ func (op *pageRankOp7) Run() error {
 		}
 		op.right0.Recycle(b.Data)
 	}
-	af := op.w.Frontier(15)
+	af := op.w.Frontier(17)
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -1458,7 +1753,7 @@ func (op *pageRankOp7) Run() error {
 		if af.LessEqual(b.Time.Outer(0)) {
 			recs, held := op.pending[b.Time]
 			if !held {
-				op.w.Hold(16, b.Time)
+				op.w.Hold(18, b.Time)
 			}
 			op.pending[b.Time] = append(recs, b.Data...)
 		} else if err := op.match(b.Time, b.Data); err != nil {
@@ -1478,9 +1773,9 @@ func (op *pageRankOp7) Run() error {
 			return err
 		}
 		delete(op.pending, t)
-		op.w.Release(16, t)
+		op.w.Release(18, t)
 	}
-	pf := op.w.Frontier(14)
+	pf := op.w.Frontier(16)
 	for o := range op.arranged {
 		if !af.LessEqual(o) && tdrt.OuterDone(pf, o, 0) {
 			delete(op.arranged, o)
@@ -1491,16 +1786,16 @@ func (op *pageRankOp7) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp7) process(t tdrt.Time, data []tdrt.Tuple3[uint32, float32, Link]) error {
+func (op *pageRankOp8) process(t tdrt.Time, data []tdrt.Tuple3[uint32, float32, Link]) error {
 	for _, r0 := range data {
 		r1 := pageRankMap39_53(r0.F0, r0.F1, r0.F2)
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange42_7(r1))), op.peers), r1)
+		op.out0.GiveLocal(t, r1)
 	}
 	return nil
 }
 
 // match pairs records at time t with the arranged values of their key and runs the stages over the pairs.
-func (op *pageRankOp7) match(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
+func (op *pageRankOp8) match(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	m := op.arranged[t.Outer(0)]
 	m.Seal()
 	op.batch = op.batch[:0]
@@ -1522,16 +1817,15 @@ func (op *pageRankOp7) match(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) e
 	return op.process(t, op.batch)
 }
 
-// pageRankOp8 is one worker's instance of operator 8 of PageRank, map at pagerank.tdf:40:8.
-type pageRankOp8 struct {
-	w     *tdrt.Worker
-	peers int
-	in0   *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
-	out0  *tdrt.Pusher[tdrt.Tuple2[uint32, float32]]
+// pageRankOp9 is one worker's instance of operator 9 of PageRank, map at pagerank.tdf:40:8.
+type pageRankOp9 struct {
+	w    *tdrt.Worker
+	in0  *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
+	out0 *tdrt.Pusher[tdrt.Tuple2[uint32, float32]]
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankOp8) Run() error {
+func (op *pageRankOp9) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -1547,16 +1841,118 @@ func (op *pageRankOp8) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp8) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
+func (op *pageRankOp9) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	for _, r0 := range data {
 		r1 := pageRankMap40_22(r0.F0, r0.F1)
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange42_7(r1))), op.peers), r1)
+		op.out0.GiveLocal(t, r1)
 	}
 	return nil
 }
 
-// pageRankOp9 is one worker's instance of operator 9 of PageRank, sum+map at pagerank.tdf:42:7.
-type pageRankOp9 struct {
+// pageRankOp10 is one worker's instance of operator 10 of PageRank, combine sum at pagerank.tdf:42:7.
+type pageRankOp10 struct {
+	w     *tdrt.Worker
+	peers int
+	// state holds, per time, the sum of the values of each key among the records of one run; spare holds emptied states for reuse.
+	state map[tdrt.Time]*tdrt.DenseState[uint32, float32]
+	spare []*tdrt.DenseState[uint32, float32]
+	ready []tdrt.Time
+	batch []tdrt.Tuple2[uint32, float32]
+	in0   *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
+	in1   *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
+	out0  *tdrt.Pusher[tdrt.Tuple2[uint32, float32]]
+}
+
+// Run is called by the worker when the operator is activated.
+func (op *pageRankOp10) Run() error {
+	combine := op.w.Combine()
+	for {
+		b, ok := op.in0.Next()
+		if !ok {
+			break
+		}
+		if !combine {
+			if err := op.process(b.Time, b.Data); err != nil {
+				return err
+			}
+		} else {
+			m := op.state[b.Time]
+			if m == nil {
+				if n := len(op.spare); n > 0 {
+					m, op.spare = op.spare[n-1], op.spare[:n-1]
+				} else {
+					m = new(tdrt.DenseState[uint32, float32])
+				}
+				op.state[b.Time] = m
+			}
+			for _, r := range b.Data {
+				p, _ := m.Slot(r.F0)
+				*p += r.F1
+			}
+		}
+		op.in0.Recycle(b.Data)
+	}
+	for {
+		b, ok := op.in1.Next()
+		if !ok {
+			break
+		}
+		if !combine {
+			if err := op.process(b.Time, b.Data); err != nil {
+				return err
+			}
+		} else {
+			m := op.state[b.Time]
+			if m == nil {
+				if n := len(op.spare); n > 0 {
+					m, op.spare = op.spare[n-1], op.spare[:n-1]
+				} else {
+					m = new(tdrt.DenseState[uint32, float32])
+				}
+				op.state[b.Time] = m
+			}
+			for _, r := range b.Data {
+				p, _ := m.Slot(r.F0)
+				*p += r.F1
+			}
+		}
+		op.in1.Recycle(b.Data)
+	}
+	op.ready = op.ready[:0]
+	for t := range op.state {
+		op.ready = append(op.ready, t)
+	}
+	slices.SortFunc(op.ready, tdrt.CompareTime)
+	for _, t := range op.ready {
+		m := op.state[t]
+		op.batch = op.batch[:0]
+		for r, v := range m.All() {
+			op.batch = append(op.batch, tdrt.Tuple2[uint32, float32]{
+				F0: r,
+				F1: v,
+			})
+		}
+		if err := op.process(t, op.batch); err != nil {
+			return err
+		}
+		m.Reset()
+		op.spare = append(op.spare, m)
+		delete(op.state, t)
+	}
+	op.out0.Flush()
+	return nil
+}
+
+// process runs the operator's stages over records at time t.
+func (op *pageRankOp10) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
+	for _, r0 := range data {
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange42_7(r0))), op.peers), r0)
+	}
+	return nil
+}
+
+// pageRankOp11 is one worker's instance of operator 11 of PageRank, sum+map at pagerank.tdf:42:7.
+type pageRankOp11 struct {
 	w *tdrt.Worker
 	// state holds, per timestamp not yet complete, the sum of the values of each key; spare holds emptied states for reuse.
 	state  map[tdrt.Time]*tdrt.DenseState[uint32, float32]
@@ -1565,13 +1961,12 @@ type pageRankOp9 struct {
 	batch  []tdrt.Tuple2[uint32, float32]
 	limit1 int64
 	in0    *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
-	in1    *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
 	out0   *tdrt.Pusher[tdrt.Tuple2[uint32, float32]]
 	out1   *tdrt.Pusher[tdrt.Tuple2[uint32, float32]]
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankOp9) Run() error {
+func (op *pageRankOp11) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -1585,7 +1980,7 @@ func (op *pageRankOp9) Run() error {
 				m = new(tdrt.DenseState[uint32, float32])
 			}
 			op.state[b.Time] = m
-			op.w.Hold(20, b.Time)
+			op.w.Hold(24, b.Time)
 		}
 		for _, r := range b.Data {
 			p, _ := m.Slot(r.F0)
@@ -1593,28 +1988,7 @@ func (op *pageRankOp9) Run() error {
 		}
 		op.in0.Recycle(b.Data)
 	}
-	for {
-		b, ok := op.in1.Next()
-		if !ok {
-			break
-		}
-		m, held := op.state[b.Time]
-		if !held {
-			if n := len(op.spare); n > 0 {
-				m, op.spare = op.spare[n-1], op.spare[:n-1]
-			} else {
-				m = new(tdrt.DenseState[uint32, float32])
-			}
-			op.state[b.Time] = m
-			op.w.Hold(20, b.Time)
-		}
-		for _, r := range b.Data {
-			p, _ := m.Slot(r.F0)
-			*p += r.F1
-		}
-		op.in1.Recycle(b.Data)
-	}
-	frontier := op.w.Frontier(19)
+	frontier := op.w.Frontier(23)
 	op.ready = op.ready[:0]
 	for t := range op.state {
 		if !frontier.LessEqual(t) {
@@ -1637,7 +2011,7 @@ func (op *pageRankOp9) Run() error {
 		m.Reset()
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
-		op.w.Release(20, t)
+		op.w.Release(24, t)
 	}
 	op.out0.Flush()
 	op.out1.Flush()
@@ -1645,7 +2019,7 @@ func (op *pageRankOp9) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp9) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
+func (op *pageRankOp11) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	tOut0 := t
 	sendOut0 := int64(tOut0.Rounds[0])+1 < op.limit1
 	tOut0.Rounds[0]++
@@ -1664,8 +2038,8 @@ func (op *pageRankOp9) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32])
 	return nil
 }
 
-// pageRankOp10 is one worker's instance of operator 10 of PageRank, print at pagerank.tdf:46:11.
-type pageRankOp10 struct {
+// pageRankOp12 is one worker's instance of operator 12 of PageRank, print at pagerank.tdf:46:11.
+type pageRankOp12 struct {
 	w      *tdrt.Worker
 	in0    *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
 	stdout *bufio.Writer
@@ -1673,7 +2047,7 @@ type pageRankOp10 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankOp10) Run() error {
+func (op *pageRankOp12) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -1688,7 +2062,7 @@ func (op *pageRankOp10) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp10) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
+func (op *pageRankOp12) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	for _, r0 := range data {
 		op.stdout.WriteString(pageRankPrint46_30(r0.F0, r0.F1))
 		op.stdout.WriteByte('\n')
@@ -1712,8 +2086,8 @@ func pageRankMap31_38(src uint32, _ uint32) uint32 {
 }
 
 // pageRankExchange31_46 is the lambda of exchange at pagerank.tdf:31:46.
-func pageRankExchange31_46(r uint32) uint32 {
-	return r
+func pageRankExchange31_46(r tdrt.Tuple2[uint32, int64]) uint32 {
+	return r.F0
 }
 
 // pageRankMap33_27 is the lambda of map at pagerank.tdf:33:27.
@@ -1751,14 +2125,14 @@ func pageRankMap39_53(_ uint32, rank float32, l Link) tdrt.Tuple2[uint32, float3
 	return Tuple2[uint32, float32]{F0: l.Dst, F1: rank * l.Share}
 }
 
-// pageRankExchange42_7 is the lambda of exchange at pagerank.tdf:42:7.
-func pageRankExchange42_7(r tdrt.Tuple2[uint32, float32]) uint32 {
-	return r.F0
-}
-
 // pageRankMap40_22 is the lambda of map at pagerank.tdf:40:22.
 func pageRankMap40_22(v uint32, _ float32) tdrt.Tuple2[uint32, float32] {
 	return Tuple2[uint32, float32]{F0: v, F1: 0}
+}
+
+// pageRankExchange42_7 is the lambda of exchange at pagerank.tdf:42:7.
+func pageRankExchange42_7(r tdrt.Tuple2[uint32, float32]) uint32 {
+	return r.F0
 }
 
 // pageRankMap43_21 is the lambda of map at pagerank.tdf:43:21.
@@ -1771,21 +2145,25 @@ func pageRankPrint46_30(n uint32, rank float32) string {
 	return fmt.Sprintf("%d %.6f", n, rank)
 }
 
-// tdcEncodeUint32 appends the encoding of a batch of uint32.
-func tdcEncodeUint32(dst []byte, recs []uint32) []byte {
+// tdcEncode0 appends the encoding of a batch of Tuple2[uint32, int64].
+func tdcEncode0(dst []byte, recs []tdrt.Tuple2[uint32, int64]) []byte {
 	dst = binary.AppendUvarint(dst, uint64(len(recs)))
 	for i := range recs {
-		dst = binary.LittleEndian.AppendUint32(dst, recs[i])
+		dst = binary.LittleEndian.AppendUint32(dst, recs[i].F0)
+		dst = binary.LittleEndian.AppendUint64(dst, uint64(recs[i].F1))
 	}
 	return dst
 }
 
-// tdcDecodeUint32 decodes a batch of uint32, appending to dst.
-func tdcDecodeUint32(src []byte, dst []uint32) ([]uint32, error) {
+// tdcDecode1 decodes a batch of Tuple2[uint32, int64], appending to dst.
+func tdcDecode1(src []byte, dst []tdrt.Tuple2[uint32, int64]) ([]tdrt.Tuple2[uint32, int64], error) {
 	r := tdrt.NewReader(src)
-	n := r.Len(4)
+	n := r.Len(12)
 	for i := 0; i < n && r.Err() == nil; i++ {
-		dst = append(dst, r.Uint32())
+		var v tdrt.Tuple2[uint32, int64]
+		v.F0 = r.Uint32()
+		v.F1 = int64(r.Uint64())
+		dst = append(dst, v)
 	}
 	return dst, r.Finish()
 }
@@ -1813,8 +2191,27 @@ func tdcDecode3(src []byte, dst []tdrt.Tuple2[uint32, uint32]) ([]tdrt.Tuple2[ui
 	return dst, r.Finish()
 }
 
-// tdcEncode4 appends the encoding of a batch of Tuple2[uint32, float32].
-func tdcEncode4(dst []byte, recs []tdrt.Tuple2[uint32, float32]) []byte {
+// tdcEncodeUint32 appends the encoding of a batch of uint32.
+func tdcEncodeUint32(dst []byte, recs []uint32) []byte {
+	dst = binary.AppendUvarint(dst, uint64(len(recs)))
+	for i := range recs {
+		dst = binary.LittleEndian.AppendUint32(dst, recs[i])
+	}
+	return dst
+}
+
+// tdcDecodeUint32 decodes a batch of uint32, appending to dst.
+func tdcDecodeUint32(src []byte, dst []uint32) ([]uint32, error) {
+	r := tdrt.NewReader(src)
+	n := r.Len(4)
+	for i := 0; i < n && r.Err() == nil; i++ {
+		dst = append(dst, r.Uint32())
+	}
+	return dst, r.Finish()
+}
+
+// tdcEncode6 appends the encoding of a batch of Tuple2[uint32, float32].
+func tdcEncode6(dst []byte, recs []tdrt.Tuple2[uint32, float32]) []byte {
 	dst = binary.AppendUvarint(dst, uint64(len(recs)))
 	for i := range recs {
 		dst = binary.LittleEndian.AppendUint32(dst, recs[i].F0)
@@ -1823,8 +2220,8 @@ func tdcEncode4(dst []byte, recs []tdrt.Tuple2[uint32, float32]) []byte {
 	return dst
 }
 
-// tdcDecode5 decodes a batch of Tuple2[uint32, float32], appending to dst.
-func tdcDecode5(src []byte, dst []tdrt.Tuple2[uint32, float32]) ([]tdrt.Tuple2[uint32, float32], error) {
+// tdcDecode7 decodes a batch of Tuple2[uint32, float32], appending to dst.
+func tdcDecode7(src []byte, dst []tdrt.Tuple2[uint32, float32]) ([]tdrt.Tuple2[uint32, float32], error) {
 	r := tdrt.NewReader(src)
 	n := r.Len(8)
 	for i := 0; i < n && r.Err() == nil; i++ {
@@ -1836,8 +2233,8 @@ func tdcDecode5(src []byte, dst []tdrt.Tuple2[uint32, float32]) ([]tdrt.Tuple2[u
 	return dst, r.Finish()
 }
 
-// tdcEncode6 appends the encoding of a batch of Tuple2[uint32, Link].
-func tdcEncode6(dst []byte, recs []tdrt.Tuple2[uint32, Link]) []byte {
+// tdcEncode8 appends the encoding of a batch of Tuple2[uint32, Link].
+func tdcEncode8(dst []byte, recs []tdrt.Tuple2[uint32, Link]) []byte {
 	dst = binary.AppendUvarint(dst, uint64(len(recs)))
 	for i := range recs {
 		dst = binary.LittleEndian.AppendUint32(dst, recs[i].F0)
@@ -1847,8 +2244,8 @@ func tdcEncode6(dst []byte, recs []tdrt.Tuple2[uint32, Link]) []byte {
 	return dst
 }
 
-// tdcDecode7 decodes a batch of Tuple2[uint32, Link], appending to dst.
-func tdcDecode7(src []byte, dst []tdrt.Tuple2[uint32, Link]) ([]tdrt.Tuple2[uint32, Link], error) {
+// tdcDecode9 decodes a batch of Tuple2[uint32, Link], appending to dst.
+func tdcDecode9(src []byte, dst []tdrt.Tuple2[uint32, Link]) ([]tdrt.Tuple2[uint32, Link], error) {
 	r := tdrt.NewReader(src)
 	n := r.Len(12)
 	for i := 0; i < n && r.Err() == nil; i++ {

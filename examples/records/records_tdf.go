@@ -55,7 +55,7 @@ func (p *Params) RegisterFlags(fs *flag.FlagSet) {
 }
 
 // EntriesFingerprint identifies the plan of dataflow Entries; processes of one computation agree on it.
-const EntriesFingerprint = "54658843dfa5f4a8"
+const EntriesFingerprint = "1145775f3909ca76"
 
 // entriesGraph is the plan of dataflow Entries: operators, ports and the paths between ports.
 var entriesGraph = &tdrt.Graph{
@@ -81,7 +81,7 @@ var entriesGraph = &tdrt.Graph{
 		Op:   "exchange",
 		Pos:  "records.tdf:54:6",
 	}},
-	Locations: 5,
+	Locations: 7,
 	Name:      "Entries",
 	Operators: []tdrt.OperatorInfo{{
 		Name:    "lines+filter+map",
@@ -94,11 +94,16 @@ var entriesGraph = &tdrt.Graph{
 		Pos:     "records.tdf:53:6",
 	}, {
 		Inputs:  []tdrt.Location{3},
-		Name:    "count+print",
+		Name:    "combine count",
 		Outputs: []tdrt.Location{4},
 		Pos:     "records.tdf:54:6",
+	}, {
+		Inputs:  []tdrt.Location{5},
+		Name:    "count+print",
+		Outputs: []tdrt.Location{6},
+		Pos:     "records.tdf:54:6",
 	}},
-	Paths:              [][]tdrt.Path{0: {{Target: 1}, {Target: 2}, {Target: 3}, {Target: 4}}, 1: {{Target: 2}, {Target: 3}, {Target: 4}}, 2: {{Target: 3}, {Target: 4}}, 3: {{Target: 4}}},
+	Paths:              [][]tdrt.Path{0: {{Target: 1}, {Target: 2}, {Target: 3}, {Target: 4}, {Target: 5}, {Target: 6}}, 1: {{Target: 2}, {Target: 3}, {Target: 4}, {Target: 5}, {Target: 6}}, 2: {{Target: 3}, {Target: 4}, {Target: 5}, {Target: 6}}, 3: {{Target: 4}, {Target: 5}, {Target: 6}}, 4: {{Target: 5}, {Target: 6}}, 5: {{Target: 6}}},
 	WorkerCapabilities: []tdrt.Location{0},
 }
 
@@ -124,6 +129,7 @@ type Entries struct {
 	comp *tdrt.Computation
 	ch0  *tdrt.Channel[Entry]
 	ch1  *tdrt.Channel[string]
+	ch2  *tdrt.Channel[tdrt.Tuple2[string, int64]]
 }
 
 // NewEntries prepares dataflow Entries. Start it, feed its inputs, then Wait.
@@ -143,9 +149,10 @@ func NewEntries(cfg EntriesConfig) (*Entries, error) {
 		Decode: tdcDecodeEntry,
 	})
 	df.ch1 = tdrt.NewChannel[string](comp, 3, 2)
-	df.ch1.SetCodec(tdrt.Codec[string]{
-		Append: tdcEncodeString,
-		Decode: tdcDecodeString,
+	df.ch2 = tdrt.NewChannel[tdrt.Tuple2[string, int64]](comp, 5, 3)
+	df.ch2.SetCodec(tdrt.Codec[tdrt.Tuple2[string, int64]]{
+		Append: tdcEncode2,
+		Decode: tdcDecode3,
 	})
 	return df, nil
 }
@@ -179,18 +186,24 @@ func (df *Entries) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		w:     w,
 	}
 	op1 := &entriesOp1{
-		in0:   df.ch0.Puller(w),
-		out0:  df.ch1.Pusher(w),
-		peers: w.Peers(),
-		w:     w,
+		in0:  df.ch0.Puller(w),
+		out0: df.ch1.Pusher(w),
+		w:    w,
 	}
 	op2 := &entriesOp2{
-		in0:    df.ch1.Puller(w),
+		in0:   df.ch1.Puller(w),
+		out0:  df.ch2.Pusher(w),
+		peers: w.Peers(),
+		state: make(map[tdrt.Time]*tdrt.HashState[string, int64]),
+		w:     w,
+	}
+	op3 := &entriesOp3{
+		in0:    df.ch2.Puller(w),
 		state:  make(map[tdrt.Time]*tdrt.HashState[string, int64]),
 		stdout: w.Stdout(),
 		w:      w,
 	}
-	return []tdrt.Operator{op0, op1, op2}, nil
+	return []tdrt.Operator{op0, op1, op2, op3}, nil
 }
 
 // entriesOp0 is one worker's instance of operator 0 of Entries, lines+filter+map at records.tdf:34:2.
@@ -250,10 +263,9 @@ func (op *entriesOp0) process(t tdrt.Time, data []string) error {
 
 // entriesOp1 is one worker's instance of operator 1 of Entries, map at records.tdf:53:6.
 type entriesOp1 struct {
-	w     *tdrt.Worker
-	peers int
-	in0   *tdrt.Puller[Entry]
-	out0  *tdrt.Pusher[string]
+	w    *tdrt.Worker
+	in0  *tdrt.Puller[Entry]
+	out0 *tdrt.Pusher[string]
 }
 
 // Run is called by the worker when the operator is activated.
@@ -276,26 +288,108 @@ func (op *entriesOp1) Run() error {
 func (op *entriesOp1) process(t tdrt.Time, data []Entry) error {
 	for _, r0 := range data {
 		r1 := entriesMap53_15(r0)
-		op.out0.Give(t, tdrt.Route(tdrt.HashString(entriesExchange54_6(r1)), op.peers), r1)
+		op.out0.GiveLocal(t, r1)
 	}
 	return nil
 }
 
-// entriesOp2 is one worker's instance of operator 2 of Entries, count+print at records.tdf:54:6.
+// entriesOp2 is one worker's instance of operator 2 of Entries, combine count at records.tdf:54:6.
 type entriesOp2 struct {
+	w     *tdrt.Worker
+	peers int
+	// state holds, per time, the count of each record among the records of one run; spare holds emptied states for reuse.
+	state map[tdrt.Time]*tdrt.HashState[string, int64]
+	spare []*tdrt.HashState[string, int64]
+	ready []tdrt.Time
+	batch []tdrt.Tuple2[string, int64]
+	in0   *tdrt.Puller[string]
+	out0  *tdrt.Pusher[tdrt.Tuple2[string, int64]]
+}
+
+// Run is called by the worker when the operator is activated.
+func (op *entriesOp2) Run() error {
+	combine := op.w.Combine()
+	for {
+		b, ok := op.in0.Next()
+		if !ok {
+			break
+		}
+		if !combine {
+			op.batch = op.batch[:0]
+			for _, r := range b.Data {
+				op.batch = append(op.batch, tdrt.Tuple2[string, int64]{
+					F0: r,
+					F1: 1,
+				})
+			}
+			if err := op.process(b.Time, op.batch); err != nil {
+				return err
+			}
+		} else {
+			m := op.state[b.Time]
+			if m == nil {
+				if n := len(op.spare); n > 0 {
+					m, op.spare = op.spare[n-1], op.spare[:n-1]
+				} else {
+					m = new(tdrt.HashState[string, int64])
+				}
+				op.state[b.Time] = m
+			}
+			for _, r := range b.Data {
+				p, _ := m.Slot(r)
+				*p++
+			}
+		}
+		op.in0.Recycle(b.Data)
+	}
+	op.ready = op.ready[:0]
+	for t := range op.state {
+		op.ready = append(op.ready, t)
+	}
+	slices.SortFunc(op.ready, tdrt.CompareTime)
+	for _, t := range op.ready {
+		m := op.state[t]
+		op.batch = op.batch[:0]
+		for r, v := range m.All() {
+			op.batch = append(op.batch, tdrt.Tuple2[string, int64]{
+				F0: r,
+				F1: v,
+			})
+		}
+		if err := op.process(t, op.batch); err != nil {
+			return err
+		}
+		m.Reset()
+		op.spare = append(op.spare, m)
+		delete(op.state, t)
+	}
+	op.out0.Flush()
+	return nil
+}
+
+// process runs the operator's stages over records at time t.
+func (op *entriesOp2) process(t tdrt.Time, data []tdrt.Tuple2[string, int64]) error {
+	for _, r0 := range data {
+		op.out0.Give(t, tdrt.Route(tdrt.HashString(entriesExchange54_6(r0)), op.peers), r0)
+	}
+	return nil
+}
+
+// entriesOp3 is one worker's instance of operator 3 of Entries, count+print at records.tdf:54:6.
+type entriesOp3 struct {
 	w *tdrt.Worker
 	// state holds, per timestamp not yet complete, the count of each record; spare holds emptied states for reuse.
 	state  map[tdrt.Time]*tdrt.HashState[string, int64]
 	spare  []*tdrt.HashState[string, int64]
 	ready  []tdrt.Time
 	batch  []tdrt.Tuple2[string, int64]
-	in0    *tdrt.Puller[string]
+	in0    *tdrt.Puller[tdrt.Tuple2[string, int64]]
 	stdout *bufio.Writer
 	text   []byte
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *entriesOp2) Run() error {
+func (op *entriesOp3) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -309,15 +403,15 @@ func (op *entriesOp2) Run() error {
 				m = new(tdrt.HashState[string, int64])
 			}
 			op.state[b.Time] = m
-			op.w.Hold(4, b.Time)
+			op.w.Hold(6, b.Time)
 		}
 		for _, r := range b.Data {
-			p, _ := m.Slot(r)
-			*p++
+			p, _ := m.Slot(r.F0)
+			*p += r.F1
 		}
 		op.in0.Recycle(b.Data)
 	}
-	frontier := op.w.Frontier(3)
+	frontier := op.w.Frontier(5)
 	op.ready = op.ready[:0]
 	for t := range op.state {
 		if !frontier.LessEqual(t) {
@@ -340,13 +434,13 @@ func (op *entriesOp2) Run() error {
 		m.Reset()
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
-		op.w.Release(4, t)
+		op.w.Release(6, t)
 	}
 	return nil
 }
 
 // process runs the operator's stages over records at time t.
-func (op *entriesOp2) process(t tdrt.Time, data []tdrt.Tuple2[string, int64]) error {
+func (op *entriesOp3) process(t tdrt.Time, data []tdrt.Tuple2[string, int64]) error {
 	for _, r0 := range data {
 		op.text = tdcAppend5(op.text[:0], r0)
 		op.text = append(op.text, '\n')
@@ -356,7 +450,7 @@ func (op *entriesOp2) process(t tdrt.Time, data []tdrt.Tuple2[string, int64]) er
 }
 
 // PointsFingerprint identifies the plan of dataflow Points; processes of one computation agree on it.
-const PointsFingerprint = "60ffba38ef47b426"
+const PointsFingerprint = "2aa63c62022afa4c"
 
 // pointsGraph is the plan of dataflow Points: operators, ports and the paths between ports.
 var pointsGraph = &tdrt.Graph{
@@ -378,7 +472,7 @@ var pointsGraph = &tdrt.Graph{
 		Op:   "exchange",
 		Pos:  "records.tdf:65:6",
 	}},
-	Locations: 5,
+	Locations: 7,
 	Name:      "Points",
 	Operators: []tdrt.OperatorInfo{{
 		Name:    "range+map",
@@ -391,11 +485,16 @@ var pointsGraph = &tdrt.Graph{
 		Pos:     "records.tdf:64:6",
 	}, {
 		Inputs:  []tdrt.Location{3},
-		Name:    "count+print",
+		Name:    "combine count",
 		Outputs: []tdrt.Location{4},
 		Pos:     "records.tdf:65:6",
+	}, {
+		Inputs:  []tdrt.Location{5},
+		Name:    "count+print",
+		Outputs: []tdrt.Location{6},
+		Pos:     "records.tdf:65:6",
 	}},
-	Paths:              [][]tdrt.Path{0: {{Target: 1}, {Target: 2}, {Target: 3}, {Target: 4}}, 1: {{Target: 2}, {Target: 3}, {Target: 4}}, 2: {{Target: 3}, {Target: 4}}, 3: {{Target: 4}}},
+	Paths:              [][]tdrt.Path{0: {{Target: 1}, {Target: 2}, {Target: 3}, {Target: 4}, {Target: 5}, {Target: 6}}, 1: {{Target: 2}, {Target: 3}, {Target: 4}, {Target: 5}, {Target: 6}}, 2: {{Target: 3}, {Target: 4}, {Target: 5}, {Target: 6}}, 3: {{Target: 4}, {Target: 5}, {Target: 6}}, 4: {{Target: 5}, {Target: 6}}, 5: {{Target: 6}}},
 	WorkerCapabilities: []tdrt.Location{0},
 }
 
@@ -421,6 +520,7 @@ type Points struct {
 	comp *tdrt.Computation
 	ch0  *tdrt.Channel[Point]
 	ch1  *tdrt.Channel[int32]
+	ch2  *tdrt.Channel[tdrt.Tuple2[int32, int64]]
 }
 
 // NewPoints prepares dataflow Points. Start it, feed its inputs, then Wait.
@@ -439,10 +539,11 @@ func NewPoints(cfg PointsConfig) (*Points, error) {
 		Decode: tdcDecodePoint,
 	}))
 	df.ch1 = tdrt.NewChannel[int32](comp, 3, 2)
-	df.ch1.SetCodec(tdrt.FixedCodec(tdrt.Codec[int32]{
-		Append: tdcEncodeInt32,
-		Decode: tdcDecodeInt32,
-	}))
+	df.ch2 = tdrt.NewChannel[tdrt.Tuple2[int32, int64]](comp, 5, 3)
+	df.ch2.SetCodec(tdrt.Codec[tdrt.Tuple2[int32, int64]]{
+		Append: tdcEncode8,
+		Decode: tdcDecode9,
+	})
 	return df, nil
 }
 
@@ -475,18 +576,24 @@ func (df *Points) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	}
 	op0.next, op0.hi = tdrt.RangeShare(df.cfg.Params.pointsArg61_8(), df.cfg.Params.pointsArg61_11(), w.Index(), w.Peers())
 	op1 := &pointsOp1{
-		in0:   df.ch0.Puller(w),
-		out0:  df.ch1.Pusher(w),
-		peers: w.Peers(),
-		w:     w,
+		in0:  df.ch0.Puller(w),
+		out0: df.ch1.Pusher(w),
+		w:    w,
 	}
 	op2 := &pointsOp2{
-		in0:    df.ch1.Puller(w),
+		in0:   df.ch1.Puller(w),
+		out0:  df.ch2.Pusher(w),
+		peers: w.Peers(),
+		state: make(map[tdrt.Time]*tdrt.DenseState[int32, int64]),
+		w:     w,
+	}
+	op3 := &pointsOp3{
+		in0:    df.ch2.Puller(w),
 		state:  make(map[tdrt.Time]*tdrt.DenseState[int32, int64]),
 		stdout: w.Stdout(),
 		w:      w,
 	}
-	return []tdrt.Operator{op0, op1, op2}, nil
+	return []tdrt.Operator{op0, op1, op2, op3}, nil
 }
 
 // pointsOp0 is one worker's instance of operator 0 of Points, range+map at records.tdf:61:2.
@@ -533,10 +640,9 @@ func (op *pointsOp0) process(t tdrt.Time, data []int64) error {
 
 // pointsOp1 is one worker's instance of operator 1 of Points, map at records.tdf:64:6.
 type pointsOp1 struct {
-	w     *tdrt.Worker
-	peers int
-	in0   *tdrt.Puller[Point]
-	out0  *tdrt.Pusher[int32]
+	w    *tdrt.Worker
+	in0  *tdrt.Puller[Point]
+	out0 *tdrt.Pusher[int32]
 }
 
 // Run is called by the worker when the operator is activated.
@@ -559,26 +665,108 @@ func (op *pointsOp1) Run() error {
 func (op *pointsOp1) process(t tdrt.Time, data []Point) error {
 	for _, r0 := range data {
 		r1 := pointsMap64_15(r0)
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pointsExchange65_6(r1))), op.peers), r1)
+		op.out0.GiveLocal(t, r1)
 	}
 	return nil
 }
 
-// pointsOp2 is one worker's instance of operator 2 of Points, count+print at records.tdf:65:6.
+// pointsOp2 is one worker's instance of operator 2 of Points, combine count at records.tdf:65:6.
 type pointsOp2 struct {
+	w     *tdrt.Worker
+	peers int
+	// state holds, per time, the count of each record among the records of one run; spare holds emptied states for reuse.
+	state map[tdrt.Time]*tdrt.DenseState[int32, int64]
+	spare []*tdrt.DenseState[int32, int64]
+	ready []tdrt.Time
+	batch []tdrt.Tuple2[int32, int64]
+	in0   *tdrt.Puller[int32]
+	out0  *tdrt.Pusher[tdrt.Tuple2[int32, int64]]
+}
+
+// Run is called by the worker when the operator is activated.
+func (op *pointsOp2) Run() error {
+	combine := op.w.Combine()
+	for {
+		b, ok := op.in0.Next()
+		if !ok {
+			break
+		}
+		if !combine {
+			op.batch = op.batch[:0]
+			for _, r := range b.Data {
+				op.batch = append(op.batch, tdrt.Tuple2[int32, int64]{
+					F0: r,
+					F1: 1,
+				})
+			}
+			if err := op.process(b.Time, op.batch); err != nil {
+				return err
+			}
+		} else {
+			m := op.state[b.Time]
+			if m == nil {
+				if n := len(op.spare); n > 0 {
+					m, op.spare = op.spare[n-1], op.spare[:n-1]
+				} else {
+					m = new(tdrt.DenseState[int32, int64])
+				}
+				op.state[b.Time] = m
+			}
+			for _, r := range b.Data {
+				p, _ := m.Slot(r)
+				*p++
+			}
+		}
+		op.in0.Recycle(b.Data)
+	}
+	op.ready = op.ready[:0]
+	for t := range op.state {
+		op.ready = append(op.ready, t)
+	}
+	slices.SortFunc(op.ready, tdrt.CompareTime)
+	for _, t := range op.ready {
+		m := op.state[t]
+		op.batch = op.batch[:0]
+		for r, v := range m.All() {
+			op.batch = append(op.batch, tdrt.Tuple2[int32, int64]{
+				F0: r,
+				F1: v,
+			})
+		}
+		if err := op.process(t, op.batch); err != nil {
+			return err
+		}
+		m.Reset()
+		op.spare = append(op.spare, m)
+		delete(op.state, t)
+	}
+	op.out0.Flush()
+	return nil
+}
+
+// process runs the operator's stages over records at time t.
+func (op *pointsOp2) process(t tdrt.Time, data []tdrt.Tuple2[int32, int64]) error {
+	for _, r0 := range data {
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pointsExchange65_6(r0))), op.peers), r0)
+	}
+	return nil
+}
+
+// pointsOp3 is one worker's instance of operator 3 of Points, count+print at records.tdf:65:6.
+type pointsOp3 struct {
 	w *tdrt.Worker
 	// state holds, per timestamp not yet complete, the count of each record; spare holds emptied states for reuse.
 	state  map[tdrt.Time]*tdrt.DenseState[int32, int64]
 	spare  []*tdrt.DenseState[int32, int64]
 	ready  []tdrt.Time
 	batch  []tdrt.Tuple2[int32, int64]
-	in0    *tdrt.Puller[int32]
+	in0    *tdrt.Puller[tdrt.Tuple2[int32, int64]]
 	stdout *bufio.Writer
 	text   []byte
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pointsOp2) Run() error {
+func (op *pointsOp3) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -592,15 +780,15 @@ func (op *pointsOp2) Run() error {
 				m = new(tdrt.DenseState[int32, int64])
 			}
 			op.state[b.Time] = m
-			op.w.Hold(4, b.Time)
+			op.w.Hold(6, b.Time)
 		}
 		for _, r := range b.Data {
-			p, _ := m.Slot(r)
-			*p++
+			p, _ := m.Slot(r.F0)
+			*p += r.F1
 		}
 		op.in0.Recycle(b.Data)
 	}
-	frontier := op.w.Frontier(3)
+	frontier := op.w.Frontier(5)
 	op.ready = op.ready[:0]
 	for t := range op.state {
 		if !frontier.LessEqual(t) {
@@ -623,13 +811,13 @@ func (op *pointsOp2) Run() error {
 		m.Reset()
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
-		op.w.Release(4, t)
+		op.w.Release(6, t)
 	}
 	return nil
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pointsOp2) process(t tdrt.Time, data []tdrt.Tuple2[int32, int64]) error {
+func (op *pointsOp3) process(t tdrt.Time, data []tdrt.Tuple2[int32, int64]) error {
 	for _, r0 := range data {
 		op.text = tdcAppend10(op.text[:0], r0)
 		op.text = append(op.text, '\n')
@@ -857,8 +1045,8 @@ func entriesMap53_15(e Entry) string {
 }
 
 // entriesExchange54_6 is the lambda of exchange at records.tdf:54:6.
-func entriesExchange54_6(r string) string {
-	return r
+func entriesExchange54_6(r tdrt.Tuple2[string, int64]) string {
+	return r.F0
 }
 
 // tdcEncodeEntry appends the encoding of a batch of Entry.
@@ -912,21 +1100,25 @@ func tdcDecodeEntry(src []byte, dst []Entry) ([]Entry, error) {
 	return dst, r.Finish()
 }
 
-// tdcEncodeString appends the encoding of a batch of string.
-func tdcEncodeString(dst []byte, recs []string) []byte {
+// tdcEncode2 appends the encoding of a batch of Tuple2[string, int64].
+func tdcEncode2(dst []byte, recs []tdrt.Tuple2[string, int64]) []byte {
 	dst = binary.AppendUvarint(dst, uint64(len(recs)))
 	for i := range recs {
-		dst = tdrt.AppendString(dst, recs[i])
+		dst = tdrt.AppendString(dst, recs[i].F0)
+		dst = binary.LittleEndian.AppendUint64(dst, uint64(recs[i].F1))
 	}
 	return dst
 }
 
-// tdcDecodeString decodes a batch of string, appending to dst.
-func tdcDecodeString(src []byte, dst []string) ([]string, error) {
+// tdcDecode3 decodes a batch of Tuple2[string, int64], appending to dst.
+func tdcDecode3(src []byte, dst []tdrt.Tuple2[string, int64]) ([]tdrt.Tuple2[string, int64], error) {
 	r := tdrt.NewReader(src)
-	n := r.Len(1)
+	n := r.Len(9)
 	for i := 0; i < n && r.Err() == nil; i++ {
-		dst = append(dst, r.String())
+		var v tdrt.Tuple2[string, int64]
+		v.F0 = r.String()
+		v.F1 = int64(r.Uint64())
+		dst = append(dst, v)
 	}
 	return dst, r.Finish()
 }
@@ -969,8 +1161,8 @@ func pointsMap64_15(p Point) int32 {
 }
 
 // pointsExchange65_6 is the lambda of exchange at records.tdf:65:6.
-func pointsExchange65_6(r int32) int32 {
-	return r
+func pointsExchange65_6(r tdrt.Tuple2[int32, int64]) int32 {
+	return r.F0
 }
 
 // tdcEncodePoint appends the encoding of a batch of Point.
@@ -996,21 +1188,25 @@ func tdcDecodePoint(src []byte, dst []Point) ([]Point, error) {
 	return dst, r.Finish()
 }
 
-// tdcEncodeInt32 appends the encoding of a batch of int32.
-func tdcEncodeInt32(dst []byte, recs []int32) []byte {
+// tdcEncode8 appends the encoding of a batch of Tuple2[int32, int64].
+func tdcEncode8(dst []byte, recs []tdrt.Tuple2[int32, int64]) []byte {
 	dst = binary.AppendUvarint(dst, uint64(len(recs)))
 	for i := range recs {
-		dst = binary.LittleEndian.AppendUint32(dst, uint32(recs[i]))
+		dst = binary.LittleEndian.AppendUint32(dst, uint32(recs[i].F0))
+		dst = binary.LittleEndian.AppendUint64(dst, uint64(recs[i].F1))
 	}
 	return dst
 }
 
-// tdcDecodeInt32 decodes a batch of int32, appending to dst.
-func tdcDecodeInt32(src []byte, dst []int32) ([]int32, error) {
+// tdcDecode9 decodes a batch of Tuple2[int32, int64], appending to dst.
+func tdcDecode9(src []byte, dst []tdrt.Tuple2[int32, int64]) ([]tdrt.Tuple2[int32, int64], error) {
 	r := tdrt.NewReader(src)
-	n := r.Len(4)
+	n := r.Len(12)
 	for i := 0; i < n && r.Err() == nil; i++ {
-		dst = append(dst, int32(r.Uint32()))
+		var v tdrt.Tuple2[int32, int64]
+		v.F0 = int32(r.Uint32())
+		v.F1 = int64(r.Uint64())
+		dst = append(dst, v)
 	}
 	return dst, r.Finish()
 }

@@ -50,7 +50,7 @@ func (p *Params) RegisterFlags(fs *flag.FlagSet) {
 }
 
 // ShortestPathsFingerprint identifies the plan of dataflow ShortestPaths; processes of one computation agree on it.
-const ShortestPathsFingerprint = "09ee1c6b956104cb"
+const ShortestPathsFingerprint = "3e0e494ce9762e7f"
 
 // shortestPathsGraph is the plan of dataflow ShortestPaths: operators, ports and the paths between ports.
 var shortestPathsGraph = &tdrt.Graph{
@@ -72,10 +72,6 @@ var shortestPathsGraph = &tdrt.Graph{
 		Op:   "exchange",
 		Pos:  "sssp.tdf:28:18",
 	}, {
-		Func: "shortestPathsExchange31_7",
-		Op:   "exchange",
-		Pos:  "sssp.tdf:31:7",
-	}, {
 		Func: "shortestPathsMap29_27",
 		Op:   "map",
 		Pos:  "sssp.tdf:29:27",
@@ -92,7 +88,7 @@ var shortestPathsGraph = &tdrt.Graph{
 		Op:   "print",
 		Pos:  "sssp.tdf:35:42",
 	}},
-	Locations: 11,
+	Locations: 15,
 	Name:      "ShortestPaths",
 	Operators: []tdrt.OperatorInfo{{
 		Name:    "lines+map",
@@ -114,13 +110,23 @@ var shortestPathsGraph = &tdrt.Graph{
 		Pos:     "sssp.tdf:28:18",
 	}, {
 		Inputs:  []tdrt.Location{7},
-		Name:    "min",
+		Name:    "combine min",
 		Outputs: []tdrt.Location{8},
 		Pos:     "sssp.tdf:31:7",
 	}, {
 		Inputs:  []tdrt.Location{9},
-		Name:    "min+print",
+		Name:    "min",
 		Outputs: []tdrt.Location{10},
+		Pos:     "sssp.tdf:31:7",
+	}, {
+		Inputs:  []tdrt.Location{11},
+		Name:    "combine min",
+		Outputs: []tdrt.Location{12},
+		Pos:     "sssp.tdf:35:14",
+	}, {
+		Inputs:  []tdrt.Location{13},
+		Name:    "min+print",
+		Outputs: []tdrt.Location{14},
 		Pos:     "sssp.tdf:35:14",
 	}},
 	Paths: [][]tdrt.Path{0: {{
@@ -141,48 +147,84 @@ var shortestPathsGraph = &tdrt.Graph{
 			Set: 0,
 		},
 		Target: 4,
-	}, {Target: 5}, {Target: 6}, {Target: 7}, {Target: 8}, {
+	}, {Target: 5}, {Target: 6}, {Target: 7}, {Target: 8}, {Target: 9}, {Target: 10}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 9,
+		Target: 11,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 10,
-	}}, 1: {{Target: 2}, {Target: 3}, {Target: 4}, {Target: 6}, {Target: 7}, {Target: 8}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
-			Set: 1,
-		},
-		Target: 9,
+		Target: 12,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 10,
+		Target: 13,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 14,
+	}}, 1: {{Target: 2}, {Target: 3}, {Target: 4}, {Target: 6}, {Target: 7}, {Target: 8}, {Target: 9}, {Target: 10}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 11,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 12,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 13,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 14,
 	}}, 2: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
 		Target: 2,
-	}, {Target: 3}, {Target: 4}, {Target: 6}, {Target: 7}, {Target: 8}, {
+	}, {Target: 3}, {Target: 4}, {Target: 6}, {Target: 7}, {Target: 8}, {Target: 9}, {Target: 10}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 9,
+		Target: 11,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 10,
+		Target: 12,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 13,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 14,
 	}}, 3: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
@@ -195,18 +237,30 @@ var shortestPathsGraph = &tdrt.Graph{
 			Set: 0,
 		},
 		Target: 3,
-	}, {Target: 4}, {Target: 6}, {Target: 7}, {Target: 8}, {
+	}, {Target: 4}, {Target: 6}, {Target: 7}, {Target: 8}, {Target: 9}, {Target: 10}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 9,
+		Target: 11,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 10,
+		Target: 12,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 13,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 14,
 	}}, 4: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
@@ -225,18 +279,30 @@ var shortestPathsGraph = &tdrt.Graph{
 			Set: 0,
 		},
 		Target: 4,
-	}, {Target: 6}, {Target: 7}, {Target: 8}, {
+	}, {Target: 6}, {Target: 7}, {Target: 8}, {Target: 9}, {Target: 10}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 9,
+		Target: 11,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 10,
+		Target: 12,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 13,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 14,
 	}}, 5: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
@@ -255,18 +321,30 @@ var shortestPathsGraph = &tdrt.Graph{
 			Set: 0,
 		},
 		Target: 4,
-	}, {Target: 6}, {Target: 7}, {Target: 8}, {
+	}, {Target: 6}, {Target: 7}, {Target: 8}, {Target: 9}, {Target: 10}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 9,
+		Target: 11,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 10,
+		Target: 12,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 13,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 14,
 	}}, 6: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
@@ -291,18 +369,30 @@ var shortestPathsGraph = &tdrt.Graph{
 			Set: 0,
 		},
 		Target: 6,
-	}, {Target: 7}, {Target: 8}, {
+	}, {Target: 7}, {Target: 8}, {Target: 9}, {Target: 10}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 9,
+		Target: 11,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 10,
+		Target: 12,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 13,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 14,
 	}}, 7: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
@@ -333,19 +423,91 @@ var shortestPathsGraph = &tdrt.Graph{
 			Set: 0,
 		},
 		Target: 7,
-	}, {Target: 8}, {
+	}, {Target: 8}, {Target: 9}, {Target: 10}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 9,
+		Target: 11,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 10,
+		Target: 12,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 13,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 14,
 	}}, 8: {{
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 2,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 3,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 4,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 6,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 7,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 8,
+	}, {Target: 9}, {Target: 10}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 11,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 12,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 13,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 14,
+	}}, 9: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
@@ -383,17 +545,107 @@ var shortestPathsGraph = &tdrt.Graph{
 		Target: 8,
 	}, {
 		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 9,
+	}, {Target: 10}, {
+		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 9,
+		Target: 11,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
+		Target: 12,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 13,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 14,
+	}}, 10: {{
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 2,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 3,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 4,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 6,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 7,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 8,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 9,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
 		Target: 10,
-	}}, 9: {{Target: 10}}},
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 11,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 12,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 13,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 14,
+	}}, 11: {{Target: 12}, {Target: 13}, {Target: 14}}, 12: {{Target: 13}, {Target: 14}}, 13: {{Target: 14}}},
 	WorkerCapabilities: []tdrt.Location{0, 1},
 }
 
@@ -424,6 +676,8 @@ type ShortestPaths struct {
 	ch4  *tdrt.Channel[tdrt.Tuple2[uint32, uint64]]
 	ch5  *tdrt.Channel[tdrt.Tuple2[uint32, uint64]]
 	ch6  *tdrt.Channel[tdrt.Tuple2[uint32, uint64]]
+	ch7  *tdrt.Channel[tdrt.Tuple2[uint32, uint64]]
+	ch8  *tdrt.Channel[tdrt.Tuple2[uint32, uint64]]
 }
 
 // NewShortestPaths prepares dataflow ShortestPaths. Start it, feed its inputs, then Wait.
@@ -449,18 +703,16 @@ func NewShortestPaths(cfg ShortestPathsConfig) (*ShortestPaths, error) {
 		Decode: tdcDecode3,
 	})
 	df.ch3 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint64]](comp, 7, 4)
-	df.ch3.SetCodec(tdrt.Codec[tdrt.Tuple2[uint32, uint64]]{
-		Append: tdcEncode0,
-		Decode: tdcDecode1,
-	})
 	df.ch4 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint64]](comp, 7, 4)
-	df.ch4.SetCodec(tdrt.Codec[tdrt.Tuple2[uint32, uint64]]{
+	df.ch5 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint64]](comp, 9, 5)
+	df.ch5.SetCodec(tdrt.Codec[tdrt.Tuple2[uint32, uint64]]{
 		Append: tdcEncode0,
 		Decode: tdcDecode1,
 	})
-	df.ch5 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint64]](comp, 2, 2)
-	df.ch6 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint64]](comp, 9, 5)
-	df.ch6.SetCodec(tdrt.Codec[tdrt.Tuple2[uint32, uint64]]{
+	df.ch6 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint64]](comp, 2, 2)
+	df.ch7 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint64]](comp, 11, 6)
+	df.ch8 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint64]](comp, 13, 7)
+	df.ch8.SetCodec(tdrt.Codec[tdrt.Tuple2[uint32, uint64]]{
 		Append: tdcEncode0,
 		Decode: tdcDecode1,
 	})
@@ -504,7 +756,7 @@ func (df *ShortestPaths) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	op1.next, op1.hi = tdrt.RangeShare(df.cfg.Params.shortestPathsArg26_17(), df.cfg.Params.shortestPathsArg26_20(), w.Index(), w.Peers())
 	op2 := &shortestPathsOp2{
 		in0:   df.ch0.Puller(w),
-		in1:   df.ch5.Puller(w),
+		in1:   df.ch6.Puller(w),
 		out0:  df.ch1.Pusher(w),
 		out1:  df.ch4.Pusher(w),
 		peers: w.Peers(),
@@ -514,28 +766,40 @@ func (df *ShortestPaths) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		arranged: make(map[tdrt.Time]*tdrt.IntArrangement[uint32, Edge]),
 		in0:      df.ch1.Puller(w),
 		out0:     df.ch3.Pusher(w),
-		peers:    w.Peers(),
 		pending:  make(map[tdrt.Time][]tdrt.Tuple2[uint32, uint64]),
 		right0:   df.ch2.Puller(w),
 		w:        w,
 	}
 	op4 := &shortestPathsOp4{
-		acc:   make(map[tdrt.Time]map[uint32]uint64),
 		in0:   df.ch3.Puller(w),
 		in1:   df.ch4.Puller(w),
 		out0:  df.ch5.Pusher(w),
-		out1:  df.ch6.Pusher(w),
 		peers: w.Peers(),
 		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, uint64]),
 		w:     w,
 	}
 	op5 := &shortestPathsOp5{
-		in0:    df.ch6.Puller(w),
+		acc:   make(map[tdrt.Time]map[uint32]uint64),
+		in0:   df.ch5.Puller(w),
+		out0:  df.ch6.Pusher(w),
+		out1:  df.ch7.Pusher(w),
+		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, uint64]),
+		w:     w,
+	}
+	op6 := &shortestPathsOp6{
+		in0:   df.ch7.Puller(w),
+		out0:  df.ch8.Pusher(w),
+		peers: w.Peers(),
+		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, uint64]),
+		w:     w,
+	}
+	op7 := &shortestPathsOp7{
+		in0:    df.ch8.Puller(w),
 		state:  make(map[tdrt.Time]*tdrt.DenseState[uint32, uint64]),
 		stdout: w.Stdout(),
 		w:      w,
 	}
-	return []tdrt.Operator{op0, op1, op2, op3, op4, op5}, nil
+	return []tdrt.Operator{op0, op1, op2, op3, op4, op5, op6, op7}, nil
 }
 
 // shortestPathsOp0 is one worker's instance of operator 0 of ShortestPaths, lines+map at sssp.tdf:25:11.
@@ -686,15 +950,14 @@ func (op *shortestPathsOp2) Run() error {
 func (op *shortestPathsOp2) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
 	for _, r0 := range data {
 		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange28_18(r0))), op.peers), r0)
-		op.out1.Give(t, tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange31_7(r0))), op.peers), r0)
+		op.out1.GiveLocal(t, r0)
 	}
 	return nil
 }
 
 // shortestPathsOp3 is one worker's instance of operator 3 of ShortestPaths, join+map at sssp.tdf:28:18.
 type shortestPathsOp3 struct {
-	w     *tdrt.Worker
-	peers int
+	w *tdrt.Worker
 	// arranged holds the values of each key of the input from outside the loop, per time of that input.
 	arranged map[tdrt.Time]*tdrt.IntArrangement[uint32, Edge]
 	// pending holds, per time, the records of the other input that came before their arrangement was complete.
@@ -768,7 +1031,7 @@ func (op *shortestPathsOp3) Run() error {
 func (op *shortestPathsOp3) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint64, Edge]) error {
 	for _, r0 := range data {
 		r1 := shortestPathsMap29_27(r0.F0, r0.F1, r0.F2)
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange31_7(r1))), op.peers), r1)
+		op.out0.GiveLocal(t, r1)
 	}
 	return nil
 }
@@ -796,13 +1059,11 @@ func (op *shortestPathsOp3) match(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64
 	return op.process(t, op.batch)
 }
 
-// shortestPathsOp4 is one worker's instance of operator 4 of ShortestPaths, min at sssp.tdf:31:7.
+// shortestPathsOp4 is one worker's instance of operator 4 of ShortestPaths, combine min at sssp.tdf:31:7.
 type shortestPathsOp4 struct {
 	w     *tdrt.Worker
 	peers int
-	// acc holds, per time with the loop's round at zero, the least value of each key over the rounds complete so far.
-	acc map[tdrt.Time]map[uint32]uint64
-	// state holds, per timestamp not yet complete, the least value of each key; spare holds emptied states for reuse.
+	// state holds, per time, the least value of each key among the records of one run; spare holds emptied states for reuse.
 	state map[tdrt.Time]*tdrt.DenseState[uint32, uint64]
 	spare []*tdrt.DenseState[uint32, uint64]
 	ready []tdrt.Time
@@ -810,30 +1071,35 @@ type shortestPathsOp4 struct {
 	in0   *tdrt.Puller[tdrt.Tuple2[uint32, uint64]]
 	in1   *tdrt.Puller[tdrt.Tuple2[uint32, uint64]]
 	out0  *tdrt.Pusher[tdrt.Tuple2[uint32, uint64]]
-	out1  *tdrt.Pusher[tdrt.Tuple2[uint32, uint64]]
 }
 
 // Run is called by the worker when the operator is activated.
 func (op *shortestPathsOp4) Run() error {
+	combine := op.w.Combine()
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
 			break
 		}
-		m, held := op.state[b.Time]
-		if !held {
-			if n := len(op.spare); n > 0 {
-				m, op.spare = op.spare[n-1], op.spare[:n-1]
-			} else {
-				m = new(tdrt.DenseState[uint32, uint64])
+		if !combine {
+			if err := op.process(b.Time, b.Data); err != nil {
+				return err
 			}
-			op.state[b.Time] = m
-			op.w.Hold(8, b.Time)
-		}
-		for _, r := range b.Data {
-			p, fresh := m.Slot(r.F0)
-			if fresh || r.F1 < *p {
-				*p = r.F1
+		} else {
+			m := op.state[b.Time]
+			if m == nil {
+				if n := len(op.spare); n > 0 {
+					m, op.spare = op.spare[n-1], op.spare[:n-1]
+				} else {
+					m = new(tdrt.DenseState[uint32, uint64])
+				}
+				op.state[b.Time] = m
+			}
+			for _, r := range b.Data {
+				p, fresh := m.Slot(r.F0)
+				if fresh || r.F1 < *p {
+					*p = r.F1
+				}
 			}
 		}
 		op.in0.Recycle(b.Data)
@@ -843,92 +1109,75 @@ func (op *shortestPathsOp4) Run() error {
 		if !ok {
 			break
 		}
-		m, held := op.state[b.Time]
-		if !held {
-			if n := len(op.spare); n > 0 {
-				m, op.spare = op.spare[n-1], op.spare[:n-1]
-			} else {
-				m = new(tdrt.DenseState[uint32, uint64])
+		if !combine {
+			if err := op.process(b.Time, b.Data); err != nil {
+				return err
 			}
-			op.state[b.Time] = m
-			op.w.Hold(8, b.Time)
-		}
-		for _, r := range b.Data {
-			p, fresh := m.Slot(r.F0)
-			if fresh || r.F1 < *p {
-				*p = r.F1
+		} else {
+			m := op.state[b.Time]
+			if m == nil {
+				if n := len(op.spare); n > 0 {
+					m, op.spare = op.spare[n-1], op.spare[:n-1]
+				} else {
+					m = new(tdrt.DenseState[uint32, uint64])
+				}
+				op.state[b.Time] = m
+			}
+			for _, r := range b.Data {
+				p, fresh := m.Slot(r.F0)
+				if fresh || r.F1 < *p {
+					*p = r.F1
+				}
 			}
 		}
 		op.in1.Recycle(b.Data)
 	}
-	frontier := op.w.Frontier(7)
 	op.ready = op.ready[:0]
 	for t := range op.state {
-		if !frontier.LessEqual(t) {
-			op.ready = append(op.ready, t)
-		}
+		op.ready = append(op.ready, t)
 	}
 	slices.SortFunc(op.ready, tdrt.CompareTime)
 	for _, t := range op.ready {
+		m := op.state[t]
 		op.batch = op.batch[:0]
-		o := t.Outer(0)
-		acc := op.acc[o]
-		if acc == nil {
-			acc = make(map[uint32]uint64)
-			op.acc[o] = acc
-		}
-		for r, v := range op.state[t].All() {
-			if old, ok := acc[r]; !ok || v < old {
-				acc[r] = v
-				op.batch = append(op.batch, tdrt.Tuple2[uint32, uint64]{
-					F0: r,
-					F1: v,
-				})
-			}
+		for r, v := range m.All() {
+			op.batch = append(op.batch, tdrt.Tuple2[uint32, uint64]{
+				F0: r,
+				F1: v,
+			})
 		}
 		if err := op.process(t, op.batch); err != nil {
 			return err
 		}
-		m := op.state[t]
 		m.Reset()
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
-		op.w.Release(8, t)
-	}
-	for o := range op.acc {
-		if tdrt.LoopDone(frontier, o, 1) {
-			delete(op.acc, o)
-		}
 	}
 	op.out0.Flush()
-	op.out1.Flush()
 	return nil
 }
 
 // process runs the operator's stages over records at time t.
 func (op *shortestPathsOp4) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
-	tOut0 := t
-	tOut0.Rounds[0]++
-	tOut1 := t
-	tOut1.Rounds[0] = 0
 	for _, r0 := range data {
-		op.out0.GiveLocal(tOut0, r0)
-		op.out1.Give(tOut1, tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange35_14(r0))), op.peers), r0)
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange31_7(r0))), op.peers), r0)
 	}
 	return nil
 }
 
-// shortestPathsOp5 is one worker's instance of operator 5 of ShortestPaths, min+print at sssp.tdf:35:14.
+// shortestPathsOp5 is one worker's instance of operator 5 of ShortestPaths, min at sssp.tdf:31:7.
 type shortestPathsOp5 struct {
 	w *tdrt.Worker
+	// acc holds, per time with the loop's round at zero, the least value of each key over the rounds complete so far.
+	acc map[tdrt.Time]map[uint32]uint64
 	// state holds, per timestamp not yet complete, the least value of each key; spare holds emptied states for reuse.
-	state  map[tdrt.Time]*tdrt.DenseState[uint32, uint64]
-	spare  []*tdrt.DenseState[uint32, uint64]
-	ready  []tdrt.Time
-	batch  []tdrt.Tuple2[uint32, uint64]
-	in0    *tdrt.Puller[tdrt.Tuple2[uint32, uint64]]
-	stdout *bufio.Writer
-	text   []byte
+	state map[tdrt.Time]*tdrt.DenseState[uint32, uint64]
+	spare []*tdrt.DenseState[uint32, uint64]
+	ready []tdrt.Time
+	batch []tdrt.Tuple2[uint32, uint64]
+	in0   *tdrt.Puller[tdrt.Tuple2[uint32, uint64]]
+	out0  *tdrt.Pusher[tdrt.Tuple2[uint32, uint64]]
+	out1  *tdrt.Pusher[tdrt.Tuple2[uint32, uint64]]
 }
 
 // Run is called by the worker when the operator is activated.
@@ -966,6 +1215,178 @@ func (op *shortestPathsOp5) Run() error {
 	slices.SortFunc(op.ready, tdrt.CompareTime)
 	for _, t := range op.ready {
 		op.batch = op.batch[:0]
+		o := t.Outer(0)
+		acc := op.acc[o]
+		if acc == nil {
+			acc = make(map[uint32]uint64)
+			op.acc[o] = acc
+		}
+		for r, v := range op.state[t].All() {
+			if old, ok := acc[r]; !ok || v < old {
+				acc[r] = v
+				op.batch = append(op.batch, tdrt.Tuple2[uint32, uint64]{
+					F0: r,
+					F1: v,
+				})
+			}
+		}
+		if err := op.process(t, op.batch); err != nil {
+			return err
+		}
+		m := op.state[t]
+		m.Reset()
+		op.spare = append(op.spare, m)
+		delete(op.state, t)
+		op.w.Release(10, t)
+	}
+	for o := range op.acc {
+		if tdrt.LoopDone(frontier, o, 1) {
+			delete(op.acc, o)
+		}
+	}
+	op.out0.Flush()
+	op.out1.Flush()
+	return nil
+}
+
+// process runs the operator's stages over records at time t.
+func (op *shortestPathsOp5) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
+	tOut0 := t
+	tOut0.Rounds[0]++
+	tOut1 := t
+	tOut1.Rounds[0] = 0
+	for _, r0 := range data {
+		op.out0.GiveLocal(tOut0, r0)
+		op.out1.GiveLocal(tOut1, r0)
+	}
+	return nil
+}
+
+// shortestPathsOp6 is one worker's instance of operator 6 of ShortestPaths, combine min at sssp.tdf:35:14.
+type shortestPathsOp6 struct {
+	w     *tdrt.Worker
+	peers int
+	// state holds, per time, the least value of each key among the records of one run; spare holds emptied states for reuse.
+	state map[tdrt.Time]*tdrt.DenseState[uint32, uint64]
+	spare []*tdrt.DenseState[uint32, uint64]
+	ready []tdrt.Time
+	batch []tdrt.Tuple2[uint32, uint64]
+	in0   *tdrt.Puller[tdrt.Tuple2[uint32, uint64]]
+	out0  *tdrt.Pusher[tdrt.Tuple2[uint32, uint64]]
+}
+
+// Run is called by the worker when the operator is activated.
+func (op *shortestPathsOp6) Run() error {
+	combine := op.w.Combine()
+	for {
+		b, ok := op.in0.Next()
+		if !ok {
+			break
+		}
+		if !combine {
+			if err := op.process(b.Time, b.Data); err != nil {
+				return err
+			}
+		} else {
+			m := op.state[b.Time]
+			if m == nil {
+				if n := len(op.spare); n > 0 {
+					m, op.spare = op.spare[n-1], op.spare[:n-1]
+				} else {
+					m = new(tdrt.DenseState[uint32, uint64])
+				}
+				op.state[b.Time] = m
+			}
+			for _, r := range b.Data {
+				p, fresh := m.Slot(r.F0)
+				if fresh || r.F1 < *p {
+					*p = r.F1
+				}
+			}
+		}
+		op.in0.Recycle(b.Data)
+	}
+	op.ready = op.ready[:0]
+	for t := range op.state {
+		op.ready = append(op.ready, t)
+	}
+	slices.SortFunc(op.ready, tdrt.CompareTime)
+	for _, t := range op.ready {
+		m := op.state[t]
+		op.batch = op.batch[:0]
+		for r, v := range m.All() {
+			op.batch = append(op.batch, tdrt.Tuple2[uint32, uint64]{
+				F0: r,
+				F1: v,
+			})
+		}
+		if err := op.process(t, op.batch); err != nil {
+			return err
+		}
+		m.Reset()
+		op.spare = append(op.spare, m)
+		delete(op.state, t)
+	}
+	op.out0.Flush()
+	return nil
+}
+
+// process runs the operator's stages over records at time t.
+func (op *shortestPathsOp6) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
+	for _, r0 := range data {
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange35_14(r0))), op.peers), r0)
+	}
+	return nil
+}
+
+// shortestPathsOp7 is one worker's instance of operator 7 of ShortestPaths, min+print at sssp.tdf:35:14.
+type shortestPathsOp7 struct {
+	w *tdrt.Worker
+	// state holds, per timestamp not yet complete, the least value of each key; spare holds emptied states for reuse.
+	state  map[tdrt.Time]*tdrt.DenseState[uint32, uint64]
+	spare  []*tdrt.DenseState[uint32, uint64]
+	ready  []tdrt.Time
+	batch  []tdrt.Tuple2[uint32, uint64]
+	in0    *tdrt.Puller[tdrt.Tuple2[uint32, uint64]]
+	stdout *bufio.Writer
+	text   []byte
+}
+
+// Run is called by the worker when the operator is activated.
+func (op *shortestPathsOp7) Run() error {
+	for {
+		b, ok := op.in0.Next()
+		if !ok {
+			break
+		}
+		m, held := op.state[b.Time]
+		if !held {
+			if n := len(op.spare); n > 0 {
+				m, op.spare = op.spare[n-1], op.spare[:n-1]
+			} else {
+				m = new(tdrt.DenseState[uint32, uint64])
+			}
+			op.state[b.Time] = m
+			op.w.Hold(14, b.Time)
+		}
+		for _, r := range b.Data {
+			p, fresh := m.Slot(r.F0)
+			if fresh || r.F1 < *p {
+				*p = r.F1
+			}
+		}
+		op.in0.Recycle(b.Data)
+	}
+	frontier := op.w.Frontier(13)
+	op.ready = op.ready[:0]
+	for t := range op.state {
+		if !frontier.LessEqual(t) {
+			op.ready = append(op.ready, t)
+		}
+	}
+	slices.SortFunc(op.ready, tdrt.CompareTime)
+	for _, t := range op.ready {
+		op.batch = op.batch[:0]
 		for r, v := range op.state[t].All() {
 			op.batch = append(op.batch, tdrt.Tuple2[uint32, uint64]{
 				F0: r,
@@ -979,13 +1400,13 @@ func (op *shortestPathsOp5) Run() error {
 		m.Reset()
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
-		op.w.Release(10, t)
+		op.w.Release(14, t)
 	}
 	return nil
 }
 
 // process runs the operator's stages over records at time t.
-func (op *shortestPathsOp5) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
+func (op *shortestPathsOp7) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
 	for _, r0 := range data {
 		op.stdout.WriteString(shortestPathsPrint35_42(r0.F0, r0.F1))
 		op.stdout.WriteByte('\n')
@@ -1014,14 +1435,14 @@ func shortestPathsExchange28_18(r tdrt.Tuple2[uint32, uint64]) uint32 {
 	return r.F0
 }
 
-// shortestPathsExchange31_7 is the lambda of exchange at sssp.tdf:31:7.
-func shortestPathsExchange31_7(r tdrt.Tuple2[uint32, uint64]) uint32 {
-	return r.F0
-}
-
 // shortestPathsMap29_27 is the lambda of map at sssp.tdf:29:27.
 func shortestPathsMap29_27(_ uint32, dist uint64, e Edge) tdrt.Tuple2[uint32, uint64] {
 	return Tuple2[uint32, uint64]{F0: e.Dst, F1: dist + e.Weight}
+}
+
+// shortestPathsExchange31_7 is the lambda of exchange at sssp.tdf:31:7.
+func shortestPathsExchange31_7(r tdrt.Tuple2[uint32, uint64]) uint32 {
+	return r.F0
 }
 
 // shortestPathsExchange35_14 is the lambda of exchange at sssp.tdf:35:14.
