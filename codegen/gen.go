@@ -173,6 +173,11 @@ func (g *gen) tupleAliases() {
 		g.f.Type().Id("Time").Op("=").Qual(rt, "Time")
 	}
 	for n := 2; n <= 4; n++ {
+		if used[fmt.Sprintf("tdcTuple%d", n)] {
+			used[fmt.Sprintf("Tuple%d", n)] = true
+		}
+	}
+	for n := 2; n <= 4; n++ {
 		name := fmt.Sprintf("Tuple%d", n)
 		if !used[name] {
 			continue
@@ -185,6 +190,18 @@ func (g *gen) tupleAliases() {
 		params[n-1] = jen.Id(fmt.Sprintf("T%d", n-1)).Any()
 		g.f.Commentf("%s is the tuple type of %d fields, as lambdas in %s name it.", name, n, g.file)
 		g.f.Type().Id(name).Types(params...).Op("=").Qual(rt, name).Types(args...)
+		if fn := fmt.Sprintf("tdcTuple%d", n); used[fn] {
+			var fparams []jen.Code
+			dict := jen.Dict{}
+			for i := 0; i < n; i++ {
+				fparams = append(fparams, jen.Id(fmt.Sprintf("f%d", i)).Id(fmt.Sprintf("T%d", i)))
+				dict[jen.Id(fmt.Sprintf("F%d", i))] = jen.Id(fmt.Sprintf("f%d", i))
+			}
+			g.f.Commentf("%s builds a %s from its fields: what a tuple literal (a, b, ...) in a lambda of %s becomes.", fn, name, g.file)
+			g.f.Func().Id(fn).Types(params...).Params(fparams...).Id(name).Types(args...).Block(
+				jen.Return(jen.Id(name).Types(args...).Values(dict)),
+			)
+		}
 	}
 }
 

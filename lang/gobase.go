@@ -23,6 +23,7 @@ func (s *goSession) checkBase(records []*TypeDecl, inputs []*InputDecl, params [
 			fields = append(fields, fmt.Sprintf("F%d T%d", i, i))
 		}
 		fmt.Fprintf(&b, "type Tuple%d[%s any] struct{ %s }\n\n", n, strings.Join(params, ", "), strings.Join(fields, "; "))
+		b.WriteString(tupleFuncSource(n))
 	}
 	b.WriteString(timeSource)
 	fmt.Fprintf(&b, "func %s(...any) {}\n\n", resultFunc)
@@ -271,4 +272,19 @@ func findResultCall(f *ast.File, fn string) *ast.CallExpr {
 		})
 	}
 	return found
+}
+
+// tupleFuncSource is the Go source of tdcTupleN, which builds a tuple of
+// n fields from its arguments: what a tuple literal (a, b) in a lambda
+// becomes (see rewriteTuples). The generated code defines it alike.
+func tupleFuncSource(n int) string {
+	var params, args, types, fields []string
+	for i := 0; i < n; i++ {
+		params = append(params, fmt.Sprintf("T%d", i))
+		args = append(args, fmt.Sprintf("f%d T%d", i, i))
+		types = append(types, fmt.Sprintf("T%d", i))
+		fields = append(fields, fmt.Sprintf("F%d: f%d", i, i))
+	}
+	t := fmt.Sprintf("Tuple%d[%s]", n, strings.Join(types, ", "))
+	return fmt.Sprintf("func %s[%s any](%s) %s { return %s{%s} }\n\n", tupleFunc(n), strings.Join(params, ", "), strings.Join(args, ", "), t, t, strings.Join(fields, ", "))
 }

@@ -49,7 +49,15 @@ func (c *checker) typedLambda(l *Lambda, in types.Type, paramTypes []types.Type,
 	if !c.distinctParams(l) {
 		return nil
 	}
-	li := &LambdaInfo{Pos: l.Body.Pos, In: in, Body: l.Body.Text, Block: strings.HasPrefix(l.Body.Text, "{"), ParamTypes: paramTypes, Destructure: destructure}
+	bodyText := l.Body.Text
+	if text, checked, ok := rewriteTuplesAt(l.Body.Text, &l.Body.Pos); ok {
+		body := *l.Body
+		body.Text = checked
+		rewritten := *l
+		rewritten.Body = &body
+		l, bodyText = &rewritten, text
+	}
+	li := &LambdaInfo{Pos: l.Body.Pos, In: in, Body: bodyText, Block: strings.HasPrefix(bodyText, "{"), ParamTypes: paramTypes, Destructure: destructure}
 	for _, p := range l.Params {
 		li.Params = append(li.Params, p.Name)
 	}
