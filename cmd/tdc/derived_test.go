@@ -5,11 +5,14 @@ package main
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -372,4 +375,46 @@ func ssspRef(edges [][2]int64, root, _ int64) []string {
 		out = append(out, fmt.Sprint(n, " ", v))
 	}
 	return out
+}
+
+// TestReadLongLine feeds a typed reader a 200 MB line: the binary must
+// fail with the limit error naming the file and line, having read no
+// more of the line than the limit (its peak memory stays far below the
+// line's size).
+func TestReadLongLine(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a binary with go build")
+	}
+	isolateBuildCache(t)
+	dir := t.TempDir()
+	tdf := writeFile(t, dir, "long.tdf", `package long
+
+param input string = "edges.txt"
+
+dataflow Long {
+	read(input, Tuple2[int64, int64]) -> map((a, _) => a) -> count() -> print()
+}
+`)
+	bin := buildTDF(t, tdf, dir)
+	path := filepath.Join(dir, "edges.txt")
+	f, err := os.Create(path)
+	require.NoError(t, err)
+	_, err = f.WriteString(strings.Repeat("1 2\n", 1000) + "3 ")
+	require.NoError(t, err)
+	chunk := []byte(strings.Repeat("9", 1<<20))
+	for i := 0; i < 200; i++ {
+		_, err = f.Write(chunk)
+		require.NoError(t, err)
+	}
+	_, err = f.WriteString("\n4 5\n")
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+
+	p := startProc(t, dir, nil, bin, "-input", path, "-w", "2")
+	code := p.wait(t, time.Minute)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, p.stderr.String(), path+":1001: line longer than the limit of 16777216 bytes")
+	if ru, ok := p.cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		assert.Less(t, ru.Maxrss, int64(150<<10), "peak RSS in KiB: the reader held too much of the line")
+	}
 }
