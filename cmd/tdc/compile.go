@@ -19,6 +19,12 @@ type compiled struct {
 
 // compile parses, checks, plans and generates the .tdf file at path.
 func compile(path string, opts codegen.Options) (*compiled, error) {
+	return compileTo(path, opts, "")
+}
+
+// compileTo is compile for Go code to be written to output (genPath(path)
+// when empty). Host files may use the API the program generates.
+func compileTo(path string, opts codegen.Options, output string) (*compiled, error) {
 	if filepath.Ext(path) != ".tdf" {
 		return nil, fmt.Errorf("%s: not a .tdf file", path)
 	}
@@ -29,7 +35,19 @@ func compile(path string, opts codegen.Options) (*compiled, error) {
 		}
 		return nil, err
 	}
-	prog, err := lang.Check(f, lang.CheckOptions{})
+	if output == "" {
+		output = genPath(path)
+	}
+	prog, err := lang.Check(f, lang.CheckOptions{
+		Output: output,
+		API: func(prog *lang.Program) ([]byte, error) {
+			graphs, err := planner.Plan(prog)
+			if err != nil {
+				return nil, err
+			}
+			return codegen.Generate(prog, graphs, codegen.Options{})
+		},
+	})
 	if err != nil {
 		return nil, err
 	}
