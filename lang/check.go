@@ -22,6 +22,10 @@ type CheckOptions struct {
 	// them again beside that source's declarations, so that host code
 	// may use the generated API. Without API such references are errors.
 	API func(*Program) ([]byte, error)
+	// Require lists packages that the generated code imports and that
+	// must therefore resolve in the module, such as the runtime; a
+	// problem with one is reported at the package clause.
+	Require []string
 }
 
 // Check resolves names and infers types in f. It returns every error it
@@ -46,14 +50,32 @@ func Check(f *File, opts CheckOptions) (*Program, error) {
 	if !ok {
 		return nil, hostErrs.Err()
 	}
-	prog, hostErrs, err = check(f, opts, &api)
+	prog2, hostErrs2, err := check(f, opts, &api)
 	if err != nil {
+		// The generated code's imports do not load (outside a module,
+		// say). Unless host files use names they do not declare, which
+		// the generated code may have, their own errors say more.
+		if !anyUndefined(hostErrs) {
+			return nil, hostErrs.Err()
+		}
 		return nil, err
 	}
+	prog, hostErrs = prog2, hostErrs2
 	if len(hostErrs) > 0 {
 		return nil, hostErrs.Err()
 	}
 	return prog, nil
+}
+
+// anyUndefined reports whether an error in errs is about an undefined
+// name.
+func anyUndefined(errs ErrorList) bool {
+	for _, e := range errs {
+		if strings.HasPrefix(e.Msg, "undefined: ") || strings.Contains(e.Msg, " undefined (") {
+			return true
+		}
+	}
+	return false
 }
 
 // check checks f with the host files and, when api is not nil, the
@@ -71,12 +93,15 @@ func check(f *File, opts CheckOptions, api *hostFile) (prog *Program, hostErrs E
 	if opts.Output != "" {
 		c.checkOtherPackages(f, host, others)
 	}
-	var hostImports []string
+	var hostImports []hostImport
 	isHost := map[string]bool{}
 	for _, hf := range host {
 		prog.HostFiles = append(prog.HostFiles, hf.path)
 		hostImports = append(hostImports, hf.imports...)
 		isHost[hf.path] = true
+	}
+	for _, r := range opts.Require {
+		hostImports = append(hostImports, hostImport{Path: r})
 	}
 	if api != nil {
 		host = append(host, *api)
