@@ -168,7 +168,7 @@ func isStdImport(path string) bool {
 // buildDir prepares the build module for the .tdf file at path and
 // returns its directory.
 func buildDir(path string) (string, error) {
-	root, err := moduleRoot()
+	rt, err := findRuntime()
 	if err != nil {
 		return "", err
 	}
@@ -180,76 +180,16 @@ func buildDir(path string) (string, error) {
 	if err != nil {
 		cache = os.TempDir()
 	}
-	sum := sha256.Sum256([]byte(abs + "\x00" + root))
+	sum := sha256.Sum256([]byte(abs + "\x00" + rt.where))
 	dir := filepath.Join(cache, "tdc", "build", strings.TrimSuffix(filepath.Base(path), ".tdf")+"-"+hex.EncodeToString(sum[:6]))
-	if err := os.MkdirAll(filepath.Join(dir, "tdc", "runtime"), 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}
 	gomod := "module tdcprogram\n\ngo 1.26\n\nrequire github.com/tdflow/tdc v0.0.0\n\nreplace github.com/tdflow/tdc => ./tdc\n"
 	if err := writeIfChanged(filepath.Join(dir, "go.mod"), []byte(gomod)); err != nil {
 		return "", err
 	}
-	if err := writeIfChanged(filepath.Join(dir, "tdc", "go.mod"), []byte("module github.com/tdflow/tdc\n\ngo 1.26\n")); err != nil {
-		return "", err
-	}
-	return dir, copyRuntime(filepath.Join(root, "runtime"), filepath.Join(dir, "tdc", "runtime"))
-}
-
-// copyRuntime copies the runtime's non-test Go files from src to dst and
-// removes stale ones.
-func copyRuntime(src, dst string) error {
-	files, err := filepath.Glob(filepath.Join(src, "*.go"))
-	if err != nil {
-		return err
-	}
-	keep := map[string]bool{}
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		data, err := os.ReadFile(f)
-		if err != nil {
-			return err
-		}
-		keep[filepath.Base(f)] = true
-		if err := writeIfChanged(filepath.Join(dst, filepath.Base(f)), data); err != nil {
-			return err
-		}
-	}
-	old, _ := filepath.Glob(filepath.Join(dst, "*.go"))
-	for _, f := range old {
-		if !keep[filepath.Base(f)] {
-			os.Remove(f)
-		}
-	}
-	return nil
-}
-
-// moduleRoot finds the tdc source tree whose runtime generated binaries
-// link against: $TDC_ROOT, or the tree this tdc was built from.
-func moduleRoot() (string, error) {
-	if root := os.Getenv("TDC_ROOT"); root != "" {
-		if isTDCRoot(root) {
-			return root, nil
-		}
-		return "", fmt.Errorf("TDC_ROOT=%s does not hold the tdc source tree (no runtime/ beside a go.mod of github.com/tdflow/tdc)", root)
-	}
-	if _, file, _, ok := goruntime.Caller(0); ok {
-		root := filepath.Dir(filepath.Dir(filepath.Dir(file)))
-		if isTDCRoot(root) {
-			return root, nil
-		}
-	}
-	return "", errors.New("cannot find the tdc runtime's source; set TDC_ROOT to the directory of tdc's go.mod")
-}
-
-func isTDCRoot(dir string) bool {
-	data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
-	if err != nil || !strings.Contains(string(data), "module github.com/tdflow/tdc\n") {
-		return false
-	}
-	_, err = os.Stat(filepath.Join(dir, "runtime", "api.go"))
-	return err == nil
+	return dir, rt.writeModule(filepath.Join(dir, "tdc"))
 }
 
 // cmdRun builds the program and runs it with the remaining arguments,
