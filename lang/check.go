@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"go/types"
 	"path/filepath"
+	"strings"
 )
 
 // CheckOptions configures Check.
@@ -12,28 +13,105 @@ type CheckOptions struct {
 	// Dir is the directory whose Go module resolves the imported
 	// packages; the .tdf file's directory when empty.
 	Dir string
+	// Output is the Go file the program is generated into. Check never
+	// reads it as a host file, whatever it holds, and when it is set the
+	// Go files of its directory must all declare the program's package.
+	Output string
+	// API returns the Go source generated for a checked program. When
+	// the host files refer to names they do not declare, Check checks
+	// them again beside that source's declarations, so that host code
+	// may use the generated API. Without API such references are errors.
+	API func(*Program) ([]byte, error)
+	// Require lists packages that the generated code imports and that
+	// must therefore resolve in the module, such as the runtime; a
+	// problem with one is reported at the package clause.
+	Require []string
 }
 
 // Check resolves names and infers types in f. It returns every error it
 // finds as an ErrorList.
 func Check(f *File, opts CheckOptions) (*Program, error) {
+	prog, hostErrs, err := check(f, opts, nil)
+	if err != nil || len(hostErrs) == 0 {
+		return prog, err
+	}
+	if opts.API == nil {
+		return nil, hostErrs.Err()
+	}
+	src, err := opts.API(prog)
+	if err != nil {
+		return nil, err
+	}
+	path := opts.Output
+	if path == "" {
+		path = strings.TrimSuffix(f.Pos.Filename, filepath.Ext(f.Pos.Filename)) + "_tdf.go"
+	}
+	api, ok := apiHostFile(path, src)
+	if !ok {
+		return nil, hostErrs.Err()
+	}
+	prog2, hostErrs2, err := check(f, opts, &api)
+	if err != nil {
+		// The generated code's imports do not load (outside a module,
+		// say). Unless host files use names they do not declare, which
+		// the generated code may have, their own errors say more.
+		if !anyUndefined(hostErrs) {
+			return nil, hostErrs.Err()
+		}
+		return nil, err
+	}
+	prog, hostErrs = prog2, hostErrs2
+	if len(hostErrs) > 0 {
+		return nil, hostErrs.Err()
+	}
+	return prog, nil
+}
+
+// anyUndefined reports whether an error in errs is about an undefined
+// name.
+func anyUndefined(errs ErrorList) bool {
+	for _, e := range errs {
+		if strings.HasPrefix(e.Msg, "undefined: ") || strings.Contains(e.Msg, " undefined (") {
+			return true
+		}
+	}
+	return false
+}
+
+// check checks f with the host files and, when api is not nil, the
+// generated API. Errors in the .tdf file come back as err; when there are
+// none, the errors in host files come back as hostErrs, with the program.
+func check(f *File, opts CheckOptions, api *hostFile) (prog *Program, hostErrs ErrorList, err error) {
 	c := &checker{file: f}
 	dir := opts.Dir
 	if dir == "" {
 		dir = filepath.Dir(f.Pos.Filename)
 	}
-	prog := &Program{File: f, Package: f.Package.Name}
+	prog = &Program{File: f, Package: f.Package.Name}
 	c.checkPackageName(f.Package)
-	host := findHostFiles(dir, f.Package.Name)
-	var hostImports []string
+	host, others := findHostFiles(dir, f.Package.Name, opts.Output)
+	if opts.Output != "" {
+		c.checkOtherPackages(f, host, others)
+	}
+	var hostImports []hostImport
+	isHost := map[string]bool{}
 	for _, hf := range host {
 		prog.HostFiles = append(prog.HostFiles, hf.path)
 		hostImports = append(hostImports, hf.imports...)
+		isHost[hf.path] = true
+	}
+	for _, r := range opts.Require {
+		hostImports = append(hostImports, hostImport{Path: r})
+	}
+	if api != nil {
+		host = append(host, *api)
+		hostImports = append(hostImports, api.imports...)
+		isHost[api.path] = true
 	}
 	imports, loaded := resolveImports(f, dir, hostImports, &c.errs)
 	prog.Imports = imports
 	if len(c.errs) > 0 {
-		return nil, c.errs.Err()
+		return nil, nil, c.errs.Err()
 	}
 	var typeDecls []*TypeDecl
 	var inputs []*InputDecl
@@ -52,12 +130,13 @@ func Check(f *File, opts CheckOptions) (*Program, error) {
 	c.checkDeclNames(f)
 	prog.Params = c.checkParams(f, imports)
 	c.s = newGoSession(f.Package.Name, f.Pos.Filename, imports, loaded, &c.errs)
-	c.inputTypes = c.s.checkBase(c.validRecords(typeDecls), inputs, c.params, c.s.parseHostFiles(host))
+	records := c.validRecords(typeDecls)
+	c.inputTypes = c.s.checkBase(records, inputs, c.params, c.s.parseHostFiles(host, records))
 	if c.inputTypes == nil {
-		return nil, c.errs.Err()
+		return nil, nil, c.errs.Err()
 	}
 	prog.Pkg = c.s.pkg
-	for _, td := range c.validRecords(typeDecls) {
+	for _, td := range records {
 		prog.Records = append(prog.Records, c.record(td))
 	}
 	c.customOps = map[string]*OperatorDef{}
@@ -76,17 +155,53 @@ func Check(f *File, opts CheckOptions) (*Program, error) {
 			prog.Dataflows = append(prog.Dataflows, c.dataflow(d.Dataflow))
 		}
 	}
-	if len(c.errs) == 0 {
+	var own ErrorList
+	for _, e := range c.errs {
+		if isHost[e.Pos.Filename] {
+			hostErrs = append(hostErrs, e)
+		} else {
+			own = append(own, e)
+		}
+	}
+	if len(own) == 0 {
 		for _, imp := range imports {
 			if !imp.Used {
-				c.errs.Addf(imp.Pos, "%q imported and not used", imp.Path)
+				own.Addf(imp.Pos, "%q imported and not used", imp.Path)
 			}
 		}
 	}
-	if err := c.errs.Err(); err != nil {
-		return nil, err
+	if err := own.Err(); err != nil {
+		return nil, nil, err
 	}
-	return prog, nil
+	return prog, hostErrs, nil
+}
+
+// checkOtherPackages reports Go files beside the .tdf file that declare
+// another package, which the Go compiler would refuse beside the
+// generated file.
+func (c *checker) checkOtherPackages(f *File, host []hostFile, others []otherPackage) {
+	if len(others) == 0 {
+		return
+	}
+	var names []string
+	for _, o := range others {
+		names = append(names, fmt.Sprintf("%s (package %s)", filepath.Base(o.path), o.pkg))
+	}
+	hint := "change the package clause of the .tdf file or of those files"
+	if len(host) == 0 && allSamePackage(others) {
+		hint = fmt.Sprintf("write package %s in the .tdf file, or move it to a directory of its own", others[0].pkg)
+	}
+	c.errs.Addf(f.Package.Pos, "package %s disagrees with the other Go files of its directory: %s; a directory holds one package: %s",
+		f.Package.Name, strings.Join(names, ", "), hint)
+}
+
+func allSamePackage(others []otherPackage) bool {
+	for _, o := range others {
+		if o.pkg != others[0].pkg {
+			return false
+		}
+	}
+	return true
 }
 
 // checkParams checks the param declarations, skipping names declared

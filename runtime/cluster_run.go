@@ -83,6 +83,9 @@ func (c *Computation) launch(ctx context.Context, build func(w *Worker) ([]Opera
 	c.mu.Lock()
 	c.mesh = mesh
 	c.progWake = make(chan struct{}, 1)
+	if !c.progOut.Empty() {
+		c.progWake <- struct{}{} // progress made while connecting
+	}
 	c.progDone = make(chan struct{})
 	c.peerBatch = make([]ChangeBatch, c.processes)
 	c.peerChanged = make([][]Location, c.processes)

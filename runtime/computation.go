@@ -314,7 +314,9 @@ func (c *Computation) applyBatch(b *ChangeBatch, changed []Location, share bool)
 	}
 	c.noteProbes(changed)
 	idle := c.tracker.Idle()
-	if share && c.progWake != nil {
+	if share && c.processes > 1 {
+		// Progress made before the mesh is up (a host feeding its
+		// inputs right after Start) waits here for sendProgress.
 		c.progOut.Extend(b)
 		select {
 		case c.progWake <- struct{}{}:

@@ -46,20 +46,17 @@ func buildBinary(path, dst string, env *cliEnv) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	for _, imp := range c.prog.Imports {
-		if !isStdImport(imp.Path) {
-			return "", fmt.Errorf("%s:%d:%d: tdc build supports standard-library imports only; to use %q, generate Go with tdc gen inside your module",
-				imp.Pos.Filename, imp.Pos.Line, imp.Pos.Column, imp.Path)
+	root := moduleRootOf(filepath.Dir(path))
+	if root == "" {
+		for _, imp := range c.prog.Imports {
+			if !isStdImport(imp.Path) {
+				return "", fmt.Errorf("%s:%d:%d: outside a Go module tdc build supports standard-library imports only; to use %q, put the program in a module (go mod init)",
+					imp.Pos.Filename, imp.Pos.Line, imp.Pos.Column, imp.Path)
+			}
 		}
 	}
-	dir, err := buildDir(path)
+	dir, err := buildDir(path, root == "")
 	if err != nil {
-		return "", err
-	}
-	if err := writeIfChanged(filepath.Join(dir, "main.go"), c.src); err != nil {
-		return "", err
-	}
-	if err := copyHostFiles(c.prog.HostFiles, dir); err != nil {
 		return "", err
 	}
 	if dst == "" {
@@ -69,9 +66,22 @@ func buildBinary(path, dst string, env *cliEnv) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	cmd := exec.Command("go", "build", "-o", absDst, ".")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
+	var cmd *exec.Cmd
+	if root != "" {
+		args, pkg, err := moduleBuild(c, path, root, dir)
+		if err != nil {
+			return "", err
+		}
+		cmd = goBuildCommand(args, absDst, pkg, filepath.Dir(path), os.Environ())
+	} else {
+		if err := writeIfChanged(filepath.Join(dir, "main.go"), c.src); err != nil {
+			return "", err
+		}
+		if err := copyHostFiles(c.prog.HostFiles, dir); err != nil {
+			return "", err
+		}
+		cmd = goBuildCommand(nil, absDst, ".", dir, append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod"))
+	}
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	// The first build of a program compiles the runtime and can take a
@@ -89,6 +99,9 @@ func buildBinary(path, dst string, env *cliEnv) (string, error) {
 	}
 	if err := cmd.Run(); err != nil {
 		var exitErr *exec.ExitError
+		if errors.As(err, &exitErr) && root != "" {
+			return "", goBuildFailure(path, root, &out)
+		}
 		if errors.As(err, &exitErr) {
 			return "", fmt.Errorf("tdc: internal error: the Go code generated for %s does not build; please report this with the program:\n%s", path, out.String())
 		}
@@ -117,13 +130,13 @@ func copyHostFiles(paths []string, dir string) error {
 			p, _ := strconv.Unquote(imp.Path.Value)
 			if !isStdImport(p) {
 				pos := fset.Position(imp.Pos())
-				return fmt.Errorf("%s:%d:%d: tdc build supports standard-library imports only; to use %q, generate Go with tdc gen inside your module", path, pos.Line, pos.Column, p)
+				return fmt.Errorf("%s:%d:%d: outside a Go module tdc build supports standard-library imports only; to use %q, put the program in a module (go mod init)", path, pos.Line, pos.Column, p)
 			}
 		}
-		// The package clause becomes package main; nothing else changes,
-		// so positions in compiler messages stay right.
-		start, end := fset.Position(f.Name.Pos()).Offset, fset.Position(f.Name.End()).Offset
-		main := append(append(append([]byte(nil), src[:start]...), "main"...), src[end:]...)
+		main, err := asPackageMain(path, src)
+		if err != nil {
+			return err
+		}
 		name := "host_" + filepath.Base(path)
 		keep[name] = true
 		if err := writeIfChanged(filepath.Join(dir, name), main); err != nil {
@@ -137,6 +150,19 @@ func copyHostFiles(paths []string, dir string) error {
 		}
 	}
 	return nil
+}
+
+// asPackageMain returns the Go source src with its package clause
+// changed to package main; nothing else changes, so positions in
+// compiler messages stay right.
+func asPackageMain(path string, src []byte) ([]byte, error) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, path, src, parser.PackageClauseOnly)
+	if err != nil {
+		return nil, err
+	}
+	start, end := fset.Position(f.Name.Pos()).Offset, fset.Position(f.Name.End()).Offset
+	return append(append(append([]byte(nil), src[:start]...), "main"...), src[end:]...), nil
 }
 
 // isTerminal reports whether w is a terminal, where progress messages are
@@ -165,10 +191,12 @@ func isStdImport(path string) bool {
 	return err == nil && p.Goroot
 }
 
-// buildDir prepares the build module for the .tdf file at path and
-// returns its directory.
-func buildDir(path string) (string, error) {
-	root, err := moduleRoot()
+// buildDir prepares the build directory for the .tdf file at path and
+// returns it. With standalone it holds a module of its own (the
+// program's package main and the runtime); otherwise what moduleBuild
+// overlays onto the user's module.
+func buildDir(path string, standalone bool) (string, error) {
+	rt, err := findRuntime()
 	if err != nil {
 		return "", err
 	}
@@ -180,76 +208,19 @@ func buildDir(path string) (string, error) {
 	if err != nil {
 		cache = os.TempDir()
 	}
-	sum := sha256.Sum256([]byte(abs + "\x00" + root))
+	sum := sha256.Sum256([]byte(fmt.Sprint(abs, "\x00", rt.where, "\x00", standalone)))
 	dir := filepath.Join(cache, "tdc", "build", strings.TrimSuffix(filepath.Base(path), ".tdf")+"-"+hex.EncodeToString(sum[:6]))
-	if err := os.MkdirAll(filepath.Join(dir, "tdc", "runtime"), 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
+	}
+	if !standalone {
+		return dir, nil
 	}
 	gomod := "module tdcprogram\n\ngo 1.26\n\nrequire github.com/tdflow/tdc v0.0.0\n\nreplace github.com/tdflow/tdc => ./tdc\n"
 	if err := writeIfChanged(filepath.Join(dir, "go.mod"), []byte(gomod)); err != nil {
 		return "", err
 	}
-	if err := writeIfChanged(filepath.Join(dir, "tdc", "go.mod"), []byte("module github.com/tdflow/tdc\n\ngo 1.26\n")); err != nil {
-		return "", err
-	}
-	return dir, copyRuntime(filepath.Join(root, "runtime"), filepath.Join(dir, "tdc", "runtime"))
-}
-
-// copyRuntime copies the runtime's non-test Go files from src to dst and
-// removes stale ones.
-func copyRuntime(src, dst string) error {
-	files, err := filepath.Glob(filepath.Join(src, "*.go"))
-	if err != nil {
-		return err
-	}
-	keep := map[string]bool{}
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		data, err := os.ReadFile(f)
-		if err != nil {
-			return err
-		}
-		keep[filepath.Base(f)] = true
-		if err := writeIfChanged(filepath.Join(dst, filepath.Base(f)), data); err != nil {
-			return err
-		}
-	}
-	old, _ := filepath.Glob(filepath.Join(dst, "*.go"))
-	for _, f := range old {
-		if !keep[filepath.Base(f)] {
-			os.Remove(f)
-		}
-	}
-	return nil
-}
-
-// moduleRoot finds the tdc source tree whose runtime generated binaries
-// link against: $TDC_ROOT, or the tree this tdc was built from.
-func moduleRoot() (string, error) {
-	if root := os.Getenv("TDC_ROOT"); root != "" {
-		if isTDCRoot(root) {
-			return root, nil
-		}
-		return "", fmt.Errorf("TDC_ROOT=%s does not hold the tdc source tree (no runtime/ beside a go.mod of github.com/tdflow/tdc)", root)
-	}
-	if _, file, _, ok := goruntime.Caller(0); ok {
-		root := filepath.Dir(filepath.Dir(filepath.Dir(file)))
-		if isTDCRoot(root) {
-			return root, nil
-		}
-	}
-	return "", errors.New("cannot find the tdc runtime's source; set TDC_ROOT to the directory of tdc's go.mod")
-}
-
-func isTDCRoot(dir string) bool {
-	data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
-	if err != nil || !strings.Contains(string(data), "module github.com/tdflow/tdc\n") {
-		return false
-	}
-	_, err = os.Stat(filepath.Join(dir, "runtime", "api.go"))
-	return err == nil
+	return dir, rt.writeModule(filepath.Join(dir, "tdc"))
 }
 
 // cmdRun builds the program and runs it with the remaining arguments,

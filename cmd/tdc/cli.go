@@ -41,6 +41,7 @@ func init() {
 		{"check", "tdc check FILE.tdf...", "report the errors of programs", cmdCheck},
 		{"graph", "tdc graph FILE.tdf", "print the planned operator graph in Graphviz's DOT language", cmdGraph},
 		{"launch", "tdc launch -n N [-w W] BIN [flags]", "run N processes of a binary on this host as one computation", cmdLaunch},
+		{"version", "tdc version", "print tdc's version and the runtime it builds binaries with", cmdVersion},
 	}
 }
 

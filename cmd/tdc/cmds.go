@@ -17,13 +17,13 @@ func cmdGen(args []string, env *cliEnv) int {
 	if !ok {
 		return exitUsage
 	}
-	c, err := compile(path, codegen.Options{Main: *mainPkg})
-	if err != nil {
-		return report(env, err)
-	}
 	dst := *out
 	if dst == "" {
 		dst = genPath(path)
+	}
+	c, err := compileTo(path, codegen.Options{Main: *mainPkg}, dst)
+	if err != nil {
+		return report(env, err)
 	}
 	if err := writeIfChanged(dst, c.src); err != nil {
 		return report(env, err)

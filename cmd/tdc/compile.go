@@ -19,6 +19,14 @@ type compiled struct {
 
 // compile parses, checks, plans and generates the .tdf file at path.
 func compile(path string, opts codegen.Options) (*compiled, error) {
+	return compileTo(path, opts, "")
+}
+
+// compileTo is compile for Go code to be written to output (genPath(path)
+// when empty). Host files may use the API the program generates. When
+// output is named, the code is for the module that holds it, which must
+// then provide the runtime.
+func compileTo(path string, opts codegen.Options, output string) (*compiled, error) {
 	if filepath.Ext(path) != ".tdf" {
 		return nil, fmt.Errorf("%s: not a .tdf file", path)
 	}
@@ -29,7 +37,26 @@ func compile(path string, opts codegen.Options) (*compiled, error) {
 		}
 		return nil, err
 	}
-	prog, err := lang.Check(f, lang.CheckOptions{})
+	var require []string
+	if output != "" && !opts.Main && inModule(filepath.Dir(output)) {
+		// The generated file is built in the user's module, which must
+		// provide the runtime it imports.
+		require = append(require, runtimePath)
+	}
+	if output == "" {
+		output = genPath(path)
+	}
+	prog, err := lang.Check(f, lang.CheckOptions{
+		Output:  output,
+		Require: require,
+		API: func(prog *lang.Program) ([]byte, error) {
+			graphs, err := planner.Plan(prog)
+			if err != nil {
+				return nil, err
+			}
+			return codegen.Generate(prog, graphs, codegen.Options{})
+		},
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -58,4 +85,27 @@ func writeIfChanged(path string, data []byte) error {
 func genPath(tdf string) string {
 	base := tdf[:len(tdf)-len(filepath.Ext(tdf))]
 	return base + "_tdf.go"
+}
+
+// runtimePath is the import path of the runtime generated code links
+// against.
+const runtimePath = "github.com/tdflow/tdc/runtime"
+
+// inModule reports whether dir is inside a Go module: it or a parent
+// holds a go.mod file.
+func inModule(dir string) bool {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return false
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(abs, "go.mod")); err == nil {
+			return true
+		}
+		parent := filepath.Dir(abs)
+		if parent == abs {
+			return false
+		}
+		abs = parent
+	}
 }

@@ -24,6 +24,10 @@ var update = flag.Bool("update", false, "rewrite the examples' generated files a
 func TestExamplesUpToDate(t *testing.T) {
 	tdfs, err := filepath.Glob(filepath.Join("..", "..", "examples", "*", "*.tdf"))
 	require.NoError(t, err)
+	// Examples that are modules of their own keep programs in packages.
+	nested, err := filepath.Glob(filepath.Join("..", "..", "examples", "*", "*", "*.tdf"))
+	require.NoError(t, err)
+	tdfs = append(tdfs, nested...)
 	require.NotEmpty(t, tdfs, "no examples found")
 	for _, tdf := range tdfs {
 		t.Run(genName(tdf), func(t *testing.T) {

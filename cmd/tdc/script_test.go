@@ -44,11 +44,13 @@ func TestScript(t *testing.T) {
 				e.Setenv(k, v)
 			}
 			e.Setenv("GOPROXY", "off")
+			e.Setenv("GOSUMDB", "off") // the module cache holds what scripts use
 			e.Setenv("GOTOOLCHAIN", "local")
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"status": cmdStatus,
+			"status":   cmdStatus,
+			"envsubst": cmdEnvsubst,
 		},
 	})
 }
@@ -74,6 +76,21 @@ func cmdStatus(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if got != want {
 		ts.Fatalf("%s exited with status %d, want %d", args[1], got, want)
+	}
+}
+
+// cmdEnvsubst replaces $NAME and ${NAME} in files with the script's
+// environment variables, for go.mod files that point at the repository:
+//
+//	envsubst file...
+func cmdEnvsubst(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: envsubst file...")
+	}
+	for _, name := range args {
+		data := ts.ReadFile(name)
+		data = os.Expand(data, ts.Getenv)
+		ts.Check(os.WriteFile(ts.MkAbs(name), []byte(data), 0o644))
 	}
 }
 

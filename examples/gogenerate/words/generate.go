@@ -1,0 +1,3 @@
+package words
+
+//go:generate go tool tdc gen words.tdf
