@@ -140,7 +140,7 @@ func (df *Words) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	op1 := &wordsOp1{
 		in0:     df.ch0.Puller(w),
 		onFreqs: df.cfg.OnFreqs,
-		state:   make(map[tdrt.Time]map[string]int64),
+		state:   make(map[tdrt.Time]*tdrt.HashState[string, int64]),
 		stdout:  w.Stdout(),
 		w:       w,
 	}
@@ -185,8 +185,9 @@ func (op *wordsOp0) process(t tdrt.Time, data []string) error {
 // wordsOp1 is one worker's instance of operator 1 of Words, count+map+output at words.tdf:18:6.
 type wordsOp1 struct {
 	w *tdrt.Worker
-	// state holds, per timestamp not yet complete, the count of each record.
-	state   map[tdrt.Time]map[string]int64
+	// state holds, per timestamp not yet complete, the count of each record; spare holds emptied states for reuse.
+	state   map[tdrt.Time]*tdrt.HashState[string, int64]
+	spare   []*tdrt.HashState[string, int64]
 	ready   []tdrt.Time
 	batch   []tdrt.Tuple2[string, int64]
 	in0     *tdrt.Puller[string]
@@ -204,12 +205,17 @@ func (op *wordsOp1) Run() error {
 		}
 		m, held := op.state[b.Time]
 		if !held {
-			m = make(map[string]int64)
+			if n := len(op.spare); n > 0 {
+				m, op.spare = op.spare[n-1], op.spare[:n-1]
+			} else {
+				m = new(tdrt.HashState[string, int64])
+			}
 			op.state[b.Time] = m
 			op.w.Hold(4, b.Time)
 		}
 		for _, r := range b.Data {
-			m[r]++
+			p, _ := m.Slot(r)
+			*p++
 		}
 		op.in0.Recycle(b.Data)
 	}
@@ -223,7 +229,7 @@ func (op *wordsOp1) Run() error {
 	slices.SortFunc(op.ready, tdrt.CompareTime)
 	for _, t := range op.ready {
 		op.batch = op.batch[:0]
-		for r, v := range op.state[t] {
+		for r, v := range op.state[t].All() {
 			op.batch = append(op.batch, tdrt.Tuple2[string, int64]{
 				F0: r,
 				F1: v,
@@ -232,6 +238,9 @@ func (op *wordsOp1) Run() error {
 		if err := op.process(t, op.batch); err != nil {
 			return err
 		}
+		m := op.state[t]
+		m.Reset()
+		op.spare = append(op.spare, m)
 		delete(op.state, t)
 		op.w.Release(4, t)
 	}
