@@ -39,7 +39,7 @@ func (p *Params) RegisterFlags(fs *flag.FlagSet) {
 }
 
 // ExchangeRoundsFingerprint identifies the plan of dataflow ExchangeRounds; processes of one computation agree on it.
-const ExchangeRoundsFingerprint = "94f4662e2bf88e49"
+const ExchangeRoundsFingerprint = "00d4f33de6437703"
 
 // exchangeRoundsGraph is the plan of dataflow ExchangeRounds: operators, ports and the paths between ports.
 var exchangeRoundsGraph = &tdrt.Graph{
@@ -97,7 +97,7 @@ var exchangeRoundsGraph = &tdrt.Graph{
 		Pos:     "rounds.tdf:26:7",
 	}, {
 		Inputs:  []tdrt.Location{9},
-		Name:    "count+print",
+		Name:    "distinct+print",
 		Outputs: []tdrt.Location{10},
 		Pos:     "rounds.tdf:29:10",
 	}},
@@ -551,7 +551,7 @@ func (df *ExchangeRounds) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	}
 	op5 := &exchangeRoundsOp5{
 		in0:    df.ch5.Puller(w),
-		state:  make(map[tdrt.Time]*tdrt.DenseState[uint64, int64]),
+		state:  make(map[tdrt.Time]*tdrt.DenseState[uint64, struct{}]),
 		stdout: w.Stdout(),
 		w:      w,
 	}
@@ -794,14 +794,14 @@ func (op *exchangeRoundsOp4) process(t tdrt.Time, data []uint64) error {
 	return nil
 }
 
-// exchangeRoundsOp5 is one worker's instance of operator 5 of ExchangeRounds, count+print at rounds.tdf:29:10.
+// exchangeRoundsOp5 is one worker's instance of operator 5 of ExchangeRounds, distinct+print at rounds.tdf:29:10.
 type exchangeRoundsOp5 struct {
 	w *tdrt.Worker
-	// state holds, per timestamp not yet complete, the count of each record; spare holds emptied states for reuse.
-	state  map[tdrt.Time]*tdrt.DenseState[uint64, int64]
-	spare  []*tdrt.DenseState[uint64, int64]
+	// state holds, per timestamp not yet complete, the distinct records; spare holds emptied states for reuse.
+	state  map[tdrt.Time]*tdrt.DenseState[uint64, struct{}]
+	spare  []*tdrt.DenseState[uint64, struct{}]
 	ready  []tdrt.Time
-	batch  []tdrt.Tuple2[uint64, int64]
+	batch  []uint64
 	in0    *tdrt.Puller[uint64]
 	stdout *bufio.Writer
 	text   []byte
@@ -819,14 +819,13 @@ func (op *exchangeRoundsOp5) Run() error {
 			if n := len(op.spare); n > 0 {
 				m, op.spare = op.spare[n-1], op.spare[:n-1]
 			} else {
-				m = new(tdrt.DenseState[uint64, int64])
+				m = new(tdrt.DenseState[uint64, struct{}])
 			}
 			op.state[b.Time] = m
 			op.w.Hold(10, b.Time)
 		}
 		for _, r := range b.Data {
-			p, _ := m.Slot(r)
-			*p++
+			m.Slot(r)
 		}
 		op.in0.Recycle(b.Data)
 	}
@@ -840,11 +839,8 @@ func (op *exchangeRoundsOp5) Run() error {
 	slices.SortFunc(op.ready, tdrt.CompareTime)
 	for _, t := range op.ready {
 		op.batch = op.batch[:0]
-		for r, v := range op.state[t].All() {
-			op.batch = append(op.batch, tdrt.Tuple2[uint64, int64]{
-				F0: r,
-				F1: v,
-			})
+		for r := range op.state[t].All() {
+			op.batch = append(op.batch, r)
 		}
 		if err := op.process(t, op.batch); err != nil {
 			return err
@@ -859,9 +855,9 @@ func (op *exchangeRoundsOp5) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *exchangeRoundsOp5) process(t tdrt.Time, data []tdrt.Tuple2[uint64, int64]) error {
+func (op *exchangeRoundsOp5) process(t tdrt.Time, data []uint64) error {
 	for _, r0 := range data {
-		op.text = tdcAppend2(op.text[:0], r0)
+		op.text = strconv.AppendUint(op.text[:0], r0, 10)
 		op.text = append(op.text, '\n')
 		op.stdout.Write(op.text)
 	}
@@ -932,12 +928,4 @@ func (tdcParams *Params) exchangeRoundsArg19_21() int64 {
 func (tdcParams *Params) exchangeRoundsArg20_31() int64 {
 	rounds := tdcParams.Rounds
 	return int64(rounds)
-}
-
-// tdcAppend2 appends the text of a Tuple2[uint64, int64]: its parts separated by spaces.
-func tdcAppend2(b []byte, v tdrt.Tuple2[uint64, int64]) []byte {
-	b = strconv.AppendUint(b, v.F0, 10)
-	b = append(b, ' ')
-	b = strconv.AppendInt(b, v.F1, 10)
-	return b
 }

@@ -30,8 +30,8 @@ type Params struct {
 // DefaultParams returns the params with their declared defaults.
 func DefaultParams() Params {
 	return Params{
-		Elements: 100000,
-		Iters:    100,
+		Elements: 10000,
+		Iters:    10,
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"testing"
 	"time"
 
@@ -34,4 +35,22 @@ func TestPingPong(t *testing.T) {
 			})
 		}
 	}
+}
+
+// BenchmarkPingPong sends 10000 numbers round the loop 100 times on 2
+// workers, as timely's pingpong does with more; it reports records/s,
+// one record per number per round.
+func BenchmarkPingPong(b *testing.B) {
+	const elements, iters = 10000, 100
+	cfg := DefaultPingPongConfig()
+	cfg.Runtime.Workers = 2
+	cfg.Runtime.Stdout = io.Discard
+	cfg.Params.Elements, cfg.Params.Iters = elements, iters
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if err := RunPingPong(context.Background(), cfg); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(elements*iters)*float64(b.N)/b.Elapsed().Seconds(), "records/s")
 }
