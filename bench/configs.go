@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"path/filepath"
 	"time"
 )
 
@@ -14,7 +13,7 @@ type config struct {
 	records  float64                 // records processed, for records/s
 	run      func() (measure, error) // one run
 	baseline string                  // "pagerank" or "reach": the row's baseline
-	timely   []string                // timely's equivalent command, relative to -timely
+	timely   []string                // timely's equivalent command, relative to -timely, without -n -p -h
 	wire     bool                    // the cross-process exchange, compared with TCP
 }
 
@@ -46,10 +45,12 @@ func (e *env) configs() []config {
 		program: "exchange-rounds", workers: 1, procs: 2,
 		records: float64(s.batch * s.xrounds * 2),
 		run:     e.ours("exchange-rounds", 1, 2, "-batch", itoa(s.batch), "-rounds", itoa(s.xrounds)),
+		timely:  []string{"exchange", itoa(s.batch), itoa(s.xrounds), "-w", "1"},
 	}, config{
 		program: fmt.Sprintf("exchange-rounds batch %d", s.bigBatch), workers: 1, procs: 2,
 		records: float64(s.bigBatch * s.bigR * 2), wire: true,
-		run: e.ours("exchange-rounds", 1, 2, "-batch", itoa(s.bigBatch), "-rounds", itoa(s.bigR)),
+		run:    e.ours("exchange-rounds", 1, 2, "-batch", itoa(s.bigBatch), "-rounds", itoa(s.bigR)),
+		timely: []string{"exchange", itoa(s.bigBatch), itoa(s.bigR), "-w", "1"},
 	})
 	for _, w := range []int{1, 2} {
 		cs = append(cs, config{
@@ -81,7 +82,7 @@ func (e *env) configs() []config {
 		cs = append(cs, config{
 			program: "pagerank", workers: p.w, procs: p.n, records: float64(s.edges * 20), baseline: "pagerank",
 			run:    e.ours("pagerank", p.w, p.n, graph...),
-			timely: timelyOne(p.n, []string{"classic_pagerank", e.graph, "20", "-w", itoa(p.w)}),
+			timely: []string{"classic_pagerank", e.graph, "20", "-w", itoa(p.w)},
 		})
 	}
 	cs = append(cs, config{
@@ -92,7 +93,7 @@ func (e *env) configs() []config {
 		cs = append(cs, config{
 			program: "reach", workers: p.w, procs: p.n, records: float64(s.edges), baseline: "reach",
 			run:    e.ours("reach", p.w, p.n, graph...),
-			timely: timelyOne(p.n, []string{"reach", e.graph, "0", "-w", itoa(p.w)}),
+			timely: []string{"reach", e.graph, "0", "-w", itoa(p.w)},
 		})
 	}
 	for _, w := range []int{1, 2} {
@@ -102,14 +103,6 @@ func (e *env) configs() []config {
 		})
 	}
 	return cs
-}
-
-// timelyOne is cmd for one process, nil (not compared) for several.
-func timelyOne(procs int, cmd []string) []string {
-	if procs > 1 {
-		return nil
-	}
-	return cmd
 }
 
 // latencyRun runs examples/latency in this process for epochs epochs;
@@ -124,9 +117,4 @@ func latencyRun(workers, epochs int) (measure, error) {
 	m := measure{wall: time.Since(start), gcFrac: -1, note: fmt.Sprintf("epoch median %v, p99 %v", r.Median(), r.P99())}
 	before.since(&m, float64(epochs))
 	return m, nil
-}
-
-// timelyCmd is the path and arguments of a timely command.
-func (e *env) timelyCmd(cmd []string) (string, []string) {
-	return filepath.Join(e.o.timely, cmd[0]), cmd[1:]
 }

@@ -51,8 +51,7 @@ func (e *env) runAll(t *table) error {
 			}
 			ours = append(ours, m)
 			if e.o.timely != "" && c.timely != nil {
-				name, args := e.timelyCmd(c.timely)
-				tm, err := runChild(name, args...)
+				tm, err := e.runTimely(c.timely, c.procs)
 				if err != nil {
 					return fmt.Errorf("timely %v: %v", c.timely, err)
 				}
