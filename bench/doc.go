@@ -1,0 +1,29 @@
+// Command bench measures tdc against timely dataflow's benchmarks and
+// against single-threaded Go. Run it from the repository root:
+//
+//	go run ./bench [-quick] [-runs N] [-json FILE] [-timely DIR] [-keep DIR]
+//
+// It builds tdc and the example programs (exchange-rounds, pingpong,
+// pagerank, pagerank-custom, reach, wordcount) as binaries, writes a
+// random graph with examples/internal/graphtest and a random text, runs
+// every configuration -runs times (interleaved with timely's programs
+// when -timely names a directory of timely-anchor binaries) and prints
+// one table row per configuration: the median wall time, records per
+// second, the peak resident memory of one process (the child's rusage
+// maxrss), the share of CPU spent in garbage collection (from the
+// child's GODEBUG=gctrace=1 lines), and, across processes, the bytes on
+// the wire per record (from -stats). The host-fed programs,
+// examples/exchange and examples/latency, run in this process through
+// their generated APIs, so their rows also give allocations per record
+// (runtime/metrics).
+//
+// # Baselines
+//
+// PageRank (CSR, 20 rounds of sum[dst] += rank[src]/deg[src]) and reach
+// (BFS) run single-threaded in Go on the same file, load included; every
+// graph row prints its time as a multiple of its baseline. The raw
+// loopback TCP throughput between two processes (this binary started
+// again as a sink) and the single-core memcpy bandwidth are measured
+// too, and the cross-process exchange is given as a fraction of the TCP
+// figure.
+package main

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"time"
+)
+
+// runAll measures the machine, the baselines and every configuration.
+func (e *env) runAll(t *table) error {
+	t.Quick, t.Runs, t.StartedUTC = e.o.quick, e.o.runs, stamp()
+	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
+		t.Load = strings.Join(strings.Fields(string(b))[:3], " ")
+	}
+	e.logf("measuring loopback TCP and memcpy")
+	tcp, err := tcpThroughput(e.self, e.sz.tcpBytes)
+	if err != nil {
+		return fmt.Errorf("tcp: %v", err)
+	}
+	_, mem, err := e.inproc("memcpy", 20)
+	if err != nil {
+		return err
+	}
+	t.TCPBytesPS, t.MemcpyBPS = tcp, mem.BytesPS
+	base := map[string]time.Duration{}
+	for _, kind := range []string{"pagerank", "reach"} {
+		var ms []measure
+		for range e.o.runs {
+			m, err := runChild(e.self, "-baseline", kind, e.graph)
+			if err != nil {
+				return err
+			}
+			ms = append(ms, m)
+		}
+		m := medianOf(ms)
+		base[kind] = m.wall
+		recs := float64(e.sz.edges)
+		if kind == "pagerank" {
+			recs *= 20
+		}
+		t.Rows = append(t.Rows, e.row(config{program: kind + " (Go, 1 thread)", workers: 1, procs: 1, records: recs}, ms, nil, 0, 0))
+	}
+	for _, c := range e.configs() {
+		e.logf("%s %dx%d", c.program, c.workers, c.procs)
+		var ours, theirs []measure
+		for range e.o.runs {
+			m, err := c.run()
+			if err != nil {
+				return fmt.Errorf("%s %dx%d: %v", c.program, c.workers, c.procs, err)
+			}
+			ours = append(ours, m)
+			if e.o.timely != "" && c.timely != nil {
+				tm, err := e.runTimely(c.timely, c.procs)
+				if err != nil {
+					return fmt.Errorf("timely %v: %v", c.timely, err)
+				}
+				theirs = append(theirs, tm)
+			}
+		}
+		t.Rows = append(t.Rows, e.row(c, ours, theirs, base[c.baseline], tcp))
+	}
+	return nil
+}
+
+// row summarizes the runs of c.
+func (e *env) row(c config, ours, theirs []measure, base time.Duration, tcp float64) row {
+	m := medianOf(ours)
+	r := row{
+		Program: c.program, Workers: c.workers, Processes: c.procs,
+		WallSeconds: m.wall.Seconds(), PeakBytes: m.maxRSS,
+		AllocsPerRec: m.allocsPR, GCFraction: m.gcFrac, Note: m.note,
+	}
+	for _, o := range ours {
+		r.Walls = append(r.Walls, o.wall.Seconds())
+	}
+	if c.records > 0 {
+		r.RecordsPerS = c.records / m.wall.Seconds()
+	}
+	if base > 0 {
+		r.VsBaseline = m.wall.Seconds() / base.Seconds()
+	}
+	if m.wire > 0 && c.records > 0 {
+		r.WirePerRec = float64(m.wire) / c.records
+		if c.wire && tcp > 0 {
+			r.VsTCP = float64(m.wire) / m.wall.Seconds() / tcp
+		}
+	}
+	if len(theirs) > 0 {
+		tm := medianOf(theirs)
+		r.TimelySecs = tm.wall.Seconds()
+		r.TimelyRatio = m.wall.Seconds() / tm.wall.Seconds()
+	}
+	return r
+}

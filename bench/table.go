@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// bg is the context of in-process runs.
+func bg() context.Context { return context.Background() }
+
+// row is one line of the table; the JSON form is for tools.
+type row struct {
+	Program      string    `json:"program"`
+	Workers      int       `json:"workers"`
+	Processes    int       `json:"processes"`
+	WallSeconds  float64   `json:"wall_seconds"`
+	Walls        []float64 `json:"walls"`
+	RecordsPerS  float64   `json:"records_per_second,omitempty"`
+	VsBaseline   float64   `json:"vs_baseline,omitempty"`
+	PeakBytes    int64     `json:"peak_bytes,omitempty"`
+	AllocsPerRec float64   `json:"allocs_per_record"`
+	GCFraction   float64   `json:"gc_fraction"`
+	WirePerRec   float64   `json:"wire_bytes_per_record,omitempty"`
+	VsTCP        float64   `json:"fraction_of_tcp,omitempty"`
+	TimelySecs   float64   `json:"timely_wall_seconds,omitempty"`
+	TimelyRatio  float64   `json:"vs_timely,omitempty"`
+	Note         string    `json:"note,omitempty"`
+}
+
+// table is the suite's result: the rows and the machine figures.
+type table struct {
+	Rows       []row   `json:"rows"`
+	TCPBytesPS float64 `json:"tcp_bytes_per_second"`
+	MemcpyBPS  float64 `json:"memcpy_bytes_per_second"`
+	Quick      bool    `json:"quick"`
+	Runs       int     `json:"runs"`
+	Load       string  `json:"load,omitempty"`
+	StartedUTC string  `json:"started_utc"`
+}
+
+// print writes the table in aligned columns; - marks what is unknown.
+func (t *table) print(w io.Writer) {
+	fmt.Fprintf(w, "\n%s, %d runs each (median), load before: %s\n", t.StartedUTC, t.Runs, t.Load)
+	fmt.Fprintf(w, "loopback TCP between two processes: %.2f GB/s; memcpy on one core: %.2f GB/s\n\n", t.TCPBytesPS/1e9, t.MemcpyBPS/1e9)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "program\tw x p\twall\trecords/s\tvs 1 thread\tpeak MB\tallocs/rec\tGC CPU\twire B/rec\tof TCP\ttimely\tvs timely\t")
+	for _, r := range t.Rows {
+		fmt.Fprintf(tw, "%s\t%dx%d\t%.3f s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t",
+			r.Program, r.Workers, r.Processes, r.WallSeconds, sci(r.RecordsPerS),
+			opt(r.VsBaseline, "%.2fx"), opt(float64(r.PeakBytes)/1e6, "%.0f"),
+			optNeg(r.AllocsPerRec, "%.3f"), optNeg(100*r.GCFraction, "%.1f%%"),
+			opt(r.WirePerRec, "%.1f"), opt(100*r.VsTCP, "%.1f%%"),
+			opt(r.TimelySecs, "%.3f s"), opt(r.TimelyRatio, "%.2fx"))
+		fmt.Fprintln(tw)
+	}
+	tw.Flush()
+	for _, r := range t.Rows {
+		if r.Note != "" {
+			fmt.Fprintf(w, "%s %dx%d: %s\n", r.Program, r.Workers, r.Processes, r.Note)
+		}
+	}
+}
+
+// sci formats a rate like 1.3e8.
+func sci(v float64) string {
+	if v <= 0 {
+		return "-"
+	}
+	return strings.Replace(fmt.Sprintf("%.2g", v), "e+0", "e", 1)
+}
+
+// opt formats v, or - when it is zero.
+func opt(v float64, f string) string {
+	if v == 0 {
+		return "-"
+	}
+	return fmt.Sprintf(f, v)
+}
+
+// optNeg formats v, or - when it is negative (unknown).
+func optNeg(v float64, f string) string {
+	if v < 0 {
+		return "-"
+	}
+	return fmt.Sprintf(f, v)
+}
+
+// writeJSON writes the table to path.
+func (t *table) writeJSON(path string) error {
+	b, err := json.MarshalIndent(t, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
+}
+
+// stamp is the time the suite started, for the table's head.
+func stamp() string { return time.Now().UTC().Format("2006-01-02 15:04 UTC") }
