@@ -42,7 +42,7 @@ func (p *Params) RegisterFlags(fs *flag.FlagSet) {
 }
 
 // PingPongFingerprint identifies the plan of dataflow PingPong; processes of one computation agree on it.
-const PingPongFingerprint = "88d8d234996e9df9"
+const PingPongFingerprint = "6756b54f06c739e1"
 
 // pingPongGraph is the plan of dataflow PingPong: operators, ports and the paths between ports.
 var pingPongGraph = &tdrt.Graph{
@@ -68,7 +68,7 @@ var pingPongGraph = &tdrt.Graph{
 		Op:   "exchange",
 		Pos:  "pingpong.tdf:21:60",
 	}},
-	Locations: 9,
+	Locations: 11,
 	Name:      "PingPong",
 	Operators: []tdrt.OperatorInfo{{
 		Name:    "range+map",
@@ -91,8 +91,13 @@ var pingPongGraph = &tdrt.Graph{
 		Pos:     "pingpong.tdf:21:10",
 	}, {
 		Inputs:  []tdrt.Location{7},
-		Name:    "sum+print",
+		Name:    "combine sum",
 		Outputs: []tdrt.Location{8},
+		Pos:     "pingpong.tdf:21:60",
+	}, {
+		Inputs:  []tdrt.Location{9},
+		Name:    "sum+print",
+		Outputs: []tdrt.Location{10},
 		Pos:     "pingpong.tdf:21:60",
 	}},
 	Paths: [][]tdrt.Path{0: {{Target: 1}, {Target: 2}, {Target: 3}, {Target: 4}, {
@@ -119,6 +124,18 @@ var pingPongGraph = &tdrt.Graph{
 			Set: 1,
 		},
 		Target: 8,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 9,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 10,
 	}}, 1: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
@@ -149,6 +166,18 @@ var pingPongGraph = &tdrt.Graph{
 			Set: 1,
 		},
 		Target: 8,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 9,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 10,
 	}}, 2: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
@@ -185,6 +214,18 @@ var pingPongGraph = &tdrt.Graph{
 			Set: 1,
 		},
 		Target: 8,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 9,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 10,
 	}}, 3: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
@@ -227,6 +268,18 @@ var pingPongGraph = &tdrt.Graph{
 			Set: 1,
 		},
 		Target: 8,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 9,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 10,
 	}}, 4: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
@@ -275,7 +328,19 @@ var pingPongGraph = &tdrt.Graph{
 			Set: 1,
 		},
 		Target: 8,
-	}}, 5: {{Target: 6}, {Target: 7}, {Target: 8}}, 6: {{Target: 7}, {Target: 8}}, 7: {{Target: 8}}},
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 9,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 10,
+	}}, 5: {{Target: 6}, {Target: 7}, {Target: 8}, {Target: 9}, {Target: 10}}, 6: {{Target: 7}, {Target: 8}, {Target: 9}, {Target: 10}}, 7: {{Target: 8}, {Target: 9}, {Target: 10}}, 8: {{Target: 9}, {Target: 10}}, 9: {{Target: 10}}},
 	WorkerCapabilities: []tdrt.Location{0},
 }
 
@@ -304,6 +369,7 @@ type PingPong struct {
 	ch2  *tdrt.Channel[uint64]
 	ch3  *tdrt.Channel[uint64]
 	ch4  *tdrt.Channel[tdrt.Tuple2[uint64, uint64]]
+	ch5  *tdrt.Channel[tdrt.Tuple2[uint64, uint64]]
 }
 
 // NewPingPong prepares dataflow PingPong. Start it, feed its inputs, then Wait.
@@ -325,7 +391,8 @@ func NewPingPong(cfg PingPongConfig) (*PingPong, error) {
 	df.ch2 = tdrt.NewChannel[uint64](comp, 1, 1)
 	df.ch3 = tdrt.NewChannel[uint64](comp, 5, 3)
 	df.ch4 = tdrt.NewChannel[tdrt.Tuple2[uint64, uint64]](comp, 7, 4)
-	df.ch4.SetCodec(tdrt.FixedCodec(tdrt.Codec[tdrt.Tuple2[uint64, uint64]]{
+	df.ch5 = tdrt.NewChannel[tdrt.Tuple2[uint64, uint64]](comp, 9, 5)
+	df.ch5.SetCodec(tdrt.FixedCodec(tdrt.Codec[tdrt.Tuple2[uint64, uint64]]{
 		Append: tdcEncode2,
 		Decode: tdcDecode3,
 	}))
@@ -377,18 +444,24 @@ func (df *PingPong) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		return nil, fmt.Errorf("pingpong.tdf:16:30: loop x: max iters is %d; want 1 or more", op2.limit1)
 	}
 	op3 := &pingPongOp3{
-		in0:   df.ch3.Puller(w),
-		out0:  df.ch4.Pusher(w),
-		peers: w.Peers(),
-		w:     w,
+		in0:  df.ch3.Puller(w),
+		out0: df.ch4.Pusher(w),
+		w:    w,
 	}
 	op4 := &pingPongOp4{
-		in0:    df.ch4.Puller(w),
+		in0:   df.ch4.Puller(w),
+		out0:  df.ch5.Pusher(w),
+		peers: w.Peers(),
+		state: make(map[tdrt.Time]*tdrt.DenseState[uint64, uint64]),
+		w:     w,
+	}
+	op5 := &pingPongOp5{
+		in0:    df.ch5.Puller(w),
 		state:  make(map[tdrt.Time]*tdrt.DenseState[uint64, uint64]),
 		stdout: w.Stdout(),
 		w:      w,
 	}
-	return []tdrt.Operator{op0, op1, op2, op3, op4}, nil
+	return []tdrt.Operator{op0, op1, op2, op3, op4, op5}, nil
 }
 
 // pingPongOp0 is one worker's instance of operator 0 of PingPong, range+map at pingpong.tdf:15:11.
@@ -523,10 +596,9 @@ func (op *pingPongOp2) process(t tdrt.Time, data []uint64) error {
 
 // pingPongOp3 is one worker's instance of operator 3 of PingPong, map at pingpong.tdf:21:10.
 type pingPongOp3 struct {
-	w     *tdrt.Worker
-	peers int
-	in0   *tdrt.Puller[uint64]
-	out0  *tdrt.Pusher[tdrt.Tuple2[uint64, uint64]]
+	w    *tdrt.Worker
+	in0  *tdrt.Puller[uint64]
+	out0 *tdrt.Pusher[tdrt.Tuple2[uint64, uint64]]
 }
 
 // Run is called by the worker when the operator is activated.
@@ -549,13 +621,88 @@ func (op *pingPongOp3) Run() error {
 func (op *pingPongOp3) process(t tdrt.Time, data []uint64) error {
 	for _, r0 := range data {
 		r1 := pingPongMap21_19(r0)
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(pingPongExchange21_60(r1)), op.peers), r1)
+		op.out0.GiveLocal(t, r1)
 	}
 	return nil
 }
 
-// pingPongOp4 is one worker's instance of operator 4 of PingPong, sum+print at pingpong.tdf:21:60.
+// pingPongOp4 is one worker's instance of operator 4 of PingPong, combine sum at pingpong.tdf:21:60.
 type pingPongOp4 struct {
+	w     *tdrt.Worker
+	peers int
+	// state holds, per time, the sum of the values of each key among the records of one run; spare holds emptied states for reuse.
+	state map[tdrt.Time]*tdrt.DenseState[uint64, uint64]
+	spare []*tdrt.DenseState[uint64, uint64]
+	ready []tdrt.Time
+	batch []tdrt.Tuple2[uint64, uint64]
+	in0   *tdrt.Puller[tdrt.Tuple2[uint64, uint64]]
+	out0  *tdrt.Pusher[tdrt.Tuple2[uint64, uint64]]
+}
+
+// Run is called by the worker when the operator is activated.
+func (op *pingPongOp4) Run() error {
+	combine := op.w.Combine()
+	for {
+		b, ok := op.in0.Next()
+		if !ok {
+			break
+		}
+		if !combine {
+			if err := op.process(b.Time, b.Data); err != nil {
+				return err
+			}
+		} else {
+			m := op.state[b.Time]
+			if m == nil {
+				if n := len(op.spare); n > 0 {
+					m, op.spare = op.spare[n-1], op.spare[:n-1]
+				} else {
+					m = new(tdrt.DenseState[uint64, uint64])
+				}
+				op.state[b.Time] = m
+			}
+			for _, r := range b.Data {
+				p, _ := m.Slot(r.F0)
+				*p += r.F1
+			}
+		}
+		op.in0.Recycle(b.Data)
+	}
+	op.ready = op.ready[:0]
+	for t := range op.state {
+		op.ready = append(op.ready, t)
+	}
+	slices.SortFunc(op.ready, tdrt.CompareTime)
+	for _, t := range op.ready {
+		m := op.state[t]
+		op.batch = op.batch[:0]
+		for r, v := range m.All() {
+			op.batch = append(op.batch, tdrt.Tuple2[uint64, uint64]{
+				F0: r,
+				F1: v,
+			})
+		}
+		if err := op.process(t, op.batch); err != nil {
+			return err
+		}
+		m.Reset()
+		op.spare = append(op.spare, m)
+		delete(op.state, t)
+	}
+	op.out0.Flush()
+	return nil
+}
+
+// process runs the operator's stages over records at time t.
+func (op *pingPongOp4) process(t tdrt.Time, data []tdrt.Tuple2[uint64, uint64]) error {
+	for _, r0 := range data {
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(pingPongExchange21_60(r0)), op.peers), r0)
+	}
+	return nil
+}
+
+// pingPongOp5 is one worker's instance of operator 5 of PingPong, sum+print at pingpong.tdf:21:60.
+type pingPongOp5 struct {
 	w *tdrt.Worker
 	// state holds, per timestamp not yet complete, the sum of the values of each key; spare holds emptied states for reuse.
 	state  map[tdrt.Time]*tdrt.DenseState[uint64, uint64]
@@ -568,7 +715,7 @@ type pingPongOp4 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pingPongOp4) Run() error {
+func (op *pingPongOp5) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -582,7 +729,7 @@ func (op *pingPongOp4) Run() error {
 				m = new(tdrt.DenseState[uint64, uint64])
 			}
 			op.state[b.Time] = m
-			op.w.Hold(8, b.Time)
+			op.w.Hold(10, b.Time)
 		}
 		for _, r := range b.Data {
 			p, _ := m.Slot(r.F0)
@@ -590,7 +737,7 @@ func (op *pingPongOp4) Run() error {
 		}
 		op.in0.Recycle(b.Data)
 	}
-	frontier := op.w.Frontier(7)
+	frontier := op.w.Frontier(9)
 	op.ready = op.ready[:0]
 	for t := range op.state {
 		if !frontier.LessEqual(t) {
@@ -613,13 +760,13 @@ func (op *pingPongOp4) Run() error {
 		m.Reset()
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
-		op.w.Release(8, t)
+		op.w.Release(10, t)
 	}
 	return nil
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pingPongOp4) process(t tdrt.Time, data []tdrt.Tuple2[uint64, uint64]) error {
+func (op *pingPongOp5) process(t tdrt.Time, data []tdrt.Tuple2[uint64, uint64]) error {
 	for _, r0 := range data {
 		op.text = tdcAppend4(op.text[:0], r0)
 		op.text = append(op.text, '\n')
