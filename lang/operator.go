@@ -33,6 +33,12 @@ func (c *checker) operator(sc *scope, in *Node, call *Call) *Node {
 		if len(args) == 0 && spec.Lambda == OptionalLambda {
 			break
 		}
+		if name == "reduce" && len(args) == 2 && args[1].Expr != nil && strings.TrimSpace(args[1].Expr.Text) == "associative" {
+			// The user says the lambda is associative (and commutative):
+			// partial results may be combined before routing.
+			n.Associative = true
+			args = args[:1]
+		}
 		if len(args) != 1 || args[0].Lambda == nil {
 			c.errs.Addf(call.Pos, "%s takes one lambda: %s", name, spec.Usage)
 			return nil
@@ -111,7 +117,7 @@ func (c *checker) operator(sc *scope, in *Node, call *Call) *Node {
 		if !c.keyRoutable(call.Pos, name, key, in.Out) {
 			return nil
 		}
-		if s := spread(in); combineOps[name] && !n.NoCombine && s != key && s != spreadEverywhere {
+		if s := spread(in); (combineOps[name] || n.Associative) && !n.NoCombine && s != key && s != spreadEverywhere {
 			in = c.combiner(sc, n, in)
 			key = spreadByKey
 		}
@@ -139,7 +145,8 @@ func (c *checker) combiner(sc *scope, n *Node, in *Node) *Node {
 		out = tup
 		n.Combined = true
 	}
-	return sc.add(&Node{Op: "combine", Pos: n.Pos, Inputs: []*Node{in}, Out: out, Name: n.Op})
+	// A reduce's combiner calls the same lambda.
+	return sc.add(&Node{Op: "combine", Pos: n.Pos, Inputs: []*Node{in}, Out: out, Name: n.Op, Lambda: n.Lambda})
 }
 
 // aggregateWords checks the words an aggregation may take: across (in a

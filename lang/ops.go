@@ -69,7 +69,7 @@ var Ops = map[string]*OpSpec{
 	"sum":       {Name: "sum", Kind: TimeOp, Usage: "sum()", Doc: "per timestamp, for (key, number) tuples, emits (key, sum of the numbers) per key once the timestamp is complete"},
 	"min":       {Name: "min", Kind: TimeOp, Usage: "min()", Doc: "per timestamp, for (key, value) tuples, emits (key, least value) per key once the timestamp is complete"},
 	"max":       {Name: "max", Kind: TimeOp, Usage: "max()", Doc: "per timestamp, for (key, value) tuples, emits (key, greatest value) per key once the timestamp is complete"},
-	"reduce":    {Name: "reduce", Kind: TimeOp, Lambda: NeedsLambda, Usage: "reduce((a, b) => v)", Doc: "per timestamp, for (key, value) tuples, combines the values of each key with the lambda and emits (key, value) once the timestamp is complete"},
+	"reduce":    {Name: "reduce", Kind: TimeOp, Lambda: NeedsLambda, Usage: "reduce((a, b) => v) or reduce((a, b) => v, associative)", Doc: "per timestamp, for (key, value) tuples, combines the values of each key with the lambda and emits (key, value) once the timestamp is complete"},
 	"probe":     {Name: "probe", Kind: ObserveOp, Usage: "probe(name)", Doc: "passes records on unchanged and gives the host a probe of which timestamps may still arrive there"},
 	"join":      {Name: "join", Kind: TimeOp, Usage: "join(stream)", Doc: "per timestamp, pairs (key, a) tuples with the named stream's (key, b) tuples of equal key, emitting (key, a, b) once the timestamp is complete"},
 	"print":     {Name: "print", Kind: SinkOp, Lambda: OptionalLambda, Usage: "print() or print(x => string)", Doc: "writes each record as a line to standard output"},

@@ -102,6 +102,10 @@ type Node struct {
 	// Combined marks a count whose input is a combiner's (record, partial
 	// count) tuples, which it adds up.
 	NoCombine, Combined bool
+	// Associative marks a reduce written reduce((a, b) => v, associative):
+	// its lambda may combine partial results in any order, so it gets a
+	// combiner like sum.
+	Associative bool
 	// Arranged is, for a join inside a loop, the input that is a stream
 	// from outside the loop: the join reads it as the whole collection
 	// of its epoch (its time with the loop's rounds at zero) in every

@@ -111,6 +111,9 @@ func randomAggregation(r *rand.Rand, id int) (string, []string) {
 		}
 	case 3:
 		op = "reduce((a, b) => a ^ b)"
+		if len(pairs)%2 == 0 {
+			op = "reduce((a, b) => a ^ b, associative)"
+		}
 		for k, vs := range byKey {
 			x := vs[0]
 			for _, v := range vs[1:] {
