@@ -9,14 +9,14 @@ package runtime
 
 // IntArrangement is an arrangement with integer keys. When the keys
 // span a range not much larger than their number, the index is an array
-// of offsets by key; otherwise it is a map from key to offsets.
+// of offsets by key; otherwise it is a MapArrangement.
 type IntArrangement[K Integer, V any] struct {
 	keys   []K
 	vals   []V
 	sealed bool
 	lo     K
-	offs   []int32        // dense: values of key lo+i are vals[offs[i]:offs[i+1]]
-	spans  map[K][2]int32 // sparse
+	offs   []int32               // dense: values of key lo+i are vals[offs[i]:offs[i+1]]
+	sparse *MapArrangement[K, V] // when the keys are spread too thin for offsets
 }
 
 // Add adds the pair (k, v). It panics after Seal.
@@ -32,6 +32,9 @@ func (a *IntArrangement[K, V]) Add(k K, v V) {
 func (a *IntArrangement[K, V]) Len() int {
 	if a == nil {
 		return 0
+	}
+	if a.sparse != nil {
+		return a.sparse.Len()
 	}
 	return len(a.vals)
 }
@@ -70,24 +73,9 @@ func (a *IntArrangement[K, V]) Seal() {
 		a.vals, a.keys = grouped, nil
 		return
 	}
-	counts := make(map[K]int32)
-	for _, k := range a.keys {
-		counts[k]++
-	}
-	a.spans = make(map[K][2]int32, len(counts))
-	var at int32
-	for k, c := range counts {
-		a.spans[k] = [2]int32{at, at}
-		at += c
-	}
-	grouped := make([]V, len(a.vals))
-	for i, k := range a.keys {
-		s := a.spans[k]
-		grouped[s[1]] = a.vals[i]
-		s[1]++
-		a.spans[k] = s
-	}
-	a.vals, a.keys = grouped, nil
+	a.sparse = &MapArrangement[K, V]{keys: a.keys, vals: a.vals}
+	a.sparse.Seal()
+	a.keys, a.vals = nil, nil
 }
 
 // Lookup returns the values of key k, in no particular order; nil for a
@@ -103,11 +91,7 @@ func (a *IntArrangement[K, V]) Lookup(k K) []V {
 		i := k - a.lo
 		return a.vals[a.offs[i]:a.offs[i+1]]
 	}
-	s, ok := a.spans[k]
-	if !ok {
-		return nil
-	}
-	return a.vals[s[0]:s[1]]
+	return a.sparse.Lookup(k)
 }
 
 // MapArrangement is an arrangement with keys of any comparable type.
