@@ -144,10 +144,7 @@ func (f *freeList[T]) put(b []T) {
 	if cap(b) < BatchSize {
 		return
 	}
-	// Drop the references the records held. Only b[:len(b)] can hold
-	// any: buffers are cleared when they return here, and records are
-	// only appended to them.
-	clear(b)
+	clear(b[:cap(b)]) // drop references the records held
 	f.mu.Lock()
 	if len(f.bufs) < f.max {
 		f.bufs = append(f.bufs, b[:0])
