@@ -78,13 +78,11 @@ func (g *gen) parseField(t types.Type, lv jen.Code, name string, index int) []je
 	)
 }
 
-// runTypedSource reads the worker's next lines, parses each into a
-// record (skipping blank and # lines, and a csv header), and processes
-// the records; a line that does not parse ends the computation with an
-// error naming the file and line. At the end of its share it releases
-// its capability.
-func (d *dfGen) runTypedSource(op *planner.Op) []jen.Code {
-	zero := jen.Qual(rt, "Time").Values()
+// parseLines returns the statements of a typed source's Run that parse
+// the lines just read (op.batch) into op.records, skipping blank and #
+// lines and a csv header; a line that does not parse ends the
+// computation with an error naming the file and line.
+func (d *dfGen) parseLines(op *planner.Op) []jen.Code {
 	csv := op.Node.Op == "csv"
 	parse := d.parser(op.Node.Out, csv)
 	perLine := []jen.Code{
@@ -100,30 +98,8 @@ func (d *dfGen) runTypedSource(op *planner.Op) []jen.Code {
 		jen.If(jen.Id("perr").Op("!=").Nil()).Block(jen.Return(jen.Id("op").Dot("lines").Dot("RecordError").Call(jen.Id("i"), jen.Id("perr")))),
 		jen.Id("op").Dot("records").Op("=").Append(jen.Id("op").Dot("records"), jen.Id("rec")),
 	)
-	body := []jen.Code{
-		jen.If(jen.Id("op").Dot("done")).Block(jen.Return(jen.Nil())),
-		jen.If(jen.Id("op").Dot("lines").Op("==").Nil()).Block(
-			jen.List(jen.Id("lines"), jen.Err()).Op(":=").Qual(rt, "OpenLines").Call(jen.Id("op").Dot("path"), jen.Id("op").Dot("w").Dot("Index").Call(), jen.Id("op").Dot("w").Dot("Peers").Call()),
-			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
-			jen.Id("lines").Dot("MaxLine").Op("=").Id("op").Dot("maxLine"),
-			jen.Id("op").Dot("lines").Op("=").Id("lines"),
-		),
-		jen.Var().Id("err").Error(),
-		jen.List(jen.Id("op").Dot("batch"), jen.Err()).Op("=").Id("op").Dot("lines").Dot("Read").Call(jen.Id("op").Dot("batch").Index(jen.Empty(), jen.Lit(0)), jen.Qual(rt, "BatchSize")),
+	return []jen.Code{
 		jen.Id("op").Dot("records").Op("=").Id("op").Dot("records").Index(jen.Empty(), jen.Lit(0)),
 		jen.For(jen.List(jen.Id("i"), jen.Id("line")).Op(":=").Range().Id("op").Dot("batch")).Block(perLine...),
-		jen.If(jen.Id("perr").Op(":=").Id("op").Dot("process").Call(zero, jen.Id("op").Dot("records")), jen.Id("perr").Op("!=").Nil()).Block(jen.Return(jen.Id("perr"))),
 	}
-	body = append(body, flushes(op)...)
-	body = append(body,
-		jen.If(jen.Err().Op("==").Qual("io", "EOF")).Block(
-			jen.Id("op").Dot("done").Op("=").True(),
-			jen.Id("op").Dot("w").Dot("Release").Call(jen.Lit(op.Out.Loc), zero),
-			jen.Return(jen.Id("op").Dot("lines").Dot("Close").Call()),
-		),
-		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
-		jen.Id("op").Dot("w").Dot("Reactivate").Call(),
-		jen.Return(jen.Nil()),
-	)
-	return body
 }

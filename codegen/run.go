@@ -14,11 +14,7 @@ func (d *dfGen) runMethod(op *planner.Op) {
 	var body []jen.Code
 	switch op.Kind {
 	case planner.LinesOp:
-		if typedSource(op) {
-			body = d.runTypedSource(op)
-		} else {
-			body = d.runLines(op)
-		}
+		body = d.runLines(op)
 	case planner.RangeOp:
 		body = d.runRange(op)
 	case planner.JoinOp:
@@ -168,21 +164,32 @@ func (d *dfGen) drainPullers(name func(int) string, n int, use func(b jen.Code) 
 	return out
 }
 
-// runLines reads the worker's next lines and processes them; at the end
-// of its share it releases its capability.
+// runLines reads the worker's next lines and processes them (a typed
+// source parses them into records first, see parseLines); at the end of
+// its share it releases its capability.
 func (d *dfGen) runLines(op *planner.Op) []jen.Code {
 	zero := jen.Qual(rt, "Time").Values()
+	open := []jen.Code{
+		jen.List(jen.Id("lines"), jen.Err()).Op(":=").Qual(rt, "OpenLines").Call(jen.Id("op").Dot("path"), jen.Id("op").Dot("w").Dot("Index").Call(), jen.Id("op").Dot("w").Dot("Peers").Call()),
+		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+	}
+	records := jen.Id("op").Dot("batch")
+	if typedSource(op) {
+		open = append(open, jen.Id("lines").Dot("MaxLine").Op("=").Id("op").Dot("maxLine"))
+		records = jen.Id("op").Dot("records")
+	}
 	body := []jen.Code{
 		jen.If(jen.Id("op").Dot("done")).Block(jen.Return(jen.Nil())),
-		jen.If(jen.Id("op").Dot("lines").Op("==").Nil()).Block(
-			jen.List(jen.Id("lines"), jen.Err()).Op(":=").Qual(rt, "OpenLines").Call(jen.Id("op").Dot("path"), jen.Id("op").Dot("w").Dot("Index").Call(), jen.Id("op").Dot("w").Dot("Peers").Call()),
-			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
-			jen.Id("op").Dot("lines").Op("=").Id("lines"),
-		),
+		jen.If(jen.Id("op").Dot("lines").Op("==").Nil()).Block(append(open, jen.Id("op").Dot("lines").Op("=").Id("lines"))...),
 		jen.Var().Id("err").Error(),
 		jen.List(jen.Id("op").Dot("batch"), jen.Err()).Op("=").Id("op").Dot("lines").Dot("Read").Call(jen.Id("op").Dot("batch").Index(jen.Empty(), jen.Lit(0)), jen.Qual(rt, "BatchSize")),
-		jen.If(jen.Id("perr").Op(":=").Id("op").Dot("process").Call(zero, jen.Id("op").Dot("batch")), jen.Id("perr").Op("!=").Nil()).Block(jen.Return(jen.Id("perr"))),
 	}
+	if typedSource(op) {
+		body = append(body, d.parseLines(op)...)
+	}
+	body = append(body,
+		jen.If(jen.Id("perr").Op(":=").Id("op").Dot("process").Call(zero, records), jen.Id("perr").Op("!=").Nil()).Block(jen.Return(jen.Id("perr"))),
+	)
 	body = append(body, flushes(op)...)
 	body = append(body,
 		jen.If(jen.Err().Op("==").Qual("io", "EOF")).Block(
