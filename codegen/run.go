@@ -238,17 +238,11 @@ func (d *dfGen) runRange(op *planner.Op) []jen.Code {
 func (d *dfGen) runAggregate(op *planner.Op) []jen.Code {
 	out := jen.Lit(op.Out.Loc)
 	state := jen.Id("op").Dot("state")
-	key, value := d.aggregateTypes(op)
-	spare := jen.Id("op").Dot("spare")
 	body := d.drain(op, func(b jen.Code) []jen.Code {
 		return []jen.Code{
 			jen.List(jen.Id("m"), jen.Id("held")).Op(":=").Add(state).Index(jen.Add(b).Dot("Time")),
 			jen.If(jen.Op("!").Id("held")).Block(
-				jen.If(jen.Id("n").Op(":=").Len(spare), jen.Id("n").Op(">").Lit(0)).Block(
-					jen.List(jen.Id("m"), spare).Op("=").List(jen.Add(spare).Index(jen.Id("n").Op("-").Lit(1)), jen.Add(spare).Index(jen.Empty(), jen.Id("n").Op("-").Lit(1))),
-				).Else().Block(
-					jen.Id("m").Op("=").New(d.stateType(op).Types(key, value)),
-				),
+				d.takeState(op),
 				jen.Add(state).Index(jen.Add(b).Dot("Time")).Op("=").Id("m"),
 				jen.Id("op").Dot("w").Dot("Hold").Call(out, jen.Add(b).Dot("Time")),
 			),
@@ -272,11 +266,7 @@ func (d *dfGen) runAggregate(op *planner.Op) []jen.Code {
 	if op.Node.Across {
 		prepare = d.acrossPrepare(op, emit)
 	}
-	recycle := []jen.Code{
-		jen.Id("m").Op(":=").Add(state).Index(jen.Id("t")),
-		jen.Id("m").Dot("Reset").Call(),
-		jen.Add(spare).Op("=").Append(spare, jen.Id("m")),
-	}
+	recycle := append([]jen.Code{jen.Id("m").Op(":=").Add(state).Index(jen.Id("t"))}, returnState()...)
 	body = append(body, d.emitComplete(op, state, prepare, jen.Id("op").Dot("batch"), recycle...)...)
 	if op.Node.Across {
 		body = append(body, jen.For(jen.Id("o").Op(":=").Range().Id("op").Dot("acc")).Block(
@@ -482,8 +472,7 @@ func (d *dfGen) foldRanked(op *planner.Op) []jen.Code {
 // frontier, so no capability is held. With combining off it passes the
 // records on, a count's as (record, 1).
 func (d *dfGen) runCombine(op *planner.Op) []jen.Code {
-	state, spare, ready := jen.Id("op").Dot("state"), jen.Id("op").Dot("spare"), jen.Id("op").Dot("ready")
-	key, value := d.aggregateTypes(op)
+	state, ready := jen.Id("op").Dot("state"), jen.Id("op").Dot("ready")
 	count := aggKind(op) == planner.CountOp
 	pass := []jen.Code{jen.If(jen.Err().Op(":=").Id("op").Dot("process").Call(jen.Id("b").Dot("Time"), jen.Id("b").Dot("Data")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))}
 	if count {
@@ -501,11 +490,7 @@ func (d *dfGen) runCombine(op *planner.Op) []jen.Code {
 		fold := []jen.Code{
 			jen.Id("m").Op(":=").Add(state).Index(jen.Add(b).Dot("Time")),
 			jen.If(jen.Id("m").Op("==").Nil()).Block(
-				jen.If(jen.Id("n").Op(":=").Len(spare), jen.Id("n").Op(">").Lit(0)).Block(
-					jen.List(jen.Id("m"), spare).Op("=").List(jen.Add(spare).Index(jen.Id("n").Op("-").Lit(1)), jen.Add(spare).Index(jen.Empty(), jen.Id("n").Op("-").Lit(1))),
-				).Else().Block(
-					jen.Id("m").Op("=").New(d.stateType(op).Types(key, value)),
-				),
+				d.takeState(op),
 				jen.Add(state).Index(jen.Add(b).Dot("Time")).Op("=").Id("m"),
 			),
 			jen.For(jen.List(jen.Id("_"), jen.Id("r")).Op(":=").Range().Add(b).Dot("Data")).Block(d.fold(op)...),
@@ -517,18 +502,37 @@ func (d *dfGen) runCombine(op *planner.Op) []jen.Code {
 		jen.Add(ready).Op("=").Add(ready).Index(jen.Empty(), jen.Lit(0)),
 		jen.For(jen.Id("t").Op(":=").Range().Add(state)).Block(jen.Add(ready).Op("=").Append(ready, jen.Id("t"))),
 		jen.Qual("slices", "SortFunc").Call(ready, jen.Qual(rt, "CompareTime")),
-		jen.For(jen.List(jen.Id("_"), jen.Id("t")).Op(":=").Range().Add(ready)).Block(
+		jen.For(jen.List(jen.Id("_"), jen.Id("t")).Op(":=").Range().Add(ready)).Block(append(append([]jen.Code{
 			jen.Id("m").Op(":=").Add(state).Index(jen.Id("t")),
 			jen.Id("op").Dot("batch").Op("=").Id("op").Dot("batch").Index(jen.Empty(), jen.Lit(0)),
 			jen.For(jen.List(jen.Id("r"), jen.Id("v")).Op(":=").Range().Id("m").Dot("All").Call()).Block(
 				jen.Id("op").Dot("batch").Op("=").Append(jen.Id("op").Dot("batch"), emit),
 			),
 			jen.If(jen.Err().Op(":=").Id("op").Dot("process").Call(jen.Id("t"), jen.Id("op").Dot("batch")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
-			jen.Id("m").Dot("Reset").Call(),
-			jen.Add(spare).Op("=").Append(spare, jen.Id("m")),
-			jen.Delete(state, jen.Id("t")),
-		),
+		}, returnState()...), jen.Delete(state, jen.Id("t")))...),
 	)
 	body = append(body, flushes(op)...)
 	return append(body, jen.Return(jen.Nil()))
+}
+
+// takeState returns the statement that sets m to an empty keyed state
+// for an aggregation or combiner: one of op.spare, or a new one.
+func (d *dfGen) takeState(op *planner.Op) jen.Code {
+	key, value := d.aggregateTypes(op)
+	spare := jen.Id("op").Dot("spare")
+	return jen.If(jen.Id("n").Op(":=").Len(spare), jen.Id("n").Op(">").Lit(0)).Block(
+		jen.List(jen.Id("m"), spare).Op("=").List(jen.Add(spare).Index(jen.Id("n").Op("-").Lit(1)), jen.Add(spare).Index(jen.Empty(), jen.Id("n").Op("-").Lit(1))),
+	).Else().Block(
+		jen.Id("m").Op("=").New(d.stateType(op).Types(key, value)),
+	)
+}
+
+// returnState returns the statements that empty the keyed state m and
+// keep it in op.spare for takeState.
+func returnState() []jen.Code {
+	spare := jen.Id("op").Dot("spare")
+	return []jen.Code{
+		jen.Id("m").Dot("Reset").Call(),
+		jen.Add(spare).Op("=").Append(spare, jen.Id("m")),
+	}
 }
