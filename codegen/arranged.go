@@ -32,13 +32,25 @@ func arrangedSides(op *planner.Op) (arranged func(int) string, nArranged int, pr
 // (outer time -> key -> values) and of its waiting records (time ->
 // records).
 func (d *dfGen) arrangedJoinState(op *planner.Op) (jen.Code, jen.Code) {
-	key, a, b := d.joinTypes(op)
-	value, probe := b, op.In
-	if op.Arranged == op.In {
-		value, probe = a, op.Right
-	}
+	key, value := d.arrangedTypes(op)
 	return jen.Map(jen.Qual(rt, "Time")).Op("*").Add(d.arrangementType(op)).Types(key, value),
-		jen.Map(jen.Qual(rt, "Time")).Index().Add(d.typ(probe.Type))
+		jen.Map(jen.Qual(rt, "Time")).Index().Add(d.typ(probePort(op).Type))
+}
+
+// arrangedTypes returns the key and value types of the arranged input's
+// (key, value) tuples.
+func (d *dfGen) arrangedTypes(op *planner.Op) (jen.Code, jen.Code) {
+	fields := lang.TupleFields(op.Arranged.Type)
+	return d.typ(fields[0]), d.typ(fields[1])
+}
+
+// probePort is the input of an arranged join that is matched against
+// the arrangement: the one that is not arranged.
+func probePort(op *planner.Op) *planner.Port {
+	if op.Arranged == op.In {
+		return op.Right
+	}
+	return op.In
 }
 
 // arrangementType is the runtime's arrangement for the join's key type:
@@ -74,11 +86,7 @@ func (d *dfGen) runArrangedJoin(op *planner.Op) []jen.Code {
 	depth := jen.Lit(op.ArrangedDepth)
 	arrangedName, nArranged, probeName, nProbe, probeLoc := arrangedSides(op)
 	arranged, pending, ready := jen.Id("op").Dot("arranged"), jen.Id("op").Dot("pending"), jen.Id("op").Dot("ready")
-	key, a, b := d.joinTypes(op)
-	value := b
-	if op.Arranged == op.In {
-		value = a
-	}
+	key, value := d.arrangedTypes(op)
 	body := d.drainPullers(arrangedName, nArranged, func(bt jen.Code) []jen.Code {
 		return []jen.Code{
 			jen.Id("m").Op(":=").Add(arranged).Index(jen.Add(bt).Dot("Time")),
@@ -131,10 +139,9 @@ func (d *dfGen) runArrangedJoin(op *planner.Op) []jen.Code {
 // the arrangement of t's outer time, and runs the stages over the
 // triples.
 func (d *dfGen) matchMethod(op *planner.Op) {
-	probe := op.In
+	probe := probePort(op)
 	triple := jen.Dict{jen.Id("F0"): jen.Id("r").Dot("F0"), jen.Id("F1"): jen.Id("r").Dot("F1"), jen.Id("F2"): jen.Id("v")}
 	if op.Arranged == op.In {
-		probe = op.Right
 		triple = jen.Dict{jen.Id("F0"): jen.Id("r").Dot("F0"), jen.Id("F1"): jen.Id("v"), jen.Id("F2"): jen.Id("r").Dot("F1")}
 	}
 	out := d.typ(op.Node.Out).(*jen.Statement).Clone().Values(triple)
