@@ -23,17 +23,16 @@ import (
 // and tabs (Sep 0), or by commas with CSV quoting (Sep ','), where a
 // field in double quotes may hold commas and "" stands for one quote.
 type FieldSplitter struct {
-	line    string
-	pos     int
-	n       int // fields returned so far
-	quoted  []byte
-	Comma   bool
-	started bool
+	line   string
+	pos    int
+	n      int // fields returned so far
+	quoted []byte
+	Comma  bool
 }
 
 // Reset starts splitting line.
 func (f *FieldSplitter) Reset(line string) {
-	f.line, f.pos, f.n, f.started = line, 0, 0, false
+	f.line, f.pos, f.n = line, 0, 0
 }
 
 // Next returns the next field of the line; name is the field's name, for
@@ -57,10 +56,11 @@ func (f *FieldSplitter) Next(name string) (string, error) {
 }
 
 func (f *FieldSplitter) nextComma(name string) (string, error) {
-	if f.pos > len(f.line) || (f.pos == len(f.line) && f.started) {
+	// Past the end, or at the end after a field: the line has no more.
+	// At the end before the first field, the line is one empty field.
+	if f.pos > len(f.line) || (f.pos == len(f.line) && f.n > 1) {
 		return "", &FieldError{Field: f.n, Name: name, Err: errors.New("missing")}
 	}
-	f.started = true
 	if f.pos < len(f.line) && f.line[f.pos] == '"' {
 		f.quoted = f.quoted[:0]
 		i := f.pos + 1
@@ -102,10 +102,9 @@ func (f *FieldSplitter) End() error {
 		if f.pos > len(f.line) {
 			return nil
 		}
+		// A comma was the last separator read: what follows it, even
+		// nothing, is one more field.
 		rest = f.line[f.pos:]
-		if f.pos == len(f.line) && !strings.HasSuffix(f.line, ",") {
-			return nil
-		}
 	} else {
 		rest = strings.TrimLeft(f.line[f.pos:], " \t")
 		if rest == "" {
