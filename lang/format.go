@@ -1,0 +1,282 @@
+package lang
+
+import "fmt"
+
+// Format returns the .tdf source src in its canonical layout, the one
+// tdc fmt writes; name is used in error positions. The layout is
+// described in docs/language.md ("Formatting"): tabs for indentation, a
+// statement, field or declaration a line, one blank line at most between
+// them and exactly one between top-level declarations (consecutive params
+// and imports may stay together), single blanks between tokens, a
+// pipeline either on one line or with one stage a line, each
+// continuation line starting with "->", and the Go code that parses as
+// Go laid out by gofmt. Comments stay where they are.
+//
+// A file with syntax errors is not formatted: the error is Parse's
+// [ErrorList]. Formatting never changes the program or moves a comment:
+// Format parses its result again and returns an error instead when the
+// two trees ([SyntaxKey]) or the places of their comments differ, which
+// would be a bug of the formatter.
+func Format(name string, src []byte) ([]byte, error) {
+	f, ts, err := parse(name, src)
+	if err != nil {
+		return nil, err
+	}
+	out, err := printFile(f, ts, src)
+	if err != nil {
+		return nil, fmt.Errorf("%s: formatting failed (a bug of tdc fmt): %v", name, err)
+	}
+	g, gts, err := parse(name, out)
+	if err != nil {
+		return nil, fmt.Errorf("%s: formatting failed (a bug of tdc fmt): the result does not parse: %v", name, err)
+	}
+	if commentKey(g, gts) != commentKey(f, ts) {
+		return nil, fmt.Errorf("%s: formatting failed (a bug of tdc fmt): comments moved", name)
+	}
+	if SyntaxKey(g, out) != SyntaxKey(f, src) {
+		return nil, fmt.Errorf("%s: formatting failed (a bug of tdc fmt): the result parses to another program", name)
+	}
+	return out, nil
+}
+
+// printFile lays out the file f, parsed from src into ts.
+func printFile(f *File, ts *tokenStream, src []byte) (out []byte, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			e, ok := r.(syncError)
+			if !ok {
+				panic(r)
+			}
+			err = fmt.Errorf("%s", e.msg)
+		}
+	}()
+	p := newPrinter(src, ts)
+	p.file(f)
+	return p.finish(), nil
+}
+
+// file prints the package clause, the imports and the declarations.
+func (p *printer) file(f *File) {
+	p.breakLine(0, 0, 0)
+	p.cont = 1
+	p.tok("package")
+	p.sp()
+	p.tok(f.Package.Name)
+	p.imports(f.Imports)
+	var prev *Decl
+	for _, d := range f.Decls {
+		min := 1
+		if prev != nil && prev.Param != nil && d.Param != nil && !p.ownLineCommentBefore(d.Pos.Offset) {
+			min = 0
+		}
+		p.breakLine(0, min, 1)
+		p.cont = 1
+		p.decl(d)
+		prev = d
+	}
+}
+
+// imports prints the import declarations, single or grouped as written.
+func (p *printer) imports(imports []*Import) {
+	k := 0
+	for decl := 0; p.has("import"); decl++ {
+		p.breakLine(0, min(1, 1-decl), 1)
+		p.tok("import")
+		p.sp()
+		if !p.has("(") {
+			p.importSpec(imports[k])
+			k++
+			continue
+		}
+		if p.emptyGroup() {
+			p.tok("(")
+			p.tok(")")
+			continue
+		}
+		p.tok("(")
+		for first := true; !p.has(")"); first = false {
+			p.breakLine(1, 0, blankUnless(first))
+			p.importSpec(imports[k])
+			k++
+		}
+		p.closeBlock(")", 1, 0)
+	}
+}
+
+// blankUnless is the most blank lines allowed before an item of a block:
+// none before the first.
+func blankUnless(first bool) int {
+	if first {
+		return 0
+	}
+	return 1
+}
+
+// importSpec prints [name] "path".
+func (p *printer) importSpec(im *Import) {
+	if im.Name != nil {
+		p.tok(im.Name.Name)
+		p.sp()
+	}
+	p.tok(im.Path)
+}
+
+// closeBlock prints the closing bracket v of a block whose items are
+// indented by inner, after the comments before it, at outer.
+func (p *printer) closeBlock(v string, inner, outer int) {
+	t := p.peek(v)
+	p.breakLine(inner, 0, 1)
+	p.flushComments(t.Pos.Offset)
+	p.breakLine(outer, 0, 0)
+	p.tok(v)
+}
+
+// decl prints one top-level declaration.
+func (p *printer) decl(d *Decl) {
+	switch {
+	case d.Type != nil:
+		p.typeDecl(d.Type)
+	case d.Param != nil:
+		p.paramDecl(d.Param)
+	case d.Operator != nil:
+		p.operatorDecl(d.Operator)
+	case d.Dataflow != nil:
+		p.dataflow(d.Dataflow)
+	}
+}
+
+// typeDecl prints type Name struct { fields }, the field types aligned.
+func (p *printer) typeDecl(t *TypeDecl) {
+	p.tok("type")
+	p.sp()
+	p.tok(t.Name.Name)
+	p.sp()
+	p.tok("struct")
+	if p.emptyGroup() {
+		p.tok("{")
+		p.tok("}")
+		return
+	}
+	p.sp()
+	p.tok("{")
+	for i, f := range t.Fields {
+		p.breakLine(1, 0, blankUnless(i == 0))
+		p.cont = 2
+		p.tok(f.Name.Name)
+		p.cell()
+		p.typeExpr(f.Type)
+	}
+	p.closeBlock("}", 1, 0)
+}
+
+// typeExpr prints a type: Name, pkg.Name, []T, [N]T or (A, B).
+func (p *printer) typeExpr(t *TypeExpr) {
+	switch {
+	case t.Tuple != nil:
+		p.tok("(")
+		for i, e := range t.Tuple {
+			if i > 0 {
+				p.tok(",")
+				p.sp()
+			}
+			p.typeExpr(e)
+		}
+		p.tok(")")
+	case t.Array != nil:
+		p.tok("[")
+		if t.Array.Len != "" {
+			p.tok(t.Array.Len)
+		}
+		p.tok("]")
+		p.typeExpr(t.Array.Elem)
+	case t.Named != nil:
+		if t.Named.Pkg != "" {
+			p.tok(t.Named.Pkg)
+			p.tok(".")
+		}
+		p.tok(t.Named.Name)
+	}
+}
+
+// paramDecl prints param name Type [= default].
+func (p *printer) paramDecl(d *ParamDecl) {
+	p.tok("param")
+	p.sp()
+	p.tok(d.Name.Name)
+	p.sp()
+	p.typeExpr(d.Type)
+	if d.Default == nil {
+		return
+	}
+	p.sp()
+	p.tok("=")
+	p.sp()
+	if d.Default.Neg {
+		p.tok("-")
+	}
+	p.tok(d.Default.Value)
+}
+
+// operatorDecl prints operator name(in T, ...) [Out] { state and
+// handlers }.
+func (p *printer) operatorDecl(op *OperatorDecl) {
+	p.tok("operator")
+	p.sp()
+	p.tok(op.Name.Name)
+	p.tok("(")
+	for i, in := range op.Inputs {
+		if i > 0 {
+			p.tok(",")
+			p.sp()
+		}
+		p.tok(in.Name.Name)
+		p.sp()
+		p.typeExpr(in.Type)
+	}
+	p.tok(")")
+	if op.Out != nil {
+		p.sp()
+		p.typeExpr(op.Out)
+	}
+	p.sp()
+	if p.emptyGroup() {
+		p.tok("{")
+		p.tok("}")
+		return
+	}
+	p.tok("{")
+	first := true
+	if op.State != nil {
+		p.breakLine(1, 0, 0)
+		p.cont = 2
+		p.tok("state")
+		p.sp()
+		p.goCode(op.State.Pos, op.State.Text, goFields)
+		first = false
+	}
+	for _, h := range op.Handlers {
+		p.breakLine(1, 0, blankUnless(first))
+		p.cont = 2
+		first = false
+		p.handler(h)
+	}
+	p.closeBlock("}", 1, 0)
+}
+
+// handler prints on input(params) { Go statements }.
+func (p *printer) handler(h *Handler) {
+	p.tok("on")
+	p.sp()
+	p.tok(h.Input.Name)
+	p.tok("(")
+	for i, id := range h.Params {
+		if i > 0 {
+			p.tok(",")
+			p.sp()
+		}
+		p.tok(id.Name)
+	}
+	p.tok(")")
+	p.sp()
+	p.goCode(h.Body.Pos, h.Body.Text, goBody)
+}
