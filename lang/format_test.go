@@ -1,0 +1,152 @@
+package lang
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// formatChecked formats src and checks what every formatted file must
+// satisfy: it parses to the same program with the same comments in the
+// same places (checked by Format itself and again here), and formatting
+// it again changes nothing.
+func formatChecked(t *testing.T, name string, src []byte) []byte {
+	t.Helper()
+	out, err := Format(name, src)
+	require.NoError(t, err)
+	f, fts, err := parse(name, src)
+	require.NoError(t, err)
+	g, gts, err := parse(name, out)
+	require.NoError(t, err, "the formatted file does not parse:\n%s", out)
+	assert.Equal(t, commentKey(f, fts), commentKey(g, gts), "comments moved:\n%s", out)
+	assert.Equal(t, SyntaxKey(f, src), SyntaxKey(g, out), "another program:\n%s", out)
+	again, err := Format(name, out)
+	require.NoError(t, err)
+	assert.Equal(t, string(out), string(again), "formatting twice changes the text")
+	return out
+}
+
+// TestFormatGolden formats the in.tdf of each testdata/format/*.txtar
+// file and compares the result with its want.tdf.
+func TestFormatGolden(t *testing.T) {
+	runGolden(t, "format", "want.tdf", func(t *testing.T, src []byte) string {
+		return string(formatChecked(t, "in.tdf", src))
+	})
+}
+
+// exampleFiles returns the .tdf files of examples/.
+func exampleFiles(t *testing.T) []string {
+	t.Helper()
+	var paths []string
+	err := filepath.WalkDir(filepath.Join("..", "examples"), func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".tdf") {
+			paths = append(paths, path)
+		}
+		return err
+	})
+	require.NoError(t, err)
+	require.NotEmpty(t, paths)
+	return paths
+}
+
+// TestFormatExamples formats every example: the shipped examples are in
+// the canonical layout already.
+func TestFormatExamples(t *testing.T) {
+	for _, path := range exampleFiles(t) {
+		t.Run(filepath.ToSlash(path), func(t *testing.T) {
+			src, err := os.ReadFile(path)
+			require.NoError(t, err)
+			out := formatChecked(t, path, src)
+			assert.Equal(t, string(src), string(out), "%s is not formatted: run tdc fmt -w %s", path, path)
+		})
+	}
+}
+
+// TestFormatSyntaxError checks that a file with syntax errors gets
+// Parse's errors and no text.
+func TestFormatSyntaxError(t *testing.T) {
+	src := []byte("package p\n\ndataflow D {\n\trange(0, 1) => print()\n}\n")
+	out, err := Format("bad.tdf", src)
+	assert.Nil(t, out)
+	var list ErrorList
+	require.True(t, errors.As(err, &list), "%v", err)
+	_, perr := Parse("bad.tdf", src)
+	assert.Equal(t, perr.Error(), err.Error())
+	assert.Equal(t, `bad.tdf:4:14: unexpected "=>"; expected "->" between pipeline stages`, err.Error())
+}
+
+// TestFormatGo checks the layout of embedded Go on its own: relative
+// indentation, raw strings, tuples, and Go left as written.
+func TestFormatGo(t *testing.T) {
+	tests := []struct {
+		kind         goKind
+		text, indent string
+		want         string // "" when the text is not Go of its kind
+	}{
+		{goExpr, "a+b", "", "a + b"},
+		{goExpr, "f( a,b )", "\t\t", "f(a, b)"},
+		{goExpr, "(a % 2,(b, c))", "", "(a%2, (b, c))"},
+		{goExpr, "T{\n\t\t\tA: 1,\n\t\t\tBB: 2,\n\t\t}", "\t\t", "T{\n\tA:  1,\n\tBB: 2,\n}"},
+		{goExpr, "`a\n  b` + x", "\t", "`a\n  b` + x"},
+		{goExpr, "f(`a\n\t\tb`,\n\t\tc)", "\t\t", "f(`a\n\t\tb`,\n\tc)"},
+		{goBody, "{ return (x, 1) }", "", "{ return (x, 1) }"},
+		{goBody, "{\n\t\tx := 1\n\t\treturn x\n\t}", "\t", "{\n\tx := 1\n\treturn x\n}"},
+		{goBody, "{ if (x) { y() } }", "", "{\n\tif x {\n\t\ty()\n\t}\n}"},
+		{goFields, "{ a int; bb string }", "", "{\n\ta  int\n\tbb string\n}"},
+		{goFields, "{}", "", "{}"},
+		{goExpr, "x\n+ 1", "", ""},
+		{goExpr, "1\nvar y = 2", "", ""},
+		{goBody, "{ return }\nfunc g() {}", "", ""},
+		{goFields, "{ a (int, int) }", "", ""},
+		{goExpr, "tdcTuple2(a, b)", "", "tdcTuple2(a, b)"},
+		{goExpr, "(a, tdcTuple2(b, c))", "", ""},
+	}
+	for _, tt := range tests {
+		got, ok := formatGo(tt.kind, tt.text, tt.indent)
+		if tt.want == "" {
+			assert.False(t, ok, "%q formatted as %q", tt.text, got)
+			continue
+		}
+		if assert.True(t, ok, "%q does not format", tt.text) {
+			assert.Equal(t, tt.want, got, "%q", tt.text)
+		}
+	}
+	assert.Equal(t, "a\n\t\tb\n\n\t`x\ny`", reindent("a\n\tb\n\n`x\ny`", "\t"))
+	assert.Equal(t, "a\n\tb\n`x\n\t\ty`", dedent("a\n\t\tb\n\t`x\n\t\ty`", "\t"))
+}
+
+// FuzzFormat checks that formatting any file that parses succeeds, keeps
+// the program and its comments (Format checks both), and that the result
+// is formatted. Plain go test runs the seeds: the golden files of
+// testdata/parse, testdata/errors and testdata/format, and the examples.
+func FuzzFormat(f *testing.F) {
+	for _, s := range fuzzSeeds(f) {
+		f.Add(s)
+	}
+	for _, dir := range []string{"format"} {
+		paths, err := filepath.Glob(filepath.Join("..", "testdata", dir, "*.txtar"))
+		require.NoError(f, err)
+		for _, p := range paths {
+			data, err := os.ReadFile(p)
+			require.NoError(f, err)
+			f.Add(data[strings.Index(string(data), "-- in.tdf --\n")+len("-- in.tdf --\n"):])
+		}
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		if _, err := Parse("fuzz.tdf", src); err != nil {
+			_, ferr := Format("fuzz.tdf", src)
+			require.Error(t, ferr)
+			return
+		}
+		out, err := Format("fuzz.tdf", src)
+		require.NoError(t, err, "input:\n%s", src)
+		again, err := Format("fuzz.tdf", out)
+		require.NoError(t, err, "formatted:\n%s", out)
+		require.Equal(t, string(out), string(again), "formatting twice changes the text; input:\n%s", src)
+	})
+}
