@@ -53,33 +53,33 @@ var componentsGraph = &tdrt.Graph{
 		Op:   "flat_map",
 		Pos:  "cc.tdf:22:20",
 	}, {
-		Func: "componentsExchange25_23",
+		Func: "componentsExchange26_12",
 		Op:   "exchange",
-		Pos:  "cc.tdf:25:23",
+		Pos:  "cc.tdf:26:12",
 	}, {
 		Func: "componentsMap23_35",
 		Op:   "map",
 		Pos:  "cc.tdf:23:35",
 	}, {
-		Func: "componentsExchange25_18",
+		Func: "componentsExchange26_7",
 		Op:   "exchange",
-		Pos:  "cc.tdf:25:18",
+		Pos:  "cc.tdf:26:7",
 	}, {
-		Func: "componentsMap26_28",
+		Func: "componentsMap27_28",
 		Op:   "map",
-		Pos:  "cc.tdf:26:28",
+		Pos:  "cc.tdf:27:28",
 	}, {
-		Func: "componentsExchange28_7",
+		Func: "componentsExchange29_7",
 		Op:   "exchange",
-		Pos:  "cc.tdf:28:7",
+		Pos:  "cc.tdf:29:7",
 	}, {
-		Func: "componentsExchange32_13",
+		Func: "componentsExchange33_13",
 		Op:   "exchange",
-		Pos:  "cc.tdf:32:13",
+		Pos:  "cc.tdf:33:13",
 	}, {
-		Func: "componentsPrint32_42",
+		Func: "componentsPrint33_42",
 		Op:   "print",
-		Pos:  "cc.tdf:32:42",
+		Pos:  "cc.tdf:33:42",
 	}},
 	Locations: 16,
 	Name:      "Components",
@@ -101,27 +101,27 @@ var componentsGraph = &tdrt.Graph{
 		Inputs:  []tdrt.Location{5, 6},
 		Name:    "join+map",
 		Outputs: []tdrt.Location{7},
-		Pos:     "cc.tdf:25:18",
+		Pos:     "cc.tdf:26:7",
 	}, {
 		Inputs:  []tdrt.Location{8},
 		Name:    "combine min",
 		Outputs: []tdrt.Location{9},
-		Pos:     "cc.tdf:28:7",
+		Pos:     "cc.tdf:29:7",
 	}, {
 		Inputs:  []tdrt.Location{10},
 		Name:    "min",
 		Outputs: []tdrt.Location{11},
-		Pos:     "cc.tdf:28:7",
+		Pos:     "cc.tdf:29:7",
 	}, {
 		Inputs:  []tdrt.Location{12},
 		Name:    "combine min",
 		Outputs: []tdrt.Location{13},
-		Pos:     "cc.tdf:32:13",
+		Pos:     "cc.tdf:33:13",
 	}, {
 		Inputs:  []tdrt.Location{14},
 		Name:    "min+print",
 		Outputs: []tdrt.Location{15},
-		Pos:     "cc.tdf:32:13",
+		Pos:     "cc.tdf:33:13",
 	}},
 	Paths: [][]tdrt.Path{0: {{Target: 1}, {Target: 2}, {Target: 3}, {Target: 4}, {Target: 5}, {Target: 6}, {Target: 7}, {Target: 8}, {Target: 9}, {Target: 10}, {Target: 11}, {
 		Summary: tdrt.Summary{
@@ -868,7 +868,7 @@ func (op *componentsOp0) process(t tdrt.Time, data []Edge) error {
 		r1 := componentsFlatMap22_20(r0)
 		for _, r2 := range r1 {
 			op.out0.GiveLocal(t, r2)
-			op.out1.Give(t, tdrt.Route(tdrt.HashUint64(uint64(componentsExchange25_23(r2))), op.peers), r2)
+			op.out1.Give(t, tdrt.Route(tdrt.HashUint64(uint64(componentsExchange26_12(r2))), op.peers), r2)
 		}
 	}
 	return nil
@@ -946,13 +946,13 @@ func (op *componentsOp2) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *componentsOp2) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	for _, r0 := range data {
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(componentsExchange25_18(r0))), op.peers), r0)
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(componentsExchange26_7(r0))), op.peers), r0)
 		op.out1.GiveLocal(t, r0)
 	}
 	return nil
 }
 
-// componentsOp3 is one worker's instance of operator 3 of Components, join+map at cc.tdf:25:18.
+// componentsOp3 is one worker's instance of operator 3 of Components, join+map at cc.tdf:26:7.
 type componentsOp3 struct {
 	w *tdrt.Worker
 	// arranged holds the values of each key of the input from outside the loop, per time of that input.
@@ -1027,7 +1027,7 @@ func (op *componentsOp3) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *componentsOp3) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint32, uint32]) error {
 	for _, r0 := range data {
-		r1 := componentsMap26_28(r0.F0, r0.F1, r0.F2)
+		r1 := componentsMap27_28(r0.F0, r0.F1, r0.F2)
 		op.out0.GiveLocal(t, r1)
 	}
 	return nil
@@ -1056,7 +1056,7 @@ func (op *componentsOp3) match(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) 
 	return op.process(t, op.batch)
 }
 
-// componentsOp4 is one worker's instance of operator 4 of Components, combine min at cc.tdf:28:7.
+// componentsOp4 is one worker's instance of operator 4 of Components, combine min at cc.tdf:29:7.
 type componentsOp4 struct {
 	w     *tdrt.Worker
 	peers int
@@ -1157,12 +1157,12 @@ func (op *componentsOp4) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *componentsOp4) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	for _, r0 := range data {
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(componentsExchange28_7(r0))), op.peers), r0)
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(componentsExchange29_7(r0))), op.peers), r0)
 	}
 	return nil
 }
 
-// componentsOp5 is one worker's instance of operator 5 of Components, min at cc.tdf:28:7.
+// componentsOp5 is one worker's instance of operator 5 of Components, min at cc.tdf:29:7.
 type componentsOp5 struct {
 	w *tdrt.Worker
 	// acc holds, per time with the loop's round at zero, the least value of each key over the rounds complete so far.
@@ -1259,7 +1259,7 @@ func (op *componentsOp5) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]
 	return nil
 }
 
-// componentsOp6 is one worker's instance of operator 6 of Components, combine min at cc.tdf:32:13.
+// componentsOp6 is one worker's instance of operator 6 of Components, combine min at cc.tdf:33:13.
 type componentsOp6 struct {
 	w     *tdrt.Worker
 	peers int
@@ -1331,12 +1331,12 @@ func (op *componentsOp6) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *componentsOp6) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	for _, r0 := range data {
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(componentsExchange32_13(r0))), op.peers), r0)
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(componentsExchange33_13(r0))), op.peers), r0)
 	}
 	return nil
 }
 
-// componentsOp7 is one worker's instance of operator 7 of Components, min+print at cc.tdf:32:13.
+// componentsOp7 is one worker's instance of operator 7 of Components, min+print at cc.tdf:33:13.
 type componentsOp7 struct {
 	w *tdrt.Worker
 	// state holds, per timestamp not yet complete, the least value of each key; spare holds emptied states for reuse.
@@ -1405,7 +1405,7 @@ func (op *componentsOp7) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *componentsOp7) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	for _, r0 := range data {
-		op.stdout.WriteString(componentsPrint32_42(r0.F0, r0.F1))
+		op.stdout.WriteString(componentsPrint33_42(r0.F0, r0.F1))
 		op.stdout.WriteByte('\n')
 	}
 	return nil
@@ -1416,8 +1416,8 @@ func componentsFlatMap22_20(e Edge) []tdrt.Tuple2[uint32, uint32] {
 	return []Tuple2[uint32, uint32]{{F0: e.Src, F1: e.Dst}, {F0: e.Dst, F1: e.Src}}
 }
 
-// componentsExchange25_23 is the lambda of exchange at cc.tdf:25:23.
-func componentsExchange25_23(r tdrt.Tuple2[uint32, uint32]) uint32 {
+// componentsExchange26_12 is the lambda of exchange at cc.tdf:26:12.
+func componentsExchange26_12(r tdrt.Tuple2[uint32, uint32]) uint32 {
 	return r.F0
 }
 
@@ -1426,28 +1426,28 @@ func componentsMap23_35(n uint32, _ uint32) tdrt.Tuple2[uint32, uint32] {
 	return Tuple2[uint32, uint32]{F0: n, F1: n}
 }
 
-// componentsExchange25_18 is the lambda of exchange at cc.tdf:25:18.
-func componentsExchange25_18(r tdrt.Tuple2[uint32, uint32]) uint32 {
+// componentsExchange26_7 is the lambda of exchange at cc.tdf:26:7.
+func componentsExchange26_7(r tdrt.Tuple2[uint32, uint32]) uint32 {
 	return r.F0
 }
 
-// componentsMap26_28 is the lambda of map at cc.tdf:26:28.
-func componentsMap26_28(_ uint32, label uint32, n uint32) tdrt.Tuple2[uint32, uint32] {
+// componentsMap27_28 is the lambda of map at cc.tdf:27:28.
+func componentsMap27_28(_ uint32, label uint32, n uint32) tdrt.Tuple2[uint32, uint32] {
 	return Tuple2[uint32, uint32]{F0: n, F1: label}
 }
 
-// componentsExchange28_7 is the lambda of exchange at cc.tdf:28:7.
-func componentsExchange28_7(r tdrt.Tuple2[uint32, uint32]) uint32 {
+// componentsExchange29_7 is the lambda of exchange at cc.tdf:29:7.
+func componentsExchange29_7(r tdrt.Tuple2[uint32, uint32]) uint32 {
 	return r.F0
 }
 
-// componentsExchange32_13 is the lambda of exchange at cc.tdf:32:13.
-func componentsExchange32_13(r tdrt.Tuple2[uint32, uint32]) uint32 {
+// componentsExchange33_13 is the lambda of exchange at cc.tdf:33:13.
+func componentsExchange33_13(r tdrt.Tuple2[uint32, uint32]) uint32 {
 	return r.F0
 }
 
-// componentsPrint32_42 is the lambda of print at cc.tdf:32:42.
-func componentsPrint32_42(n uint32, label uint32) string {
+// componentsPrint33_42 is the lambda of print at cc.tdf:33:42.
+func componentsPrint33_42(n uint32, label uint32) string {
 	return fmt.Sprintf("%d %d", n, label)
 }
 

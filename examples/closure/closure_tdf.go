@@ -57,29 +57,29 @@ var closureGraph = &tdrt.Graph{
 		Op:   "exchange",
 		Pos:  "closure.tdf:20:24",
 	}, {
-		Func: "closureExchange22_12",
+		Func: "closureExchange23_12",
 		Op:   "exchange",
-		Pos:  "closure.tdf:22:12",
+		Pos:  "closure.tdf:23:12",
 	}, {
-		Func: "closureMap21_22",
+		Func: "closureMap22_21",
 		Op:   "map",
-		Pos:  "closure.tdf:21:22",
+		Pos:  "closure.tdf:22:21",
 	}, {
-		Func: "closureExchange22_7",
+		Func: "closureExchange23_7",
 		Op:   "exchange",
-		Pos:  "closure.tdf:22:7",
+		Pos:  "closure.tdf:23:7",
 	}, {
-		Func: "closureMap23_24",
+		Func: "closureMap24_24",
 		Op:   "map",
-		Pos:  "closure.tdf:23:24",
+		Pos:  "closure.tdf:24:24",
 	}, {
-		Func: "closureExchange24_7",
+		Func: "closureExchange25_7",
 		Op:   "exchange",
-		Pos:  "closure.tdf:24:7",
+		Pos:  "closure.tdf:25:7",
 	}, {
-		Func: "closurePrint26_27",
+		Func: "closurePrint27_27",
 		Op:   "print",
-		Pos:  "closure.tdf:26:27",
+		Pos:  "closure.tdf:27:27",
 	}},
 	Locations: 9,
 	Name:      "Closure",
@@ -96,16 +96,16 @@ var closureGraph = &tdrt.Graph{
 		Inputs:  []tdrt.Location{3},
 		Name:    "map",
 		Outputs: []tdrt.Location{4},
-		Pos:     "closure.tdf:21:8",
+		Pos:     "closure.tdf:22:7",
 	}, {
 		Inputs:  []tdrt.Location{5, 6},
 		Name:    "join+map",
 		Outputs: []tdrt.Location{7},
-		Pos:     "closure.tdf:22:7",
+		Pos:     "closure.tdf:23:7",
 	}, {
 		Inputs: []tdrt.Location{8},
 		Name:   "print",
-		Pos:    "closure.tdf:26:11",
+		Pos:    "closure.tdf:27:11",
 	}},
 	Paths: [][]tdrt.Path{0: {{Target: 1}, {Target: 2}, {Target: 3}, {Target: 4}, {Target: 5}, {Target: 6}, {Target: 7}, {
 		Summary: tdrt.Summary{
@@ -503,7 +503,7 @@ func (op *closureOp0) process(t tdrt.Time, data []Edge) error {
 	for _, r0 := range data {
 		r1 := closureMap19_41(r0)
 		op.out0.Give(t, tdrt.Route(tdcHash3(closureExchange20_24(r1)), op.peers), r1)
-		op.out1.Give(t, tdrt.Route(tdrt.HashUint64(uint64(closureExchange22_12(r1))), op.peers), r1)
+		op.out1.Give(t, tdrt.Route(tdrt.HashUint64(uint64(closureExchange23_12(r1))), op.peers), r1)
 	}
 	return nil
 }
@@ -583,7 +583,7 @@ func (op *closureOp1) fresh(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) err
 	return op.process(t, op.batch)
 }
 
-// closureOp2 is one worker's instance of operator 2 of Closure, map at closure.tdf:21:8.
+// closureOp2 is one worker's instance of operator 2 of Closure, map at closure.tdf:22:7.
 type closureOp2 struct {
 	w     *tdrt.Worker
 	peers int
@@ -610,13 +610,13 @@ func (op *closureOp2) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *closureOp2) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	for _, r0 := range data {
-		r1 := closureMap21_22(r0.F0, r0.F1)
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(closureExchange22_7(r1))), op.peers), r1)
+		r1 := closureMap22_21(r0.F0, r0.F1)
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(closureExchange23_7(r1))), op.peers), r1)
 	}
 	return nil
 }
 
-// closureOp3 is one worker's instance of operator 3 of Closure, join+map at closure.tdf:22:7.
+// closureOp3 is one worker's instance of operator 3 of Closure, join+map at closure.tdf:23:7.
 type closureOp3 struct {
 	w     *tdrt.Worker
 	peers int
@@ -694,8 +694,8 @@ func (op *closureOp3) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint32, ui
 	tOut0 := t
 	tOut0.Rounds[0]++
 	for _, r0 := range data {
-		r1 := closureMap23_24(r0.F0, r0.F1, r0.F2)
-		op.out0.Give(tOut0, tdrt.Route(tdcHash3(closureExchange24_7(r1)), op.peers), r1)
+		r1 := closureMap24_24(r0.F0, r0.F1, r0.F2)
+		op.out0.Give(tOut0, tdrt.Route(tdcHash3(closureExchange25_7(r1)), op.peers), r1)
 	}
 	return nil
 }
@@ -723,7 +723,7 @@ func (op *closureOp3) match(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) err
 	return op.process(t, op.batch)
 }
 
-// closureOp4 is one worker's instance of operator 4 of Closure, print at closure.tdf:26:11.
+// closureOp4 is one worker's instance of operator 4 of Closure, print at closure.tdf:27:11.
 type closureOp4 struct {
 	w      *tdrt.Worker
 	in0    *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
@@ -749,7 +749,7 @@ func (op *closureOp4) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *closureOp4) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	for _, r0 := range data {
-		op.stdout.WriteString(closurePrint26_27(r0.F0, r0.F1))
+		op.stdout.WriteString(closurePrint27_27(r0.F0, r0.F1))
 		op.stdout.WriteByte('\n')
 	}
 	return nil
@@ -765,33 +765,33 @@ func closureExchange20_24(r tdrt.Tuple2[uint32, uint32]) tdrt.Tuple2[uint32, uin
 	return r
 }
 
-// closureExchange22_12 is the lambda of exchange at closure.tdf:22:12.
-func closureExchange22_12(r tdrt.Tuple2[uint32, uint32]) uint32 {
+// closureExchange23_12 is the lambda of exchange at closure.tdf:23:12.
+func closureExchange23_12(r tdrt.Tuple2[uint32, uint32]) uint32 {
 	return r.F0
 }
 
-// closureMap21_22 is the lambda of map at closure.tdf:21:22.
-func closureMap21_22(a uint32, b uint32) tdrt.Tuple2[uint32, uint32] {
+// closureMap22_21 is the lambda of map at closure.tdf:22:21.
+func closureMap22_21(a uint32, b uint32) tdrt.Tuple2[uint32, uint32] {
 	return Tuple2[uint32, uint32]{F0: b, F1: a}
 }
 
-// closureExchange22_7 is the lambda of exchange at closure.tdf:22:7.
-func closureExchange22_7(r tdrt.Tuple2[uint32, uint32]) uint32 {
+// closureExchange23_7 is the lambda of exchange at closure.tdf:23:7.
+func closureExchange23_7(r tdrt.Tuple2[uint32, uint32]) uint32 {
 	return r.F0
 }
 
-// closureMap23_24 is the lambda of map at closure.tdf:23:24.
-func closureMap23_24(_ uint32, a uint32, c uint32) tdrt.Tuple2[uint32, uint32] {
+// closureMap24_24 is the lambda of map at closure.tdf:24:24.
+func closureMap24_24(_ uint32, a uint32, c uint32) tdrt.Tuple2[uint32, uint32] {
 	return Tuple2[uint32, uint32]{F0: a, F1: c}
 }
 
-// closureExchange24_7 is the lambda of exchange at closure.tdf:24:7.
-func closureExchange24_7(r tdrt.Tuple2[uint32, uint32]) tdrt.Tuple2[uint32, uint32] {
+// closureExchange25_7 is the lambda of exchange at closure.tdf:25:7.
+func closureExchange25_7(r tdrt.Tuple2[uint32, uint32]) tdrt.Tuple2[uint32, uint32] {
 	return r
 }
 
-// closurePrint26_27 is the lambda of print at closure.tdf:26:27.
-func closurePrint26_27(a uint32, c uint32) string {
+// closurePrint27_27 is the lambda of print at closure.tdf:27:27.
+func closurePrint27_27(a uint32, c uint32) string {
 	return fmt.Sprintf("%d %d", a, c)
 }
 

@@ -49,25 +49,25 @@ var exchangeRoundsGraph = &tdrt.Graph{
 		Op:   "map",
 		Pos:  "rounds.tdf:19:36",
 	}, {
-		Func: "exchangeRoundsFlatMap21_22",
+		Func: "exchangeRoundsFlatMap22_21",
 		Op:   "flat_map",
-		Pos:  "rounds.tdf:21:22",
-	}, {
-		Func: "exchangeRoundsExchange22_21",
-		Op:   "exchange",
 		Pos:  "rounds.tdf:22:21",
 	}, {
-		Func: "exchangeRoundsFilter23_19",
-		Op:   "filter",
-		Pos:  "rounds.tdf:23:19",
-	}, {
-		Func: "exchangeRoundsMap26_16",
-		Op:   "map",
-		Pos:  "rounds.tdf:26:16",
-	}, {
-		Func: "exchangeRoundsExchange29_10",
+		Func: "exchangeRoundsExchange23_21",
 		Op:   "exchange",
-		Pos:  "rounds.tdf:29:10",
+		Pos:  "rounds.tdf:23:21",
+	}, {
+		Func: "exchangeRoundsFilter24_19",
+		Op:   "filter",
+		Pos:  "rounds.tdf:24:19",
+	}, {
+		Func: "exchangeRoundsMap27_16",
+		Op:   "map",
+		Pos:  "rounds.tdf:27:16",
+	}, {
+		Func: "exchangeRoundsExchange30_10",
+		Op:   "exchange",
+		Pos:  "rounds.tdf:30:10",
 	}},
 	Locations: 11,
 	Name:      "ExchangeRounds",
@@ -84,22 +84,22 @@ var exchangeRoundsGraph = &tdrt.Graph{
 		Inputs:  []tdrt.Location{3},
 		Name:    "filter",
 		Outputs: []tdrt.Location{4},
-		Pos:     "rounds.tdf:23:7",
+		Pos:     "rounds.tdf:24:7",
 	}, {
 		Inputs:  []tdrt.Location{5},
 		Name:    "distinct",
 		Outputs: []tdrt.Location{6},
-		Pos:     "rounds.tdf:24:7",
+		Pos:     "rounds.tdf:25:7",
 	}, {
 		Inputs:  []tdrt.Location{7},
 		Name:    "map",
 		Outputs: []tdrt.Location{8},
-		Pos:     "rounds.tdf:26:7",
+		Pos:     "rounds.tdf:27:7",
 	}, {
 		Inputs:  []tdrt.Location{9},
 		Name:    "distinct+print",
 		Outputs: []tdrt.Location{10},
-		Pos:     "rounds.tdf:29:10",
+		Pos:     "rounds.tdf:30:10",
 	}},
 	Paths: [][]tdrt.Path{0: {{Target: 1}, {Target: 2}, {Target: 3}, {Target: 4}, {Target: 5}, {Target: 6}, {Target: 7}, {Target: 8}, {
 		Summary: tdrt.Summary{
@@ -638,15 +638,15 @@ func (op *exchangeRoundsOp1) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *exchangeRoundsOp1) process(t tdrt.Time, data []uint64) error {
 	for _, r0 := range data {
-		r1 := op.params.exchangeRoundsFlatMap21_22(r0)
+		r1 := op.params.exchangeRoundsFlatMap22_21(r0)
 		for _, r2 := range r1 {
-			op.out0.Give(t, tdrt.Route(tdrt.HashUint64(exchangeRoundsExchange22_21(r2)), op.peers), r2)
+			op.out0.Give(t, tdrt.Route(tdrt.HashUint64(exchangeRoundsExchange23_21(r2)), op.peers), r2)
 		}
 	}
 	return nil
 }
 
-// exchangeRoundsOp2 is one worker's instance of operator 2 of ExchangeRounds, filter at rounds.tdf:23:7.
+// exchangeRoundsOp2 is one worker's instance of operator 2 of ExchangeRounds, filter at rounds.tdf:24:7.
 type exchangeRoundsOp2 struct {
 	w    *tdrt.Worker
 	in0  *tdrt.Puller[uint64]
@@ -672,14 +672,14 @@ func (op *exchangeRoundsOp2) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *exchangeRoundsOp2) process(t tdrt.Time, data []uint64) error {
 	for _, r0 := range data {
-		if exchangeRoundsFilter23_19(r0) {
+		if exchangeRoundsFilter24_19(r0) {
 			op.out0.GiveLocal(t, r0)
 		}
 	}
 	return nil
 }
 
-// exchangeRoundsOp3 is one worker's instance of operator 3 of ExchangeRounds, distinct at rounds.tdf:24:7.
+// exchangeRoundsOp3 is one worker's instance of operator 3 of ExchangeRounds, distinct at rounds.tdf:25:7.
 type exchangeRoundsOp3 struct {
 	w *tdrt.Worker
 	// state holds, per timestamp not yet complete, the distinct records; spare holds emptied states for reuse.
@@ -747,7 +747,7 @@ func (op *exchangeRoundsOp3) process(t tdrt.Time, data []uint64) error {
 	return nil
 }
 
-// exchangeRoundsOp4 is one worker's instance of operator 4 of ExchangeRounds, map at rounds.tdf:26:7.
+// exchangeRoundsOp4 is one worker's instance of operator 4 of ExchangeRounds, map at rounds.tdf:27:7.
 type exchangeRoundsOp4 struct {
 	w      *tdrt.Worker
 	peers  int
@@ -783,18 +783,18 @@ func (op *exchangeRoundsOp4) process(t tdrt.Time, data []uint64) error {
 	sendOut1 := int64(tOut1.Rounds[0])+1 >= op.limit1
 	tOut1.Rounds[0] = 0
 	for _, r0 := range data {
-		r1 := exchangeRoundsMap26_16(r0)
+		r1 := exchangeRoundsMap27_16(r0)
 		if sendOut0 {
 			op.out0.GiveLocal(tOut0, r1)
 		}
 		if sendOut1 {
-			op.out1.Give(tOut1, tdrt.Route(tdrt.HashUint64(exchangeRoundsExchange29_10(r1)), op.peers), r1)
+			op.out1.Give(tOut1, tdrt.Route(tdrt.HashUint64(exchangeRoundsExchange30_10(r1)), op.peers), r1)
 		}
 	}
 	return nil
 }
 
-// exchangeRoundsOp5 is one worker's instance of operator 5 of ExchangeRounds, distinct+print at rounds.tdf:29:10.
+// exchangeRoundsOp5 is one worker's instance of operator 5 of ExchangeRounds, distinct+print at rounds.tdf:30:10.
 type exchangeRoundsOp5 struct {
 	w *tdrt.Worker
 	// state holds, per timestamp not yet complete, the distinct records; spare holds emptied states for reuse.
@@ -869,29 +869,29 @@ func exchangeRoundsMap19_36(i int64) uint64 {
 	return uint64(0)
 }
 
-// exchangeRoundsFlatMap21_22 is the lambda of flat_map at rounds.tdf:21:22.
-func (tdcParams *Params) exchangeRoundsFlatMap21_22(_ uint64) []uint64 {
+// exchangeRoundsFlatMap22_21 is the lambda of flat_map at rounds.tdf:22:21.
+func (tdcParams *Params) exchangeRoundsFlatMap22_21(_ uint64) []uint64 {
 	batch := tdcParams.Batch
 	return numbers(batch)
 }
 
-// exchangeRoundsExchange22_21 is the lambda of exchange at rounds.tdf:22:21.
-func exchangeRoundsExchange22_21(v uint64) uint64 {
+// exchangeRoundsExchange23_21 is the lambda of exchange at rounds.tdf:23:21.
+func exchangeRoundsExchange23_21(v uint64) uint64 {
 	return v
 }
 
-// exchangeRoundsFilter23_19 is the lambda of filter at rounds.tdf:23:19.
-func exchangeRoundsFilter23_19(v uint64) bool {
+// exchangeRoundsFilter24_19 is the lambda of filter at rounds.tdf:24:19.
+func exchangeRoundsFilter24_19(v uint64) bool {
 	return v == 0
 }
 
-// exchangeRoundsMap26_16 is the lambda of map at rounds.tdf:26:16.
-func exchangeRoundsMap26_16(z uint64) uint64 {
+// exchangeRoundsMap27_16 is the lambda of map at rounds.tdf:27:16.
+func exchangeRoundsMap27_16(z uint64) uint64 {
 	return z
 }
 
-// exchangeRoundsExchange29_10 is the lambda of exchange at rounds.tdf:29:10.
-func exchangeRoundsExchange29_10(r uint64) uint64 {
+// exchangeRoundsExchange30_10 is the lambda of exchange at rounds.tdf:30:10.
+func exchangeRoundsExchange30_10(r uint64) uint64 {
 	return r
 }
 

@@ -65,9 +65,9 @@ var pageRankGraph = &tdrt.Graph{
 		Op:   "map",
 		Pos:  "pagerank.tdf:30:41",
 	}, {
-		Func: "pageRankExchange32_20",
+		Func: "pageRankExchange33_6",
 		Op:   "exchange",
-		Pos:  "pagerank.tdf:32:20",
+		Pos:  "pagerank.tdf:33:6",
 	}, {
 		Func: "pageRankMap31_38",
 		Op:   "map",
@@ -77,49 +77,49 @@ var pageRankGraph = &tdrt.Graph{
 		Op:   "exchange",
 		Pos:  "pagerank.tdf:31:46",
 	}, {
-		Func: "pageRankMap33_27",
+		Func: "pageRankMap34_27",
 		Op:   "map",
-		Pos:  "pagerank.tdf:33:27",
+		Pos:  "pagerank.tdf:34:27",
 	}, {
-		Func: "pageRankExchange39_23",
+		Func: "pageRankExchange40_23",
 		Op:   "exchange",
-		Pos:  "pagerank.tdf:39:23",
+		Pos:  "pagerank.tdf:40:23",
 	}, {
-		Func: "pageRankFlatMap35_29",
+		Func: "pageRankFlatMap36_29",
 		Op:   "flat_map",
-		Pos:  "pagerank.tdf:35:29",
+		Pos:  "pagerank.tdf:36:29",
 	}, {
-		Func: "pageRankExchange36_6",
+		Func: "pageRankExchange37_6",
 		Op:   "exchange",
-		Pos:  "pagerank.tdf:36:6",
+		Pos:  "pagerank.tdf:37:6",
 	}, {
-		Func: "pageRankMap37_15",
+		Func: "pageRankMap38_15",
 		Op:   "map",
-		Pos:  "pagerank.tdf:37:15",
+		Pos:  "pagerank.tdf:38:15",
 	}, {
-		Func: "pageRankExchange39_18",
+		Func: "pageRankExchange40_18",
 		Op:   "exchange",
-		Pos:  "pagerank.tdf:39:18",
+		Pos:  "pagerank.tdf:40:18",
 	}, {
-		Func: "pageRankMap39_53",
+		Func: "pageRankMap40_53",
 		Op:   "map",
-		Pos:  "pagerank.tdf:39:53",
+		Pos:  "pagerank.tdf:40:53",
 	}, {
-		Func: "pageRankMap40_22",
+		Func: "pageRankMap42_21",
 		Op:   "map",
-		Pos:  "pagerank.tdf:40:22",
+		Pos:  "pagerank.tdf:42:21",
 	}, {
-		Func: "pageRankExchange42_7",
+		Func: "pageRankExchange44_7",
 		Op:   "exchange",
-		Pos:  "pagerank.tdf:42:7",
+		Pos:  "pagerank.tdf:44:7",
 	}, {
-		Func: "pageRankMap43_21",
+		Func: "pageRankMap45_21",
 		Op:   "map",
-		Pos:  "pagerank.tdf:43:21",
+		Pos:  "pagerank.tdf:45:21",
 	}, {
-		Func: "pageRankPrint46_30",
+		Func: "pageRankPrint48_30",
 		Op:   "print",
-		Pos:  "pagerank.tdf:46:30",
+		Pos:  "pagerank.tdf:48:30",
 	}},
 	Locations: 26,
 	Name:      "PageRank",
@@ -146,46 +146,46 @@ var pageRankGraph = &tdrt.Graph{
 		Inputs:  []tdrt.Location{7, 8},
 		Name:    "join+map",
 		Outputs: []tdrt.Location{9},
-		Pos:     "pagerank.tdf:32:20",
+		Pos:     "pagerank.tdf:33:6",
 	}, {
 		Inputs:  []tdrt.Location{10},
 		Name:    "flat_map",
 		Outputs: []tdrt.Location{11},
-		Pos:     "pagerank.tdf:35:6",
+		Pos:     "pagerank.tdf:36:6",
 	}, {
 		Inputs:  []tdrt.Location{12},
 		Name:    "distinct+map",
 		Outputs: []tdrt.Location{13},
-		Pos:     "pagerank.tdf:36:6",
+		Pos:     "pagerank.tdf:37:6",
 	}, {
 		Inputs:  []tdrt.Location{14},
 		Name:    "loop r",
 		Outputs: []tdrt.Location{15},
-		Pos:     "pagerank.tdf:38:16",
+		Pos:     "pagerank.tdf:39:16",
 	}, {
 		Inputs:  []tdrt.Location{16, 17},
 		Name:    "join+map",
 		Outputs: []tdrt.Location{18},
-		Pos:     "pagerank.tdf:39:18",
+		Pos:     "pagerank.tdf:40:18",
 	}, {
 		Inputs:  []tdrt.Location{19},
 		Name:    "map",
 		Outputs: []tdrt.Location{20},
-		Pos:     "pagerank.tdf:40:8",
+		Pos:     "pagerank.tdf:42:7",
 	}, {
 		Inputs:  []tdrt.Location{21},
 		Name:    "combine sum",
 		Outputs: []tdrt.Location{22},
-		Pos:     "pagerank.tdf:42:7",
+		Pos:     "pagerank.tdf:44:7",
 	}, {
 		Inputs:  []tdrt.Location{23},
 		Name:    "sum+map",
 		Outputs: []tdrt.Location{24},
-		Pos:     "pagerank.tdf:42:7",
+		Pos:     "pagerank.tdf:44:7",
 	}, {
 		Inputs: []tdrt.Location{25},
 		Name:   "print",
-		Pos:    "pagerank.tdf:46:11",
+		Pos:    "pagerank.tdf:48:11",
 	}},
 	Paths: [][]tdrt.Path{0: {{Target: 1}, {Target: 2}, {Target: 3}, {Target: 4}, {Target: 5}, {Target: 6}, {Target: 7}, {Target: 8}, {Target: 9}, {Target: 10}, {Target: 11}, {Target: 12}, {Target: 13}, {Target: 14}, {Target: 15}, {Target: 16}, {Target: 17}, {Target: 18}, {Target: 19}, {Target: 20}, {Target: 21}, {Target: 22}, {Target: 23}, {Target: 24}, {
 		Summary: tdrt.Summary{
@@ -1193,9 +1193,9 @@ func (df *PageRank) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, float32]),
 		w:     w,
 	}
-	op11.limit1 = df.cfg.Params.pageRankArg38_31()
+	op11.limit1 = df.cfg.Params.pageRankArg39_31()
 	if op11.limit1 < 1 {
-		return nil, fmt.Errorf("pagerank.tdf:38:31: loop r: max iters is %d; want 1 or more", op11.limit1)
+		return nil, fmt.Errorf("pagerank.tdf:39:31: loop r: max iters is %d; want 1 or more", op11.limit1)
 	}
 	op12 := &pageRankOp12{
 		in0:    df.ch15.Puller(w),
@@ -1270,7 +1270,7 @@ func (op *pageRankOp0) process(t tdrt.Time, data []Edge) error {
 	for _, r0 := range data {
 		r1 := pageRankMap30_41(r0)
 		op.out0.GiveLocal(t, r1)
-		op.out1.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange32_20(r1))), op.peers), r1)
+		op.out1.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange33_6(r1))), op.peers), r1)
 		op.out2.GiveLocal(t, r1)
 	}
 	return nil
@@ -1462,7 +1462,7 @@ func (op *pageRankOp3) process(t tdrt.Time, data []tdrt.Tuple2[uint32, int64]) e
 	return nil
 }
 
-// pageRankOp4 is one worker's instance of operator 4 of PageRank, join+map at pagerank.tdf:32:20.
+// pageRankOp4 is one worker's instance of operator 4 of PageRank, join+map at pagerank.tdf:33:6.
 type pageRankOp4 struct {
 	w     *tdrt.Worker
 	peers int
@@ -1557,13 +1557,13 @@ func (op *pageRankOp4) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *pageRankOp4) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint32, int64]) error {
 	for _, r0 := range data {
-		r1 := pageRankMap33_27(r0.F0, r0.F1, r0.F2)
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange39_23(r1))), op.peers), r1)
+		r1 := pageRankMap34_27(r0.F0, r0.F1, r0.F2)
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange40_23(r1))), op.peers), r1)
 	}
 	return nil
 }
 
-// pageRankOp5 is one worker's instance of operator 5 of PageRank, flat_map at pagerank.tdf:35:6.
+// pageRankOp5 is one worker's instance of operator 5 of PageRank, flat_map at pagerank.tdf:36:6.
 type pageRankOp5 struct {
 	w     *tdrt.Worker
 	peers int
@@ -1590,15 +1590,15 @@ func (op *pageRankOp5) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *pageRankOp5) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	for _, r0 := range data {
-		r1 := pageRankFlatMap35_29(r0.F0, r0.F1)
+		r1 := pageRankFlatMap36_29(r0.F0, r0.F1)
 		for _, r2 := range r1 {
-			op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange36_6(r2))), op.peers), r2)
+			op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange37_6(r2))), op.peers), r2)
 		}
 	}
 	return nil
 }
 
-// pageRankOp6 is one worker's instance of operator 6 of PageRank, distinct+map at pagerank.tdf:36:6.
+// pageRankOp6 is one worker's instance of operator 6 of PageRank, distinct+map at pagerank.tdf:37:6.
 type pageRankOp6 struct {
 	w *tdrt.Worker
 	// state holds, per timestamp not yet complete, the distinct records; spare holds emptied states for reuse.
@@ -1661,13 +1661,13 @@ func (op *pageRankOp6) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *pageRankOp6) process(t tdrt.Time, data []uint32) error {
 	for _, r0 := range data {
-		r1 := pageRankMap37_15(r0)
+		r1 := pageRankMap38_15(r0)
 		op.out0.GiveLocal(t, r1)
 	}
 	return nil
 }
 
-// pageRankOp7 is one worker's instance of operator 7 of PageRank, loop r at pagerank.tdf:38:16.
+// pageRankOp7 is one worker's instance of operator 7 of PageRank, loop r at pagerank.tdf:39:16.
 type pageRankOp7 struct {
 	w     *tdrt.Worker
 	peers int
@@ -1707,13 +1707,13 @@ func (op *pageRankOp7) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *pageRankOp7) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	for _, r0 := range data {
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange39_18(r0))), op.peers), r0)
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange40_18(r0))), op.peers), r0)
 		op.out1.GiveLocal(t, r0)
 	}
 	return nil
 }
 
-// pageRankOp8 is one worker's instance of operator 8 of PageRank, join+map at pagerank.tdf:39:18.
+// pageRankOp8 is one worker's instance of operator 8 of PageRank, join+map at pagerank.tdf:40:18.
 type pageRankOp8 struct {
 	w *tdrt.Worker
 	// arranged holds the values of each key of the input from outside the loop, per time of that input.
@@ -1788,7 +1788,7 @@ func (op *pageRankOp8) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *pageRankOp8) process(t tdrt.Time, data []tdrt.Tuple3[uint32, float32, Link]) error {
 	for _, r0 := range data {
-		r1 := pageRankMap39_53(r0.F0, r0.F1, r0.F2)
+		r1 := pageRankMap40_53(r0.F0, r0.F1, r0.F2)
 		op.out0.GiveLocal(t, r1)
 	}
 	return nil
@@ -1817,7 +1817,7 @@ func (op *pageRankOp8) match(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) e
 	return op.process(t, op.batch)
 }
 
-// pageRankOp9 is one worker's instance of operator 9 of PageRank, map at pagerank.tdf:40:8.
+// pageRankOp9 is one worker's instance of operator 9 of PageRank, map at pagerank.tdf:42:7.
 type pageRankOp9 struct {
 	w    *tdrt.Worker
 	in0  *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
@@ -1843,13 +1843,13 @@ func (op *pageRankOp9) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *pageRankOp9) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	for _, r0 := range data {
-		r1 := pageRankMap40_22(r0.F0, r0.F1)
+		r1 := pageRankMap42_21(r0.F0, r0.F1)
 		op.out0.GiveLocal(t, r1)
 	}
 	return nil
 }
 
-// pageRankOp10 is one worker's instance of operator 10 of PageRank, combine sum at pagerank.tdf:42:7.
+// pageRankOp10 is one worker's instance of operator 10 of PageRank, combine sum at pagerank.tdf:44:7.
 type pageRankOp10 struct {
 	w     *tdrt.Worker
 	peers int
@@ -1946,12 +1946,12 @@ func (op *pageRankOp10) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *pageRankOp10) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	for _, r0 := range data {
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange42_7(r0))), op.peers), r0)
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange44_7(r0))), op.peers), r0)
 	}
 	return nil
 }
 
-// pageRankOp11 is one worker's instance of operator 11 of PageRank, sum+map at pagerank.tdf:42:7.
+// pageRankOp11 is one worker's instance of operator 11 of PageRank, sum+map at pagerank.tdf:44:7.
 type pageRankOp11 struct {
 	w *tdrt.Worker
 	// state holds, per timestamp not yet complete, the sum of the values of each key; spare holds emptied states for reuse.
@@ -2027,7 +2027,7 @@ func (op *pageRankOp11) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]
 	sendOut1 := int64(tOut1.Rounds[0])+1 >= op.limit1
 	tOut1.Rounds[0] = 0
 	for _, r0 := range data {
-		r1 := pageRankMap43_21(r0.F0, r0.F1)
+		r1 := pageRankMap45_21(r0.F0, r0.F1)
 		if sendOut0 {
 			op.out0.GiveLocal(tOut0, r1)
 		}
@@ -2038,7 +2038,7 @@ func (op *pageRankOp11) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]
 	return nil
 }
 
-// pageRankOp12 is one worker's instance of operator 12 of PageRank, print at pagerank.tdf:46:11.
+// pageRankOp12 is one worker's instance of operator 12 of PageRank, print at pagerank.tdf:48:11.
 type pageRankOp12 struct {
 	w      *tdrt.Worker
 	in0    *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
@@ -2064,7 +2064,7 @@ func (op *pageRankOp12) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *pageRankOp12) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	for _, r0 := range data {
-		op.stdout.WriteString(pageRankPrint46_30(r0.F0, r0.F1))
+		op.stdout.WriteString(pageRankPrint48_30(r0.F0, r0.F1))
 		op.stdout.WriteByte('\n')
 	}
 	return nil
@@ -2075,8 +2075,8 @@ func pageRankMap30_41(e Edge) tdrt.Tuple2[uint32, uint32] {
 	return Tuple2[uint32, uint32]{F0: e.Src, F1: e.Dst}
 }
 
-// pageRankExchange32_20 is the lambda of exchange at pagerank.tdf:32:20.
-func pageRankExchange32_20(r tdrt.Tuple2[uint32, uint32]) uint32 {
+// pageRankExchange33_6 is the lambda of exchange at pagerank.tdf:33:6.
+func pageRankExchange33_6(r tdrt.Tuple2[uint32, uint32]) uint32 {
 	return r.F0
 }
 
@@ -2090,58 +2090,58 @@ func pageRankExchange31_46(r tdrt.Tuple2[uint32, int64]) uint32 {
 	return r.F0
 }
 
-// pageRankMap33_27 is the lambda of map at pagerank.tdf:33:27.
-func pageRankMap33_27(src uint32, dst uint32, n int64) tdrt.Tuple2[uint32, Link] {
+// pageRankMap34_27 is the lambda of map at pagerank.tdf:34:27.
+func pageRankMap34_27(src uint32, dst uint32, n int64) tdrt.Tuple2[uint32, Link] {
 	return Tuple2[uint32, Link]{F0: src, F1: Link{Dst: dst, Share: 1 / float32(n)}}
 }
 
-// pageRankExchange39_23 is the lambda of exchange at pagerank.tdf:39:23.
-func pageRankExchange39_23(r tdrt.Tuple2[uint32, Link]) uint32 {
+// pageRankExchange40_23 is the lambda of exchange at pagerank.tdf:40:23.
+func pageRankExchange40_23(r tdrt.Tuple2[uint32, Link]) uint32 {
 	return r.F0
 }
 
-// pageRankFlatMap35_29 is the lambda of flat_map at pagerank.tdf:35:29.
-func pageRankFlatMap35_29(src uint32, dst uint32) []uint32 {
+// pageRankFlatMap36_29 is the lambda of flat_map at pagerank.tdf:36:29.
+func pageRankFlatMap36_29(src uint32, dst uint32) []uint32 {
 	return []uint32{src, dst}
 }
 
-// pageRankExchange36_6 is the lambda of exchange at pagerank.tdf:36:6.
-func pageRankExchange36_6(r uint32) uint32 {
+// pageRankExchange37_6 is the lambda of exchange at pagerank.tdf:37:6.
+func pageRankExchange37_6(r uint32) uint32 {
 	return r
 }
 
-// pageRankMap37_15 is the lambda of map at pagerank.tdf:37:15.
-func pageRankMap37_15(v uint32) tdrt.Tuple2[uint32, float32] {
+// pageRankMap38_15 is the lambda of map at pagerank.tdf:38:15.
+func pageRankMap38_15(v uint32) tdrt.Tuple2[uint32, float32] {
 	return Tuple2[uint32, float32]{F0: v, F1: 1}
 }
 
-// pageRankExchange39_18 is the lambda of exchange at pagerank.tdf:39:18.
-func pageRankExchange39_18(r tdrt.Tuple2[uint32, float32]) uint32 {
+// pageRankExchange40_18 is the lambda of exchange at pagerank.tdf:40:18.
+func pageRankExchange40_18(r tdrt.Tuple2[uint32, float32]) uint32 {
 	return r.F0
 }
 
-// pageRankMap39_53 is the lambda of map at pagerank.tdf:39:53.
-func pageRankMap39_53(_ uint32, rank float32, l Link) tdrt.Tuple2[uint32, float32] {
+// pageRankMap40_53 is the lambda of map at pagerank.tdf:40:53.
+func pageRankMap40_53(_ uint32, rank float32, l Link) tdrt.Tuple2[uint32, float32] {
 	return Tuple2[uint32, float32]{F0: l.Dst, F1: rank * l.Share}
 }
 
-// pageRankMap40_22 is the lambda of map at pagerank.tdf:40:22.
-func pageRankMap40_22(v uint32, _ float32) tdrt.Tuple2[uint32, float32] {
+// pageRankMap42_21 is the lambda of map at pagerank.tdf:42:21.
+func pageRankMap42_21(v uint32, _ float32) tdrt.Tuple2[uint32, float32] {
 	return Tuple2[uint32, float32]{F0: v, F1: 0}
 }
 
-// pageRankExchange42_7 is the lambda of exchange at pagerank.tdf:42:7.
-func pageRankExchange42_7(r tdrt.Tuple2[uint32, float32]) uint32 {
+// pageRankExchange44_7 is the lambda of exchange at pagerank.tdf:44:7.
+func pageRankExchange44_7(r tdrt.Tuple2[uint32, float32]) uint32 {
 	return r.F0
 }
 
-// pageRankMap43_21 is the lambda of map at pagerank.tdf:43:21.
-func pageRankMap43_21(v uint32, s float32) tdrt.Tuple2[uint32, float32] {
+// pageRankMap45_21 is the lambda of map at pagerank.tdf:45:21.
+func pageRankMap45_21(v uint32, s float32) tdrt.Tuple2[uint32, float32] {
 	return Tuple2[uint32, float32]{F0: v, F1: 0.15 + 0.85*s}
 }
 
-// pageRankPrint46_30 is the lambda of print at pagerank.tdf:46:30.
-func pageRankPrint46_30(n uint32, rank float32) string {
+// pageRankPrint48_30 is the lambda of print at pagerank.tdf:48:30.
+func pageRankPrint48_30(n uint32, rank float32) string {
 	return fmt.Sprintf("%d %.6f", n, rank)
 }
 
@@ -2269,8 +2269,8 @@ func (tdcParams *Params) pageRankArg30_11() int64 {
 	return 16 << 20
 }
 
-// pageRankArg38_31 evaluates the source argument at pagerank.tdf:38:31.
-func (tdcParams *Params) pageRankArg38_31() int64 {
+// pageRankArg39_31 evaluates the source argument at pagerank.tdf:39:31.
+func (tdcParams *Params) pageRankArg39_31() int64 {
 	iters := tdcParams.Iters
 	return int64(iters)
 }

@@ -52,21 +52,21 @@ var pingPongGraph = &tdrt.Graph{
 		Op:   "map",
 		Pos:  "pingpong.tdf:15:42",
 	}, {
-		Func: "pingPongExchange17_22",
+		Func: "pingPongExchange18_21",
 		Op:   "exchange",
-		Pos:  "pingpong.tdf:17:22",
+		Pos:  "pingpong.tdf:18:21",
 	}, {
-		Func: "pingPongMap18_16",
+		Func: "pingPongMap19_16",
 		Op:   "map",
-		Pos:  "pingpong.tdf:18:16",
+		Pos:  "pingpong.tdf:19:16",
 	}, {
-		Func: "pingPongMap21_19",
+		Func: "pingPongMap22_19",
 		Op:   "map",
-		Pos:  "pingpong.tdf:21:19",
+		Pos:  "pingpong.tdf:22:19",
 	}, {
-		Func: "pingPongExchange21_60",
+		Func: "pingPongExchange22_60",
 		Op:   "exchange",
-		Pos:  "pingpong.tdf:21:60",
+		Pos:  "pingpong.tdf:22:60",
 	}},
 	Locations: 11,
 	Name:      "PingPong",
@@ -83,22 +83,22 @@ var pingPongGraph = &tdrt.Graph{
 		Inputs:  []tdrt.Location{3},
 		Name:    "map",
 		Outputs: []tdrt.Location{4},
-		Pos:     "pingpong.tdf:18:7",
+		Pos:     "pingpong.tdf:19:7",
 	}, {
 		Inputs:  []tdrt.Location{5},
 		Name:    "map",
 		Outputs: []tdrt.Location{6},
-		Pos:     "pingpong.tdf:21:10",
+		Pos:     "pingpong.tdf:22:10",
 	}, {
 		Inputs:  []tdrt.Location{7},
 		Name:    "combine sum",
 		Outputs: []tdrt.Location{8},
-		Pos:     "pingpong.tdf:21:60",
+		Pos:     "pingpong.tdf:22:60",
 	}, {
 		Inputs:  []tdrt.Location{9},
 		Name:    "sum+print",
 		Outputs: []tdrt.Location{10},
-		Pos:     "pingpong.tdf:21:60",
+		Pos:     "pingpong.tdf:22:60",
 	}},
 	Paths: [][]tdrt.Path{0: {{Target: 1}, {Target: 2}, {Target: 3}, {Target: 4}, {
 		Summary: tdrt.Summary{
@@ -543,12 +543,12 @@ func (op *pingPongOp1) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *pingPongOp1) process(t tdrt.Time, data []uint64) error {
 	for _, r0 := range data {
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(pingPongExchange17_22(r0)), op.peers), r0)
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(pingPongExchange18_21(r0)), op.peers), r0)
 	}
 	return nil
 }
 
-// pingPongOp2 is one worker's instance of operator 2 of PingPong, map at pingpong.tdf:18:7.
+// pingPongOp2 is one worker's instance of operator 2 of PingPong, map at pingpong.tdf:19:7.
 type pingPongOp2 struct {
 	w      *tdrt.Worker
 	limit1 int64
@@ -583,7 +583,7 @@ func (op *pingPongOp2) process(t tdrt.Time, data []uint64) error {
 	sendOut1 := int64(tOut1.Rounds[0])+1 >= op.limit1
 	tOut1.Rounds[0] = 0
 	for _, r0 := range data {
-		r1 := pingPongMap18_16(r0)
+		r1 := pingPongMap19_16(r0)
 		if sendOut0 {
 			op.out0.GiveLocal(tOut0, r1)
 		}
@@ -594,7 +594,7 @@ func (op *pingPongOp2) process(t tdrt.Time, data []uint64) error {
 	return nil
 }
 
-// pingPongOp3 is one worker's instance of operator 3 of PingPong, map at pingpong.tdf:21:10.
+// pingPongOp3 is one worker's instance of operator 3 of PingPong, map at pingpong.tdf:22:10.
 type pingPongOp3 struct {
 	w    *tdrt.Worker
 	in0  *tdrt.Puller[uint64]
@@ -620,13 +620,13 @@ func (op *pingPongOp3) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *pingPongOp3) process(t tdrt.Time, data []uint64) error {
 	for _, r0 := range data {
-		r1 := pingPongMap21_19(r0)
+		r1 := pingPongMap22_19(r0)
 		op.out0.GiveLocal(t, r1)
 	}
 	return nil
 }
 
-// pingPongOp4 is one worker's instance of operator 4 of PingPong, combine sum at pingpong.tdf:21:60.
+// pingPongOp4 is one worker's instance of operator 4 of PingPong, combine sum at pingpong.tdf:22:60.
 type pingPongOp4 struct {
 	w     *tdrt.Worker
 	peers int
@@ -696,12 +696,12 @@ func (op *pingPongOp4) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *pingPongOp4) process(t tdrt.Time, data []tdrt.Tuple2[uint64, uint64]) error {
 	for _, r0 := range data {
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(pingPongExchange21_60(r0)), op.peers), r0)
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(pingPongExchange22_60(r0)), op.peers), r0)
 	}
 	return nil
 }
 
-// pingPongOp5 is one worker's instance of operator 5 of PingPong, sum+print at pingpong.tdf:21:60.
+// pingPongOp5 is one worker's instance of operator 5 of PingPong, sum+print at pingpong.tdf:22:60.
 type pingPongOp5 struct {
 	w *tdrt.Worker
 	// state holds, per timestamp not yet complete, the sum of the values of each key; spare holds emptied states for reuse.
@@ -780,23 +780,23 @@ func pingPongMap15_42(i int64) uint64 {
 	return uint64(i)
 }
 
-// pingPongExchange17_22 is the lambda of exchange at pingpong.tdf:17:22.
-func pingPongExchange17_22(v uint64) uint64 {
+// pingPongExchange18_21 is the lambda of exchange at pingpong.tdf:18:21.
+func pingPongExchange18_21(v uint64) uint64 {
 	return v
 }
 
-// pingPongMap18_16 is the lambda of map at pingpong.tdf:18:16.
-func pingPongMap18_16(v uint64) uint64 {
+// pingPongMap19_16 is the lambda of map at pingpong.tdf:19:16.
+func pingPongMap19_16(v uint64) uint64 {
 	return v + 1
 }
 
-// pingPongMap21_19 is the lambda of map at pingpong.tdf:21:19.
-func pingPongMap21_19(v uint64) tdrt.Tuple2[uint64, uint64] {
+// pingPongMap22_19 is the lambda of map at pingpong.tdf:22:19.
+func pingPongMap22_19(v uint64) tdrt.Tuple2[uint64, uint64] {
 	return Tuple2[uint64, uint64]{F0: 0, F1: v}
 }
 
-// pingPongExchange21_60 is the lambda of exchange at pingpong.tdf:21:60.
-func pingPongExchange21_60(r tdrt.Tuple2[uint64, uint64]) uint64 {
+// pingPongExchange22_60 is the lambda of exchange at pingpong.tdf:22:60.
+func pingPongExchange22_60(r tdrt.Tuple2[uint64, uint64]) uint64 {
 	return r.F0
 }
 

@@ -58,9 +58,9 @@ var reachGraph = &tdrt.Graph{
 		Op:   "map",
 		Pos:  "reach.tdf:21:41",
 	}, {
-		Func: "reachExchange25_12",
+		Func: "reachExchange26_12",
 		Op:   "exchange",
-		Pos:  "reach.tdf:25:12",
+		Pos:  "reach.tdf:26:12",
 	}, {
 		Func: "reachMap22_35",
 		Op:   "map",
@@ -70,21 +70,21 @@ var reachGraph = &tdrt.Graph{
 		Op:   "exchange",
 		Pos:  "reach.tdf:23:26",
 	}, {
-		Func: "reachMap24_17",
+		Func: "reachMap25_16",
 		Op:   "map",
-		Pos:  "reach.tdf:24:17",
+		Pos:  "reach.tdf:25:16",
 	}, {
-		Func: "reachExchange25_7",
+		Func: "reachExchange26_7",
 		Op:   "exchange",
-		Pos:  "reach.tdf:25:7",
+		Pos:  "reach.tdf:26:7",
 	}, {
-		Func: "reachMap26_24",
+		Func: "reachMap27_24",
 		Op:   "map",
-		Pos:  "reach.tdf:26:24",
+		Pos:  "reach.tdf:27:24",
 	}, {
-		Func: "reachExchange27_7",
+		Func: "reachExchange28_7",
 		Op:   "exchange",
-		Pos:  "reach.tdf:27:7",
+		Pos:  "reach.tdf:28:7",
 	}},
 	Locations: 10,
 	Name:      "Reach",
@@ -105,16 +105,16 @@ var reachGraph = &tdrt.Graph{
 		Inputs:  []tdrt.Location{4},
 		Name:    "map",
 		Outputs: []tdrt.Location{5},
-		Pos:     "reach.tdf:24:8",
+		Pos:     "reach.tdf:25:7",
 	}, {
 		Inputs:  []tdrt.Location{6, 7},
 		Name:    "join+map",
 		Outputs: []tdrt.Location{8},
-		Pos:     "reach.tdf:25:7",
+		Pos:     "reach.tdf:26:7",
 	}, {
 		Inputs: []tdrt.Location{9},
 		Name:   "print",
-		Pos:    "reach.tdf:29:13",
+		Pos:    "reach.tdf:30:13",
 	}},
 	Paths: [][]tdrt.Path{0: {{
 		Summary: tdrt.Summary{
@@ -551,7 +551,7 @@ func (op *reachOp0) Run() error {
 func (op *reachOp0) process(t tdrt.Time, data []Edge) error {
 	for _, r0 := range data {
 		r1 := reachMap21_41(r0)
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(reachExchange25_12(r1))), op.peers), r1)
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(reachExchange26_12(r1))), op.peers), r1)
 	}
 	return nil
 }
@@ -673,7 +673,7 @@ func (op *reachOp2) fresh(t tdrt.Time, data []uint32) error {
 	return op.process(t, op.batch)
 }
 
-// reachOp3 is one worker's instance of operator 3 of Reach, map at reach.tdf:24:8.
+// reachOp3 is one worker's instance of operator 3 of Reach, map at reach.tdf:25:7.
 type reachOp3 struct {
 	w     *tdrt.Worker
 	peers int
@@ -700,13 +700,13 @@ func (op *reachOp3) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *reachOp3) process(t tdrt.Time, data []uint32) error {
 	for _, r0 := range data {
-		r1 := reachMap24_17(r0)
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(reachExchange25_7(r1))), op.peers), r1)
+		r1 := reachMap25_16(r0)
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(reachExchange26_7(r1))), op.peers), r1)
 	}
 	return nil
 }
 
-// reachOp4 is one worker's instance of operator 4 of Reach, join+map at reach.tdf:25:7.
+// reachOp4 is one worker's instance of operator 4 of Reach, join+map at reach.tdf:26:7.
 type reachOp4 struct {
 	w     *tdrt.Worker
 	peers int
@@ -784,8 +784,8 @@ func (op *reachOp4) process(t tdrt.Time, data []tdrt.Tuple3[uint32, bool, uint32
 	tOut0 := t
 	tOut0.Rounds[0]++
 	for _, r0 := range data {
-		r1 := reachMap26_24(r0.F0, r0.F1, r0.F2)
-		op.out0.Give(tOut0, tdrt.Route(tdrt.HashUint64(uint64(reachExchange27_7(r1))), op.peers), r1)
+		r1 := reachMap27_24(r0.F0, r0.F1, r0.F2)
+		op.out0.Give(tOut0, tdrt.Route(tdrt.HashUint64(uint64(reachExchange28_7(r1))), op.peers), r1)
 	}
 	return nil
 }
@@ -813,7 +813,7 @@ func (op *reachOp4) match(t tdrt.Time, data []tdrt.Tuple2[uint32, bool]) error {
 	return op.process(t, op.batch)
 }
 
-// reachOp5 is one worker's instance of operator 5 of Reach, print at reach.tdf:29:13.
+// reachOp5 is one worker's instance of operator 5 of Reach, print at reach.tdf:30:13.
 type reachOp5 struct {
 	w      *tdrt.Worker
 	in0    *tdrt.Puller[uint32]
@@ -851,8 +851,8 @@ func reachMap21_41(e Edge) tdrt.Tuple2[uint32, uint32] {
 	return Tuple2[uint32, uint32]{F0: e.Src, F1: e.Dst}
 }
 
-// reachExchange25_12 is the lambda of exchange at reach.tdf:25:12.
-func reachExchange25_12(r tdrt.Tuple2[uint32, uint32]) uint32 {
+// reachExchange26_12 is the lambda of exchange at reach.tdf:26:12.
+func reachExchange26_12(r tdrt.Tuple2[uint32, uint32]) uint32 {
 	return r.F0
 }
 
@@ -867,23 +867,23 @@ func reachExchange23_26(r uint32) uint32 {
 	return r
 }
 
-// reachMap24_17 is the lambda of map at reach.tdf:24:17.
-func reachMap24_17(v uint32) tdrt.Tuple2[uint32, bool] {
+// reachMap25_16 is the lambda of map at reach.tdf:25:16.
+func reachMap25_16(v uint32) tdrt.Tuple2[uint32, bool] {
 	return Tuple2[uint32, bool]{F0: v, F1: true}
 }
 
-// reachExchange25_7 is the lambda of exchange at reach.tdf:25:7.
-func reachExchange25_7(r tdrt.Tuple2[uint32, bool]) uint32 {
+// reachExchange26_7 is the lambda of exchange at reach.tdf:26:7.
+func reachExchange26_7(r tdrt.Tuple2[uint32, bool]) uint32 {
 	return r.F0
 }
 
-// reachMap26_24 is the lambda of map at reach.tdf:26:24.
-func reachMap26_24(_ uint32, _ bool, m uint32) uint32 {
+// reachMap27_24 is the lambda of map at reach.tdf:27:24.
+func reachMap27_24(_ uint32, _ bool, m uint32) uint32 {
 	return m
 }
 
-// reachExchange27_7 is the lambda of exchange at reach.tdf:27:7.
-func reachExchange27_7(r uint32) uint32 {
+// reachExchange28_7 is the lambda of exchange at reach.tdf:28:7.
+func reachExchange28_7(r uint32) uint32 {
 	return r
 }
 

@@ -60,33 +60,33 @@ var shortestPathsGraph = &tdrt.Graph{
 		Op:   "map",
 		Pos:  "sssp.tdf:25:41",
 	}, {
-		Func: "shortestPathsExchange28_23",
+		Func: "shortestPathsExchange29_12",
 		Op:   "exchange",
-		Pos:  "sssp.tdf:28:23",
+		Pos:  "sssp.tdf:29:12",
 	}, {
 		Func: "shortestPathsMap26_35",
 		Op:   "map",
 		Pos:  "sssp.tdf:26:35",
 	}, {
-		Func: "shortestPathsExchange28_18",
+		Func: "shortestPathsExchange29_7",
 		Op:   "exchange",
-		Pos:  "sssp.tdf:28:18",
+		Pos:  "sssp.tdf:29:7",
 	}, {
-		Func: "shortestPathsMap29_27",
+		Func: "shortestPathsMap30_27",
 		Op:   "map",
-		Pos:  "sssp.tdf:29:27",
+		Pos:  "sssp.tdf:30:27",
 	}, {
-		Func: "shortestPathsExchange31_7",
+		Func: "shortestPathsExchange32_7",
 		Op:   "exchange",
-		Pos:  "sssp.tdf:31:7",
+		Pos:  "sssp.tdf:32:7",
 	}, {
-		Func: "shortestPathsExchange35_14",
+		Func: "shortestPathsExchange36_14",
 		Op:   "exchange",
-		Pos:  "sssp.tdf:35:14",
+		Pos:  "sssp.tdf:36:14",
 	}, {
-		Func: "shortestPathsPrint35_42",
+		Func: "shortestPathsPrint36_42",
 		Op:   "print",
-		Pos:  "sssp.tdf:35:42",
+		Pos:  "sssp.tdf:36:42",
 	}},
 	Locations: 15,
 	Name:      "ShortestPaths",
@@ -107,27 +107,27 @@ var shortestPathsGraph = &tdrt.Graph{
 		Inputs:  []tdrt.Location{4, 5},
 		Name:    "join+map",
 		Outputs: []tdrt.Location{6},
-		Pos:     "sssp.tdf:28:18",
+		Pos:     "sssp.tdf:29:7",
 	}, {
 		Inputs:  []tdrt.Location{7},
 		Name:    "combine min",
 		Outputs: []tdrt.Location{8},
-		Pos:     "sssp.tdf:31:7",
+		Pos:     "sssp.tdf:32:7",
 	}, {
 		Inputs:  []tdrt.Location{9},
 		Name:    "min",
 		Outputs: []tdrt.Location{10},
-		Pos:     "sssp.tdf:31:7",
+		Pos:     "sssp.tdf:32:7",
 	}, {
 		Inputs:  []tdrt.Location{11},
 		Name:    "combine min",
 		Outputs: []tdrt.Location{12},
-		Pos:     "sssp.tdf:35:14",
+		Pos:     "sssp.tdf:36:14",
 	}, {
 		Inputs:  []tdrt.Location{13},
 		Name:    "min+print",
 		Outputs: []tdrt.Location{14},
-		Pos:     "sssp.tdf:35:14",
+		Pos:     "sssp.tdf:36:14",
 	}},
 	Paths: [][]tdrt.Path{0: {{
 		Summary: tdrt.Summary{
@@ -862,7 +862,7 @@ func (op *shortestPathsOp0) Run() error {
 func (op *shortestPathsOp0) process(t tdrt.Time, data []Edge) error {
 	for _, r0 := range data {
 		r1 := shortestPathsMap25_41(r0)
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange28_23(r1))), op.peers), r1)
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange29_12(r1))), op.peers), r1)
 	}
 	return nil
 }
@@ -949,13 +949,13 @@ func (op *shortestPathsOp2) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *shortestPathsOp2) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
 	for _, r0 := range data {
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange28_18(r0))), op.peers), r0)
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange29_7(r0))), op.peers), r0)
 		op.out1.GiveLocal(t, r0)
 	}
 	return nil
 }
 
-// shortestPathsOp3 is one worker's instance of operator 3 of ShortestPaths, join+map at sssp.tdf:28:18.
+// shortestPathsOp3 is one worker's instance of operator 3 of ShortestPaths, join+map at sssp.tdf:29:7.
 type shortestPathsOp3 struct {
 	w *tdrt.Worker
 	// arranged holds the values of each key of the input from outside the loop, per time of that input.
@@ -1030,7 +1030,7 @@ func (op *shortestPathsOp3) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *shortestPathsOp3) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint64, Edge]) error {
 	for _, r0 := range data {
-		r1 := shortestPathsMap29_27(r0.F0, r0.F1, r0.F2)
+		r1 := shortestPathsMap30_27(r0.F0, r0.F1, r0.F2)
 		op.out0.GiveLocal(t, r1)
 	}
 	return nil
@@ -1059,7 +1059,7 @@ func (op *shortestPathsOp3) match(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64
 	return op.process(t, op.batch)
 }
 
-// shortestPathsOp4 is one worker's instance of operator 4 of ShortestPaths, combine min at sssp.tdf:31:7.
+// shortestPathsOp4 is one worker's instance of operator 4 of ShortestPaths, combine min at sssp.tdf:32:7.
 type shortestPathsOp4 struct {
 	w     *tdrt.Worker
 	peers int
@@ -1160,12 +1160,12 @@ func (op *shortestPathsOp4) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *shortestPathsOp4) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
 	for _, r0 := range data {
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange31_7(r0))), op.peers), r0)
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange32_7(r0))), op.peers), r0)
 	}
 	return nil
 }
 
-// shortestPathsOp5 is one worker's instance of operator 5 of ShortestPaths, min at sssp.tdf:31:7.
+// shortestPathsOp5 is one worker's instance of operator 5 of ShortestPaths, min at sssp.tdf:32:7.
 type shortestPathsOp5 struct {
 	w *tdrt.Worker
 	// acc holds, per time with the loop's round at zero, the least value of each key over the rounds complete so far.
@@ -1262,7 +1262,7 @@ func (op *shortestPathsOp5) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint
 	return nil
 }
 
-// shortestPathsOp6 is one worker's instance of operator 6 of ShortestPaths, combine min at sssp.tdf:35:14.
+// shortestPathsOp6 is one worker's instance of operator 6 of ShortestPaths, combine min at sssp.tdf:36:14.
 type shortestPathsOp6 struct {
 	w     *tdrt.Worker
 	peers int
@@ -1334,12 +1334,12 @@ func (op *shortestPathsOp6) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *shortestPathsOp6) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
 	for _, r0 := range data {
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange35_14(r0))), op.peers), r0)
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange36_14(r0))), op.peers), r0)
 	}
 	return nil
 }
 
-// shortestPathsOp7 is one worker's instance of operator 7 of ShortestPaths, min+print at sssp.tdf:35:14.
+// shortestPathsOp7 is one worker's instance of operator 7 of ShortestPaths, min+print at sssp.tdf:36:14.
 type shortestPathsOp7 struct {
 	w *tdrt.Worker
 	// state holds, per timestamp not yet complete, the least value of each key; spare holds emptied states for reuse.
@@ -1408,7 +1408,7 @@ func (op *shortestPathsOp7) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *shortestPathsOp7) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
 	for _, r0 := range data {
-		op.stdout.WriteString(shortestPathsPrint35_42(r0.F0, r0.F1))
+		op.stdout.WriteString(shortestPathsPrint36_42(r0.F0, r0.F1))
 		op.stdout.WriteByte('\n')
 	}
 	return nil
@@ -1419,8 +1419,8 @@ func shortestPathsMap25_41(e Edge) tdrt.Tuple2[uint32, Edge] {
 	return Tuple2[uint32, Edge]{F0: e.Src, F1: e}
 }
 
-// shortestPathsExchange28_23 is the lambda of exchange at sssp.tdf:28:23.
-func shortestPathsExchange28_23(r tdrt.Tuple2[uint32, Edge]) uint32 {
+// shortestPathsExchange29_12 is the lambda of exchange at sssp.tdf:29:12.
+func shortestPathsExchange29_12(r tdrt.Tuple2[uint32, Edge]) uint32 {
 	return r.F0
 }
 
@@ -1430,28 +1430,28 @@ func (tdcParams *Params) shortestPathsMap26_35(i int64) tdrt.Tuple2[uint32, uint
 	return Tuple2[uint32, uint64]{F0: root, F1: 0}
 }
 
-// shortestPathsExchange28_18 is the lambda of exchange at sssp.tdf:28:18.
-func shortestPathsExchange28_18(r tdrt.Tuple2[uint32, uint64]) uint32 {
+// shortestPathsExchange29_7 is the lambda of exchange at sssp.tdf:29:7.
+func shortestPathsExchange29_7(r tdrt.Tuple2[uint32, uint64]) uint32 {
 	return r.F0
 }
 
-// shortestPathsMap29_27 is the lambda of map at sssp.tdf:29:27.
-func shortestPathsMap29_27(_ uint32, dist uint64, e Edge) tdrt.Tuple2[uint32, uint64] {
+// shortestPathsMap30_27 is the lambda of map at sssp.tdf:30:27.
+func shortestPathsMap30_27(_ uint32, dist uint64, e Edge) tdrt.Tuple2[uint32, uint64] {
 	return Tuple2[uint32, uint64]{F0: e.Dst, F1: dist + e.Weight}
 }
 
-// shortestPathsExchange31_7 is the lambda of exchange at sssp.tdf:31:7.
-func shortestPathsExchange31_7(r tdrt.Tuple2[uint32, uint64]) uint32 {
+// shortestPathsExchange32_7 is the lambda of exchange at sssp.tdf:32:7.
+func shortestPathsExchange32_7(r tdrt.Tuple2[uint32, uint64]) uint32 {
 	return r.F0
 }
 
-// shortestPathsExchange35_14 is the lambda of exchange at sssp.tdf:35:14.
-func shortestPathsExchange35_14(r tdrt.Tuple2[uint32, uint64]) uint32 {
+// shortestPathsExchange36_14 is the lambda of exchange at sssp.tdf:36:14.
+func shortestPathsExchange36_14(r tdrt.Tuple2[uint32, uint64]) uint32 {
 	return r.F0
 }
 
-// shortestPathsPrint35_42 is the lambda of print at sssp.tdf:35:42.
-func shortestPathsPrint35_42(n uint32, dist uint64) string {
+// shortestPathsPrint36_42 is the lambda of print at sssp.tdf:36:42.
+func shortestPathsPrint36_42(n uint32, dist uint64) string {
 	return fmt.Sprintf("%d %d", n, dist)
 }
 
