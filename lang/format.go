@@ -126,7 +126,7 @@ func (p *printer) importSpec(im *Import) {
 func (p *printer) closeBlock(v string, inner, outer int) {
 	t := p.peek(v)
 	p.breakLine(inner, 0, 1)
-	p.flushComments(t.Pos.Offset)
+	p.flushComments(t)
 	p.breakLine(outer, 0, 0)
 	p.tok(v)
 }

@@ -99,13 +99,12 @@ func (p *printer) pipeline(pl *Pipeline, indent int) {
 	}
 }
 
-// brokenPipeline reports whether the source has a line break before or
-// after one of the arrows of pl.
+// brokenPipeline reports whether one of the arrows of pl, or a stage
+// after one, starts a line in the source.
 func (p *printer) brokenPipeline(pl *Pipeline) bool {
 	for _, op := range pl.Ops {
 		i := p.indexAt(op.Pos.Offset)
-		arrow, before := p.toks[i-1], p.toks[i-2]
-		if arrow.Pos.Line > tokenEndLine(before) || p.toks[i].Pos.Line > arrow.Pos.Line {
+		if p.startsLine(i-1) || p.startsLine(i) {
 			return true
 		}
 	}
@@ -125,27 +124,24 @@ func (p *printer) call(c *Call) {
 // lines indented one level deeper than the call's line; when ")" was on
 // a line of its own it stays there, after a comma.
 func (p *printer) args(args []*Arg) {
-	open := p.peek("(")
 	p.tok("(")
 	if len(args) == 0 {
 		p.tok(")")
 		return
 	}
 	base := p.cur.indent
-	prev := open
 	for i, a := range args {
 		if i > 0 {
-			prev = p.peek(",")
 			p.tok(",")
 		}
-		if p.toks[p.indexAt(a.Pos.Offset)].Pos.Line > tokenEndLine(prev) {
+		if p.startsLine(p.indexAt(a.Pos.Offset)) {
 			p.breakLine(base+1, 0, 0)
 		} else if i > 0 {
 			p.sp()
 		}
 		saved := p.cont
 		p.cont = base + 2
-		p.arg(a)
+		p.arg(a, argKind(len(args)))
 		p.cont = saved
 	}
 	trailing := p.has(",")
@@ -153,7 +149,7 @@ func (p *printer) args(args []*Arg) {
 	if trailing {
 		i++
 	}
-	if p.toks[i].Pos.Line > tokenEndLine(p.toks[i-1]) {
+	if p.startsLine(i) {
 		if trailing {
 			p.tok(",")
 		} else {
@@ -168,10 +164,10 @@ func (p *printer) args(args []*Arg) {
 	p.tok(")")
 }
 
-// arg prints a lambda or a Go expression.
-func (p *printer) arg(a *Arg) {
+// arg prints a lambda, or a Go expression of the given kind.
+func (p *printer) arg(a *Arg, kind goKind) {
 	if a.Expr != nil {
-		p.goCode(a.Expr.Pos, a.Expr.Text, goExpr)
+		p.goCode(a.Expr.Pos, a.Expr.Text, kind)
 		return
 	}
 	l := a.Lambda

@@ -28,17 +28,29 @@ import (
 type goKind int
 
 const (
-	goExpr   goKind = iota // a lambda's expression body or a source argument
+	goExpr   goKind = iota // a lambda's expression body, or the only argument of a call
+	goArg                  // an argument of a call that has several
 	goBody                 // a lambda's block body or a handler: { statements }
 	goFields               // the state of a custom operator: { fields }
 )
 
-// goWrapper is what goes before a piece of Go of each kind to make it a
-// declaration of a file.
-var goWrapper = map[goKind]string{
-	goExpr:   "var _ = ",
-	goBody:   "func _() ",
-	goFields: "type _ struct ",
+// goWrapper is what goes before and after a piece of Go of each kind to
+// make it a declaration of a file. gofmt lays out the arguments of a
+// call of several arguments more tightly than a lone expression (f(a+b,
+// c), but f(a + b)); an index is laid out like them.
+var goWrapper = map[goKind][2]string{
+	goExpr:   {"var _ = ", ""},
+	goArg:    {"var _ = x[", "]"},
+	goBody:   {"func _() ", ""},
+	goFields: {"type _ struct ", ""},
+}
+
+// argKind is the kind of an argument of a call of n arguments.
+func argKind(n int) goKind {
+	if n > 1 {
+		return goArg
+	}
+	return goExpr
 }
 
 // goFileHead starts every wrapped file.
@@ -71,7 +83,8 @@ func formatGo(kind goKind, text, indent string) (string, bool) {
 	if kind != goFields && !strings.Contains(rel, tupleCall) {
 		wrapped, tuples = rewriteTuples(rel)
 	}
-	src := goFileHead + goWrapper[kind] + wrapped + "\n"
+	w := goWrapper[kind]
+	src := goFileHead + w[0] + wrapped + w[1] + "\n"
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "", src, parser.ParseComments|parser.SkipObjectResolution)
 	if err != nil || !oneDecl(f, kind) {
@@ -81,11 +94,14 @@ func formatGo(kind goKind, text, indent string) (string, bool) {
 	if err := format.Node(&buf, fset, f); err != nil {
 		return "", false
 	}
-	out, ok := strings.CutPrefix(buf.String(), goFileHead+strings.TrimSpace(goWrapper[kind]))
+	out, ok := strings.CutPrefix(buf.String(), goFileHead+strings.TrimSpace(w[0]))
 	if !ok {
 		return "", false
 	}
-	out = strings.TrimSuffix(strings.TrimPrefix(out, " "), "\n")
+	if out, ok = strings.CutSuffix(out, w[1]+"\n"); !ok {
+		return "", false
+	}
+	out = strings.TrimPrefix(out, " ")
 	if tuples {
 		out = tupleCalls.ReplaceAllString(out, "(")
 	}
@@ -108,7 +124,11 @@ func oneDecl(f *ast.File, kind goKind) bool {
 		}
 		switch s := d.Specs[0].(type) {
 		case *ast.ValueSpec:
-			return kind == goExpr && len(s.Values) == 1 && s.Type == nil
+			if len(s.Values) != 1 || s.Type != nil {
+				return false
+			}
+			_, index := s.Values[0].(*ast.IndexExpr)
+			return kind == goExpr || kind == goArg && index
 		case *ast.TypeSpec:
 			_, ok := s.Type.(*ast.StructType)
 			return kind == goFields && ok && !s.Assign.IsValid() && s.TypeParams == nil

@@ -32,12 +32,12 @@ func SyntaxKey(f *File, src []byte) string {
 			}
 		}
 		if d.Dataflow != nil {
-			forEachArg(d.Dataflow.Stmts, func(a *Arg) {
+			forEachArg(d.Dataflow.Stmts, func(a *Arg, n int) {
 				if l := a.Lambda; l != nil {
 					l.Body.Text = key(lambdaKind(l.Body.Text), l.Body.Pos, l.Body.Text)
 				}
 				if e := a.Expr; e != nil {
-					e.Text = key(goExpr, e.Pos, e.Text)
+					e.Text = key(argKind(n), e.Pos, e.Text)
 				}
 			})
 		}
@@ -47,8 +47,8 @@ func SyntaxKey(f *File, src []byte) string {
 }
 
 // forEachArg calls fn for every argument of every call of stmts, loop
-// bodies included.
-func forEachArg(stmts []*Stmt, fn func(*Arg)) {
+// bodies included, with the number of arguments of its call.
+func forEachArg(stmts []*Stmt, fn func(a *Arg, n int)) {
 	for _, s := range stmts {
 		if s.Loop != nil {
 			forEachArg(s.Loop.Stmts, fn)
@@ -59,7 +59,7 @@ func forEachArg(stmts []*Stmt, fn func(*Arg)) {
 		for _, c := range append([]*Call{s.Pipeline.Head}, s.Pipeline.Ops...) {
 			if c.Args != nil {
 				for _, a := range c.Args.Args {
-					fn(a)
+					fn(a, len(c.Args.Args))
 				}
 			}
 		}
@@ -119,8 +119,9 @@ func clearPositions(v reflect.Value) {
 // commentKey returns a text that two scans of .tdf source have in common
 // when they have the same comments in the same places: each comment's
 // text (its blanks reduced to single ones), and for a comment outside
-// embedded Go the tokens before and after it and whether it ends the
-// line of the token before it. Inside Go, where gofmt decides, only the
+// embedded Go the tokens before and after it and whether it is on the
+// line of the token before it; ";" and "," do not count, as the layout
+// replaces the one and adds or removes the other at the end of a list. Inside Go, where gofmt decides, only the
 // order counts. f is the file ts was parsed to.
 func commentKey(f *File, ts *tokenStream) string {
 	spans := goSpans(f)
@@ -133,7 +134,7 @@ func commentKey(f *File, ts *tokenStream) string {
 		for ; i >= 0 && i < len(ts.toks); i += step {
 			t := ts.toks[i]
 			switch {
-			case isPunctTok(t, ";"):
+			case isPunctTok(t, ";"), isPunctTok(t, ","):
 				continue
 			case t.EOF():
 				return "EOF"
@@ -153,7 +154,7 @@ func commentKey(f *File, ts *tokenStream) string {
 		}
 		next := sort.Search(len(ts.toks), func(i int) bool { return ts.toks[i].Pos.Offset > c.Pos.Offset })
 		prev := next - 1
-		for prev >= 0 && isPunctTok(ts.toks[prev], ";") {
+		for prev >= 0 && (isPunctTok(ts.toks[prev], ";") || isPunctTok(ts.toks[prev], ",")) {
 			prev--
 		}
 		trailing := prev >= 0 && tokenEndLine(ts.toks[prev]) == c.Pos.Line
@@ -177,7 +178,7 @@ func goSpans(f *File) [][2]int {
 			}
 		}
 		if d.Dataflow != nil {
-			forEachArg(d.Dataflow.Stmts, func(a *Arg) {
+			forEachArg(d.Dataflow.Stmts, func(a *Arg, _ int) {
 				if a.Lambda != nil {
 					add(a.Lambda.Body.Pos, a.Lambda.Body.Text)
 				}

@@ -35,6 +35,8 @@ type printer struct {
 	cur     *outLine   // the line being written, nil before the first
 	pending *lineBreak // where the next token or comment starts, if on a new line
 	space   bool       // a blank goes before the next token on the line
+	// afterComment is set when a comment ends the current line's text.
+	afterComment bool
 	// cont is the indentation of a line that a comment forces in the
 	// middle of a construct (after a // comment the next token cannot
 	// follow on the same line).
@@ -110,13 +112,13 @@ func (p *printer) tok(v string) {
 func (p *printer) drop(v string) {
 	t := p.peek(v)
 	p.next++
-	p.flushComments(t.Pos.Offset)
+	p.flushComments(t)
 	p.prevEnd = tokenEndLine(t)
 }
 
 // emit prints s for the source token t, after the comments before it.
 func (p *printer) emit(t lexer.Token, s string) {
-	p.flushComments(t.Pos.Offset)
+	p.flushComments(t)
 	if p.pending != nil || p.cur == nil {
 		p.startLine(t.Pos.Line)
 	}
@@ -188,13 +190,16 @@ func (p *printer) write(s string) {
 	if l.comment != "" {
 		l.text = joinBlank(l.text, l.comment)
 		l.comment = ""
-		p.space = !strings.ContainsAny(s[:min(len(s), 1)], ",)]")
+		p.space, p.afterComment = true, true
+	}
+	if p.afterComment && strings.ContainsAny(s[:min(len(s), 1)], ",)]") {
+		p.space = false // a list goes on right after a comment
 	}
 	if p.space && l.text != "" {
 		l.text += " "
 	}
 	l.text += s
-	p.space = false
+	p.space, p.afterComment = false, false
 }
 
 // writeLines appends the lines of s, which may span lines: the first to
@@ -237,61 +242,53 @@ func (p *printer) cell() {
 	p.space = false
 }
 
-// flushComments prints the comments before offset off.
-func (p *printer) flushComments(off int) {
-	for p.commentBefore(off) {
+// flushComments prints the comments before the token t.
+func (p *printer) flushComments(t lexer.Token) {
+	for p.commentBefore(t.Pos.Offset) {
 		c := p.comments[p.nextCom]
 		p.nextCom++
-		p.comment(c)
+		next := t.Pos.Line
+		if p.commentBefore(t.Pos.Offset) {
+			next = p.comments[p.nextCom].Pos.Line
+		}
+		p.comment(c, next)
 	}
 }
 
-// comment prints c: at the end of the current line when it was written
-// on the line of the token before it, else on a line of its own. What
-// follows a // comment, or a comment on its own line that the next token
-// did not follow on its line, goes on a new line.
-func (p *printer) comment(c lexer.Token) {
+// comment prints c, which the token or comment on source line next
+// follows: at the end of the current line when it was written on the
+// line of the token before it, else on a line of its own. What follows a
+// // comment, or a comment on its own line that the next token did not
+// follow on its line, goes on a new line.
+func (p *printer) comment(c lexer.Token, next int) {
 	text := trimComment(c.Value)
 	own := p.cur == nil || c.Pos.Line > p.prevEnd
-	var indent, maxBlank int
+	indent := p.cont
 	if own {
-		b := p.pending
-		if b == nil {
-			b = &lineBreak{indent: p.cont}
+		if p.pending == nil {
+			p.pending = &lineBreak{indent: p.cont}
 		}
-		indent, maxBlank = b.indent, b.max
-		p.pending = b
+		indent = p.pending.indent
 		p.startLine(c.Pos.Line)
 	}
-	switch {
-	case !own && !strings.Contains(text, "\n"):
+	if !own && !strings.Contains(text, "\n") {
 		l := p.cur
 		if l.comment != "" {
 			l.text = joinBlank(l.text, l.comment)
 		}
 		l.comment = text
-	default:
+	} else {
 		p.sp()
 		p.writeLines(text)
 		p.cur.raw = strings.Contains(text, "\n")
-		p.space = true
+		p.space, p.afterComment = true, true
 	}
 	p.prevEnd = tokenEndLine(c)
-	if own && p.nextLine() > p.prevEnd {
-		p.pending = &lineBreak{indent: indent, max: max(maxBlank, 1)}
+	if own && next > p.prevEnd {
+		p.pending = &lineBreak{indent: indent, max: 1}
 	} else if strings.HasPrefix(text, "//") && p.pending == nil {
 		p.pending = &lineBreak{indent: p.cont}
 	}
-}
-
-// nextLine is the source line of the next comment or token.
-func (p *printer) nextLine() int {
-	p.skipSemis()
-	line := p.toks[p.next].Pos.Line
-	if p.nextCom < len(p.comments) && p.comments[p.nextCom].Pos.Offset < p.toks[p.next].Pos.Offset {
-		line = p.comments[p.nextCom].Pos.Line
-	}
-	return line
 }
 
 // trimComment removes the blanks at the end of the lines of a comment.
@@ -301,6 +298,21 @@ func trimComment(c string) string {
 		lines[i] = strings.TrimRight(l, " \t\r")
 	}
 	return strings.Join(lines, "\n")
+}
+
+// startsLine reports whether toks[i] starts a source line: it is on a
+// line after the one on which the token or comment before it ends.
+func (p *printer) startsLine(i int) bool {
+	t := p.toks[i]
+	end := 0
+	if i > 0 {
+		end = tokenEndLine(p.toks[i-1])
+	}
+	c := sort.Search(len(p.comments), func(k int) bool { return p.comments[k].Pos.Offset >= t.Pos.Offset })
+	if c > 0 && (i == 0 || p.comments[c-1].Pos.Offset > p.toks[i-1].Pos.Offset) {
+		end = tokenEndLine(p.comments[c-1])
+	}
+	return t.Pos.Line > end
 }
 
 // indexAt returns the index of the token that starts at offset off.
@@ -320,7 +332,7 @@ func (p *printer) goCode(pos Pos, text string, kind goKind) {
 	if t.Pos.Offset != pos.Offset {
 		panic(syncError{fmt.Sprintf("%d:%d: printing Go code, found %q", t.Pos.Line, t.Pos.Column, t.Value)})
 	}
-	p.flushComments(pos.Offset)
+	p.flushComments(t)
 	if p.pending != nil || p.cur == nil {
 		p.startLine(pos.Line)
 	}
@@ -344,7 +356,8 @@ func (p *printer) goCode(pos Pos, text string, kind goKind) {
 func (p *printer) finish() []byte {
 	eof := p.toks[len(p.toks)-1]
 	p.breakLine(0, 0, 1)
-	p.flushComments(eof.Pos.Offset + 1)
+	eof.Pos.Offset++ // past the comments at the very end
+	p.flushComments(eof)
 	p.endLine()
 	alignCells(p.lines)
 	alignComments(p.lines)

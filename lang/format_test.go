@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/tools/txtar"
 )
 
 // formatChecked formats src and checks what every formatted file must
@@ -122,20 +123,22 @@ func TestFormatGo(t *testing.T) {
 
 // FuzzFormat checks that formatting any file that parses succeeds, keeps
 // the program and its comments (Format checks both), and that the result
-// is formatted. Plain go test runs the seeds: the golden files of
-// testdata/parse, testdata/errors and testdata/format, and the examples.
+// is formatted. Plain go test runs the seeds: the in.tdf of the golden
+// files of testdata/parse, testdata/errors and testdata/format, and
+// oddComments.
 func FuzzFormat(f *testing.F) {
 	for _, s := range fuzzSeeds(f) {
 		f.Add(s)
 	}
-	for _, dir := range []string{"format"} {
-		paths, err := filepath.Glob(filepath.Join("..", "testdata", dir, "*.txtar"))
+	for _, s := range oddComments {
+		f.Add([]byte(s))
+	}
+	paths, err := filepath.Glob(filepath.Join("..", "testdata", "format", "*.txtar"))
+	require.NoError(f, err)
+	for _, p := range paths {
+		ar, err := txtar.ParseFile(p)
 		require.NoError(f, err)
-		for _, p := range paths {
-			data, err := os.ReadFile(p)
-			require.NoError(f, err)
-			f.Add(data[strings.Index(string(data), "-- in.tdf --\n")+len("-- in.tdf --\n"):])
-		}
+		f.Add(section(ar, "in.tdf"))
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
 		if _, err := Parse("fuzz.tdf", src); err != nil {
@@ -149,4 +152,41 @@ func FuzzFormat(f *testing.F) {
 		require.NoError(t, err, "formatted:\n%s", out)
 		require.Equal(t, string(out), string(again), "formatting twice changes the text; input:\n%s", src)
 	})
+}
+
+// oddComments are files with comments in unusual places: between the
+// tokens of a header, inside lists, before a closing bracket, spanning
+// lines, at the end of the file.
+var oddComments = []string{
+	"package /* a */ p // b\nimport /* c */ ( /* d */ \"fmt\" /* e */ ) // f\n",
+	"package p\ndataflow D {\n\tx -> map((a, // c\n\t\tb) => a) -> print()\n}\n",
+	"package p\ndataflow D {\n\tx := // c\n\t\trange(0, 1)\n}\n",
+	"package p\ndataflow D {\n\tx -> map(v => // c\n\t\tv)\n}\n",
+	"package p\ndataflow D {\n\tx -> map(v => v // c\n\t)\n}\n",
+	"package p\ndataflow D {\n\tx -> map(v => v /* c\n d */ ) -> print()\n}\n",
+	"package p\n/* a\n   b */ dataflow D { x -> print() }\n",
+	"package p\ndataflow D { x -> print() } /* a\n   b */ // c\n",
+	"package p\ntype T struct { A int /* x */; B /* y */ string // z\n}\n",
+	"package p\nparam a int = /* x */ -1\nparam b int = - /* y */ 1\n",
+	"package p\noperator o(in int) { state /* s */ { a int } // t\n on /* u */ in(t, /* v */ d) /* w */ { } }\n",
+	"package p\ndataflow D {\n\tr := loop x := s max /* m */ 3 /* n */ { // o\n\t}\n}\n",
+	"package p\ndataflow D {\n\tx -> f(\n\t\t// own\n\t\ta,\n\t\t// before close\n\t)\n}\n",
+	"package p\ndataflow D {\n\tx -> f( // t\n\t\ta)\n}\n",
+	"package p\ndataflow D {\n\tx ->\n\t// c\n\tf()\n}\n",
+	"package p\ndataflow D {\n\tx -> map(v => `a\n`) // c\n\ty -> print() // d\n}\n",
+	"package p\ndataflow D {\n\tx -> map(v => v) /* a */ /* b */ // c\n}\n",
+	"package p\n\n\n// c\n\n\n",
+	"package p\ndataflow D {\n\ta, /* x */ b := x -> branch(v => v)\n}\n",
+	"package p\ndataflow D {\n\tx -> f(a /* c */ ,)\n}\n",
+	"package p\ndataflow D {\n\tx -> f(a, /* c */\n)\n}\n",
+	"package p\ndataflow D {\n\tx -> f(a\n/* c */)\n}\n",
+	"package p\ndataflow D {\n\t\tx -> map(v => func() {\n\t\t\t\t/* a\n\t\t\t\t   b */\n\t\t\t\tv()\n\t\t\t})\n}\n",
+	"package p\r\ndataflow D {\r\n\tx -> map(v => v) // c\r\n}\r\n",
+}
+
+// TestFormatOddComments formats files with comments in unusual places.
+func TestFormatOddComments(t *testing.T) {
+	for _, src := range oddComments {
+		formatChecked(t, "odd.tdf", []byte(src))
+	}
 }
