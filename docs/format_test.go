@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -62,4 +63,33 @@ func TestFormatDocPrograms(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestFormattingExample checks the example of language.md's Formatting
+// section: the first indented block formats to the second.
+func TestFormattingExample(t *testing.T) {
+	md, err := os.ReadFile("language.md")
+	require.NoError(t, err)
+	_, section, ok := strings.Cut(string(md), "\n## Formatting\n")
+	require.True(t, ok, "language.md has no Formatting section")
+	section, _, _ = strings.Cut(section, "\n## ")
+	_, example, ok := strings.Cut(section, "For example, this file\n")
+	require.True(t, ok, "the Formatting section has no example")
+	var blocks []string
+	var cur []string
+	for _, line := range strings.Split(example+"\nend", "\n") {
+		switch {
+		case strings.HasPrefix(line, "    "):
+			cur = append(cur, strings.TrimPrefix(line, "    "))
+		case line == "" && cur != nil:
+			cur = append(cur, "")
+		case cur != nil:
+			blocks = append(blocks, strings.TrimRight(strings.Join(cur, "\n"), "\n")+"\n")
+			cur = nil
+		}
+	}
+	require.Len(t, blocks, 2, "want the file before and after")
+	out, err := lang.Format("demo.tdf", []byte(blocks[0]))
+	require.NoError(t, err)
+	assert.Equal(t, blocks[1], string(out))
 }
