@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/alecthomas/participle/v2/lexer"
 )
@@ -137,26 +136,6 @@ func (p *printer) emptyGroup() bool {
 	return !p.commentBefore(p.toks[i+1].Pos.Offset)
 }
 
-// commentBefore reports whether a comment not yet printed starts before
-// offset off.
-func (p *printer) commentBefore(off int) bool {
-	return p.nextCom < len(p.comments) && p.comments[p.nextCom].Pos.Offset < off
-}
-
-// ownLineCommentBefore reports whether a comment not yet printed starts
-// a line before offset off.
-func (p *printer) ownLineCommentBefore(off int) bool {
-	for _, c := range p.comments[p.nextCom:] {
-		if c.Pos.Offset >= off {
-			return false
-		}
-		if c.Pos.Line > p.prevEnd {
-			return true
-		}
-	}
-	return false
-}
-
 // startLine ends the current line and starts the one the pending break
 // asks for, or, without one, a continuation line at p.cont. srcLine is
 // the source line of what goes first on it.
@@ -242,79 +221,6 @@ func (p *printer) cell() {
 	p.space = false
 }
 
-// flushComments prints the comments before the token t.
-func (p *printer) flushComments(t lexer.Token) {
-	for p.commentBefore(t.Pos.Offset) {
-		c := p.comments[p.nextCom]
-		p.nextCom++
-		next := t.Pos.Line
-		if p.commentBefore(t.Pos.Offset) {
-			next = p.comments[p.nextCom].Pos.Line
-		}
-		p.comment(c, next)
-	}
-}
-
-// comment prints c, which the token or comment on source line next
-// follows: at the end of the current line when it was written on the
-// line of the token before it, else on a line of its own. What follows a
-// // comment, or a comment on its own line that the next token did not
-// follow on its line, goes on a new line.
-func (p *printer) comment(c lexer.Token, next int) {
-	text := trimComment(c.Value)
-	own := p.cur == nil || c.Pos.Line > p.prevEnd
-	indent := p.cont
-	if own {
-		if p.pending == nil {
-			p.pending = &lineBreak{indent: p.cont}
-		}
-		indent = p.pending.indent
-		p.startLine(c.Pos.Line)
-	}
-	if !own && !strings.Contains(text, "\n") {
-		l := p.cur
-		if l.comment != "" {
-			l.text = joinBlank(l.text, l.comment)
-		}
-		l.comment = text
-	} else {
-		p.sp()
-		p.writeLines(text)
-		p.cur.raw = strings.Contains(text, "\n")
-		p.space, p.afterComment = true, true
-	}
-	p.prevEnd = tokenEndLine(c)
-	if own && next > p.prevEnd {
-		p.pending = &lineBreak{indent: indent, max: 1}
-	} else if strings.HasPrefix(text, "//") && p.pending == nil {
-		p.pending = &lineBreak{indent: p.cont}
-	}
-}
-
-// trimComment removes the blanks at the end of the lines of a comment.
-func trimComment(c string) string {
-	lines := strings.Split(c, "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimRight(l, " \t\r")
-	}
-	return strings.Join(lines, "\n")
-}
-
-// startsLine reports whether toks[i] starts a source line: it is on a
-// line after the one on which the token or comment before it ends.
-func (p *printer) startsLine(i int) bool {
-	t := p.toks[i]
-	end := 0
-	if i > 0 {
-		end = tokenEndLine(p.toks[i-1])
-	}
-	c := sort.Search(len(p.comments), func(k int) bool { return p.comments[k].Pos.Offset >= t.Pos.Offset })
-	if c > 0 && (i == 0 || p.comments[c-1].Pos.Offset > p.toks[i-1].Pos.Offset) {
-		end = tokenEndLine(p.comments[c-1])
-	}
-	return t.Pos.Line > end
-}
-
 // indexAt returns the index of the token that starts at offset off.
 func (p *printer) indexAt(off int) int {
 	i := sort.Search(len(p.toks), func(i int) bool { return p.toks[i].Pos.Offset >= off })
@@ -349,83 +255,4 @@ func (p *printer) goCode(pos Pos, text string, kind goKind) {
 		p.nextCom++
 	}
 	p.prevEnd = pos.Line + strings.Count(text, "\n")
-}
-
-// finish prints the comments left at the end of the file and returns the
-// text.
-func (p *printer) finish() []byte {
-	eof := p.toks[len(p.toks)-1]
-	p.breakLine(0, 0, 1)
-	eof.Pos.Offset++ // past the comments at the very end
-	p.flushComments(eof)
-	p.endLine()
-	alignCells(p.lines)
-	alignComments(p.lines)
-	var b strings.Builder
-	for _, l := range p.lines {
-		b.WriteString(l.prefix)
-		b.WriteString(l.text)
-		if l.comment != "" {
-			b.WriteString(" " + l.comment)
-		}
-		b.WriteByte('\n')
-	}
-	return []byte(b.String())
-}
-
-// alignCells pads the cells of runs of consecutive lines that have the
-// same indentation and number of cells, so that what follows each cell
-// starts in one column, and moves them into the lines' text.
-func alignCells(lines []*outLine) {
-	same := func(a, b *outLine) bool {
-		return !a.raw && !b.raw && len(a.cells) == len(b.cells) && a.prefix == b.prefix
-	}
-	forRuns(lines, func(l *outLine) bool { return len(l.cells) > 0 && !l.raw }, same, func(run []*outLine) {
-		for c := range run[0].cells {
-			width := 0
-			for _, l := range run {
-				width = max(width, utf8.RuneCountInString(l.cells[c]))
-			}
-			for _, l := range run {
-				l.cells[c] += strings.Repeat(" ", width-utf8.RuneCountInString(l.cells[c])+1)
-			}
-		}
-		for _, l := range run {
-			l.text = strings.Join(l.cells, "") + l.text
-			l.cells = nil
-		}
-	})
-}
-
-// alignComments pads the text of runs of consecutive lines of the same
-// indentation that have trailing comments, so that the comments start in
-// one column.
-func alignComments(lines []*outLine) {
-	same := func(a, b *outLine) bool { return a.prefix == b.prefix }
-	forRuns(lines, func(l *outLine) bool { return l.comment != "" && !l.raw }, same, func(run []*outLine) {
-		width := 0
-		for _, l := range run {
-			width = max(width, utf8.RuneCountInString(l.text))
-		}
-		for _, l := range run {
-			l.text += strings.Repeat(" ", width-utf8.RuneCountInString(l.text))
-		}
-	})
-}
-
-// forRuns calls fn with every maximal run of consecutive lines for which
-// in holds and each of which is like the one before it.
-func forRuns(lines []*outLine, in func(*outLine) bool, like func(a, b *outLine) bool, fn func([]*outLine)) {
-	for i := 0; i < len(lines); {
-		if !in(lines[i]) {
-			i++
-			continue
-		}
-		j := i + 1
-		for j < len(lines) && in(lines[j]) && like(lines[j-1], lines[j]) {
-			j++
-		}
-		fn(lines[i:j])
-		i = j
-	}
 }
