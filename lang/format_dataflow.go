@@ -125,11 +125,15 @@ func (p *printer) call(c *Call) {
 // a line of its own it stays there, after a comma.
 func (p *printer) args(args []*Arg) {
 	p.tok("(")
+	base := p.cur.indent
 	if len(args) == 0 {
-		p.tok(")")
+		if t := p.peek(")"); p.commentBefore(t.Pos.Offset) && p.startsLine(p.next) {
+			p.closeBlock(")", base+1, base)
+		} else {
+			p.tok(")")
+		}
 		return
 	}
-	base := p.cur.indent
 	for i, a := range args {
 		if i > 0 {
 			p.tok(",")

@@ -182,6 +182,8 @@ var oddComments = []string{
 	"package p\ndataflow D {\n\tx -> f(a\n/* c */)\n}\n",
 	"package p\ndataflow D {\n\t\tx -> map(v => func() {\n\t\t\t\t/* a\n\t\t\t\t   b */\n\t\t\t\tv()\n\t\t\t})\n}\n",
 	"package p\r\ndataflow D {\r\n\tx -> map(v => v) // c\r\n}\r\n",
+	"package p\ndataflow D {\n\tx -> f(\n\t\t// c\n\t) -> g( /* d */ )\n}\n",
+	"package p\nimport ( // c\n)\ntype T struct { // d\n}\ndataflow D { // e\n}\n",
 }
 
 // TestFormatOddComments formats files with comments in unusual places.
