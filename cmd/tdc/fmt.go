@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/rogpeppe/go-internal/diff"
 
@@ -24,7 +25,8 @@ const stdinName = "<standard input>"
 // cmdFmt formats .tdf files, following gofmt's conventions: without
 // flags it prints each formatted file; -l lists the files whose layout
 // differs, -d prints a diff for each and -w rewrites them. With no file
-// it formats standard input. The exit status is 1 when a file has
+// it formats standard input; a directory stands for the .tdf files under
+// it. The exit status is 1 when a file has
 // syntax errors or cannot be read or written, and with -d also when a
 // file's layout differs; 0 otherwise.
 func cmdFmt(args []string, env *cliEnv) int {
@@ -49,16 +51,47 @@ func cmdFmt(args []string, env *cliEnv) int {
 	}
 	status := exitOK
 	for _, path := range fs.Args() {
-		src, err := os.ReadFile(path)
+		files, err := tdfFiles(path)
 		if err != nil {
 			status = report(env, err)
-			continue
 		}
-		if st := m.format(env, path, src); st != exitOK {
-			status = st
+		for _, file := range files {
+			src, err := os.ReadFile(file)
+			if err != nil {
+				status = report(env, err)
+				continue
+			}
+			if st := m.format(env, file, src); st != exitOK {
+				status = st
+			}
 		}
 	}
 	return status
+}
+
+// tdfFiles returns path when it is not a directory, else the .tdf files
+// under it, in lexical order, leaving out files and directories whose
+// names start with "." (as gofmt does).
+func tdfFiles(path string) ([]string, error) {
+	info, err := os.Stat(path)
+	if err != nil || !info.IsDir() {
+		return []string{path}, nil
+	}
+	var files []string
+	err = filepath.WalkDir(path, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		hidden := p != path && strings.HasPrefix(d.Name(), ".")
+		switch {
+		case d.IsDir() && hidden:
+			return filepath.SkipDir
+		case !d.IsDir() && !hidden && strings.HasSuffix(p, ".tdf"):
+			files = append(files, p)
+		}
+		return nil
+	})
+	return files, err
 }
 
 // format formats the file at path, whose content is src, and prints,
