@@ -77,7 +77,30 @@ func lambdaKind(body string) goKind {
 // lines after the first indented relative to the first, or false when
 // the text does not parse as Go of its kind.
 func formatGo(kind goKind, text, indent string) (string, bool) {
-	rel := dedent(text, indent)
+	out, ok := gofmt(kind, dedent(text, indent))
+	// gofmt is not always idempotent where comments crowd the code (it
+	// may align a comment only on its second pass); format until the
+	// text holds still, so that tdc fmt is.
+	for range maxGofmtPasses {
+		if !ok {
+			break
+		}
+		again, ok := gofmt(kind, out)
+		if !ok || again == out {
+			break
+		}
+		out = again
+	}
+	return out, ok
+}
+
+// maxGofmtPasses bounds the passes of gofmt over one piece of Go.
+const maxGofmtPasses = 4
+
+// gofmt formats the Go text rel of the given kind, whose lines after the
+// first are indented relative to the first, as a declaration of a Go
+// file, or returns false when it does not parse as one.
+func gofmt(kind goKind, rel string) (string, bool) {
 	wrapped := rel
 	tuples := false
 	if kind != goFields && !strings.Contains(rel, tupleCall) {

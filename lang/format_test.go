@@ -2,6 +2,8 @@ package lang
 
 import (
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -191,4 +193,81 @@ func TestFormatOddComments(t *testing.T) {
 	for _, src := range oddComments {
 		formatChecked(t, "odd.tdf", []byte(src))
 	}
+}
+
+// perturb returns src with comments and blanks added between its tokens
+// at random: a block comment or a few blanks after any token, a line
+// comment before the line break of a gap that has one. The result is
+// the same program, with more comments.
+func perturb(src []byte, rng *rand.Rand) []byte {
+	lex, err := tdfLexer.LexString("", string(src))
+	if err != nil {
+		return src
+	}
+	var b strings.Builder
+	n := 0
+	for {
+		t, err := lex.Next()
+		if err != nil || t.EOF() {
+			return []byte(b.String())
+		}
+		v := t.Value
+		if t.Type == tokWhitespace {
+			if i := strings.IndexByte(v, '\n'); i >= 0 && rng.IntN(4) == 0 {
+				n++
+				v = v[:i] + fmt.Sprintf(" // c%d", n) + v[i:]
+			}
+			b.WriteString(v)
+			continue
+		}
+		b.WriteString(v)
+		switch rng.IntN(6) {
+		case 0:
+			n++
+			fmt.Fprintf(&b, " /* c%d */ ", n)
+		case 1:
+			b.WriteString(strings.Repeat(" ", 1+rng.IntN(3)))
+		}
+	}
+}
+
+// perturbRounds is how many perturbed versions of each file are tried.
+var perturbRounds = 4
+
+// TestFormatPerturbed formats the examples and the golden inputs with
+// comments and blanks strewn between their tokens: every comment must
+// stay between the tokens it was between, and the result must be
+// formatted.
+func TestFormatPerturbed(t *testing.T) {
+	var srcs [][]byte
+	for _, path := range exampleFiles(t) {
+		src, err := os.ReadFile(path)
+		require.NoError(t, err)
+		srcs = append(srcs, src)
+	}
+	for _, dir := range []string{"format", "parse"} {
+		for _, path := range goldenFiles(t, dir) {
+			ar, err := txtar.ParseFile(path)
+			require.NoError(t, err)
+			srcs = append(srcs, section(ar, "in.tdf"))
+		}
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	tried := 0
+	for _, src := range srcs {
+		for range perturbRounds {
+			in := perturb(src, rng)
+			if _, err := Parse("perturbed.tdf", in); err != nil {
+				continue // a comment where the grammar counts lines
+			}
+			tried++
+			out, err := Format("perturbed.tdf", in)
+			require.NoError(t, err, "input:\n%s", in)
+			again, err := Format("perturbed.tdf", out)
+			require.NoError(t, err)
+			require.Equal(t, string(out), string(again), "formatting twice changes the text; input:\n%s", in)
+		}
+	}
+	t.Logf("tried %d of %d", tried, len(srcs)*perturbRounds)
+	assert.Greater(t, tried, len(srcs), "too few perturbed files parse")
 }
