@@ -2,6 +2,7 @@ package lang
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -231,8 +232,10 @@ func perturb(src []byte, rng *rand.Rand) []byte {
 	}
 }
 
-// perturbRounds is how many perturbed versions of each file are tried.
-var perturbRounds = 4
+// perturbRounds is how many perturbed versions of each file
+// TestFormatPerturbed tries: go test ./lang -run Perturbed -perturb 500
+// searches longer.
+var perturbRounds = flag.Int("perturb", 4, "perturbed versions of each file that TestFormatPerturbed formats")
 
 // TestFormatPerturbed formats the examples and the golden inputs with
 // comments and blanks strewn between their tokens: every comment must
@@ -255,7 +258,7 @@ func TestFormatPerturbed(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	tried := 0
 	for _, src := range srcs {
-		for range perturbRounds {
+		for range *perturbRounds {
 			in := perturb(src, rng)
 			if _, err := Parse("perturbed.tdf", in); err != nil {
 				continue // a comment where the grammar counts lines
@@ -268,6 +271,6 @@ func TestFormatPerturbed(t *testing.T) {
 			require.Equal(t, string(out), string(again), "formatting twice changes the text; input:\n%s", in)
 		}
 	}
-	t.Logf("tried %d of %d", tried, len(srcs)*perturbRounds)
+	t.Logf("tried %d of %d", tried, len(srcs)**perturbRounds)
 	assert.Greater(t, tried, len(srcs), "too few perturbed files parse")
 }
