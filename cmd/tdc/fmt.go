@@ -128,6 +128,14 @@ func (m fmtMode) format(env *cliEnv, path string, src []byte) int {
 // writes a temporary file beside it and renames that over it, so that
 // the file is never left half written.
 func rewriteFile(path string, data []byte) error {
+	if err := replaceFile(path, data); err != nil {
+		return fmt.Errorf("rewriting %s: %w", path, err)
+	}
+	return nil
+}
+
+// replaceFile does the work of rewriteFile.
+func replaceFile(path string, data []byte) error {
 	real, err := filepath.EvalSymlinks(path)
 	if err != nil {
 		return err
@@ -147,7 +155,6 @@ func rewriteFile(path string, data []byte) error {
 	}
 	if err != nil {
 		os.Remove(tmp.Name())
-		return fmt.Errorf("rewriting %s: %w", path, err)
 	}
-	return nil
+	return err
 }

@@ -56,3 +56,41 @@ func TestFmtRewriteFile(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, entries, 2, "a temporary file was left behind")
 }
+
+// TestFmtRewriteFails checks that tdc fmt -w reports a file it cannot
+// rewrite, leaves it as it was, and exits 1.
+func TestFmtRewriteFails(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root writes into read-only directories")
+	}
+	const messy = "package p\ndataflow D { range(0, 3) -> print() }\n"
+	dir := t.TempDir()
+	path := filepath.Join(dir, "prog.tdf")
+	require.NoError(t, os.WriteFile(path, []byte(messy), 0o644))
+	require.NoError(t, os.Chmod(dir, 0o555))
+	t.Cleanup(func() { os.Chmod(dir, 0o755) })
+
+	status, stdout, stderr := runTDC(t, "fmt", "-w", path)
+	assert.Equal(t, exitError, status)
+	assert.Empty(t, stdout)
+	assert.Contains(t, stderr, "tdc: rewriting "+path+": ")
+	got, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, messy, string(got))
+}
+
+// TestRewriteFileCleansUp checks that a rewrite that fails at the rename
+// (here over a directory, which fails for root too) reports the path and
+// leaves no temporary file.
+func TestRewriteFileCleansUp(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "prog.tdf")
+	require.NoError(t, os.MkdirAll(filepath.Join(target, "inside"), 0o755))
+	err := rewriteFile(target, []byte("package p\n"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "rewriting "+target+": ")
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Len(t, entries, 1, "a temporary file was left behind")
+	assert.Equal(t, "prog.tdf", entries[0].Name())
+}
