@@ -196,10 +196,15 @@ func TestFormatOddComments(t *testing.T) {
 	}
 }
 
-// perturb returns src with comments and blanks added between its tokens
-// at random: a block comment or a few blanks after any token, a line
-// comment before the line break of a gap that has one. The result is
-// the same program, with more comments.
+// breakAfter are the tokens after which perturb may break a line.
+var breakAfter = map[string]bool{"->": true, "(": true, ",": true, "{": true, "=>": true, ":=": true}
+
+// perturb returns src with comments, blanks and line breaks added
+// between its tokens at random: a block comment or a few blanks after
+// any token, a line break after some, a line comment before the line
+// break of a gap that has one. The result may not parse (a line break
+// where the grammar does not allow one), or may be another program (a
+// line break in Go code), but it usually parses.
 func perturb(src []byte, rng *rand.Rand) []byte {
 	lex, err := tdfLexer.LexString("", string(src))
 	if err != nil {
@@ -228,6 +233,10 @@ func perturb(src []byte, rng *rand.Rand) []byte {
 			fmt.Fprintf(&b, " /* c%d */ ", n)
 		case 1:
 			b.WriteString(strings.Repeat(" ", 1+rng.IntN(3)))
+		case 2:
+			if breakAfter[v] {
+				b.WriteString("\n" + strings.Repeat("\t", rng.IntN(3)))
+			}
 		}
 	}
 }
@@ -238,9 +247,9 @@ func perturb(src []byte, rng *rand.Rand) []byte {
 var perturbRounds = flag.Int("perturb", 4, "perturbed versions of each file that TestFormatPerturbed formats")
 
 // TestFormatPerturbed formats the examples and the golden inputs with
-// comments and blanks strewn between their tokens: every comment must
-// stay between the tokens it was between, and the result must be
-// formatted.
+// comments, blanks and line breaks strewn between their tokens: every
+// comment must stay between the tokens it was between (Format checks
+// that), and the result must be formatted.
 func TestFormatPerturbed(t *testing.T) {
 	var srcs [][]byte
 	for _, path := range exampleFiles(t) {
@@ -261,7 +270,7 @@ func TestFormatPerturbed(t *testing.T) {
 		for range *perturbRounds {
 			in := perturb(src, rng)
 			if _, err := Parse("perturbed.tdf", in); err != nil {
-				continue // a comment where the grammar counts lines
+				continue // a line break where the grammar does not allow one
 			}
 			tried++
 			out, err := Format("perturbed.tdf", in)
