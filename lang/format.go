@@ -33,7 +33,7 @@ func Format(name string, src []byte) ([]byte, error) {
 	if commentKey(g, gts) != commentKey(f, ts) {
 		return nil, fmt.Errorf("%s: formatting failed (a bug of tdc fmt): comments moved", name)
 	}
-	if SyntaxKey(g, out) != SyntaxKey(f, src) {
+	if syntaxKey(g, out) != syntaxKey(f, src) {
 		return nil, fmt.Errorf("%s: formatting failed (a bug of tdc fmt): the result parses to another program", name)
 	}
 	return out, nil

@@ -10,12 +10,23 @@ import (
 	"strings"
 )
 
-// SyntaxKey returns a text that two parses of .tdf source have in common
-// exactly when they are the same program, whatever their layout: the
-// Dump of f, parsed from src, without positions, with its embedded Go
-// (laid out by gofmt where it parses as Go) reduced to its tokens. It
-// changes f: its Go text and positions are gone afterwards.
-func SyntaxKey(f *File, src []byte) string {
+// SyntaxKey parses the .tdf source src and returns a text that two
+// sources have in common exactly when they are the same program, whatever
+// their layout and their comments: the Dump of the AST without
+// positions, with its embedded Go (laid out by gofmt where it parses as
+// Go) reduced to its tokens, the comments in it included. Its error is
+// Parse's.
+func SyntaxKey(name string, src []byte) (string, error) {
+	f, err := Parse(name, src)
+	if err != nil {
+		return "", err
+	}
+	return syntaxKey(f, src), nil
+}
+
+// syntaxKey is SyntaxKey of f, parsed from src. It changes f: its Go text
+// and positions are gone afterwards.
+func syntaxKey(f *File, src []byte) string {
 	key := func(kind goKind, pos Pos, text string) string {
 		if g, ok := formatGo(kind, text, sourceIndent(src, pos.Offset)); ok {
 			text = g

@@ -28,7 +28,7 @@ func formatChecked(t *testing.T, name string, src []byte) []byte {
 	g, gts, err := parse(name, out)
 	require.NoError(t, err, "the formatted file does not parse:\n%s", out)
 	assert.Equal(t, commentKey(f, fts), commentKey(g, gts), "comments moved:\n%s", out)
-	assert.Equal(t, SyntaxKey(f, src), SyntaxKey(g, out), "another program:\n%s", out)
+	assert.Equal(t, syntaxKey(f, src), syntaxKey(g, out), "another program:\n%s", out)
 	again, err := Format(name, out)
 	require.NoError(t, err)
 	assert.Equal(t, string(out), string(again), "formatting twice changes the text")
@@ -282,4 +282,35 @@ func TestFormatPerturbed(t *testing.T) {
 	}
 	t.Logf("tried %d of %d", tried, len(srcs)**perturbRounds)
 	assert.Greater(t, tried, len(srcs), "too few perturbed files parse")
+}
+
+// TestSyntaxKey checks that the key tells programs apart by what they
+// say, not by their layout or comments.
+func TestSyntaxKey(t *testing.T) {
+	key := func(src string) string {
+		k, err := SyntaxKey("k.tdf", []byte(src))
+		require.NoError(t, err)
+		return k
+	}
+	base := key("package p\ndataflow D {\n\trange(0, 3) -> map(x => x + 1) -> print()\n}\n")
+	same := []string{
+		"package p\n\n// c\ndataflow D { range(0,3)\n  ->map(x=>x+1) /* d */ -> print() }\n",
+		"package p\ndataflow D {\n\trange(0, 3,) -> map((x) => x +\n\t\t1) -> print()\n}\n",
+	}
+	for _, src := range same {
+		assert.Equal(t, base, key(src), "%q", src)
+	}
+	other := []string{
+		"package q\ndataflow D {\n\trange(0, 3) -> map(x => x + 1) -> print()\n}\n",
+		"package p\ndataflow D {\n\trange(0, 3) -> map(x => x + 2) -> print()\n}\n",
+		"package p\ndataflow D {\n\trange(0, 3) -> map(y => x + 1) -> print()\n}\n",
+		"package p\ndataflow D {\n\trange(0, 3) -> map(x => x + 1) -> print\n}\n",
+		"package p\ndataflow D {\n\trange(0, 3) -> map(x => `x + 1`) -> print()\n}\n",
+		"package p\ndataflow D {\n\trange(0, 3) -> map(x => x + /* c */ 1) -> print()\n}\n",
+	}
+	for _, src := range other {
+		assert.NotEqual(t, base, key(src), "%q", src)
+	}
+	_, err := SyntaxKey("k.tdf", []byte("package"))
+	assert.Error(t, err)
 }
