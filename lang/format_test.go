@@ -127,8 +127,7 @@ func TestFormatGo(t *testing.T) {
 // FuzzFormat checks that formatting any file that parses succeeds, keeps
 // the program and its comments (Format checks both), and that the result
 // is formatted. Plain go test runs the seeds: the in.tdf of the golden
-// files of testdata/parse, testdata/errors and testdata/format, and
-// oddComments.
+// files of testdata/ and oddComments.
 func FuzzFormat(f *testing.F) {
 	for _, s := range fuzzSeeds(f) {
 		f.Add(s)
@@ -136,12 +135,16 @@ func FuzzFormat(f *testing.F) {
 	for _, s := range oddComments {
 		f.Add([]byte(s))
 	}
-	paths, err := filepath.Glob(filepath.Join("..", "testdata", "format", "*.txtar"))
-	require.NoError(f, err)
-	for _, p := range paths {
-		ar, err := txtar.ParseFile(p)
+	for _, dir := range []string{"format", "plan", "codegen"} {
+		paths, err := filepath.Glob(filepath.Join("..", "testdata", dir, "*.txtar"))
 		require.NoError(f, err)
-		f.Add(section(ar, "in.tdf"))
+		for _, p := range paths {
+			ar, err := txtar.ParseFile(p)
+			require.NoError(f, err)
+			if src := section(ar, "in.tdf"); src != nil {
+				f.Add(src)
+			}
+		}
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
 		if _, err := Parse("fuzz.tdf", src); err != nil {
@@ -257,11 +260,13 @@ func TestFormatPerturbed(t *testing.T) {
 		require.NoError(t, err)
 		srcs = append(srcs, src)
 	}
-	for _, dir := range []string{"format", "parse"} {
+	for _, dir := range []string{"format", "parse", "plan", "codegen"} {
 		for _, path := range goldenFiles(t, dir) {
 			ar, err := txtar.ParseFile(path)
 			require.NoError(t, err)
-			srcs = append(srcs, section(ar, "in.tdf"))
+			if src := section(ar, "in.tdf"); src != nil {
+				srcs = append(srcs, src)
+			}
 		}
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
