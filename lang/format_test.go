@@ -319,3 +319,15 @@ func TestSyntaxKey(t *testing.T) {
 	_, err := SyntaxKey("k.tdf", []byte("package"))
 	assert.Error(t, err)
 }
+
+// BenchmarkFormat formats the largest example.
+func BenchmarkFormat(b *testing.B) {
+	src, err := os.ReadFile(filepath.Join("..", "examples", "pagerank-custom", "pagerank_custom.tdf"))
+	require.NoError(b, err)
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		if _, err := Format("pagerank_custom.tdf", src); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
