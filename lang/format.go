@@ -79,8 +79,12 @@ func (p *printer) file(f *File) {
 // imports prints the import declarations, single or grouped as written.
 func (p *printer) imports(imports []*Import) {
 	k := 0
-	for decl := 0; p.has("import"); decl++ {
-		p.breakLine(0, min(1, 1-decl), 1)
+	for first := true; p.has("import"); first = false {
+		if first {
+			p.breakLine(0, 1, 1)
+		} else {
+			p.breakLine(0, 0, 1)
+		}
 		p.tok("import")
 		p.sp()
 		if !p.has("(") {
