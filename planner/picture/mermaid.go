@@ -30,7 +30,7 @@ func ProgramMermaid(graphs []*planner.Graph) []byte {
 	var w mermaidWriter
 	w.printf("flowchart LR\n")
 	for _, g := range graphs {
-		w.printf("\tsubgraph %s[%s]\n", "dataflow_"+g.Name, mermaidText("dataflow "+g.Name))
+		w.printf("\tsubgraph %s[%s]\n\t\tdirection LR\n", "dataflow_"+g.Name, mermaidText("dataflow "+g.Name))
 		w.dataflow(newScene(g, g.Name+"-"), "\t\t")
 		w.printf("\tend\n")
 	}
