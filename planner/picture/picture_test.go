@@ -409,3 +409,24 @@ func setSection(ar *txtar.Archive, name string, data []byte) {
 	}
 	ar.Files = append(ar.Files, txtar.File{Name: name, Data: data})
 }
+
+// TestSVGConcurrent draws from several goroutines at once, as a build of
+// several programs might: Graphviz's one WebAssembly instance is shared.
+func TestSVGConcurrent(t *testing.T) {
+	graphs := planFile(t, "../../examples/reach/reach.tdf")
+	want, err := picture.SVG(graphs[0])
+	require.NoError(t, err)
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			got, err := picture.SVG(graphs[0])
+			if err == nil && !bytes.Equal(got, want) {
+				err = errors.New("a concurrent drawing differs")
+			}
+			errs <- err
+		}()
+	}
+	for range 4 {
+		assert.NoError(t, <-errs)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/goccy/go-graphviz"
 
@@ -23,8 +24,14 @@ func ProgramSVG(graphs []*planner.Graph) ([]byte, error) {
 	return render(ProgramDOT(graphs))
 }
 
+// renderMu serializes rendering: Graphviz runs in one WebAssembly
+// instance per process, whose memory is not safe for concurrent calls.
+var renderMu sync.Mutex
+
 // render lays out DOT text and renders it as SVG.
 func render(dot []byte) ([]byte, error) {
+	renderMu.Lock()
+	defer renderMu.Unlock()
 	ctx := context.Background()
 	gv, err := graphviz.New(ctx)
 	if err != nil {
