@@ -116,7 +116,7 @@ func newBox(op *planner.Op, prefix string) *box {
 	if op.Kind == planner.CombineOp {
 		b.classes = append(b.classes, "implied")
 	}
-	b.tooltip = fmt.Sprintf("operator %d: %s at %s", op.ID, op.Label(), posText(op.Pos))
+	b.tooltip = fmt.Sprintf("operator %d (%s): %s at %s", op.ID, op.Name, op.Label(), posText(op.Pos))
 	return b
 }
 
