@@ -62,3 +62,15 @@ func TestCamel(t *testing.T) {
 		assert.Equal(t, want, camel(in), in)
 	}
 }
+
+// TestOpWordsLong checks that a long chain's name spells out its first
+// members only.
+func TestOpWordsLong(t *testing.T) {
+	op := &Op{Kind: ChainOp}
+	for range 8 {
+		op.Stages = append(op.Stages, &lang.Node{Op: "map"})
+	}
+	assert.Equal(t, "MapMapMapMapMapEtc", opWords(op))
+	op.Stages = op.Stages[:6]
+	assert.Equal(t, "MapMapMapMapMapMap", opWords(op))
+}
