@@ -386,8 +386,11 @@ func checkMermaid(t *testing.T, mmd []byte, graphs []*planner.Graph) {
 	require.Zero(t, depth, "subgraphs not closed")
 	var want []link
 	ops := 0
-	for _, g := range graphs {
-		pre := strings.ReplaceAll(prefix(g, graphs), "-", "_")
+	for i, g := range graphs {
+		pre := ""
+		if len(graphs) > 1 {
+			pre = fmt.Sprintf("df%d_", i)
+		}
 		ops += len(g.Ops)
 		for _, op := range g.Ops {
 			id := fmt.Sprintf("%sop%d", pre, op.ID)
