@@ -401,7 +401,7 @@ func RunClosure(ctx context.Context, cfg ClosureConfig) error {
 
 // build creates the operators of one worker, indexed like the plan's.
 func (df *Closure) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
-	op0 := &closureOp0{
+	op0 := &closureReadMapExchange19{
 		maxLine: int(df.cfg.Params.closureArg19_11()),
 		out0:    df.ch0.Pusher(w),
 		out1:    df.ch3.Pusher(w),
@@ -409,7 +409,7 @@ func (df *Closure) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		peers:   w.Peers(),
 		w:       w,
 	}
-	op1 := &closureOp1{
+	op1 := &closureIterateP20{
 		in0:  df.ch0.Puller(w),
 		in1:  df.ch4.Puller(w),
 		out0: df.ch1.Pusher(w),
@@ -417,13 +417,13 @@ func (df *Closure) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		seen: make(map[tdrt.Time]map[tdrt.Tuple2[uint32, uint32]]struct{}),
 		w:    w,
 	}
-	op2 := &closureOp2{
+	op2 := &closureMapExchange22{
 		in0:   df.ch1.Puller(w),
 		out0:  df.ch2.Pusher(w),
 		peers: w.Peers(),
 		w:     w,
 	}
-	op3 := &closureOp3{
+	op3 := &closureJoinMapExchange23{
 		arranged: make(map[tdrt.Time]*tdrt.IntArrangement[uint32, uint32]),
 		in0:      df.ch2.Puller(w),
 		out0:     df.ch4.Pusher(w),
@@ -432,7 +432,7 @@ func (df *Closure) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		right0:   df.ch3.Puller(w),
 		w:        w,
 	}
-	op4 := &closureOp4{
+	op4 := &closurePrint27{
 		in0:    df.ch5.Puller(w),
 		stdout: w.Stdout(),
 		w:      w,
@@ -440,8 +440,8 @@ func (df *Closure) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	return []tdrt.Operator{op0, op1, op2, op3, op4}, nil
 }
 
-// closureOp0 is one worker's instance of operator 0 of Closure, lines+map at closure.tdf:19:11.
-type closureOp0 struct {
+// closureReadMapExchange19 is one worker's instance of operator 0 of Closure, lines+map at closure.tdf:19:11.
+type closureReadMapExchange19 struct {
 	w       *tdrt.Worker
 	peers   int
 	path    string
@@ -456,7 +456,7 @@ type closureOp0 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *closureOp0) Run() error {
+func (op *closureReadMapExchange19) Run() error {
 	if op.done {
 		return nil
 	}
@@ -499,7 +499,7 @@ func (op *closureOp0) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *closureOp0) process(t tdrt.Time, data []Edge) error {
+func (op *closureReadMapExchange19) process(t tdrt.Time, data []Edge) error {
 	for _, r0 := range data {
 		r1 := closureMap19_41(r0)
 		op.out0.Give(t, tdrt.Route(tdcHash3(closureExchange20_24(r1)), op.peers), r1)
@@ -508,8 +508,8 @@ func (op *closureOp0) process(t tdrt.Time, data []Edge) error {
 	return nil
 }
 
-// closureOp1 is one worker's instance of operator 1 of Closure, iterate p at closure.tdf:20:19.
-type closureOp1 struct {
+// closureIterateP20 is one worker's instance of operator 1 of Closure, iterate p at closure.tdf:20:19.
+type closureIterateP20 struct {
 	w *tdrt.Worker
 	// seen holds, per time with the loop's round at 0, the records the loop variable held.
 	seen  map[tdrt.Time]map[tdrt.Tuple2[uint32, uint32]]struct{}
@@ -521,7 +521,7 @@ type closureOp1 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *closureOp1) Run() error {
+func (op *closureIterateP20) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -554,7 +554,7 @@ func (op *closureOp1) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *closureOp1) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+func (op *closureIterateP20) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	tOut1 := t
 	tOut1.Rounds[0] = 0
 	for _, r0 := range data {
@@ -565,7 +565,7 @@ func (op *closureOp1) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) e
 }
 
 // fresh processes the records of data that the loop variable did not hold before at t's time outside the loop.
-func (op *closureOp1) fresh(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+func (op *closureIterateP20) fresh(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	outer := t
 	outer.Rounds[0] = 0
 	set := op.seen[outer]
@@ -583,8 +583,8 @@ func (op *closureOp1) fresh(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) err
 	return op.process(t, op.batch)
 }
 
-// closureOp2 is one worker's instance of operator 2 of Closure, map at closure.tdf:22:7.
-type closureOp2 struct {
+// closureMapExchange22 is one worker's instance of operator 2 of Closure, map at closure.tdf:22:7.
+type closureMapExchange22 struct {
 	w     *tdrt.Worker
 	peers int
 	in0   *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
@@ -592,7 +592,7 @@ type closureOp2 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *closureOp2) Run() error {
+func (op *closureMapExchange22) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -608,7 +608,7 @@ func (op *closureOp2) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *closureOp2) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+func (op *closureMapExchange22) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	for _, r0 := range data {
 		r1 := closureMap22_21(r0.F0, r0.F1)
 		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(closureExchange23_7(r1))), op.peers), r1)
@@ -616,8 +616,8 @@ func (op *closureOp2) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) e
 	return nil
 }
 
-// closureOp3 is one worker's instance of operator 3 of Closure, join+map at closure.tdf:23:7.
-type closureOp3 struct {
+// closureJoinMapExchange23 is one worker's instance of operator 3 of Closure, join+map at closure.tdf:23:7.
+type closureJoinMapExchange23 struct {
 	w     *tdrt.Worker
 	peers int
 	// arranged holds the values of each key of the input from outside the loop, per time of that input.
@@ -632,7 +632,7 @@ type closureOp3 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *closureOp3) Run() error {
+func (op *closureJoinMapExchange23) Run() error {
 	for {
 		b, ok := op.right0.Next()
 		if !ok {
@@ -690,7 +690,7 @@ func (op *closureOp3) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *closureOp3) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint32, uint32]) error {
+func (op *closureJoinMapExchange23) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint32, uint32]) error {
 	tOut0 := t
 	tOut0.Rounds[0]++
 	for _, r0 := range data {
@@ -701,7 +701,7 @@ func (op *closureOp3) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint32, ui
 }
 
 // match pairs records at time t with the arranged values of their key and runs the stages over the pairs.
-func (op *closureOp3) match(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+func (op *closureJoinMapExchange23) match(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	m := op.arranged[t.Outer(0)]
 	m.Seal()
 	op.batch = op.batch[:0]
@@ -723,8 +723,8 @@ func (op *closureOp3) match(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) err
 	return op.process(t, op.batch)
 }
 
-// closureOp4 is one worker's instance of operator 4 of Closure, print at closure.tdf:27:11.
-type closureOp4 struct {
+// closurePrint27 is one worker's instance of operator 4 of Closure, print at closure.tdf:27:11.
+type closurePrint27 struct {
 	w      *tdrt.Worker
 	in0    *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
 	stdout *bufio.Writer
@@ -732,7 +732,7 @@ type closureOp4 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *closureOp4) Run() error {
+func (op *closurePrint27) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -747,7 +747,7 @@ func (op *closureOp4) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *closureOp4) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+func (op *closurePrint27) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	for _, r0 := range data {
 		op.stdout.WriteString(closurePrint27_27(r0.F0, r0.F1))
 		op.stdout.WriteByte('\n')

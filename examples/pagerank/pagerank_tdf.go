@@ -1109,7 +1109,7 @@ func RunPageRank(ctx context.Context, cfg PageRankConfig) error {
 
 // build creates the operators of one worker, indexed like the plan's.
 func (df *PageRank) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
-	op0 := &pageRankOp0{
+	op0 := &pageRankReadMapExchange30{
 		maxLine: int(df.cfg.Params.pageRankArg30_11()),
 		out0:    df.ch0.Pusher(w),
 		out1:    df.ch3.Pusher(w),
@@ -1118,25 +1118,25 @@ func (df *PageRank) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		peers:   w.Peers(),
 		w:       w,
 	}
-	op1 := &pageRankOp1{
+	op1 := &pageRankMap31{
 		in0:  df.ch0.Puller(w),
 		out0: df.ch1.Pusher(w),
 		w:    w,
 	}
-	op2 := &pageRankOp2{
+	op2 := &pageRankCombineCountExchange31{
 		in0:   df.ch1.Puller(w),
 		out0:  df.ch2.Pusher(w),
 		peers: w.Peers(),
 		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, int64]),
 		w:     w,
 	}
-	op3 := &pageRankOp3{
+	op3 := &pageRankCount31{
 		in0:   df.ch2.Puller(w),
 		out0:  df.ch4.Pusher(w),
 		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, int64]),
 		w:     w,
 	}
-	op4 := &pageRankOp4{
+	op4 := &pageRankJoinMapExchange33{
 		in0:    df.ch3.Puller(w),
 		left:   make(map[tdrt.Time]map[uint32][]uint32),
 		out0:   df.ch9.Pusher(w),
@@ -1145,19 +1145,19 @@ func (df *PageRank) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		right0: df.ch4.Puller(w),
 		w:      w,
 	}
-	op5 := &pageRankOp5{
+	op5 := &pageRankFlatMapExchange36{
 		in0:   df.ch5.Puller(w),
 		out0:  df.ch6.Pusher(w),
 		peers: w.Peers(),
 		w:     w,
 	}
-	op6 := &pageRankOp6{
+	op6 := &pageRankDistinctMap37{
 		in0:   df.ch6.Puller(w),
 		out0:  df.ch7.Pusher(w),
 		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, struct{}]),
 		w:     w,
 	}
-	op7 := &pageRankOp7{
+	op7 := &pageRankLoopRExchange39{
 		in0:   df.ch7.Puller(w),
 		in1:   df.ch14.Puller(w),
 		out0:  df.ch8.Pusher(w),
@@ -1165,7 +1165,7 @@ func (df *PageRank) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		peers: w.Peers(),
 		w:     w,
 	}
-	op8 := &pageRankOp8{
+	op8 := &pageRankJoinMap40{
 		arranged: make(map[tdrt.Time]*tdrt.IntArrangement[uint32, Link]),
 		in0:      df.ch8.Puller(w),
 		out0:     df.ch12.Pusher(w),
@@ -1173,12 +1173,12 @@ func (df *PageRank) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		right0:   df.ch9.Puller(w),
 		w:        w,
 	}
-	op9 := &pageRankOp9{
+	op9 := &pageRankMap42{
 		in0:  df.ch10.Puller(w),
 		out0: df.ch11.Pusher(w),
 		w:    w,
 	}
-	op10 := &pageRankOp10{
+	op10 := &pageRankCombineSumExchange44{
 		in0:   df.ch11.Puller(w),
 		in1:   df.ch12.Puller(w),
 		out0:  df.ch13.Pusher(w),
@@ -1186,7 +1186,7 @@ func (df *PageRank) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, float32]),
 		w:     w,
 	}
-	op11 := &pageRankOp11{
+	op11 := &pageRankSumMap44{
 		in0:   df.ch13.Puller(w),
 		out0:  df.ch14.Pusher(w),
 		out1:  df.ch15.Pusher(w),
@@ -1197,7 +1197,7 @@ func (df *PageRank) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	if op11.limit1 < 1 {
 		return nil, fmt.Errorf("pagerank.tdf:39:31: loop r: max iters is %d; want 1 or more", op11.limit1)
 	}
-	op12 := &pageRankOp12{
+	op12 := &pageRankPrint48{
 		in0:    df.ch15.Puller(w),
 		stdout: w.Stdout(),
 		w:      w,
@@ -1205,8 +1205,8 @@ func (df *PageRank) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	return []tdrt.Operator{op0, op1, op2, op3, op4, op5, op6, op7, op8, op9, op10, op11, op12}, nil
 }
 
-// pageRankOp0 is one worker's instance of operator 0 of PageRank, lines+map at pagerank.tdf:30:11.
-type pageRankOp0 struct {
+// pageRankReadMapExchange30 is one worker's instance of operator 0 of PageRank, lines+map at pagerank.tdf:30:11.
+type pageRankReadMapExchange30 struct {
 	w       *tdrt.Worker
 	peers   int
 	path    string
@@ -1222,7 +1222,7 @@ type pageRankOp0 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankOp0) Run() error {
+func (op *pageRankReadMapExchange30) Run() error {
 	if op.done {
 		return nil
 	}
@@ -1266,7 +1266,7 @@ func (op *pageRankOp0) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp0) process(t tdrt.Time, data []Edge) error {
+func (op *pageRankReadMapExchange30) process(t tdrt.Time, data []Edge) error {
 	for _, r0 := range data {
 		r1 := pageRankMap30_41(r0)
 		op.out0.GiveLocal(t, r1)
@@ -1276,15 +1276,15 @@ func (op *pageRankOp0) process(t tdrt.Time, data []Edge) error {
 	return nil
 }
 
-// pageRankOp1 is one worker's instance of operator 1 of PageRank, map at pagerank.tdf:31:22.
-type pageRankOp1 struct {
+// pageRankMap31 is one worker's instance of operator 1 of PageRank, map at pagerank.tdf:31:22.
+type pageRankMap31 struct {
 	w    *tdrt.Worker
 	in0  *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
 	out0 *tdrt.Pusher[uint32]
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankOp1) Run() error {
+func (op *pageRankMap31) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -1300,7 +1300,7 @@ func (op *pageRankOp1) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp1) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+func (op *pageRankMap31) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	for _, r0 := range data {
 		r1 := pageRankMap31_38(r0.F0, r0.F1)
 		op.out0.GiveLocal(t, r1)
@@ -1308,8 +1308,8 @@ func (op *pageRankOp1) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) 
 	return nil
 }
 
-// pageRankOp2 is one worker's instance of operator 2 of PageRank, combine count at pagerank.tdf:31:46.
-type pageRankOp2 struct {
+// pageRankCombineCountExchange31 is one worker's instance of operator 2 of PageRank, combine count at pagerank.tdf:31:46.
+type pageRankCombineCountExchange31 struct {
 	w     *tdrt.Worker
 	peers int
 	// state holds, per time, the count of each record among the records of one run; spare holds emptied states for reuse.
@@ -1322,7 +1322,7 @@ type pageRankOp2 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankOp2) Run() error {
+func (op *pageRankCombineCountExchange31) Run() error {
 	combine := op.w.Combine()
 	for {
 		b, ok := op.in0.Next()
@@ -1383,15 +1383,15 @@ func (op *pageRankOp2) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp2) process(t tdrt.Time, data []tdrt.Tuple2[uint32, int64]) error {
+func (op *pageRankCombineCountExchange31) process(t tdrt.Time, data []tdrt.Tuple2[uint32, int64]) error {
 	for _, r0 := range data {
 		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange31_46(r0))), op.peers), r0)
 	}
 	return nil
 }
 
-// pageRankOp3 is one worker's instance of operator 3 of PageRank, count at pagerank.tdf:31:46.
-type pageRankOp3 struct {
+// pageRankCount31 is one worker's instance of operator 3 of PageRank, count at pagerank.tdf:31:46.
+type pageRankCount31 struct {
 	w *tdrt.Worker
 	// state holds, per timestamp not yet complete, the count of each record; spare holds emptied states for reuse.
 	state map[tdrt.Time]*tdrt.DenseState[uint32, int64]
@@ -1403,7 +1403,7 @@ type pageRankOp3 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankOp3) Run() error {
+func (op *pageRankCount31) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -1455,15 +1455,15 @@ func (op *pageRankOp3) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp3) process(t tdrt.Time, data []tdrt.Tuple2[uint32, int64]) error {
+func (op *pageRankCount31) process(t tdrt.Time, data []tdrt.Tuple2[uint32, int64]) error {
 	for _, r0 := range data {
 		op.out0.GiveLocal(t, r0)
 	}
 	return nil
 }
 
-// pageRankOp4 is one worker's instance of operator 4 of PageRank, join+map at pagerank.tdf:33:6.
-type pageRankOp4 struct {
+// pageRankJoinMapExchange33 is one worker's instance of operator 4 of PageRank, join+map at pagerank.tdf:33:6.
+type pageRankJoinMapExchange33 struct {
 	w     *tdrt.Worker
 	peers int
 	// left and right hold, per timestamp not yet complete, the values of each key of each input.
@@ -1477,7 +1477,7 @@ type pageRankOp4 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankOp4) Run() error {
+func (op *pageRankJoinMapExchange33) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -1555,7 +1555,7 @@ func (op *pageRankOp4) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp4) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint32, int64]) error {
+func (op *pageRankJoinMapExchange33) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint32, int64]) error {
 	for _, r0 := range data {
 		r1 := pageRankMap34_27(r0.F0, r0.F1, r0.F2)
 		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange40_23(r1))), op.peers), r1)
@@ -1563,8 +1563,8 @@ func (op *pageRankOp4) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint32, i
 	return nil
 }
 
-// pageRankOp5 is one worker's instance of operator 5 of PageRank, flat_map at pagerank.tdf:36:6.
-type pageRankOp5 struct {
+// pageRankFlatMapExchange36 is one worker's instance of operator 5 of PageRank, flat_map at pagerank.tdf:36:6.
+type pageRankFlatMapExchange36 struct {
 	w     *tdrt.Worker
 	peers int
 	in0   *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
@@ -1572,7 +1572,7 @@ type pageRankOp5 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankOp5) Run() error {
+func (op *pageRankFlatMapExchange36) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -1588,7 +1588,7 @@ func (op *pageRankOp5) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp5) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+func (op *pageRankFlatMapExchange36) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	for _, r0 := range data {
 		r1 := pageRankFlatMap36_29(r0.F0, r0.F1)
 		for _, r2 := range r1 {
@@ -1598,8 +1598,8 @@ func (op *pageRankOp5) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) 
 	return nil
 }
 
-// pageRankOp6 is one worker's instance of operator 6 of PageRank, distinct+map at pagerank.tdf:37:6.
-type pageRankOp6 struct {
+// pageRankDistinctMap37 is one worker's instance of operator 6 of PageRank, distinct+map at pagerank.tdf:37:6.
+type pageRankDistinctMap37 struct {
 	w *tdrt.Worker
 	// state holds, per timestamp not yet complete, the distinct records; spare holds emptied states for reuse.
 	state map[tdrt.Time]*tdrt.DenseState[uint32, struct{}]
@@ -1611,7 +1611,7 @@ type pageRankOp6 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankOp6) Run() error {
+func (op *pageRankDistinctMap37) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -1659,7 +1659,7 @@ func (op *pageRankOp6) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp6) process(t tdrt.Time, data []uint32) error {
+func (op *pageRankDistinctMap37) process(t tdrt.Time, data []uint32) error {
 	for _, r0 := range data {
 		r1 := pageRankMap38_15(r0)
 		op.out0.GiveLocal(t, r1)
@@ -1667,8 +1667,8 @@ func (op *pageRankOp6) process(t tdrt.Time, data []uint32) error {
 	return nil
 }
 
-// pageRankOp7 is one worker's instance of operator 7 of PageRank, loop r at pagerank.tdf:39:16.
-type pageRankOp7 struct {
+// pageRankLoopRExchange39 is one worker's instance of operator 7 of PageRank, loop r at pagerank.tdf:39:16.
+type pageRankLoopRExchange39 struct {
 	w     *tdrt.Worker
 	peers int
 	in0   *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
@@ -1678,7 +1678,7 @@ type pageRankOp7 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankOp7) Run() error {
+func (op *pageRankLoopRExchange39) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -1705,7 +1705,7 @@ func (op *pageRankOp7) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp7) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
+func (op *pageRankLoopRExchange39) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	for _, r0 := range data {
 		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange40_18(r0))), op.peers), r0)
 		op.out1.GiveLocal(t, r0)
@@ -1713,8 +1713,8 @@ func (op *pageRankOp7) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32])
 	return nil
 }
 
-// pageRankOp8 is one worker's instance of operator 8 of PageRank, join+map at pagerank.tdf:40:18.
-type pageRankOp8 struct {
+// pageRankJoinMap40 is one worker's instance of operator 8 of PageRank, join+map at pagerank.tdf:40:18.
+type pageRankJoinMap40 struct {
 	w *tdrt.Worker
 	// arranged holds the values of each key of the input from outside the loop, per time of that input.
 	arranged map[tdrt.Time]*tdrt.IntArrangement[uint32, Link]
@@ -1728,7 +1728,7 @@ type pageRankOp8 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankOp8) Run() error {
+func (op *pageRankJoinMap40) Run() error {
 	for {
 		b, ok := op.right0.Next()
 		if !ok {
@@ -1786,7 +1786,7 @@ func (op *pageRankOp8) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp8) process(t tdrt.Time, data []tdrt.Tuple3[uint32, float32, Link]) error {
+func (op *pageRankJoinMap40) process(t tdrt.Time, data []tdrt.Tuple3[uint32, float32, Link]) error {
 	for _, r0 := range data {
 		r1 := pageRankMap40_53(r0.F0, r0.F1, r0.F2)
 		op.out0.GiveLocal(t, r1)
@@ -1795,7 +1795,7 @@ func (op *pageRankOp8) process(t tdrt.Time, data []tdrt.Tuple3[uint32, float32, 
 }
 
 // match pairs records at time t with the arranged values of their key and runs the stages over the pairs.
-func (op *pageRankOp8) match(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
+func (op *pageRankJoinMap40) match(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	m := op.arranged[t.Outer(0)]
 	m.Seal()
 	op.batch = op.batch[:0]
@@ -1817,15 +1817,15 @@ func (op *pageRankOp8) match(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) e
 	return op.process(t, op.batch)
 }
 
-// pageRankOp9 is one worker's instance of operator 9 of PageRank, map at pagerank.tdf:42:7.
-type pageRankOp9 struct {
+// pageRankMap42 is one worker's instance of operator 9 of PageRank, map at pagerank.tdf:42:7.
+type pageRankMap42 struct {
 	w    *tdrt.Worker
 	in0  *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
 	out0 *tdrt.Pusher[tdrt.Tuple2[uint32, float32]]
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankOp9) Run() error {
+func (op *pageRankMap42) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -1841,7 +1841,7 @@ func (op *pageRankOp9) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp9) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
+func (op *pageRankMap42) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	for _, r0 := range data {
 		r1 := pageRankMap42_21(r0.F0, r0.F1)
 		op.out0.GiveLocal(t, r1)
@@ -1849,8 +1849,8 @@ func (op *pageRankOp9) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32])
 	return nil
 }
 
-// pageRankOp10 is one worker's instance of operator 10 of PageRank, combine sum at pagerank.tdf:44:7.
-type pageRankOp10 struct {
+// pageRankCombineSumExchange44 is one worker's instance of operator 10 of PageRank, combine sum at pagerank.tdf:44:7.
+type pageRankCombineSumExchange44 struct {
 	w     *tdrt.Worker
 	peers int
 	// state holds, per time, the sum of the values of each key among the records of one run; spare holds emptied states for reuse.
@@ -1864,7 +1864,7 @@ type pageRankOp10 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankOp10) Run() error {
+func (op *pageRankCombineSumExchange44) Run() error {
 	combine := op.w.Combine()
 	for {
 		b, ok := op.in0.Next()
@@ -1944,15 +1944,15 @@ func (op *pageRankOp10) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp10) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
+func (op *pageRankCombineSumExchange44) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	for _, r0 := range data {
 		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange44_7(r0))), op.peers), r0)
 	}
 	return nil
 }
 
-// pageRankOp11 is one worker's instance of operator 11 of PageRank, sum+map at pagerank.tdf:44:7.
-type pageRankOp11 struct {
+// pageRankSumMap44 is one worker's instance of operator 11 of PageRank, sum+map at pagerank.tdf:44:7.
+type pageRankSumMap44 struct {
 	w *tdrt.Worker
 	// state holds, per timestamp not yet complete, the sum of the values of each key; spare holds emptied states for reuse.
 	state  map[tdrt.Time]*tdrt.DenseState[uint32, float32]
@@ -1966,7 +1966,7 @@ type pageRankOp11 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankOp11) Run() error {
+func (op *pageRankSumMap44) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -2019,7 +2019,7 @@ func (op *pageRankOp11) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp11) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
+func (op *pageRankSumMap44) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	tOut0 := t
 	sendOut0 := int64(tOut0.Rounds[0])+1 < op.limit1
 	tOut0.Rounds[0]++
@@ -2038,8 +2038,8 @@ func (op *pageRankOp11) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]
 	return nil
 }
 
-// pageRankOp12 is one worker's instance of operator 12 of PageRank, print at pagerank.tdf:48:11.
-type pageRankOp12 struct {
+// pageRankPrint48 is one worker's instance of operator 12 of PageRank, print at pagerank.tdf:48:11.
+type pageRankPrint48 struct {
 	w      *tdrt.Worker
 	in0    *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
 	stdout *bufio.Writer
@@ -2047,7 +2047,7 @@ type pageRankOp12 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankOp12) Run() error {
+func (op *pageRankPrint48) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -2062,7 +2062,7 @@ func (op *pageRankOp12) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp12) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
+func (op *pageRankPrint48) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	for _, r0 := range data {
 		op.stdout.WriteString(pageRankPrint48_30(r0.F0, r0.F1))
 		op.stdout.WriteByte('\n')

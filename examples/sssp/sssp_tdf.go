@@ -741,20 +741,20 @@ func RunShortestPaths(ctx context.Context, cfg ShortestPathsConfig) error {
 
 // build creates the operators of one worker, indexed like the plan's.
 func (df *ShortestPaths) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
-	op0 := &shortestPathsOp0{
+	op0 := &shortestPathsReadMapExchange25{
 		maxLine: int(df.cfg.Params.shortestPathsArg25_11()),
 		out0:    df.ch2.Pusher(w),
 		path:    df.cfg.Params.shortestPathsArg25_16(),
 		peers:   w.Peers(),
 		w:       w,
 	}
-	op1 := &shortestPathsOp1{
+	op1 := &shortestPathsRangeMap26{
 		out0:   df.ch0.Pusher(w),
 		params: &df.cfg.Params,
 		w:      w,
 	}
 	op1.next, op1.hi = tdrt.RangeShare(df.cfg.Params.shortestPathsArg26_17(), df.cfg.Params.shortestPathsArg26_20(), w.Index(), w.Peers())
-	op2 := &shortestPathsOp2{
+	op2 := &shortestPathsLoopDExchange27{
 		in0:   df.ch0.Puller(w),
 		in1:   df.ch6.Puller(w),
 		out0:  df.ch1.Pusher(w),
@@ -762,7 +762,7 @@ func (df *ShortestPaths) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		peers: w.Peers(),
 		w:     w,
 	}
-	op3 := &shortestPathsOp3{
+	op3 := &shortestPathsJoinMap29{
 		arranged: make(map[tdrt.Time]*tdrt.IntArrangement[uint32, Edge]),
 		in0:      df.ch1.Puller(w),
 		out0:     df.ch3.Pusher(w),
@@ -770,7 +770,7 @@ func (df *ShortestPaths) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		right0:   df.ch2.Puller(w),
 		w:        w,
 	}
-	op4 := &shortestPathsOp4{
+	op4 := &shortestPathsCombineMinExchange32{
 		in0:   df.ch3.Puller(w),
 		in1:   df.ch4.Puller(w),
 		out0:  df.ch5.Pusher(w),
@@ -778,7 +778,7 @@ func (df *ShortestPaths) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, uint64]),
 		w:     w,
 	}
-	op5 := &shortestPathsOp5{
+	op5 := &shortestPathsMin32{
 		acc:   make(map[tdrt.Time]map[uint32]uint64),
 		in0:   df.ch5.Puller(w),
 		out0:  df.ch6.Pusher(w),
@@ -786,14 +786,14 @@ func (df *ShortestPaths) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, uint64]),
 		w:     w,
 	}
-	op6 := &shortestPathsOp6{
+	op6 := &shortestPathsCombineMinExchange36{
 		in0:   df.ch7.Puller(w),
 		out0:  df.ch8.Pusher(w),
 		peers: w.Peers(),
 		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, uint64]),
 		w:     w,
 	}
-	op7 := &shortestPathsOp7{
+	op7 := &shortestPathsMinPrint36{
 		in0:    df.ch8.Puller(w),
 		state:  make(map[tdrt.Time]*tdrt.DenseState[uint32, uint64]),
 		stdout: w.Stdout(),
@@ -802,8 +802,8 @@ func (df *ShortestPaths) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	return []tdrt.Operator{op0, op1, op2, op3, op4, op5, op6, op7}, nil
 }
 
-// shortestPathsOp0 is one worker's instance of operator 0 of ShortestPaths, lines+map at sssp.tdf:25:11.
-type shortestPathsOp0 struct {
+// shortestPathsReadMapExchange25 is one worker's instance of operator 0 of ShortestPaths, lines+map at sssp.tdf:25:11.
+type shortestPathsReadMapExchange25 struct {
 	w       *tdrt.Worker
 	peers   int
 	path    string
@@ -817,7 +817,7 @@ type shortestPathsOp0 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *shortestPathsOp0) Run() error {
+func (op *shortestPathsReadMapExchange25) Run() error {
 	if op.done {
 		return nil
 	}
@@ -859,7 +859,7 @@ func (op *shortestPathsOp0) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *shortestPathsOp0) process(t tdrt.Time, data []Edge) error {
+func (op *shortestPathsReadMapExchange25) process(t tdrt.Time, data []Edge) error {
 	for _, r0 := range data {
 		r1 := shortestPathsMap25_41(r0)
 		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange29_12(r1))), op.peers), r1)
@@ -867,8 +867,8 @@ func (op *shortestPathsOp0) process(t tdrt.Time, data []Edge) error {
 	return nil
 }
 
-// shortestPathsOp1 is one worker's instance of operator 1 of ShortestPaths, range+map at sssp.tdf:26:11.
-type shortestPathsOp1 struct {
+// shortestPathsRangeMap26 is one worker's instance of operator 1 of ShortestPaths, range+map at sssp.tdf:26:11.
+type shortestPathsRangeMap26 struct {
 	w        *tdrt.Worker
 	params   *Params
 	next, hi int64
@@ -878,7 +878,7 @@ type shortestPathsOp1 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *shortestPathsOp1) Run() error {
+func (op *shortestPathsRangeMap26) Run() error {
 	if op.done {
 		return nil
 	}
@@ -901,7 +901,7 @@ func (op *shortestPathsOp1) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *shortestPathsOp1) process(t tdrt.Time, data []int64) error {
+func (op *shortestPathsRangeMap26) process(t tdrt.Time, data []int64) error {
 	for _, r0 := range data {
 		r1 := op.params.shortestPathsMap26_35(r0)
 		op.out0.GiveLocal(t, r1)
@@ -909,8 +909,8 @@ func (op *shortestPathsOp1) process(t tdrt.Time, data []int64) error {
 	return nil
 }
 
-// shortestPathsOp2 is one worker's instance of operator 2 of ShortestPaths, loop d at sssp.tdf:27:19.
-type shortestPathsOp2 struct {
+// shortestPathsLoopDExchange27 is one worker's instance of operator 2 of ShortestPaths, loop d at sssp.tdf:27:19.
+type shortestPathsLoopDExchange27 struct {
 	w     *tdrt.Worker
 	peers int
 	in0   *tdrt.Puller[tdrt.Tuple2[uint32, uint64]]
@@ -920,7 +920,7 @@ type shortestPathsOp2 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *shortestPathsOp2) Run() error {
+func (op *shortestPathsLoopDExchange27) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -947,7 +947,7 @@ func (op *shortestPathsOp2) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *shortestPathsOp2) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
+func (op *shortestPathsLoopDExchange27) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
 	for _, r0 := range data {
 		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange29_7(r0))), op.peers), r0)
 		op.out1.GiveLocal(t, r0)
@@ -955,8 +955,8 @@ func (op *shortestPathsOp2) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint
 	return nil
 }
 
-// shortestPathsOp3 is one worker's instance of operator 3 of ShortestPaths, join+map at sssp.tdf:29:7.
-type shortestPathsOp3 struct {
+// shortestPathsJoinMap29 is one worker's instance of operator 3 of ShortestPaths, join+map at sssp.tdf:29:7.
+type shortestPathsJoinMap29 struct {
 	w *tdrt.Worker
 	// arranged holds the values of each key of the input from outside the loop, per time of that input.
 	arranged map[tdrt.Time]*tdrt.IntArrangement[uint32, Edge]
@@ -970,7 +970,7 @@ type shortestPathsOp3 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *shortestPathsOp3) Run() error {
+func (op *shortestPathsJoinMap29) Run() error {
 	for {
 		b, ok := op.right0.Next()
 		if !ok {
@@ -1028,7 +1028,7 @@ func (op *shortestPathsOp3) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *shortestPathsOp3) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint64, Edge]) error {
+func (op *shortestPathsJoinMap29) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint64, Edge]) error {
 	for _, r0 := range data {
 		r1 := shortestPathsMap30_27(r0.F0, r0.F1, r0.F2)
 		op.out0.GiveLocal(t, r1)
@@ -1037,7 +1037,7 @@ func (op *shortestPathsOp3) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint
 }
 
 // match pairs records at time t with the arranged values of their key and runs the stages over the pairs.
-func (op *shortestPathsOp3) match(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
+func (op *shortestPathsJoinMap29) match(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
 	m := op.arranged[t.Outer(0)]
 	m.Seal()
 	op.batch = op.batch[:0]
@@ -1059,8 +1059,8 @@ func (op *shortestPathsOp3) match(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64
 	return op.process(t, op.batch)
 }
 
-// shortestPathsOp4 is one worker's instance of operator 4 of ShortestPaths, combine min at sssp.tdf:32:7.
-type shortestPathsOp4 struct {
+// shortestPathsCombineMinExchange32 is one worker's instance of operator 4 of ShortestPaths, combine min at sssp.tdf:32:7.
+type shortestPathsCombineMinExchange32 struct {
 	w     *tdrt.Worker
 	peers int
 	// state holds, per time, the least value of each key among the records of one run; spare holds emptied states for reuse.
@@ -1074,7 +1074,7 @@ type shortestPathsOp4 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *shortestPathsOp4) Run() error {
+func (op *shortestPathsCombineMinExchange32) Run() error {
 	combine := op.w.Combine()
 	for {
 		b, ok := op.in0.Next()
@@ -1158,15 +1158,15 @@ func (op *shortestPathsOp4) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *shortestPathsOp4) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
+func (op *shortestPathsCombineMinExchange32) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
 	for _, r0 := range data {
 		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange32_7(r0))), op.peers), r0)
 	}
 	return nil
 }
 
-// shortestPathsOp5 is one worker's instance of operator 5 of ShortestPaths, min at sssp.tdf:32:7.
-type shortestPathsOp5 struct {
+// shortestPathsMin32 is one worker's instance of operator 5 of ShortestPaths, min at sssp.tdf:32:7.
+type shortestPathsMin32 struct {
 	w *tdrt.Worker
 	// acc holds, per time with the loop's round at zero, the least value of each key over the rounds complete so far.
 	acc map[tdrt.Time]map[uint32]uint64
@@ -1181,7 +1181,7 @@ type shortestPathsOp5 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *shortestPathsOp5) Run() error {
+func (op *shortestPathsMin32) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -1250,7 +1250,7 @@ func (op *shortestPathsOp5) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *shortestPathsOp5) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
+func (op *shortestPathsMin32) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
 	tOut0 := t
 	tOut0.Rounds[0]++
 	tOut1 := t
@@ -1262,8 +1262,8 @@ func (op *shortestPathsOp5) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint
 	return nil
 }
 
-// shortestPathsOp6 is one worker's instance of operator 6 of ShortestPaths, combine min at sssp.tdf:36:14.
-type shortestPathsOp6 struct {
+// shortestPathsCombineMinExchange36 is one worker's instance of operator 6 of ShortestPaths, combine min at sssp.tdf:36:14.
+type shortestPathsCombineMinExchange36 struct {
 	w     *tdrt.Worker
 	peers int
 	// state holds, per time, the least value of each key among the records of one run; spare holds emptied states for reuse.
@@ -1276,7 +1276,7 @@ type shortestPathsOp6 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *shortestPathsOp6) Run() error {
+func (op *shortestPathsCombineMinExchange36) Run() error {
 	combine := op.w.Combine()
 	for {
 		b, ok := op.in0.Next()
@@ -1332,15 +1332,15 @@ func (op *shortestPathsOp6) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *shortestPathsOp6) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
+func (op *shortestPathsCombineMinExchange36) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
 	for _, r0 := range data {
 		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange36_14(r0))), op.peers), r0)
 	}
 	return nil
 }
 
-// shortestPathsOp7 is one worker's instance of operator 7 of ShortestPaths, min+print at sssp.tdf:36:14.
-type shortestPathsOp7 struct {
+// shortestPathsMinPrint36 is one worker's instance of operator 7 of ShortestPaths, min+print at sssp.tdf:36:14.
+type shortestPathsMinPrint36 struct {
 	w *tdrt.Worker
 	// state holds, per timestamp not yet complete, the least value of each key; spare holds emptied states for reuse.
 	state  map[tdrt.Time]*tdrt.DenseState[uint32, uint64]
@@ -1353,7 +1353,7 @@ type shortestPathsOp7 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *shortestPathsOp7) Run() error {
+func (op *shortestPathsMinPrint36) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -1406,7 +1406,7 @@ func (op *shortestPathsOp7) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *shortestPathsOp7) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
+func (op *shortestPathsMinPrint36) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
 	for _, r0 := range data {
 		op.stdout.WriteString(shortestPathsPrint36_42(r0.F0, r0.F1))
 		op.stdout.WriteByte('\n')
