@@ -226,10 +226,23 @@ type ChangeBatch struct {
 // compactAbove is the length under which Add never compacts.
 const compactAbove = 32
 
+// mergeWithin is how many of the latest updates not yet compacted Add
+// looks through for one of the same pointstamp.
+const mergeWithin = 8
+
 // Add adds delta to the count of t at loc. A zero delta is ignored.
 func (b *ChangeBatch) Add(loc Location, t Time, delta int64) {
 	if delta == 0 {
 		return
+	}
+	// An operator's run adds to the same few pointstamps again and again
+	// (a batch sent, a batch consumed): a recent update of the same
+	// pointstamp takes the delta, and the batch does not grow.
+	for i := len(b.updates) - 1; i >= b.clean && i >= len(b.updates)-mergeWithin; i-- {
+		if u := &b.updates[i]; u.Loc == loc && u.Time == t {
+			u.Delta += delta
+			return
+		}
 	}
 	b.updates = append(b.updates, Update{Loc: loc, Time: t, Delta: delta})
 	if len(b.updates) > compactAbove && len(b.updates) >= 2*b.clean {

@@ -434,3 +434,20 @@ func applyBatch(tr *Tracker, b *ChangeBatch, ops []Update, rng *rand.Rand) {
 	}
 	tr.Apply(b)
 }
+
+// TestChangeBatchMergesRecent: the +1 and -1 a run adds at the same few
+// pointstamps go into one update each, and adding does not allocate.
+func TestChangeBatchMergesRecent(t *testing.T) {
+	var b ChangeBatch
+	for i := range 1000 {
+		b.Add(Location(i%3), Epoch(1), 1)
+		b.Add(Location(i%3), Epoch(1), -1)
+		b.Add(4, Epoch(uint64(i%2)), 1)
+	}
+	assert.Len(t, b.updates, 5, "one update per pointstamp")
+	assert.Equal(t, []Update{{Loc: 4, Time: Epoch(0), Delta: 500}, {Loc: 4, Time: Epoch(1), Delta: 500}}, b.Updates())
+	assert.Zero(t, testing.AllocsPerRun(100, func() {
+		b.Add(1, Epoch(3), 1)
+		b.Add(1, Epoch(3), -1)
+	}))
+}
