@@ -182,7 +182,7 @@ func (d *dfGen) runLines(op *planner.Op) []jen.Code {
 		jen.If(jen.Id("op").Dot("done")).Block(jen.Return(jen.Nil())),
 		jen.If(jen.Id("op").Dot("lines").Op("==").Nil()).Block(append(open, jen.Id("op").Dot("lines").Op("=").Id("lines"))...),
 		jen.Var().Id("err").Error(),
-		jen.List(jen.Id("op").Dot("batch"), jen.Err()).Op("=").Id("op").Dot("lines").Dot("Read").Call(jen.Id("op").Dot("batch").Index(jen.Empty(), jen.Lit(0)), jen.Qual(rt, "BatchSize")),
+		jen.List(jen.Id("op").Dot("batch"), jen.Err()).Op("=").Id("op").Dot("lines").Dot("Read").Call(jen.Id("op").Dot("batch").Index(jen.Empty(), jen.Lit(0)), jen.Qual(rt, "SourceChunk")),
 	}
 	if typedSource(op) {
 		body = append(body, d.parseLines(op)...)
@@ -212,7 +212,7 @@ func (d *dfGen) runRange(op *planner.Op) []jen.Code {
 	body := []jen.Code{
 		jen.If(jen.Id("op").Dot("done")).Block(jen.Return(jen.Nil())),
 		jen.Id("op").Dot("batch").Op("=").Id("op").Dot("batch").Index(jen.Empty(), jen.Lit(0)),
-		jen.For(jen.Len(jen.Id("op").Dot("batch")).Op("<").Qual(rt, "BatchSize").Op("&&").Add(next).Op("<").Id("op").Dot("hi")).Block(
+		jen.For(jen.Len(jen.Id("op").Dot("batch")).Op("<").Qual(rt, "SourceChunk").Op("&&").Add(next).Op("<").Id("op").Dot("hi")).Block(
 			jen.Id("op").Dot("batch").Op("=").Append(jen.Id("op").Dot("batch"), next),
 			jen.Add(next).Op("++"),
 		),

@@ -12,6 +12,13 @@ import (
 // before it sends them.
 const BatchSize = 1024
 
+// SourceChunk is the most records a source (a range, the lines of a file)
+// produces in one run before it yields to the other operators. It is many
+// batches: records a source produces in one run travel on together, and
+// those of later runs trail them, a loop's round or more behind where the
+// dataflow has one, so that they can no longer share batches.
+const SourceChunk = 16 * BatchSize
+
 // Batch is records that travel together, all at one time.
 type Batch[T any] struct {
 	Time Time

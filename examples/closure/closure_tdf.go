@@ -469,7 +469,7 @@ func (op *closureOp0) Run() error {
 		op.lines = lines
 	}
 	var err error
-	op.batch, err = op.lines.Read(op.batch[:0], tdrt.BatchSize)
+	op.batch, err = op.lines.Read(op.batch[:0], tdrt.SourceChunk)
 	op.records = op.records[:0]
 	for i, line := range op.batch {
 		if tdrt.SkipLine(line) {

@@ -519,7 +519,7 @@ func (op *reachOp0) Run() error {
 		op.lines = lines
 	}
 	var err error
-	op.batch, err = op.lines.Read(op.batch[:0], tdrt.BatchSize)
+	op.batch, err = op.lines.Read(op.batch[:0], tdrt.SourceChunk)
 	op.records = op.records[:0]
 	for i, line := range op.batch {
 		if tdrt.SkipLine(line) {
@@ -573,7 +573,7 @@ func (op *reachOp1) Run() error {
 		return nil
 	}
 	op.batch = op.batch[:0]
-	for len(op.batch) < tdrt.BatchSize && op.next < op.hi {
+	for len(op.batch) < tdrt.SourceChunk && op.next < op.hi {
 		op.batch = append(op.batch, op.next)
 		op.next++
 	}
