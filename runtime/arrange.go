@@ -1,5 +1,7 @@
 package runtime
 
+import "iter"
+
 // An arrangement holds the (key, value) pairs of one stream at one time,
 // added in any order, and once sealed answers the values of a key
 // without allocating: the values are laid out grouped by key in one
@@ -94,6 +96,31 @@ func (a *IntArrangement[K, V]) Lookup(k K) []V {
 	return a.sparse.Lookup(k)
 }
 
+// All yields every key with its values, keys in no particular order,
+// each once; nothing for a nil arrangement. It must be sealed.
+func (a *IntArrangement[K, V]) All() iter.Seq2[K, []V] {
+	return func(yield func(K, []V) bool) {
+		if a == nil {
+			return
+		}
+		if a.sparse != nil {
+			for k, vs := range a.sparse.All() {
+				if !yield(k, vs) {
+					return
+				}
+			}
+			return
+		}
+		for i := 0; i+1 < len(a.offs); i++ {
+			if lo, hi := a.offs[i], a.offs[i+1]; lo < hi {
+				if !yield(a.lo+K(i), a.vals[lo:hi]) {
+					return
+				}
+			}
+		}
+	}
+}
+
 // MapArrangement is an arrangement with keys of any comparable type.
 type MapArrangement[K comparable, V any] struct {
 	keys   []K
@@ -156,4 +183,19 @@ func (a *MapArrangement[K, V]) Lookup(k K) []V {
 		return nil
 	}
 	return a.vals[s[0]:s[1]]
+}
+
+// All yields every key with its values, keys in no particular order,
+// each once; nothing for a nil arrangement. It must be sealed.
+func (a *MapArrangement[K, V]) All() iter.Seq2[K, []V] {
+	return func(yield func(K, []V) bool) {
+		if a == nil {
+			return
+		}
+		for k, s := range a.spans {
+			if !yield(k, a.vals[s[0]:s[1]]) {
+				return
+			}
+		}
+	}
 }

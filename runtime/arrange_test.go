@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"iter"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -38,11 +39,29 @@ func TestArrangements(t *testing.T) {
 			assert.Empty(t, ia.Lookup(-span-5))
 			assert.Empty(t, ma.Lookup(span+5))
 			assert.Equal(t, n, ia.Len())
+			assert.Equal(t, want, all(ia.All()), "int, span %d, n %d: All", span, n)
+			assert.Equal(t, want, all(ma.All()), "map, span %d, n %d: All", span, n)
 		}
 	}
 	var nilArr *IntArrangement[uint32, int]
 	nilArr.Seal()
 	assert.Nil(t, nilArr.Lookup(3))
+	assert.Empty(t, all(nilArr.All()))
+	var nilMap *MapArrangement[uint32, int]
+	assert.Empty(t, all(nilMap.All()))
+}
+
+// all collects what an arrangement's All yields, each key's values
+// sorted, and fails on a key yielded twice or with no values.
+func all[K comparable](seq iter.Seq2[K, []int]) map[K][]int {
+	out := map[K][]int{}
+	for k, vs := range seq {
+		if _, twice := out[k]; twice || len(vs) == 0 {
+			panic("All yielded a key twice or without values")
+		}
+		out[k] = slices.Sorted(slices.Values(vs))
+	}
+	return out
 }
 
 func TestIntArrangementUnsigned(t *testing.T) {
