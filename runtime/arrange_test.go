@@ -73,3 +73,27 @@ func TestIntArrangementUnsigned(t *testing.T) {
 	assert.Equal(t, []string{"zero"}, a.Lookup(0))
 	assert.Nil(t, a.Lookup(7))
 }
+
+// TestArrangementGrowsInChunks: adding pairs never copies the pairs added
+// before, so a million pairs take a few dozen allocations.
+func TestArrangementGrowsInChunks(t *testing.T) {
+	allocs := testing.AllocsPerRun(2, func() {
+		var a IntArrangement[uint32, uint32]
+		for i := range uint32(1 << 20) {
+			a.Add(i%1000, i)
+		}
+		assert.Equal(t, 1<<20, a.Len())
+	})
+	assert.Less(t, allocs, 100.0)
+}
+
+func BenchmarkIntArrangementAddSeal(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		var a IntArrangement[uint32, uint32]
+		for i := range uint32(1 << 20) {
+			a.Add(i*40503%(1<<18), i)
+		}
+		a.Seal()
+	}
+}
