@@ -277,7 +277,7 @@ func (b *ChangeBatch) compact() {
 	if b.clean == len(b.updates) {
 		return
 	}
-	slices.SortFunc(b.updates, compareUpdates)
+	sortUpdates(b.updates)
 	out := b.updates[:0]
 	for _, u := range b.updates {
 		n := len(out)
@@ -295,6 +295,41 @@ func (b *ChangeBatch) compact() {
 	}
 	b.updates = out
 	b.clean = len(out)
+}
+
+// sortUpdates sorts updates by compareUpdates: by insertion when they are
+// few, as the updates of one operator run usually are (an inlined
+// comparison instead of a call through a function value per step).
+func sortUpdates(updates []Update) {
+	if len(updates) > 2*compactAbove {
+		slices.SortFunc(updates, compareUpdates)
+		return
+	}
+	for i := 1; i < len(updates); i++ {
+		u := updates[i]
+		j := i
+		for j > 0 && updateLess(u, updates[j-1]) {
+			updates[j] = updates[j-1]
+			j--
+		}
+		updates[j] = u
+	}
+}
+
+// updateLess reports whether compareUpdates(u, v) < 0.
+func updateLess(u, v Update) bool {
+	if u.Loc != v.Loc {
+		return u.Loc < v.Loc
+	}
+	if u.Time.Epoch != v.Time.Epoch {
+		return u.Time.Epoch < v.Time.Epoch
+	}
+	for i, r := range u.Time.Rounds {
+		if r != v.Time.Rounds[i] {
+			return r < v.Time.Rounds[i]
+		}
+	}
+	return false
 }
 
 // compareUpdates orders updates by location, then lexicographically by time.
