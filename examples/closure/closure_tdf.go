@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strconv"
 
 	tdrt "github.com/tdflow/tdc/runtime"
 )
@@ -469,7 +468,7 @@ func (op *closureReadMapExchange19) Run() error {
 		op.lines = lines
 	}
 	var err error
-	op.batch, err = op.lines.Read(op.batch[:0], tdrt.BatchSize)
+	op.batch, err = op.lines.ReadViews(op.batch[:0], tdrt.SourceChunk)
 	op.records = op.records[:0]
 	for i, line := range op.batch {
 		if tdrt.SkipLine(line) {
@@ -838,7 +837,7 @@ func tdcParseEdge(line string) (rec Edge, err error) {
 		if ferr != nil {
 			return rec, ferr
 		}
-		v, perr := strconv.ParseUint(s, 10, 32)
+		v, perr := tdrt.ParseUint(s, 32)
 		if perr != nil {
 			return rec, tdrt.ParseFieldError(1, "Src", "uint32", s, perr)
 		}
@@ -849,7 +848,7 @@ func tdcParseEdge(line string) (rec Edge, err error) {
 		if ferr != nil {
 			return rec, ferr
 		}
-		v, perr := strconv.ParseUint(s, 10, 32)
+		v, perr := tdrt.ParseUint(s, 32)
 		if perr != nil {
 			return rec, tdrt.ParseFieldError(2, "Dst", "uint32", s, perr)
 		}

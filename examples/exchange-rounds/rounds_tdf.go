@@ -573,7 +573,7 @@ func (op *exchangeRoundsRangeMapBroadcast19) Run() error {
 		return nil
 	}
 	op.batch = op.batch[:0]
-	for len(op.batch) < tdrt.BatchSize && op.next < op.hi {
+	for len(op.batch) < tdrt.SourceChunk && op.next < op.hi {
 		op.batch = append(op.batch, op.next)
 		op.next++
 	}

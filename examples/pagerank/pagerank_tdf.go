@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strconv"
 
 	tdrt "github.com/tdflow/tdc/runtime"
 )
@@ -1138,10 +1137,10 @@ func (df *PageRank) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	}
 	op4 := &pageRankJoinMapExchange33{
 		in0:    df.ch3.Puller(w),
-		left:   make(map[tdrt.Time]map[uint32][]uint32),
+		left:   make(map[tdrt.Time]*tdrt.IntArrangement[uint32, uint32]),
 		out0:   df.ch9.Pusher(w),
 		peers:  w.Peers(),
-		right:  make(map[tdrt.Time]map[uint32][]int64),
+		right:  make(map[tdrt.Time]*tdrt.IntArrangement[uint32, int64]),
 		right0: df.ch4.Puller(w),
 		w:      w,
 	}
@@ -1235,7 +1234,7 @@ func (op *pageRankReadMapExchange30) Run() error {
 		op.lines = lines
 	}
 	var err error
-	op.batch, err = op.lines.Read(op.batch[:0], tdrt.BatchSize)
+	op.batch, err = op.lines.ReadViews(op.batch[:0], tdrt.SourceChunk)
 	op.records = op.records[:0]
 	for i, line := range op.batch {
 		if tdrt.SkipLine(line) {
@@ -1467,8 +1466,8 @@ type pageRankJoinMapExchange33 struct {
 	w     *tdrt.Worker
 	peers int
 	// left and right hold, per timestamp not yet complete, the values of each key of each input.
-	left   map[tdrt.Time]map[uint32][]uint32
-	right  map[tdrt.Time]map[uint32][]int64
+	left   map[tdrt.Time]*tdrt.IntArrangement[uint32, uint32]
+	right  map[tdrt.Time]*tdrt.IntArrangement[uint32, int64]
 	ready  []tdrt.Time
 	batch  []tdrt.Tuple3[uint32, uint32, int64]
 	in0    *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
@@ -1485,14 +1484,14 @@ func (op *pageRankJoinMapExchange33) Run() error {
 		}
 		m, ok := op.left[b.Time]
 		if !ok {
-			m = make(map[uint32][]uint32)
+			m = new(tdrt.IntArrangement[uint32, uint32])
 			op.left[b.Time] = m
 			if _, held := op.right[b.Time]; !held {
 				op.w.Hold(9, b.Time)
 			}
 		}
 		for _, r := range b.Data {
-			m[r.F0] = append(m[r.F0], r.F1)
+			m.Add(r.F0, r.F1)
 		}
 		op.in0.Recycle(b.Data)
 	}
@@ -1503,14 +1502,14 @@ func (op *pageRankJoinMapExchange33) Run() error {
 		}
 		m, ok := op.right[b.Time]
 		if !ok {
-			m = make(map[uint32][]int64)
+			m = new(tdrt.IntArrangement[uint32, int64])
 			op.right[b.Time] = m
 			if _, held := op.left[b.Time]; !held {
 				op.w.Hold(9, b.Time)
 			}
 		}
 		for _, r := range b.Data {
-			m[r.F0] = append(m[r.F0], r.F1)
+			m.Add(r.F0, r.F1)
 		}
 		op.right0.Recycle(b.Data)
 	}
@@ -1530,9 +1529,11 @@ func (op *pageRankJoinMapExchange33) Run() error {
 	slices.SortFunc(op.ready, tdrt.CompareTime)
 	for _, t := range op.ready {
 		op.batch = op.batch[:0]
-		rm := op.right[t]
-		for k, as := range op.left[t] {
-			bs := rm[k]
+		lm, rm := op.left[t], op.right[t]
+		lm.Seal()
+		rm.Seal()
+		for k, as := range lm.All() {
+			bs := rm.Lookup(k)
 			for _, a := range as {
 				for _, b := range bs {
 					op.batch = append(op.batch, tdrt.Tuple3[uint32, uint32, int64]{
@@ -1541,6 +1542,12 @@ func (op *pageRankJoinMapExchange33) Run() error {
 						F2: b,
 					})
 				}
+			}
+			if len(op.batch) >= tdrt.BatchSize {
+				if err := op.process(t, op.batch); err != nil {
+					return err
+				}
+				op.batch = op.batch[:0]
 			}
 		}
 		if err := op.process(t, op.batch); err != nil {
@@ -2284,7 +2291,7 @@ func tdcParseEdge(line string) (rec Edge, err error) {
 		if ferr != nil {
 			return rec, ferr
 		}
-		v, perr := strconv.ParseUint(s, 10, 32)
+		v, perr := tdrt.ParseUint(s, 32)
 		if perr != nil {
 			return rec, tdrt.ParseFieldError(1, "Src", "uint32", s, perr)
 		}
@@ -2295,7 +2302,7 @@ func tdcParseEdge(line string) (rec Edge, err error) {
 		if ferr != nil {
 			return rec, ferr
 		}
-		v, perr := strconv.ParseUint(s, 10, 32)
+		v, perr := tdrt.ParseUint(s, 32)
 		if perr != nil {
 			return rec, tdrt.ParseFieldError(2, "Dst", "uint32", s, perr)
 		}

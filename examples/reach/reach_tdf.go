@@ -519,7 +519,7 @@ func (op *reachReadMapExchange21) Run() error {
 		op.lines = lines
 	}
 	var err error
-	op.batch, err = op.lines.Read(op.batch[:0], tdrt.BatchSize)
+	op.batch, err = op.lines.ReadViews(op.batch[:0], tdrt.SourceChunk)
 	op.records = op.records[:0]
 	for i, line := range op.batch {
 		if tdrt.SkipLine(line) {
@@ -573,7 +573,7 @@ func (op *reachRangeMapExchange22) Run() error {
 		return nil
 	}
 	op.batch = op.batch[:0]
-	for len(op.batch) < tdrt.BatchSize && op.next < op.hi {
+	for len(op.batch) < tdrt.SourceChunk && op.next < op.hi {
 		op.batch = append(op.batch, op.next)
 		op.next++
 	}
@@ -982,7 +982,7 @@ func tdcParseEdge(line string) (rec Edge, err error) {
 		if ferr != nil {
 			return rec, ferr
 		}
-		v, perr := strconv.ParseUint(s, 10, 32)
+		v, perr := tdrt.ParseUint(s, 32)
 		if perr != nil {
 			return rec, tdrt.ParseFieldError(1, "Src", "uint32", s, perr)
 		}
@@ -993,7 +993,7 @@ func tdcParseEdge(line string) (rec Edge, err error) {
 		if ferr != nil {
 			return rec, ferr
 		}
-		v, perr := strconv.ParseUint(s, 10, 32)
+		v, perr := tdrt.ParseUint(s, 32)
 		if perr != nil {
 			return rec, tdrt.ParseFieldError(2, "Dst", "uint32", s, perr)
 		}

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strconv"
 
 	tdrt "github.com/tdflow/tdc/runtime"
 )
@@ -830,7 +829,7 @@ func (op *shortestPathsReadMapExchange25) Run() error {
 		op.lines = lines
 	}
 	var err error
-	op.batch, err = op.lines.Read(op.batch[:0], tdrt.BatchSize)
+	op.batch, err = op.lines.ReadViews(op.batch[:0], tdrt.SourceChunk)
 	op.records = op.records[:0]
 	for i, line := range op.batch {
 		if tdrt.SkipLine(line) {
@@ -883,7 +882,7 @@ func (op *shortestPathsRangeMap26) Run() error {
 		return nil
 	}
 	op.batch = op.batch[:0]
-	for len(op.batch) < tdrt.BatchSize && op.next < op.hi {
+	for len(op.batch) < tdrt.SourceChunk && op.next < op.hi {
 		op.batch = append(op.batch, op.next)
 		op.next++
 	}
@@ -1535,7 +1534,7 @@ func tdcParseEdge(line string) (rec Edge, err error) {
 		if ferr != nil {
 			return rec, ferr
 		}
-		v, perr := strconv.ParseUint(s, 10, 32)
+		v, perr := tdrt.ParseUint(s, 32)
 		if perr != nil {
 			return rec, tdrt.ParseFieldError(1, "Src", "uint32", s, perr)
 		}
@@ -1546,7 +1545,7 @@ func tdcParseEdge(line string) (rec Edge, err error) {
 		if ferr != nil {
 			return rec, ferr
 		}
-		v, perr := strconv.ParseUint(s, 10, 32)
+		v, perr := tdrt.ParseUint(s, 32)
 		if perr != nil {
 			return rec, tdrt.ParseFieldError(2, "Dst", "uint32", s, perr)
 		}
@@ -1557,7 +1556,7 @@ func tdcParseEdge(line string) (rec Edge, err error) {
 		if ferr != nil {
 			return rec, ferr
 		}
-		v, perr := strconv.ParseUint(s, 10, 64)
+		v, perr := tdrt.ParseUint(s, 64)
 		if perr != nil {
 			return rec, tdrt.ParseFieldError(3, "Weight", "uint64", s, perr)
 		}
