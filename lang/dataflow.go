@@ -188,10 +188,12 @@ func (c *checker) pipeline(sc *scope, p *Pipeline) {
 	cur := c.head(sc, p.Head)
 	if cur == nil {
 		sc.incomplete = true
+		cur = c.standInSource(sc, p.Head)
 	}
 	for _, call := range p.Ops {
 		if cur == nil {
 			c.knownOperator(call)
+			c.uncheckedLambdas(call)
 			continue
 		}
 		if cur.Out == nil {
@@ -202,10 +204,12 @@ func (c *checker) pipeline(sc *scope, p *Pipeline) {
 			c.errs.Addf(call.Pos, "%s ends the pipeline; bind its parts to names and read those: %s", cur.Op, Ops[cur.Op].Usage)
 			return
 		}
-		cur = c.operator(sc, cur, call)
-		if cur == nil {
+		next := c.operator(sc, cur, call)
+		if next == nil {
 			sc.incomplete = true
+			next = c.standIn(cur, call)
 		}
+		cur = next
 	}
 	if cur != nil && (cur.Op == "branch" || cur.Op == "partition") {
 		c.bindParts(sc, p, cur)

@@ -25,6 +25,9 @@ type goSession struct {
 	loaded   map[string]*types.Package
 	errs     *ErrorList
 	nfiles   int
+	// sources holds the source of each file of the package, by name,
+	// for hints that read the code around an error.
+	sources map[string]string
 	tuples   [maxTuple + 1]*types.Named // generic TupleN, by N
 	// paramVars maps the package-level variables that stand for the
 	// params to their names.
@@ -45,7 +48,9 @@ func newGoSession(pkgName, filename string, imports []*GoImport, loaded map[stri
 		imports:  imports,
 		loaded:   loaded,
 		errs:     errs,
+		sources:  map[string]string{},
 		info: &types.Info{
+			Scopes: map[ast.Node]*types.Scope{},
 			Types: map[ast.Expr]types.TypeAndValue{},
 			Defs:  map[*ast.Ident]types.Object{},
 			Uses:  map[*ast.Ident]types.Object{},
@@ -88,7 +93,7 @@ func (s *goSession) typeError(err error) {
 	}
 	msg = strings.ReplaceAll(msg, " as int value in argument to "+integerFunc, " as a range bound")
 	msg = strings.ReplaceAll(msg, "in argument to "+integerFunc, "as a range bound")
-	s.errs.Add(s.position(terr.Pos), msg)
+	s.errs.Add(s.position(terr.Pos), msg+s.hint(terr.Pos, msg))
 }
 
 // unusedImport reports whether msg is go/types' complaint about an unused
@@ -140,6 +145,7 @@ func (s *goSession) addFile(src string) *ast.File {
 func (s *goSession) parseFile(src string) *ast.File {
 	s.nfiles++
 	name := fmt.Sprintf("tdc_check_%d.go", s.nfiles)
+	s.sources[name] = src
 	f, err := parser.ParseFile(s.fset, name, src, parser.SkipObjectResolution)
 	if err != nil {
 		if list, ok := err.(scanner.ErrorList); ok {
