@@ -28,7 +28,7 @@ type goSession struct {
 	// sources holds the source of each file of the package, by name,
 	// for hints that read the code around an error.
 	sources map[string]string
-	tuples   [maxTuple + 1]*types.Named // generic TupleN, by N
+	tuples  [maxTuple + 1]*types.Named // generic TupleN, by N
 	// paramVars maps the package-level variables that stand for the
 	// params to their names.
 	paramVars map[types.Object]string
@@ -51,9 +51,9 @@ func newGoSession(pkgName, filename string, imports []*GoImport, loaded map[stri
 		sources:  map[string]string{},
 		info: &types.Info{
 			Scopes: map[ast.Node]*types.Scope{},
-			Types: map[ast.Expr]types.TypeAndValue{},
-			Defs:  map[*ast.Ident]types.Object{},
-			Uses:  map[*ast.Ident]types.Object{},
+			Types:  map[ast.Expr]types.TypeAndValue{},
+			Defs:   map[*ast.Ident]types.Object{},
+			Uses:   map[*ast.Ident]types.Object{},
 		},
 	}
 	s.pkg = types.NewPackage("tdc.local/"+pkgName, pkgName)
