@@ -300,7 +300,7 @@ func (c *checker) head(sc *scope, call *Call) *Node {
 		return nil
 	}
 	if !ok {
-		c.errs.Addf(call.Pos, "unknown source %q%s", name, suggestion(name, opNames(SourceOp)))
+		c.errs.Addf(call.Pos, "unknown source %q%s", name, c.unknownHint(name, true))
 		return nil
 	}
 	if sc.loop != nil && spec.Kind == SourceOp {
@@ -340,11 +340,7 @@ func (c *checker) head(sc *scope, call *Call) *Node {
 // earlier part failed to check, so that one run shows both mistakes.
 func (c *checker) knownOperator(call *Call) {
 	if _, ok := Ops[call.Name.Name]; !ok && !c.declaredOps[call.Name.Name] {
-		names := opNames(ElementOp, RouteOp, CombineOp, TimeOp, SinkOp, ObserveOp)
-		for name := range c.customOps {
-			names = append(names, name)
-		}
-		c.errs.Addf(call.Pos, "unknown operator %q%s", call.Name.Name, suggestion(call.Name.Name, names))
+		c.errs.Addf(call.Pos, "unknown operator %q%s", call.Name.Name, c.unknownHint(call.Name.Name, false))
 	}
 }
 
