@@ -39,19 +39,28 @@ func (s *goSession) undefinedHint(pos token.Pos, name string) string {
 			return h
 		}
 	}
-	if c := suggest(name, s.namesInScope(pos)); c != "" && c != name {
-		return fmt.Sprintf("; did you mean %q?", c)
-	}
+	inScope := s.namesInScope(pos)
+	candidates := inScope
 	if selector {
-		var std []string
-		for n := range stdPackages {
-			std = append(std, n)
+		// name.member: a package, imported or not, or a variable.
+		candidates = nil
+		for _, n := range inScope {
+			if _, isType := types.Universe.Lookup(n).(*types.TypeName); !isType {
+				candidates = append(candidates, n)
+			}
 		}
-		if c := suggest(name, std); c != "" {
-			return fmt.Sprintf("; did you mean %q? (add import %q)", c, stdPackages[c][0])
+		for n := range stdPackages {
+			candidates = append(candidates, n)
 		}
 	}
-	return ""
+	c := suggest(name, candidates)
+	switch {
+	case c == "" || c == name:
+		return ""
+	case !slices.Contains(inScope, c):
+		return fmt.Sprintf("; did you mean %q? (add import %q)", c, stdPackages[c][0])
+	}
+	return fmt.Sprintf("; did you mean %q?", c)
 }
 
 // importHint is the hint for name.member where name is no package the

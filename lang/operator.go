@@ -40,7 +40,11 @@ func (c *checker) operator(sc *scope, in *Node, call *Call) *Node {
 			args = args[:1]
 		}
 		if len(args) != 1 || args[0].Lambda == nil {
-			c.errs.Addf(call.Pos, "%s takes one lambda: %s", name, spec.Usage)
+			note := ""
+			if len(args) == 1 && args[0].Expr != nil && strings.HasPrefix(strings.TrimSpace(args[0].Expr.Text), "func") {
+				note = " (a lambda is params => Go expression or block, not a Go func literal)"
+			}
+			c.errs.Addf(call.Pos, "%s takes one lambda: %s%s", name, spec.Usage, note)
 			return nil
 		}
 		var l *LambdaInfo
