@@ -28,7 +28,10 @@ type goSession struct {
 	// sources holds the source of each file of the package, by name,
 	// for hints that read the code around an error.
 	sources map[string]string
-	tuples  [maxTuple + 1]*types.Named // generic TupleN, by N
+	// syntaxErrs marks the errors that the Go parser reported, which
+	// do not depend on types.
+	syntaxErrs map[*Error]bool
+	tuples     [maxTuple + 1]*types.Named // generic TupleN, by N
 	// paramVars maps the package-level variables that stand for the
 	// params to their names.
 	paramVars map[types.Object]string
@@ -43,12 +46,13 @@ const resultFunc = "_tdcResult"
 
 func newGoSession(pkgName, filename string, imports []*GoImport, loaded map[string]*types.Package, errs *ErrorList) *goSession {
 	s := &goSession{
-		fset:     token.NewFileSet(),
-		filename: filename,
-		imports:  imports,
-		loaded:   loaded,
-		errs:     errs,
-		sources:  map[string]string{},
+		fset:       token.NewFileSet(),
+		filename:   filename,
+		imports:    imports,
+		loaded:     loaded,
+		errs:       errs,
+		sources:    map[string]string{},
+		syntaxErrs: map[*Error]bool{},
 		info: &types.Info{
 			Scopes: map[ast.Node]*types.Scope{},
 			Types:  map[ast.Expr]types.TypeAndValue{},
@@ -151,6 +155,7 @@ func (s *goSession) parseFile(src string) *ast.File {
 		if list, ok := err.(scanner.ErrorList); ok {
 			for _, e := range list {
 				s.errs.Add(Pos{Filename: e.Pos.Filename, Line: e.Pos.Line, Column: e.Pos.Column}, e.Msg)
+				s.syntaxErrs[(*s.errs)[len(*s.errs)-1]] = true
 			}
 		} else {
 			s.errs.Add(Pos{Filename: s.filename}, err.Error())
@@ -242,4 +247,21 @@ func TupleFields(t types.Type) []types.Type {
 		fields = append(fields, named.TypeArgs().At(i))
 	}
 	return fields
+}
+
+// exprSyntax parses the Go expression g on its own and reports its
+// syntax errors, at their .tdf positions, so that they are not followed
+// by the parser's complaints about the synthetic code around it. It
+// reports whether g parses.
+func (s *goSession) exprSyntax(g *GoCode, what string) bool {
+	_, err := parser.ParseExprFrom(token.NewFileSet(), "", directive(g.Pos)+g.Text, parser.SkipObjectResolution)
+	list, ok := err.(scanner.ErrorList)
+	if !ok || len(list) == 0 {
+		return true
+	}
+	e := list[0]
+	msg := strings.ReplaceAll(e.Msg, "found 'EOF'", "found the end of the "+what)
+	s.errs.Add(Pos{Filename: e.Pos.Filename, Line: e.Pos.Line, Column: e.Pos.Column}, msg)
+	s.syntaxErrs[(*s.errs)[len(*s.errs)-1]] = true
+	return false
 }

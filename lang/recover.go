@@ -12,8 +12,9 @@ import (
 // exchange and the other stages that pass their records on produce
 // their input's type; a custom operator its declared output), a stand-in
 // of that type takes its place and the later stages are checked as
-// usual. Otherwise the later stages' lambdas are checked for the names
-// they use, which are wrong whatever the records are.
+// usual. Otherwise the later stages' lambdas are checked for their Go
+// syntax and the names they use, which are wrong whatever the records
+// are.
 
 // passOps are the operators whose records are their input's, whatever
 // their arguments.
@@ -59,9 +60,10 @@ func (c *checker) standIn(in *Node, call *Call) *Node {
 }
 
 // uncheckedLambdas checks the lambdas of a stage whose input type is not
-// known for names that are undefined whatever the records are: unknown
-// packages, functions and params. Its parameters have type any, and
-// every other complaint, which may come from that, is dropped.
+// known for what is wrong whatever the records are: Go syntax errors and
+// undefined names (unknown packages, functions and params). Its
+// parameters have type any, and every other complaint, which may come
+// from that, is dropped.
 func (c *checker) uncheckedLambdas(call *Call) {
 	if call.Args == nil {
 		return
@@ -81,7 +83,7 @@ func (c *checker) uncheckedLambdas(call *Call) {
 		c.typedLambda(a.Lambda, anyType, paramTypes, len(paramTypes) > 1, true)
 		c.s.errs = saved
 		for _, e := range scratch {
-			if strings.HasPrefix(e.Msg, "undefined: ") {
+			if strings.HasPrefix(e.Msg, "undefined: ") || c.s.syntaxErrs[e] {
 				c.errs = append(c.errs, e)
 			}
 		}
