@@ -282,6 +282,9 @@ type checker struct {
 	// declaredOps holds the names of all custom operators, those that
 	// failed to check included, whose uses are then not reported again.
 	declaredOps map[string]bool
+	// binds holds where each stream name of the dataflow being checked
+	// is first bound, for uses that come before.
+	binds map[string]Pos
 }
 
 func (c *checker) checkPackageName(id *Ident) {

@@ -49,6 +49,8 @@ func newScope(df *DataflowDef, parent *scope, lp *Loop) *scope {
 // dataflow checks one dataflow and returns its nodes.
 func (c *checker) dataflow(d *Dataflow) *DataflowDef {
 	sc := newScope(&DataflowDef{Pos: d.Pos, Name: d.Name.Name}, nil, nil)
+	c.binds = map[string]Pos{}
+	collectBinds(d.Stmts, c.binds)
 	for _, st := range d.Stmts {
 		c.stmt(sc, st)
 	}
@@ -180,7 +182,46 @@ func (c *checker) unknownStream(sc *scope, pos Pos, name string) {
 		}
 		return
 	}
-	c.errs.Addf(pos, "unknown stream %q%s", name, suggestion(name, sc.names()))
+	if at, ok := c.binds[name]; ok && after(at, pos) {
+		c.errs.Addf(pos, "stream %s is used before it is bound at %s; move the binding above this use", name, shortPos(at))
+		return
+	}
+	hint := suggestion(name, sc.names())
+	if hint == "" {
+		hint = fmt.Sprintf("; bind it before use, as in %s := lines(path)", name)
+	}
+	c.errs.Addf(pos, "unknown stream %q%s", name, hint)
+}
+
+// collectBinds records where each stream name of stmts, and of the
+// bodies of their loops, is first bound.
+func collectBinds(stmts []*Stmt, binds map[string]Pos) {
+	add := func(id *Ident) {
+		if _, ok := binds[id.Name]; !ok {
+			binds[id.Name] = id.Pos
+		}
+	}
+	for _, st := range stmts {
+		switch {
+		case st.Input != nil:
+			add(st.Input.Name)
+		case st.Pipeline != nil && st.Pipeline.Bind != nil:
+			add(st.Pipeline.Bind)
+			for _, id := range st.Pipeline.More {
+				add(id)
+			}
+		case st.Loop != nil:
+			if st.Loop.Bind != nil {
+				add(st.Loop.Bind)
+			}
+			collectBinds(st.Loop.Stmts, binds)
+		}
+	}
+}
+
+// after reports whether a comes after b in the file.
+func after(a, b Pos) bool {
+	return a.Line > b.Line || a.Line == b.Line && a.Column > b.Column
 }
 
 // pipeline checks head -> op -> ... and binds its result.
