@@ -273,7 +273,7 @@ func (c *checker) pipeline(sc *scope, p *Pipeline) {
 		return
 	}
 	if cur.Out == nil {
-		c.errs.Addf(p.Bind.Pos, "cannot bind %s: the pipeline ends in %s, which produces no stream", p.Bind.Name, cur.Op)
+		c.errs.Addf(p.Bind.Pos, "cannot bind %s: the pipeline ends in %s, which produces no stream; drop \"%s :=\"", p.Bind.Name, cur.Op, p.Bind.Name)
 		sc.failed[p.Bind.Name] = true
 		return
 	}
