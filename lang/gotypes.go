@@ -31,6 +31,9 @@ type goSession struct {
 	// syntaxErrs marks the errors that the Go parser reported, which
 	// do not depend on types.
 	syntaxErrs map[*Error]bool
+	// argType is the type that the source argument being checked must
+	// have, for hints; nil outside source arguments.
+	argType types.Type
 	tuples     [maxTuple + 1]*types.Named // generic TupleN, by N
 	// paramVars maps the package-level variables that stand for the
 	// params to their names.

@@ -56,7 +56,10 @@ func (s *goSession) undefinedHint(pos token.Pos, name string) string {
 	c := suggest(name, candidates)
 	switch {
 	case c == "" || c == name:
-		return ""
+		if selector {
+			return ""
+		}
+		return s.declareHint(pos, name)
 	case !slices.Contains(inScope, c):
 		return fmt.Sprintf("; did you mean %q? (add import %q)", c, stdPackages[c][0])
 	}
@@ -146,6 +149,28 @@ func (s *goSession) fieldHint(msg string) string {
 		return fmt.Sprintf("; did you mean %q?", c)
 	}
 	return ""
+}
+
+// declareHint says how to declare an undefined name, by what follows it:
+// a call is of a function of the package's Go files, a composite
+// literal of a record type, and a name in a source's argument a param.
+func (s *goSession) declareHint(pos token.Pos, name string) string {
+	tp := s.fset.PositionFor(pos, false)
+	src, ok := s.sources[tp.Filename]
+	if !ok || tp.Offset+len(name) > len(src) || src[tp.Offset:tp.Offset+len(name)] != name {
+		return ""
+	}
+	rest := strings.TrimLeft(src[tp.Offset+len(name):], " \t")
+	switch {
+	case strings.HasPrefix(rest, "("):
+		return fmt.Sprintf("; declare func %s in a Go file of package %s beside the .tdf file", name, s.pkg.Name())
+	case strings.HasPrefix(rest, "{"):
+		return fmt.Sprintf("; declare it: type %s struct { ... }", name)
+	}
+	if s.argType == nil {
+		return ""
+	}
+	return fmt.Sprintf("; to give it at run time, declare it: param %s %s", name, types.TypeString(types.Default(s.argType), nil))
 }
 
 // memberAfter returns the member of name.member when the undefined name
