@@ -34,7 +34,7 @@ type goSession struct {
 	// argType is the type that the source argument being checked must
 	// have, for hints; nil outside source arguments.
 	argType types.Type
-	tuples     [maxTuple + 1]*types.Named // generic TupleN, by N
+	tuples  [maxTuple + 1]*types.Named // generic TupleN, by N
 	// paramVars maps the package-level variables that stand for the
 	// params to their names.
 	paramVars map[types.Object]string
