@@ -8,13 +8,32 @@ import (
 // A pipeline goes on being checked after a stage fails, so that one run
 // reports every mistake that does not follow from the first. When the
 // failed stage's element type does not depend on what failed (lines and
-// range produce strings and integers whatever their arguments; filter,
+// range produce strings and integers whatever their arguments, read and
+// csv records of their type argument; filter,
 // exchange and the other stages that pass their records on produce
 // their input's type; a custom operator its declared output), a stand-in
 // of that type takes its place and the later stages are checked as
 // usual. Otherwise the later stages' lambdas are checked for their Go
 // syntax and the names they use, which are wrong whatever the records
 // are.
+
+// readType returns the record type of a read or csv call whose other
+// arguments failed, or nil when the type is not one it can read. The
+// type's own errors were reported by the first check.
+func (c *checker) readType(call *Call) types.Type {
+	if call.Args == nil || len(call.Args.Args) < 2 || call.Args.Args[1].Expr == nil {
+		return nil
+	}
+	saved := c.s.errs
+	var scratch ErrorList
+	c.s.errs = &scratch
+	t := c.s.checkType(call.Args.Args[1].Expr)
+	c.s.errs = saved
+	if t == nil || len(scratch) > 0 || c.unreadable(t) != "" {
+		return nil
+	}
+	return t
+}
 
 // passOps are the operators whose records are their input's, whatever
 // their arguments.
@@ -33,7 +52,10 @@ func (c *checker) standInSource(sc *scope, call *Call) *Node {
 		t = types.Typ[types.String]
 	case "range":
 		t = types.Typ[types.Int64]
-	default:
+	case "read", "csv":
+		t = c.readType(call)
+	}
+	if t == nil {
 		return nil
 	}
 	if _, known := sc.stream(call.Name.Name); known || call.Args == nil && call.Name.Name != "stdin" {
