@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -193,5 +194,88 @@ func TestIsStdImport(t *testing.T) {
 		"github.com/a/b/c/d": false,
 	} {
 		assert.Equal(t, want, isStdImport(path), path)
+	}
+}
+
+// TestParseFlagsAnyOrder checks that flags and file names may come in
+// any order, that -- ends the flags, and that the flags keep their
+// values.
+func TestParseFlagsAnyOrder(t *testing.T) {
+	tests := []struct {
+		args  []string
+		out   string
+		main  bool
+		files []string
+	}{
+		{[]string{"a.tdf"}, "", false, []string{"a.tdf"}},
+		{[]string{"-o", "x", "a.tdf"}, "x", false, []string{"a.tdf"}},
+		{[]string{"a.tdf", "-o", "x"}, "x", false, []string{"a.tdf"}},
+		{[]string{"a.tdf", "-main", "b.tdf", "-o=y"}, "y", true, []string{"a.tdf", "b.tdf"}},
+		{[]string{"-main", "--", "-o", "a.tdf"}, "", true, []string{"-o", "a.tdf"}},
+		{[]string{"a.tdf", "--", "-main"}, "", false, []string{"a.tdf", "-main"}},
+		{nil, "", false, []string{}},
+	}
+	for _, tt := range tests {
+		var stderr bytes.Buffer
+		fs := newFlags("gen", &cliEnv{stderr: &stderr})
+		out := fs.String("o", "", "")
+		main := fs.Bool("main", false, "")
+		require.Equal(t, -1, parseFlags(fs, tt.args), "%q: %s", tt.args, stderr.String())
+		assert.Equal(t, tt.out, *out, "%q", tt.args)
+		assert.Equal(t, tt.main, *main, "%q", tt.args)
+		assert.Equal(t, tt.files, fs.Args(), "%q", tt.args)
+	}
+}
+
+// TestProgramArg checks which argument of tdc run names the program.
+func TestProgramArg(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want int
+	}{
+		{[]string{"a.tdf"}, 0},
+		{[]string{"a.tdf", "-w", "2"}, 0},
+		{[]string{"-w", "2", "a.tdf", "-input", "b.tdf"}, 2},
+		{[]string{"-input=x.tdf", "a.tdf"}, 1},
+		{[]string{"notes.txt", "-w", "2"}, 0},
+		{[]string{"-w", "2"}, -1},
+		{[]string{"--", "a.tdf"}, -1},
+		{nil, -1},
+	} {
+		assert.Equal(t, tt.want, programArg(tt.args), "%q", tt.args)
+	}
+}
+
+// TestLaunchArgs checks that launch takes -n and -w from after the
+// binary, passes the binary's other flags on, and refuses the flags it
+// sets itself.
+func TestLaunchArgs(t *testing.T) {
+	for _, tt := range []struct {
+		args    []string
+		rest    []string
+		n, w    int
+		errText string
+	}{
+		{[]string{"-input", "x"}, []string{"-input", "x"}, 2, 1, ""},
+		{[]string{"-n", "3", "-input", "x", "-w=4"}, []string{"-input", "x"}, 3, 4, ""},
+		{[]string{"--processes", "5", "-threads", "2", "-stats"}, []string{"-stats"}, 5, 2, ""},
+		{[]string{"-stats", "--", "-n", "3"}, []string{"-stats", "--", "-n", "3"}, 2, 1, ""},
+		{[]string{"-p", "1"}, nil, 2, 1, "launch sets -p of every process itself"},
+		{[]string{"-hostfile=h"}, nil, 2, 1, "launch sets -hostfile"},
+		{[]string{"-n"}, nil, 2, 1, "flag needs an argument: -n"},
+		{[]string{"-w", "many"}, nil, 2, 1, `invalid value "many" for flag -w`},
+	} {
+		fs := flag.NewFlagSet("launch", flag.ContinueOnError)
+		n := fs.Int("n", 2, "")
+		w := fs.Int("w", 1, "")
+		rest, err := launchArgs(fs, tt.args)
+		if tt.errText != "" {
+			assert.ErrorContains(t, err, tt.errText, "%q", tt.args)
+			continue
+		}
+		require.NoError(t, err, "%q", tt.args)
+		assert.Equal(t, tt.rest, rest, "%q", tt.args)
+		assert.Equal(t, tt.n, *n, "%q", tt.args)
+		assert.Equal(t, tt.w, *w, "%q", tt.args)
 	}
 }
