@@ -284,7 +284,7 @@ type checker struct {
 	declaredOps map[string]bool
 	// binds holds where each stream name of the dataflow being checked
 	// is first bound, for uses that come before.
-	binds map[string]Pos
+	binds map[string]binding
 }
 
 func (c *checker) checkPackageName(id *Ident) {

@@ -49,7 +49,7 @@ func newScope(df *DataflowDef, parent *scope, lp *Loop) *scope {
 // dataflow checks one dataflow and returns its nodes.
 func (c *checker) dataflow(d *Dataflow) *DataflowDef {
 	sc := newScope(&DataflowDef{Pos: d.Pos, Name: d.Name.Name}, nil, nil)
-	c.binds = map[string]Pos{}
+	c.binds = map[string]binding{}
 	collectBinds(d.Stmts, c.binds)
 	for _, st := range d.Stmts {
 		c.stmt(sc, st)
@@ -182,9 +182,15 @@ func (c *checker) unknownStream(sc *scope, pos Pos, name string) {
 		}
 		return
 	}
-	if at, ok := c.binds[name]; ok && after(at, pos) {
-		c.errs.Addf(pos, "stream %s is used before it is bound at %s; move the binding above this use", name, shortPos(at))
-		return
+	if b, ok := c.binds[name]; ok {
+		switch {
+		case after(b.pos, pos):
+			c.errs.Addf(pos, "stream %s is used before it is bound at %s; move the binding above this use", name, shortPos(b.pos))
+			return
+		case b.loopVar != "":
+			c.errs.Addf(pos, "stream %s is the result of the loop at %s, which its own body cannot read; in the body, the records of each round are the loop variable %s", name, shortPos(b.pos), b.loopVar)
+			return
+		}
 	}
 	hint := suggestion(name, sc.names())
 	if hint == "" {
@@ -193,12 +199,19 @@ func (c *checker) unknownStream(sc *scope, pos Pos, name string) {
 	c.errs.Addf(pos, "unknown stream %q%s", name, hint)
 }
 
+// binding is where a stream name is first bound, and the loop variable
+// when it is bound to a loop's result.
+type binding struct {
+	pos     Pos
+	loopVar string
+}
+
 // collectBinds records where each stream name of stmts, and of the
 // bodies of their loops, is first bound.
-func collectBinds(stmts []*Stmt, binds map[string]Pos) {
+func collectBinds(stmts []*Stmt, binds map[string]binding) {
 	add := func(id *Ident) {
 		if _, ok := binds[id.Name]; !ok {
-			binds[id.Name] = id.Pos
+			binds[id.Name] = binding{pos: id.Pos}
 		}
 	}
 	for _, st := range stmts {
@@ -211,8 +224,10 @@ func collectBinds(stmts []*Stmt, binds map[string]Pos) {
 				add(id)
 			}
 		case st.Loop != nil:
-			if st.Loop.Bind != nil {
-				add(st.Loop.Bind)
+			if id := st.Loop.Bind; id != nil {
+				if _, ok := binds[id.Name]; !ok {
+					binds[id.Name] = binding{pos: id.Pos, loopVar: st.Loop.Var.Name}
+				}
 			}
 			collectBinds(st.Loop.Stmts, binds)
 		}
