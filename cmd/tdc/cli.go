@@ -52,6 +52,7 @@ var commandExamples = map[string][]string{
 	"build":   {"tdc build wordcount.tdf -o wc    # flags may follow the file", "./wc -w 4 -input words.txt"},
 	"run":     {"tdc run wordcount.tdf -w 4 -input words.txt", "tdc run wordcount.tdf -h        # the program's own flags"},
 	"check":   {"tdc check wordcount.tdf", "tdc check examples/*/*.tdf"},
+	"fmt":     {"tdc fmt -d wordcount.tdf         # show the changes", "tdc fmt -w .                     # rewrite every .tdf file"},
 	"graph":   {"tdc graph wordcount.tdf | dot -Tsvg > wordcount.svg"},
 	"launch":  {"tdc build -o wc wordcount.tdf && tdc launch -n 3 -w 2 ./wc -input words.txt"},
 	"version": {"tdc version"},
