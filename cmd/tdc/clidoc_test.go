@@ -58,6 +58,55 @@ func TestCLIDocCommands(t *testing.T) {
 	}
 }
 
+// TestCLIDocTranscripts checks the transcripts of docs/cli.md that show
+// what tdc prints: each line after "$ tdc ARGS" up to the next "$ " line
+// or the end of the block is a line tdc prints for ARGS.
+func TestCLIDocTranscripts(t *testing.T) {
+	doc := readCLIDoc(t)
+	var blocks [][]string // lines of indented and fenced blocks
+	var cur []string
+	fenced := false
+	for _, line := range strings.Split(doc, "\n") {
+		switch {
+		case strings.HasPrefix(line, "```"):
+			if fenced {
+				blocks, cur = append(blocks, cur), nil
+			}
+			fenced = !fenced
+		case fenced:
+			cur = append(cur, line)
+		case strings.HasPrefix(line, "    "):
+			cur = append(cur, strings.TrimPrefix(line, "    "))
+		case len(cur) > 0:
+			blocks, cur = append(blocks, cur), nil
+		}
+	}
+	checked := 0
+	for _, b := range blocks {
+		for i := 0; i < len(b); i++ {
+			args, ok := strings.CutPrefix(b[i], "$ tdc ")
+			if !ok || strings.Contains(args, ".tdf") && !strings.Contains(b[i], "prog.tdf") || args == "version" {
+				// A command that reads files the document does not
+				// hold, or prints versions that change.
+				continue
+			}
+			var want []string
+			for i+1 < len(b) && !strings.HasPrefix(b[i+1], "$ ") {
+				i++
+				want = append(want, b[i])
+			}
+			if len(want) == 0 {
+				continue
+			}
+			_, stdout, stderr := runTDC(t, strings.Fields(args)...)
+			got := strings.Split(strings.TrimRight(stdout+stderr, "\n"), "\n")
+			assert.Subset(t, got, want, "docs/cli.md: $ tdc %s", args)
+			checked++
+		}
+	}
+	assert.GreaterOrEqual(t, checked, 4, "transcripts checked")
+}
+
 // TestCLIDocBinaryFlags checks that docs/cli.md describes every flag
 // that a generated binary defines (tdrt.Main's), in a table or in the
 // text.
