@@ -119,6 +119,7 @@ func unknownCommand(env *cliEnv, name string) {
 	fmt.Fprintf(env.stderr, "The commands are %s; run tdc help COMMAND for one.\n", strings.Join(names, ", "))
 }
 
+// usage prints what tdc is, its commands and its conventions.
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "tdc compiles timely dataflow programs (.tdf files) to Go.")
 	fmt.Fprintln(w, "\nUsage:")

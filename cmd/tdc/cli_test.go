@@ -279,3 +279,15 @@ func TestLaunchArgs(t *testing.T) {
 		assert.Equal(t, tt.w, *w, "%q", tt.args)
 	}
 }
+
+// TestAliasesAndExamples checks that other tools' names lead to commands
+// tdc has, and that every command has examples for its -h.
+func TestAliasesAndExamples(t *testing.T) {
+	for name, target := range aliases {
+		assert.NotNil(t, lookup(target), "alias %s -> %s", name, target)
+		assert.Nil(t, lookup(name), "alias %s is a command", name)
+	}
+	for _, c := range commands {
+		assert.NotEmpty(t, commandExamples[c.name], "tdc %s has no examples", c.name)
+	}
+}
