@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -264,10 +265,13 @@ func TestLaunchArgs(t *testing.T) {
 		{[]string{"-hostfile=h"}, nil, 2, 1, "launch sets -hostfile"},
 		{[]string{"-n"}, nil, 2, 1, "flag needs an argument: -n"},
 		{[]string{"-w", "many"}, nil, 2, 1, `invalid value "many" for flag -w`},
+		{[]string{"-verbose", "-input", "x"}, []string{"-input", "x"}, 2, 1, ""},
+		{[]string{"-verbose=false", "-input", "x"}, []string{"-input", "x"}, 2, 1, ""},
 	} {
 		fs := flag.NewFlagSet("launch", flag.ContinueOnError)
 		n := fs.Int("n", 2, "")
 		w := fs.Int("w", 1, "")
+		verbose := fs.Bool("verbose", false, "") // a bool flag of launch's takes no value
 		rest, err := launchArgs(fs, tt.args)
 		if tt.errText != "" {
 			assert.ErrorContains(t, err, tt.errText, "%q", tt.args)
@@ -277,6 +281,7 @@ func TestLaunchArgs(t *testing.T) {
 		assert.Equal(t, tt.rest, rest, "%q", tt.args)
 		assert.Equal(t, tt.n, *n, "%q", tt.args)
 		assert.Equal(t, tt.w, *w, "%q", tt.args)
+		assert.Equal(t, slices.Contains(tt.args, "-verbose"), *verbose, "%q", tt.args)
 	}
 }
 

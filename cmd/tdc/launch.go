@@ -34,8 +34,8 @@ func cmdLaunch(args []string, env *cliEnv) int {
 	n := fs.Int("n", 2, "number of processes")
 	workers := fs.Int("w", 1, "workers per process")
 	// Flags up to the binary are launch's; after it, the binary's,
-	// except -n and -w, which mean the same to both and which launch
-	// passes on itself.
+	// except launch's own (-n and -w mean the same to both, and launch
+	// passes them on itself).
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
@@ -107,8 +107,9 @@ func cmdLaunch(args []string, env *cliEnv) int {
 }
 
 // launchArgs returns the binary's arguments of a launch, taking out the
-// -n and -w among them into launch's flags fs, and refusing the flags
-// that launch sets for every process.
+// flags of launch's own fs among them (-n and -w, which the binary has
+// too, also as -processes and -threads), and refusing the flags that
+// launch sets for every process.
 func launchArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	var out []string
 	for i := 0; i < len(args); i++ {
@@ -116,35 +117,44 @@ func launchArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 		if a == "--" {
 			return append(out, args[i:]...), nil
 		}
-		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
 		if !strings.HasPrefix(a, "-") {
 			out = append(out, a)
 			continue
 		}
-		switch name {
-		case "n", "processes", "w", "threads":
-			if !hasValue {
-				if i+1 == len(args) {
-					return nil, fmt.Errorf("flag needs an argument: %s", a)
-				}
-				i++
-				value = args[i]
-			}
-			if name == "processes" {
-				name = "n"
-			} else if name == "threads" {
-				name = "w"
-			}
-			if err := fs.Set(name, value); err != nil {
-				return nil, fmt.Errorf("invalid value %q for flag -%s: %v", value, name, err)
-			}
-		case "p", "process", "hostfile":
+		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if short, ok := launchAliases[name]; ok {
+			name = short
+		}
+		f := fs.Lookup(name)
+		switch {
+		case name == "p" || name == "process" || name == "hostfile":
 			return nil, fmt.Errorf("launch sets -%s of every process itself; leave it out", name)
-		default:
+		case f == nil:
 			out = append(out, a)
+			continue
+		case !hasValue && isBoolFlag(f):
+			value = "true"
+		case !hasValue:
+			if i+1 == len(args) {
+				return nil, fmt.Errorf("flag needs an argument: %s", a)
+			}
+			i++
+			value = args[i]
+		}
+		if err := fs.Set(name, value); err != nil {
+			return nil, fmt.Errorf("invalid value %q for flag -%s: %v", value, name, err)
 		}
 	}
 	return out, nil
+}
+
+// launchAliases are the binary's other names of launch's flags.
+var launchAliases = map[string]string{"processes": "n", "threads": "w"}
+
+// isBoolFlag reports whether f is a flag that needs no value.
+func isBoolFlag(f *flag.Flag) bool {
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
 }
 
 // launchSecret returns a fresh random secret: 32 bytes, in hex.
