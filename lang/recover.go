@@ -9,13 +9,12 @@ import (
 // reports every mistake that does not follow from the first. When the
 // failed stage's element type does not depend on what failed (lines and
 // range produce strings and integers whatever their arguments, read and
-// csv records of their type argument; filter,
-// exchange and the other stages that pass their records on produce
-// their input's type; a custom operator its declared output), a stand-in
-// of that type takes its place and the later stages are checked as
-// usual. Otherwise the later stages' lambdas are checked for their Go
-// syntax and the names they use, which are wrong whatever the records
-// are.
+// csv records of their type argument; filter, exchange and the other
+// stages that pass their records on produce their input's type; a custom
+// operator its declared output), a stand-in of that type takes its place
+// and the later stages are checked as usual. Otherwise the later stages'
+// lambdas are checked for their Go syntax and the names they use, which
+// are wrong whatever the records are.
 
 // readType returns the record type of a read or csv call whose other
 // arguments failed, or nil when the type is not one it can read. The
