@@ -28,9 +28,32 @@ type CheckOptions struct {
 	Require []string
 }
 
-// Check resolves names and infers types in f. It returns every error it
-// finds as an ErrorList.
+// Check resolves names and infers types in f. It returns the errors it
+// finds as an ErrorList in position order, at most maxErrors of them
+// and then "too many errors", as the Go compiler does.
 func Check(f *File, opts CheckOptions) (*Program, error) {
+	prog, err := checkAll(f, opts)
+	return prog, bounded(err)
+}
+
+// bounded keeps the first maxErrors errors of a list and notes the
+// others with "too many errors" at the first of them.
+func bounded(err error) error {
+	list, ok := err.(ErrorList)
+	if !ok || len(list) <= maxErrors {
+		return err
+	}
+	list.Sort()
+	out := append(ErrorList(nil), list[:maxErrors]...)
+	out.Add(list[maxErrors].Pos, "too many errors")
+	return out
+}
+
+// maxErrors is how many errors Check reports.
+const maxErrors = 10
+
+// checkAll is Check without the bound on errors.
+func checkAll(f *File, opts CheckOptions) (*Program, error) {
 	prog, hostErrs, err := check(f, opts, nil)
 	if err != nil || len(hostErrs) == 0 {
 		return prog, err
@@ -259,6 +282,9 @@ type checker struct {
 	// declaredOps holds the names of all custom operators, those that
 	// failed to check included, whose uses are then not reported again.
 	declaredOps map[string]bool
+	// binds holds where each stream name of the dataflow being checked
+	// is first bound, for uses that come before.
+	binds map[string]binding
 }
 
 func (c *checker) checkPackageName(id *Ident) {

@@ -305,7 +305,7 @@ func (c *checker) handlerErrors(op *OperatorDef, h *Handler, from int) {
 			continue
 		}
 		msg := e.Msg
-		if op.Out == nil && (msg == "undefined: emit" || msg == "undefined: emitAt") {
+		if bare, _, _ := strings.Cut(msg, ";"); op.Out == nil && (bare == "undefined: emit" || bare == "undefined: emitAt") {
 			msg = fmt.Sprintf("operator %s has no output type, so it cannot emit; declare one after its inputs: operator %s(...) Out", op.Name, op.Name)
 		}
 		msg = strings.Replace(msg, "type *"+op.StateType()+" has no field or method", "the state of operator "+op.Name+" has no field", 1)

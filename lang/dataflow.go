@@ -49,6 +49,8 @@ func newScope(df *DataflowDef, parent *scope, lp *Loop) *scope {
 // dataflow checks one dataflow and returns its nodes.
 func (c *checker) dataflow(d *Dataflow) *DataflowDef {
 	sc := newScope(&DataflowDef{Pos: d.Pos, Name: d.Name.Name}, nil, nil)
+	c.binds = map[string]binding{}
+	collectBinds(d.Stmts, c.binds)
 	for _, st := range d.Stmts {
 		c.stmt(sc, st)
 	}
@@ -180,7 +182,61 @@ func (c *checker) unknownStream(sc *scope, pos Pos, name string) {
 		}
 		return
 	}
-	c.errs.Addf(pos, "unknown stream %q%s", name, suggestion(name, sc.names()))
+	if b, ok := c.binds[name]; ok {
+		switch {
+		case after(b.pos, pos):
+			c.errs.Addf(pos, "stream %s is used before it is bound at %s; move the binding above this use", name, shortPos(b.pos))
+			return
+		case b.loopVar != "":
+			c.errs.Addf(pos, "stream %s is the result of the loop at %s, which its own body cannot read; in the body, the records of each round are the loop variable %s", name, shortPos(b.pos), b.loopVar)
+			return
+		}
+	}
+	hint := suggestion(name, sc.names())
+	if hint == "" {
+		hint = fmt.Sprintf("; bind it before use, as in %s := lines(path)", name)
+	}
+	c.errs.Addf(pos, "unknown stream %q%s", name, hint)
+}
+
+// binding is where a stream name is first bound, and the loop variable
+// when it is bound to a loop's result.
+type binding struct {
+	pos     Pos
+	loopVar string
+}
+
+// collectBinds records where each stream name of stmts, and of the
+// bodies of their loops, is first bound.
+func collectBinds(stmts []*Stmt, binds map[string]binding) {
+	add := func(id *Ident) {
+		if _, ok := binds[id.Name]; !ok {
+			binds[id.Name] = binding{pos: id.Pos}
+		}
+	}
+	for _, st := range stmts {
+		switch {
+		case st.Input != nil:
+			add(st.Input.Name)
+		case st.Pipeline != nil && st.Pipeline.Bind != nil:
+			add(st.Pipeline.Bind)
+			for _, id := range st.Pipeline.More {
+				add(id)
+			}
+		case st.Loop != nil:
+			if id := st.Loop.Bind; id != nil {
+				if _, ok := binds[id.Name]; !ok {
+					binds[id.Name] = binding{pos: id.Pos, loopVar: st.Loop.Var.Name}
+				}
+			}
+			collectBinds(st.Loop.Stmts, binds)
+		}
+	}
+}
+
+// after reports whether a comes after b in the file.
+func after(a, b Pos) bool {
+	return a.Line > b.Line || a.Line == b.Line && a.Column > b.Column
 }
 
 // pipeline checks head -> op -> ... and binds its result.
@@ -188,10 +244,12 @@ func (c *checker) pipeline(sc *scope, p *Pipeline) {
 	cur := c.head(sc, p.Head)
 	if cur == nil {
 		sc.incomplete = true
+		cur = c.standInSource(sc, p.Head)
 	}
 	for _, call := range p.Ops {
 		if cur == nil {
 			c.knownOperator(call)
+			c.uncheckedLambdas(call)
 			continue
 		}
 		if cur.Out == nil {
@@ -202,10 +260,12 @@ func (c *checker) pipeline(sc *scope, p *Pipeline) {
 			c.errs.Addf(call.Pos, "%s ends the pipeline; bind its parts to names and read those: %s", cur.Op, Ops[cur.Op].Usage)
 			return
 		}
-		cur = c.operator(sc, cur, call)
-		if cur == nil {
+		next := c.operator(sc, cur, call)
+		if next == nil {
 			sc.incomplete = true
+			next = c.standIn(cur, call)
 		}
+		cur = next
 	}
 	if cur != nil && (cur.Op == "branch" || cur.Op == "partition") {
 		c.bindParts(sc, p, cur)
@@ -228,7 +288,7 @@ func (c *checker) pipeline(sc *scope, p *Pipeline) {
 		return
 	}
 	if cur.Out == nil {
-		c.errs.Addf(p.Bind.Pos, "cannot bind %s: the pipeline ends in %s, which produces no stream", p.Bind.Name, cur.Op)
+		c.errs.Addf(p.Bind.Pos, "cannot bind %s: the pipeline ends in %s, which produces no stream; drop \"%s :=\"", p.Bind.Name, cur.Op, p.Bind.Name)
 		sc.failed[p.Bind.Name] = true
 		return
 	}
@@ -296,7 +356,7 @@ func (c *checker) head(sc *scope, call *Call) *Node {
 		return nil
 	}
 	if !ok {
-		c.errs.Addf(call.Pos, "unknown source %q%s", name, suggestion(name, opNames(SourceOp)))
+		c.errs.Addf(call.Pos, "unknown source %q%s", name, c.unknownHint(name, true))
 		return nil
 	}
 	if sc.loop != nil && spec.Kind == SourceOp {
@@ -336,11 +396,7 @@ func (c *checker) head(sc *scope, call *Call) *Node {
 // earlier part failed to check, so that one run shows both mistakes.
 func (c *checker) knownOperator(call *Call) {
 	if _, ok := Ops[call.Name.Name]; !ok && !c.declaredOps[call.Name.Name] {
-		names := opNames(ElementOp, RouteOp, CombineOp, TimeOp, SinkOp, ObserveOp)
-		for name := range c.customOps {
-			names = append(names, name)
-		}
-		c.errs.Addf(call.Pos, "unknown operator %q%s", call.Name.Name, suggestion(call.Name.Name, names))
+		c.errs.Addf(call.Pos, "unknown operator %q%s", call.Name.Name, c.unknownHint(call.Name.Name, false))
 	}
 }
 

@@ -131,6 +131,9 @@ func (s *goSession) checkLambda(l *Lambda, paramTypes []types.Type, stmt bool) l
 	}
 	body := l.Body.Text
 	block := strings.HasPrefix(body, "{")
+	if !block && !s.exprSyntax(l.Body, "lambda") {
+		return lambdaResult{}
+	}
 	var b strings.Builder
 	fn := fmt.Sprintf("_tdcLambda%d", s.nfiles+1)
 	if block {

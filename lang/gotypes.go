@@ -25,7 +25,16 @@ type goSession struct {
 	loaded   map[string]*types.Package
 	errs     *ErrorList
 	nfiles   int
-	tuples   [maxTuple + 1]*types.Named // generic TupleN, by N
+	// sources holds the source of each file of the package, by name,
+	// for hints that read the code around an error.
+	sources map[string]string
+	// syntaxErrs marks the errors that the Go parser reported, which
+	// do not depend on types.
+	syntaxErrs map[*Error]bool
+	// argType is the type that the source argument being checked must
+	// have, for hints; nil outside source arguments.
+	argType types.Type
+	tuples  [maxTuple + 1]*types.Named // generic TupleN, by N
 	// paramVars maps the package-level variables that stand for the
 	// params to their names.
 	paramVars map[types.Object]string
@@ -40,15 +49,18 @@ const resultFunc = "_tdcResult"
 
 func newGoSession(pkgName, filename string, imports []*GoImport, loaded map[string]*types.Package, errs *ErrorList) *goSession {
 	s := &goSession{
-		fset:     token.NewFileSet(),
-		filename: filename,
-		imports:  imports,
-		loaded:   loaded,
-		errs:     errs,
+		fset:       token.NewFileSet(),
+		filename:   filename,
+		imports:    imports,
+		loaded:     loaded,
+		errs:       errs,
+		sources:    map[string]string{},
+		syntaxErrs: map[*Error]bool{},
 		info: &types.Info{
-			Types: map[ast.Expr]types.TypeAndValue{},
-			Defs:  map[*ast.Ident]types.Object{},
-			Uses:  map[*ast.Ident]types.Object{},
+			Scopes: map[ast.Node]*types.Scope{},
+			Types:  map[ast.Expr]types.TypeAndValue{},
+			Defs:   map[*ast.Ident]types.Object{},
+			Uses:   map[*ast.Ident]types.Object{},
 		},
 	}
 	s.pkg = types.NewPackage("tdc.local/"+pkgName, pkgName)
@@ -88,7 +100,7 @@ func (s *goSession) typeError(err error) {
 	}
 	msg = strings.ReplaceAll(msg, " as int value in argument to "+integerFunc, " as a range bound")
 	msg = strings.ReplaceAll(msg, "in argument to "+integerFunc, "as a range bound")
-	s.errs.Add(s.position(terr.Pos), msg)
+	s.errs.Add(s.position(terr.Pos), msg+s.hint(terr.Pos, msg))
 }
 
 // unusedImport reports whether msg is go/types' complaint about an unused
@@ -140,11 +152,13 @@ func (s *goSession) addFile(src string) *ast.File {
 func (s *goSession) parseFile(src string) *ast.File {
 	s.nfiles++
 	name := fmt.Sprintf("tdc_check_%d.go", s.nfiles)
+	s.sources[name] = src
 	f, err := parser.ParseFile(s.fset, name, src, parser.SkipObjectResolution)
 	if err != nil {
 		if list, ok := err.(scanner.ErrorList); ok {
 			for _, e := range list {
 				s.errs.Add(Pos{Filename: e.Pos.Filename, Line: e.Pos.Line, Column: e.Pos.Column}, e.Msg)
+				s.syntaxErrs[(*s.errs)[len(*s.errs)-1]] = true
 			}
 		} else {
 			s.errs.Add(Pos{Filename: s.filename}, err.Error())
@@ -236,4 +250,21 @@ func TupleFields(t types.Type) []types.Type {
 		fields = append(fields, named.TypeArgs().At(i))
 	}
 	return fields
+}
+
+// exprSyntax parses the Go expression g on its own and reports its
+// syntax errors, at their .tdf positions, so that they are not followed
+// by the parser's complaints about the synthetic code around it. It
+// reports whether g parses.
+func (s *goSession) exprSyntax(g *GoCode, what string) bool {
+	_, err := parser.ParseExprFrom(token.NewFileSet(), "", directive(g.Pos)+g.Text, parser.SkipObjectResolution)
+	list, ok := err.(scanner.ErrorList)
+	if !ok || len(list) == 0 {
+		return true
+	}
+	e := list[0]
+	msg := strings.ReplaceAll(e.Msg, "found 'EOF'", "found the end of the "+what)
+	s.errs.Add(Pos{Filename: e.Pos.Filename, Line: e.Pos.Line, Column: e.Pos.Column}, msg)
+	s.syntaxErrs[(*s.errs)[len(*s.errs)-1]] = true
+	return false
 }

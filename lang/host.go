@@ -125,6 +125,7 @@ func (s *goSession) parseHostFiles(files []hostFile, records []*TypeDecl) []*ast
 		if err != nil {
 			continue
 		}
+		s.sources[hf.path] = string(hf.src)
 		if hf.api {
 			declarationsOnly(f, records)
 		}

@@ -100,6 +100,9 @@ func resolveImports(f *File, dir string, hostImports []hostImport, errs *ErrorLi
 	reported := map[string]bool{}
 	for _, imp := range all {
 		if why, ok := failed[imp.Path]; ok && imp.Pos != (Pos{}) {
+			if why == noStdPackage {
+				why += stdPathHint(imp.Path)
+			}
 			errs.Addf(imp.Pos, "cannot import %q: %s", imp.Path, why)
 			reported[imp.Path] = true
 		}
@@ -170,7 +173,7 @@ func explainProblem(full, pkg, dir string) string {
 	case strings.Contains(msg, "go.mod file not found"):
 		return fmt.Sprintf("directory %s is not inside a Go module (no go.mod), so only the standard library resolves; run go mod init MODULE there, then go get %s", displayDir(dir), pkg)
 	case strings.Contains(msg, "is not in std"):
-		return "no such package in the standard library"
+		return noStdPackage
 	case strings.Contains(msg, "no required module provides package"), strings.Contains(msg, "cannot find module providing package"):
 		if main := mainModule(dir); main != "" && (pkg == main || strings.HasPrefix(pkg, main+"/")) {
 			return fmt.Sprintf("module %s has no such package (no Go files in directory %s)", main, strings.TrimPrefix(strings.TrimPrefix(pkg, main), "/"))
@@ -219,4 +222,25 @@ func displayDir(dir string) string {
 		return abs
 	}
 	return dir
+}
+
+// noStdPackage is why an import path without a dot that is not in the
+// standard library does not load.
+const noStdPackage = "no such package in the standard library"
+
+// stdPathHint returns the import path of the standard library meant by
+// path: the package of that name (import "json" is "encoding/json"), or
+// the closest path.
+func stdPathHint(path string) string {
+	if paths, ok := stdPackages[path]; ok {
+		return fmt.Sprintf("; the standard library has package %s at %q", path, paths[0])
+	}
+	var all []string
+	for _, paths := range stdPackages {
+		all = append(all, paths...)
+	}
+	if s := suggest(path, all); s != "" && s != path {
+		return fmt.Sprintf("; did you mean %q?", s)
+	}
+	return ""
 }

@@ -131,6 +131,14 @@ var anyInteger = types.Typ[types.UntypedInt]
 // checkArg type-checks a Go argument with the params as variables and
 // checks that it can be assigned to want.
 func (s *goSession) checkArg(g *GoCode, want types.Type) (types.Type, []string) {
+	if !s.exprSyntax(g, "argument") {
+		return nil, nil
+	}
+	s.argType = want
+	if want == anyInteger {
+		s.argType = types.Typ[types.Int64]
+	}
+	defer func() { s.argType = nil }()
 	fn := fmt.Sprintf("_tdcArg%d", s.nfiles+1)
 	extra := map[string]string{}
 	use := fmt.Sprintf("var _ %s = %s%s", s.typeString(want, extra), directive(g.Pos), g.Text)

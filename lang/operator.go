@@ -40,7 +40,11 @@ func (c *checker) operator(sc *scope, in *Node, call *Call) *Node {
 			args = args[:1]
 		}
 		if len(args) != 1 || args[0].Lambda == nil {
-			c.errs.Addf(call.Pos, "%s takes one lambda: %s", name, spec.Usage)
+			note := ""
+			if len(args) == 1 && args[0].Expr != nil && strings.HasPrefix(strings.TrimSpace(args[0].Expr.Text), "func") {
+				note = " (a lambda is params => Go expression or block, not a Go func literal)"
+			}
+			c.errs.Addf(call.Pos, "%s takes one lambda: %s%s", name, spec.Usage, note)
 			return nil
 		}
 		var l *LambdaInfo
@@ -81,7 +85,7 @@ func (c *checker) operator(sc *scope, in *Node, call *Call) *Node {
 	switch name {
 	case "count":
 		if !types.Comparable(in.Out) {
-			c.errs.Addf(call.Pos, "count needs comparable records, but %s is not comparable", c.typeName(in.Out))
+			c.errs.Addf(call.Pos, "count needs comparable records, but %s is not comparable; map each record to a comparable value first (a number, string or struct of those)", c.typeName(in.Out))
 			return nil
 		}
 		tup, err := c.s.tupleOf([]types.Type{in.Out, types.Typ[types.Int64]})
@@ -92,7 +96,7 @@ func (c *checker) operator(sc *scope, in *Node, call *Call) *Node {
 		n.Out = tup
 	case "distinct":
 		if !types.Comparable(in.Out) {
-			c.errs.Addf(call.Pos, "distinct needs comparable records, but %s is not comparable", c.typeName(in.Out))
+			c.errs.Addf(call.Pos, "distinct needs comparable records, but %s is not comparable; map each record to a comparable value first (a number, string or struct of those)", c.typeName(in.Out))
 			return nil
 		}
 	case "sum", "min", "max":
@@ -281,7 +285,7 @@ func (c *checker) lambdaFits(n *Node, l *Lambda) bool {
 			return false
 		}
 		if b, ok := li.Result.Underlying().(*types.Basic); !ok || b.Info()&types.IsInteger == 0 {
-			c.errs.Addf(pos, "delay lambda must produce an epoch, an integer, not %s", c.typeName(li.Result))
+			c.errs.Addf(pos, "delay lambda must produce an epoch, an integer, not %s; convert it, like uint64(...)", c.typeName(li.Result))
 			return false
 		}
 	case "filter", "branch":
@@ -289,7 +293,7 @@ func (c *checker) lambdaFits(n *Node, l *Lambda) bool {
 			return false
 		}
 		if b, ok := li.Result.Underlying().(*types.Basic); !ok || b.Kind() != types.Bool {
-			c.errs.Addf(pos, "%s lambda must produce a bool, not %s", n.Op, c.typeName(li.Result))
+			c.errs.Addf(pos, "%s lambda must produce a bool, not %s; write a condition, like %s", n.Op, c.typeName(li.Result), conditionFor(l, li.Result))
 			return false
 		}
 	case "partition":
@@ -306,7 +310,7 @@ func (c *checker) lambdaFits(n *Node, l *Lambda) bool {
 		}
 		s, ok := li.Result.Underlying().(*types.Slice)
 		if !ok {
-			c.errs.Addf(pos, "flat_map lambda must produce a slice, not %s", c.typeName(li.Result))
+			c.errs.Addf(pos, "flat_map lambda must produce a slice, not %s; for one record each, use map, or return []%s{...}", c.typeName(li.Result), c.typeName(types.Default(li.Result)))
 			return false
 		}
 		n.Out = s.Elem()
@@ -327,7 +331,7 @@ func (c *checker) lambdaFits(n *Node, l *Lambda) bool {
 			return false
 		}
 		if b, ok := li.Result.Underlying().(*types.Basic); !ok || b.Info()&types.IsString == 0 {
-			c.errs.Addf(pos, "print lambda must produce a string, not %s", c.typeName(li.Result))
+			c.errs.Addf(pos, "print lambda must produce a string, not %s; format it with fmt.Sprint(...), or write print() for the default format", c.typeName(li.Result))
 			return false
 		}
 	}
@@ -566,4 +570,22 @@ func (c *checker) topK(sc *scope, n *Node, call *Call, args []*Arg, spec *OpSpec
 	}
 	n.Inputs[0] = c.spreadFor(sc, in, call.Pos, spreadByKey)
 	return sc.add(n)
+}
+
+// conditionFor returns a condition on the lambda's value of type t, for
+// a message about a lambda that must produce a bool.
+func conditionFor(l *Lambda, t types.Type) string {
+	v := strings.TrimSpace(l.Body.Text)
+	if len(v) > 20 || strings.ContainsAny(v, "{\n") {
+		v = "v"
+	}
+	if b, ok := t.Underlying().(*types.Basic); ok {
+		switch {
+		case b.Info()&types.IsNumeric != 0:
+			return v + " != 0"
+		case b.Info()&types.IsString != 0:
+			return v + ` != ""`
+		}
+	}
+	return v + " != nil"
 }

@@ -86,12 +86,12 @@ func checkLiteral(lit string, t types.Type) string {
 	switch {
 	case body == "true" || body == "false":
 		if b.Info()&types.IsBoolean == 0 || neg {
-			return "default " + lit + " is not a " + b.Name()
+			return "default " + lit + " is not a " + b.Name() + defaultHint(b, lit)
 		}
 		return ""
 	case len(body) > 0 && (body[0] == '"' || body[0] == '`'):
 		if b.Info()&types.IsString == 0 || neg {
-			return "default " + lit + " is not a " + b.Name()
+			return "default " + lit + " is not a " + b.Name() + defaultHint(b, lit)
 		}
 		if _, err := strconv.Unquote(body); err != nil {
 			return "invalid string " + body
@@ -112,10 +112,10 @@ func checkLiteral(lit string, t types.Type) string {
 	switch {
 	case b.Info()&types.IsInteger != 0:
 		if v.Kind() != constant.Int {
-			return "default " + lit + " is not an integer"
+			return "default " + lit + " is not an integer; give the param a float type (float64) or an integer default"
 		}
 		if !representable(v, b) {
-			return "default " + lit + " overflows " + b.Name()
+			return "default " + lit + " overflows " + b.Name() + "; give the param a wider type, like " + widerThan(b)
 		}
 	case b.Info()&types.IsFloat != 0:
 		if b.Kind() == types.Float32 {
@@ -127,7 +127,7 @@ func checkLiteral(lit string, t types.Type) string {
 			return "default " + lit + " overflows float64"
 		}
 	default:
-		return "default " + lit + " is not a " + b.Name()
+		return "default " + lit + " is not a " + b.Name() + defaultHint(b, lit)
 	}
 	return ""
 }
@@ -145,4 +145,32 @@ func representable(v constant.Value, b *types.Basic) bool {
 	}
 	lim := constant.Shift(constant.MakeInt64(1), token.SHL, uint(bits-1))
 	return constant.Compare(v, token.LSS, lim) && constant.Compare(v, token.GEQ, constant.UnaryOp(token.SUB, lim, 0))
+}
+
+// defaultHint says how to write a default of type b for the literal lit
+// that does not fit it.
+func defaultHint(b *types.Basic, lit string) string {
+	switch {
+	case b.Info()&types.IsBoolean != 0:
+		return "; write true or false"
+	case b.Info()&types.IsString != 0:
+		return "; write it in quotes: " + strconv.Quote(lit)
+	}
+	if u, err := strconv.Unquote(lit); err == nil {
+		if _, err := strconv.ParseFloat(u, 64); err == nil {
+			return "; write the number without quotes: " + u
+		}
+	}
+	return "; write a number"
+}
+
+// widerThan names a type that holds more than the integer type b.
+func widerThan(b *types.Basic) string {
+	if b.Info()&types.IsUnsigned != 0 {
+		if b.Kind() == types.Uint64 || b.Kind() == types.Uint || b.Kind() == types.Uintptr {
+			return "int64 for negative values"
+		}
+		return "uint64, or int64 for negative values"
+	}
+	return "int64"
 }

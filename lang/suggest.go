@@ -28,6 +28,16 @@ func suggest(word string, candidates []string) string {
 	return best
 }
 
+// Suggest returns the candidate closest to word, or "" when none is close
+// enough or word is one of them: the "did you mean" of tdc's messages,
+// for tools that share them.
+func Suggest(word string, candidates []string) string {
+	if s := suggest(word, candidates); s != word {
+		return s
+	}
+	return ""
+}
+
 // editDistance is the optimal string alignment distance between a and b:
 // insertions, deletions, substitutions and transpositions of adjacent
 // runes each cost one. Any result of bound or more is reported as bound,

@@ -1,6 +1,7 @@
 package lang
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -64,5 +65,23 @@ func TestSuggest(t *testing.T) {
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, suggest(tt.word, tt.candidates), "suggest(%q)", tt.word)
+	}
+}
+
+// TestOtherNames checks the table of other systems' names: its keys are
+// spelled as they are looked up and lead to tdc's name when they are one
+// spelled otherwise (topK), and every
+// name it gives is an operator or source of tdc's (or a sentence).
+func TestOtherNames(t *testing.T) {
+	for key, ours := range otherNames {
+		assert.Equal(t, strings.ToLower(strings.ReplaceAll(key, "_", "")), key)
+		for name := range Ops {
+			if strings.ReplaceAll(name, "_", "") == key {
+				assert.Equal(t, name, ours, "%s is tdc's %s but leads to %s", key, name, ours)
+			}
+		}
+		if !strings.Contains(ours, " ") {
+			assert.Contains(t, Ops, ours, "otherNames[%q]", key)
+		}
 	}
 }

@@ -223,24 +223,53 @@ func buildDir(path string, standalone bool) (string, error) {
 	return dir, rt.writeModule(filepath.Join(dir, "tdc"))
 }
 
-// cmdRun builds the program and runs it with the remaining arguments,
-// passing on its output and exit status.
+// programArg returns the index of the argument of tdc run that names the
+// program: the first that ends in .tdf and is not a flag, or else a first
+// argument that is not a flag (which compile then rejects as not a .tdf
+// file); -1 when there is none.
+func programArg(args []string) int {
+	for i, a := range args {
+		if a == "--" {
+			break
+		}
+		if !strings.HasPrefix(a, "-") && strings.HasSuffix(a, ".tdf") {
+			return i
+		}
+	}
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		return 0
+	}
+	return -1
+}
+
+// cmdRun builds the program and runs it with the other arguments,
+// passing on its output and exit status. The program is the first
+// argument that names a .tdf file; the arguments before and after it are
+// the program's flags, so that both tdc run prog.tdf -w 4 and tdc run
+// -w 4 prog.tdf work. tdc run -h is tdc run's usage; tdc run prog.tdf -h
+// the program's.
 func cmdRun(args []string, env *cliEnv) int {
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		fs := newFlags("run", env)
-		if st := parseFlags(fs, args); st >= 0 {
-			return st
+	fs := newFlags("run", env)
+	at := programArg(args)
+	if at < 0 {
+		for _, a := range args {
+			switch a {
+			case "-h", "-help", "--help":
+				fs.Usage()
+				return exitOK
+			}
 		}
 		fmt.Fprintln(env.stderr, "tdc run: no .tdf file named")
 		fs.Usage()
 		return exitUsage
 	}
-	path := args[0]
+	path := args[at]
+	progArgs := append(append([]string(nil), args[:at]...), args[at+1:]...)
 	bin, err := buildBinary(path, "", env)
 	if err != nil {
 		return report(env, err)
 	}
-	cmd := exec.Command(bin, args[1:]...)
+	cmd := exec.Command(bin, progArgs...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = env.stdin, env.stdout, env.stderr
 	// The program stops cleanly on an interrupt: pass interrupts on and
 	// wait for it, rather than exit and leave it running.

@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -45,8 +47,23 @@ func TestRunUsage(t *testing.T) {
 		{"build two files", []string{"build", "a.tdf", "b.tdf"}, exitUsage, "", "tdc build: one .tdf file at a time"},
 		{"check without file", []string{"check"}, exitUsage, "", "tdc check: no .tdf file named"},
 		{"run without file", []string{"run"}, exitUsage, "", "tdc run: no .tdf file named"},
-		{"run flag before file", []string{"run", "-w", "2", "a.tdf"}, exitUsage, "", "flag provided but not defined: -w"},
+		{"run flags only", []string{"run", "-w", "2"}, exitUsage, "", "tdc run: no .tdf file named"},
 		{"run -h", []string{"run", "-h"}, exitOK, "", "usage: tdc run"},
+		{"build flag after file", []string{"build", "a.tdf", "-x"}, exitUsage, "", "flag provided but not defined: -x"},
+		{"build two files with a flag between", []string{"build", "a.tdf", "-o", "a", "b.tdf"}, exitUsage, "", "tdc build: one .tdf file at a time, not 2: a.tdf b.tdf"},
+		{"misspelled command", []string{"biuld", "a.tdf"}, exitUsage, "", `tdc: unknown command "biuld"; did you mean "build"?`},
+		{"another tool's command", []string{"compile", "a.tdf"}, exitUsage, "", `did you mean "build"?`},
+		{"a file for a command", []string{"a.tdf"}, exitUsage, "", "to build and run a program: tdc run a.tdf"},
+		{"--version", []string{"--version"}, exitOK, "tdc ", ""},
+		{"help command", []string{"help", "gen"}, exitOK, "usage: tdc gen", ""},
+		{"help alias", []string{"help", "compile"}, exitOK, "usage: tdc build", ""},
+		{"help unknown", []string{"help", "gne"}, exitUsage, "", `did you mean "gen"?`},
+		{"help two", []string{"help", "gen", "run"}, exitUsage, "", "tdc help: one command at a time"},
+		{"launch without binary", []string{"launch", "-n", "2"}, exitUsage, "", "tdc launch: no binary named"},
+		{"launch a .tdf", []string{"launch", "a.tdf"}, exitUsage, "", "build it first: tdc build -o a a.tdf"},
+		{"launch -p after binary", []string{"launch", "./a", "-p", "1"}, exitUsage, "", "launch sets -p of every process itself"},
+		{"launch bad -n after binary", []string{"launch", "./a", "-n", "x"}, exitUsage, "", `invalid value "x" for flag -n`},
+		{"version with an argument", []string{"version", "x"}, exitUsage, "", "usage: tdc version"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -178,5 +195,104 @@ func TestIsStdImport(t *testing.T) {
 		"github.com/a/b/c/d": false,
 	} {
 		assert.Equal(t, want, isStdImport(path), path)
+	}
+}
+
+// TestParseFlagsAnyOrder checks that flags and file names may come in
+// any order, that -- ends the flags, and that the flags keep their
+// values.
+func TestParseFlagsAnyOrder(t *testing.T) {
+	tests := []struct {
+		args  []string
+		out   string
+		main  bool
+		files []string
+	}{
+		{[]string{"a.tdf"}, "", false, []string{"a.tdf"}},
+		{[]string{"-o", "x", "a.tdf"}, "x", false, []string{"a.tdf"}},
+		{[]string{"a.tdf", "-o", "x"}, "x", false, []string{"a.tdf"}},
+		{[]string{"a.tdf", "-main", "b.tdf", "-o=y"}, "y", true, []string{"a.tdf", "b.tdf"}},
+		{[]string{"-main", "--", "-o", "a.tdf"}, "", true, []string{"-o", "a.tdf"}},
+		{[]string{"a.tdf", "--", "-main"}, "", false, []string{"a.tdf", "-main"}},
+		{nil, "", false, []string{}},
+	}
+	for _, tt := range tests {
+		var stderr bytes.Buffer
+		fs := newFlags("gen", &cliEnv{stderr: &stderr})
+		out := fs.String("o", "", "")
+		main := fs.Bool("main", false, "")
+		require.Equal(t, -1, parseFlags(fs, tt.args), "%q: %s", tt.args, stderr.String())
+		assert.Equal(t, tt.out, *out, "%q", tt.args)
+		assert.Equal(t, tt.main, *main, "%q", tt.args)
+		assert.Equal(t, tt.files, fs.Args(), "%q", tt.args)
+	}
+}
+
+// TestProgramArg checks which argument of tdc run names the program.
+func TestProgramArg(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want int
+	}{
+		{[]string{"a.tdf"}, 0},
+		{[]string{"a.tdf", "-w", "2"}, 0},
+		{[]string{"-w", "2", "a.tdf", "-input", "b.tdf"}, 2},
+		{[]string{"-input=x.tdf", "a.tdf"}, 1},
+		{[]string{"notes.txt", "-w", "2"}, 0},
+		{[]string{"-w", "2"}, -1},
+		{[]string{"--", "a.tdf"}, -1},
+		{nil, -1},
+	} {
+		assert.Equal(t, tt.want, programArg(tt.args), "%q", tt.args)
+	}
+}
+
+// TestLaunchArgs checks that launch takes -n and -w from after the
+// binary, passes the binary's other flags on, and refuses the flags it
+// sets itself.
+func TestLaunchArgs(t *testing.T) {
+	for _, tt := range []struct {
+		args    []string
+		rest    []string
+		n, w    int
+		errText string
+	}{
+		{[]string{"-input", "x"}, []string{"-input", "x"}, 2, 1, ""},
+		{[]string{"-n", "3", "-input", "x", "-w=4"}, []string{"-input", "x"}, 3, 4, ""},
+		{[]string{"--processes", "5", "-threads", "2", "-stats"}, []string{"-stats"}, 5, 2, ""},
+		{[]string{"-stats", "--", "-n", "3"}, []string{"-stats", "--", "-n", "3"}, 2, 1, ""},
+		{[]string{"-p", "1"}, nil, 2, 1, "launch sets -p of every process itself"},
+		{[]string{"-hostfile=h"}, nil, 2, 1, "launch sets -hostfile"},
+		{[]string{"-n"}, nil, 2, 1, "flag needs an argument: -n"},
+		{[]string{"-w", "many"}, nil, 2, 1, `invalid value "many" for flag -w`},
+		{[]string{"-verbose", "-input", "x"}, []string{"-input", "x"}, 2, 1, ""},
+		{[]string{"-verbose=false", "-input", "x"}, []string{"-input", "x"}, 2, 1, ""},
+	} {
+		fs := flag.NewFlagSet("launch", flag.ContinueOnError)
+		n := fs.Int("n", 2, "")
+		w := fs.Int("w", 1, "")
+		verbose := fs.Bool("verbose", false, "") // a bool flag of launch's takes no value
+		rest, err := launchArgs(fs, tt.args)
+		if tt.errText != "" {
+			assert.ErrorContains(t, err, tt.errText, "%q", tt.args)
+			continue
+		}
+		require.NoError(t, err, "%q", tt.args)
+		assert.Equal(t, tt.rest, rest, "%q", tt.args)
+		assert.Equal(t, tt.n, *n, "%q", tt.args)
+		assert.Equal(t, tt.w, *w, "%q", tt.args)
+		assert.Equal(t, slices.Contains(tt.args, "-verbose"), *verbose, "%q", tt.args)
+	}
+}
+
+// TestAliasesAndExamples checks that other tools' names lead to commands
+// tdc has, and that every command has examples for its -h.
+func TestAliasesAndExamples(t *testing.T) {
+	for name, target := range aliases {
+		assert.NotNil(t, lookup(target), "alias %s -> %s", name, target)
+		assert.Nil(t, lookup(name), "alias %s is a command", name)
+	}
+	for _, c := range commands {
+		assert.NotEmpty(t, commandExamples[c.name], "tdc %s has no examples", c.name)
 	}
 }

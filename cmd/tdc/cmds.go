@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -26,6 +28,10 @@ func cmdGen(args []string, env *cliEnv) int {
 	}
 	c, err := compileTo(path, codegen.Options{Main: *mainPkg}, dst)
 	if err != nil {
+		return report(env, err)
+	}
+	// Like go build -o, make the directory the file goes into.
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return report(env, err)
 	}
 	if err := writeIfChanged(dst, c.src); err != nil {

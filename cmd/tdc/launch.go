@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -32,19 +33,34 @@ func cmdLaunch(args []string, env *cliEnv) int {
 	fs := newFlags("launch", env)
 	n := fs.Int("n", 2, "number of processes")
 	workers := fs.Int("w", 1, "workers per process")
-	if st := parseFlags(fs, args); st >= 0 {
-		return st
+	// Flags up to the binary are launch's; after it, the binary's,
+	// except launch's own (-n and -w mean the same to both, and launch
+	// passes them on itself).
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
 	}
 	if fs.NArg() < 1 {
 		fmt.Fprintln(env.stderr, "tdc launch: no binary named")
 		fs.Usage()
 		return exitUsage
 	}
+	bin := fs.Arg(0)
+	binArgs, err := launchArgs(fs, fs.Args()[1:])
+	if err != nil {
+		fmt.Fprintf(env.stderr, "tdc launch: %v\n", err)
+		return exitUsage
+	}
 	if *n < 1 || *workers < 1 {
 		fmt.Fprintln(env.stderr, "tdc launch: -n and -w must be at least 1")
 		return exitUsage
 	}
-	bin := fs.Arg(0)
+	if strings.HasSuffix(bin, ".tdf") {
+		fmt.Fprintf(env.stderr, "tdc launch: %s is a program, not a binary; build it first: tdc build -o %s %s\n", bin, strings.TrimSuffix(filepath.Base(bin), ".tdf"), bin)
+		return exitUsage
+	}
 	if !strings.ContainsRune(bin, filepath.Separator) {
 		bin = "." + string(filepath.Separator) + bin
 	}
@@ -68,7 +84,7 @@ func cmdLaunch(args []string, env *cliEnv) int {
 	childEnv := append(os.Environ(), tdrt.SecretEnv+"="+secret)
 	l := &launcher{env: env, stop: make(chan struct{})}
 	for i := 0; i < *n; i++ {
-		procArgs := append([]string{"-n", strconv.Itoa(*n), "-p", strconv.Itoa(i), "-hostfile", hostfile, "-w", strconv.Itoa(*workers)}, fs.Args()[1:]...)
+		procArgs := append([]string{"-n", strconv.Itoa(*n), "-p", strconv.Itoa(i), "-hostfile", hostfile, "-w", strconv.Itoa(*workers)}, binArgs...)
 		cmd := exec.Command(bin, procArgs...)
 		cmd.Env = childEnv
 		if err := l.start(i, cmd); err != nil {
@@ -88,6 +104,57 @@ func cmdLaunch(args []string, env *cliEnv) int {
 		}
 	}()
 	return l.wait()
+}
+
+// launchArgs returns the binary's arguments of a launch, taking out the
+// flags of launch's own fs among them (-n and -w, which the binary has
+// too, also as -processes and -threads), and refusing the flags that
+// launch sets for every process.
+func launchArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var out []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return append(out, args[i:]...), nil
+		}
+		if !strings.HasPrefix(a, "-") {
+			out = append(out, a)
+			continue
+		}
+		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if short, ok := launchAliases[name]; ok {
+			name = short
+		}
+		f := fs.Lookup(name)
+		switch {
+		case name == "p" || name == "process" || name == "hostfile":
+			return nil, fmt.Errorf("launch sets -%s of every process itself; leave it out", name)
+		case f == nil:
+			out = append(out, a)
+			continue
+		case !hasValue && isBoolFlag(f):
+			value = "true"
+		case !hasValue:
+			if i+1 == len(args) {
+				return nil, fmt.Errorf("flag needs an argument: %s", a)
+			}
+			i++
+			value = args[i]
+		}
+		if err := fs.Set(name, value); err != nil {
+			return nil, fmt.Errorf("invalid value %q for flag -%s: %v", value, name, err)
+		}
+	}
+	return out, nil
+}
+
+// launchAliases are the binary's other names of launch's flags.
+var launchAliases = map[string]string{"processes": "n", "threads": "w"}
+
+// isBoolFlag reports whether f is a flag that needs no value.
+func isBoolFlag(f *flag.Flag) bool {
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
 }
 
 // launchSecret returns a fresh random secret: 32 bytes, in hex.

@@ -119,6 +119,7 @@ func cmdVersion(args []string, env *cliEnv) int {
 		return st
 	}
 	if fs.NArg() > 0 {
+		fmt.Fprintf(env.stderr, "tdc version takes no arguments, not %q\n", fs.Arg(0))
 		fs.Usage()
 		return exitUsage
 	}
