@@ -13,7 +13,7 @@ import (
 // Exit statuses, the same as a generated binary's (runtime.Main).
 const (
 	exitOK    = 0
-	exitError = 1 // the program has errors, or running it failed
+	exitError = 1  // the program has errors, or running it failed
 	exitUsage = 64 // bad command line (EX_USAGE, as STYLE.md asks)
 )
 
