@@ -37,6 +37,13 @@ type Worker struct {
 	files  []*workerFile // the files write sinks of this worker write to
 
 	sent atomic.Int64 // records this worker's pushers sent, for progress reports
+
+	// For the stall watchdog: runSeq is incremented when an operator Run
+	// starts and when it returns (odd while one runs), runOp is the
+	// operator running, goid the worker goroutine's id.
+	runSeq atomic.Uint64
+	runOp  atomic.Int32
+	goid   atomic.Int64
 }
 
 // flusher is a pusher that may hold unsent records.
@@ -169,6 +176,7 @@ func (w *Worker) take(dst []int) []int {
 func (w *Worker) main(build func(*Worker) ([]Operator, error), built *sync.WaitGroup) {
 	defer w.c.wg.Done()
 	defer w.exit()
+	w.goid.Store(goroutineID())
 	ops, err := w.build(build)
 	built.Done()
 	if err != nil {
@@ -224,7 +232,10 @@ func (w *Worker) loop() {
 func (w *Worker) run(op int) {
 	w.cur = op
 	w.runs++
+	w.runOp.Store(int32(op))
+	w.runSeq.Add(1)
 	err := w.call(op)
+	w.runSeq.Add(1)
 	w.cur = -1
 	if err == nil {
 		for _, p := range w.dirty {

@@ -1,0 +1,124 @@
+//go:build unix
+
+package main
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// These tests run a binary whose lambdas misbehave on purpose, chosen by
+// its mode param, and check that every process of the computation ends
+// with an error that says what happened, under the limits of
+// docs/security.md ("Limits"), and never hangs or exits 0.
+
+// faultsTDF's first map lambda misbehaves once, on record 500, as the
+// mode param says. The strings of the second fill the distinct's state,
+// which, with many records, grows without bound until the source ends.
+// (It calls os.Exit through a variable: tdc check refuses a lambda that
+// calls os.Exit itself.)
+const faultsTDF = `package faults
+
+import (
+	"fmt"
+	"os"
+	"time"
+)
+
+param mode string = "ok"
+param records int64 = 1000
+
+dataflow Faults {
+	range(0, records)
+		-> exchange(x => x)
+		-> map(x => {
+			if x != 500 {
+				return x
+			}
+			exit := os.Exit
+			switch mode {
+			case "loop":
+				for {
+				}
+			case "exit":
+				exit(3)
+			case "exit0":
+				exit(0)
+			case "gopanic":
+				go func() { panic("boom in a goroutine of a lambda") }()
+				time.Sleep(time.Second)
+			}
+			return x
+		})
+		-> map(x => fmt.Sprintf("key %d", x))
+		-> distinct()
+		-> map(k => "keys")
+		-> count()
+		-> print()
+}
+`
+
+// faultsBinary builds the faults program into a temporary directory
+// of the test.
+func faultsBinary(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds a binary with go build")
+	}
+	isolateBuildCache(t)
+	dir := t.TempDir()
+	return buildTDF(t, writeFile(t, dir, "faults.tdf", faultsTDF), dir)
+}
+
+// TestFaultsOK: the faults program computes its answer when nothing
+// misbehaves, so that the other tests' failures are the faults'.
+func TestFaultsOK(t *testing.T) {
+	bin := faultsBinary(t)
+	assert.Equal(t, "keys 1000\n", runOK(t, t.TempDir(), nil, bin, "-w", "2", "-stall-timeout", "5s", "-stall-exit"))
+}
+
+// TestStallTimeout: a lambda that loops forever, with -stall-timeout
+// and -stall-exit, ends every process with an error naming the lambda,
+// in one process of two workers and under tdc launch -n 2.
+func TestStallTimeout(t *testing.T) {
+	bin := faultsBinary(t)
+	tdc := tdcCommand(t)
+	dir := t.TempDir()
+	stall := []string{"-mode", "loop", "-stall-timeout", "1s", "-stall-exit"}
+	want := `faults\.tdf:15:6: map\+map: has run for over 1(\.\d+)?s without returning \(worker \d, in the lambda of map at faults\.tdf:15:15; stall timeout 1s\)`
+
+	t.Run("one_process", func(t *testing.T) {
+		p := startProc(t, dir, nil, bin, append([]string{"-w", "2"}, stall...)...)
+		assert.Equal(t, 1, p.wait(t, 20*time.Second))
+		assert.Regexp(t, "^faults: "+want+"\n$", p.stderr.String())
+		assert.Empty(t, p.stdout.String())
+	})
+	t.Run("launch", func(t *testing.T) {
+		p := startProc(t, dir, nil, tdc, append([]string{"launch", "-n", "2", "-w", "2", bin}, stall...)...)
+		assert.Equal(t, 1, p.wait(t, 30*time.Second))
+		stderr := p.stderr.String()
+		t.Logf("stderr:\n%s", stderr)
+		// The stalled process names the lambda; the other names it too,
+		// as the stalled process's failure.
+		assert.Regexp(t, `(?m)^process \d: faults: `+want+`$`, stderr)
+		assert.Regexp(t, `(?m)^process \d: faults: process \d \(127\.0\.0\.1:\d+\) failed: `+want+`$`, stderr)
+		assert.Empty(t, p.stdout.String())
+	})
+}
+
+// linesOf returns the lines of s that contain sub.
+func linesOf(s, sub string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, sub) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+var _ = fmt.Sprint
