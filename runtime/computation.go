@@ -30,9 +30,10 @@ type Config struct {
 	// before sending (benchmarks that must move one record per input do
 	// this). Results are the same either way.
 	NoCombine bool
-	// Stats, when set, receives a line of network statistics when a
-	// computation of several processes ends: the bytes of data and of
-	// progress this process sent.
+	// Stats, when set, receives statistics when the computation ends: a
+	// line per operator holding state with the most it held in this
+	// process (an estimate, see PeakState), and with several processes
+	// the bytes of data and of progress this process sent.
 	Stats io.Writer
 
 	// Limits (see docs/security.md, "Limits").
@@ -48,6 +49,11 @@ type Config struct {
 	// Log receives the reports that do not end the computation (a stall
 	// without StallExit); os.Stderr when nil.
 	Log io.Writer
+	// MaxMemory, when positive, bounds the heap, in bytes: it is the Go
+	// runtime's soft memory limit while the computation runs (the limit
+	// is process-wide), and a live heap past it ends the computation with
+	// a *MemoryError naming the operators that hold the most state.
+	MaxMemory int64
 }
 
 // DefaultConfig returns the configuration of a computation with one worker
@@ -63,6 +69,9 @@ const MaxWorkers = 1 << 12
 func (c Config) Validate() error {
 	if c.Workers < 1 || c.Workers > MaxWorkers {
 		return fmt.Errorf("config: %d workers; want 1 to %d", c.Workers, MaxWorkers)
+	}
+	if c.MaxMemory < 0 {
+		return fmt.Errorf("config: negative memory limit %d", c.MaxMemory)
 	}
 	if c.StallTimeout < 0 {
 		return fmt.Errorf("config: negative stall timeout %v", c.StallTimeout)
@@ -126,6 +135,12 @@ type Computation struct {
 	abandoned   chan struct{}
 	abandonOnce sync.Once
 
+	// The memory monitor (see memory.go): measureGen counts its checks,
+	// peakState is per operator the most state it saw.
+	measureGen    atomic.Uint64
+	peakState     []atomic.Int64
+	restoreMemory func()
+
 	// The computation across processes (see cluster_run.go). With one
 	// process, mesh stays nil and base is 0.
 	base      int             // global index of this process's first worker
@@ -178,6 +193,7 @@ func NewComputation(cfg Config, g *Graph) (*Computation, error) {
 		inputs:    make(map[Location]bool),
 		done:      make(chan struct{}),
 		abandoned: make(chan struct{}),
+		peakState: make([]atomic.Int64, len(g.Operators)),
 	}
 	for i := range c.versions {
 		c.versions[i].Store(1)
@@ -238,6 +254,10 @@ func (c *Computation) Start(ctx context.Context, build func(w *Worker) ([]Operat
 	if c.cfg.StallTimeout > 0 {
 		go c.watchStalls()
 	}
+	c.restoreMemory = c.setMemoryLimit()
+	if c.cfg.MaxMemory > 0 || c.cfg.Stats != nil {
+		go c.watchMemory()
+	}
 	if c.processes > 1 {
 		go c.launch(ctx, build, &built)
 		return
@@ -262,6 +282,12 @@ func (c *Computation) Wait() error {
 	c.closeMesh()
 	if err := c.closeFiles(); err != nil {
 		c.fail(err)
+	}
+	if c.restoreMemory != nil {
+		c.restoreMemory()
+	}
+	if c.cfg.Stats != nil {
+		c.printStateStats()
 	}
 	return c.Err()
 }

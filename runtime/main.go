@@ -33,7 +33,7 @@ func Main(name string, args []string, stderr io.Writer, register func(*flag.Flag
 	sf.register(fs, &cfg.Cluster)
 	var lf limitFlags
 	lf.register(fs)
-	stats := fs.Bool("stats", false, "print the bytes of data and of progress sent to other processes at the end")
+	stats := fs.Bool("stats", false, "print at the end the peak state of each operator and the bytes of data and of progress sent to other processes")
 	progress := fs.Bool("progress", false, "print how far the computation got every few seconds")
 	combine := fs.Bool("combine", true, "pre-aggregate count, sum, min and max per key on the sending worker; false sends every record")
 	ours := make(map[string]bool)

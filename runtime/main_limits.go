@@ -12,10 +12,12 @@ import (
 type limitFlags struct {
 	stallTimeout time.Duration
 	stallExit    bool
+	maxMemory    string
 }
 
 func (lf *limitFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&lf.stallTimeout, "stall-timeout", 0, "report an operator that has run this long without returning, naming it and its .tdf position (0: never)")
+	fs.StringVar(&lf.maxMemory, "max-memory", "", "keep the heap under this size (e.g. 512MiB, 2GB) and end the computation, naming the operators holding the most state, past it")
 	fs.BoolVar(&lf.stallExit, "stall-exit", false, "with -stall-timeout: end the computation, on every process, when an operator stalls, instead of only reporting it")
 }
 
@@ -28,5 +30,15 @@ func (lf *limitFlags) apply(cfg *Config) error {
 		return fmt.Errorf("-stall-exit needs -stall-timeout, the time after which an operator has stalled")
 	}
 	cfg.StallTimeout, cfg.StallExit = lf.stallTimeout, lf.stallExit
+	if lf.maxMemory != "" {
+		n, err := ParseBytes(lf.maxMemory)
+		if err != nil {
+			return fmt.Errorf("-max-memory: %v", err)
+		}
+		if n == 0 {
+			return fmt.Errorf("-max-memory %s: want a positive size", lf.maxMemory)
+		}
+		cfg.MaxMemory = n
+	}
 	return nil
 }

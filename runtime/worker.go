@@ -44,6 +44,13 @@ type Worker struct {
 	runSeq atomic.Uint64
 	runOp  atomic.Int32
 	goid   atomic.Int64
+
+	// For the memory monitor: per operator, its Stateful (nil for one
+	// without state), the monitor's check it last reported in, and what
+	// it reported.
+	stateful []Stateful
+	measured []uint64
+	state    []atomic.Int64
 }
 
 // flusher is a pusher that may hold unsent records.
@@ -69,6 +76,7 @@ func newWorker(c *Computation, index int) *Worker {
 		front:  make([]Antichain, n),
 		fver:   make([]int64, n),
 		fstamp: make([]uint64, n),
+		state:  make([]atomic.Int64, len(c.graph.Operators)),
 		act: activations{
 			queued: make([]bool, len(c.graph.Operators)),
 			wake:   make(chan struct{}, 1),
@@ -185,6 +193,11 @@ func (w *Worker) main(build func(*Worker) ([]Operator, error), built *sync.WaitG
 	}
 	built.Wait()
 	w.ops = ops
+	w.stateful = make([]Stateful, len(ops))
+	w.measured = make([]uint64, len(ops))
+	for i, op := range ops {
+		w.stateful[i], _ = op.(Stateful)
+	}
 	for i := range ops {
 		w.activate(i)
 	}
@@ -237,6 +250,7 @@ func (w *Worker) run(op int) {
 	err := w.call(op)
 	w.runSeq.Add(1)
 	w.cur = -1
+	w.measure(op)
 	if err == nil {
 		for _, p := range w.dirty {
 			p.Flush()

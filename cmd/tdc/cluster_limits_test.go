@@ -5,6 +5,7 @@ package main
 import (
 	"fmt"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -122,3 +123,36 @@ func linesOf(s, sub string) []string {
 }
 
 var _ = fmt.Sprint
+
+// TestMaxMemory: a computation whose state grows without bound (the
+// distinct of a billion keys) ends, under -max-memory, with the error
+// that names the operator holding the state, exit status 1, on every
+// process, in one process of two workers and under tdc launch -n 2, its
+// memory bounded.
+func TestMaxMemory(t *testing.T) {
+	bin := faultsBinary(t)
+	tdc := tdcCommand(t)
+	dir := t.TempDir()
+	grow := []string{"-records", "1000000000", "-max-memory", "64MiB"}
+	want := `memory limit of 64\.0 MiB exceeded \(\d+\.\d MiB of live heap\); the most state \(estimated\): faults\.tdf:35:6: distinct\+map holds \d+\.\d MiB`
+
+	t.Run("one_process", func(t *testing.T) {
+		p := startProc(t, dir, nil, bin, append([]string{"-w", "2"}, grow...)...)
+		assert.Equal(t, 1, p.wait(t, 60*time.Second))
+		assert.Regexp(t, "^faults: "+want+"\n$", p.stderr.String())
+		assert.Empty(t, p.stdout.String())
+		rss := p.cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss // KiB
+		t.Logf("peak RSS %d MiB", rss>>10)
+		assert.Less(t, rss, int64(300<<10), "peak RSS in KiB")
+	})
+	t.Run("launch", func(t *testing.T) {
+		p := startProc(t, dir, nil, tdc, append([]string{"launch", "-n", "2", "-w", "2", bin}, grow...)...)
+		assert.Equal(t, 1, p.wait(t, 60*time.Second))
+		stderr := p.stderr.String()
+		t.Logf("stderr:\n%s", stderr)
+		for i := range 2 {
+			assert.Regexp(t, fmt.Sprintf(`(?m)^process %d: faults: (process \d \(127\.0\.0\.1:\d+\) failed: )?%s$`, i, want), stderr)
+		}
+		assert.Empty(t, p.stdout.String())
+	})
+}

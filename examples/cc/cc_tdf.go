@@ -1033,6 +1033,15 @@ func (op *componentsOp3) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint32,
 	return nil
 }
 
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *componentsOp3) StateBytes() int64 {
+	var n int64
+	for _, m := range op.arranged {
+		n += m.Bytes()
+	}
+	return n + tdrt.EstimateBytes(op.pending)
+}
+
 // match pairs records at time t with the arranged values of their key and runs the stages over the pairs.
 func (op *componentsOp3) match(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	m := op.arranged[t.Outer(0)]
@@ -1162,6 +1171,18 @@ func (op *componentsOp4) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]
 	return nil
 }
 
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *componentsOp4) StateBytes() int64 {
+	var n int64
+	for _, m := range op.state {
+		n += m.Bytes()
+	}
+	for _, m := range op.spare {
+		n += m.Bytes()
+	}
+	return n
+}
+
 // componentsOp5 is one worker's instance of operator 5 of Components, min at cc.tdf:28:7.
 type componentsOp5 struct {
 	w *tdrt.Worker
@@ -1259,6 +1280,18 @@ func (op *componentsOp5) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]
 	return nil
 }
 
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *componentsOp5) StateBytes() int64 {
+	var n int64
+	for _, m := range op.state {
+		n += m.Bytes()
+	}
+	for _, m := range op.spare {
+		n += m.Bytes()
+	}
+	return n + tdrt.EstimateBytes(op.acc)
+}
+
 // componentsOp6 is one worker's instance of operator 6 of Components, combine min at cc.tdf:32:13.
 type componentsOp6 struct {
 	w     *tdrt.Worker
@@ -1336,6 +1369,18 @@ func (op *componentsOp6) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]
 	return nil
 }
 
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *componentsOp6) StateBytes() int64 {
+	var n int64
+	for _, m := range op.state {
+		n += m.Bytes()
+	}
+	for _, m := range op.spare {
+		n += m.Bytes()
+	}
+	return n
+}
+
 // componentsOp7 is one worker's instance of operator 7 of Components, min+print at cc.tdf:32:13.
 type componentsOp7 struct {
 	w *tdrt.Worker
@@ -1409,6 +1454,18 @@ func (op *componentsOp7) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]
 		op.stdout.WriteByte('\n')
 	}
 	return nil
+}
+
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *componentsOp7) StateBytes() int64 {
+	var n int64
+	for _, m := range op.state {
+		n += m.Bytes()
+	}
+	for _, m := range op.spare {
+		n += m.Bytes()
+	}
+	return n
 }
 
 // componentsFlatMap22_20 is the lambda of flat_map at cc.tdf:22:20.

@@ -564,6 +564,11 @@ func (op *closureOp1) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) e
 	return nil
 }
 
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *closureOp1) StateBytes() int64 {
+	return tdrt.EstimateBytes(op.seen)
+}
+
 // fresh processes the records of data that the loop variable did not hold before at t's time outside the loop.
 func (op *closureOp1) fresh(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	outer := t
@@ -698,6 +703,15 @@ func (op *closureOp3) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint32, ui
 		op.out0.Give(tOut0, tdrt.Route(tdcHash3(closureExchange24_7(r1)), op.peers), r1)
 	}
 	return nil
+}
+
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *closureOp3) StateBytes() int64 {
+	var n int64
+	for _, m := range op.arranged {
+		n += m.Bytes()
+	}
+	return n + tdrt.EstimateBytes(op.pending)
 }
 
 // match pairs records at time t with the arranged values of their key and runs the stages over the pairs.

@@ -747,6 +747,18 @@ func (op *exchangeRoundsOp3) process(t tdrt.Time, data []uint64) error {
 	return nil
 }
 
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *exchangeRoundsOp3) StateBytes() int64 {
+	var n int64
+	for _, m := range op.state {
+		n += m.Bytes()
+	}
+	for _, m := range op.spare {
+		n += m.Bytes()
+	}
+	return n
+}
+
 // exchangeRoundsOp4 is one worker's instance of operator 4 of ExchangeRounds, map at rounds.tdf:26:7.
 type exchangeRoundsOp4 struct {
 	w      *tdrt.Worker
@@ -862,6 +874,18 @@ func (op *exchangeRoundsOp5) process(t tdrt.Time, data []uint64) error {
 		op.stdout.Write(op.text)
 	}
 	return nil
+}
+
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *exchangeRoundsOp5) StateBytes() int64 {
+	var n int64
+	for _, m := range op.state {
+		n += m.Bytes()
+	}
+	for _, m := range op.spare {
+		n += m.Bytes()
+	}
+	return n
 }
 
 // exchangeRoundsMap19_36 is the lambda of map at rounds.tdf:19:36.

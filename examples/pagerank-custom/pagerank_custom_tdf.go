@@ -764,6 +764,11 @@ func (op *pageRankOp2) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32])
 	return nil
 }
 
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *pageRankOp2) StateBytes() int64 {
+	return tdrt.EstimateBytes(op.state)
+}
+
 // emitNow emits r at the time being handled.
 func (op *pageRankOp2) emitNow(r tdrt.Tuple2[uint32, float32]) {
 	op.emitted = append(op.emitted, r)
@@ -912,6 +917,11 @@ func (op *pageRankOp4) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32])
 	return nil
 }
 
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *pageRankOp4) StateBytes() int64 {
+	return tdrt.EstimateBytes(op.state)
+}
+
 // emitNow emits r at the time being handled.
 func (op *pageRankOp4) emitNow(r tdrt.Tuple2[uint32, float32]) {
 	op.emitted = append(op.emitted, r)
@@ -1016,6 +1026,11 @@ func (op *pageRankOp5) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32])
 		}
 	}
 	return nil
+}
+
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *pageRankOp5) StateBytes() int64 {
+	return tdrt.EstimateBytes(op.state)
 }
 
 // emitNow emits r at the time being handled.

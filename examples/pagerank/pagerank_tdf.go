@@ -1390,6 +1390,18 @@ func (op *pageRankOp2) process(t tdrt.Time, data []tdrt.Tuple2[uint32, int64]) e
 	return nil
 }
 
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *pageRankOp2) StateBytes() int64 {
+	var n int64
+	for _, m := range op.state {
+		n += m.Bytes()
+	}
+	for _, m := range op.spare {
+		n += m.Bytes()
+	}
+	return n
+}
+
 // pageRankOp3 is one worker's instance of operator 3 of PageRank, count at pagerank.tdf:31:46.
 type pageRankOp3 struct {
 	w *tdrt.Worker
@@ -1460,6 +1472,18 @@ func (op *pageRankOp3) process(t tdrt.Time, data []tdrt.Tuple2[uint32, int64]) e
 		op.out0.GiveLocal(t, r0)
 	}
 	return nil
+}
+
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *pageRankOp3) StateBytes() int64 {
+	var n int64
+	for _, m := range op.state {
+		n += m.Bytes()
+	}
+	for _, m := range op.spare {
+		n += m.Bytes()
+	}
+	return n
 }
 
 // pageRankOp4 is one worker's instance of operator 4 of PageRank, join+map at pagerank.tdf:32:20.
@@ -1561,6 +1585,11 @@ func (op *pageRankOp4) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint32, i
 		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange39_23(r1))), op.peers), r1)
 	}
 	return nil
+}
+
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *pageRankOp4) StateBytes() int64 {
+	return tdrt.EstimateBytes(op.left) + tdrt.EstimateBytes(op.right)
 }
 
 // pageRankOp5 is one worker's instance of operator 5 of PageRank, flat_map at pagerank.tdf:35:6.
@@ -1665,6 +1694,18 @@ func (op *pageRankOp6) process(t tdrt.Time, data []uint32) error {
 		op.out0.GiveLocal(t, r1)
 	}
 	return nil
+}
+
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *pageRankOp6) StateBytes() int64 {
+	var n int64
+	for _, m := range op.state {
+		n += m.Bytes()
+	}
+	for _, m := range op.spare {
+		n += m.Bytes()
+	}
+	return n
 }
 
 // pageRankOp7 is one worker's instance of operator 7 of PageRank, loop r at pagerank.tdf:38:16.
@@ -1792,6 +1833,15 @@ func (op *pageRankOp8) process(t tdrt.Time, data []tdrt.Tuple3[uint32, float32, 
 		op.out0.GiveLocal(t, r1)
 	}
 	return nil
+}
+
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *pageRankOp8) StateBytes() int64 {
+	var n int64
+	for _, m := range op.arranged {
+		n += m.Bytes()
+	}
+	return n + tdrt.EstimateBytes(op.pending)
 }
 
 // match pairs records at time t with the arranged values of their key and runs the stages over the pairs.
@@ -1951,6 +2001,18 @@ func (op *pageRankOp10) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]
 	return nil
 }
 
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *pageRankOp10) StateBytes() int64 {
+	var n int64
+	for _, m := range op.state {
+		n += m.Bytes()
+	}
+	for _, m := range op.spare {
+		n += m.Bytes()
+	}
+	return n
+}
+
 // pageRankOp11 is one worker's instance of operator 11 of PageRank, sum+map at pagerank.tdf:42:7.
 type pageRankOp11 struct {
 	w *tdrt.Worker
@@ -2036,6 +2098,18 @@ func (op *pageRankOp11) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]
 		}
 	}
 	return nil
+}
+
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *pageRankOp11) StateBytes() int64 {
+	var n int64
+	for _, m := range op.state {
+		n += m.Bytes()
+	}
+	for _, m := range op.spare {
+		n += m.Bytes()
+	}
+	return n
 }
 
 // pageRankOp12 is one worker's instance of operator 12 of PageRank, print at pagerank.tdf:46:11.

@@ -701,6 +701,18 @@ func (op *pingPongOp4) process(t tdrt.Time, data []tdrt.Tuple2[uint64, uint64]) 
 	return nil
 }
 
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *pingPongOp4) StateBytes() int64 {
+	var n int64
+	for _, m := range op.state {
+		n += m.Bytes()
+	}
+	for _, m := range op.spare {
+		n += m.Bytes()
+	}
+	return n
+}
+
 // pingPongOp5 is one worker's instance of operator 5 of PingPong, sum+print at pingpong.tdf:21:60.
 type pingPongOp5 struct {
 	w *tdrt.Worker
@@ -773,6 +785,18 @@ func (op *pingPongOp5) process(t tdrt.Time, data []tdrt.Tuple2[uint64, uint64]) 
 		op.stdout.Write(op.text)
 	}
 	return nil
+}
+
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *pingPongOp5) StateBytes() int64 {
+	var n int64
+	for _, m := range op.state {
+		n += m.Bytes()
+	}
+	for _, m := range op.spare {
+		n += m.Bytes()
+	}
+	return n
 }
 
 // pingPongMap15_42 is the lambda of map at pingpong.tdf:15:42.

@@ -375,6 +375,18 @@ func (op *entriesOp2) process(t tdrt.Time, data []tdrt.Tuple2[string, int64]) er
 	return nil
 }
 
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *entriesOp2) StateBytes() int64 {
+	var n int64
+	for _, m := range op.state {
+		n += m.Bytes()
+	}
+	for _, m := range op.spare {
+		n += m.Bytes()
+	}
+	return n
+}
+
 // entriesOp3 is one worker's instance of operator 3 of Entries, count+print at records.tdf:54:6.
 type entriesOp3 struct {
 	w *tdrt.Worker
@@ -447,6 +459,18 @@ func (op *entriesOp3) process(t tdrt.Time, data []tdrt.Tuple2[string, int64]) er
 		op.stdout.Write(op.text)
 	}
 	return nil
+}
+
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *entriesOp3) StateBytes() int64 {
+	var n int64
+	for _, m := range op.state {
+		n += m.Bytes()
+	}
+	for _, m := range op.spare {
+		n += m.Bytes()
+	}
+	return n
 }
 
 // PointsFingerprint identifies the plan of dataflow Points; processes of one computation agree on it.
@@ -752,6 +776,18 @@ func (op *pointsOp2) process(t tdrt.Time, data []tdrt.Tuple2[int32, int64]) erro
 	return nil
 }
 
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *pointsOp2) StateBytes() int64 {
+	var n int64
+	for _, m := range op.state {
+		n += m.Bytes()
+	}
+	for _, m := range op.spare {
+		n += m.Bytes()
+	}
+	return n
+}
+
 // pointsOp3 is one worker's instance of operator 3 of Points, count+print at records.tdf:65:6.
 type pointsOp3 struct {
 	w *tdrt.Worker
@@ -824,6 +860,18 @@ func (op *pointsOp3) process(t tdrt.Time, data []tdrt.Tuple2[int32, int64]) erro
 		op.stdout.Write(op.text)
 	}
 	return nil
+}
+
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *pointsOp3) StateBytes() int64 {
+	var n int64
+	for _, m := range op.state {
+		n += m.Bytes()
+	}
+	for _, m := range op.spare {
+		n += m.Bytes()
+	}
+	return n
 }
 
 // SquaresFingerprint identifies the plan of dataflow Squares; processes of one computation agree on it.

@@ -1036,6 +1036,15 @@ func (op *shortestPathsOp3) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint
 	return nil
 }
 
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *shortestPathsOp3) StateBytes() int64 {
+	var n int64
+	for _, m := range op.arranged {
+		n += m.Bytes()
+	}
+	return n + tdrt.EstimateBytes(op.pending)
+}
+
 // match pairs records at time t with the arranged values of their key and runs the stages over the pairs.
 func (op *shortestPathsOp3) match(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
 	m := op.arranged[t.Outer(0)]
@@ -1165,6 +1174,18 @@ func (op *shortestPathsOp4) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint
 	return nil
 }
 
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *shortestPathsOp4) StateBytes() int64 {
+	var n int64
+	for _, m := range op.state {
+		n += m.Bytes()
+	}
+	for _, m := range op.spare {
+		n += m.Bytes()
+	}
+	return n
+}
+
 // shortestPathsOp5 is one worker's instance of operator 5 of ShortestPaths, min at sssp.tdf:31:7.
 type shortestPathsOp5 struct {
 	w *tdrt.Worker
@@ -1262,6 +1283,18 @@ func (op *shortestPathsOp5) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint
 	return nil
 }
 
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *shortestPathsOp5) StateBytes() int64 {
+	var n int64
+	for _, m := range op.state {
+		n += m.Bytes()
+	}
+	for _, m := range op.spare {
+		n += m.Bytes()
+	}
+	return n + tdrt.EstimateBytes(op.acc)
+}
+
 // shortestPathsOp6 is one worker's instance of operator 6 of ShortestPaths, combine min at sssp.tdf:35:14.
 type shortestPathsOp6 struct {
 	w     *tdrt.Worker
@@ -1339,6 +1372,18 @@ func (op *shortestPathsOp6) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint
 	return nil
 }
 
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *shortestPathsOp6) StateBytes() int64 {
+	var n int64
+	for _, m := range op.state {
+		n += m.Bytes()
+	}
+	for _, m := range op.spare {
+		n += m.Bytes()
+	}
+	return n
+}
+
 // shortestPathsOp7 is one worker's instance of operator 7 of ShortestPaths, min+print at sssp.tdf:35:14.
 type shortestPathsOp7 struct {
 	w *tdrt.Worker
@@ -1412,6 +1457,18 @@ func (op *shortestPathsOp7) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint
 		op.stdout.WriteByte('\n')
 	}
 	return nil
+}
+
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *shortestPathsOp7) StateBytes() int64 {
+	var n int64
+	for _, m := range op.state {
+		n += m.Bytes()
+	}
+	for _, m := range op.spare {
+		n += m.Bytes()
+	}
+	return n
 }
 
 // shortestPathsMap25_41 is the lambda of map at sssp.tdf:25:41.

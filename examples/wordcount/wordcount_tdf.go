@@ -269,6 +269,18 @@ func (op *wordCountOp1) process(t tdrt.Time, data []tdrt.Tuple2[string, int64]) 
 	return nil
 }
 
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *wordCountOp1) StateBytes() int64 {
+	var n int64
+	for _, m := range op.state {
+		n += m.Bytes()
+	}
+	for _, m := range op.spare {
+		n += m.Bytes()
+	}
+	return n
+}
+
 // wordCountFlatMap14_23 is the lambda of flat_map at wordcount.tdf:14:23.
 func wordCountFlatMap14_23(line string) []string {
 	return strings.Fields(strings.ToLower(line))
