@@ -4,12 +4,14 @@ package main
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // These tests run a binary whose lambdas misbehave on purpose, chosen by
@@ -155,4 +157,40 @@ func TestMaxMemory(t *testing.T) {
 		}
 		assert.Empty(t, p.stdout.String())
 	})
+}
+
+// TestProcessEndsEarly: a lambda that ends its process (os.Exit with a
+// status, even 0, or a panic in a goroutine it started) makes tdc launch
+// say which process ended first and how, and the other process report
+// it as gone; no process of the launch may exit 0 with the answer
+// missing.
+func TestProcessEndsEarly(t *testing.T) {
+	bin := faultsBinary(t)
+	tdc := tdcCommand(t)
+	dir := t.TempDir()
+	for _, c := range []struct {
+		mode   string
+		status int    // of tdc launch
+		how    string // the ended process's end, as tdc launch says it
+	}{
+		{"exit", 3, `exit status 3`},
+		{"exit0", 1, `exit status 0`},
+		{"gopanic", 2, `exit status 2`},
+	} {
+		t.Run(c.mode, func(t *testing.T) {
+			p := startProc(t, dir, nil, tdc, "launch", "-n", "2", "-w", "2", bin, "-mode", c.mode)
+			assert.Equal(t, c.status, p.wait(t, 30*time.Second))
+			stderr := p.stderr.String()
+			t.Logf("stderr:\n%s", stderr)
+			assert.Empty(t, p.stdout.String(), "no answer")
+			m := regexp.MustCompile(`(?m)^tdc launch: process (\d) \(` + c.how + `\) ended first, then process (\d) \(exit status 1\)$`).FindStringSubmatch(stderr)
+			require.NotNil(t, m, "tdc launch's summary")
+			gone, other := m[1], m[2]
+			assert.NotEqual(t, gone, other)
+			assert.Regexp(t, `(?m)^process `+other+`: faults: process `+gone+` \(127\.0\.0\.1:\d+\) ended before the computation finished(: it closed the connection without a goodbye|, or the connection to it broke \(.*connection reset by peer\))$`, stderr)
+			if c.mode == "gopanic" {
+				assert.Contains(t, stderr, "process "+gone+": panic: boom in a goroutine of a lambda")
+			}
+		})
+	}
 }

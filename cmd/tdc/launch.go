@@ -108,53 +108,86 @@ type launcher struct {
 	mu       sync.Mutex
 	status   int // the first failure's exit status
 	failed   bool
+	ended    []string // how each process ended, in the order they did
 	stop     chan struct{}
 	stopOnce sync.Once
 }
 
+// peerGrace is how long a launch waits, after a process failed, before
+// it stops the others: they find out by themselves within it, and say
+// what happened, rather than only that they were stopped.
+const peerGrace = time.Second
+
 // start starts process i and the goroutines that copy its output and
 // wait for it.
 func (l *launcher) start(i int, cmd *exec.Cmd) error {
-	stdout, err := cmd.StdoutPipe()
+	// Pipes of our own rather than StdoutPipe, so that Wait returns as
+	// soon as the process ended, whatever is left to copy: the order
+	// in which processes end says which failed first.
+	outR, outW, err := os.Pipe()
 	if err != nil {
 		return err
 	}
-	stderr, err := cmd.StderrPipe()
+	errR, errW, err := os.Pipe()
 	if err != nil {
+		outR.Close()
+		outW.Close()
 		return err
 	}
-	if err := cmd.Start(); err != nil {
+	cmd.Stdout, cmd.Stderr = outW, errW
+	err = cmd.Start()
+	outW.Close()
+	errW.Close()
+	if err != nil {
+		outR.Close()
+		errR.Close()
 		return fmt.Errorf("starting process %d: %v", i, err)
 	}
 	l.procs = append(l.procs, cmd)
-	var copies sync.WaitGroup
-	copies.Add(2)
-	go func() { defer copies.Done(); l.copyLines(stdout, l.env.stdout, "") }()
-	go func() { defer copies.Done(); l.copyLines(stderr, l.env.stderr, fmt.Sprintf("process %d: ", i)) }()
-	l.wg.Add(1)
+	l.wg.Add(3)
+	go func() { defer l.wg.Done(); defer outR.Close(); l.copyLines(outR, l.env.stdout, "") }()
+	go func() { defer l.wg.Done(); defer errR.Close(); l.copyLines(errR, l.env.stderr, fmt.Sprintf("process %d: ", i)) }()
 	go func() {
 		defer l.wg.Done()
-		copies.Wait()
 		err := cmd.Wait()
-		if err == nil {
-			return
-		}
-		status := exitError
-		var exitErr *exec.ExitError
-		if errors.As(err, &exitErr) && exitErr.ExitCode() > 0 {
-			status = exitErr.ExitCode()
-		}
+		status, how := exitStatus(err)
 		l.mu.Lock()
-		first := !l.failed
+		l.ended = append(l.ended, fmt.Sprintf("process %d (%s)", i, how))
+		first := err != nil && !l.failed
 		if first {
 			l.failed, l.status = true, status
 		}
 		l.mu.Unlock()
 		if first {
-			l.stopAll()
+			go func() {
+				select {
+				case <-time.After(peerGrace):
+					l.stopAll()
+				case <-l.stop:
+				}
+			}()
 		}
 	}()
 	return nil
+}
+
+// exitStatus returns the exit status of a launch whose first failed
+// process's Wait returned err, and how the process ended.
+func exitStatus(err error) (int, string) {
+	if err == nil {
+		return exitOK, "exit status 0"
+	}
+	var exitErr *exec.ExitError
+	if !errors.As(err, &exitErr) {
+		return exitError, err.Error()
+	}
+	if ws, ok := exitErr.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		return exitError, fmt.Sprintf("killed by signal %d: %v", int(ws.Signal()), ws.Signal())
+	}
+	if code := exitErr.ExitCode(); code > 0 {
+		return code, fmt.Sprintf("exit status %d", code)
+	}
+	return exitError, exitErr.String()
 }
 
 // copyLines copies r to w a line at a time, each line prefixed.
@@ -194,10 +227,19 @@ func (l *launcher) stopAll() {
 }
 
 // wait waits for every process and returns the launch's exit status.
+// When the launch failed, it says how each process ended, first to end
+// first: the first is most often the one to blame.
 func (l *launcher) wait() int {
 	l.wg.Wait()
 	l.stopOnce.Do(func() { close(l.stop) })
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.failed && len(l.ended) > 0 {
+		msg := "tdc launch: " + l.ended[0] + " ended first"
+		if len(l.ended) > 1 {
+			msg += ", then " + strings.Join(l.ended[1:], ", ")
+		}
+		fmt.Fprintln(l.env.stderr, msg)
+	}
 	return l.status
 }
