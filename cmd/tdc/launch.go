@@ -146,7 +146,11 @@ func (l *launcher) start(i int, cmd *exec.Cmd) error {
 	l.procs = append(l.procs, cmd)
 	l.wg.Add(3)
 	go func() { defer l.wg.Done(); defer outR.Close(); l.copyLines(outR, l.env.stdout, "") }()
-	go func() { defer l.wg.Done(); defer errR.Close(); l.copyLines(errR, l.env.stderr, fmt.Sprintf("process %d: ", i)) }()
+	go func() {
+		defer l.wg.Done()
+		defer errR.Close()
+		l.copyLines(errR, l.env.stderr, fmt.Sprintf("process %d: ", i))
+	}()
 	go func() {
 		defer l.wg.Done()
 		err := cmd.Wait()
