@@ -161,6 +161,7 @@ type Computation struct {
 	files   map[string]*sharedFile // the files of write sinks, by path
 
 	inputFiles []inputFile // the files sources read, for the handshake's terms
+	inputSizes inputSizes  // the sizes the workers found them at
 }
 
 // NewComputation returns a computation of the dataflow g, not yet started.
