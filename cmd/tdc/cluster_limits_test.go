@@ -5,6 +5,7 @@ package main
 import (
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 	"syscall"
 	"testing"
@@ -194,3 +195,82 @@ func TestProcessEndsEarly(t *testing.T) {
 		})
 	}
 }
+
+// pausedTDF runs for a few seconds on three processes: records, each
+// sent to the worker its hash names, of which the first thousand are
+// printed as soon as the cluster is formed.
+const pausedTDF = `package paused
+
+param records int64 = 1000
+
+dataflow Paused {
+	range(0, records) -> exchange(x => x) -> filter(x => x < 1000) -> print()
+}
+`
+
+// TestPeerPaused stops one process of three with SIGSTOP for 10 s, as a
+// stalled virtual machine or a long swap would, and then continues it:
+// with a peer timeout of 30 s the computation survives and gives the
+// whole answer; with one of 2 s every process fails, saying why. The
+// two cases run in parallel.
+func TestPeerPaused(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a binary with go build and pauses a process for 10 s")
+	}
+	isolateBuildCache(t)
+	dir := t.TempDir()
+	bin := buildTDF(t, writeFile(t, dir, "paused.tdf", pausedTDF), dir)
+	var want []string
+	for i := range 1000 {
+		want = append(want, fmt.Sprint(i))
+	}
+	sortStrings(want)
+	for _, c := range []struct {
+		name    string
+		timeout string
+		ok      bool
+	}{
+		{"survived", "30s", true},
+		{"timed_out", "2s", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			hosts := writeHostfile(t, dir, freeAddrs(t, 3))
+			var procs []*clusterProc
+			for p := range 3 {
+				args := append(clusterArgs(3, p, hosts, 1), "-peer-timeout", c.timeout, "-records", "200000000")
+				procs = append(procs, startProc(t, dir, nil, bin, args...))
+			}
+			waitFor(t, 20*time.Second, func() bool { return procs[0].stdout.Len() > 0 || procs[0].exited() },
+				"process 0 printed nothing; stderr: %s", procs[0].stderr.String())
+			require.NoError(t, syscall.Kill(procs[1].cmd.Process.Pid, syscall.SIGSTOP))
+			time.Sleep(10 * time.Second)
+			require.NoError(t, syscall.Kill(procs[1].cmd.Process.Pid, syscall.SIGCONT))
+			var out []string
+			for p, proc := range procs {
+				code := proc.wait(t, 60*time.Second)
+				stderr := proc.stderr.String()
+				t.Logf("process %d: exit status %d: %s", p, code, strings.TrimSpace(stderr))
+				out = append(out, sortedLines(proc.stdout.String())...)
+				if c.ok {
+					assert.Equal(t, 0, code, "process %d", p)
+					assert.Empty(t, stderr, "process %d", p)
+					continue
+				}
+				assert.Equal(t, 1, code, "process %d", p)
+				if p == 1 {
+					// The paused process learns of the others' failure.
+					assert.Regexp(t, `^paused: process [02] \(127\.0\.0\.1:\d+\) (failed: process 1 \(127\.0\.0\.1:\d+\) sent nothing for 2s|ended before the computation finished)`, stderr)
+				} else {
+					assert.Regexp(t, `^paused: process 1 \(127\.0\.0\.1:\d+\) sent nothing for 2s \(no heartbeat either\)\n$|failed: process 1 \(127\.0\.0\.1:\d+\) sent nothing for 2s`, stderr)
+				}
+			}
+			if c.ok {
+				sortStrings(out)
+				assert.Equal(t, want, out)
+			}
+		})
+	}
+}
+
+func sortStrings(s []string) { sort.Strings(s) }
