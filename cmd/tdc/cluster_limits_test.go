@@ -114,18 +114,6 @@ func TestStallTimeout(t *testing.T) {
 	})
 }
 
-// linesOf returns the lines of s that contain sub.
-func linesOf(s, sub string) []string {
-	var out []string
-	for _, l := range strings.Split(s, "\n") {
-		if strings.Contains(l, sub) {
-			out = append(out, l)
-		}
-	}
-	return out
-}
-
-var _ = fmt.Sprint
 
 // TestMaxMemory: a computation whose state grows without bound (the
 // distinct of a billion keys) ends, under -max-memory, with the error
@@ -224,7 +212,7 @@ func TestPeerPaused(t *testing.T) {
 	for i := range 1000 {
 		want = append(want, fmt.Sprint(i))
 	}
-	sortStrings(want)
+	sort.Strings(want)
 	for _, c := range []struct {
 		name    string
 		timeout string
@@ -266,11 +254,9 @@ func TestPeerPaused(t *testing.T) {
 				}
 			}
 			if c.ok {
-				sortStrings(out)
+				sort.Strings(out)
 				assert.Equal(t, want, out)
 			}
 		})
 	}
 }
-
-func sortStrings(s []string) { sort.Strings(s) }
