@@ -114,7 +114,6 @@ func TestStallTimeout(t *testing.T) {
 	})
 }
 
-
 // TestMaxMemory: a computation whose state grows without bound (the
 // distinct of a billion keys) ends, under -max-memory, with the error
 // that names the operator holding the state, exit status 1, on every
