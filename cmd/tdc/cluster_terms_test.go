@@ -91,3 +91,43 @@ func TestLaunchSecret(t *testing.T) {
 	}
 	assert.Len(t, secrets, 2, "two launches got the same secret")
 }
+
+// labelTDF prints its records with a label that each process may have
+// its own of.
+const labelTDF = `package label
+
+import "fmt"
+
+param label string = "" (per process)
+param count int64 = 100
+
+dataflow Label {
+	range(0, count) -> exchange(x => x) -> print(x => fmt.Sprintf("%s %d", label, x))
+}
+`
+
+// TestPerProcessParam: processes with different values of a param
+// declared (per process) compute together, each with its own value.
+func TestPerProcessParam(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a binary with go build")
+	}
+	isolateBuildCache(t)
+	dir := t.TempDir()
+	bin := buildTDF(t, writeFile(t, dir, "label.tdf", labelTDF), dir)
+	hosts := writeHostfile(t, dir, freeAddrs(t, 2))
+	p0 := startProc(t, dir, nil, bin, append(clusterArgs(2, 0, hosts, 1), "-label", "zero")...)
+	p1 := startProc(t, dir, nil, bin, append(clusterArgs(2, 1, hosts, 1), "-label", "one")...)
+	seen := map[string]bool{}
+	for i, p := range []*clusterProc{p0, p1} {
+		code := p.wait(t, 20*time.Second)
+		require.Equal(t, 0, code, "process %d: %s", i, p.stderr.String())
+		label := []string{"zero", "one"}[i]
+		for _, line := range sortedLines(p.stdout.String()) {
+			n, ok := strings.CutPrefix(line, label+" ")
+			require.True(t, ok, "process %d printed %q", i, line)
+			seen[n] = true
+		}
+	}
+	assert.Len(t, seen, 100)
+}
