@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -66,7 +67,7 @@ func cmdLaunch(args []string, env *cliEnv) int {
 		return report(env, err)
 	}
 	childEnv := append(os.Environ(), tdrt.SecretEnv+"="+secret)
-	l := &launcher{env: env, stop: make(chan struct{})}
+	l := &launcher{env: env, stop: make(chan struct{}), ends: map[int]string{}, statuses: map[int]int{}}
 	for i := 0; i < *n; i++ {
 		procArgs := append([]string{"-n", strconv.Itoa(*n), "-p", strconv.Itoa(i), "-hostfile", hostfile, "-w", strconv.Itoa(*workers)}, fs.Args()[1:]...)
 		cmd := exec.Command(bin, procArgs...)
@@ -106,9 +107,10 @@ type launcher struct {
 	outMu    sync.Mutex // keeps lines of different processes whole
 	wg       sync.WaitGroup
 	mu       sync.Mutex
-	status   int // the first failure's exit status
 	failed   bool
-	ended    []string // how each process ended, in the order they did
+	order    []int          // the processes in the order they ended
+	ends     map[int]string // how each process ended, once it did
+	statuses map[int]int    // the exit status of each
 	stop     chan struct{}
 	stopOnce sync.Once
 }
@@ -120,47 +122,45 @@ const peerGrace = time.Second
 
 // start starts process i and the goroutines that copy its output and
 // wait for it.
+//
+// A process has ended when its standard error reaches its end (or when
+// Wait returns, if that comes first): the kernel closes a process's
+// files, its connections and its pipes alike, as it exits, so a process
+// that failed because another ended always ends after it in this order.
+// (Wait's order can differ: a process is reaped some time after its
+// files are closed.)
 func (l *launcher) start(i int, cmd *exec.Cmd) error {
-	// Pipes of our own rather than StdoutPipe, so that Wait returns as
-	// soon as the process ended, whatever is left to copy: the order
-	// in which processes end says which failed first.
-	outR, outW, err := os.Pipe()
+	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return err
 	}
-	errR, errW, err := os.Pipe()
+	stderr, err := cmd.StderrPipe()
 	if err != nil {
-		outR.Close()
-		outW.Close()
 		return err
 	}
-	cmd.Stdout, cmd.Stderr = outW, errW
-	err = cmd.Start()
-	outW.Close()
-	errW.Close()
-	if err != nil {
-		outR.Close()
-		errR.Close()
+	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("starting process %d: %v", i, err)
 	}
 	l.procs = append(l.procs, cmd)
-	l.wg.Add(3)
-	go func() { defer l.wg.Done(); defer outR.Close(); l.copyLines(outR, l.env.stdout, "") }()
+	var copies sync.WaitGroup
+	copies.Add(2)
+	go func() { defer copies.Done(); l.copyLines(stdout, l.env.stdout, "") }()
 	go func() {
-		defer l.wg.Done()
-		defer errR.Close()
-		l.copyLines(errR, l.env.stderr, fmt.Sprintf("process %d: ", i))
+		defer copies.Done()
+		l.copyLines(stderr, l.env.stderr, fmt.Sprintf("process %d: ", i))
+		l.ended(i)
 	}()
+	l.wg.Add(1)
 	go func() {
 		defer l.wg.Done()
+		copies.Wait()
 		err := cmd.Wait()
+		l.ended(i)
 		status, how := exitStatus(err)
 		l.mu.Lock()
-		l.ended = append(l.ended, fmt.Sprintf("process %d (%s)", i, how))
+		l.ends[i], l.statuses[i] = how, status
 		first := err != nil && !l.failed
-		if first {
-			l.failed, l.status = true, status
-		}
+		l.failed = l.failed || err != nil
 		l.mu.Unlock()
 		if first {
 			go func() {
@@ -173,6 +173,15 @@ func (l *launcher) start(i int, cmd *exec.Cmd) error {
 		}
 	}()
 	return nil
+}
+
+// ended notes that process i ended, unless it was noted before.
+func (l *launcher) ended(i int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !slices.Contains(l.order, i) {
+		l.order = append(l.order, i)
+	}
 }
 
 // exitStatus returns the exit status of a launch whose first failed
@@ -230,20 +239,30 @@ func (l *launcher) stopAll() {
 	})
 }
 
-// wait waits for every process and returns the launch's exit status.
-// When the launch failed, it says how each process ended, first to end
-// first: the first is most often the one to blame.
+// wait waits for every process and returns the launch's exit status:
+// that of the first process to end that failed. When the launch failed,
+// it says how each process ended, first to end first: the first is most
+// often the one to blame.
 func (l *launcher) wait() int {
 	l.wg.Wait()
 	l.stopOnce.Do(func() { close(l.stop) })
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.failed && len(l.ended) > 0 {
-		msg := "tdc launch: " + l.ended[0] + " ended first"
-		if len(l.ended) > 1 {
-			msg += ", then " + strings.Join(l.ended[1:], ", ")
-		}
-		fmt.Fprintln(l.env.stderr, msg)
+	if !l.failed {
+		return exitOK
 	}
-	return l.status
+	status := exitOK
+	var ends []string
+	for _, i := range l.order {
+		if status == exitOK {
+			status = l.statuses[i]
+		}
+		ends = append(ends, fmt.Sprintf("process %d (%s)", i, l.ends[i]))
+	}
+	msg := "tdc launch: " + ends[0] + " ended first"
+	if len(ends) > 1 {
+		msg += ", then " + strings.Join(ends[1:], ", ")
+	}
+	fmt.Fprintln(l.env.stderr, msg)
+	return status
 }
