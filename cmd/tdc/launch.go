@@ -259,10 +259,11 @@ func (l *launcher) wait() int {
 		}
 		ends = append(ends, fmt.Sprintf("process %d (%s)", i, l.ends[i]))
 	}
-	msg := "tdc launch: " + ends[0] + " ended first"
-	if len(ends) > 1 {
-		msg += ", then " + strings.Join(ends[1:], ", ")
+	if len(ends) < 2 {
+		return status // its own error says it all
 	}
+	msg := "tdc launch: " + ends[0] + " ended first"
+	msg += ", then " + strings.Join(ends[1:], ", ")
 	fmt.Fprintln(l.env.stderr, msg)
 	return status
 }
