@@ -35,6 +35,7 @@ import (
 
 param mode string = "ok"
 param records int64 = 1000
+param label string = "" (per process)
 
 dataflow Faults {
 	range(0, records)
@@ -62,7 +63,7 @@ dataflow Faults {
 		-> distinct()
 		-> map(k => "keys")
 		-> count()
-		-> print()
+		-> print((k, n) => fmt.Sprintf("%s%s %d", label, k, n))
 }
 `
 
@@ -90,6 +91,24 @@ func TestFaults(t *testing.T) {
 	t.Run("stall", f.testStall)
 	t.Run("max_memory", f.testMaxMemory)
 	t.Run("ends_early", f.testEndsEarly)
+	t.Run("per_process_param", f.testPerProcessParam)
+}
+
+// testPerProcessParam: processes with different values of a param
+// declared (per process) compute together, each with its own value:
+// the process that prints the count prints its label.
+func (f faults) testPerProcessParam(t *testing.T) {
+	hosts := writeHostfile(t, f.dir, freeAddrs(t, 2))
+	p0 := startProc(t, f.dir, nil, f.bin, append(clusterArgs(2, 0, hosts, 2), "-label", "zero ")...)
+	p1 := startProc(t, f.dir, nil, f.bin, append(clusterArgs(2, 1, hosts, 2), "-label", "one ")...)
+	var out string
+	for i, p := range []*clusterProc{p0, p1} {
+		code := p.wait(t, 20*time.Second)
+		require.Equal(t, 0, code, "process %d: %s", i, p.stderr.String())
+		assert.Empty(t, p.stderr.String(), "process %d", i)
+		out += p.stdout.String()
+	}
+	assert.Regexp(t, `^(zero|one) keys 1000\n$`, out)
 }
 
 // testOK: the faults program computes its answer when nothing
@@ -105,7 +124,7 @@ func (f faults) testOK(t *testing.T) {
 func (f faults) testStall(t *testing.T) {
 	bin, tdc, dir := f.bin, f.tdc, f.dir
 	stall := []string{"-mode", "loop", "-stall-timeout", "1s", "-stall-exit"}
-	want := `faults\.tdf:15:6: map\+map: has run for over 1(\.\d+)?s without returning \(worker \d, in the lambda of map at faults\.tdf:15:15; stall timeout 1s\)`
+	want := `faults\.tdf:16:6: map\+map: has run for over 1(\.\d+)?s without returning \(worker \d, in the lambda of map at faults\.tdf:16:15; stall timeout 1s\)`
 
 	t.Run("one_process", func(t *testing.T) {
 		p := startProc(t, dir, nil, bin, append([]string{"-w", "2"}, stall...)...)
@@ -134,7 +153,7 @@ func (f faults) testStall(t *testing.T) {
 func (f faults) testMaxMemory(t *testing.T) {
 	bin, tdc, dir := f.bin, f.tdc, f.dir
 	grow := []string{"-records", "1000000000", "-max-memory", "64MiB"}
-	want := `memory limit of 64\.0 MiB exceeded \(\d+\.\d MiB of live heap\); the most state \(estimated\): faults\.tdf:35:6: distinct\+map holds \d+\.\d MiB`
+	want := `memory limit of 64\.0 MiB exceeded \(\d+\.\d MiB of live heap\); the most state \(estimated\): faults\.tdf:36:6: distinct\+map holds \d+\.\d MiB`
 
 	t.Run("one_process", func(t *testing.T) {
 		p := startProc(t, dir, nil, bin, append([]string{"-w", "2"}, grow...)...)
