@@ -255,8 +255,11 @@ func TestPeerPaused(t *testing.T) {
 				args := append(clusterArgs(3, p, hosts, 1), "-peer-timeout", c.timeout, "-records", "200000000")
 				procs = append(procs, startProc(t, dir, nil, bin, args...))
 			}
-			waitFor(t, 20*time.Second, func() bool { return procs[0].stdout.Len() > 0 || procs[0].exited() },
-				"process 0 printed nothing; stderr: %s", procs[0].stderr.String())
+			// Every process prints once its connections are all up.
+			for p, proc := range procs {
+				waitFor(t, 20*time.Second, func() bool { return proc.stdout.Len() > 0 || proc.exited() },
+					"process %d printed nothing; stderr: %s", p, proc.stderr.String())
+			}
 			require.NoError(t, syscall.Kill(procs[1].cmd.Process.Pid, syscall.SIGSTOP))
 			time.Sleep(10 * time.Second)
 			require.NoError(t, syscall.Kill(procs[1].cmd.Process.Pid, syscall.SIGCONT))

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -67,7 +68,7 @@ func cmdLaunch(args []string, env *cliEnv) int {
 		return report(env, err)
 	}
 	childEnv := append(os.Environ(), tdrt.SecretEnv+"="+secret)
-	l := &launcher{env: env, stop: make(chan struct{}), ends: map[int]string{}, statuses: map[int]int{}}
+	l := &launcher{env: env, stop: make(chan struct{}), ends: map[int]string{}, statuses: map[int]int{}, blames: map[int]int{}}
 	for i := 0; i < *n; i++ {
 		procArgs := append([]string{"-n", strconv.Itoa(*n), "-p", strconv.Itoa(i), "-hostfile", hostfile, "-w", strconv.Itoa(*workers)}, fs.Args()[1:]...)
 		cmd := exec.Command(bin, procArgs...)
@@ -111,6 +112,7 @@ type launcher struct {
 	order    []int          // the processes in the order they ended
 	ends     map[int]string // how each process ended, once it did
 	statuses map[int]int    // the exit status of each
+	blames   map[int]int    // the process each one's error names as the cause
 	stop     chan struct{}
 	stopOnce sync.Once
 }
@@ -124,11 +126,11 @@ const peerGrace = time.Second
 // wait for it.
 //
 // A process has ended when its standard error reaches its end (or when
-// Wait returns, if that comes first): the kernel closes a process's
-// files, its connections and its pipes alike, as it exits, so a process
-// that failed because another ended always ends after it in this order.
-// (Wait's order can differ: a process is reaped some time after its
-// files are closed.)
+// Wait returns, if that comes first). That order, as this process sees
+// it, can put a process that failed because another ended before that
+// other on a loaded machine, so the summary also reads the processes'
+// errors: one that names a peer as what failed or ended ("prog: process
+// 1 (host:port) ...", see runtime.PeerError) comes after that peer.
 func (l *launcher) start(i int, cmd *exec.Cmd) error {
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -144,10 +146,18 @@ func (l *launcher) start(i int, cmd *exec.Cmd) error {
 	l.procs = append(l.procs, cmd)
 	var copies sync.WaitGroup
 	copies.Add(2)
-	go func() { defer copies.Done(); l.copyLines(stdout, l.env.stdout, "") }()
+	go func() { defer copies.Done(); l.copyLines(stdout, l.env.stdout, "", nil) }()
 	go func() {
 		defer copies.Done()
-		l.copyLines(stderr, l.env.stderr, fmt.Sprintf("process %d: ", i))
+		l.copyLines(stderr, l.env.stderr, fmt.Sprintf("process %d: ", i), func(line string) {
+			if m := peerBlame.FindStringSubmatch(line); m != nil {
+				if q, err := strconv.Atoi(m[1]); err == nil && q != i {
+					l.mu.Lock()
+					l.blames[i] = q
+					l.mu.Unlock()
+				}
+			}
+		})
 		l.ended(i)
 	}()
 	l.wg.Add(1)
@@ -174,6 +184,11 @@ func (l *launcher) start(i int, cmd *exec.Cmd) error {
 	}()
 	return nil
 }
+
+// peerBlame matches the error of a process that failed because of a
+// peer, as the runtime words it: "prog: process 1 (127.0.0.1:7001)
+// ended before ..." or "... failed: ...".
+var peerBlame = regexp.MustCompile(`^[^:]*: process (\d+) \([^)]*\) (ended before|failed:|sent nothing|did not finish)`)
 
 // ended notes that process i ended, unless it was noted before.
 func (l *launcher) ended(i int) {
@@ -203,8 +218,9 @@ func exitStatus(err error) (int, string) {
 	return exitError, exitErr.String()
 }
 
-// copyLines copies r to w a line at a time, each line prefixed.
-func (l *launcher) copyLines(r io.Reader, w io.Writer, prefix string) {
+// copyLines copies r to w a line at a time, each line prefixed, and
+// hands each line to see, unless it is nil.
+func (l *launcher) copyLines(r io.Reader, w io.Writer, prefix string, see func(string)) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	for {
 		line, err := br.ReadString('\n')
@@ -215,6 +231,9 @@ func (l *launcher) copyLines(r io.Reader, w io.Writer, prefix string) {
 			l.outMu.Lock()
 			io.WriteString(w, prefix+line)
 			l.outMu.Unlock()
+			if see != nil {
+				see(line)
+			}
 		}
 		if err != nil {
 			return
@@ -239,6 +258,30 @@ func (l *launcher) stopAll() {
 	})
 }
 
+// blameOrder returns order with each process moved after the one its
+// error blames (when that one is in order), keeping order otherwise.
+func blameOrder(order []int, blames map[int]int) []int {
+	var out []int
+	placed := map[int]bool{}
+	var place func(i int, depth int)
+	place = func(i int, depth int) {
+		if placed[i] {
+			return
+		}
+		if q, ok := blames[i]; ok && depth < len(order) && slices.Contains(order, q) {
+			place(q, depth+1)
+		}
+		if !placed[i] {
+			placed[i] = true
+			out = append(out, i)
+		}
+	}
+	for _, i := range order {
+		place(i, 0)
+	}
+	return out
+}
+
 // wait waits for every process and returns the launch's exit status:
 // that of the first process to end that failed. When the launch failed,
 // it says how each process ended, first to end first: the first is most
@@ -253,7 +296,7 @@ func (l *launcher) wait() int {
 	}
 	status := exitOK
 	var ends []string
-	for _, i := range l.order {
+	for _, i := range blameOrder(l.order, l.blames) {
 		if status == exitOK {
 			status = l.statuses[i]
 		}
