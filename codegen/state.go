@@ -53,7 +53,7 @@ func (d *dfGen) stateBytes(op *planner.Op) []jen.Code {
 			jen.Return(jen.Id("n").Op("+").Qual(rt, "EstimateBytes").Call(jen.Id("op").Dot("pending"))),
 		}
 	case op.Kind == planner.JoinOp:
-		return estimate("left", "right")
+		return []jen.Code{jen.Var().Id("n").Int64(), sumBytes("left"), sumBytes("right"), jen.Return(jen.Id("n"))}
 	case op.Kind.Aggregates() || op.Kind == planner.CombineOp:
 		code := []jen.Code{jen.Var().Id("n").Int64(), sumBytes("state"), sumBytes("spare")}
 		if op.Node.Across {

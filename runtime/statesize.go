@@ -48,7 +48,7 @@ func EstimateBytes(v any) int64 {
 // indirectBytes estimates the bytes that v refers to, beyond its own
 // size, following at most depth levels.
 func indirectBytes(v reflect.Value, depth int) int64 {
-	if depth == 0 || !hasPointers(v.Type()) {
+	if depth == 0 || !refersBeyond(v.Type()) {
 		return 0
 	}
 	switch v.Kind() {
@@ -80,7 +80,7 @@ func indirectBytes(v reflect.Value, depth int) int64 {
 		}
 		t := v.Type()
 		n := int64(v.Len()) * (int64(t.Key().Size()+t.Elem().Size()) + mapEntryOverhead)
-		if !hasPointers(t.Key()) && !hasPointers(t.Elem()) {
+		if !refersBeyond(t.Key()) && !refersBeyond(t.Elem()) {
 			return n
 		}
 		var sum int64
@@ -105,7 +105,7 @@ func indirectBytes(v reflect.Value, depth int) int64 {
 // sampleElems estimates what the first n elements of v (a slice or
 // array) refer to from up to sampleSize of them, evenly spaced.
 func sampleElems(v reflect.Value, n, depth int) int64 {
-	if n == 0 || !hasPointers(v.Type().Elem()) {
+	if n == 0 || !refersBeyond(v.Type().Elem()) {
 		return 0
 	}
 	k := min(n, sampleSize)
@@ -129,16 +129,16 @@ var pointerTypes sync.Map // reflect.Type -> bool
 
 // hasPointers reports whether values of t refer to memory beyond their
 // own size.
-func hasPointers(t reflect.Type) bool {
+func refersBeyond(t reflect.Type) bool {
 	if b, ok := pointerTypes.Load(t); ok {
 		return b.(bool)
 	}
-	b := computeHasPointers(t, 0)
+	b := computeRefersBeyond(t, 0)
 	pointerTypes.Store(t, b)
 	return b
 }
 
-func computeHasPointers(t reflect.Type, depth int) bool {
+func computeRefersBeyond(t reflect.Type, depth int) bool {
 	if depth > 16 {
 		return true
 	}
@@ -146,10 +146,10 @@ func computeHasPointers(t reflect.Type, depth int) bool {
 	case reflect.String, reflect.Pointer, reflect.Slice, reflect.Map, reflect.Interface, reflect.Chan, reflect.Func, reflect.UnsafePointer:
 		return true
 	case reflect.Array:
-		return t.Len() > 0 && computeHasPointers(t.Elem(), depth+1)
+		return t.Len() > 0 && computeRefersBeyond(t.Elem(), depth+1)
 	case reflect.Struct:
 		for i := range t.NumField() {
-			if computeHasPointers(t.Field(i).Type, depth+1) {
+			if computeRefersBeyond(t.Field(i).Type, depth+1) {
 				return true
 			}
 		}
@@ -160,7 +160,7 @@ func computeHasPointers(t reflect.Type, depth int) bool {
 // sampledBytes estimates what the values of s refer to, beyond their
 // own size, from up to sampleSize of them.
 func sampledBytes[T any](s []T) int64 {
-	if len(s) == 0 || !hasPointers(reflect.TypeFor[T]()) {
+	if len(s) == 0 || !refersBeyond(reflect.TypeFor[T]()) {
 		return 0
 	}
 	return sampleElems(reflect.ValueOf(s), len(s), sampleDepth)
@@ -197,7 +197,7 @@ func (s *DenseState[K, V]) Bytes() int64 {
 		}
 	}
 	n := int64(cap(s.pages))*8 + pages*sizeOf[statePage[V]]()
-	if s.n > 0 && hasPointers(reflect.TypeFor[V]()) {
+	if s.n > 0 && refersBeyond(reflect.TypeFor[V]()) {
 		var sample []V
 		for v := range s.values() {
 			sample = append(sample, v)
@@ -233,7 +233,7 @@ func (a *IntArrangement[K, V]) Bytes() int64 {
 	if a == nil {
 		return 0
 	}
-	n := int64(cap(a.keys))*sizeOf[K]() + int64(cap(a.vals))*sizeOf[V]() + sampledBytes(a.vals) + int64(cap(a.offs))*4
+	n := a.added.bytes() + int64(cap(a.vals))*sizeOf[V]() + sampledBytes(a.vals) + int64(cap(a.offs))*4
 	return n + a.sparse.Bytes()
 }
 
@@ -242,6 +242,20 @@ func (a *MapArrangement[K, V]) Bytes() int64 {
 	if a == nil {
 		return 0
 	}
-	n := int64(cap(a.keys))*sizeOf[K]() + sampledBytes(a.keys) + int64(cap(a.vals))*sizeOf[V]() + sampledBytes(a.vals)
+	n := a.added.bytes() + int64(cap(a.vals))*sizeOf[V]() + sampledBytes(a.vals)
 	return n + int64(len(a.spans))*(sizeOf[K]()+8+mapEntryOverhead)
+}
+
+// bytes estimates the bytes the pairs hold: every chunk, what the
+// values of the first one refer to scaled up.
+func (p *pairs[K, V]) bytes() int64 {
+	var n int64
+	for c := range p.keys {
+		n += int64(cap(p.keys[c]))*sizeOf[K]() + int64(cap(p.vals[c]))*sizeOf[V]()
+	}
+	if len(p.keys) > 0 && len(p.keys[0]) > 0 {
+		perPair := (sampledBytes(p.keys[0]) + sampledBytes(p.vals[0])) / int64(len(p.keys[0]))
+		n += perPair * int64(p.n)
+	}
+	return n
 }

@@ -230,7 +230,7 @@ func (op *entriesLinesFilterMapExchange34) Run() error {
 		op.lines = lines
 	}
 	var err error
-	op.batch, err = op.lines.Read(op.batch[:0], tdrt.BatchSize)
+	op.batch, err = op.lines.Read(op.batch[:0], tdrt.SourceChunk)
 	if perr := op.process(tdrt.Time{}, op.batch); perr != nil {
 		return perr
 	}
@@ -636,7 +636,7 @@ func (op *pointsRangeMapExchange61) Run() error {
 		return nil
 	}
 	op.batch = op.batch[:0]
-	for len(op.batch) < tdrt.BatchSize && op.next < op.hi {
+	for len(op.batch) < tdrt.SourceChunk && op.next < op.hi {
 		op.batch = append(op.batch, op.next)
 		op.next++
 	}
@@ -1001,7 +1001,7 @@ func (op *squaresRangeMapExchange72) Run() error {
 		return nil
 	}
 	op.batch = op.batch[:0]
-	for len(op.batch) < tdrt.BatchSize && op.next < op.hi {
+	for len(op.batch) < tdrt.SourceChunk && op.next < op.hi {
 		op.batch = append(op.batch, op.next)
 		op.next++
 	}
