@@ -129,6 +129,7 @@ func (d *dfGen) operator(op *planner.Op) {
 	if op.Kind != planner.CustomOp || op.Node.Operator.Out != nil {
 		d.processMethod(op)
 	}
+	d.stateMethod(op)
 	switch op.Kind {
 	case planner.CustomOp:
 		d.customMethods(op)

@@ -28,7 +28,10 @@ func (g *gen) params() {
 		name := exported(p.Name)
 		fields = append(fields, jen.Commentf("%s is param %s, declared at %s.", name, p.Name, g.pos(p.Pos)).Line().Id(name).Add(g.typ(p.Type)))
 		defaults[jen.Id(name)] = jen.Op(p.Default)
-		flags = append(flags, g.flag(p.Name, name, p.Type))
+		flags = append(flags, g.flag(p.Name, name, p.Type, p.PerProcess))
+		if p.PerProcess {
+			flags = append(flags, jen.Qual(rt, "PerProcessFlag").Call(jen.Id("fs"), jen.Lit(p.Name)))
+		}
 	}
 	g.f.Comment("Params holds the values of the params declared in " + g.file + ".")
 	g.f.Type().Id("Params").Struct(fields...)
@@ -41,9 +44,12 @@ func (g *gen) params() {
 }
 
 // flag defines the flag of one param.
-func (g *gen) flag(param, field string, t types.Type) jen.Code {
+func (g *gen) flag(param, field string, t types.Type, perProcess bool) jen.Code {
 	b := t.Underlying().(*types.Basic)
 	usage := fmt.Sprintf("param %s (%s)", param, b.Name())
+	if perProcess {
+		usage = fmt.Sprintf("param %s (%s, may differ between processes)", param, b.Name())
+	}
 	target := jen.Op("&").Id("p").Dot(field)
 	value := jen.Id("p").Dot(field)
 	switch b.Kind() {

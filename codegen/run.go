@@ -178,7 +178,7 @@ func (d *dfGen) drainPullers(name func(int) string, n int, use func(b jen.Code) 
 func (d *dfGen) runLines(op *planner.Op) []jen.Code {
 	zero := jen.Qual(rt, "Time").Values()
 	open := []jen.Code{
-		jen.List(jen.Id("lines"), jen.Err()).Op(":=").Qual(rt, "OpenLines").Call(jen.Id("op").Dot("path"), jen.Id("op").Dot("w").Dot("Index").Call(), jen.Id("op").Dot("w").Dot("Peers").Call()),
+		jen.List(jen.Id("lines"), jen.Err()).Op(":=").Id("op").Dot("w").Dot("OpenLines").Call(jen.Id("op").Dot("path")),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
 	}
 	records := jen.Id("op").Dot("batch")

@@ -117,14 +117,17 @@ type QualIdent struct {
 	Name string `parser:"@Ident"`
 }
 
-// ParamDecl declares a run-time parameter: param name type = default. It
-// becomes a flag of a generated binary and a field of the generated
-// configuration struct.
+// ParamDecl declares a run-time parameter: param name type = default,
+// optionally followed by (per process). It becomes a flag of a generated
+// binary and a field of the generated configuration struct.
 type ParamDecl struct {
 	Pos     Pos
 	Name    *Ident    `parser:"\"param\" @@"`
 	Type    *TypeExpr `parser:"@@"`
 	Default *Literal  `parser:"( \"=\" @@ )?"`
+	// PerProcess marks a param whose value may differ between the
+	// processes of one computation: their handshake does not compare it.
+	PerProcess bool `parser:"@( \"(\" \"per\" \"process\" \")\" )?"`
 }
 
 // Literal is a constant in Go syntax: a string, a number (possibly

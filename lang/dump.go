@@ -165,7 +165,11 @@ func (d *dumper) typeExpr(t *TypeExpr) {
 }
 
 func (d *dumper) param(p *ParamDecl) {
-	d.line("Param", p.Pos, dumpName(p.Name, p.Pos))
+	name := dumpName(p.Name, p.Pos)
+	if p.PerProcess {
+		name += " (per process)"
+	}
+	d.line("Param", p.Pos, name)
 	d.nested(func() {
 		d.typeExpr(p.Type)
 		if l := p.Default; l != nil {

@@ -67,23 +67,30 @@ func (p *printer) typeExpr(t *TypeExpr) {
 	}
 }
 
-// paramDecl prints param name Type [= default].
+// paramDecl prints param name Type [= default] [(per process)].
 func (p *printer) paramDecl(d *ParamDecl) {
 	p.tok("param")
 	p.sp()
 	p.tok(d.Name.Name)
 	p.sp()
 	p.typeExpr(d.Type)
-	if d.Default == nil {
-		return
+	if d.Default != nil {
+		p.sp()
+		p.tok("=")
+		p.sp()
+		if d.Default.Neg {
+			p.tok("-")
+		}
+		p.tok(d.Default.Value)
 	}
-	p.sp()
-	p.tok("=")
-	p.sp()
-	if d.Default.Neg {
-		p.tok("-")
+	if d.PerProcess {
+		p.sp()
+		p.tok("(")
+		p.tok("per")
+		p.sp()
+		p.tok("process")
+		p.tok(")")
 	}
-	p.tok(d.Default.Value)
 }
 
 // operatorDecl prints operator name(in T, ...) [Out] { state and

@@ -183,6 +183,7 @@ func (s *goSession) checkFiles(files []*ast.File) {
 		// Only the .tdf's own Go code decides which of its imports it uses.
 		if strings.HasPrefix(s.fset.File(f.Pos()).Name(), "tdc_check_") {
 			s.noteImportUses(f)
+			s.checkExits(f)
 		}
 	}
 }

@@ -34,7 +34,7 @@ func (c *checker) param(d *ParamDecl) *Param {
 		c.errs.Addf(d.Type.Pos, "param %s: type must be bool, string, an integer or a float type", d.Name.Name)
 		return nil
 	}
-	p := &Param{Pos: d.Pos, Name: d.Name.Name, Type: paramTypes[d.Type.Named.Name]}
+	p := &Param{Pos: d.Pos, Name: d.Name.Name, Type: paramTypes[d.Type.Named.Name], PerProcess: d.PerProcess}
 	if d.Default == nil {
 		p.Default = zeroLiteral(p.Type)
 		return p

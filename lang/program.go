@@ -51,6 +51,9 @@ type Param struct {
 	Name    string     // as written in the .tdf
 	Type    types.Type // a basic type: bool, string, an integer or a float
 	Default string     // a Go literal of Type; the zero value when absent
+	// PerProcess says the value may differ between the processes of a
+	// computation (declared with "(per process)").
+	PerProcess bool
 }
 
 // DataflowDef is a checked dataflow: its operators in source order, each

@@ -311,12 +311,37 @@ func (r *recognizer) paramDecl() bool {
 	}
 	if r.is("=") {
 		r.next()
-		return r.literal("default value of param " + name)
+		if !r.literal("default value of param " + name) {
+			return false
+		}
+		return r.paramModifier(name)
 	}
 	if !r.onNewLine() && (isLiteralTok(r.cur()) || r.is("-") || r.is("true") || r.is("false")) {
 		r.unexpected(fmt.Sprintf("%q before the default value of param %s", "=", name))
 		return false
 	}
+	return r.paramModifier(name)
+}
+
+// paramModifier checks the (per process) that may end a param
+// declaration on its line.
+func (r *recognizer) paramModifier(name string) bool {
+	if r.onNewLine() || !r.is("(") {
+		return true
+	}
+	r.next()
+	for _, word := range []string{"per", "process"} {
+		if !r.is(word) {
+			r.unexpected(fmt.Sprintf(`"(per process)" after param %s, or nothing`, name))
+			return false
+		}
+		r.next()
+	}
+	if !r.is(")") {
+		r.unexpected(fmt.Sprintf(`")" after "(per process" of param %s`, name))
+		return false
+	}
+	r.next()
 	return true
 }
 

@@ -8,6 +8,7 @@ import (
 	"os"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Config configures a computation in this process.
@@ -29,10 +30,30 @@ type Config struct {
 	// before sending (benchmarks that must move one record per input do
 	// this). Results are the same either way.
 	NoCombine bool
-	// Stats, when set, receives a line of network statistics when a
-	// computation of several processes ends: the bytes of data and of
-	// progress this process sent.
+	// Stats, when set, receives statistics when the computation ends: a
+	// line per operator holding state with the most it held in this
+	// process (an estimate, see PeakState), and with several processes
+	// the bytes of data and of progress this process sent.
 	Stats io.Writer
+
+	// Limits (see docs/security.md, "Limits").
+
+	// StallTimeout, when positive, turns on the stall watchdog: an
+	// operator that has run for longer than this without returning (a
+	// lambda that loops forever, say) is reported to Log, naming the
+	// operator, its .tdf position and the lambda running.
+	StallTimeout time.Duration
+	// StallExit makes a stall end the computation with a *StallError,
+	// on every process, instead of only being reported.
+	StallExit bool
+	// Log receives the reports that do not end the computation (a stall
+	// without StallExit); os.Stderr when nil.
+	Log io.Writer
+	// MaxMemory, when positive, bounds the heap, in bytes: it is the Go
+	// runtime's soft memory limit while the computation runs (the limit
+	// is process-wide), and a live heap past it ends the computation with
+	// a *MemoryError naming the operators that hold the most state.
+	MaxMemory int64
 }
 
 // DefaultConfig returns the configuration of a computation with one worker
@@ -48,6 +69,12 @@ const MaxWorkers = 1 << 12
 func (c Config) Validate() error {
 	if c.Workers < 1 || c.Workers > MaxWorkers {
 		return fmt.Errorf("config: %d workers; want 1 to %d", c.Workers, MaxWorkers)
+	}
+	if c.MaxMemory < 0 {
+		return fmt.Errorf("config: negative memory limit %d", c.MaxMemory)
+	}
+	if c.StallTimeout < 0 {
+		return fmt.Errorf("config: negative stall timeout %v", c.StallTimeout)
 	}
 	if c.Cluster.Processes > 1 {
 		cl := c.Cluster
@@ -102,6 +129,17 @@ type Computation struct {
 	stopOnce sync.Once
 
 	wg sync.WaitGroup // workers and the context watcher
+	// abandoned is closed when the computation failed in a way that
+	// leaves a worker that cannot stop (a stall): Wait does not wait for
+	// the workers then.
+	abandoned   chan struct{}
+	abandonOnce sync.Once
+
+	// The memory monitor (see memory.go): measureGen counts its checks,
+	// peakState is per operator the most state it saw.
+	measureGen    atomic.Uint64
+	peakState     []atomic.Int64
+	restoreMemory func()
 
 	// The computation across processes (see cluster_run.go). With one
 	// process, mesh stays nil and base is 0.
@@ -123,6 +161,7 @@ type Computation struct {
 	files   map[string]*sharedFile // the files of write sinks, by path
 
 	inputFiles []inputFile // the files sources read, for the handshake's terms
+	inputSizes inputSizes  // the sizes the workers found them at
 }
 
 // NewComputation returns a computation of the dataflow g, not yet started.
@@ -154,6 +193,8 @@ func NewComputation(cfg Config, g *Graph) (*Computation, error) {
 		versions:  make([]atomic.Int64, g.Locations),
 		inputs:    make(map[Location]bool),
 		done:      make(chan struct{}),
+		abandoned: make(chan struct{}),
+		peakState: make([]atomic.Int64, len(g.Operators)),
 	}
 	for i := range c.versions {
 		c.versions[i].Store(1)
@@ -211,6 +252,13 @@ func (c *Computation) Start(ctx context.Context, build func(w *Worker) ([]Operat
 	if c.cfg.Progress != nil {
 		go c.monitor()
 	}
+	if c.cfg.StallTimeout > 0 {
+		go c.watchStalls()
+	}
+	c.restoreMemory = c.setMemoryLimit()
+	if c.cfg.MaxMemory > 0 || c.cfg.Stats != nil {
+		go c.watchMemory()
+	}
 	if c.processes > 1 {
 		go c.launch(ctx, build, &built)
 		return
@@ -221,7 +269,8 @@ func (c *Computation) Start(ctx context.Context, build func(w *Worker) ([]Operat
 }
 
 // Wait blocks until the computation ends and every worker goroutine has
-// exited. It returns nil when every pointstamp is gone (all sources
+// exited (after a stall with Config.StallExit, it does not wait for the
+// stalled worker, which cannot be stopped). It returns nil when every pointstamp is gone (all sources
 // finished, all host inputs closed, all data consumed), and otherwise the
 // first error: an operator's error, a build error, a failure to write
 // Stdout, or ctx.Err(). After an error the other workers stop at their
@@ -230,12 +279,40 @@ func (c *Computation) Wait() error {
 	if !c.started.Load() {
 		return errors.New("runtime: Wait called before Start")
 	}
-	c.wg.Wait()
+	c.waitWorkers()
 	c.closeMesh()
 	if err := c.closeFiles(); err != nil {
 		c.fail(err)
 	}
+	if c.restoreMemory != nil {
+		c.restoreMemory()
+	}
+	if c.cfg.Stats != nil {
+		c.printStateStats()
+	}
 	return c.Err()
+}
+
+// abandonGrace is how long Wait still waits for the workers that can
+// stop after the computation was abandoned.
+const abandonGrace = time.Second
+
+// waitWorkers waits for the worker goroutines to exit; after abandon,
+// only abandonGrace for those that can.
+func (c *Computation) waitWorkers() {
+	exited := make(chan struct{})
+	go func() {
+		c.wg.Wait()
+		close(exited)
+	}()
+	select {
+	case <-exited:
+	case <-c.abandoned:
+		select {
+		case <-exited:
+		case <-time.After(abandonGrace):
+		}
+	}
 }
 
 // Run starts the computation and waits for its end.

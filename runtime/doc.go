@@ -78,4 +78,16 @@
 // its last progress and a goodbye, and waits for its peers' goodbyes. The
 // first failure anywhere (a peer that dies, goes silent or sends garbage,
 // an operator error) is told to every peer and ends every process.
+//
+// # Limits
+//
+// Two optional monitors end a computation that no error would: the stall
+// watchdog (Config.StallTimeout) finds an operator that has run too long
+// without returning, from counters each worker bumps around every Run,
+// and names it and the lambda on the worker's stack ([*StallError]); the
+// memory monitor (Config.MaxMemory) sets the runtime's soft memory limit
+// and fails the computation when the live heap passes it, naming the
+// operators holding the most state ([*MemoryError]). Operators with state
+// are [Stateful]: between runs, at most once per check, the worker asks
+// them for an estimate of their bytes, so no record pays for it.
 package runtime

@@ -31,7 +31,9 @@ func Main(name string, args []string, stderr io.Writer, register func(*flag.Flag
 	hostfile := fs.String("hostfile", "", "file of host:port lines, one per process (needed when -n > 1)")
 	var sf securityFlags
 	sf.register(fs, &cfg.Cluster)
-	stats := fs.Bool("stats", false, "print the bytes of data and of progress sent to other processes at the end")
+	var lf limitFlags
+	lf.register(fs)
+	stats := fs.Bool("stats", false, "print at the end the peak state of each operator and the bytes of data and of progress sent to other processes")
 	progress := fs.Bool("progress", false, "print how far the computation got every few seconds")
 	combine := fs.Bool("combine", true, "pre-aggregate count, sum, min and max per key on the sending worker; false sends every record")
 	ours := make(map[string]bool)
@@ -67,6 +69,11 @@ func Main(name string, args []string, stderr io.Writer, register func(*flag.Flag
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 		return 2
 	}
+	if err := lf.apply(&cfg); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", name, err)
+		return 2
+	}
+	cfg.Log = stderr
 	if cfg.Cluster.Processes > 1 {
 		cfg.Cluster.Terms = paramTerms(fs, ours)
 	}

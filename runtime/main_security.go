@@ -125,9 +125,58 @@ func ReadSecretFile(path string) ([]byte, error) {
 func paramTerms(fs *flag.FlagSet, ours map[string]bool) []Term {
 	var terms []Term
 	fs.VisitAll(func(f *flag.Flag) {
-		if !ours[f.Name] {
+		if _, local := f.Value.(perProcessValue); !ours[f.Name] && !local {
 			terms = append(terms, NewTerm("param "+f.Name, f.Value.String()))
 		}
 	})
 	return terms
 }
+
+// PerProcessFlag marks the flag name of fs, a param declared "(per
+// process)", as one whose value may differ between the processes of a
+// computation: the handshake does not compare it. Generated
+// RegisterFlags call it.
+func PerProcessFlag(fs *flag.FlagSet, name string) {
+	f := fs.Lookup(name)
+	if f == nil {
+		return
+	}
+	if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+		f.Value = &perProcessBool{perProcess{f.Value}}
+		return
+	}
+	f.Value = &perProcess{f.Value}
+}
+
+// perProcessValue is the flag.Value of a param declared (per process).
+type perProcessValue interface {
+	flag.Value
+	localValue() flag.Value
+}
+
+// perProcess wraps the flag.Value of a per-process param.
+type perProcess struct{ v flag.Value }
+
+func (p *perProcess) String() string {
+	if p == nil || p.v == nil {
+		return ""
+	}
+	return p.v.String()
+}
+
+func (p *perProcess) Set(s string) error     { return p.v.Set(s) }
+func (p *perProcess) localValue() flag.Value { return p.v }
+
+// Get returns the value, as a flag.Getter does.
+func (p *perProcess) Get() any {
+	if g, ok := p.v.(flag.Getter); ok {
+		return g.Get()
+	}
+	return p.v.String()
+}
+
+// perProcessBool is perProcess for a bool param, which takes -name
+// without a value.
+type perProcessBool struct{ perProcess }
+
+func (*perProcessBool) IsBoolFlag() bool { return true }

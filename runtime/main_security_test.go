@@ -177,3 +177,24 @@ func TestInputTerms(t *testing.T) {
 	assert.Equal(t, "input of lines at p.tdf:4:2", terms[1].Name)
 	assert.Contains(t, terms[1].Value, "cannot be read: open ")
 }
+
+// TestPerProcessParams: params declared (per process) are left out of
+// the handshake's terms, and their flags still parse, bools without a
+// value.
+func TestPerProcessParams(t *testing.T) {
+	fs := flag.NewFlagSet("prog", flag.ContinueOnError)
+	ours := map[string]bool{"w": true}
+	fs.Int("w", 1, "workers")
+	limit := fs.Int("limit", 10, "param limit (int)")
+	seed := fs.Int64("seed", 7, "param seed (int64)")
+	verbose := fs.Bool("verbose", false, "param verbose (bool)")
+	PerProcessFlag(fs, "seed")
+	PerProcessFlag(fs, "verbose")
+	PerProcessFlag(fs, "missing")
+	require.NoError(t, fs.Parse([]string{"-limit", "20", "-seed", "3", "-verbose"}))
+	assert.Equal(t, 20, *limit)
+	assert.Equal(t, int64(3), *seed)
+	assert.True(t, *verbose)
+	assert.Equal(t, []Term{NewTerm("param limit", "20")}, paramTerms(fs, ours))
+	assert.Equal(t, "3", fs.Lookup("seed").Value.String())
+}

@@ -151,7 +151,7 @@ func TestMeshPeerDies(t *testing.T) {
 		err := netMeshErr(t, m, 5*time.Second)
 		require.Error(t, err)
 		t.Logf("process %d: %v", m.Index(), err)
-		assert.Contains(t, err.Error(), "process 2 ("+ms[2].addr(2)+") closed the connection unexpectedly")
+		assert.Contains(t, err.Error(), "process 2 ("+ms[2].addr(2)+") ended before the computation finished")
 	}
 	assert.Less(t, time.Since(start), time.Second)
 	for _, m := range ms {

@@ -430,7 +430,7 @@ func (s *Sender) writeError(err error) error {
 	if errors.Is(err, net.ErrClosed) {
 		e = wireErrorf(ErrNetClosed, "connection closed by this process: %v", err)
 	} else {
-		e = wireErrorf(ErrPeerClosed, "closed the connection unexpectedly (%v)", err)
+		e = wireErrorf(ErrPeerClosed, "ended before the computation finished, or the connection to it broke (%v)", err)
 	}
 	e = &PeerError{Process: s.cfg.Peer, Addr: s.cfg.Addr, Err: e}
 	s.Fail(e, "")

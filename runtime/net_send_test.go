@@ -231,7 +231,7 @@ func TestNetSendErrors(t *testing.T) {
 	require.NoError(t, s.WriteFrame(NewFrameHeader(FrameData, 0, 0, 0), []byte("lost")))
 	err = s.WriteLoop()
 	require.ErrorIs(t, err, ErrPeerClosed)
-	assert.Equal(t, "process 3 (h:3) closed the connection unexpectedly (io: read/write on closed pipe)", err.Error())
+	assert.Equal(t, "process 3 (h:3) ended before the computation finished, or the connection to it broke (io: read/write on closed pipe)", err.Error())
 	_, err = s.Begin(NewFrameHeader(FrameData, 0, 0, 0), 10)
 	assert.ErrorIs(t, err, ErrPeerClosed)
 }

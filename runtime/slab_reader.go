@@ -235,9 +235,9 @@ func (fr *FrameReader) readError(err error, got int) error {
 	var ne net.Error
 	switch {
 	case got >= 0 && (errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)):
-		return fr.fail(wireErrorf(ErrPeerClosed, "closed the connection in the middle of a frame (after %d bytes of it, at byte %d)", got, fr.offset))
-	case errors.Is(err, io.EOF):
-		return fr.fail(wireErrorf(ErrPeerClosed, "closed the connection unexpectedly"))
+		return fr.fail(wireErrorf(ErrPeerClosed, "ended before the computation finished: it closed the connection in the middle of a frame (after %d bytes of it, at byte %d)", got, fr.offset))
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		return fr.fail(wireErrorf(ErrPeerClosed, "ended before the computation finished: it closed the connection without a goodbye"))
 	case errors.As(err, &ne) && ne.Timeout() && fr.deadline != nil:
 		return fr.fail(wireErrorf(ErrPeerTimeout, "sent nothing for %v (no heartbeat either)", fr.cfg.PeerTimeout))
 	case isTLSAlert(err):
@@ -245,7 +245,7 @@ func (fr *FrameReader) readError(err error, got int) error {
 	case errors.Is(err, net.ErrClosed):
 		return fr.fail(wireErrorf(ErrNetClosed, "connection closed by this process: %v", err))
 	}
-	return fr.fail(wireErrorf(ErrPeerClosed, "closed the connection unexpectedly (%v)", err))
+	return fr.fail(wireErrorf(ErrPeerClosed, "ended before the computation finished, or the connection to it broke (%v)", err))
 }
 
 // drop releases the reader's reference to its slab.

@@ -52,8 +52,8 @@ func TestFrameReaderErrors(t *testing.T) {
 		want   error
 		msg    string
 	}{
-		{"eof without goodbye", good, ErrPeerClosed, "process 1 (h:1) closed the connection unexpectedly"},
-		{"empty", nil, ErrPeerClosed, "process 1 (h:1) closed the connection unexpectedly"},
+		{"eof without goodbye", good, ErrPeerClosed, "process 1 (h:1) ended before the computation finished: it closed the connection without a goodbye"},
+		{"empty", nil, ErrPeerClosed, "process 1 (h:1) ended before the computation finished: it closed the connection without a goodbye"},
 		{"truncated header", append(bytes.Clone(good), data[:10]...), ErrPeerClosed, "in the middle of a frame (after 10 bytes of it, at byte 32)"},
 		{"truncated payload", good[:FrameHeaderSize+2], ErrPeerClosed, "in the middle of a frame (after 26 bytes of it, at byte 0)"},
 		{"truncated large", append(netBigHeader(), make([]byte, 100)...), ErrPeerClosed, "in the middle of a frame"},
@@ -117,7 +117,7 @@ func TestFrameReaderPeerTimeout(t *testing.T) {
 func TestFrameReaderBrokenConnection(t *testing.T) {
 	_, err := netReadAllFrames(netErrReader{errors.New("connection reset by peer")}, ReaderConfig{Peer: 4})
 	require.ErrorIs(t, err, ErrPeerClosed)
-	assert.Equal(t, "process 4 closed the connection unexpectedly (connection reset by peer)", err.Error())
+	assert.Equal(t, "process 4 ended before the computation finished, or the connection to it broke (connection reset by peer)", err.Error())
 
 	_, err = netReadAllFrames(netErrReader{nil}, ReaderConfig{Peer: 4})
 	assert.ErrorContains(t, err, io.ErrNoProgress.Error())

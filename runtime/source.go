@@ -27,6 +27,7 @@ type LineReader struct {
 	ends []int  // where each line of text ends
 
 	path  string
+	size  int64 // the file's size when opened; -1 when not a regular file
 	start int64 // offset of the share's first line; -1 when not known (stdin, pipes)
 	read  int64 // lines returned by earlier Reads
 	first int64 // line number of the share's first line, once counted; 0 before
@@ -57,9 +58,9 @@ func OpenLines(path string, worker, peers int) (*LineReader, error) {
 	}
 	if path == "" || path == "-" {
 		if worker != 0 {
-			return &LineReader{eof: true}, nil
+			return &LineReader{eof: true, size: -1}, nil
 		}
-		return &LineReader{r: bufio.NewReaderSize(os.Stdin, readBuffer), end: -1, path: "standard input", first: 1}, nil
+		return &LineReader{r: bufio.NewReaderSize(os.Stdin, readBuffer), end: -1, path: "standard input", first: 1, size: -1}, nil
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -77,12 +78,12 @@ func OpenLines(path string, worker, peers int) (*LineReader, error) {
 	if !st.Mode().IsRegular() {
 		if worker != 0 {
 			f.Close()
-			return &LineReader{eof: true}, nil
+			return &LineReader{eof: true, size: -1}, nil
 		}
-		return &LineReader{file: f, r: bufio.NewReaderSize(f, readBuffer), end: -1, path: path, first: 1}, nil
+		return &LineReader{file: f, r: bufio.NewReaderSize(f, readBuffer), end: -1, path: path, first: 1, size: -1}, nil
 	}
 	start, end := RangeShare(0, st.Size(), worker, peers)
-	lr := &LineReader{file: f, end: end, path: path}
+	lr := &LineReader{file: f, end: end, path: path, size: st.Size()}
 	if start >= end {
 		lr.eof = true
 		return lr, nil
@@ -174,9 +175,35 @@ func (lr *LineReader) readLines(dst []string, limit int, views bool) ([]string, 
 		return dst, err
 	}
 	if len(lr.ends) == 0 && lr.eof {
+		if err := lr.checkSize(); err != nil {
+			return dst, err
+		}
 		return dst, io.EOF
 	}
 	return dst, nil
+}
+
+// ErrInputChanged is the error of a file that changed size while a
+// source read it: the lines read would be some of one version and some
+// of another, or miss some.
+var ErrInputChanged = errors.New("changed size while it was read")
+
+// checkSize returns an error when the file, a regular one, no longer
+// has the size it had when opened. The share of every worker is a byte
+// range of that size, so a file that grew or shrank meanwhile would give
+// a partial result, silently.
+func (lr *LineReader) checkSize() error {
+	if lr.file == nil || lr.size < 0 {
+		return nil
+	}
+	st, err := lr.file.Stat()
+	if err != nil {
+		return &RecordError{Path: lr.path, Err: err}
+	}
+	if st.Size() != lr.size {
+		return &RecordError{Path: lr.path, Err: fmt.Errorf("%w (%d bytes when opened, %d at the end of this worker's share): the result would miss lines; read a copy that does not change", ErrInputChanged, lr.size, st.Size())}
+	}
+	return nil
 }
 
 // readLine reads the next line, without its newline; ok is false at the

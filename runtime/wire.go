@@ -251,8 +251,8 @@ func wireErrorf(kind error, format string, args ...any) error {
 }
 
 // PeerError is an error about one peer process. Its message makes the
-// peer the subject: "process 1 (127.0.0.1:7001) closed the connection
-// unexpectedly". Err wraps one of the sentinel errors.
+// peer the subject: "process 1 (127.0.0.1:7001) ended before the
+// computation finished: ...". Err wraps one of the sentinel errors.
 type PeerError struct {
 	Process int    // the peer's index, or -1 when not known yet
 	Addr    string // its address, when known

@@ -37,6 +37,20 @@ type Worker struct {
 	files  []*workerFile // the files write sinks of this worker write to
 
 	sent atomic.Int64 // records this worker's pushers sent, for progress reports
+
+	// For the stall watchdog: runSeq is incremented when an operator Run
+	// starts and when it returns (odd while one runs), runOp is the
+	// operator running, goid the worker goroutine's id.
+	runSeq atomic.Uint64
+	runOp  atomic.Int32
+	goid   atomic.Int64
+
+	// For the memory monitor: per operator, its Stateful (nil for one
+	// without state), the monitor's check it last reported in, and what
+	// it reported.
+	stateful []Stateful
+	measured []uint64
+	state    []atomic.Int64
 }
 
 // flusher is a pusher that may hold unsent records.
@@ -62,6 +76,7 @@ func newWorker(c *Computation, index int) *Worker {
 		front:  make([]Antichain, n),
 		fver:   make([]int64, n),
 		fstamp: make([]uint64, n),
+		state:  make([]atomic.Int64, len(c.graph.Operators)),
 		act: activations{
 			queued: make([]bool, len(c.graph.Operators)),
 			wake:   make(chan struct{}, 1),
@@ -169,6 +184,7 @@ func (w *Worker) take(dst []int) []int {
 func (w *Worker) main(build func(*Worker) ([]Operator, error), built *sync.WaitGroup) {
 	defer w.c.wg.Done()
 	defer w.exit()
+	w.goid.Store(goroutineID())
 	ops, err := w.build(build)
 	built.Done()
 	if err != nil {
@@ -177,6 +193,11 @@ func (w *Worker) main(build func(*Worker) ([]Operator, error), built *sync.WaitG
 	}
 	built.Wait()
 	w.ops = ops
+	w.stateful = make([]Stateful, len(ops))
+	w.measured = make([]uint64, len(ops))
+	for i, op := range ops {
+		w.stateful[i], _ = op.(Stateful)
+	}
 	for i := range ops {
 		w.activate(i)
 	}
@@ -224,8 +245,12 @@ func (w *Worker) loop() {
 func (w *Worker) run(op int) {
 	w.cur = op
 	w.runs++
+	w.runOp.Store(int32(op))
+	w.runSeq.Add(1)
 	err := w.call(op)
+	w.runSeq.Add(1)
 	w.cur = -1
+	w.measure(op)
 	if err == nil {
 		for _, p := range w.dirty {
 			p.Flush()

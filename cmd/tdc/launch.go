@@ -12,6 +12,8 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -82,7 +84,7 @@ func cmdLaunch(args []string, env *cliEnv) int {
 		return report(env, err)
 	}
 	childEnv := append(os.Environ(), tdrt.SecretEnv+"="+secret)
-	l := &launcher{env: env, stop: make(chan struct{})}
+	l := &launcher{env: env, stop: make(chan struct{}), ends: map[int]string{}, statuses: map[int]int{}, blames: map[int]int{}}
 	for i := 0; i < *n; i++ {
 		procArgs := append([]string{"-n", strconv.Itoa(*n), "-p", strconv.Itoa(i), "-hostfile", hostfile, "-w", strconv.Itoa(*workers)}, binArgs...)
 		cmd := exec.Command(bin, procArgs...)
@@ -173,14 +175,29 @@ type launcher struct {
 	outMu    sync.Mutex // keeps lines of different processes whole
 	wg       sync.WaitGroup
 	mu       sync.Mutex
-	status   int // the first failure's exit status
 	failed   bool
+	order    []int          // the processes in the order they ended
+	ends     map[int]string // how each process ended, once it did
+	statuses map[int]int    // the exit status of each
+	blames   map[int]int    // the process each one's error names as the cause
 	stop     chan struct{}
 	stopOnce sync.Once
 }
 
+// peerGrace is how long a launch waits, after a process failed, before
+// it stops the others: they find out by themselves within it, and say
+// what happened, rather than only that they were stopped.
+const peerGrace = time.Second
+
 // start starts process i and the goroutines that copy its output and
 // wait for it.
+//
+// A process has ended when its standard error reaches its end (or when
+// Wait returns, if that comes first). That order, as this process sees
+// it, can put a process that failed because another ended before that
+// other on a loaded machine, so the summary also reads the processes'
+// errors: one that names a peer as what failed or ended ("prog: process
+// 1 (host:port) ...", see runtime.PeerError) comes after that peer.
 func (l *launcher) start(i int, cmd *exec.Cmd) error {
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -196,36 +213,81 @@ func (l *launcher) start(i int, cmd *exec.Cmd) error {
 	l.procs = append(l.procs, cmd)
 	var copies sync.WaitGroup
 	copies.Add(2)
-	go func() { defer copies.Done(); l.copyLines(stdout, l.env.stdout, "") }()
-	go func() { defer copies.Done(); l.copyLines(stderr, l.env.stderr, fmt.Sprintf("process %d: ", i)) }()
+	go func() { defer copies.Done(); l.copyLines(stdout, l.env.stdout, "", nil) }()
+	go func() {
+		defer copies.Done()
+		l.copyLines(stderr, l.env.stderr, fmt.Sprintf("process %d: ", i), func(line string) {
+			if m := peerBlame.FindStringSubmatch(line); m != nil {
+				if q, err := strconv.Atoi(m[1]); err == nil && q != i {
+					l.mu.Lock()
+					l.blames[i] = q
+					l.mu.Unlock()
+				}
+			}
+		})
+		l.ended(i)
+	}()
 	l.wg.Add(1)
 	go func() {
 		defer l.wg.Done()
 		copies.Wait()
 		err := cmd.Wait()
-		if err == nil {
-			return
-		}
-		status := exitError
-		var exitErr *exec.ExitError
-		if errors.As(err, &exitErr) && exitErr.ExitCode() > 0 {
-			status = exitErr.ExitCode()
-		}
+		l.ended(i)
+		status, how := exitStatus(err)
 		l.mu.Lock()
-		first := !l.failed
-		if first {
-			l.failed, l.status = true, status
-		}
+		l.ends[i], l.statuses[i] = how, status
+		first := err != nil && !l.failed
+		l.failed = l.failed || err != nil
 		l.mu.Unlock()
 		if first {
-			l.stopAll()
+			go func() {
+				select {
+				case <-time.After(peerGrace):
+					l.stopAll()
+				case <-l.stop:
+				}
+			}()
 		}
 	}()
 	return nil
 }
 
-// copyLines copies r to w a line at a time, each line prefixed.
-func (l *launcher) copyLines(r io.Reader, w io.Writer, prefix string) {
+// peerBlame matches the error of a process that failed because of a
+// peer, as the runtime words it: "prog: process 1 (127.0.0.1:7001)
+// ended before ..." or "... failed: ...".
+var peerBlame = regexp.MustCompile(`^[^:]*: process (\d+) \([^)]*\) (ended before|failed:|sent nothing|did not finish)`)
+
+// ended notes that process i ended, unless it was noted before.
+func (l *launcher) ended(i int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !slices.Contains(l.order, i) {
+		l.order = append(l.order, i)
+	}
+}
+
+// exitStatus returns the exit status of a launch whose first failed
+// process's Wait returned err, and how the process ended.
+func exitStatus(err error) (int, string) {
+	if err == nil {
+		return exitOK, "exit status 0"
+	}
+	var exitErr *exec.ExitError
+	if !errors.As(err, &exitErr) {
+		return exitError, err.Error()
+	}
+	if ws, ok := exitErr.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		return exitError, fmt.Sprintf("killed by signal %d: %v", int(ws.Signal()), ws.Signal())
+	}
+	if code := exitErr.ExitCode(); code > 0 {
+		return code, fmt.Sprintf("exit status %d", code)
+	}
+	return exitError, exitErr.String()
+}
+
+// copyLines copies r to w a line at a time, each line prefixed, and
+// hands each line to see, unless it is nil.
+func (l *launcher) copyLines(r io.Reader, w io.Writer, prefix string, see func(string)) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	for {
 		line, err := br.ReadString('\n')
@@ -236,6 +298,9 @@ func (l *launcher) copyLines(r io.Reader, w io.Writer, prefix string) {
 			l.outMu.Lock()
 			io.WriteString(w, prefix+line)
 			l.outMu.Unlock()
+			if see != nil {
+				see(line)
+			}
 		}
 		if err != nil {
 			return
@@ -260,11 +325,55 @@ func (l *launcher) stopAll() {
 	})
 }
 
-// wait waits for every process and returns the launch's exit status.
+// blameOrder returns order with each process moved after the one its
+// error blames (when that one is in order), keeping order otherwise.
+func blameOrder(order []int, blames map[int]int) []int {
+	var out []int
+	placed := map[int]bool{}
+	var place func(i int, depth int)
+	place = func(i int, depth int) {
+		if placed[i] {
+			return
+		}
+		if q, ok := blames[i]; ok && depth < len(order) && slices.Contains(order, q) {
+			place(q, depth+1)
+		}
+		if !placed[i] {
+			placed[i] = true
+			out = append(out, i)
+		}
+	}
+	for _, i := range order {
+		place(i, 0)
+	}
+	return out
+}
+
+// wait waits for every process and returns the launch's exit status:
+// that of the first process to end that failed. When the launch failed,
+// it says how each process ended, first to end first: the first is most
+// often the one to blame.
 func (l *launcher) wait() int {
 	l.wg.Wait()
 	l.stopOnce.Do(func() { close(l.stop) })
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.status
+	if !l.failed {
+		return exitOK
+	}
+	status := exitOK
+	var ends []string
+	for _, i := range blameOrder(l.order, l.blames) {
+		if status == exitOK {
+			status = l.statuses[i]
+		}
+		ends = append(ends, fmt.Sprintf("process %d (%s)", i, l.ends[i]))
+	}
+	if len(ends) < 2 {
+		return status // its own error says it all
+	}
+	msg := "tdc launch: " + ends[0] + " ended first"
+	msg += ", then " + strings.Join(ends[1:], ", ")
+	fmt.Fprintln(l.env.stderr, msg)
+	return status
 }

@@ -824,7 +824,7 @@ func (op *componentsReadFlatMapExchange21) Run() error {
 		return nil
 	}
 	if op.lines == nil {
-		lines, err := tdrt.OpenLines(op.path, op.w.Index(), op.w.Peers())
+		lines, err := op.w.OpenLines(op.path)
 		if err != nil {
 			return err
 		}
@@ -1032,6 +1032,15 @@ func (op *componentsJoinMap26) process(t tdrt.Time, data []tdrt.Tuple3[uint32, u
 	return nil
 }
 
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *componentsJoinMap26) StateBytes() int64 {
+	var n int64
+	for _, m := range op.arranged {
+		n += m.Bytes()
+	}
+	return n + tdrt.EstimateBytes(op.pending)
+}
+
 // match pairs records at time t with the arranged values of their key and runs the stages over the pairs.
 func (op *componentsJoinMap26) match(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	m := op.arranged[t.Outer(0)]
@@ -1161,6 +1170,18 @@ func (op *componentsCombineMinExchange29) process(t tdrt.Time, data []tdrt.Tuple
 	return nil
 }
 
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *componentsCombineMinExchange29) StateBytes() int64 {
+	var n int64
+	for _, m := range op.state {
+		n += m.Bytes()
+	}
+	for _, m := range op.spare {
+		n += m.Bytes()
+	}
+	return n
+}
+
 // componentsMin29 is one worker's instance of operator 5 of Components, min at cc.tdf:29:7.
 type componentsMin29 struct {
 	w *tdrt.Worker
@@ -1258,6 +1279,18 @@ func (op *componentsMin29) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint3
 	return nil
 }
 
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *componentsMin29) StateBytes() int64 {
+	var n int64
+	for _, m := range op.state {
+		n += m.Bytes()
+	}
+	for _, m := range op.spare {
+		n += m.Bytes()
+	}
+	return n + tdrt.EstimateBytes(op.acc)
+}
+
 // componentsCombineMinExchange33 is one worker's instance of operator 6 of Components, combine min at cc.tdf:33:13.
 type componentsCombineMinExchange33 struct {
 	w     *tdrt.Worker
@@ -1335,6 +1368,18 @@ func (op *componentsCombineMinExchange33) process(t tdrt.Time, data []tdrt.Tuple
 	return nil
 }
 
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *componentsCombineMinExchange33) StateBytes() int64 {
+	var n int64
+	for _, m := range op.state {
+		n += m.Bytes()
+	}
+	for _, m := range op.spare {
+		n += m.Bytes()
+	}
+	return n
+}
+
 // componentsMinPrint33 is one worker's instance of operator 7 of Components, min+print at cc.tdf:33:13.
 type componentsMinPrint33 struct {
 	w *tdrt.Worker
@@ -1408,6 +1453,18 @@ func (op *componentsMinPrint33) process(t tdrt.Time, data []tdrt.Tuple2[uint32, 
 		op.stdout.WriteByte('\n')
 	}
 	return nil
+}
+
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *componentsMinPrint33) StateBytes() int64 {
+	var n int64
+	for _, m := range op.state {
+		n += m.Bytes()
+	}
+	for _, m := range op.spare {
+		n += m.Bytes()
+	}
+	return n
 }
 
 // componentsFlatMap22_20 is the lambda of flat_map at cc.tdf:22:20.

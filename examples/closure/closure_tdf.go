@@ -460,7 +460,7 @@ func (op *closureReadMapExchange19) Run() error {
 		return nil
 	}
 	if op.lines == nil {
-		lines, err := tdrt.OpenLines(op.path, op.w.Index(), op.w.Peers())
+		lines, err := op.w.OpenLines(op.path)
 		if err != nil {
 			return err
 		}
@@ -561,6 +561,11 @@ func (op *closureIterateP20) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uin
 		op.out1.GiveLocal(tOut1, r0)
 	}
 	return nil
+}
+
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *closureIterateP20) StateBytes() int64 {
+	return tdrt.EstimateBytes(op.seen)
 }
 
 // fresh processes the records of data that the loop variable did not hold before at t's time outside the loop.
@@ -697,6 +702,15 @@ func (op *closureJoinMapExchange23) process(t tdrt.Time, data []tdrt.Tuple3[uint
 		op.out0.Give(tOut0, tdrt.Route(tdcHash3(closureExchange25_7(r1)), op.peers), r1)
 	}
 	return nil
+}
+
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *closureJoinMapExchange23) StateBytes() int64 {
+	var n int64
+	for _, m := range op.arranged {
+		n += m.Bytes()
+	}
+	return n + tdrt.EstimateBytes(op.pending)
 }
 
 // match pairs records at time t with the arranged values of their key and runs the stages over the pairs.

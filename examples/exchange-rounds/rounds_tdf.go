@@ -747,6 +747,18 @@ func (op *exchangeRoundsDistinctBroadcast25) process(t tdrt.Time, data []uint64)
 	return nil
 }
 
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *exchangeRoundsDistinctBroadcast25) StateBytes() int64 {
+	var n int64
+	for _, m := range op.state {
+		n += m.Bytes()
+	}
+	for _, m := range op.spare {
+		n += m.Bytes()
+	}
+	return n
+}
+
 // exchangeRoundsMapExchange27 is one worker's instance of operator 4 of ExchangeRounds, map at rounds.tdf:27:7.
 type exchangeRoundsMapExchange27 struct {
 	w      *tdrt.Worker
@@ -862,6 +874,18 @@ func (op *exchangeRoundsDistinctPrint30) process(t tdrt.Time, data []uint64) err
 		op.stdout.Write(op.text)
 	}
 	return nil
+}
+
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *exchangeRoundsDistinctPrint30) StateBytes() int64 {
+	var n int64
+	for _, m := range op.state {
+		n += m.Bytes()
+	}
+	for _, m := range op.spare {
+		n += m.Bytes()
+	}
+	return n
 }
 
 // exchangeRoundsMap19_36 is the lambda of map at rounds.tdf:19:36.

@@ -618,6 +618,11 @@ func (op *orbitsIterateXExchange43) process(t tdrt.Time, data []uint64) error {
 	return nil
 }
 
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *orbitsIterateXExchange43) StateBytes() int64 {
+	return tdrt.EstimateBytes(op.seen)
+}
+
 // fresh processes the records of data that the loop variable did not hold before at t's time outside the loop.
 func (op *orbitsIterateXExchange43) fresh(t tdrt.Time, data []uint64) error {
 	outer := t
@@ -851,6 +856,11 @@ func (op *orbitsRunningCapture53) process(t tdrt.Time, data []uint64) error {
 		op.capCounts.Add(op.w, t, r0)
 	}
 	return nil
+}
+
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *orbitsRunningCapture53) StateBytes() int64 {
+	return tdrt.EstimateBytes(op.state)
 }
 
 // emitNow emits r at the time being handled.

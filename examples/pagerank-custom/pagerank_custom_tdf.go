@@ -635,7 +635,7 @@ func (op *pageRankLinesFilterMapExchange128) Run() error {
 		return nil
 	}
 	if op.lines == nil {
-		lines, err := tdrt.OpenLines(op.path, op.w.Index(), op.w.Peers())
+		lines, err := op.w.OpenLines(op.path)
 		if err != nil {
 			return err
 		}
@@ -762,6 +762,11 @@ func (op *pageRankStarting135) process(t tdrt.Time, data []tdrt.Tuple2[uint32, f
 		op.out0.GiveLocal(t, r0)
 	}
 	return nil
+}
+
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *pageRankStarting135) StateBytes() int64 {
+	return tdrt.EstimateBytes(op.state)
 }
 
 // emitNow emits r at the time being handled.
@@ -912,6 +917,11 @@ func (op *pageRankSpreadExchange139) process(t tdrt.Time, data []tdrt.Tuple2[uin
 	return nil
 }
 
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *pageRankSpreadExchange139) StateBytes() int64 {
+	return tdrt.EstimateBytes(op.state)
+}
+
 // emitNow emits r at the time being handled.
 func (op *pageRankSpreadExchange139) emitNow(r tdrt.Tuple2[uint32, float32]) {
 	op.emitted = append(op.emitted, r)
@@ -1016,6 +1026,11 @@ func (op *pageRankAccumulate139) process(t tdrt.Time, data []tdrt.Tuple2[uint32,
 		}
 	}
 	return nil
+}
+
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *pageRankAccumulate139) StateBytes() int64 {
+	return tdrt.EstimateBytes(op.state)
 }
 
 // emitNow emits r at the time being handled.

@@ -1226,7 +1226,7 @@ func (op *pageRankReadMapExchange30) Run() error {
 		return nil
 	}
 	if op.lines == nil {
-		lines, err := tdrt.OpenLines(op.path, op.w.Index(), op.w.Peers())
+		lines, err := op.w.OpenLines(op.path)
 		if err != nil {
 			return err
 		}
@@ -1389,6 +1389,18 @@ func (op *pageRankCombineCountExchange31) process(t tdrt.Time, data []tdrt.Tuple
 	return nil
 }
 
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *pageRankCombineCountExchange31) StateBytes() int64 {
+	var n int64
+	for _, m := range op.state {
+		n += m.Bytes()
+	}
+	for _, m := range op.spare {
+		n += m.Bytes()
+	}
+	return n
+}
+
 // pageRankCount31 is one worker's instance of operator 3 of PageRank, count at pagerank.tdf:31:46.
 type pageRankCount31 struct {
 	w *tdrt.Worker
@@ -1459,6 +1471,18 @@ func (op *pageRankCount31) process(t tdrt.Time, data []tdrt.Tuple2[uint32, int64
 		op.out0.GiveLocal(t, r0)
 	}
 	return nil
+}
+
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *pageRankCount31) StateBytes() int64 {
+	var n int64
+	for _, m := range op.state {
+		n += m.Bytes()
+	}
+	for _, m := range op.spare {
+		n += m.Bytes()
+	}
+	return n
 }
 
 // pageRankJoinMapExchange33 is one worker's instance of operator 4 of PageRank, join+map at pagerank.tdf:33:6.
@@ -1570,6 +1594,18 @@ func (op *pageRankJoinMapExchange33) process(t tdrt.Time, data []tdrt.Tuple3[uin
 	return nil
 }
 
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *pageRankJoinMapExchange33) StateBytes() int64 {
+	var n int64
+	for _, m := range op.left {
+		n += m.Bytes()
+	}
+	for _, m := range op.right {
+		n += m.Bytes()
+	}
+	return n
+}
+
 // pageRankFlatMapExchange36 is one worker's instance of operator 5 of PageRank, flat_map at pagerank.tdf:36:6.
 type pageRankFlatMapExchange36 struct {
 	w     *tdrt.Worker
@@ -1672,6 +1708,18 @@ func (op *pageRankDistinctMap37) process(t tdrt.Time, data []uint32) error {
 		op.out0.GiveLocal(t, r1)
 	}
 	return nil
+}
+
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *pageRankDistinctMap37) StateBytes() int64 {
+	var n int64
+	for _, m := range op.state {
+		n += m.Bytes()
+	}
+	for _, m := range op.spare {
+		n += m.Bytes()
+	}
+	return n
 }
 
 // pageRankLoopRExchange39 is one worker's instance of operator 7 of PageRank, loop r at pagerank.tdf:39:16.
@@ -1799,6 +1847,15 @@ func (op *pageRankJoinMap40) process(t tdrt.Time, data []tdrt.Tuple3[uint32, flo
 		op.out0.GiveLocal(t, r1)
 	}
 	return nil
+}
+
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *pageRankJoinMap40) StateBytes() int64 {
+	var n int64
+	for _, m := range op.arranged {
+		n += m.Bytes()
+	}
+	return n + tdrt.EstimateBytes(op.pending)
 }
 
 // match pairs records at time t with the arranged values of their key and runs the stages over the pairs.
@@ -1958,6 +2015,18 @@ func (op *pageRankCombineSumExchange44) process(t tdrt.Time, data []tdrt.Tuple2[
 	return nil
 }
 
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *pageRankCombineSumExchange44) StateBytes() int64 {
+	var n int64
+	for _, m := range op.state {
+		n += m.Bytes()
+	}
+	for _, m := range op.spare {
+		n += m.Bytes()
+	}
+	return n
+}
+
 // pageRankSumMap44 is one worker's instance of operator 11 of PageRank, sum+map at pagerank.tdf:44:7.
 type pageRankSumMap44 struct {
 	w *tdrt.Worker
@@ -2043,6 +2112,18 @@ func (op *pageRankSumMap44) process(t tdrt.Time, data []tdrt.Tuple2[uint32, floa
 		}
 	}
 	return nil
+}
+
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *pageRankSumMap44) StateBytes() int64 {
+	var n int64
+	for _, m := range op.state {
+		n += m.Bytes()
+	}
+	for _, m := range op.spare {
+		n += m.Bytes()
+	}
+	return n
 }
 
 // pageRankPrint48 is one worker's instance of operator 12 of PageRank, print at pagerank.tdf:48:11.

@@ -701,6 +701,18 @@ func (op *pingPongCombineSumExchange22) process(t tdrt.Time, data []tdrt.Tuple2[
 	return nil
 }
 
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *pingPongCombineSumExchange22) StateBytes() int64 {
+	var n int64
+	for _, m := range op.state {
+		n += m.Bytes()
+	}
+	for _, m := range op.spare {
+		n += m.Bytes()
+	}
+	return n
+}
+
 // pingPongSumPrint22 is one worker's instance of operator 5 of PingPong, sum+print at pingpong.tdf:22:60.
 type pingPongSumPrint22 struct {
 	w *tdrt.Worker
@@ -773,6 +785,18 @@ func (op *pingPongSumPrint22) process(t tdrt.Time, data []tdrt.Tuple2[uint64, ui
 		op.stdout.Write(op.text)
 	}
 	return nil
+}
+
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *pingPongSumPrint22) StateBytes() int64 {
+	var n int64
+	for _, m := range op.state {
+		n += m.Bytes()
+	}
+	for _, m := range op.spare {
+		n += m.Bytes()
+	}
+	return n
 }
 
 // pingPongMap15_42 is the lambda of map at pingpong.tdf:15:42.

@@ -511,7 +511,7 @@ func (op *reachReadMapExchange21) Run() error {
 		return nil
 	}
 	if op.lines == nil {
-		lines, err := tdrt.OpenLines(op.path, op.w.Index(), op.w.Peers())
+		lines, err := op.w.OpenLines(op.path)
 		if err != nil {
 			return err
 		}
@@ -655,6 +655,11 @@ func (op *reachIterateN23) process(t tdrt.Time, data []uint32) error {
 	return nil
 }
 
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *reachIterateN23) StateBytes() int64 {
+	return tdrt.EstimateBytes(op.seen)
+}
+
 // fresh processes the records of data that the loop variable did not hold before at t's time outside the loop.
 func (op *reachIterateN23) fresh(t tdrt.Time, data []uint32) error {
 	outer := t
@@ -788,6 +793,15 @@ func (op *reachJoinMapExchange26) process(t tdrt.Time, data []tdrt.Tuple3[uint32
 		op.out0.Give(tOut0, tdrt.Route(tdrt.HashUint64(uint64(reachExchange28_7(r1))), op.peers), r1)
 	}
 	return nil
+}
+
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *reachJoinMapExchange26) StateBytes() int64 {
+	var n int64
+	for _, m := range op.arranged {
+		n += m.Bytes()
+	}
+	return n + tdrt.EstimateBytes(op.pending)
 }
 
 // match pairs records at time t with the arranged values of their key and runs the stages over the pairs.

@@ -223,7 +223,7 @@ func (op *entriesLinesFilterMapExchange34) Run() error {
 		return nil
 	}
 	if op.lines == nil {
-		lines, err := tdrt.OpenLines(op.path, op.w.Index(), op.w.Peers())
+		lines, err := op.w.OpenLines(op.path)
 		if err != nil {
 			return err
 		}
@@ -375,6 +375,18 @@ func (op *entriesCombineCountExchange54) process(t tdrt.Time, data []tdrt.Tuple2
 	return nil
 }
 
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *entriesCombineCountExchange54) StateBytes() int64 {
+	var n int64
+	for _, m := range op.state {
+		n += m.Bytes()
+	}
+	for _, m := range op.spare {
+		n += m.Bytes()
+	}
+	return n
+}
+
 // entriesCountPrint54 is one worker's instance of operator 3 of Entries, count+print at records.tdf:54:6.
 type entriesCountPrint54 struct {
 	w *tdrt.Worker
@@ -447,6 +459,18 @@ func (op *entriesCountPrint54) process(t tdrt.Time, data []tdrt.Tuple2[string, i
 		op.stdout.Write(op.text)
 	}
 	return nil
+}
+
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *entriesCountPrint54) StateBytes() int64 {
+	var n int64
+	for _, m := range op.state {
+		n += m.Bytes()
+	}
+	for _, m := range op.spare {
+		n += m.Bytes()
+	}
+	return n
 }
 
 // PointsFingerprint identifies the plan of dataflow Points; processes of one computation agree on it.
@@ -752,6 +776,18 @@ func (op *pointsCombineCountExchange65) process(t tdrt.Time, data []tdrt.Tuple2[
 	return nil
 }
 
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *pointsCombineCountExchange65) StateBytes() int64 {
+	var n int64
+	for _, m := range op.state {
+		n += m.Bytes()
+	}
+	for _, m := range op.spare {
+		n += m.Bytes()
+	}
+	return n
+}
+
 // pointsCountPrint65 is one worker's instance of operator 3 of Points, count+print at records.tdf:65:6.
 type pointsCountPrint65 struct {
 	w *tdrt.Worker
@@ -824,6 +860,18 @@ func (op *pointsCountPrint65) process(t tdrt.Time, data []tdrt.Tuple2[int32, int
 		op.stdout.Write(op.text)
 	}
 	return nil
+}
+
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *pointsCountPrint65) StateBytes() int64 {
+	var n int64
+	for _, m := range op.state {
+		n += m.Bytes()
+	}
+	for _, m := range op.spare {
+		n += m.Bytes()
+	}
+	return n
 }
 
 // SquaresFingerprint identifies the plan of dataflow Squares; processes of one computation agree on it.

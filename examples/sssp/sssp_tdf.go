@@ -821,7 +821,7 @@ func (op *shortestPathsReadMapExchange25) Run() error {
 		return nil
 	}
 	if op.lines == nil {
-		lines, err := tdrt.OpenLines(op.path, op.w.Index(), op.w.Peers())
+		lines, err := op.w.OpenLines(op.path)
 		if err != nil {
 			return err
 		}
@@ -1035,6 +1035,15 @@ func (op *shortestPathsJoinMap29) process(t tdrt.Time, data []tdrt.Tuple3[uint32
 	return nil
 }
 
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *shortestPathsJoinMap29) StateBytes() int64 {
+	var n int64
+	for _, m := range op.arranged {
+		n += m.Bytes()
+	}
+	return n + tdrt.EstimateBytes(op.pending)
+}
+
 // match pairs records at time t with the arranged values of their key and runs the stages over the pairs.
 func (op *shortestPathsJoinMap29) match(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
 	m := op.arranged[t.Outer(0)]
@@ -1164,6 +1173,18 @@ func (op *shortestPathsCombineMinExchange32) process(t tdrt.Time, data []tdrt.Tu
 	return nil
 }
 
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *shortestPathsCombineMinExchange32) StateBytes() int64 {
+	var n int64
+	for _, m := range op.state {
+		n += m.Bytes()
+	}
+	for _, m := range op.spare {
+		n += m.Bytes()
+	}
+	return n
+}
+
 // shortestPathsMin32 is one worker's instance of operator 5 of ShortestPaths, min at sssp.tdf:32:7.
 type shortestPathsMin32 struct {
 	w *tdrt.Worker
@@ -1261,6 +1282,18 @@ func (op *shortestPathsMin32) process(t tdrt.Time, data []tdrt.Tuple2[uint32, ui
 	return nil
 }
 
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *shortestPathsMin32) StateBytes() int64 {
+	var n int64
+	for _, m := range op.state {
+		n += m.Bytes()
+	}
+	for _, m := range op.spare {
+		n += m.Bytes()
+	}
+	return n + tdrt.EstimateBytes(op.acc)
+}
+
 // shortestPathsCombineMinExchange36 is one worker's instance of operator 6 of ShortestPaths, combine min at sssp.tdf:36:14.
 type shortestPathsCombineMinExchange36 struct {
 	w     *tdrt.Worker
@@ -1338,6 +1371,18 @@ func (op *shortestPathsCombineMinExchange36) process(t tdrt.Time, data []tdrt.Tu
 	return nil
 }
 
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *shortestPathsCombineMinExchange36) StateBytes() int64 {
+	var n int64
+	for _, m := range op.state {
+		n += m.Bytes()
+	}
+	for _, m := range op.spare {
+		n += m.Bytes()
+	}
+	return n
+}
+
 // shortestPathsMinPrint36 is one worker's instance of operator 7 of ShortestPaths, min+print at sssp.tdf:36:14.
 type shortestPathsMinPrint36 struct {
 	w *tdrt.Worker
@@ -1411,6 +1456,18 @@ func (op *shortestPathsMinPrint36) process(t tdrt.Time, data []tdrt.Tuple2[uint3
 		op.stdout.WriteByte('\n')
 	}
 	return nil
+}
+
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *shortestPathsMinPrint36) StateBytes() int64 {
+	var n int64
+	for _, m := range op.state {
+		n += m.Bytes()
+	}
+	for _, m := range op.spare {
+		n += m.Bytes()
+	}
+	return n
 }
 
 // shortestPathsMap25_41 is the lambda of map at sssp.tdf:25:41.

@@ -160,7 +160,7 @@ func (op *wordCountLinesFlatMapExchange13) Run() error {
 		return nil
 	}
 	if op.lines == nil {
-		lines, err := tdrt.OpenLines(op.path, op.w.Index(), op.w.Peers())
+		lines, err := op.w.OpenLines(op.path)
 		if err != nil {
 			return err
 		}
@@ -267,6 +267,18 @@ func (op *wordCountCountPrint16) process(t tdrt.Time, data []tdrt.Tuple2[string,
 		op.stdout.Write(op.text)
 	}
 	return nil
+}
+
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *wordCountCountPrint16) StateBytes() int64 {
+	var n int64
+	for _, m := range op.state {
+		n += m.Bytes()
+	}
+	for _, m := range op.spare {
+		n += m.Bytes()
+	}
+	return n
 }
 
 // wordCountFlatMap14_23 is the lambda of flat_map at wordcount.tdf:14:23.

@@ -262,6 +262,18 @@ func (op *wordsCountMapOutput18) process(t tdrt.Time, data []tdrt.Tuple2[string,
 	return nil
 }
 
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *wordsCountMapOutput18) StateBytes() int64 {
+	var n int64
+	for _, m := range op.state {
+		n += m.Bytes()
+	}
+	for _, m := range op.spare {
+		n += m.Bytes()
+	}
+	return n
+}
+
 // wordsFlatMap16_20 is the lambda of flat_map at words.tdf:16:20.
 func wordsFlatMap16_20(l string) []string {
 	return strings.Fields(strings.ToLower(l))
