@@ -5,7 +5,7 @@ import (
 	"fmt"
 	goruntime "runtime"
 	"sync"
-	"sync/atomic"
+	"time"
 )
 
 // Worker is the handle an operator instance uses to reach its worker. A
@@ -36,7 +36,8 @@ type Worker struct {
 	sink   lineSink
 	files  []*workerFile // the files write sinks of this worker write to
 
-	sent atomic.Int64 // records this worker's pushers sent, for progress reports
+	opc    []opCounters    // per operator: what this worker's instance did
+	labels *operatorLabels // profiler labels of the operators; nil when off
 }
 
 // flusher is a pusher that may hold unsent records.
@@ -62,6 +63,8 @@ func newWorker(c *Computation, index int) *Worker {
 		front:  make([]Antichain, n),
 		fver:   make([]int64, n),
 		fstamp: make([]uint64, n),
+		opc:    make([]opCounters, len(c.graph.Operators)),
+		labels: c.labels.forWorker(),
 		act: activations{
 			queued: make([]bool, len(c.graph.Operators)),
 			wake:   make(chan struct{}, 1),
@@ -220,18 +223,29 @@ func (w *Worker) loop() {
 }
 
 // run runs operator op once, then sends what its pushers buffered, writes
-// its print output and applies the progress it made.
+// its print output and applies the progress it made. The run and the
+// flush count as the operator's: its activations, time and records out.
 func (w *Worker) run(op int) {
+	start := time.Now()
+	if w.labels != nil {
+		w.labels.enter(op)
+	}
 	w.cur = op
 	w.runs++
 	err := w.call(op)
-	w.cur = -1
 	if err == nil {
 		for _, p := range w.dirty {
 			p.Flush()
 		}
 		err = w.flushStdout()
 	}
+	w.cur = -1
+	if w.labels != nil {
+		w.labels.leave()
+	}
+	oc := &w.opc[op]
+	oc.runs.Add(1)
+	oc.runNanos.Add(int64(time.Since(start)))
 	if err == nil {
 		err = w.flushFiles()
 	}
