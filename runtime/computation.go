@@ -204,7 +204,7 @@ func NewComputation(cfg Config, g *Graph) (*Computation, error) {
 	if cfg.HTTP != "" {
 		web, err := serveWeb(cfg.HTTP)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("config: HTTP %s: %v", cfg.HTTP, err)
 		}
 		c.web = web
 		web.add(c)

@@ -36,7 +36,7 @@ func (o *observeFlags) register(fs *flag.FlagSet) {
 // stop ends the profiles and writes the memory profile.
 func (o *observeFlags) start(cfg *Config, stderr io.Writer, name string) (stop func() error, err error) {
 	var stops []func() error
-	stop = func() error {
+	stopAll := func() error {
 		var errs []error
 		for i := len(stops) - 1; i >= 0; i-- {
 			errs = append(errs, stops[i]())
@@ -45,7 +45,7 @@ func (o *observeFlags) start(cfg *Config, stderr io.Writer, name string) (stop f
 	}
 	defer func() {
 		if err != nil {
-			stop()
+			stopAll()
 		}
 	}()
 	if o.http != "" {
@@ -101,5 +101,5 @@ func (o *observeFlags) start(cfg *Config, stderr io.Writer, name string) (stop f
 	if f, ok := stderr.(*os.File); ok && !o.quiet && term.IsTerminal(int(f.Fd())) {
 		cfg.Status = stderr
 	}
-	return stop, nil
+	return stopAll, nil
 }

@@ -54,11 +54,11 @@ func serveWeb(addr string) (*webServer, error) {
 		return s, nil
 	}
 	if _, _, err := net.SplitHostPort(addr); err != nil {
-		return nil, fmt.Errorf("web view address %q: %v", addr, err)
+		return nil, err
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("web view: %v", err)
+		return nil, err
 	}
 	s := &webServer{addr: ln.Addr().String()}
 	s.srv = &http.Server{Handler: s.handler()}
