@@ -15,7 +15,7 @@ func (g *gen) lambda(prefix string, node *lang.Node) string {
 	if name, ok := g.lambdas[l]; ok {
 		return name
 	}
-	name := fmt.Sprintf("%s%s%d_%d", prefix, camel(node.Op), l.Pos.Line, l.Pos.Column)
+	name := lambdaName(prefix, node)
 	g.lambdas[l] = name
 	var params []jen.Code
 	for i, p := range l.Params {

@@ -10,8 +10,8 @@ import (
 	"github.com/tdflow/tdc/planner"
 )
 
-// opType is the name of an operator's generated type.
-func (d *dfGen) opType(op *planner.Op) string { return fmt.Sprintf("%sOp%d", d.prefix, op.ID) }
+// opType is the name of an operator's generated type (see nameOperators).
+func (d *dfGen) opType(op *planner.Op) string { return d.opTypes[op] }
 
 // outName is the operator field that pushes into a channel.
 func outName(i int) string { return fmt.Sprintf("out%d", i) }

@@ -34,6 +34,13 @@
 // hold a capability at their output from the start, on every worker; host
 // inputs hold one on the host.
 //
+// # Names
+//
+// Every operator has a Name made of its members and its .tdf line
+// (ReadMapExchange21: a read fused with a map, routing its output by key,
+// at line 21), unique in the graph. Generated code names the operator's
+// type after it, so profiles and stack traces read without a decoder.
+//
 // # Fingerprint
 //
 // The fingerprint is a hash of the plan's canonical text form: processes

@@ -79,6 +79,12 @@ type Op struct {
 	ID   int
 	Kind OpKind
 	Pos  lang.Pos
+	// Name says what the operator is and where, for people reading Go
+	// code, profiles and stack traces: its members and how it routes its
+	// output, in CamelCase, then its .tdf line, e.g. ReadMapExchange21.
+	// It is a Go identifier, unique in the graph; generated code names
+	// the operator's type after it.
+	Name string
 	// Loop is the innermost loop the operator is in; nil outside loops.
 	Loop *lang.Loop
 	// Node is the source or per-timestamp node the operator was made

@@ -81,6 +81,7 @@ func PlanDataflow(df *lang.DataflowDef) (*Graph, error) {
 	}
 	p.ports()
 	p.paths()
+	p.name()
 	if err := p.errs.Err(); err != nil {
 		return nil, err
 	}

@@ -2,8 +2,12 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"slices"
+	"strings"
 
 	"github.com/tdflow/tdc/codegen"
+	"github.com/tdflow/tdc/planner/picture"
 )
 
 func cmdGen(args []string, env *cliEnv) int {
@@ -70,6 +74,8 @@ func cmdBuild(args []string, env *cliEnv) int {
 
 func cmdGraph(args []string, env *cliEnv) int {
 	fs := newFlags("graph", env)
+	format := fs.String("format", "", "the picture's format: dot, svg or mermaid (default: svg when -o ends in .svg, mermaid for .mmd, else dot)")
+	out := fs.String("o", "", "file to write (default: standard output)")
 	if st := parseFlags(fs, args); st >= 0 {
 		return st
 	}
@@ -77,12 +83,35 @@ func cmdGraph(args []string, env *cliEnv) int {
 	if !ok {
 		return exitUsage
 	}
+	f := *format
+	switch {
+	case f != "":
+	case strings.HasSuffix(*out, ".svg"):
+		f = "svg"
+	case strings.HasSuffix(*out, ".mmd"):
+		f = "mermaid"
+	default:
+		f = "dot"
+	}
+	if !slices.Contains(picture.Formats, f) {
+		fmt.Fprintf(env.stderr, "tdc graph: unknown format %q; use %s\n", f, strings.Join(picture.Formats, ", "))
+		return exitUsage
+	}
 	c, err := compile(path, codegen.Options{})
 	if err != nil {
 		return report(env, err)
 	}
-	for _, g := range c.graphs {
-		fmt.Fprint(env.stdout, g.DOT())
+	data, err := picture.Draw(c.graphs, f)
+	if err != nil {
+		return report(env, err)
+	}
+	if *out == "" {
+		_, err = env.stdout.Write(data)
+	} else {
+		err = os.WriteFile(*out, data, 0o644)
+	}
+	if err != nil {
+		return report(env, err)
 	}
 	return exitOK
 }

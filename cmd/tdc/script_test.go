@@ -28,6 +28,7 @@ func TestScript(t *testing.T) {
 	root, err := filepath.Abs(filepath.Join("..", ".."))
 	require.NoError(t, err)
 	goEnv := goEnv(t)
+	wasmCache := t.TempDir()
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join("testdata", "script"),
 		UpdateScripts:       *update,
@@ -46,7 +47,11 @@ func TestScript(t *testing.T) {
 			e.Setenv("GOPROXY", "off")
 			e.Setenv("GOSUMDB", "off") // the module cache holds what scripts use
 			e.Setenv("GOTOOLCHAIN", "local")
-			return nil
+			// tdc draws pictures with Graphviz compiled to WebAssembly,
+			// which every tdc process compiles to machine code at start
+			// unless $TMPDIR/go-graphviz holds it already (some 1.5 s,
+			// against 60 ms): the scripts share that one directory.
+			return os.Symlink(wasmCache, filepath.Join(e.WorkDir, ".tmp", "go-graphviz"))
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"status":   cmdStatus,

@@ -792,7 +792,7 @@ func RunComponents(ctx context.Context, cfg ComponentsConfig) error {
 
 // build creates the operators of one worker, indexed like the plan's.
 func (df *Components) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
-	op0 := &componentsOp0{
+	op0 := &componentsReadFlatMapExchange21{
 		maxLine: int(df.cfg.Params.componentsArg21_11()),
 		out0:    df.ch0.Pusher(w),
 		out1:    df.ch3.Pusher(w),
@@ -800,12 +800,12 @@ func (df *Components) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		peers:   w.Peers(),
 		w:       w,
 	}
-	op1 := &componentsOp1{
+	op1 := &componentsMap23{
 		in0:  df.ch0.Puller(w),
 		out0: df.ch1.Pusher(w),
 		w:    w,
 	}
-	op2 := &componentsOp2{
+	op2 := &componentsLoopLExchange24{
 		in0:   df.ch1.Puller(w),
 		in1:   df.ch7.Puller(w),
 		out0:  df.ch2.Pusher(w),
@@ -813,7 +813,7 @@ func (df *Components) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		peers: w.Peers(),
 		w:     w,
 	}
-	op3 := &componentsOp3{
+	op3 := &componentsJoinMap25{
 		arranged: make(map[tdrt.Time]*tdrt.IntArrangement[uint32, uint32]),
 		in0:      df.ch2.Puller(w),
 		out0:     df.ch4.Pusher(w),
@@ -821,7 +821,7 @@ func (df *Components) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		right0:   df.ch3.Puller(w),
 		w:        w,
 	}
-	op4 := &componentsOp4{
+	op4 := &componentsCombineMinExchange28{
 		in0:   df.ch4.Puller(w),
 		in1:   df.ch5.Puller(w),
 		out0:  df.ch6.Pusher(w),
@@ -829,7 +829,7 @@ func (df *Components) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, uint32]),
 		w:     w,
 	}
-	op5 := &componentsOp5{
+	op5 := &componentsMin28{
 		acc:   make(map[tdrt.Time]map[uint32]uint32),
 		in0:   df.ch6.Puller(w),
 		out0:  df.ch7.Pusher(w),
@@ -837,14 +837,14 @@ func (df *Components) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, uint32]),
 		w:     w,
 	}
-	op6 := &componentsOp6{
+	op6 := &componentsCombineMinExchange32{
 		in0:   df.ch8.Puller(w),
 		out0:  df.ch9.Pusher(w),
 		peers: w.Peers(),
 		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, uint32]),
 		w:     w,
 	}
-	op7 := &componentsOp7{
+	op7 := &componentsMinPrint32{
 		in0:    df.ch9.Puller(w),
 		state:  make(map[tdrt.Time]*tdrt.DenseState[uint32, uint32]),
 		stdout: w.Stdout(),
@@ -853,8 +853,8 @@ func (df *Components) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	return []tdrt.Operator{op0, op1, op2, op3, op4, op5, op6, op7}, nil
 }
 
-// componentsOp0 is one worker's instance of operator 0 of Components, lines+flat_map at cc.tdf:21:11.
-type componentsOp0 struct {
+// componentsReadFlatMapExchange21 is one worker's instance of operator 0 of Components, lines+flat_map at cc.tdf:21:11.
+type componentsReadFlatMapExchange21 struct {
 	w       *tdrt.Worker
 	peers   int
 	path    string
@@ -869,7 +869,7 @@ type componentsOp0 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *componentsOp0) Run() error {
+func (op *componentsReadFlatMapExchange21) Run() error {
 	if op.done {
 		return nil
 	}
@@ -912,7 +912,7 @@ func (op *componentsOp0) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *componentsOp0) process(t tdrt.Time, data []Edge) error {
+func (op *componentsReadFlatMapExchange21) process(t tdrt.Time, data []Edge) error {
 	for _, r0 := range data {
 		r1 := componentsFlatMap22_20(r0)
 		for _, r2 := range r1 {
@@ -923,15 +923,15 @@ func (op *componentsOp0) process(t tdrt.Time, data []Edge) error {
 	return nil
 }
 
-// componentsOp1 is one worker's instance of operator 1 of Components, map at cc.tdf:23:21.
-type componentsOp1 struct {
+// componentsMap23 is one worker's instance of operator 1 of Components, map at cc.tdf:23:21.
+type componentsMap23 struct {
 	w    *tdrt.Worker
 	in0  *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
 	out0 *tdrt.Pusher[tdrt.Tuple2[uint32, uint32]]
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *componentsOp1) Run() error {
+func (op *componentsMap23) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -947,7 +947,7 @@ func (op *componentsOp1) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *componentsOp1) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+func (op *componentsMap23) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	for _, r0 := range data {
 		r1 := componentsMap23_35(r0.F0, r0.F1)
 		op.out0.GiveLocal(t, r1)
@@ -955,8 +955,8 @@ func (op *componentsOp1) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]
 	return nil
 }
 
-// componentsOp2 is one worker's instance of operator 2 of Components, loop l at cc.tdf:24:18.
-type componentsOp2 struct {
+// componentsLoopLExchange24 is one worker's instance of operator 2 of Components, loop l at cc.tdf:24:18.
+type componentsLoopLExchange24 struct {
 	w     *tdrt.Worker
 	peers int
 	in0   *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
@@ -966,7 +966,7 @@ type componentsOp2 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *componentsOp2) Run() error {
+func (op *componentsLoopLExchange24) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -993,7 +993,7 @@ func (op *componentsOp2) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *componentsOp2) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+func (op *componentsLoopLExchange24) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	for _, r0 := range data {
 		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(componentsExchange25_18(r0))), op.peers), r0)
 		op.out1.GiveLocal(t, r0)
@@ -1001,8 +1001,8 @@ func (op *componentsOp2) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]
 	return nil
 }
 
-// componentsOp3 is one worker's instance of operator 3 of Components, join+map at cc.tdf:25:18.
-type componentsOp3 struct {
+// componentsJoinMap25 is one worker's instance of operator 3 of Components, join+map at cc.tdf:25:18.
+type componentsJoinMap25 struct {
 	w *tdrt.Worker
 	// arranged holds the values of each key of the input from outside the loop, per time of that input.
 	arranged map[tdrt.Time]*tdrt.IntArrangement[uint32, uint32]
@@ -1016,7 +1016,7 @@ type componentsOp3 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *componentsOp3) Run() error {
+func (op *componentsJoinMap25) Run() error {
 	for {
 		b, ok := op.right0.Next()
 		if !ok {
@@ -1074,7 +1074,7 @@ func (op *componentsOp3) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *componentsOp3) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint32, uint32]) error {
+func (op *componentsJoinMap25) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint32, uint32]) error {
 	for _, r0 := range data {
 		r1 := componentsMap26_28(r0.F0, r0.F1, r0.F2)
 		op.out0.GiveLocal(t, r1)
@@ -1083,7 +1083,7 @@ func (op *componentsOp3) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint32,
 }
 
 // match pairs records at time t with the arranged values of their key and runs the stages over the pairs.
-func (op *componentsOp3) match(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+func (op *componentsJoinMap25) match(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	m := op.arranged[t.Outer(0)]
 	m.Seal()
 	op.batch = op.batch[:0]
@@ -1105,8 +1105,8 @@ func (op *componentsOp3) match(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) 
 	return op.process(t, op.batch)
 }
 
-// componentsOp4 is one worker's instance of operator 4 of Components, combine min at cc.tdf:28:7.
-type componentsOp4 struct {
+// componentsCombineMinExchange28 is one worker's instance of operator 4 of Components, combine min at cc.tdf:28:7.
+type componentsCombineMinExchange28 struct {
 	w     *tdrt.Worker
 	peers int
 	// state holds, per time, the least value of each key among the records of one run; spare holds emptied states for reuse.
@@ -1120,7 +1120,7 @@ type componentsOp4 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *componentsOp4) Run() error {
+func (op *componentsCombineMinExchange28) Run() error {
 	combine := op.w.Combine()
 	for {
 		b, ok := op.in0.Next()
@@ -1204,15 +1204,15 @@ func (op *componentsOp4) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *componentsOp4) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+func (op *componentsCombineMinExchange28) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	for _, r0 := range data {
 		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(componentsExchange28_7(r0))), op.peers), r0)
 	}
 	return nil
 }
 
-// componentsOp5 is one worker's instance of operator 5 of Components, min at cc.tdf:28:7.
-type componentsOp5 struct {
+// componentsMin28 is one worker's instance of operator 5 of Components, min at cc.tdf:28:7.
+type componentsMin28 struct {
 	w *tdrt.Worker
 	// acc holds, per time with the loop's round at zero, the least value of each key over the rounds complete so far.
 	acc map[tdrt.Time]map[uint32]uint32
@@ -1227,7 +1227,7 @@ type componentsOp5 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *componentsOp5) Run() error {
+func (op *componentsMin28) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -1296,7 +1296,7 @@ func (op *componentsOp5) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *componentsOp5) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+func (op *componentsMin28) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	tOut0 := t
 	tOut0.Rounds[0]++
 	tOut1 := t
@@ -1308,8 +1308,8 @@ func (op *componentsOp5) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]
 	return nil
 }
 
-// componentsOp6 is one worker's instance of operator 6 of Components, combine min at cc.tdf:32:13.
-type componentsOp6 struct {
+// componentsCombineMinExchange32 is one worker's instance of operator 6 of Components, combine min at cc.tdf:32:13.
+type componentsCombineMinExchange32 struct {
 	w     *tdrt.Worker
 	peers int
 	// state holds, per time, the least value of each key among the records of one run; spare holds emptied states for reuse.
@@ -1322,7 +1322,7 @@ type componentsOp6 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *componentsOp6) Run() error {
+func (op *componentsCombineMinExchange32) Run() error {
 	combine := op.w.Combine()
 	for {
 		b, ok := op.in0.Next()
@@ -1378,15 +1378,15 @@ func (op *componentsOp6) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *componentsOp6) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+func (op *componentsCombineMinExchange32) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	for _, r0 := range data {
 		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(componentsExchange32_13(r0))), op.peers), r0)
 	}
 	return nil
 }
 
-// componentsOp7 is one worker's instance of operator 7 of Components, min+print at cc.tdf:32:13.
-type componentsOp7 struct {
+// componentsMinPrint32 is one worker's instance of operator 7 of Components, min+print at cc.tdf:32:13.
+type componentsMinPrint32 struct {
 	w *tdrt.Worker
 	// state holds, per timestamp not yet complete, the least value of each key; spare holds emptied states for reuse.
 	state  map[tdrt.Time]*tdrt.DenseState[uint32, uint32]
@@ -1399,7 +1399,7 @@ type componentsOp7 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *componentsOp7) Run() error {
+func (op *componentsMinPrint32) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -1452,7 +1452,7 @@ func (op *componentsOp7) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *componentsOp7) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+func (op *componentsMinPrint32) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	for _, r0 := range data {
 		op.stdout.WriteString(componentsPrint32_42(r0.F0, r0.F1))
 		op.stdout.WriteByte('\n')

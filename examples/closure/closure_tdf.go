@@ -431,7 +431,7 @@ func RunClosure(ctx context.Context, cfg ClosureConfig) error {
 
 // build creates the operators of one worker, indexed like the plan's.
 func (df *Closure) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
-	op0 := &closureOp0{
+	op0 := &closureReadMapExchange19{
 		maxLine: int(df.cfg.Params.closureArg19_11()),
 		out0:    df.ch0.Pusher(w),
 		out1:    df.ch3.Pusher(w),
@@ -439,7 +439,7 @@ func (df *Closure) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		peers:   w.Peers(),
 		w:       w,
 	}
-	op1 := &closureOp1{
+	op1 := &closureIterateP20{
 		in0:  df.ch0.Puller(w),
 		in1:  df.ch4.Puller(w),
 		out0: df.ch1.Pusher(w),
@@ -447,13 +447,13 @@ func (df *Closure) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		seen: make(map[tdrt.Time]map[tdrt.Tuple2[uint32, uint32]]struct{}),
 		w:    w,
 	}
-	op2 := &closureOp2{
+	op2 := &closureMapExchange21{
 		in0:   df.ch1.Puller(w),
 		out0:  df.ch2.Pusher(w),
 		peers: w.Peers(),
 		w:     w,
 	}
-	op3 := &closureOp3{
+	op3 := &closureJoinMapExchange22{
 		arranged: make(map[tdrt.Time]*tdrt.IntArrangement[uint32, uint32]),
 		in0:      df.ch2.Puller(w),
 		out0:     df.ch4.Pusher(w),
@@ -462,7 +462,7 @@ func (df *Closure) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		right0:   df.ch3.Puller(w),
 		w:        w,
 	}
-	op4 := &closureOp4{
+	op4 := &closurePrint26{
 		in0:    df.ch5.Puller(w),
 		stdout: w.Stdout(),
 		w:      w,
@@ -470,8 +470,8 @@ func (df *Closure) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	return []tdrt.Operator{op0, op1, op2, op3, op4}, nil
 }
 
-// closureOp0 is one worker's instance of operator 0 of Closure, lines+map at closure.tdf:19:11.
-type closureOp0 struct {
+// closureReadMapExchange19 is one worker's instance of operator 0 of Closure, lines+map at closure.tdf:19:11.
+type closureReadMapExchange19 struct {
 	w       *tdrt.Worker
 	peers   int
 	path    string
@@ -486,7 +486,7 @@ type closureOp0 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *closureOp0) Run() error {
+func (op *closureReadMapExchange19) Run() error {
 	if op.done {
 		return nil
 	}
@@ -529,7 +529,7 @@ func (op *closureOp0) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *closureOp0) process(t tdrt.Time, data []Edge) error {
+func (op *closureReadMapExchange19) process(t tdrt.Time, data []Edge) error {
 	for _, r0 := range data {
 		r1 := closureMap19_41(r0)
 		op.out0.Give(t, tdrt.Route(tdcHash3(closureExchange20_24(r1)), op.peers), r1)
@@ -538,8 +538,8 @@ func (op *closureOp0) process(t tdrt.Time, data []Edge) error {
 	return nil
 }
 
-// closureOp1 is one worker's instance of operator 1 of Closure, iterate p at closure.tdf:20:19.
-type closureOp1 struct {
+// closureIterateP20 is one worker's instance of operator 1 of Closure, iterate p at closure.tdf:20:19.
+type closureIterateP20 struct {
 	w *tdrt.Worker
 	// seen holds, per time with the loop's round at 0, the records the loop variable held.
 	seen  map[tdrt.Time]map[tdrt.Tuple2[uint32, uint32]]struct{}
@@ -551,7 +551,7 @@ type closureOp1 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *closureOp1) Run() error {
+func (op *closureIterateP20) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -584,7 +584,7 @@ func (op *closureOp1) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *closureOp1) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+func (op *closureIterateP20) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	tOut1 := t
 	tOut1.Rounds[0] = 0
 	for _, r0 := range data {
@@ -595,7 +595,7 @@ func (op *closureOp1) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) e
 }
 
 // fresh processes the records of data that the loop variable did not hold before at t's time outside the loop.
-func (op *closureOp1) fresh(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+func (op *closureIterateP20) fresh(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	outer := t
 	outer.Rounds[0] = 0
 	set := op.seen[outer]
@@ -613,8 +613,8 @@ func (op *closureOp1) fresh(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) err
 	return op.process(t, op.batch)
 }
 
-// closureOp2 is one worker's instance of operator 2 of Closure, map at closure.tdf:21:8.
-type closureOp2 struct {
+// closureMapExchange21 is one worker's instance of operator 2 of Closure, map at closure.tdf:21:8.
+type closureMapExchange21 struct {
 	w     *tdrt.Worker
 	peers int
 	in0   *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
@@ -622,7 +622,7 @@ type closureOp2 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *closureOp2) Run() error {
+func (op *closureMapExchange21) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -638,7 +638,7 @@ func (op *closureOp2) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *closureOp2) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+func (op *closureMapExchange21) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	for _, r0 := range data {
 		r1 := closureMap21_22(r0.F0, r0.F1)
 		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(closureExchange22_7(r1))), op.peers), r1)
@@ -646,8 +646,8 @@ func (op *closureOp2) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) e
 	return nil
 }
 
-// closureOp3 is one worker's instance of operator 3 of Closure, join+map at closure.tdf:22:7.
-type closureOp3 struct {
+// closureJoinMapExchange22 is one worker's instance of operator 3 of Closure, join+map at closure.tdf:22:7.
+type closureJoinMapExchange22 struct {
 	w     *tdrt.Worker
 	peers int
 	// arranged holds the values of each key of the input from outside the loop, per time of that input.
@@ -662,7 +662,7 @@ type closureOp3 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *closureOp3) Run() error {
+func (op *closureJoinMapExchange22) Run() error {
 	for {
 		b, ok := op.right0.Next()
 		if !ok {
@@ -720,7 +720,7 @@ func (op *closureOp3) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *closureOp3) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint32, uint32]) error {
+func (op *closureJoinMapExchange22) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint32, uint32]) error {
 	tOut0 := t
 	tOut0.Rounds[0]++
 	for _, r0 := range data {
@@ -731,7 +731,7 @@ func (op *closureOp3) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint32, ui
 }
 
 // match pairs records at time t with the arranged values of their key and runs the stages over the pairs.
-func (op *closureOp3) match(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+func (op *closureJoinMapExchange22) match(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	m := op.arranged[t.Outer(0)]
 	m.Seal()
 	op.batch = op.batch[:0]
@@ -753,8 +753,8 @@ func (op *closureOp3) match(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) err
 	return op.process(t, op.batch)
 }
 
-// closureOp4 is one worker's instance of operator 4 of Closure, print at closure.tdf:26:11.
-type closureOp4 struct {
+// closurePrint26 is one worker's instance of operator 4 of Closure, print at closure.tdf:26:11.
+type closurePrint26 struct {
 	w      *tdrt.Worker
 	in0    *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
 	stdout *bufio.Writer
@@ -762,7 +762,7 @@ type closureOp4 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *closureOp4) Run() error {
+func (op *closurePrint26) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -777,7 +777,7 @@ func (op *closureOp4) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *closureOp4) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+func (op *closurePrint26) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	for _, r0 := range data {
 		op.stdout.WriteString(closurePrint26_27(r0.F0, r0.F1))
 		op.stdout.WriteByte('\n')

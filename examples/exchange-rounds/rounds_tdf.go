@@ -545,12 +545,12 @@ func RunExchangeRounds(ctx context.Context, cfg ExchangeRoundsConfig) error {
 
 // build creates the operators of one worker, indexed like the plan's.
 func (df *ExchangeRounds) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
-	op0 := &exchangeRoundsOp0{
+	op0 := &exchangeRoundsRangeMapBroadcast19{
 		out0: df.ch0.Pusher(w),
 		w:    w,
 	}
 	op0.next, op0.hi = tdrt.RangeShare(df.cfg.Params.exchangeRoundsArg19_18(), df.cfg.Params.exchangeRoundsArg19_21(), w.Index(), w.Peers())
-	op1 := &exchangeRoundsOp1{
+	op1 := &exchangeRoundsLoopTFlatMapExchange20{
 		in0:    df.ch0.Puller(w),
 		in1:    df.ch4.Puller(w),
 		out0:   df.ch1.Pusher(w),
@@ -558,18 +558,18 @@ func (df *ExchangeRounds) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		peers:  w.Peers(),
 		w:      w,
 	}
-	op2 := &exchangeRoundsOp2{
+	op2 := &exchangeRoundsFilter23{
 		in0:  df.ch1.Puller(w),
 		out0: df.ch2.Pusher(w),
 		w:    w,
 	}
-	op3 := &exchangeRoundsOp3{
+	op3 := &exchangeRoundsDistinctBroadcast24{
 		in0:   df.ch2.Puller(w),
 		out0:  df.ch3.Pusher(w),
 		state: make(map[tdrt.Time]*tdrt.DenseState[uint64, struct{}]),
 		w:     w,
 	}
-	op4 := &exchangeRoundsOp4{
+	op4 := &exchangeRoundsMapExchange26{
 		in0:   df.ch3.Puller(w),
 		out0:  df.ch4.Pusher(w),
 		out1:  df.ch5.Pusher(w),
@@ -580,7 +580,7 @@ func (df *ExchangeRounds) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	if op4.limit1 < 1 {
 		return nil, fmt.Errorf("rounds.tdf:20:31: loop t: max rounds is %d; want 1 or more", op4.limit1)
 	}
-	op5 := &exchangeRoundsOp5{
+	op5 := &exchangeRoundsDistinctPrint29{
 		in0:    df.ch5.Puller(w),
 		state:  make(map[tdrt.Time]*tdrt.DenseState[uint64, struct{}]),
 		stdout: w.Stdout(),
@@ -589,8 +589,8 @@ func (df *ExchangeRounds) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	return []tdrt.Operator{op0, op1, op2, op3, op4, op5}, nil
 }
 
-// exchangeRoundsOp0 is one worker's instance of operator 0 of ExchangeRounds, range+map at rounds.tdf:19:12.
-type exchangeRoundsOp0 struct {
+// exchangeRoundsRangeMapBroadcast19 is one worker's instance of operator 0 of ExchangeRounds, range+map at rounds.tdf:19:12.
+type exchangeRoundsRangeMapBroadcast19 struct {
 	w        *tdrt.Worker
 	next, hi int64
 	batch    []int64
@@ -599,7 +599,7 @@ type exchangeRoundsOp0 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *exchangeRoundsOp0) Run() error {
+func (op *exchangeRoundsRangeMapBroadcast19) Run() error {
 	if op.done {
 		return nil
 	}
@@ -622,7 +622,7 @@ func (op *exchangeRoundsOp0) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *exchangeRoundsOp0) process(t tdrt.Time, data []int64) error {
+func (op *exchangeRoundsRangeMapBroadcast19) process(t tdrt.Time, data []int64) error {
 	for _, r0 := range data {
 		r1 := exchangeRoundsMap19_36(r0)
 		op.out0.GiveAll(t, r1)
@@ -630,8 +630,8 @@ func (op *exchangeRoundsOp0) process(t tdrt.Time, data []int64) error {
 	return nil
 }
 
-// exchangeRoundsOp1 is one worker's instance of operator 1 of ExchangeRounds, loop t+flat_map at rounds.tdf:20:15.
-type exchangeRoundsOp1 struct {
+// exchangeRoundsLoopTFlatMapExchange20 is one worker's instance of operator 1 of ExchangeRounds, loop t+flat_map at rounds.tdf:20:15.
+type exchangeRoundsLoopTFlatMapExchange20 struct {
 	w      *tdrt.Worker
 	peers  int
 	params *Params
@@ -641,7 +641,7 @@ type exchangeRoundsOp1 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *exchangeRoundsOp1) Run() error {
+func (op *exchangeRoundsLoopTFlatMapExchange20) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -667,7 +667,7 @@ func (op *exchangeRoundsOp1) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *exchangeRoundsOp1) process(t tdrt.Time, data []uint64) error {
+func (op *exchangeRoundsLoopTFlatMapExchange20) process(t tdrt.Time, data []uint64) error {
 	for _, r0 := range data {
 		r1 := op.params.exchangeRoundsFlatMap21_22(r0)
 		for _, r2 := range r1 {
@@ -677,15 +677,15 @@ func (op *exchangeRoundsOp1) process(t tdrt.Time, data []uint64) error {
 	return nil
 }
 
-// exchangeRoundsOp2 is one worker's instance of operator 2 of ExchangeRounds, filter at rounds.tdf:23:7.
-type exchangeRoundsOp2 struct {
+// exchangeRoundsFilter23 is one worker's instance of operator 2 of ExchangeRounds, filter at rounds.tdf:23:7.
+type exchangeRoundsFilter23 struct {
 	w    *tdrt.Worker
 	in0  *tdrt.Puller[uint64]
 	out0 *tdrt.Pusher[uint64]
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *exchangeRoundsOp2) Run() error {
+func (op *exchangeRoundsFilter23) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -701,7 +701,7 @@ func (op *exchangeRoundsOp2) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *exchangeRoundsOp2) process(t tdrt.Time, data []uint64) error {
+func (op *exchangeRoundsFilter23) process(t tdrt.Time, data []uint64) error {
 	for _, r0 := range data {
 		if exchangeRoundsFilter23_19(r0) {
 			op.out0.GiveLocal(t, r0)
@@ -710,8 +710,8 @@ func (op *exchangeRoundsOp2) process(t tdrt.Time, data []uint64) error {
 	return nil
 }
 
-// exchangeRoundsOp3 is one worker's instance of operator 3 of ExchangeRounds, distinct at rounds.tdf:24:7.
-type exchangeRoundsOp3 struct {
+// exchangeRoundsDistinctBroadcast24 is one worker's instance of operator 3 of ExchangeRounds, distinct at rounds.tdf:24:7.
+type exchangeRoundsDistinctBroadcast24 struct {
 	w *tdrt.Worker
 	// state holds, per timestamp not yet complete, the distinct records; spare holds emptied states for reuse.
 	state map[tdrt.Time]*tdrt.DenseState[uint64, struct{}]
@@ -723,7 +723,7 @@ type exchangeRoundsOp3 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *exchangeRoundsOp3) Run() error {
+func (op *exchangeRoundsDistinctBroadcast24) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -771,15 +771,15 @@ func (op *exchangeRoundsOp3) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *exchangeRoundsOp3) process(t tdrt.Time, data []uint64) error {
+func (op *exchangeRoundsDistinctBroadcast24) process(t tdrt.Time, data []uint64) error {
 	for _, r0 := range data {
 		op.out0.GiveAll(t, r0)
 	}
 	return nil
 }
 
-// exchangeRoundsOp4 is one worker's instance of operator 4 of ExchangeRounds, map at rounds.tdf:26:7.
-type exchangeRoundsOp4 struct {
+// exchangeRoundsMapExchange26 is one worker's instance of operator 4 of ExchangeRounds, map at rounds.tdf:26:7.
+type exchangeRoundsMapExchange26 struct {
 	w      *tdrt.Worker
 	peers  int
 	limit1 int64
@@ -789,7 +789,7 @@ type exchangeRoundsOp4 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *exchangeRoundsOp4) Run() error {
+func (op *exchangeRoundsMapExchange26) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -806,7 +806,7 @@ func (op *exchangeRoundsOp4) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *exchangeRoundsOp4) process(t tdrt.Time, data []uint64) error {
+func (op *exchangeRoundsMapExchange26) process(t tdrt.Time, data []uint64) error {
 	tOut0 := t
 	sendOut0 := int64(tOut0.Rounds[0])+1 < op.limit1
 	tOut0.Rounds[0]++
@@ -825,8 +825,8 @@ func (op *exchangeRoundsOp4) process(t tdrt.Time, data []uint64) error {
 	return nil
 }
 
-// exchangeRoundsOp5 is one worker's instance of operator 5 of ExchangeRounds, distinct+print at rounds.tdf:29:10.
-type exchangeRoundsOp5 struct {
+// exchangeRoundsDistinctPrint29 is one worker's instance of operator 5 of ExchangeRounds, distinct+print at rounds.tdf:29:10.
+type exchangeRoundsDistinctPrint29 struct {
 	w *tdrt.Worker
 	// state holds, per timestamp not yet complete, the distinct records; spare holds emptied states for reuse.
 	state  map[tdrt.Time]*tdrt.DenseState[uint64, struct{}]
@@ -839,7 +839,7 @@ type exchangeRoundsOp5 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *exchangeRoundsOp5) Run() error {
+func (op *exchangeRoundsDistinctPrint29) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -886,7 +886,7 @@ func (op *exchangeRoundsOp5) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *exchangeRoundsOp5) process(t tdrt.Time, data []uint64) error {
+func (op *exchangeRoundsDistinctPrint29) process(t tdrt.Time, data []uint64) error {
 	for _, r0 := range data {
 		op.text = strconv.AppendUint(op.text[:0], r0, 10)
 		op.text = append(op.text, '\n')

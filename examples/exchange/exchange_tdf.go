@@ -119,21 +119,21 @@ func (df *Exchange) Wait() error {
 
 // build creates the operators of one worker, indexed like the plan's.
 func (df *Exchange) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
-	op0 := &exchangeOp0{
+	op0 := &exchangeInputValuesExchange7{
 		in0:   df.host0.Puller(w),
 		out0:  df.ch0.Pusher(w),
 		peers: w.Peers(),
 		w:     w,
 	}
-	op1 := &exchangeOp1{
+	op1 := &exchangeProbeDone11{
 		in0: df.ch0.Puller(w),
 		w:   w,
 	}
 	return []tdrt.Operator{op0, op1}, nil
 }
 
-// exchangeOp0 is one worker's instance of operator 0 of Exchange, input values at exchange.tdf:7:2.
-type exchangeOp0 struct {
+// exchangeInputValuesExchange7 is one worker's instance of operator 0 of Exchange, input values at exchange.tdf:7:2.
+type exchangeInputValuesExchange7 struct {
 	w     *tdrt.Worker
 	peers int
 	in0   *tdrt.Puller[uint64]
@@ -141,7 +141,7 @@ type exchangeOp0 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *exchangeOp0) Run() error {
+func (op *exchangeInputValuesExchange7) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -157,21 +157,21 @@ func (op *exchangeOp0) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *exchangeOp0) process(t tdrt.Time, data []uint64) error {
+func (op *exchangeInputValuesExchange7) process(t tdrt.Time, data []uint64) error {
 	for _, r0 := range data {
 		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(exchangeExchange10_20(r0)), op.peers), r0)
 	}
 	return nil
 }
 
-// exchangeOp1 is one worker's instance of operator 1 of Exchange, probe done at exchange.tdf:11:6.
-type exchangeOp1 struct {
+// exchangeProbeDone11 is one worker's instance of operator 1 of Exchange, probe done at exchange.tdf:11:6.
+type exchangeProbeDone11 struct {
 	w   *tdrt.Worker
 	in0 *tdrt.Puller[uint64]
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *exchangeOp1) Run() error {
+func (op *exchangeProbeDone11) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -186,7 +186,7 @@ func (op *exchangeOp1) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *exchangeOp1) process(t tdrt.Time, data []uint64) error {
+func (op *exchangeProbeDone11) process(t tdrt.Time, data []uint64) error {
 	return nil
 }
 

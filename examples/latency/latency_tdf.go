@@ -119,21 +119,21 @@ func (df *Latency) Wait() error {
 
 // build creates the operators of one worker, indexed like the plan's.
 func (df *Latency) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
-	op0 := &latencyOp0{
+	op0 := &latencyInputValuesExchange9{
 		in0:   df.host0.Puller(w),
 		out0:  df.ch0.Pusher(w),
 		peers: w.Peers(),
 		w:     w,
 	}
-	op1 := &latencyOp1{
+	op1 := &latencyProbeDone13{
 		in0: df.ch0.Puller(w),
 		w:   w,
 	}
 	return []tdrt.Operator{op0, op1}, nil
 }
 
-// latencyOp0 is one worker's instance of operator 0 of Latency, input values at latency.tdf:9:2.
-type latencyOp0 struct {
+// latencyInputValuesExchange9 is one worker's instance of operator 0 of Latency, input values at latency.tdf:9:2.
+type latencyInputValuesExchange9 struct {
 	w     *tdrt.Worker
 	peers int
 	in0   *tdrt.Puller[uint64]
@@ -141,7 +141,7 @@ type latencyOp0 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *latencyOp0) Run() error {
+func (op *latencyInputValuesExchange9) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -157,21 +157,21 @@ func (op *latencyOp0) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *latencyOp0) process(t tdrt.Time, data []uint64) error {
+func (op *latencyInputValuesExchange9) process(t tdrt.Time, data []uint64) error {
 	for _, r0 := range data {
 		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(latencyExchange12_20(r0)), op.peers), r0)
 	}
 	return nil
 }
 
-// latencyOp1 is one worker's instance of operator 1 of Latency, probe done at latency.tdf:13:6.
-type latencyOp1 struct {
+// latencyProbeDone13 is one worker's instance of operator 1 of Latency, probe done at latency.tdf:13:6.
+type latencyProbeDone13 struct {
 	w   *tdrt.Worker
 	in0 *tdrt.Puller[uint64]
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *latencyOp1) Run() error {
+func (op *latencyProbeDone13) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -186,7 +186,7 @@ func (op *latencyOp1) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *latencyOp1) process(t tdrt.Time, data []uint64) error {
+func (op *latencyProbeDone13) process(t tdrt.Time, data []uint64) error {
 	return nil
 }
 

@@ -499,14 +499,14 @@ func (df *Orbits) Wait() error {
 
 // build creates the operators of one worker, indexed like the plan's.
 func (df *Orbits) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
-	op0 := &orbitsOp0{
+	op0 := &orbitsInputStartsExchange41{
 		in0:   df.host0.Puller(w),
 		out0:  df.ch0.Pusher(w),
 		out1:  df.ch4.Pusher(w),
 		peers: w.Peers(),
 		w:     w,
 	}
-	op1 := &orbitsOp1{
+	op1 := &orbitsIterateXExchange43{
 		in0:   df.ch0.Puller(w),
 		in1:   df.ch2.Puller(w),
 		out0:  df.ch1.Pusher(w),
@@ -516,20 +516,20 @@ func (df *Orbits) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		seen:  make(map[tdrt.Time]*tdrt.IntSet[uint64]),
 		w:     w,
 	}
-	op2 := &orbitsOp2{
+	op2 := &orbitsMapExchange44{
 		in0:    df.ch1.Puller(w),
 		out0:   df.ch2.Pusher(w),
 		params: &df.cfg.Params,
 		peers:  w.Peers(),
 		w:      w,
 	}
-	op3 := &orbitsOp3{
+	op3 := &orbitsCapture46{
 		capReached: df.Reached,
 		in0:        df.ch3.Puller(w),
 		stdout:     w.Stdout(),
 		w:          w,
 	}
-	op4 := &orbitsOp4{
+	op4 := &orbitsLoopXMap48{
 		in0:    df.ch4.Puller(w),
 		in1:    df.ch5.Puller(w),
 		out0:   df.ch5.Pusher(w),
@@ -541,13 +541,13 @@ func (df *Orbits) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	if op4.limit1 < 1 {
 		return nil, fmt.Errorf("orbits.tdf:48:33: loop x: max steps is %d; want 1 or more", op4.limit1)
 	}
-	op5 := &orbitsOp5{
+	op5 := &orbitsCapture51{
 		capAfter: df.After,
 		in0:      df.ch6.Puller(w),
 		stdout:   w.Stdout(),
 		w:        w,
 	}
-	op6 := &orbitsOp6{
+	op6 := &orbitsRunningCapture53{
 		capCounts: df.Counts,
 		in0:       df.ch7.Puller(w),
 		notifier:  tdrt.NewNotifier(w, 12, "orbits.tdf:53:31", "running"),
@@ -561,8 +561,8 @@ func (df *Orbits) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	return []tdrt.Operator{op0, op1, op2, op3, op4, op5, op6}, nil
 }
 
-// orbitsOp0 is one worker's instance of operator 0 of Orbits, input starts at orbits.tdf:41:2.
-type orbitsOp0 struct {
+// orbitsInputStartsExchange41 is one worker's instance of operator 0 of Orbits, input starts at orbits.tdf:41:2.
+type orbitsInputStartsExchange41 struct {
 	w     *tdrt.Worker
 	peers int
 	in0   *tdrt.Puller[uint64]
@@ -571,7 +571,7 @@ type orbitsOp0 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *orbitsOp0) Run() error {
+func (op *orbitsInputStartsExchange41) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -588,7 +588,7 @@ func (op *orbitsOp0) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *orbitsOp0) process(t tdrt.Time, data []uint64) error {
+func (op *orbitsInputStartsExchange41) process(t tdrt.Time, data []uint64) error {
 	for _, r0 := range data {
 		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(orbitsExchange43_24(r0)), op.peers), r0)
 		op.out1.GiveLocal(t, r0)
@@ -596,8 +596,8 @@ func (op *orbitsOp0) process(t tdrt.Time, data []uint64) error {
 	return nil
 }
 
-// orbitsOp1 is one worker's instance of operator 1 of Orbits, iterate x at orbits.tdf:43:19.
-type orbitsOp1 struct {
+// orbitsIterateXExchange43 is one worker's instance of operator 1 of Orbits, iterate x at orbits.tdf:43:19.
+type orbitsIterateXExchange43 struct {
 	w     *tdrt.Worker
 	peers int
 	// seen holds, per time with the loop's round at 0, the records the loop variable held.
@@ -611,7 +611,7 @@ type orbitsOp1 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *orbitsOp1) Run() error {
+func (op *orbitsIterateXExchange43) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -645,7 +645,7 @@ func (op *orbitsOp1) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *orbitsOp1) process(t tdrt.Time, data []uint64) error {
+func (op *orbitsIterateXExchange43) process(t tdrt.Time, data []uint64) error {
 	tOut1 := t
 	tOut1.Rounds[0] = 0
 	tOut2 := t
@@ -659,7 +659,7 @@ func (op *orbitsOp1) process(t tdrt.Time, data []uint64) error {
 }
 
 // fresh processes the records of data that the loop variable did not hold before at t's time outside the loop.
-func (op *orbitsOp1) fresh(t tdrt.Time, data []uint64) error {
+func (op *orbitsIterateXExchange43) fresh(t tdrt.Time, data []uint64) error {
 	outer := t
 	outer.Rounds[0] = 0
 	set := op.seen[outer]
@@ -676,8 +676,8 @@ func (op *orbitsOp1) fresh(t tdrt.Time, data []uint64) error {
 	return op.process(t, op.batch)
 }
 
-// orbitsOp2 is one worker's instance of operator 2 of Orbits, map at orbits.tdf:44:8.
-type orbitsOp2 struct {
+// orbitsMapExchange44 is one worker's instance of operator 2 of Orbits, map at orbits.tdf:44:8.
+type orbitsMapExchange44 struct {
 	w      *tdrt.Worker
 	peers  int
 	params *Params
@@ -686,7 +686,7 @@ type orbitsOp2 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *orbitsOp2) Run() error {
+func (op *orbitsMapExchange44) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -702,7 +702,7 @@ func (op *orbitsOp2) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *orbitsOp2) process(t tdrt.Time, data []uint64) error {
+func (op *orbitsMapExchange44) process(t tdrt.Time, data []uint64) error {
 	tOut0 := t
 	tOut0.Rounds[0]++
 	for _, r0 := range data {
@@ -712,8 +712,8 @@ func (op *orbitsOp2) process(t tdrt.Time, data []uint64) error {
 	return nil
 }
 
-// orbitsOp3 is one worker's instance of operator 3 of Orbits, capture at orbits.tdf:46:11.
-type orbitsOp3 struct {
+// orbitsCapture46 is one worker's instance of operator 3 of Orbits, capture at orbits.tdf:46:11.
+type orbitsCapture46 struct {
 	w          *tdrt.Worker
 	in0        *tdrt.Puller[uint64]
 	stdout     *bufio.Writer
@@ -722,7 +722,7 @@ type orbitsOp3 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *orbitsOp3) Run() error {
+func (op *orbitsCapture46) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -737,15 +737,15 @@ func (op *orbitsOp3) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *orbitsOp3) process(t tdrt.Time, data []uint64) error {
+func (op *orbitsCapture46) process(t tdrt.Time, data []uint64) error {
 	for _, r0 := range data {
 		op.capReached.Add(op.w, t, r0)
 	}
 	return nil
 }
 
-// orbitsOp4 is one worker's instance of operator 4 of Orbits, loop x+map at orbits.tdf:48:17.
-type orbitsOp4 struct {
+// orbitsLoopXMap48 is one worker's instance of operator 4 of Orbits, loop x+map at orbits.tdf:48:17.
+type orbitsLoopXMap48 struct {
 	w      *tdrt.Worker
 	params *Params
 	limit1 int64
@@ -756,7 +756,7 @@ type orbitsOp4 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *orbitsOp4) Run() error {
+func (op *orbitsLoopXMap48) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -783,7 +783,7 @@ func (op *orbitsOp4) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *orbitsOp4) process(t tdrt.Time, data []uint64) error {
+func (op *orbitsLoopXMap48) process(t tdrt.Time, data []uint64) error {
 	tOut0 := t
 	sendOut0 := int64(tOut0.Rounds[0])+1 < op.limit1
 	tOut0.Rounds[0]++
@@ -802,8 +802,8 @@ func (op *orbitsOp4) process(t tdrt.Time, data []uint64) error {
 	return nil
 }
 
-// orbitsOp5 is one worker's instance of operator 5 of Orbits, capture at orbits.tdf:51:12.
-type orbitsOp5 struct {
+// orbitsCapture51 is one worker's instance of operator 5 of Orbits, capture at orbits.tdf:51:12.
+type orbitsCapture51 struct {
 	w        *tdrt.Worker
 	in0      *tdrt.Puller[uint64]
 	stdout   *bufio.Writer
@@ -812,7 +812,7 @@ type orbitsOp5 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *orbitsOp5) Run() error {
+func (op *orbitsCapture51) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -827,15 +827,15 @@ func (op *orbitsOp5) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *orbitsOp5) process(t tdrt.Time, data []uint64) error {
+func (op *orbitsCapture51) process(t tdrt.Time, data []uint64) error {
 	for _, r0 := range data {
 		op.capAfter.Add(op.w, t, r0)
 	}
 	return nil
 }
 
-// orbitsOp6 is one worker's instance of operator 6 of Orbits, running+capture at orbits.tdf:53:31.
-type orbitsOp6 struct {
+// orbitsRunningCapture53 is one worker's instance of operator 6 of Orbits, running+capture at orbits.tdf:53:31.
+type orbitsRunningCapture53 struct {
 	w     *tdrt.Worker
 	state *runningState
 	// notifier has the time being handled, the notifications asked for and the first failure.
@@ -854,7 +854,7 @@ type orbitsOp6 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *orbitsOp6) Run() error {
+func (op *orbitsRunningCapture53) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -886,7 +886,7 @@ func (op *orbitsOp6) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *orbitsOp6) process(t tdrt.Time, data []uint64) error {
+func (op *orbitsRunningCapture53) process(t tdrt.Time, data []uint64) error {
 	for _, r0 := range data {
 		op.capCounts.Add(op.w, t, r0)
 	}
@@ -894,12 +894,12 @@ func (op *orbitsOp6) process(t tdrt.Time, data []uint64) error {
 }
 
 // emitNow emits r at the time being handled.
-func (op *orbitsOp6) emitNow(r uint64) {
+func (op *orbitsRunningCapture53) emitNow(r uint64) {
 	op.emitted = append(op.emitted, r)
 }
 
 // emitLater emits r at t, which must not be earlier than the time being handled.
-func (op *orbitsOp6) emitLater(t tdrt.Time, r uint64) {
+func (op *orbitsRunningCapture53) emitLater(t tdrt.Time, r uint64) {
 	if t == op.notifier.Now {
 		op.emitted = append(op.emitted, r)
 		return
@@ -915,7 +915,7 @@ func (op *orbitsOp6) emitLater(t tdrt.Time, r uint64) {
 }
 
 // flush processes what the last handler emitted, or returns its failure.
-func (op *orbitsOp6) flush() error {
+func (op *orbitsRunningCapture53) flush() error {
 	if op.notifier.Err != nil {
 		return op.notifier.Err
 	}

@@ -594,20 +594,20 @@ func RunPageRank(ctx context.Context, cfg PageRankConfig) error {
 
 // build creates the operators of one worker, indexed like the plan's.
 func (df *PageRank) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
-	op0 := &pageRankOp0{
+	op0 := &pageRankLinesFilterMapExchange128{
 		out0:  df.ch0.Pusher(w),
 		out1:  df.ch4.Pusher(w),
 		path:  df.cfg.Params.pageRankArg128_17(),
 		peers: w.Peers(),
 		w:     w,
 	}
-	op1 := &pageRankOp1{
+	op1 := &pageRankFlatMapExchange133{
 		in0:   df.ch0.Puller(w),
 		out0:  df.ch1.Pusher(w),
 		peers: w.Peers(),
 		w:     w,
 	}
-	op2 := &pageRankOp2{
+	op2 := &pageRankStarting135{
 		in0:      df.ch1.Puller(w),
 		notifier: tdrt.NewNotifier(w, 4, "pagerank_custom.tdf:135:6", "starting"),
 		out0:     df.ch2.Pusher(w),
@@ -616,13 +616,13 @@ func (df *PageRank) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	}
 	op2.emit, op2.emitAt = op2.emitNow, op2.emitLater
 	op2.notify, op2.fail = op2.notifier.Notify, op2.notifier.Fail
-	op3 := &pageRankOp3{
+	op3 := &pageRankLoopR138{
 		in0:  df.ch2.Puller(w),
 		in1:  df.ch6.Puller(w),
 		out0: df.ch3.Pusher(w),
 		w:    w,
 	}
-	op4 := &pageRankOp4{
+	op4 := &pageRankSpreadExchange139{
 		in0:      df.ch3.Puller(w),
 		notifier: tdrt.NewNotifier(w, 9, "pagerank_custom.tdf:139:8", "spread"),
 		out0:     df.ch5.Pusher(w),
@@ -634,7 +634,7 @@ func (df *PageRank) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	op4.state.pending = make(map[Time]*nodeSums)
 	op4.emit, op4.emitAt = op4.emitNow, op4.emitLater
 	op4.notify, op4.fail = op4.notifier.Notify, op4.notifier.Fail
-	op5 := &pageRankOp5{
+	op5 := &pageRankAccumulate139{
 		in0:      df.ch5.Puller(w),
 		notifier: tdrt.NewNotifier(w, 11, "pagerank_custom.tdf:139:48", "accumulate"),
 		out0:     df.ch6.Pusher(w),
@@ -649,7 +649,7 @@ func (df *PageRank) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	if op5.limit1 < 1 {
 		return nil, fmt.Errorf("pagerank_custom.tdf:138:31: loop r: max iters is %d; want 1 or more", op5.limit1)
 	}
-	op6 := &pageRankOp6{
+	op6 := &pageRankPrint141{
 		in0:    df.ch7.Puller(w),
 		stdout: w.Stdout(),
 		w:      w,
@@ -657,8 +657,8 @@ func (df *PageRank) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	return []tdrt.Operator{op0, op1, op2, op3, op4, op5, op6}, nil
 }
 
-// pageRankOp0 is one worker's instance of operator 0 of PageRank, lines+filter+map at pagerank_custom.tdf:128:11.
-type pageRankOp0 struct {
+// pageRankLinesFilterMapExchange128 is one worker's instance of operator 0 of PageRank, lines+filter+map at pagerank_custom.tdf:128:11.
+type pageRankLinesFilterMapExchange128 struct {
 	w     *tdrt.Worker
 	peers int
 	path  string
@@ -670,7 +670,7 @@ type pageRankOp0 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankOp0) Run() error {
+func (op *pageRankLinesFilterMapExchange128) Run() error {
 	if op.done {
 		return nil
 	}
@@ -701,7 +701,7 @@ func (op *pageRankOp0) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp0) process(t tdrt.Time, data []string) error {
+func (op *pageRankLinesFilterMapExchange128) process(t tdrt.Time, data []string) error {
 	for _, r0 := range data {
 		if pageRankFilter129_18(r0) {
 			r1, err := pageRankMap130_15(r0)
@@ -715,8 +715,8 @@ func (op *pageRankOp0) process(t tdrt.Time, data []string) error {
 	return nil
 }
 
-// pageRankOp1 is one worker's instance of operator 1 of PageRank, flat_map at pagerank_custom.tdf:133:6.
-type pageRankOp1 struct {
+// pageRankFlatMapExchange133 is one worker's instance of operator 1 of PageRank, flat_map at pagerank_custom.tdf:133:6.
+type pageRankFlatMapExchange133 struct {
 	w     *tdrt.Worker
 	peers int
 	in0   *tdrt.Puller[Edge]
@@ -724,7 +724,7 @@ type pageRankOp1 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankOp1) Run() error {
+func (op *pageRankFlatMapExchange133) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -740,7 +740,7 @@ func (op *pageRankOp1) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp1) process(t tdrt.Time, data []Edge) error {
+func (op *pageRankFlatMapExchange133) process(t tdrt.Time, data []Edge) error {
 	for _, r0 := range data {
 		r1 := pageRankFlatMap133_20(r0)
 		for _, r2 := range r1 {
@@ -750,8 +750,8 @@ func (op *pageRankOp1) process(t tdrt.Time, data []Edge) error {
 	return nil
 }
 
-// pageRankOp2 is one worker's instance of operator 2 of PageRank, starting at pagerank_custom.tdf:135:6.
-type pageRankOp2 struct {
+// pageRankStarting135 is one worker's instance of operator 2 of PageRank, starting at pagerank_custom.tdf:135:6.
+type pageRankStarting135 struct {
 	w     *tdrt.Worker
 	state *startingState
 	// notifier has the time being handled, the notifications asked for and the first failure.
@@ -768,7 +768,7 @@ type pageRankOp2 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankOp2) Run() error {
+func (op *pageRankStarting135) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -797,7 +797,7 @@ func (op *pageRankOp2) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp2) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
+func (op *pageRankStarting135) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	for _, r0 := range data {
 		op.out0.GiveLocal(t, r0)
 	}
@@ -805,12 +805,12 @@ func (op *pageRankOp2) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32])
 }
 
 // emitNow emits r at the time being handled.
-func (op *pageRankOp2) emitNow(r tdrt.Tuple2[uint32, float32]) {
+func (op *pageRankStarting135) emitNow(r tdrt.Tuple2[uint32, float32]) {
 	op.emitted = append(op.emitted, r)
 }
 
 // emitLater emits r at t, which must not be earlier than the time being handled.
-func (op *pageRankOp2) emitLater(t tdrt.Time, r tdrt.Tuple2[uint32, float32]) {
+func (op *pageRankStarting135) emitLater(t tdrt.Time, r tdrt.Tuple2[uint32, float32]) {
 	if t == op.notifier.Now {
 		op.emitted = append(op.emitted, r)
 		return
@@ -826,7 +826,7 @@ func (op *pageRankOp2) emitLater(t tdrt.Time, r tdrt.Tuple2[uint32, float32]) {
 }
 
 // flush processes what the last handler emitted, or returns its failure.
-func (op *pageRankOp2) flush() error {
+func (op *pageRankStarting135) flush() error {
 	if op.notifier.Err != nil {
 		return op.notifier.Err
 	}
@@ -838,8 +838,8 @@ func (op *pageRankOp2) flush() error {
 	return err
 }
 
-// pageRankOp3 is one worker's instance of operator 3 of PageRank, loop r at pagerank_custom.tdf:138:16.
-type pageRankOp3 struct {
+// pageRankLoopR138 is one worker's instance of operator 3 of PageRank, loop r at pagerank_custom.tdf:138:16.
+type pageRankLoopR138 struct {
 	w    *tdrt.Worker
 	in0  *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
 	in1  *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
@@ -847,7 +847,7 @@ type pageRankOp3 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankOp3) Run() error {
+func (op *pageRankLoopR138) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -873,15 +873,15 @@ func (op *pageRankOp3) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp3) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
+func (op *pageRankLoopR138) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	for _, r0 := range data {
 		op.out0.GiveLocal(t, r0)
 	}
 	return nil
 }
 
-// pageRankOp4 is one worker's instance of operator 4 of PageRank, spread at pagerank_custom.tdf:139:8.
-type pageRankOp4 struct {
+// pageRankSpreadExchange139 is one worker's instance of operator 4 of PageRank, spread at pagerank_custom.tdf:139:8.
+type pageRankSpreadExchange139 struct {
 	w     *tdrt.Worker
 	peers int
 	state *spreadState
@@ -900,7 +900,7 @@ type pageRankOp4 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankOp4) Run() error {
+func (op *pageRankSpreadExchange139) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -945,7 +945,7 @@ func (op *pageRankOp4) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp4) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
+func (op *pageRankSpreadExchange139) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	for _, r0 := range data {
 		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange139_39(r0))), op.peers), r0)
 	}
@@ -953,12 +953,12 @@ func (op *pageRankOp4) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32])
 }
 
 // emitNow emits r at the time being handled.
-func (op *pageRankOp4) emitNow(r tdrt.Tuple2[uint32, float32]) {
+func (op *pageRankSpreadExchange139) emitNow(r tdrt.Tuple2[uint32, float32]) {
 	op.emitted = append(op.emitted, r)
 }
 
 // emitLater emits r at t, which must not be earlier than the time being handled.
-func (op *pageRankOp4) emitLater(t tdrt.Time, r tdrt.Tuple2[uint32, float32]) {
+func (op *pageRankSpreadExchange139) emitLater(t tdrt.Time, r tdrt.Tuple2[uint32, float32]) {
 	if t == op.notifier.Now {
 		op.emitted = append(op.emitted, r)
 		return
@@ -974,7 +974,7 @@ func (op *pageRankOp4) emitLater(t tdrt.Time, r tdrt.Tuple2[uint32, float32]) {
 }
 
 // flush processes what the last handler emitted, or returns its failure.
-func (op *pageRankOp4) flush() error {
+func (op *pageRankSpreadExchange139) flush() error {
 	if op.notifier.Err != nil {
 		return op.notifier.Err
 	}
@@ -986,8 +986,8 @@ func (op *pageRankOp4) flush() error {
 	return err
 }
 
-// pageRankOp5 is one worker's instance of operator 5 of PageRank, accumulate at pagerank_custom.tdf:139:48.
-type pageRankOp5 struct {
+// pageRankAccumulate139 is one worker's instance of operator 5 of PageRank, accumulate at pagerank_custom.tdf:139:48.
+type pageRankAccumulate139 struct {
 	w     *tdrt.Worker
 	state *accumulateState
 	// notifier has the time being handled, the notifications asked for and the first failure.
@@ -1006,7 +1006,7 @@ type pageRankOp5 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankOp5) Run() error {
+func (op *pageRankAccumulate139) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -1040,7 +1040,7 @@ func (op *pageRankOp5) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp5) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
+func (op *pageRankAccumulate139) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	tOut0 := t
 	sendOut0 := int64(tOut0.Rounds[0])+1 < op.limit1
 	tOut0.Rounds[0]++
@@ -1059,12 +1059,12 @@ func (op *pageRankOp5) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32])
 }
 
 // emitNow emits r at the time being handled.
-func (op *pageRankOp5) emitNow(r tdrt.Tuple2[uint32, float32]) {
+func (op *pageRankAccumulate139) emitNow(r tdrt.Tuple2[uint32, float32]) {
 	op.emitted = append(op.emitted, r)
 }
 
 // emitLater emits r at t, which must not be earlier than the time being handled.
-func (op *pageRankOp5) emitLater(t tdrt.Time, r tdrt.Tuple2[uint32, float32]) {
+func (op *pageRankAccumulate139) emitLater(t tdrt.Time, r tdrt.Tuple2[uint32, float32]) {
 	if t == op.notifier.Now {
 		op.emitted = append(op.emitted, r)
 		return
@@ -1080,7 +1080,7 @@ func (op *pageRankOp5) emitLater(t tdrt.Time, r tdrt.Tuple2[uint32, float32]) {
 }
 
 // flush processes what the last handler emitted, or returns its failure.
-func (op *pageRankOp5) flush() error {
+func (op *pageRankAccumulate139) flush() error {
 	if op.notifier.Err != nil {
 		return op.notifier.Err
 	}
@@ -1092,8 +1092,8 @@ func (op *pageRankOp5) flush() error {
 	return err
 }
 
-// pageRankOp6 is one worker's instance of operator 6 of PageRank, print at pagerank_custom.tdf:141:11.
-type pageRankOp6 struct {
+// pageRankPrint141 is one worker's instance of operator 6 of PageRank, print at pagerank_custom.tdf:141:11.
+type pageRankPrint141 struct {
 	w      *tdrt.Worker
 	in0    *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
 	stdout *bufio.Writer
@@ -1101,7 +1101,7 @@ type pageRankOp6 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankOp6) Run() error {
+func (op *pageRankPrint141) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -1116,7 +1116,7 @@ func (op *pageRankOp6) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp6) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
+func (op *pageRankPrint141) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	for _, r0 := range data {
 		op.stdout.WriteString(pageRankPrint141_30(r0.F0, r0.F1))
 		op.stdout.WriteByte('\n')

@@ -1187,7 +1187,7 @@ func RunPageRank(ctx context.Context, cfg PageRankConfig) error {
 
 // build creates the operators of one worker, indexed like the plan's.
 func (df *PageRank) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
-	op0 := &pageRankOp0{
+	op0 := &pageRankReadMapExchange30{
 		maxLine: int(df.cfg.Params.pageRankArg30_11()),
 		out0:    df.ch0.Pusher(w),
 		out1:    df.ch3.Pusher(w),
@@ -1196,25 +1196,25 @@ func (df *PageRank) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		peers:   w.Peers(),
 		w:       w,
 	}
-	op1 := &pageRankOp1{
+	op1 := &pageRankMap31{
 		in0:  df.ch0.Puller(w),
 		out0: df.ch1.Pusher(w),
 		w:    w,
 	}
-	op2 := &pageRankOp2{
+	op2 := &pageRankCombineCountExchange31{
 		in0:   df.ch1.Puller(w),
 		out0:  df.ch2.Pusher(w),
 		peers: w.Peers(),
 		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, int64]),
 		w:     w,
 	}
-	op3 := &pageRankOp3{
+	op3 := &pageRankCount31{
 		in0:   df.ch2.Puller(w),
 		out0:  df.ch4.Pusher(w),
 		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, int64]),
 		w:     w,
 	}
-	op4 := &pageRankOp4{
+	op4 := &pageRankJoinMapExchange32{
 		in0:    df.ch3.Puller(w),
 		left:   make(map[tdrt.Time]map[uint32][]uint32),
 		out0:   df.ch9.Pusher(w),
@@ -1223,19 +1223,19 @@ func (df *PageRank) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		right0: df.ch4.Puller(w),
 		w:      w,
 	}
-	op5 := &pageRankOp5{
+	op5 := &pageRankFlatMapExchange35{
 		in0:   df.ch5.Puller(w),
 		out0:  df.ch6.Pusher(w),
 		peers: w.Peers(),
 		w:     w,
 	}
-	op6 := &pageRankOp6{
+	op6 := &pageRankDistinctMap36{
 		in0:   df.ch6.Puller(w),
 		out0:  df.ch7.Pusher(w),
 		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, struct{}]),
 		w:     w,
 	}
-	op7 := &pageRankOp7{
+	op7 := &pageRankLoopRExchange38{
 		in0:   df.ch7.Puller(w),
 		in1:   df.ch14.Puller(w),
 		out0:  df.ch8.Pusher(w),
@@ -1243,7 +1243,7 @@ func (df *PageRank) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		peers: w.Peers(),
 		w:     w,
 	}
-	op8 := &pageRankOp8{
+	op8 := &pageRankJoinMap39{
 		arranged: make(map[tdrt.Time]*tdrt.IntArrangement[uint32, Link]),
 		in0:      df.ch8.Puller(w),
 		out0:     df.ch12.Pusher(w),
@@ -1251,12 +1251,12 @@ func (df *PageRank) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		right0:   df.ch9.Puller(w),
 		w:        w,
 	}
-	op9 := &pageRankOp9{
+	op9 := &pageRankMap40{
 		in0:  df.ch10.Puller(w),
 		out0: df.ch11.Pusher(w),
 		w:    w,
 	}
-	op10 := &pageRankOp10{
+	op10 := &pageRankCombineSumExchange42{
 		in0:   df.ch11.Puller(w),
 		in1:   df.ch12.Puller(w),
 		out0:  df.ch13.Pusher(w),
@@ -1264,7 +1264,7 @@ func (df *PageRank) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, float32]),
 		w:     w,
 	}
-	op11 := &pageRankOp11{
+	op11 := &pageRankSumMap42{
 		in0:   df.ch13.Puller(w),
 		out0:  df.ch14.Pusher(w),
 		out1:  df.ch15.Pusher(w),
@@ -1275,7 +1275,7 @@ func (df *PageRank) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	if op11.limit1 < 1 {
 		return nil, fmt.Errorf("pagerank.tdf:38:31: loop r: max iters is %d; want 1 or more", op11.limit1)
 	}
-	op12 := &pageRankOp12{
+	op12 := &pageRankPrint46{
 		in0:    df.ch15.Puller(w),
 		stdout: w.Stdout(),
 		w:      w,
@@ -1283,8 +1283,8 @@ func (df *PageRank) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	return []tdrt.Operator{op0, op1, op2, op3, op4, op5, op6, op7, op8, op9, op10, op11, op12}, nil
 }
 
-// pageRankOp0 is one worker's instance of operator 0 of PageRank, lines+map at pagerank.tdf:30:11.
-type pageRankOp0 struct {
+// pageRankReadMapExchange30 is one worker's instance of operator 0 of PageRank, lines+map at pagerank.tdf:30:11.
+type pageRankReadMapExchange30 struct {
 	w       *tdrt.Worker
 	peers   int
 	path    string
@@ -1300,7 +1300,7 @@ type pageRankOp0 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankOp0) Run() error {
+func (op *pageRankReadMapExchange30) Run() error {
 	if op.done {
 		return nil
 	}
@@ -1344,7 +1344,7 @@ func (op *pageRankOp0) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp0) process(t tdrt.Time, data []Edge) error {
+func (op *pageRankReadMapExchange30) process(t tdrt.Time, data []Edge) error {
 	for _, r0 := range data {
 		r1 := pageRankMap30_41(r0)
 		op.out0.GiveLocal(t, r1)
@@ -1354,15 +1354,15 @@ func (op *pageRankOp0) process(t tdrt.Time, data []Edge) error {
 	return nil
 }
 
-// pageRankOp1 is one worker's instance of operator 1 of PageRank, map at pagerank.tdf:31:22.
-type pageRankOp1 struct {
+// pageRankMap31 is one worker's instance of operator 1 of PageRank, map at pagerank.tdf:31:22.
+type pageRankMap31 struct {
 	w    *tdrt.Worker
 	in0  *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
 	out0 *tdrt.Pusher[uint32]
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankOp1) Run() error {
+func (op *pageRankMap31) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -1378,7 +1378,7 @@ func (op *pageRankOp1) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp1) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+func (op *pageRankMap31) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	for _, r0 := range data {
 		r1 := pageRankMap31_38(r0.F0, r0.F1)
 		op.out0.GiveLocal(t, r1)
@@ -1386,8 +1386,8 @@ func (op *pageRankOp1) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) 
 	return nil
 }
 
-// pageRankOp2 is one worker's instance of operator 2 of PageRank, combine count at pagerank.tdf:31:46.
-type pageRankOp2 struct {
+// pageRankCombineCountExchange31 is one worker's instance of operator 2 of PageRank, combine count at pagerank.tdf:31:46.
+type pageRankCombineCountExchange31 struct {
 	w     *tdrt.Worker
 	peers int
 	// state holds, per time, the count of each record among the records of one run; spare holds emptied states for reuse.
@@ -1400,7 +1400,7 @@ type pageRankOp2 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankOp2) Run() error {
+func (op *pageRankCombineCountExchange31) Run() error {
 	combine := op.w.Combine()
 	for {
 		b, ok := op.in0.Next()
@@ -1461,15 +1461,15 @@ func (op *pageRankOp2) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp2) process(t tdrt.Time, data []tdrt.Tuple2[uint32, int64]) error {
+func (op *pageRankCombineCountExchange31) process(t tdrt.Time, data []tdrt.Tuple2[uint32, int64]) error {
 	for _, r0 := range data {
 		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange31_46(r0))), op.peers), r0)
 	}
 	return nil
 }
 
-// pageRankOp3 is one worker's instance of operator 3 of PageRank, count at pagerank.tdf:31:46.
-type pageRankOp3 struct {
+// pageRankCount31 is one worker's instance of operator 3 of PageRank, count at pagerank.tdf:31:46.
+type pageRankCount31 struct {
 	w *tdrt.Worker
 	// state holds, per timestamp not yet complete, the count of each record; spare holds emptied states for reuse.
 	state map[tdrt.Time]*tdrt.DenseState[uint32, int64]
@@ -1481,7 +1481,7 @@ type pageRankOp3 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankOp3) Run() error {
+func (op *pageRankCount31) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -1533,15 +1533,15 @@ func (op *pageRankOp3) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp3) process(t tdrt.Time, data []tdrt.Tuple2[uint32, int64]) error {
+func (op *pageRankCount31) process(t tdrt.Time, data []tdrt.Tuple2[uint32, int64]) error {
 	for _, r0 := range data {
 		op.out0.GiveLocal(t, r0)
 	}
 	return nil
 }
 
-// pageRankOp4 is one worker's instance of operator 4 of PageRank, join+map at pagerank.tdf:32:20.
-type pageRankOp4 struct {
+// pageRankJoinMapExchange32 is one worker's instance of operator 4 of PageRank, join+map at pagerank.tdf:32:20.
+type pageRankJoinMapExchange32 struct {
 	w     *tdrt.Worker
 	peers int
 	// left and right hold, per timestamp not yet complete, the values of each key of each input.
@@ -1555,7 +1555,7 @@ type pageRankOp4 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankOp4) Run() error {
+func (op *pageRankJoinMapExchange32) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -1633,7 +1633,7 @@ func (op *pageRankOp4) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp4) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint32, int64]) error {
+func (op *pageRankJoinMapExchange32) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint32, int64]) error {
 	for _, r0 := range data {
 		r1 := pageRankMap33_27(r0.F0, r0.F1, r0.F2)
 		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange39_23(r1))), op.peers), r1)
@@ -1641,8 +1641,8 @@ func (op *pageRankOp4) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint32, i
 	return nil
 }
 
-// pageRankOp5 is one worker's instance of operator 5 of PageRank, flat_map at pagerank.tdf:35:6.
-type pageRankOp5 struct {
+// pageRankFlatMapExchange35 is one worker's instance of operator 5 of PageRank, flat_map at pagerank.tdf:35:6.
+type pageRankFlatMapExchange35 struct {
 	w     *tdrt.Worker
 	peers int
 	in0   *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
@@ -1650,7 +1650,7 @@ type pageRankOp5 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankOp5) Run() error {
+func (op *pageRankFlatMapExchange35) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -1666,7 +1666,7 @@ func (op *pageRankOp5) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp5) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+func (op *pageRankFlatMapExchange35) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	for _, r0 := range data {
 		r1 := pageRankFlatMap35_29(r0.F0, r0.F1)
 		for _, r2 := range r1 {
@@ -1676,8 +1676,8 @@ func (op *pageRankOp5) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) 
 	return nil
 }
 
-// pageRankOp6 is one worker's instance of operator 6 of PageRank, distinct+map at pagerank.tdf:36:6.
-type pageRankOp6 struct {
+// pageRankDistinctMap36 is one worker's instance of operator 6 of PageRank, distinct+map at pagerank.tdf:36:6.
+type pageRankDistinctMap36 struct {
 	w *tdrt.Worker
 	// state holds, per timestamp not yet complete, the distinct records; spare holds emptied states for reuse.
 	state map[tdrt.Time]*tdrt.DenseState[uint32, struct{}]
@@ -1689,7 +1689,7 @@ type pageRankOp6 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankOp6) Run() error {
+func (op *pageRankDistinctMap36) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -1737,7 +1737,7 @@ func (op *pageRankOp6) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp6) process(t tdrt.Time, data []uint32) error {
+func (op *pageRankDistinctMap36) process(t tdrt.Time, data []uint32) error {
 	for _, r0 := range data {
 		r1 := pageRankMap37_15(r0)
 		op.out0.GiveLocal(t, r1)
@@ -1745,8 +1745,8 @@ func (op *pageRankOp6) process(t tdrt.Time, data []uint32) error {
 	return nil
 }
 
-// pageRankOp7 is one worker's instance of operator 7 of PageRank, loop r at pagerank.tdf:38:16.
-type pageRankOp7 struct {
+// pageRankLoopRExchange38 is one worker's instance of operator 7 of PageRank, loop r at pagerank.tdf:38:16.
+type pageRankLoopRExchange38 struct {
 	w     *tdrt.Worker
 	peers int
 	in0   *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
@@ -1756,7 +1756,7 @@ type pageRankOp7 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankOp7) Run() error {
+func (op *pageRankLoopRExchange38) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -1783,7 +1783,7 @@ func (op *pageRankOp7) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp7) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
+func (op *pageRankLoopRExchange38) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	for _, r0 := range data {
 		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange39_18(r0))), op.peers), r0)
 		op.out1.GiveLocal(t, r0)
@@ -1791,8 +1791,8 @@ func (op *pageRankOp7) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32])
 	return nil
 }
 
-// pageRankOp8 is one worker's instance of operator 8 of PageRank, join+map at pagerank.tdf:39:18.
-type pageRankOp8 struct {
+// pageRankJoinMap39 is one worker's instance of operator 8 of PageRank, join+map at pagerank.tdf:39:18.
+type pageRankJoinMap39 struct {
 	w *tdrt.Worker
 	// arranged holds the values of each key of the input from outside the loop, per time of that input.
 	arranged map[tdrt.Time]*tdrt.IntArrangement[uint32, Link]
@@ -1806,7 +1806,7 @@ type pageRankOp8 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankOp8) Run() error {
+func (op *pageRankJoinMap39) Run() error {
 	for {
 		b, ok := op.right0.Next()
 		if !ok {
@@ -1864,7 +1864,7 @@ func (op *pageRankOp8) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp8) process(t tdrt.Time, data []tdrt.Tuple3[uint32, float32, Link]) error {
+func (op *pageRankJoinMap39) process(t tdrt.Time, data []tdrt.Tuple3[uint32, float32, Link]) error {
 	for _, r0 := range data {
 		r1 := pageRankMap39_53(r0.F0, r0.F1, r0.F2)
 		op.out0.GiveLocal(t, r1)
@@ -1873,7 +1873,7 @@ func (op *pageRankOp8) process(t tdrt.Time, data []tdrt.Tuple3[uint32, float32, 
 }
 
 // match pairs records at time t with the arranged values of their key and runs the stages over the pairs.
-func (op *pageRankOp8) match(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
+func (op *pageRankJoinMap39) match(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	m := op.arranged[t.Outer(0)]
 	m.Seal()
 	op.batch = op.batch[:0]
@@ -1895,15 +1895,15 @@ func (op *pageRankOp8) match(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) e
 	return op.process(t, op.batch)
 }
 
-// pageRankOp9 is one worker's instance of operator 9 of PageRank, map at pagerank.tdf:40:8.
-type pageRankOp9 struct {
+// pageRankMap40 is one worker's instance of operator 9 of PageRank, map at pagerank.tdf:40:8.
+type pageRankMap40 struct {
 	w    *tdrt.Worker
 	in0  *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
 	out0 *tdrt.Pusher[tdrt.Tuple2[uint32, float32]]
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankOp9) Run() error {
+func (op *pageRankMap40) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -1919,7 +1919,7 @@ func (op *pageRankOp9) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp9) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
+func (op *pageRankMap40) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	for _, r0 := range data {
 		r1 := pageRankMap40_22(r0.F0, r0.F1)
 		op.out0.GiveLocal(t, r1)
@@ -1927,8 +1927,8 @@ func (op *pageRankOp9) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32])
 	return nil
 }
 
-// pageRankOp10 is one worker's instance of operator 10 of PageRank, combine sum at pagerank.tdf:42:7.
-type pageRankOp10 struct {
+// pageRankCombineSumExchange42 is one worker's instance of operator 10 of PageRank, combine sum at pagerank.tdf:42:7.
+type pageRankCombineSumExchange42 struct {
 	w     *tdrt.Worker
 	peers int
 	// state holds, per time, the sum of the values of each key among the records of one run; spare holds emptied states for reuse.
@@ -1942,7 +1942,7 @@ type pageRankOp10 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankOp10) Run() error {
+func (op *pageRankCombineSumExchange42) Run() error {
 	combine := op.w.Combine()
 	for {
 		b, ok := op.in0.Next()
@@ -2022,15 +2022,15 @@ func (op *pageRankOp10) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp10) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
+func (op *pageRankCombineSumExchange42) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	for _, r0 := range data {
 		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange42_7(r0))), op.peers), r0)
 	}
 	return nil
 }
 
-// pageRankOp11 is one worker's instance of operator 11 of PageRank, sum+map at pagerank.tdf:42:7.
-type pageRankOp11 struct {
+// pageRankSumMap42 is one worker's instance of operator 11 of PageRank, sum+map at pagerank.tdf:42:7.
+type pageRankSumMap42 struct {
 	w *tdrt.Worker
 	// state holds, per timestamp not yet complete, the sum of the values of each key; spare holds emptied states for reuse.
 	state  map[tdrt.Time]*tdrt.DenseState[uint32, float32]
@@ -2044,7 +2044,7 @@ type pageRankOp11 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankOp11) Run() error {
+func (op *pageRankSumMap42) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -2097,7 +2097,7 @@ func (op *pageRankOp11) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp11) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
+func (op *pageRankSumMap42) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	tOut0 := t
 	sendOut0 := int64(tOut0.Rounds[0])+1 < op.limit1
 	tOut0.Rounds[0]++
@@ -2116,8 +2116,8 @@ func (op *pageRankOp11) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]
 	return nil
 }
 
-// pageRankOp12 is one worker's instance of operator 12 of PageRank, print at pagerank.tdf:46:11.
-type pageRankOp12 struct {
+// pageRankPrint46 is one worker's instance of operator 12 of PageRank, print at pagerank.tdf:46:11.
+type pageRankPrint46 struct {
 	w      *tdrt.Worker
 	in0    *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
 	stdout *bufio.Writer
@@ -2125,7 +2125,7 @@ type pageRankOp12 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankOp12) Run() error {
+func (op *pageRankPrint46) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -2140,7 +2140,7 @@ func (op *pageRankOp12) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankOp12) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
+func (op *pageRankPrint46) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	for _, r0 := range data {
 		op.stdout.WriteString(pageRankPrint46_30(r0.F0, r0.F1))
 		op.stdout.WriteByte('\n')

@@ -452,19 +452,19 @@ func RunPingPong(ctx context.Context, cfg PingPongConfig) error {
 
 // build creates the operators of one worker, indexed like the plan's.
 func (df *PingPong) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
-	op0 := &pingPongOp0{
+	op0 := &pingPongRangeMap15{
 		out0: df.ch0.Pusher(w),
 		w:    w,
 	}
 	op0.next, op0.hi = tdrt.RangeShare(df.cfg.Params.pingPongArg15_17(), df.cfg.Params.pingPongArg15_20(), w.Index(), w.Peers())
-	op1 := &pingPongOp1{
+	op1 := &pingPongLoopXExchange16{
 		in0:   df.ch0.Puller(w),
 		in1:   df.ch2.Puller(w),
 		out0:  df.ch1.Pusher(w),
 		peers: w.Peers(),
 		w:     w,
 	}
-	op2 := &pingPongOp2{
+	op2 := &pingPongMap18{
 		in0:  df.ch1.Puller(w),
 		out0: df.ch2.Pusher(w),
 		out1: df.ch3.Pusher(w),
@@ -474,19 +474,19 @@ func (df *PingPong) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	if op2.limit1 < 1 {
 		return nil, fmt.Errorf("pingpong.tdf:16:30: loop x: max iters is %d; want 1 or more", op2.limit1)
 	}
-	op3 := &pingPongOp3{
+	op3 := &pingPongMap21{
 		in0:  df.ch3.Puller(w),
 		out0: df.ch4.Pusher(w),
 		w:    w,
 	}
-	op4 := &pingPongOp4{
+	op4 := &pingPongCombineSumExchange21{
 		in0:   df.ch4.Puller(w),
 		out0:  df.ch5.Pusher(w),
 		peers: w.Peers(),
 		state: make(map[tdrt.Time]*tdrt.DenseState[uint64, uint64]),
 		w:     w,
 	}
-	op5 := &pingPongOp5{
+	op5 := &pingPongSumPrint21{
 		in0:    df.ch5.Puller(w),
 		state:  make(map[tdrt.Time]*tdrt.DenseState[uint64, uint64]),
 		stdout: w.Stdout(),
@@ -495,8 +495,8 @@ func (df *PingPong) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	return []tdrt.Operator{op0, op1, op2, op3, op4, op5}, nil
 }
 
-// pingPongOp0 is one worker's instance of operator 0 of PingPong, range+map at pingpong.tdf:15:11.
-type pingPongOp0 struct {
+// pingPongRangeMap15 is one worker's instance of operator 0 of PingPong, range+map at pingpong.tdf:15:11.
+type pingPongRangeMap15 struct {
 	w        *tdrt.Worker
 	next, hi int64
 	batch    []int64
@@ -505,7 +505,7 @@ type pingPongOp0 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pingPongOp0) Run() error {
+func (op *pingPongRangeMap15) Run() error {
 	if op.done {
 		return nil
 	}
@@ -528,7 +528,7 @@ func (op *pingPongOp0) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pingPongOp0) process(t tdrt.Time, data []int64) error {
+func (op *pingPongRangeMap15) process(t tdrt.Time, data []int64) error {
 	for _, r0 := range data {
 		r1 := pingPongMap15_42(r0)
 		op.out0.GiveLocal(t, r1)
@@ -536,8 +536,8 @@ func (op *pingPongOp0) process(t tdrt.Time, data []int64) error {
 	return nil
 }
 
-// pingPongOp1 is one worker's instance of operator 1 of PingPong, loop x at pingpong.tdf:16:15.
-type pingPongOp1 struct {
+// pingPongLoopXExchange16 is one worker's instance of operator 1 of PingPong, loop x at pingpong.tdf:16:15.
+type pingPongLoopXExchange16 struct {
 	w     *tdrt.Worker
 	peers int
 	in0   *tdrt.Puller[uint64]
@@ -546,7 +546,7 @@ type pingPongOp1 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pingPongOp1) Run() error {
+func (op *pingPongLoopXExchange16) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -572,15 +572,15 @@ func (op *pingPongOp1) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pingPongOp1) process(t tdrt.Time, data []uint64) error {
+func (op *pingPongLoopXExchange16) process(t tdrt.Time, data []uint64) error {
 	for _, r0 := range data {
 		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(pingPongExchange17_22(r0)), op.peers), r0)
 	}
 	return nil
 }
 
-// pingPongOp2 is one worker's instance of operator 2 of PingPong, map at pingpong.tdf:18:7.
-type pingPongOp2 struct {
+// pingPongMap18 is one worker's instance of operator 2 of PingPong, map at pingpong.tdf:18:7.
+type pingPongMap18 struct {
 	w      *tdrt.Worker
 	limit1 int64
 	in0    *tdrt.Puller[uint64]
@@ -589,7 +589,7 @@ type pingPongOp2 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pingPongOp2) Run() error {
+func (op *pingPongMap18) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -606,7 +606,7 @@ func (op *pingPongOp2) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pingPongOp2) process(t tdrt.Time, data []uint64) error {
+func (op *pingPongMap18) process(t tdrt.Time, data []uint64) error {
 	tOut0 := t
 	sendOut0 := int64(tOut0.Rounds[0])+1 < op.limit1
 	tOut0.Rounds[0]++
@@ -625,15 +625,15 @@ func (op *pingPongOp2) process(t tdrt.Time, data []uint64) error {
 	return nil
 }
 
-// pingPongOp3 is one worker's instance of operator 3 of PingPong, map at pingpong.tdf:21:10.
-type pingPongOp3 struct {
+// pingPongMap21 is one worker's instance of operator 3 of PingPong, map at pingpong.tdf:21:10.
+type pingPongMap21 struct {
 	w    *tdrt.Worker
 	in0  *tdrt.Puller[uint64]
 	out0 *tdrt.Pusher[tdrt.Tuple2[uint64, uint64]]
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pingPongOp3) Run() error {
+func (op *pingPongMap21) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -649,7 +649,7 @@ func (op *pingPongOp3) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pingPongOp3) process(t tdrt.Time, data []uint64) error {
+func (op *pingPongMap21) process(t tdrt.Time, data []uint64) error {
 	for _, r0 := range data {
 		r1 := pingPongMap21_19(r0)
 		op.out0.GiveLocal(t, r1)
@@ -657,8 +657,8 @@ func (op *pingPongOp3) process(t tdrt.Time, data []uint64) error {
 	return nil
 }
 
-// pingPongOp4 is one worker's instance of operator 4 of PingPong, combine sum at pingpong.tdf:21:60.
-type pingPongOp4 struct {
+// pingPongCombineSumExchange21 is one worker's instance of operator 4 of PingPong, combine sum at pingpong.tdf:21:60.
+type pingPongCombineSumExchange21 struct {
 	w     *tdrt.Worker
 	peers int
 	// state holds, per time, the sum of the values of each key among the records of one run; spare holds emptied states for reuse.
@@ -671,7 +671,7 @@ type pingPongOp4 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pingPongOp4) Run() error {
+func (op *pingPongCombineSumExchange21) Run() error {
 	combine := op.w.Combine()
 	for {
 		b, ok := op.in0.Next()
@@ -725,15 +725,15 @@ func (op *pingPongOp4) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pingPongOp4) process(t tdrt.Time, data []tdrt.Tuple2[uint64, uint64]) error {
+func (op *pingPongCombineSumExchange21) process(t tdrt.Time, data []tdrt.Tuple2[uint64, uint64]) error {
 	for _, r0 := range data {
 		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(pingPongExchange21_60(r0)), op.peers), r0)
 	}
 	return nil
 }
 
-// pingPongOp5 is one worker's instance of operator 5 of PingPong, sum+print at pingpong.tdf:21:60.
-type pingPongOp5 struct {
+// pingPongSumPrint21 is one worker's instance of operator 5 of PingPong, sum+print at pingpong.tdf:21:60.
+type pingPongSumPrint21 struct {
 	w *tdrt.Worker
 	// state holds, per timestamp not yet complete, the sum of the values of each key; spare holds emptied states for reuse.
 	state  map[tdrt.Time]*tdrt.DenseState[uint64, uint64]
@@ -746,7 +746,7 @@ type pingPongOp5 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pingPongOp5) Run() error {
+func (op *pingPongSumPrint21) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -797,7 +797,7 @@ func (op *pingPongOp5) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pingPongOp5) process(t tdrt.Time, data []tdrt.Tuple2[uint64, uint64]) error {
+func (op *pingPongSumPrint21) process(t tdrt.Time, data []tdrt.Tuple2[uint64, uint64]) error {
 	for _, r0 := range data {
 		op.text = tdcAppend4(op.text[:0], r0)
 		op.text = append(op.text, '\n')

@@ -477,21 +477,21 @@ func RunReach(ctx context.Context, cfg ReachConfig) error {
 
 // build creates the operators of one worker, indexed like the plan's.
 func (df *Reach) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
-	op0 := &reachOp0{
+	op0 := &reachReadMapExchange21{
 		maxLine: int(df.cfg.Params.reachArg21_11()),
 		out0:    df.ch3.Pusher(w),
 		path:    df.cfg.Params.reachArg21_16(),
 		peers:   w.Peers(),
 		w:       w,
 	}
-	op1 := &reachOp1{
+	op1 := &reachRangeMapExchange22{
 		out0:   df.ch0.Pusher(w),
 		params: &df.cfg.Params,
 		peers:  w.Peers(),
 		w:      w,
 	}
 	op1.next, op1.hi = tdrt.RangeShare(df.cfg.Params.reachArg22_17(), df.cfg.Params.reachArg22_20(), w.Index(), w.Peers())
-	op2 := &reachOp2{
+	op2 := &reachIterateN23{
 		in0:  df.ch0.Puller(w),
 		in1:  df.ch4.Puller(w),
 		out0: df.ch1.Pusher(w),
@@ -499,13 +499,13 @@ func (df *Reach) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		seen: make(map[tdrt.Time]*tdrt.IntSet[uint32]),
 		w:    w,
 	}
-	op3 := &reachOp3{
+	op3 := &reachMapExchange24{
 		in0:   df.ch1.Puller(w),
 		out0:  df.ch2.Pusher(w),
 		peers: w.Peers(),
 		w:     w,
 	}
-	op4 := &reachOp4{
+	op4 := &reachJoinMapExchange25{
 		arranged: make(map[tdrt.Time]*tdrt.IntArrangement[uint32, uint32]),
 		in0:      df.ch2.Puller(w),
 		out0:     df.ch4.Pusher(w),
@@ -514,7 +514,7 @@ func (df *Reach) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		right0:   df.ch3.Puller(w),
 		w:        w,
 	}
-	op5 := &reachOp5{
+	op5 := &reachPrint29{
 		in0:    df.ch5.Puller(w),
 		stdout: w.Stdout(),
 		w:      w,
@@ -522,8 +522,8 @@ func (df *Reach) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	return []tdrt.Operator{op0, op1, op2, op3, op4, op5}, nil
 }
 
-// reachOp0 is one worker's instance of operator 0 of Reach, lines+map at reach.tdf:21:11.
-type reachOp0 struct {
+// reachReadMapExchange21 is one worker's instance of operator 0 of Reach, lines+map at reach.tdf:21:11.
+type reachReadMapExchange21 struct {
 	w       *tdrt.Worker
 	peers   int
 	path    string
@@ -537,7 +537,7 @@ type reachOp0 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *reachOp0) Run() error {
+func (op *reachReadMapExchange21) Run() error {
 	if op.done {
 		return nil
 	}
@@ -579,7 +579,7 @@ func (op *reachOp0) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *reachOp0) process(t tdrt.Time, data []Edge) error {
+func (op *reachReadMapExchange21) process(t tdrt.Time, data []Edge) error {
 	for _, r0 := range data {
 		r1 := reachMap21_41(r0)
 		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(reachExchange25_12(r1))), op.peers), r1)
@@ -587,8 +587,8 @@ func (op *reachOp0) process(t tdrt.Time, data []Edge) error {
 	return nil
 }
 
-// reachOp1 is one worker's instance of operator 1 of Reach, range+map at reach.tdf:22:11.
-type reachOp1 struct {
+// reachRangeMapExchange22 is one worker's instance of operator 1 of Reach, range+map at reach.tdf:22:11.
+type reachRangeMapExchange22 struct {
 	w        *tdrt.Worker
 	peers    int
 	params   *Params
@@ -599,7 +599,7 @@ type reachOp1 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *reachOp1) Run() error {
+func (op *reachRangeMapExchange22) Run() error {
 	if op.done {
 		return nil
 	}
@@ -622,7 +622,7 @@ func (op *reachOp1) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *reachOp1) process(t tdrt.Time, data []int64) error {
+func (op *reachRangeMapExchange22) process(t tdrt.Time, data []int64) error {
 	for _, r0 := range data {
 		r1 := op.params.reachMap22_35(r0)
 		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(reachExchange23_26(r1))), op.peers), r1)
@@ -630,8 +630,8 @@ func (op *reachOp1) process(t tdrt.Time, data []int64) error {
 	return nil
 }
 
-// reachOp2 is one worker's instance of operator 2 of Reach, iterate n at reach.tdf:23:21.
-type reachOp2 struct {
+// reachIterateN23 is one worker's instance of operator 2 of Reach, iterate n at reach.tdf:23:21.
+type reachIterateN23 struct {
 	w *tdrt.Worker
 	// seen holds, per time with the loop's round at 0, the records the loop variable held.
 	seen  map[tdrt.Time]*tdrt.IntSet[uint32]
@@ -643,7 +643,7 @@ type reachOp2 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *reachOp2) Run() error {
+func (op *reachIterateN23) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -676,7 +676,7 @@ func (op *reachOp2) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *reachOp2) process(t tdrt.Time, data []uint32) error {
+func (op *reachIterateN23) process(t tdrt.Time, data []uint32) error {
 	tOut1 := t
 	tOut1.Rounds[0] = 0
 	for _, r0 := range data {
@@ -687,7 +687,7 @@ func (op *reachOp2) process(t tdrt.Time, data []uint32) error {
 }
 
 // fresh processes the records of data that the loop variable did not hold before at t's time outside the loop.
-func (op *reachOp2) fresh(t tdrt.Time, data []uint32) error {
+func (op *reachIterateN23) fresh(t tdrt.Time, data []uint32) error {
 	outer := t
 	outer.Rounds[0] = 0
 	set := op.seen[outer]
@@ -704,8 +704,8 @@ func (op *reachOp2) fresh(t tdrt.Time, data []uint32) error {
 	return op.process(t, op.batch)
 }
 
-// reachOp3 is one worker's instance of operator 3 of Reach, map at reach.tdf:24:8.
-type reachOp3 struct {
+// reachMapExchange24 is one worker's instance of operator 3 of Reach, map at reach.tdf:24:8.
+type reachMapExchange24 struct {
 	w     *tdrt.Worker
 	peers int
 	in0   *tdrt.Puller[uint32]
@@ -713,7 +713,7 @@ type reachOp3 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *reachOp3) Run() error {
+func (op *reachMapExchange24) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -729,7 +729,7 @@ func (op *reachOp3) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *reachOp3) process(t tdrt.Time, data []uint32) error {
+func (op *reachMapExchange24) process(t tdrt.Time, data []uint32) error {
 	for _, r0 := range data {
 		r1 := reachMap24_17(r0)
 		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(reachExchange25_7(r1))), op.peers), r1)
@@ -737,8 +737,8 @@ func (op *reachOp3) process(t tdrt.Time, data []uint32) error {
 	return nil
 }
 
-// reachOp4 is one worker's instance of operator 4 of Reach, join+map at reach.tdf:25:7.
-type reachOp4 struct {
+// reachJoinMapExchange25 is one worker's instance of operator 4 of Reach, join+map at reach.tdf:25:7.
+type reachJoinMapExchange25 struct {
 	w     *tdrt.Worker
 	peers int
 	// arranged holds the values of each key of the input from outside the loop, per time of that input.
@@ -753,7 +753,7 @@ type reachOp4 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *reachOp4) Run() error {
+func (op *reachJoinMapExchange25) Run() error {
 	for {
 		b, ok := op.right0.Next()
 		if !ok {
@@ -811,7 +811,7 @@ func (op *reachOp4) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *reachOp4) process(t tdrt.Time, data []tdrt.Tuple3[uint32, bool, uint32]) error {
+func (op *reachJoinMapExchange25) process(t tdrt.Time, data []tdrt.Tuple3[uint32, bool, uint32]) error {
 	tOut0 := t
 	tOut0.Rounds[0]++
 	for _, r0 := range data {
@@ -822,7 +822,7 @@ func (op *reachOp4) process(t tdrt.Time, data []tdrt.Tuple3[uint32, bool, uint32
 }
 
 // match pairs records at time t with the arranged values of their key and runs the stages over the pairs.
-func (op *reachOp4) match(t tdrt.Time, data []tdrt.Tuple2[uint32, bool]) error {
+func (op *reachJoinMapExchange25) match(t tdrt.Time, data []tdrt.Tuple2[uint32, bool]) error {
 	m := op.arranged[t.Outer(0)]
 	m.Seal()
 	op.batch = op.batch[:0]
@@ -844,8 +844,8 @@ func (op *reachOp4) match(t tdrt.Time, data []tdrt.Tuple2[uint32, bool]) error {
 	return op.process(t, op.batch)
 }
 
-// reachOp5 is one worker's instance of operator 5 of Reach, print at reach.tdf:29:13.
-type reachOp5 struct {
+// reachPrint29 is one worker's instance of operator 5 of Reach, print at reach.tdf:29:13.
+type reachPrint29 struct {
 	w      *tdrt.Worker
 	in0    *tdrt.Puller[uint32]
 	stdout *bufio.Writer
@@ -853,7 +853,7 @@ type reachOp5 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *reachOp5) Run() error {
+func (op *reachPrint29) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -868,7 +868,7 @@ func (op *reachOp5) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *reachOp5) process(t tdrt.Time, data []uint32) error {
+func (op *reachPrint29) process(t tdrt.Time, data []uint32) error {
 	for _, r0 := range data {
 		op.text = strconv.AppendUint(op.text[:0], uint64(r0), 10)
 		op.text = append(op.text, '\n')

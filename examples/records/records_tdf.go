@@ -196,25 +196,25 @@ func RunEntries(ctx context.Context, cfg EntriesConfig) error {
 
 // build creates the operators of one worker, indexed like the plan's.
 func (df *Entries) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
-	op0 := &entriesOp0{
+	op0 := &entriesLinesFilterMapExchange34{
 		out0:  df.ch0.Pusher(w),
 		path:  df.cfg.Params.entriesArg34_8(),
 		peers: w.Peers(),
 		w:     w,
 	}
-	op1 := &entriesOp1{
+	op1 := &entriesMap53{
 		in0:  df.ch0.Puller(w),
 		out0: df.ch1.Pusher(w),
 		w:    w,
 	}
-	op2 := &entriesOp2{
+	op2 := &entriesCombineCountExchange54{
 		in0:   df.ch1.Puller(w),
 		out0:  df.ch2.Pusher(w),
 		peers: w.Peers(),
 		state: make(map[tdrt.Time]*tdrt.HashState[string, int64]),
 		w:     w,
 	}
-	op3 := &entriesOp3{
+	op3 := &entriesCountPrint54{
 		in0:    df.ch2.Puller(w),
 		state:  make(map[tdrt.Time]*tdrt.HashState[string, int64]),
 		stdout: w.Stdout(),
@@ -223,8 +223,8 @@ func (df *Entries) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	return []tdrt.Operator{op0, op1, op2, op3}, nil
 }
 
-// entriesOp0 is one worker's instance of operator 0 of Entries, lines+filter+map at records.tdf:34:2.
-type entriesOp0 struct {
+// entriesLinesFilterMapExchange34 is one worker's instance of operator 0 of Entries, lines+filter+map at records.tdf:34:2.
+type entriesLinesFilterMapExchange34 struct {
 	w     *tdrt.Worker
 	peers int
 	path  string
@@ -235,7 +235,7 @@ type entriesOp0 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *entriesOp0) Run() error {
+func (op *entriesLinesFilterMapExchange34) Run() error {
 	if op.done {
 		return nil
 	}
@@ -265,7 +265,7 @@ func (op *entriesOp0) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *entriesOp0) process(t tdrt.Time, data []string) error {
+func (op *entriesLinesFilterMapExchange34) process(t tdrt.Time, data []string) error {
 	for _, r0 := range data {
 		if entriesFilter35_18(r0) {
 			r1, err := entriesMap36_15(r0)
@@ -278,15 +278,15 @@ func (op *entriesOp0) process(t tdrt.Time, data []string) error {
 	return nil
 }
 
-// entriesOp1 is one worker's instance of operator 1 of Entries, map at records.tdf:53:6.
-type entriesOp1 struct {
+// entriesMap53 is one worker's instance of operator 1 of Entries, map at records.tdf:53:6.
+type entriesMap53 struct {
 	w    *tdrt.Worker
 	in0  *tdrt.Puller[Entry]
 	out0 *tdrt.Pusher[string]
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *entriesOp1) Run() error {
+func (op *entriesMap53) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -302,7 +302,7 @@ func (op *entriesOp1) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *entriesOp1) process(t tdrt.Time, data []Entry) error {
+func (op *entriesMap53) process(t tdrt.Time, data []Entry) error {
 	for _, r0 := range data {
 		r1 := entriesMap53_15(r0)
 		op.out0.GiveLocal(t, r1)
@@ -310,8 +310,8 @@ func (op *entriesOp1) process(t tdrt.Time, data []Entry) error {
 	return nil
 }
 
-// entriesOp2 is one worker's instance of operator 2 of Entries, combine count at records.tdf:54:6.
-type entriesOp2 struct {
+// entriesCombineCountExchange54 is one worker's instance of operator 2 of Entries, combine count at records.tdf:54:6.
+type entriesCombineCountExchange54 struct {
 	w     *tdrt.Worker
 	peers int
 	// state holds, per time, the count of each record among the records of one run; spare holds emptied states for reuse.
@@ -324,7 +324,7 @@ type entriesOp2 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *entriesOp2) Run() error {
+func (op *entriesCombineCountExchange54) Run() error {
 	combine := op.w.Combine()
 	for {
 		b, ok := op.in0.Next()
@@ -385,15 +385,15 @@ func (op *entriesOp2) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *entriesOp2) process(t tdrt.Time, data []tdrt.Tuple2[string, int64]) error {
+func (op *entriesCombineCountExchange54) process(t tdrt.Time, data []tdrt.Tuple2[string, int64]) error {
 	for _, r0 := range data {
 		op.out0.Give(t, tdrt.Route(tdrt.HashString(entriesExchange54_6(r0)), op.peers), r0)
 	}
 	return nil
 }
 
-// entriesOp3 is one worker's instance of operator 3 of Entries, count+print at records.tdf:54:6.
-type entriesOp3 struct {
+// entriesCountPrint54 is one worker's instance of operator 3 of Entries, count+print at records.tdf:54:6.
+type entriesCountPrint54 struct {
 	w *tdrt.Worker
 	// state holds, per timestamp not yet complete, the count of each record; spare holds emptied states for reuse.
 	state  map[tdrt.Time]*tdrt.HashState[string, int64]
@@ -406,7 +406,7 @@ type entriesOp3 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *entriesOp3) Run() error {
+func (op *entriesCountPrint54) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -457,7 +457,7 @@ func (op *entriesOp3) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *entriesOp3) process(t tdrt.Time, data []tdrt.Tuple2[string, int64]) error {
+func (op *entriesCountPrint54) process(t tdrt.Time, data []tdrt.Tuple2[string, int64]) error {
 	for _, r0 := range data {
 		op.text = tdcAppend5(op.text[:0], r0)
 		op.text = append(op.text, '\n')
@@ -603,25 +603,25 @@ func RunPoints(ctx context.Context, cfg PointsConfig) error {
 
 // build creates the operators of one worker, indexed like the plan's.
 func (df *Points) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
-	op0 := &pointsOp0{
+	op0 := &pointsRangeMapExchange61{
 		out0:  df.ch0.Pusher(w),
 		peers: w.Peers(),
 		w:     w,
 	}
 	op0.next, op0.hi = tdrt.RangeShare(df.cfg.Params.pointsArg61_8(), df.cfg.Params.pointsArg61_11(), w.Index(), w.Peers())
-	op1 := &pointsOp1{
+	op1 := &pointsMap64{
 		in0:  df.ch0.Puller(w),
 		out0: df.ch1.Pusher(w),
 		w:    w,
 	}
-	op2 := &pointsOp2{
+	op2 := &pointsCombineCountExchange65{
 		in0:   df.ch1.Puller(w),
 		out0:  df.ch2.Pusher(w),
 		peers: w.Peers(),
 		state: make(map[tdrt.Time]*tdrt.DenseState[int32, int64]),
 		w:     w,
 	}
-	op3 := &pointsOp3{
+	op3 := &pointsCountPrint65{
 		in0:    df.ch2.Puller(w),
 		state:  make(map[tdrt.Time]*tdrt.DenseState[int32, int64]),
 		stdout: w.Stdout(),
@@ -630,8 +630,8 @@ func (df *Points) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	return []tdrt.Operator{op0, op1, op2, op3}, nil
 }
 
-// pointsOp0 is one worker's instance of operator 0 of Points, range+map at records.tdf:61:2.
-type pointsOp0 struct {
+// pointsRangeMapExchange61 is one worker's instance of operator 0 of Points, range+map at records.tdf:61:2.
+type pointsRangeMapExchange61 struct {
 	w        *tdrt.Worker
 	peers    int
 	next, hi int64
@@ -641,7 +641,7 @@ type pointsOp0 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pointsOp0) Run() error {
+func (op *pointsRangeMapExchange61) Run() error {
 	if op.done {
 		return nil
 	}
@@ -664,7 +664,7 @@ func (op *pointsOp0) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pointsOp0) process(t tdrt.Time, data []int64) error {
+func (op *pointsRangeMapExchange61) process(t tdrt.Time, data []int64) error {
 	for _, r0 := range data {
 		r1 := pointsMap62_15(r0)
 		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pointsExchange63_20(r1))), op.peers), r1)
@@ -672,15 +672,15 @@ func (op *pointsOp0) process(t tdrt.Time, data []int64) error {
 	return nil
 }
 
-// pointsOp1 is one worker's instance of operator 1 of Points, map at records.tdf:64:6.
-type pointsOp1 struct {
+// pointsMap64 is one worker's instance of operator 1 of Points, map at records.tdf:64:6.
+type pointsMap64 struct {
 	w    *tdrt.Worker
 	in0  *tdrt.Puller[Point]
 	out0 *tdrt.Pusher[int32]
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pointsOp1) Run() error {
+func (op *pointsMap64) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -696,7 +696,7 @@ func (op *pointsOp1) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pointsOp1) process(t tdrt.Time, data []Point) error {
+func (op *pointsMap64) process(t tdrt.Time, data []Point) error {
 	for _, r0 := range data {
 		r1 := pointsMap64_15(r0)
 		op.out0.GiveLocal(t, r1)
@@ -704,8 +704,8 @@ func (op *pointsOp1) process(t tdrt.Time, data []Point) error {
 	return nil
 }
 
-// pointsOp2 is one worker's instance of operator 2 of Points, combine count at records.tdf:65:6.
-type pointsOp2 struct {
+// pointsCombineCountExchange65 is one worker's instance of operator 2 of Points, combine count at records.tdf:65:6.
+type pointsCombineCountExchange65 struct {
 	w     *tdrt.Worker
 	peers int
 	// state holds, per time, the count of each record among the records of one run; spare holds emptied states for reuse.
@@ -718,7 +718,7 @@ type pointsOp2 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pointsOp2) Run() error {
+func (op *pointsCombineCountExchange65) Run() error {
 	combine := op.w.Combine()
 	for {
 		b, ok := op.in0.Next()
@@ -779,15 +779,15 @@ func (op *pointsOp2) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pointsOp2) process(t tdrt.Time, data []tdrt.Tuple2[int32, int64]) error {
+func (op *pointsCombineCountExchange65) process(t tdrt.Time, data []tdrt.Tuple2[int32, int64]) error {
 	for _, r0 := range data {
 		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pointsExchange65_6(r0))), op.peers), r0)
 	}
 	return nil
 }
 
-// pointsOp3 is one worker's instance of operator 3 of Points, count+print at records.tdf:65:6.
-type pointsOp3 struct {
+// pointsCountPrint65 is one worker's instance of operator 3 of Points, count+print at records.tdf:65:6.
+type pointsCountPrint65 struct {
 	w *tdrt.Worker
 	// state holds, per timestamp not yet complete, the count of each record; spare holds emptied states for reuse.
 	state  map[tdrt.Time]*tdrt.DenseState[int32, int64]
@@ -800,7 +800,7 @@ type pointsOp3 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pointsOp3) Run() error {
+func (op *pointsCountPrint65) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -851,7 +851,7 @@ func (op *pointsOp3) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pointsOp3) process(t tdrt.Time, data []tdrt.Tuple2[int32, int64]) error {
+func (op *pointsCountPrint65) process(t tdrt.Time, data []tdrt.Tuple2[int32, int64]) error {
 	for _, r0 := range data {
 		op.text = tdcAppend10(op.text[:0], r0)
 		op.text = append(op.text, '\n')
@@ -963,13 +963,13 @@ func RunSquares(ctx context.Context, cfg SquaresConfig) error {
 
 // build creates the operators of one worker, indexed like the plan's.
 func (df *Squares) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
-	op0 := &squaresOp0{
+	op0 := &squaresRangeMapExchange72{
 		out0:  df.ch0.Pusher(w),
 		peers: w.Peers(),
 		w:     w,
 	}
 	op0.next, op0.hi = tdrt.RangeShare(df.cfg.Params.squaresArg72_8(), df.cfg.Params.squaresArg72_11(), w.Index(), w.Peers())
-	op1 := &squaresOp1{
+	op1 := &squaresCapture75{
 		capSquares: df.Squares,
 		in0:        df.ch0.Puller(w),
 		stdout:     w.Stdout(),
@@ -978,8 +978,8 @@ func (df *Squares) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	return []tdrt.Operator{op0, op1}, nil
 }
 
-// squaresOp0 is one worker's instance of operator 0 of Squares, range+map at records.tdf:72:2.
-type squaresOp0 struct {
+// squaresRangeMapExchange72 is one worker's instance of operator 0 of Squares, range+map at records.tdf:72:2.
+type squaresRangeMapExchange72 struct {
 	w        *tdrt.Worker
 	peers    int
 	next, hi int64
@@ -989,7 +989,7 @@ type squaresOp0 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *squaresOp0) Run() error {
+func (op *squaresRangeMapExchange72) Run() error {
 	if op.done {
 		return nil
 	}
@@ -1012,7 +1012,7 @@ func (op *squaresOp0) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *squaresOp0) process(t tdrt.Time, data []int64) error {
+func (op *squaresRangeMapExchange72) process(t tdrt.Time, data []int64) error {
 	for _, r0 := range data {
 		r1 := squaresMap73_15(r0)
 		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(squaresExchange74_20(r1))), op.peers), r1)
@@ -1020,8 +1020,8 @@ func (op *squaresOp0) process(t tdrt.Time, data []int64) error {
 	return nil
 }
 
-// squaresOp1 is one worker's instance of operator 1 of Squares, capture at records.tdf:75:6.
-type squaresOp1 struct {
+// squaresCapture75 is one worker's instance of operator 1 of Squares, capture at records.tdf:75:6.
+type squaresCapture75 struct {
 	w          *tdrt.Worker
 	in0        *tdrt.Puller[int64]
 	stdout     *bufio.Writer
@@ -1030,7 +1030,7 @@ type squaresOp1 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *squaresOp1) Run() error {
+func (op *squaresCapture75) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -1045,7 +1045,7 @@ func (op *squaresOp1) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *squaresOp1) process(t tdrt.Time, data []int64) error {
+func (op *squaresCapture75) process(t tdrt.Time, data []int64) error {
 	for _, r0 := range data {
 		op.capSquares.Add(op.w, t, r0)
 	}

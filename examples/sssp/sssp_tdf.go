@@ -786,20 +786,20 @@ func RunShortestPaths(ctx context.Context, cfg ShortestPathsConfig) error {
 
 // build creates the operators of one worker, indexed like the plan's.
 func (df *ShortestPaths) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
-	op0 := &shortestPathsOp0{
+	op0 := &shortestPathsReadMapExchange25{
 		maxLine: int(df.cfg.Params.shortestPathsArg25_11()),
 		out0:    df.ch2.Pusher(w),
 		path:    df.cfg.Params.shortestPathsArg25_16(),
 		peers:   w.Peers(),
 		w:       w,
 	}
-	op1 := &shortestPathsOp1{
+	op1 := &shortestPathsRangeMap26{
 		out0:   df.ch0.Pusher(w),
 		params: &df.cfg.Params,
 		w:      w,
 	}
 	op1.next, op1.hi = tdrt.RangeShare(df.cfg.Params.shortestPathsArg26_17(), df.cfg.Params.shortestPathsArg26_20(), w.Index(), w.Peers())
-	op2 := &shortestPathsOp2{
+	op2 := &shortestPathsLoopDExchange27{
 		in0:   df.ch0.Puller(w),
 		in1:   df.ch6.Puller(w),
 		out0:  df.ch1.Pusher(w),
@@ -807,7 +807,7 @@ func (df *ShortestPaths) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		peers: w.Peers(),
 		w:     w,
 	}
-	op3 := &shortestPathsOp3{
+	op3 := &shortestPathsJoinMap28{
 		arranged: make(map[tdrt.Time]*tdrt.IntArrangement[uint32, Edge]),
 		in0:      df.ch1.Puller(w),
 		out0:     df.ch3.Pusher(w),
@@ -815,7 +815,7 @@ func (df *ShortestPaths) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		right0:   df.ch2.Puller(w),
 		w:        w,
 	}
-	op4 := &shortestPathsOp4{
+	op4 := &shortestPathsCombineMinExchange31{
 		in0:   df.ch3.Puller(w),
 		in1:   df.ch4.Puller(w),
 		out0:  df.ch5.Pusher(w),
@@ -823,7 +823,7 @@ func (df *ShortestPaths) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, uint64]),
 		w:     w,
 	}
-	op5 := &shortestPathsOp5{
+	op5 := &shortestPathsMin31{
 		acc:   make(map[tdrt.Time]map[uint32]uint64),
 		in0:   df.ch5.Puller(w),
 		out0:  df.ch6.Pusher(w),
@@ -831,14 +831,14 @@ func (df *ShortestPaths) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, uint64]),
 		w:     w,
 	}
-	op6 := &shortestPathsOp6{
+	op6 := &shortestPathsCombineMinExchange35{
 		in0:   df.ch7.Puller(w),
 		out0:  df.ch8.Pusher(w),
 		peers: w.Peers(),
 		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, uint64]),
 		w:     w,
 	}
-	op7 := &shortestPathsOp7{
+	op7 := &shortestPathsMinPrint35{
 		in0:    df.ch8.Puller(w),
 		state:  make(map[tdrt.Time]*tdrt.DenseState[uint32, uint64]),
 		stdout: w.Stdout(),
@@ -847,8 +847,8 @@ func (df *ShortestPaths) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	return []tdrt.Operator{op0, op1, op2, op3, op4, op5, op6, op7}, nil
 }
 
-// shortestPathsOp0 is one worker's instance of operator 0 of ShortestPaths, lines+map at sssp.tdf:25:11.
-type shortestPathsOp0 struct {
+// shortestPathsReadMapExchange25 is one worker's instance of operator 0 of ShortestPaths, lines+map at sssp.tdf:25:11.
+type shortestPathsReadMapExchange25 struct {
 	w       *tdrt.Worker
 	peers   int
 	path    string
@@ -862,7 +862,7 @@ type shortestPathsOp0 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *shortestPathsOp0) Run() error {
+func (op *shortestPathsReadMapExchange25) Run() error {
 	if op.done {
 		return nil
 	}
@@ -904,7 +904,7 @@ func (op *shortestPathsOp0) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *shortestPathsOp0) process(t tdrt.Time, data []Edge) error {
+func (op *shortestPathsReadMapExchange25) process(t tdrt.Time, data []Edge) error {
 	for _, r0 := range data {
 		r1 := shortestPathsMap25_41(r0)
 		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange28_23(r1))), op.peers), r1)
@@ -912,8 +912,8 @@ func (op *shortestPathsOp0) process(t tdrt.Time, data []Edge) error {
 	return nil
 }
 
-// shortestPathsOp1 is one worker's instance of operator 1 of ShortestPaths, range+map at sssp.tdf:26:11.
-type shortestPathsOp1 struct {
+// shortestPathsRangeMap26 is one worker's instance of operator 1 of ShortestPaths, range+map at sssp.tdf:26:11.
+type shortestPathsRangeMap26 struct {
 	w        *tdrt.Worker
 	params   *Params
 	next, hi int64
@@ -923,7 +923,7 @@ type shortestPathsOp1 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *shortestPathsOp1) Run() error {
+func (op *shortestPathsRangeMap26) Run() error {
 	if op.done {
 		return nil
 	}
@@ -946,7 +946,7 @@ func (op *shortestPathsOp1) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *shortestPathsOp1) process(t tdrt.Time, data []int64) error {
+func (op *shortestPathsRangeMap26) process(t tdrt.Time, data []int64) error {
 	for _, r0 := range data {
 		r1 := op.params.shortestPathsMap26_35(r0)
 		op.out0.GiveLocal(t, r1)
@@ -954,8 +954,8 @@ func (op *shortestPathsOp1) process(t tdrt.Time, data []int64) error {
 	return nil
 }
 
-// shortestPathsOp2 is one worker's instance of operator 2 of ShortestPaths, loop d at sssp.tdf:27:19.
-type shortestPathsOp2 struct {
+// shortestPathsLoopDExchange27 is one worker's instance of operator 2 of ShortestPaths, loop d at sssp.tdf:27:19.
+type shortestPathsLoopDExchange27 struct {
 	w     *tdrt.Worker
 	peers int
 	in0   *tdrt.Puller[tdrt.Tuple2[uint32, uint64]]
@@ -965,7 +965,7 @@ type shortestPathsOp2 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *shortestPathsOp2) Run() error {
+func (op *shortestPathsLoopDExchange27) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -992,7 +992,7 @@ func (op *shortestPathsOp2) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *shortestPathsOp2) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
+func (op *shortestPathsLoopDExchange27) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
 	for _, r0 := range data {
 		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange28_18(r0))), op.peers), r0)
 		op.out1.GiveLocal(t, r0)
@@ -1000,8 +1000,8 @@ func (op *shortestPathsOp2) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint
 	return nil
 }
 
-// shortestPathsOp3 is one worker's instance of operator 3 of ShortestPaths, join+map at sssp.tdf:28:18.
-type shortestPathsOp3 struct {
+// shortestPathsJoinMap28 is one worker's instance of operator 3 of ShortestPaths, join+map at sssp.tdf:28:18.
+type shortestPathsJoinMap28 struct {
 	w *tdrt.Worker
 	// arranged holds the values of each key of the input from outside the loop, per time of that input.
 	arranged map[tdrt.Time]*tdrt.IntArrangement[uint32, Edge]
@@ -1015,7 +1015,7 @@ type shortestPathsOp3 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *shortestPathsOp3) Run() error {
+func (op *shortestPathsJoinMap28) Run() error {
 	for {
 		b, ok := op.right0.Next()
 		if !ok {
@@ -1073,7 +1073,7 @@ func (op *shortestPathsOp3) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *shortestPathsOp3) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint64, Edge]) error {
+func (op *shortestPathsJoinMap28) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint64, Edge]) error {
 	for _, r0 := range data {
 		r1 := shortestPathsMap29_27(r0.F0, r0.F1, r0.F2)
 		op.out0.GiveLocal(t, r1)
@@ -1082,7 +1082,7 @@ func (op *shortestPathsOp3) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint
 }
 
 // match pairs records at time t with the arranged values of their key and runs the stages over the pairs.
-func (op *shortestPathsOp3) match(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
+func (op *shortestPathsJoinMap28) match(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
 	m := op.arranged[t.Outer(0)]
 	m.Seal()
 	op.batch = op.batch[:0]
@@ -1104,8 +1104,8 @@ func (op *shortestPathsOp3) match(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64
 	return op.process(t, op.batch)
 }
 
-// shortestPathsOp4 is one worker's instance of operator 4 of ShortestPaths, combine min at sssp.tdf:31:7.
-type shortestPathsOp4 struct {
+// shortestPathsCombineMinExchange31 is one worker's instance of operator 4 of ShortestPaths, combine min at sssp.tdf:31:7.
+type shortestPathsCombineMinExchange31 struct {
 	w     *tdrt.Worker
 	peers int
 	// state holds, per time, the least value of each key among the records of one run; spare holds emptied states for reuse.
@@ -1119,7 +1119,7 @@ type shortestPathsOp4 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *shortestPathsOp4) Run() error {
+func (op *shortestPathsCombineMinExchange31) Run() error {
 	combine := op.w.Combine()
 	for {
 		b, ok := op.in0.Next()
@@ -1203,15 +1203,15 @@ func (op *shortestPathsOp4) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *shortestPathsOp4) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
+func (op *shortestPathsCombineMinExchange31) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
 	for _, r0 := range data {
 		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange31_7(r0))), op.peers), r0)
 	}
 	return nil
 }
 
-// shortestPathsOp5 is one worker's instance of operator 5 of ShortestPaths, min at sssp.tdf:31:7.
-type shortestPathsOp5 struct {
+// shortestPathsMin31 is one worker's instance of operator 5 of ShortestPaths, min at sssp.tdf:31:7.
+type shortestPathsMin31 struct {
 	w *tdrt.Worker
 	// acc holds, per time with the loop's round at zero, the least value of each key over the rounds complete so far.
 	acc map[tdrt.Time]map[uint32]uint64
@@ -1226,7 +1226,7 @@ type shortestPathsOp5 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *shortestPathsOp5) Run() error {
+func (op *shortestPathsMin31) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -1295,7 +1295,7 @@ func (op *shortestPathsOp5) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *shortestPathsOp5) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
+func (op *shortestPathsMin31) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
 	tOut0 := t
 	tOut0.Rounds[0]++
 	tOut1 := t
@@ -1307,8 +1307,8 @@ func (op *shortestPathsOp5) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint
 	return nil
 }
 
-// shortestPathsOp6 is one worker's instance of operator 6 of ShortestPaths, combine min at sssp.tdf:35:14.
-type shortestPathsOp6 struct {
+// shortestPathsCombineMinExchange35 is one worker's instance of operator 6 of ShortestPaths, combine min at sssp.tdf:35:14.
+type shortestPathsCombineMinExchange35 struct {
 	w     *tdrt.Worker
 	peers int
 	// state holds, per time, the least value of each key among the records of one run; spare holds emptied states for reuse.
@@ -1321,7 +1321,7 @@ type shortestPathsOp6 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *shortestPathsOp6) Run() error {
+func (op *shortestPathsCombineMinExchange35) Run() error {
 	combine := op.w.Combine()
 	for {
 		b, ok := op.in0.Next()
@@ -1377,15 +1377,15 @@ func (op *shortestPathsOp6) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *shortestPathsOp6) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
+func (op *shortestPathsCombineMinExchange35) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
 	for _, r0 := range data {
 		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange35_14(r0))), op.peers), r0)
 	}
 	return nil
 }
 
-// shortestPathsOp7 is one worker's instance of operator 7 of ShortestPaths, min+print at sssp.tdf:35:14.
-type shortestPathsOp7 struct {
+// shortestPathsMinPrint35 is one worker's instance of operator 7 of ShortestPaths, min+print at sssp.tdf:35:14.
+type shortestPathsMinPrint35 struct {
 	w *tdrt.Worker
 	// state holds, per timestamp not yet complete, the least value of each key; spare holds emptied states for reuse.
 	state  map[tdrt.Time]*tdrt.DenseState[uint32, uint64]
@@ -1398,7 +1398,7 @@ type shortestPathsOp7 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *shortestPathsOp7) Run() error {
+func (op *shortestPathsMinPrint35) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -1451,7 +1451,7 @@ func (op *shortestPathsOp7) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *shortestPathsOp7) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
+func (op *shortestPathsMinPrint35) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
 	for _, r0 := range data {
 		op.stdout.WriteString(shortestPathsPrint35_42(r0.F0, r0.F1))
 		op.stdout.WriteByte('\n')

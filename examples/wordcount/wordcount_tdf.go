@@ -135,13 +135,13 @@ func RunWordCount(ctx context.Context, cfg WordCountConfig) error {
 
 // build creates the operators of one worker, indexed like the plan's.
 func (df *WordCount) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
-	op0 := &wordCountOp0{
+	op0 := &wordCountLinesFlatMapExchange13{
 		out0:  df.ch0.Pusher(w),
 		path:  df.cfg.Params.wordCountArg13_8(),
 		peers: w.Peers(),
 		w:     w,
 	}
-	op1 := &wordCountOp1{
+	op1 := &wordCountCountPrint16{
 		in0:    df.ch0.Puller(w),
 		state:  make(map[tdrt.Time]*tdrt.HashState[string, int64]),
 		stdout: w.Stdout(),
@@ -150,8 +150,8 @@ func (df *WordCount) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	return []tdrt.Operator{op0, op1}, nil
 }
 
-// wordCountOp0 is one worker's instance of operator 0 of WordCount, lines+flat_map at wordcount.tdf:13:2.
-type wordCountOp0 struct {
+// wordCountLinesFlatMapExchange13 is one worker's instance of operator 0 of WordCount, lines+flat_map at wordcount.tdf:13:2.
+type wordCountLinesFlatMapExchange13 struct {
 	w     *tdrt.Worker
 	peers int
 	path  string
@@ -162,7 +162,7 @@ type wordCountOp0 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *wordCountOp0) Run() error {
+func (op *wordCountLinesFlatMapExchange13) Run() error {
 	if op.done {
 		return nil
 	}
@@ -192,7 +192,7 @@ func (op *wordCountOp0) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *wordCountOp0) process(t tdrt.Time, data []string) error {
+func (op *wordCountLinesFlatMapExchange13) process(t tdrt.Time, data []string) error {
 	for _, r0 := range data {
 		r1 := wordCountFlatMap14_23(r0)
 		for _, r2 := range r1 {
@@ -202,8 +202,8 @@ func (op *wordCountOp0) process(t tdrt.Time, data []string) error {
 	return nil
 }
 
-// wordCountOp1 is one worker's instance of operator 1 of WordCount, count+print at wordcount.tdf:16:6.
-type wordCountOp1 struct {
+// wordCountCountPrint16 is one worker's instance of operator 1 of WordCount, count+print at wordcount.tdf:16:6.
+type wordCountCountPrint16 struct {
 	w *tdrt.Worker
 	// state holds, per timestamp not yet complete, the count of each record; spare holds emptied states for reuse.
 	state  map[tdrt.Time]*tdrt.HashState[string, int64]
@@ -216,7 +216,7 @@ type wordCountOp1 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *wordCountOp1) Run() error {
+func (op *wordCountCountPrint16) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -267,7 +267,7 @@ func (op *wordCountOp1) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *wordCountOp1) process(t tdrt.Time, data []tdrt.Tuple2[string, int64]) error {
+func (op *wordCountCountPrint16) process(t tdrt.Time, data []tdrt.Tuple2[string, int64]) error {
 	for _, r0 := range data {
 		op.text = tdcAppend2(op.text[:0], r0)
 		op.text = append(op.text, '\n')

@@ -138,13 +138,13 @@ func (df *Words) Wait() error {
 
 // build creates the operators of one worker, indexed like the plan's.
 func (df *Words) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
-	op0 := &wordsOp0{
+	op0 := &wordsInputTextFlatMapExchange13{
 		in0:   df.host0.Puller(w),
 		out0:  df.ch0.Pusher(w),
 		peers: w.Peers(),
 		w:     w,
 	}
-	op1 := &wordsOp1{
+	op1 := &wordsCountMapOutput18{
 		in0:     df.ch0.Puller(w),
 		onFreqs: df.cfg.OnFreqs,
 		state:   make(map[tdrt.Time]*tdrt.HashState[string, int64]),
@@ -154,8 +154,8 @@ func (df *Words) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	return []tdrt.Operator{op0, op1}, nil
 }
 
-// wordsOp0 is one worker's instance of operator 0 of Words, input text+flat_map at words.tdf:13:2.
-type wordsOp0 struct {
+// wordsInputTextFlatMapExchange13 is one worker's instance of operator 0 of Words, input text+flat_map at words.tdf:13:2.
+type wordsInputTextFlatMapExchange13 struct {
 	w     *tdrt.Worker
 	peers int
 	in0   *tdrt.Puller[string]
@@ -163,7 +163,7 @@ type wordsOp0 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *wordsOp0) Run() error {
+func (op *wordsInputTextFlatMapExchange13) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -179,7 +179,7 @@ func (op *wordsOp0) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *wordsOp0) process(t tdrt.Time, data []string) error {
+func (op *wordsInputTextFlatMapExchange13) process(t tdrt.Time, data []string) error {
 	for _, r0 := range data {
 		r1 := wordsFlatMap16_20(r0)
 		for _, r2 := range r1 {
@@ -189,8 +189,8 @@ func (op *wordsOp0) process(t tdrt.Time, data []string) error {
 	return nil
 }
 
-// wordsOp1 is one worker's instance of operator 1 of Words, count+map+output at words.tdf:18:6.
-type wordsOp1 struct {
+// wordsCountMapOutput18 is one worker's instance of operator 1 of Words, count+map+output at words.tdf:18:6.
+type wordsCountMapOutput18 struct {
 	w *tdrt.Worker
 	// state holds, per timestamp not yet complete, the count of each record; spare holds emptied states for reuse.
 	state   map[tdrt.Time]*tdrt.HashState[string, int64]
@@ -204,7 +204,7 @@ type wordsOp1 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *wordsOp1) Run() error {
+func (op *wordsCountMapOutput18) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -255,7 +255,7 @@ func (op *wordsOp1) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *wordsOp1) process(t tdrt.Time, data []tdrt.Tuple2[string, int64]) error {
+func (op *wordsCountMapOutput18) process(t tdrt.Time, data []tdrt.Tuple2[string, int64]) error {
 	for _, r0 := range data {
 		r1 := wordsMap19_20(r0.F0, r0.F1)
 		if op.onFreqs != nil {
