@@ -9,6 +9,7 @@ import (
 
 	"github.com/tdflow/tdc/lang"
 	"github.com/tdflow/tdc/planner"
+	"github.com/tdflow/tdc/planner/picture"
 	tdrt "github.com/tdflow/tdc/runtime"
 )
 
@@ -30,6 +31,20 @@ func (g *gen) dataflow(gr *planner.Graph) {
 	for _, op := range gr.Ops {
 		d.operator(op)
 	}
+}
+
+// picture returns the plan drawn as SVG for a binary's web view, or nil
+// for a Go API (whose page lists the operators instead, keeping the
+// committed generated files small) or when it cannot be drawn.
+func (d *dfGen) picture() []byte {
+	if !d.opts.Main {
+		return nil
+	}
+	svg, err := picture.SVG(d.gr)
+	if err != nil {
+		return nil
+	}
+	return svg
 }
 
 // channelKind names how a channel routes its records, for the web view
@@ -96,6 +111,11 @@ func (d *dfGen) graphVar() {
 	}
 	if sites := d.lambdaSites(); len(sites) > 0 {
 		fields[jen.Id("Lambdas")] = jen.Index().Qual(rt, "LambdaSite").Values(sites...)
+	}
+	if svg := d.picture(); svg != nil {
+		fields[jen.Id("Picture")] = jen.Index().Byte().Parens(jen.Id(d.prefix + "Picture"))
+		d.f.Commentf("%sPicture is the plan of dataflow %s drawn as SVG, for the web view (-http).", d.prefix, d.gr.Name)
+		d.f.Const().Id(d.prefix + "Picture").Op("=").Lit(string(svg))
 	}
 	d.f.Commentf("%sGraph is the plan of dataflow %s: operators, ports and the paths between ports.", d.prefix, d.gr.Name)
 	d.f.Var().Id(d.prefix+"Graph").Op("=").Op("&").Qual(rt, "Graph").Values(fields)

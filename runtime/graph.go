@@ -9,11 +9,11 @@ import (
 // OperatorInfo describes one operator of the plan. Every worker holds one
 // instance of it.
 type OperatorInfo struct {
-	Name    string     // what the operator is, e.g. "count" or "lines+flat_map"
-	Kind    string     // the planner's kind of operator, e.g. "count" or "chain"
-	Pos     string     // where the .tdf file spells it, e.g. "wordcount.tdf:12:9"
-	Inputs  []Location // its input ports
-	Outputs []Location // its output ports
+	Name    string     `json:"name"`    // what the operator is, e.g. "count" or "lines+flat_map"
+	Kind    string     `json:"kind"`    // the planner's kind of operator, e.g. "count" or "chain"
+	Pos     string     `json:"pos"`     // where the .tdf file spells it, e.g. "wordcount.tdf:12:9"
+	Inputs  []Location `json:"inputs"`  // its input ports
+	Outputs []Location `json:"outputs"` // its output ports
 }
 
 // Graph is the static description of a dataflow: the planner produces it
@@ -55,9 +55,9 @@ type Graph struct {
 
 // ChannelInfo describes one channel of the plan.
 type ChannelInfo struct {
-	From int    // the operator that sends into it
-	To   int    // the operator that reads it
-	Kind string // "pipeline", "exchange" or "broadcast"
+	From int    `json:"from"` // the operator that sends into it
+	To   int    `json:"to"`   // the operator that reads it
+	Kind string `json:"kind"` // "pipeline", "exchange" or "broadcast"
 }
 
 // LambdaSite is a generated lambda function and where the program has it.

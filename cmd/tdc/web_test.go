@@ -2,9 +2,11 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -12,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
@@ -199,4 +202,90 @@ func TestPageState(t *testing.T) {
 	resp.Body.Close()
 	assert.Contains(t, string(body), `labels: {"dataflow":"WordCount"`, "the workers' goroutines carry the dataflow's label")
 
+}
+
+// chromium returns the path of a Chromium (or Chrome) executable, or "".
+func chromium() string {
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// TestWebViewInChromium loads the page of a running word count in
+// headless Chromium, checks that the plan's picture and a box per
+// operator are there, feeds the program more input and waits for the
+// figures on the page to change. It saves a screenshot; with -update,
+// into docs/web-view.png.
+func TestWebViewInChromium(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a binary and runs a browser")
+	}
+	browser := chromium()
+	if browser == "" {
+		t.Skip("Chromium is not installed (apt-get install chromium); the web view is not tested in a browser")
+	}
+	r := startWebRun(t, "-w", "2")
+	text, words := webLines(0)
+	_, err := io.WriteString(r.stdin, text)
+	require.NoError(t, err)
+	waitFor(t, 30*time.Second, func() bool {
+		return r.scrape(t, "tdc_operator_records_in_total", map[string]string{"op": "1"}) == float64(words)
+	}, "the count operator to have read %d words", words)
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(browser), chromedp.NoSandbox, chromedp.WindowSize(1280, 720))
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	defer cancelAlloc()
+	bctx, cancelBrowser := chromedp.NewContext(actx)
+	defer cancelBrowser()
+
+	require.NoError(t, chromedp.Do(bctx, chromedp.Navigate(r.url+"/"), chromedp.WaitVisible(chromedp.ID("op-card-0-1"))))
+	cards, err := chromedp.Run(bctx, chromedp.Evaluate[int](`document.querySelectorAll(".opcard").length`))
+	require.NoError(t, err)
+	assert.Equal(t, 2, cards, "a box per operator")
+	waitFor(t, 30*time.Second, func() bool {
+		n, err := chromedp.Run(bctx, chromedp.Evaluate[int](`document.querySelectorAll(".picture svg g.op").length`))
+		return err == nil && n == 2
+	}, "the plan's picture with its two operators")
+	before, err := chromedp.Run(bctx, chromedp.Text(chromedp.ID("op-card-0-0")))
+	require.NoError(t, err)
+	assert.Contains(t, before, "lines+flat_map")
+	assert.Contains(t, before, si(words), "the source's records out")
+
+	more, moreWords := webLines(1024)
+	_, err = io.WriteString(r.stdin, more)
+	require.NoError(t, err)
+	var after string
+	waitFor(t, 30*time.Second, func() bool {
+		after, err = chromedp.Run(bctx, chromedp.Text(chromedp.ID("op-card-0-0")))
+		return err == nil && strings.Contains(after, si(words+moreWords)) && strings.Contains(after, "/s")
+	}, "the page to show the new figures")
+	assert.NotEqual(t, before, after)
+	live, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(".picture")))
+	require.NoError(t, err)
+	assert.Contains(t, live, "in "+si(words+moreWords), "the figures on the picture")
+
+	png, err := chromedp.Run(bctx, chromedp.CaptureScreenshot())
+	require.NoError(t, err)
+	shot := filepath.Join(t.TempDir(), "web-view.png")
+	if *update {
+		shot = filepath.Join(repoRoot(t), "docs", "web-view.png")
+	}
+	require.NoError(t, os.WriteFile(shot, png, 0o644))
+	t.Logf("screenshot: %s", shot)
+}
+
+// si formats a count as the page does.
+func si(x int) string {
+	switch {
+	case x >= 1e6:
+		return fmt.Sprintf("%.1fM", float64(x)/1e6)
+	case x >= 1e3:
+		return fmt.Sprintf("%.1fk", float64(x)/1e3)
+	}
+	return fmt.Sprint(x)
 }

@@ -6,7 +6,6 @@
 
 const every = 1000;
 let last = null; // the previous state and when it came, for rates
-const svgs = {}; // dataflow index -> the plan's picture, once loaded
 
 function si(x) {
   if (x >= 1e9) return (x / 1e9).toFixed(1) + "G";
@@ -79,54 +78,77 @@ function opFigures(m, prev, dt) {
   };
 }
 
+// views holds, per dataflow, the elements that stay from one poll to the
+// next: its box, the picture (loaded once) and the list of operators.
+const views = [];
+
+function view(df, n) {
+  let v = views[n];
+  if (v && v.name === df.name) return v;
+  v = { name: df.name, box: el("div", { class: "dataflow", id: "dataflow-" + n }), pic: null, list: el("div", { class: "ops" }), errors: el("div", {}) };
+  v.box.append(el("h2", {}, df.name));
+  if (df.picture) {
+    v.pic = el("div", { class: "picture" });
+    v.box.append(v.pic);
+    fetch("plan/" + n + ".svg").then(r => r.ok ? r.text() : "").then(svg => {
+      v.pic.innerHTML = svg.slice(Math.max(svg.indexOf("<svg"), 0));
+      v.fresh = true;
+    });
+  }
+  v.box.append(v.list, v.errors);
+  views[n] = v;
+  return v;
+}
+
 function renderDataflow(df, n, prevDf, dt) {
   const { ops, procs } = merge(df);
   const prevOps = prevDf ? merge(prevDf).ops : null;
-  const box = el("div", { class: "dataflow", id: "dataflow-" + n });
-  box.append(el("h2", {}, df.name));
-  if (df.picture) {
-    const pic = el("div", { class: "picture" });
-    box.append(pic);
-    drawPicture(pic, n, ops, prevOps, dt);
-  }
-  const list = el("div", { class: "ops" });
+  const v = view(df, n);
+  const cards = [];
   ops.forEach((m, i) => {
     const f = opFigures(m, prevOps && prevOps[i], dt);
     const t = el("table", {});
-    for (const [k, v] of f.rows) t.append(row(k, v));
-    const card = el("div", { class: "op" + (f.rin || f.rout ? " busy" : ""), id: "op-card-" + n + "-" + i, "data-op": i },
+    for (const [k, val] of f.rows) t.append(row(k, val));
+    const card = el("div", { class: "opcard" + (f.rin || f.rout ? " busy" : ""), id: "op-card-" + n + "-" + i, "data-op": i },
       el("div", { class: "name" }, m.name), el("div", { class: "pos" }, m.pos), t);
-    if (i > 0) list.append(el("span", { class: "arrow" }, "→"));
-    list.append(card);
+    if (i > 0) cards.push(el("span", { class: "arrow" }, "→"));
+    cards.push(card);
   });
-  box.append(list);
-  for (const p of procs) if (p.error) box.append(el("div", { class: "error" }, "process " + p.process + ": " + p.error));
-  return box;
+  v.list.replaceChildren(...cards);
+  v.errors.replaceChildren(...procs.filter(p => p.error).map(p => el("div", { class: "error" }, "process " + p.process + ": " + p.error)));
+  return { v, ops, prevOps };
 }
 
-// drawPicture shows the plan's SVG with each operator's figures below
-// its box (the group with id op-N).
-function drawPicture(pic, n, ops, prevOps, dt) {
-  const show = svg => {
-    pic.innerHTML = svg;
-    const root = pic.querySelector("svg");
-    if (!root) return;
-    ops.forEach((m, i) => {
-      const g = root.querySelector("#op-" + i);
-      if (!g) return;
+// labelPicture writes each operator's figures below its box in the
+// plan's picture (the group with id op-N); the first time, it makes room
+// for them. The picture must be in the document, to be measured.
+function labelPicture(v, ops, prevOps, dt) {
+  const root = v.pic && v.pic.querySelector("svg");
+  if (!root) return;
+  ops.forEach((m, i) => {
+    const g = root.querySelector("#op-" + i);
+    if (!g) return;
+    let t = g.querySelector("text.live");
+    if (!t) {
       const b = g.getBBox();
-      const f = opFigures(m, prevOps && prevOps[i], dt);
-      const t = document.createElementNS("http://www.w3.org/2000/svg", "text");
+      t = document.createElementNS("http://www.w3.org/2000/svg", "text");
       t.setAttribute("x", b.x + b.width / 2);
-      t.setAttribute("y", b.y + b.height + 11);
+      t.setAttribute("y", b.y + b.height + 12);
       t.setAttribute("text-anchor", "middle");
       t.setAttribute("class", "live");
-      t.textContent = "in " + si(m.recordsIn) + " (" + si(f.rin) + "/s) out " + si(m.recordsOut) + " (" + si(f.rout) + "/s) q " + si(m.queued);
       g.append(t);
-    });
-  };
-  if (svgs[n]) { show(svgs[n]); return; }
-  fetch("plan/" + n + ".svg").then(r => r.ok ? r.text() : "").then(s => { svgs[n] = s; show(s); });
+    }
+    const f = opFigures(m, prevOps && prevOps[i], dt);
+    t.textContent = "in " + si(m.recordsIn) + " (" + si(f.rin) + "/s)  out " + si(m.recordsOut) + " (" + si(f.rout) + "/s)  queued " + si(m.queued);
+  });
+  if (v.fresh) {
+    v.fresh = false;
+    const b = root.getBBox();
+    root.setAttribute("viewBox", [b.x - 4, b.y - 4, b.width + 8, b.height + 8].join(" "));
+    // Graphviz sizes the picture in points; a point is 4/3 of a pixel.
+    root.setAttribute("width", (b.width + 8) * 4 / 3);
+    root.setAttribute("height", (b.height + 8) * 4 / 3);
+  }
 }
 
 function renderPanel(state) {
@@ -159,7 +181,9 @@ function render(state) {
   const now = Date.now();
   const dt = last ? (now - last.at) / 1000 : 0;
   const box = document.getElementById("dataflows");
-  box.replaceChildren(...state.dataflows.map((df, n) => renderDataflow(df, n, last && last.state.dataflows[n], dt)));
+  const drawn = state.dataflows.map((df, n) => renderDataflow(df, n, last && last.state.dataflows[n], dt));
+  box.replaceChildren(...drawn.map(d => d.v.box));
+  for (const d of drawn) labelPicture(d.v, d.ops, d.prevOps, dt);
   renderPanel(state);
   const names = state.dataflows.map(d => d.name).join(", ");
   document.getElementById("title").textContent = names || "(no dataflow yet)";
