@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -27,11 +28,14 @@ import (
 // others are stopped, and tdc exits with the failed process's status.
 // The processes authenticate each other (TLS) by a fresh random secret
 // of every launch, which they get in the environment ($TDC_SECRET),
-// never on a command line.
+// never on a command line. With -http, process 0 serves the web view of
+// all processes on the address given, and the others their own on free
+// ports; each prints its address ("process 0: prog: web view at ...").
 func cmdLaunch(args []string, env *cliEnv) int {
 	fs := newFlags("launch", env)
 	n := fs.Int("n", 2, "number of processes")
 	workers := fs.Int("w", 1, "workers per process")
+	web := fs.String("http", "", "serve the web view of all processes on this `address` (process 0's; the others pick free ports on its host)")
 	if st := parseFlags(fs, args); st >= 0 {
 		return st
 	}
@@ -42,6 +46,11 @@ func cmdLaunch(args []string, env *cliEnv) int {
 	}
 	if *n < 1 || *workers < 1 {
 		fmt.Fprintln(env.stderr, "tdc launch: -n and -w must be at least 1")
+		return exitUsage
+	}
+	webHost, _, err := net.SplitHostPort(*web)
+	if *web != "" && err != nil {
+		fmt.Fprintf(env.stderr, "tdc launch: -http %s: %v\n", *web, err)
 		return exitUsage
 	}
 	bin := fs.Arg(0)
@@ -68,7 +77,16 @@ func cmdLaunch(args []string, env *cliEnv) int {
 	childEnv := append(os.Environ(), tdrt.SecretEnv+"="+secret)
 	l := &launcher{env: env, stop: make(chan struct{})}
 	for i := 0; i < *n; i++ {
-		procArgs := append([]string{"-n", strconv.Itoa(*n), "-p", strconv.Itoa(i), "-hostfile", hostfile, "-w", strconv.Itoa(*workers)}, fs.Args()[1:]...)
+		procArgs := []string{"-n", strconv.Itoa(*n), "-p", strconv.Itoa(i), "-hostfile", hostfile, "-w", strconv.Itoa(*workers)}
+		if *web != "" {
+			// Process 0's page shows every process; each serves its own.
+			addr := net.JoinHostPort(webHost, "0")
+			if i == 0 {
+				addr = *web
+			}
+			procArgs = append(procArgs, "-http", addr)
+		}
+		procArgs = append(procArgs, fs.Args()[1:]...)
 		cmd := exec.Command(bin, procArgs...)
 		cmd.Env = childEnv
 		if err := l.start(i, cmd); err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -288,4 +289,60 @@ func si(x int) string {
 		return fmt.Sprintf("%.1fk", float64(x)/1e3)
 	}
 	return fmt.Sprint(x)
+}
+
+// TestWebViewOfCluster launches two processes with -http: the state that
+// process 0 serves holds the figures of both (process 1 sends its own
+// over the mesh), and each process's /metrics counts the traffic to its
+// peer.
+func TestWebViewOfCluster(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a binary and runs processes")
+	}
+	isolateBuildCache(t)
+	dir := t.TempDir()
+	bin := buildTDF(t, writeFile(t, dir, "long.tdf", longTDF), dir)
+	launch := startProc(t, dir, nil, tdcCommand(t), "launch", "-n", "2", "-w", "2", "-http", "127.0.0.1:0", bin)
+	re := regexp.MustCompile(`(?m)^process (\d): long: web view at (http://[^/]+)/$`)
+	urls := map[string]string{}
+	waitFor(t, 30*time.Second, func() bool {
+		for _, m := range re.FindAllStringSubmatch(launch.stderr.String(), -1) {
+			urls[m[1]] = m[2]
+		}
+		return len(urls) == 2 || launch.exited()
+	}, "the processes printed no web view addresses; stderr: %s", launch.stderr.String())
+	require.Len(t, urls, 2, "stderr: %s", launch.stderr.String())
+
+	var st struct {
+		Dataflows []struct {
+			Processes []*struct {
+				Process   int `json:"process"`
+				Operators []struct {
+					RecordsOut int64 `json:"recordsOut"`
+				} `json:"operators"`
+				Peers []struct {
+					Peer      int   `json:"peer"`
+					SentBytes int64 `json:"sentBytes"`
+				} `json:"peers"`
+			} `json:"processes"`
+		} `json:"dataflows"`
+	}
+	waitFor(t, 30*time.Second, func() bool {
+		resp, err := http.Get(urls["0"] + "/api/state")
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		if json.NewDecoder(resp.Body).Decode(&st) != nil || len(st.Dataflows) != 1 || len(st.Dataflows[0].Processes) != 2 {
+			return false
+		}
+		p1 := st.Dataflows[0].Processes[1]
+		return p1 != nil && p1.Process == 1 && len(p1.Operators) > 0 && p1.Operators[0].RecordsOut > 0 && len(p1.Peers) == 1 && p1.Peers[0].SentBytes > 0
+	}, "process 0's page shows no figures of process 1")
+	for proc, peer := range map[string]string{"0": "1", "1": "0"} {
+		r := &webRun{url: urls[proc]}
+		assert.Greater(t, r.scrape(t, "tdc_peer_sent_bytes_total", map[string]string{"process": proc, "peer": peer}), 0.0, "process %s", proc)
+		assert.Greater(t, r.scrape(t, "tdc_channel_wire_bytes_total", map[string]string{"process": proc}), 0.0, "process %s", proc)
+		assert.Greater(t, r.scrape(t, "tdc_progress_updates_total", map[string]string{"process": proc, "origin": "remote"}), 0.0, "process %s", proc)
+	}
 }
