@@ -78,4 +78,20 @@
 // its last progress and a goodbye, and waits for its peers' goodbyes. The
 // first failure anywhere (a peer that dies, goes silent or sends garbage,
 // an operator error) is told to every peer and ends every process.
+//
+// # Looking in
+//
+// Workers count what every operator does (records and batches in and
+// out, runs, time in Run), every channel (records, batches, bytes on the
+// wire) and every connection ([PeerStats]: bytes, frames, heartbeats),
+// with an atomic add per batch, run or frame on memory the writer owns,
+// never per record. [Computation.Snapshot] reads them, with the input
+// frontiers, the queued records and the epochs completed. Config.HTTP
+// serves them: a live page with the plan's picture (Graph.Picture),
+// /metrics for Prometheus (collected from a snapshot at scrape time),
+// /debug/pprof/ and the page's JSON; peers send their snapshots to
+// process 0 in stats frames so that its page shows the whole cluster.
+// Config.ProfileLabels (and HTTP) attach the running operator to the
+// workers' goroutines as pprof labels, from contexts made once; entering
+// an operator allocates nothing.
 package runtime
