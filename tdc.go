@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -58,6 +59,10 @@ func WriteRuntimeModule(fsys fs.FS, dir string) error {
 		if err != nil {
 			return err
 		}
+		if n == "go.mod" {
+			// A program's module need not be at tdc's patch release.
+			data = goDirective.ReplaceAll(data, []byte("go "+RuntimeGoVersion))
+		}
 		dst := filepath.Join(dir, filepath.FromSlash(n))
 		keep[dst] = true
 		if err := writeIfChanged(dst, data); err != nil {
@@ -74,6 +79,13 @@ func WriteRuntimeModule(fsys fs.FS, dir string) error {
 	}
 	return nil
 }
+
+// RuntimeGoVersion is the go directive of the runtime's module as tdc
+// writes it: the least Go version of a module that builds programs.
+const RuntimeGoVersion = "1.26"
+
+// goDirective matches the go directive of a go.mod file.
+var goDirective = regexp.MustCompile(`(?m)^go [0-9.]+$`)
 
 // writeIfChanged writes data to name, making its directory, unless the
 // file holds data already.
