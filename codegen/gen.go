@@ -8,6 +8,8 @@ import (
 	"go/token"
 	"path"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/dave/jennifer/jen"
 	"golang.org/x/tools/go/ast/astutil"
@@ -218,7 +220,8 @@ func exported(name string) string {
 	if name == "" {
 		return name
 	}
-	return strings.ToUpper(name[:1]) + name[1:]
+	r, n := utf8.DecodeRuneInString(name)
+	return string(unicode.ToUpper(r)) + name[n:]
 }
 
 // unexported lowercases the first letter of name.
@@ -226,7 +229,8 @@ func unexported(name string) string {
 	if name == "" {
 		return name
 	}
-	return strings.ToLower(name[:1]) + name[1:]
+	r, n := utf8.DecodeRuneInString(name)
+	return string(unicode.ToLower(r)) + name[n:]
 }
 
 // checkNames reports generated Go names that would clash.

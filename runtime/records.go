@@ -56,9 +56,10 @@ func (f *FieldSplitter) Next(name string) (string, error) {
 }
 
 func (f *FieldSplitter) nextComma(name string) (string, error) {
-	// Past the end, or at the end after a field: the line has no more.
-	// At the end before the first field, the line is one empty field.
-	if f.pos > len(f.line) || (f.pos == len(f.line) && f.n > 1) {
+	// A field that ends the line leaves pos past its end: the line has
+	// no more. pos at the end means the line is empty or its last
+	// character is a comma, and what follows is one empty field.
+	if f.pos > len(f.line) {
 		return "", &FieldError{Field: f.n, Name: name, Err: errors.New("missing")}
 	}
 	if f.pos < len(f.line) && f.line[f.pos] == '"' {

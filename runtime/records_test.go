@@ -47,8 +47,35 @@ func TestFieldSplitterCSV(t *testing.T) {
 	_, _ = f.Next("B")
 	assert.Error(t, f.End(), "a trailing comma is one more, empty, field")
 
+	// The empty field after a trailing comma is a field a record can take.
+	f.Reset("a,b,")
+	got = got[:0]
+	for i := 0; i < 3; i++ {
+		s, err := f.Next("F")
+		require.NoError(t, err, "field %d", i+1)
+		got = append(got, s)
+	}
+	assert.Equal(t, []string{"a", "b", ""}, got)
+	assert.NoError(t, f.End())
+	_, err := f.Next("D")
+	assert.EqualError(t, err, "field 4 (D): missing")
+
+	f.Reset(`a,"b",`)
+	_, _ = f.Next("A")
+	_, _ = f.Next("B")
+	s, err := f.Next("C")
+	require.NoError(t, err)
+	assert.Equal(t, "", s)
+
+	f.Reset("")
+	s, err = f.Next("A")
+	require.NoError(t, err, "an empty line is one empty field")
+	assert.Equal(t, "", s)
+	_, err = f.Next("B")
+	assert.EqualError(t, err, "field 2 (B): missing")
+
 	f.Reset(`"open`)
-	_, err := f.Next("A")
+	_, err = f.Next("A")
 	assert.EqualError(t, err, "field 1 (A): quote not closed on this line")
 }
 

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 
@@ -108,7 +107,7 @@ func cmdGraph(args []string, env *cliEnv) int {
 	if *out == "" {
 		_, err = env.stdout.Write(data)
 	} else {
-		err = os.WriteFile(*out, data, 0o644)
+		err = writeIfChanged(*out, data)
 	}
 	if err != nil {
 		return report(env, err)

@@ -29,9 +29,10 @@ func ProgramMermaid(graphs []*planner.Graph) []byte {
 	}
 	var w mermaidWriter
 	w.printf("flowchart LR\n")
-	for _, g := range graphs {
-		w.printf("\tsubgraph %s[%s]\n\t\tdirection LR\n", "dataflow_"+g.Name, mermaidText("dataflow "+g.Name))
-		w.dataflow(newScene(g, g.Name+"-"), "\t\t")
+	for i, g := range graphs {
+		// Mermaid ids are kept to ASCII: dataflow i's start with dfI_.
+		w.printf("\tsubgraph df%d[%s]\n\t\tdirection LR\n", i, mermaidText("dataflow "+g.Name))
+		w.dataflow(newScene(g, fmt.Sprintf("df%d-", i)), "\t\t")
 		w.printf("\tend\n")
 	}
 	w.styles()

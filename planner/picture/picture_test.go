@@ -93,6 +93,34 @@ func TestExamples(t *testing.T) {
 	}
 }
 
+// TestCorpus draws the programs of the planner's and codegen's golden
+// cases, which between them use every operator of the language.
+func TestCorpus(t *testing.T) {
+	var files []string
+	for _, pattern := range []string{"../../testdata/plan/*.txtar", "../../testdata/codegen/*.txtar"} {
+		matches, err := filepath.Glob(pattern)
+		require.NoError(t, err)
+		files = append(files, matches...)
+	}
+	require.NotEmpty(t, files)
+	for _, file := range files {
+		t.Run(filepath.Base(filepath.Dir(file))+"/"+filepath.Base(file), func(t *testing.T) {
+			ar, err := txtar.ParseFile(file)
+			require.NoError(t, err)
+			f, err := lang.Parse("in.tdf", section(ar, "in.tdf"))
+			require.NoError(t, err)
+			prog, err := lang.Check(f, lang.CheckOptions{Dir: "."})
+			require.NoError(t, err)
+			graphs, err := planner.Plan(prog)
+			require.NoError(t, err)
+			svg, err := picture.ProgramSVG(graphs)
+			require.NoError(t, err)
+			checkSVG(t, svg, graphs)
+			checkMermaid(t, picture.ProgramMermaid(graphs), graphs)
+		})
+	}
+}
+
 // TestDraw checks that Draw knows exactly the formats it lists.
 func TestDraw(t *testing.T) {
 	graphs := planFile(t, "../../examples/wordcount/wordcount.tdf")
@@ -358,8 +386,11 @@ func checkMermaid(t *testing.T, mmd []byte, graphs []*planner.Graph) {
 	require.Zero(t, depth, "subgraphs not closed")
 	var want []link
 	ops := 0
-	for _, g := range graphs {
-		pre := strings.ReplaceAll(prefix(g, graphs), "-", "_")
+	for i, g := range graphs {
+		pre := ""
+		if len(graphs) > 1 {
+			pre = fmt.Sprintf("df%d_", i)
+		}
 		ops += len(g.Ops)
 		for _, op := range g.Ops {
 			id := fmt.Sprintf("%sop%d", pre, op.ID)
