@@ -125,7 +125,16 @@ func TestWebServer(t *testing.T) {
 	assert.Contains(t, metrics, "go_goroutines")
 	assert.Contains(t, get("/api/state"), `"name":"test"`)
 	assert.Contains(t, get("/"), "<script src=\"page.js\">")
-	assert.True(t, strings.HasPrefix(get("/debug/pprof/cmdline"), ""))
+	assert.Contains(t, get("/debug/pprof/"), `href="goroutine?debug=1"`)
+	assert.Contains(t, get("/debug/pprof/goroutine?debug=1"), "goroutine profile:")
+	assert.True(t, strings.HasPrefix(get("/debug/pprof/profile?seconds=1"), "\x1f\x8b"), "a gzipped CPU profile")
+	resp, err := http.Get("http://" + c.HTTPAddr() + "/debug/pprof/nosuch")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
+	req, _ := http.NewRequest("GET", "/debug/pprof/", nil)
+	_, pattern := http.DefaultServeMux.Handler(req)
+	assert.Empty(t, pattern, "nothing is registered on http.DefaultServeMux")
 
 	g2 := sourceGraph()
 	g2.Name = "other"
