@@ -81,8 +81,9 @@ func WriteRuntimeModule(fsys fs.FS, dir string) error {
 }
 
 // RuntimeGoVersion is the go directive of the runtime's module as tdc
-// writes it: the least Go version of a module that builds programs.
-const RuntimeGoVersion = "1.26"
+// writes it: the least Go version of a module that builds programs (the
+// modules the runtime imports need Go 1.26.0).
+const RuntimeGoVersion = "1.26.0"
 
 // goDirective matches the go directive of a go.mod file.
 var goDirective = regexp.MustCompile(`(?m)^go [0-9.]+$`)

@@ -9,10 +9,13 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"golang.org/x/mod/modfile"
 	"golang.org/x/mod/semver"
+
+	"github.com/tdflow/tdc"
 )
 
 // Inside a Go module, tdc build and tdc run build the binary in the
@@ -154,6 +157,14 @@ func (rt *runtimeSource) programModule(gomod, gosum []byte, dir string) ([]byte,
 			}
 		}
 	}
+	if mf.Go == nil || goVersionLess(mf.Go.Version, tdc.RuntimeGoVersion) {
+		// The build's go.mod, not the module's, says the Go release the
+		// runtime's requirements need; go build would otherwise ask for
+		// go mod tidy.
+		if err := mf.AddGoStmt(tdc.RuntimeGoVersion); err != nil {
+			return nil, nil, err
+		}
+	}
 	if err := mf.AddRequire("github.com/tdflow/tdc", "v0.0.0"); err != nil {
 		return nil, nil, err
 	}
@@ -170,6 +181,39 @@ func (rt *runtimeSource) programModule(gomod, gosum []byte, dir string) ([]byte,
 		return nil, nil, err
 	}
 	return out, mergeSums(gosum, rtSum), nil
+}
+
+// goVersionLess reports whether Go version a ("1.26", "1.26.0", "1.27rc1")
+// is before b, as the go command orders them: a language version such as
+// 1.26 comes before its releases, and a release candidate before the
+// release.
+func goVersionLess(a, b string) bool {
+	key := func(v string) [4]int {
+		var k [4]int
+		pre := 2 // a release
+		if i := strings.Index(v, "rc"); i >= 0 {
+			pre, v = 1, v[:i]
+		}
+		parts := strings.Split(v, ".")
+		for i := 0; i < 3; i++ {
+			k[i] = -1
+			if i < len(parts) {
+				k[i], _ = strconv.Atoi(parts[i])
+			}
+		}
+		if k[2] < 0 && pre == 2 {
+			pre = 0 // a language version: before its rcs and releases
+		}
+		k[3] = pre
+		return k
+	}
+	ka, kb := key(a), key(b)
+	for i := range ka {
+		if ka[i] != kb[i] {
+			return ka[i] < kb[i]
+		}
+	}
+	return false
 }
 
 // mergeSums returns the lines of a and b, each once, sorted.
