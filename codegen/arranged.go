@@ -56,7 +56,11 @@ func probePort(op *planner.Op) *planner.Port {
 // arrangementType is the runtime's arrangement for the join's key type:
 // IntArrangement for integer keys, MapArrangement otherwise.
 func (d *dfGen) arrangementType(op *planner.Op) jen.Code {
-	k := lang.TupleFields(op.Arranged.Type)[0]
+	return arrangementFor(lang.TupleFields(op.Arranged.Type)[0])
+}
+
+// arrangementFor is the runtime's arrangement for keys of type k.
+func arrangementFor(k types.Type) *jen.Statement {
 	if b, ok := k.Underlying().(*types.Basic); ok && b.Info()&types.IsInteger != 0 {
 		return jen.Qual(rt, "IntArrangement")
 	}

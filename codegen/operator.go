@@ -199,10 +199,11 @@ func (d *dfGen) kindFields(op *planner.Op) []jen.Code {
 		if op.Arranged != nil {
 			return d.arrangedJoinFields(op)
 		}
+		arr := d.joinArrangement(op)
 		return []jen.Code{
 			jen.Comment("left and right hold, per timestamp not yet complete, the values of each key of each input."),
-			jen.Id("left").Map(jen.Qual(rt, "Time")).Map(key).Index().Add(a),
-			jen.Id("right").Map(jen.Qual(rt, "Time")).Map(key).Index().Add(b),
+			jen.Id("left").Map(jen.Qual(rt, "Time")).Op("*").Add(arr.Clone().Types(key, a)),
+			jen.Id("right").Map(jen.Qual(rt, "Time")).Op("*").Add(arr.Clone().Types(key, b)),
 			jen.Id("ready").Index().Qual(rt, "Time"),
 			jen.Id("batch").Index().Add(d.typ(op.Node.Out)),
 		}
@@ -248,6 +249,12 @@ var aggregateDoc = map[planner.OpKind]string{
 	planner.MaxOp:      "the greatest value of each key",
 	planner.ReduceOp:   "the values of each key combined so far",
 	planner.TopKOp:     "the greatest values of each key, greatest first",
+}
+
+// joinArrangement is the arrangement a join of two streams keeps each
+// input's values in, per time: by the type of its key.
+func (d *dfGen) joinArrangement(op *planner.Op) *jen.Statement {
+	return arrangementFor(lang.TupleFields(op.In.Type)[0])
 }
 
 // joinTypes returns the key type and the value types of a join's inputs.
@@ -361,8 +368,9 @@ func (d *dfGen) newOperator(op *planner.Op) []jen.Code {
 		init[jen.Id("pending")] = jen.Make(pending)
 	} else if op.Kind == planner.JoinOp {
 		key, a, b := d.joinTypes(op)
-		init[jen.Id("left")] = jen.Make(jen.Map(jen.Qual(rt, "Time")).Map(key).Index().Add(a))
-		init[jen.Id("right")] = jen.Make(jen.Map(jen.Qual(rt, "Time")).Map(key).Index().Add(b))
+		arr := d.joinArrangement(op)
+		init[jen.Id("left")] = jen.Make(jen.Map(jen.Qual(rt, "Time")).Op("*").Add(arr.Clone().Types(key, a)))
+		init[jen.Id("right")] = jen.Make(jen.Map(jen.Qual(rt, "Time")).Op("*").Add(arr.Clone().Types(key, b)))
 	} else if op.Kind.Aggregates() || op.Kind == planner.CombineOp {
 		key, value := d.aggregateTypes(op)
 		init[jen.Id("state")] = jen.Make(jen.Map(jen.Qual(rt, "Time")).Op("*").Add(d.stateType(op).Types(key, value)))

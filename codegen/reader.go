@@ -17,7 +17,8 @@ func typedSource(op *planner.Op) bool {
 
 // parser returns the name of the generated function that parses a line
 // into a record of type t: fields separated by blanks, or by commas for
-// csv, converted with strconv.
+// csv, numbers converted by the runtime's ParseUint, ParseInt and
+// ParseFloat (strconv's results, plain digits without strconv).
 func (g *gen) parser(t types.Type, csv bool) string {
 	kind := "Parse"
 	if csv {
@@ -61,11 +62,11 @@ func (g *gen) parseField(t types.Type, lv jen.Code, name string, index int) []je
 	var call jen.Code
 	switch {
 	case b.Info()&types.IsUnsigned != 0:
-		call = jen.Qual("strconv", "ParseUint").Call(s, jen.Lit(10), jen.Lit(int(size)))
+		call = jen.Qual(rt, "ParseUint").Call(s, jen.Lit(int(size)))
 	case b.Info()&types.IsInteger != 0:
-		call = jen.Qual("strconv", "ParseInt").Call(s, jen.Lit(10), jen.Lit(int(size)))
+		call = jen.Qual(rt, "ParseInt").Call(s, jen.Lit(int(size)))
 	case b.Info()&types.IsFloat != 0:
-		call = jen.Qual("strconv", "ParseFloat").Call(s, jen.Lit(int(size)))
+		call = jen.Qual(rt, "ParseFloat").Call(s, jen.Lit(int(size)))
 	default:
 		call = jen.Qual("strconv", "ParseBool").Call(s)
 	}

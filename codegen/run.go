@@ -78,28 +78,30 @@ func (d *dfGen) runDelay(op *planner.Op) []jen.Code {
 	return append(body, jen.Return(jen.Nil()))
 }
 
-// runJoin stores the arriving (key, value) tuples of both inputs under
-// their timestamp and key, holding a capability for each timestamp with
-// values, and emits the (key, a, b) triples of every timestamp that both
-// input frontiers have passed, oldest first.
+// runJoin stores the arriving (key, value) tuples of both inputs in an
+// arrangement per input and timestamp, holding a capability for each
+// timestamp with values, and emits the (key, a, b) triples of every
+// timestamp that both input frontiers have passed, oldest first, a few
+// batches at a time.
 func (d *dfGen) runJoin(op *planner.Op) []jen.Code {
 	out := jen.Lit(op.Out.Loc)
 	left, right := jen.Id("op").Dot("left"), jen.Id("op").Dot("right")
 	key, a, b := d.joinTypes(op)
+	arr := d.joinArrangement(op)
 	store := func(mine, other jen.Code, value jen.Code) func(bt jen.Code) []jen.Code {
 		return func(bt jen.Code) []jen.Code {
 			t := jen.Add(bt).Dot("Time")
 			return []jen.Code{
 				jen.List(jen.Id("m"), jen.Id("ok")).Op(":=").Add(mine).Index(t),
 				jen.If(jen.Op("!").Id("ok")).Block(
-					jen.Id("m").Op("=").Make(jen.Map(key).Index().Add(value)),
+					jen.Id("m").Op("=").New(arr.Clone().Types(key, value)),
 					jen.Add(mine).Index(t).Op("=").Id("m"),
 					jen.If(jen.List(jen.Id("_"), jen.Id("held")).Op(":=").Add(other).Index(t), jen.Op("!").Id("held")).Block(
 						jen.Id("op").Dot("w").Dot("Hold").Call(out, t),
 					),
 				),
 				jen.For(jen.List(jen.Id("_"), jen.Id("r")).Op(":=").Range().Add(bt).Dot("Data")).Block(
-					jen.Id("m").Index(jen.Id("r").Dot("F0")).Op("=").Append(jen.Id("m").Index(jen.Id("r").Dot("F0")), jen.Id("r").Dot("F1")),
+					jen.Id("m").Dot("Add").Call(jen.Id("r").Dot("F0"), jen.Id("r").Dot("F1")),
 				),
 			}
 		}
@@ -121,14 +123,20 @@ func (d *dfGen) runJoin(op *planner.Op) []jen.Code {
 		jen.Qual("slices", "SortFunc").Call(ready, jen.Qual(rt, "CompareTime")),
 		jen.For(jen.List(jen.Id("_"), jen.Id("t")).Op(":=").Range().Add(ready)).Block(
 			jen.Id("op").Dot("batch").Op("=").Id("op").Dot("batch").Index(jen.Empty(), jen.Lit(0)),
-			jen.Id("rm").Op(":=").Add(right).Index(jen.Id("t")),
-			jen.For(jen.List(jen.Id("k"), jen.Id("as")).Op(":=").Range().Add(left).Index(jen.Id("t"))).Block(
-				jen.Id("bs").Op(":=").Id("rm").Index(jen.Id("k")),
+			jen.List(jen.Id("lm"), jen.Id("rm")).Op(":=").List(jen.Add(left).Index(jen.Id("t")), jen.Add(right).Index(jen.Id("t"))),
+			jen.Id("lm").Dot("Seal").Call(),
+			jen.Id("rm").Dot("Seal").Call(),
+			jen.For(jen.List(jen.Id("k"), jen.Id("as")).Op(":=").Range().Id("lm").Dot("All").Call()).Block(
+				jen.Id("bs").Op(":=").Id("rm").Dot("Lookup").Call(jen.Id("k")),
 				jen.For(jen.List(jen.Id("_"), jen.Id("a")).Op(":=").Range().Id("as")).Block(
 					jen.For(jen.List(jen.Id("_"), jen.Id("b")).Op(":=").Range().Id("bs")).Block(
 						jen.Id("op").Dot("batch").Op("=").Append(jen.Id("op").Dot("batch"),
 							d.typ(op.Node.Out).(*jen.Statement).Clone().Values(jen.Dict{jen.Id("F0"): jen.Id("k"), jen.Id("F1"): jen.Id("a"), jen.Id("F2"): jen.Id("b")})),
 					),
+				),
+				jen.If(jen.Len(jen.Id("op").Dot("batch")).Op(">=").Qual(rt, "BatchSize")).Block(
+					jen.If(jen.Err().Op(":=").Id("op").Dot("process").Call(jen.Id("t"), jen.Id("op").Dot("batch")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+					jen.Id("op").Dot("batch").Op("=").Id("op").Dot("batch").Index(jen.Empty(), jen.Lit(0)),
 				),
 			),
 			jen.If(jen.Err().Op(":=").Id("op").Dot("process").Call(jen.Id("t"), jen.Id("op").Dot("batch")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
@@ -182,7 +190,7 @@ func (d *dfGen) runLines(op *planner.Op) []jen.Code {
 		jen.If(jen.Id("op").Dot("done")).Block(jen.Return(jen.Nil())),
 		jen.If(jen.Id("op").Dot("lines").Op("==").Nil()).Block(append(open, jen.Id("op").Dot("lines").Op("=").Id("lines"))...),
 		jen.Var().Id("err").Error(),
-		jen.List(jen.Id("op").Dot("batch"), jen.Err()).Op("=").Id("op").Dot("lines").Dot("Read").Call(jen.Id("op").Dot("batch").Index(jen.Empty(), jen.Lit(0)), jen.Qual(rt, "BatchSize")),
+		jen.List(jen.Id("op").Dot("batch"), jen.Err()).Op("=").Id("op").Dot("lines").Dot(readMethod(op)).Call(jen.Id("op").Dot("batch").Index(jen.Empty(), jen.Lit(0)), jen.Qual(rt, "SourceChunk")),
 	}
 	if typedSource(op) {
 		body = append(body, d.parseLines(op)...)
@@ -204,6 +212,26 @@ func (d *dfGen) runLines(op *planner.Op) []jen.Code {
 	return body
 }
 
+// readMethod returns the LineReader method a lines source reads with:
+// ReadViews, which does not copy the lines, for a typed source whose
+// records hold no strings (the parser is done with a line when it
+// returns), else Read.
+func readMethod(op *planner.Op) string {
+	if !typedSource(op) {
+		return "Read"
+	}
+	fields := lang.ReadFields(op.Node.Out)
+	if fields == nil {
+		fields = []lang.ReadField{{Type: op.Node.Out}}
+	}
+	for _, f := range fields {
+		if b, ok := f.Type.Underlying().(*types.Basic); !ok || b.Info()&types.IsString != 0 {
+			return "Read"
+		}
+	}
+	return "ReadViews"
+}
+
 // runRange produces the worker's next integers and processes them; at the
 // end of its share it releases its capability.
 func (d *dfGen) runRange(op *planner.Op) []jen.Code {
@@ -212,7 +240,7 @@ func (d *dfGen) runRange(op *planner.Op) []jen.Code {
 	body := []jen.Code{
 		jen.If(jen.Id("op").Dot("done")).Block(jen.Return(jen.Nil())),
 		jen.Id("op").Dot("batch").Op("=").Id("op").Dot("batch").Index(jen.Empty(), jen.Lit(0)),
-		jen.For(jen.Len(jen.Id("op").Dot("batch")).Op("<").Qual(rt, "BatchSize").Op("&&").Add(next).Op("<").Id("op").Dot("hi")).Block(
+		jen.For(jen.Len(jen.Id("op").Dot("batch")).Op("<").Qual(rt, "SourceChunk").Op("&&").Add(next).Op("<").Id("op").Dot("hi")).Block(
 			jen.Id("op").Dot("batch").Op("=").Append(jen.Id("op").Dot("batch"), next),
 			jen.Add(next).Op("++"),
 		),

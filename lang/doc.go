@@ -26,6 +26,17 @@
 // that builds the AST from the grammar in the struct tags of ast.go, so
 // its own messages are never shown. [Dump] prints an AST for tests.
 //
+// # Formatting
+//
+// [Format] prints a file in the canonical layout of tdc fmt. The AST
+// holds no comments, but the scanner keeps them with their positions:
+// the printer walks the AST and the token stream together, so that every
+// token it prints has its source position, and it prints each comment
+// between the tokens it was written between. Embedded Go is laid out by
+// go/format, wrapped into a Go file as a var's value, a func's body or a
+// struct's fields. Format checks its own output: it parses it again and
+// compares the tree and the comments' places ([SyntaxKey]).
+//
 // # Errors
 //
 // Every error is an [Error] with the position of the offending .tdf text,

@@ -53,23 +53,30 @@ func ParseFile(path string) (*File, error) {
 // first unbalanced bracket, else every grammar error (at most one a line),
 // each saying what was expected.
 func Parse(name string, src []byte) (*File, error) {
+	f, _, err := parse(name, src)
+	return f, err
+}
+
+// parse is Parse that also returns the scanned tokens and comments, which
+// the formatter lays out around the AST.
+func parse(name string, src []byte) (*File, *tokenStream, error) {
 	ts, errs := scan(name, src)
 	if len(errs) == 0 {
 		errs = recognize(ts)
 	}
 	if len(errs) > 0 {
-		return nil, errs.Err()
+		return nil, nil, errs.Err()
 	}
 	peek, err := lexer.Upgrade(&tokenLexer{toks: ts.toks})
 	if err != nil {
-		return nil, syntaxError(name, err)
+		return nil, nil, syntaxError(name, err)
 	}
 	f, err := tdfParser.ParseFromLexer(peek)
 	if err != nil {
-		return nil, syntaxError(name, err)
+		return nil, nil, syntaxError(name, err)
 	}
 	fillGoText(f, src)
-	return f, nil
+	return f, ts, nil
 }
 
 // tokenLexer replays scanned tokens to the participle parser, so that it

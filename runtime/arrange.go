@@ -1,5 +1,7 @@
 package runtime
 
+import "iter"
+
 // An arrangement holds the (key, value) pairs of one stream at one time,
 // added in any order, and once sealed answers the values of a key
 // without allocating: the values are laid out grouped by key in one
@@ -11,8 +13,8 @@ package runtime
 // span a range not much larger than their number, the index is an array
 // of offsets by key; otherwise it is a MapArrangement.
 type IntArrangement[K Integer, V any] struct {
-	keys   []K
-	vals   []V
+	added  pairs[K, V] // until Seal
+	vals   []V         // grouped by key, once sealed
 	sealed bool
 	lo     K
 	offs   []int32               // dense: values of key lo+i are vals[offs[i]:offs[i+1]]
@@ -24,8 +26,7 @@ func (a *IntArrangement[K, V]) Add(k K, v V) {
 	if a.sealed {
 		panic("tdrt: IntArrangement.Add after Seal")
 	}
-	a.keys = append(a.keys, k)
-	a.vals = append(a.vals, v)
+	a.added.add(k, v)
 }
 
 // Len returns the number of pairs added.
@@ -35,6 +36,9 @@ func (a *IntArrangement[K, V]) Len() int {
 	}
 	if a.sparse != nil {
 		return a.sparse.Len()
+	}
+	if !a.sealed {
+		return a.added.n
 	}
 	return len(a.vals)
 }
@@ -46,36 +50,43 @@ func (a *IntArrangement[K, V]) Seal() {
 		return
 	}
 	a.sealed = true
-	if len(a.keys) == 0 {
+	added := a.added
+	a.added = pairs[K, V]{}
+	if added.n == 0 {
 		return
 	}
-	lo, hi := a.keys[0], a.keys[0]
-	for _, k := range a.keys {
-		lo, hi = min(lo, k), max(hi, k)
+	lo, hi := added.keys[0][0], added.keys[0][0]
+	for _, ks := range added.keys {
+		for _, k := range ks {
+			lo, hi = min(lo, k), max(hi, k)
+		}
 	}
-	n := uint64(len(a.keys))
+	n := uint64(added.n)
 	if span := uint64(hi - lo); hi >= lo && span < 4*n+1024 {
 		a.lo = lo
 		a.offs = make([]int32, span+2)
-		for _, k := range a.keys {
-			a.offs[k-lo+1]++
+		for _, ks := range added.keys {
+			for _, k := range ks {
+				a.offs[k-lo+1]++
+			}
 		}
 		for i := 1; i < len(a.offs); i++ {
 			a.offs[i] += a.offs[i-1]
 		}
 		next := make([]int32, span+1)
 		copy(next, a.offs)
-		grouped := make([]V, len(a.vals))
-		for i, k := range a.keys {
-			grouped[next[k-lo]] = a.vals[i]
-			next[k-lo]++
+		a.vals = make([]V, added.n)
+		for c, ks := range added.keys {
+			vs := added.vals[c]
+			for i, k := range ks {
+				a.vals[next[k-lo]] = vs[i]
+				next[k-lo]++
+			}
 		}
-		a.vals, a.keys = grouped, nil
 		return
 	}
-	a.sparse = &MapArrangement[K, V]{keys: a.keys, vals: a.vals}
+	a.sparse = &MapArrangement[K, V]{added: added}
 	a.sparse.Seal()
-	a.keys, a.vals = nil, nil
 }
 
 // Lookup returns the values of key k, in no particular order; nil for a
@@ -94,10 +105,35 @@ func (a *IntArrangement[K, V]) Lookup(k K) []V {
 	return a.sparse.Lookup(k)
 }
 
+// All yields every key with its values, keys in no particular order,
+// each once; nothing for a nil arrangement. It must be sealed.
+func (a *IntArrangement[K, V]) All() iter.Seq2[K, []V] {
+	return func(yield func(K, []V) bool) {
+		if a == nil {
+			return
+		}
+		if a.sparse != nil {
+			for k, vs := range a.sparse.All() {
+				if !yield(k, vs) {
+					return
+				}
+			}
+			return
+		}
+		for i := 0; i+1 < len(a.offs); i++ {
+			if lo, hi := a.offs[i], a.offs[i+1]; lo < hi {
+				if !yield(a.lo+K(i), a.vals[lo:hi]) {
+					return
+				}
+			}
+		}
+	}
+}
+
 // MapArrangement is an arrangement with keys of any comparable type.
 type MapArrangement[K comparable, V any] struct {
-	keys   []K
-	vals   []V
+	added  pairs[K, V] // until Seal
+	vals   []V         // grouped by key, once sealed
 	sealed bool
 	spans  map[K][2]int32
 }
@@ -107,14 +143,16 @@ func (a *MapArrangement[K, V]) Add(k K, v V) {
 	if a.sealed {
 		panic("tdrt: MapArrangement.Add after Seal")
 	}
-	a.keys = append(a.keys, k)
-	a.vals = append(a.vals, v)
+	a.added.add(k, v)
 }
 
 // Len returns the number of pairs added.
 func (a *MapArrangement[K, V]) Len() int {
 	if a == nil {
 		return 0
+	}
+	if !a.sealed {
+		return a.added.n
 	}
 	return len(a.vals)
 }
@@ -125,9 +163,13 @@ func (a *MapArrangement[K, V]) Seal() {
 		return
 	}
 	a.sealed = true
+	added := a.added
+	a.added = pairs[K, V]{}
 	counts := make(map[K]int32)
-	for _, k := range a.keys {
-		counts[k]++
+	for _, ks := range added.keys {
+		for _, k := range ks {
+			counts[k]++
+		}
 	}
 	a.spans = make(map[K][2]int32, len(counts))
 	var at int32
@@ -135,14 +177,16 @@ func (a *MapArrangement[K, V]) Seal() {
 		a.spans[k] = [2]int32{at, at}
 		at += c
 	}
-	grouped := make([]V, len(a.vals))
-	for i, k := range a.keys {
-		s := a.spans[k]
-		grouped[s[1]] = a.vals[i]
-		s[1]++
-		a.spans[k] = s
+	a.vals = make([]V, added.n)
+	for c, ks := range added.keys {
+		vs := added.vals[c]
+		for i, k := range ks {
+			s := a.spans[k]
+			a.vals[s[1]] = vs[i]
+			s[1]++
+			a.spans[k] = s
+		}
 	}
-	a.vals, a.keys = grouped, nil
 }
 
 // Lookup returns the values of key k; nil for a nil arrangement. It must
@@ -156,4 +200,52 @@ func (a *MapArrangement[K, V]) Lookup(k K) []V {
 		return nil
 	}
 	return a.vals[s[0]:s[1]]
+}
+
+// All yields every key with its values, keys in no particular order,
+// each once; nothing for a nil arrangement. It must be sealed.
+func (a *MapArrangement[K, V]) All() iter.Seq2[K, []V] {
+	return func(yield func(K, []V) bool) {
+		if a == nil {
+			return
+		}
+		for k, s := range a.spans {
+			if !yield(k, a.vals[s[0]:s[1]]) {
+				return
+			}
+		}
+	}
+}
+
+// pairs holds the (key, value) pairs added to an arrangement before it is
+// sealed, in chunks that double in size up to maxPairChunk: growing never
+// copies what was added, and sealing reads each pair once.
+type pairs[K, V any] struct {
+	keys [][]K
+	vals [][]V // vals[c][i] goes with keys[c][i]
+	n    int
+}
+
+const (
+	minPairChunk = 64
+	maxPairChunk = 1 << 16
+)
+
+// add appends the pair (k, v).
+func (p *pairs[K, V]) add(k K, v V) {
+	c := len(p.keys) - 1
+	if c < 0 || len(p.keys[c]) == cap(p.keys[c]) {
+		p.grow()
+		c++
+	}
+	p.keys[c] = append(p.keys[c], k)
+	p.vals[c] = append(p.vals[c], v)
+	p.n++
+}
+
+// grow starts a new chunk.
+func (p *pairs[K, V]) grow() {
+	size := min(max(p.n, minPairChunk), maxPairChunk)
+	p.keys = append(p.keys, make([]K, 0, size))
+	p.vals = append(p.vals, make([]V, 0, size))
 }

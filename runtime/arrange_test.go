@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"iter"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -38,11 +39,29 @@ func TestArrangements(t *testing.T) {
 			assert.Empty(t, ia.Lookup(-span-5))
 			assert.Empty(t, ma.Lookup(span+5))
 			assert.Equal(t, n, ia.Len())
+			assert.Equal(t, want, all(ia.All()), "int, span %d, n %d: All", span, n)
+			assert.Equal(t, want, all(ma.All()), "map, span %d, n %d: All", span, n)
 		}
 	}
 	var nilArr *IntArrangement[uint32, int]
 	nilArr.Seal()
 	assert.Nil(t, nilArr.Lookup(3))
+	assert.Empty(t, all(nilArr.All()))
+	var nilMap *MapArrangement[uint32, int]
+	assert.Empty(t, all(nilMap.All()))
+}
+
+// all collects what an arrangement's All yields, each key's values
+// sorted, and fails on a key yielded twice or with no values.
+func all[K comparable](seq iter.Seq2[K, []int]) map[K][]int {
+	out := map[K][]int{}
+	for k, vs := range seq {
+		if _, twice := out[k]; twice || len(vs) == 0 {
+			panic("All yielded a key twice or without values")
+		}
+		out[k] = slices.Sorted(slices.Values(vs))
+	}
+	return out
 }
 
 func TestIntArrangementUnsigned(t *testing.T) {
@@ -53,4 +72,28 @@ func TestIntArrangementUnsigned(t *testing.T) {
 	assert.Equal(t, []string{"max"}, a.Lookup(4294967295))
 	assert.Equal(t, []string{"zero"}, a.Lookup(0))
 	assert.Nil(t, a.Lookup(7))
+}
+
+// TestArrangementGrowsInChunks: adding pairs never copies the pairs added
+// before, so a million pairs take a few dozen allocations.
+func TestArrangementGrowsInChunks(t *testing.T) {
+	allocs := testing.AllocsPerRun(2, func() {
+		var a IntArrangement[uint32, uint32]
+		for i := range uint32(1 << 20) {
+			a.Add(i%1000, i)
+		}
+		assert.Equal(t, 1<<20, a.Len())
+	})
+	assert.Less(t, allocs, 100.0)
+}
+
+func BenchmarkIntArrangementAddSeal(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		var a IntArrangement[uint32, uint32]
+		for i := range uint32(1 << 20) {
+			a.Add(i*40503%(1<<18), i)
+		}
+		a.Seal()
+	}
 }

@@ -2,6 +2,8 @@ package runtime
 
 import (
 	"fmt"
+	"reflect"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -10,6 +12,13 @@ import (
 // BatchSize is the number of records a pusher buffers per target worker
 // before it sends them.
 const BatchSize = 1024
+
+// SourceChunk is the most records a source (a range, the lines of a file)
+// produces in one run before it yields to the other operators. It is many
+// batches: records a source produces in one run travel on together, and
+// those of later runs trail them, a loop's round or more behind where the
+// dataflow has one, so that they can no longer share batches.
+const SourceChunk = 16 * BatchSize
 
 // Batch is records that travel together, all at one time.
 type Batch[T any] struct {
@@ -54,10 +63,14 @@ type mailbox[T any] struct {
 }
 
 // freeList holds empty record slices of capacity >= BatchSize for reuse.
+// Slices of records that hold pointers are cleared, their whole capacity,
+// before they are kept, so that a kept slice holds no garbage alive; slices
+// of pointer-free records need no clearing.
 type freeList[T any] struct {
-	mu   sync.Mutex
-	bufs [][]T
-	max  int
+	mu       sync.Mutex
+	bufs     [][]T
+	max      int
+	pointers bool // T holds pointers
 }
 
 // NewChannel returns a channel into location target, an input of operator
@@ -77,7 +90,7 @@ func NewChannel[T any](c *Computation, target Location, targetOp int) *Channel[T
 		target:   target,
 		targetOp: targetOp,
 		boxes:    make([]mailbox[T], n),
-		free:     freeList[T]{max: freeListMax[T](n)},
+		free:     freeList[T]{max: freeListMax[T](n), pointers: hasPointers(reflect.TypeFor[T]())},
 		sent:     make([]chanCounters, n),
 	}
 	c.channels = append(c.channels, ch)
@@ -175,7 +188,9 @@ func (f *freeList[T]) put(b []T) {
 	if cap(b) < BatchSize {
 		return
 	}
-	clear(b[:cap(b)]) // drop references the records held
+	if f.pointers {
+		clear(b[:cap(b)]) // drop references the records held
+	}
 	f.mu.Lock()
 	if len(f.bufs) < f.max {
 		f.bufs = append(f.bufs, b[:0])
@@ -374,6 +389,7 @@ func (q *Puller[T]) Next() (Batch[T], bool) {
 		if len(q.taken) == 0 {
 			return Batch[T]{}, false
 		}
+		sortBatches(q.taken)
 	}
 	b := q.taken[q.next]
 	q.next++
@@ -386,3 +402,37 @@ func (q *Puller[T]) Next() (Batch[T], bool) {
 // Recycle gives a consumed batch's slice back to the channel for reuse.
 // The caller must not use data afterwards.
 func (q *Puller[T]) Recycle(data []T) { q.ch.free.put(data) }
+
+// sortBatches orders batches by time, keeping the arrival order of
+// batches of one time, so that an operator sees the batches of a time
+// one after the other and its pushers merge their records.
+func sortBatches[T any](bs []Batch[T]) {
+	for i := 1; i < len(bs); i++ {
+		if compareTimes(bs[i-1].Time, bs[i].Time) > 0 {
+			slices.SortStableFunc(bs, func(a, b Batch[T]) int { return compareTimes(a.Time, b.Time) })
+			return
+		}
+	}
+}
+
+// hasPointers reports whether values of type t hold pointers the garbage
+// collector follows.
+func hasPointers(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128:
+		return false
+	case reflect.Array:
+		return t.Len() > 0 && hasPointers(t.Elem())
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if hasPointers(t.Field(i).Type) {
+				return true
+			}
+		}
+		return false
+	default: // pointers, strings, slices, maps, channels, functions, interfaces
+		return true
+	}
+}

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"reflect"
 	"testing"
 	"time"
 	"unsafe"
@@ -206,4 +207,53 @@ func BenchmarkExchange(b *testing.B) {
 	require.Equal(b, int(epochs)*perEpoch*workers, total)
 	b.ReportMetric(float64(total)/elapsed.Seconds(), "records/s")
 	b.ReportMetric(float64(epochs), "epochs")
+}
+
+func TestHasPointers(t *testing.T) {
+	type flat struct {
+		A uint64
+		B [2]float32
+		C Tuple2[uint32, int8]
+	}
+	type deep struct {
+		A uint64
+		B [1]struct{ S string }
+	}
+	assert.False(t, hasPointers(reflect.TypeFor[uint64]()))
+	assert.False(t, hasPointers(reflect.TypeFor[flat]()))
+	assert.False(t, hasPointers(reflect.TypeFor[[0]*int]()))
+	assert.True(t, hasPointers(reflect.TypeFor[string]()))
+	assert.True(t, hasPointers(reflect.TypeFor[deep]()))
+	assert.True(t, hasPointers(reflect.TypeFor[Tuple2[uint32, []byte]]()))
+	assert.True(t, hasPointers(reflect.TypeFor[any]()))
+}
+
+func TestSortBatchesByTime(t *testing.T) {
+	bs := []Batch[int]{{Time: Epoch(2), Data: []int{1}}, {Time: Epoch(1), Data: []int{2}}, {Time: Epoch(2), Data: []int{3}}, {Time: Epoch(1), Data: []int{4}}}
+	sortBatches(bs)
+	var order []int
+	for _, b := range bs {
+		order = append(order, b.Data[0])
+	}
+	assert.Equal(t, []int{2, 4, 1, 3}, order, "by time, in arrival order within a time")
+	assert.Zero(t, testing.AllocsPerRun(100, func() { sortBatches(bs) }))
+}
+
+// TestPullerMergesTimes: batches of one time that arrive between batches
+// of another come out of the puller together, so that an operator's
+// pusher sends their records in one batch.
+func TestPullerMergesTimes(t *testing.T) {
+	c := newTestComputation(t, 1, sourceGraph())
+	ch := NewChannel[int](c, 1, 1)
+	w := c.workers[0]
+	p, q := ch.Pusher(w), ch.Puller(w)
+	for i := range 6 {
+		p.Give(Epoch(uint64(i%2)), 0, i)
+		p.Flush()
+	}
+	var times []Time
+	for b, ok := q.Next(); ok; b, ok = q.Next() {
+		times = append(times, b.Time)
+	}
+	assert.Equal(t, []Time{Epoch(0), Epoch(0), Epoch(0), Epoch(1), Epoch(1), Epoch(1)}, times)
 }

@@ -226,10 +226,23 @@ type ChangeBatch struct {
 // compactAbove is the length under which Add never compacts.
 const compactAbove = 32
 
+// mergeWithin is how many of the latest updates not yet compacted Add
+// looks through for one of the same pointstamp.
+const mergeWithin = 8
+
 // Add adds delta to the count of t at loc. A zero delta is ignored.
 func (b *ChangeBatch) Add(loc Location, t Time, delta int64) {
 	if delta == 0 {
 		return
+	}
+	// An operator's run adds to the same few pointstamps again and again
+	// (a batch sent, a batch consumed): a recent update of the same
+	// pointstamp takes the delta, and the batch does not grow.
+	for i := len(b.updates) - 1; i >= b.clean && i >= len(b.updates)-mergeWithin; i-- {
+		if u := &b.updates[i]; u.Loc == loc && u.Time == t {
+			u.Delta += delta
+			return
+		}
 	}
 	b.updates = append(b.updates, Update{Loc: loc, Time: t, Delta: delta})
 	if len(b.updates) > compactAbove && len(b.updates) >= 2*b.clean {
@@ -264,7 +277,7 @@ func (b *ChangeBatch) compact() {
 	if b.clean == len(b.updates) {
 		return
 	}
-	slices.SortFunc(b.updates, compareUpdates)
+	sortUpdates(b.updates)
 	out := b.updates[:0]
 	for _, u := range b.updates {
 		n := len(out)
@@ -282,6 +295,41 @@ func (b *ChangeBatch) compact() {
 	}
 	b.updates = out
 	b.clean = len(out)
+}
+
+// sortUpdates sorts updates by compareUpdates: by insertion when they are
+// few, as the updates of one operator run usually are (an inlined
+// comparison instead of a call through a function value per step).
+func sortUpdates(updates []Update) {
+	if len(updates) > 2*compactAbove {
+		slices.SortFunc(updates, compareUpdates)
+		return
+	}
+	for i := 1; i < len(updates); i++ {
+		u := updates[i]
+		j := i
+		for j > 0 && updateLess(u, updates[j-1]) {
+			updates[j] = updates[j-1]
+			j--
+		}
+		updates[j] = u
+	}
+}
+
+// updateLess reports whether compareUpdates(u, v) < 0.
+func updateLess(u, v Update) bool {
+	if u.Loc != v.Loc {
+		return u.Loc < v.Loc
+	}
+	if u.Time.Epoch != v.Time.Epoch {
+		return u.Time.Epoch < v.Time.Epoch
+	}
+	for i, r := range u.Time.Rounds {
+		if r != v.Time.Rounds[i] {
+			return r < v.Time.Rounds[i]
+		}
+	}
+	return false
 }
 
 // compareUpdates orders updates by location, then lexicographically by time.

@@ -14,7 +14,8 @@ import (
 
 // Typed sources (read, csv) read a file's lines with a LineReader and
 // parse each into a record with a generated function that splits the
-// line into fields with a FieldSplitter and converts each with strconv:
+// line into fields with a FieldSplitter and converts each with ParseUint,
+// ParseInt or ParseFloat (strconv for anything but plain digits):
 // no allocation per line but the strings of string fields. A line that
 // does not parse is a RecordError naming the file, the line number and
 // the field.
@@ -107,10 +108,14 @@ func (f *FieldSplitter) End() error {
 		// nothing, is one more field.
 		rest = f.line[f.pos:]
 	} else {
-		rest = strings.TrimLeft(f.line[f.pos:], " \t")
-		if rest == "" {
+		i := f.pos
+		for i < len(f.line) && (f.line[i] == ' ' || f.line[i] == '\t') {
+			i++
+		}
+		if i == len(f.line) {
 			return nil
 		}
+		rest = f.line[i:]
 	}
 	return &FieldError{Field: f.n + 1, Err: fmt.Errorf("unexpected: the record has %d fields (%q)", f.n, Shorten(rest, 40))}
 }
@@ -179,6 +184,14 @@ func Shorten(s string, n int) string {
 // SkipLine reports whether a line of a typed source holds no record: it
 // is blank, or its first non-blank character is '#'.
 func SkipLine(line string) bool {
+	if line != "" && line[0] != ' ' && line[0] != '\t' && line[0] != '#' {
+		return false // the common case, and inlined
+	}
+	return skipBlankLine(line)
+}
+
+// skipBlankLine is SkipLine for a line that starts with a blank or '#'.
+func skipBlankLine(line string) bool {
 	t := strings.TrimLeft(line, " \t")
 	return t == "" || t[0] == '#'
 }

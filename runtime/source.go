@@ -7,6 +7,7 @@ import (
 	"io"
 	"math/bits"
 	"os"
+	"unsafe"
 )
 
 // readBuffer is the size of a LineReader's buffer. Longer lines are read
@@ -129,6 +130,18 @@ func (lr *LineReader) seek(start int64) error {
 // The lines of one call share one allocation: a line kept for long keeps
 // the text of its batch alive.
 func (lr *LineReader) Read(dst []string, limit int) ([]string, error) {
+	return lr.readLines(dst, limit, false)
+}
+
+// ReadViews is Read for a caller that is done with the lines before it
+// reads again (a typed source whose records hold no strings): the lines
+// are views of the reader's buffer, valid until the next Read or
+// ReadViews, and reading allocates nothing once the buffer has grown.
+func (lr *LineReader) ReadViews(dst []string, limit int) ([]string, error) {
+	return lr.readLines(dst, limit, true)
+}
+
+func (lr *LineReader) readLines(dst []string, limit int, views bool) ([]string, error) {
 	lr.text, lr.ends = lr.text[:0], lr.ends[:0]
 	var err error
 	for len(lr.ends) < limit && !lr.eof {
@@ -146,7 +159,12 @@ func (lr *LineReader) Read(dst []string, limit int) ([]string, error) {
 		lr.ends = append(lr.ends, len(lr.text))
 	}
 	defer func() { lr.read += int64(len(lr.ends)) }()
-	all := string(lr.text)
+	var all string
+	if views {
+		all = unsafe.String(unsafe.SliceData(lr.text), len(lr.text))
+	} else {
+		all = string(lr.text)
+	}
 	start := 0
 	for _, end := range lr.ends {
 		dst = append(dst, all[start:end])

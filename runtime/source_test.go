@@ -163,3 +163,53 @@ func TestOpenLinesNotRegular(t *testing.T) {
 		assert.Empty(t, readAll(t, r, 5))
 	}
 }
+
+// TestReadViews: ReadViews returns the lines Read does, as views that
+// stay valid until the next read, without allocating once warm.
+func TestReadViews(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	path := filepath.Join(t.TempDir(), "lines.txt")
+	for range 20 {
+		content := randomContent(rng)
+		require.NoError(t, os.WriteFile(path, []byte(content), 0o644))
+		r, err := OpenLines(path, 0, 1)
+		require.NoError(t, err)
+		var got []string
+		for {
+			batch, err := r.ReadViews(nil, 3)
+			if err == io.EOF {
+				break
+			}
+			require.NoError(t, err)
+			for _, l := range batch {
+				got = append(got, strings.Clone(l))
+			}
+		}
+		require.NoError(t, r.Close())
+		assert.Equal(t, wantLines(content), got)
+	}
+	var b strings.Builder
+	for i := range 5000 {
+		b.WriteString("12 34\n")
+		if i%7 == 0 {
+			b.WriteString("# comment\n")
+		}
+	}
+	require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o644))
+	r, err := OpenLines(path, 0, 1)
+	require.NoError(t, err)
+	defer r.Close()
+	batch, err := r.ReadViews(nil, 100)
+	require.NoError(t, err)
+	assert.Zero(t, testing.AllocsPerRun(20, func() {
+		batch, err = r.ReadViews(batch[:0], 100)
+	}))
+	require.NoError(t, err)
+	assert.Equal(t, "12 34", batch[0])
+}
+
+func TestSkipLine(t *testing.T) {
+	for line, skip := range map[string]bool{"": true, " ": true, "\t \t": true, "#x": true, "  # x": true, "1 2": false, " 1 2": false, "x#": false} {
+		assert.Equal(t, skip, SkipLine(line), "SkipLine(%q)", line)
+	}
+}

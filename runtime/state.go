@@ -33,6 +33,7 @@ const (
 
 type statePage[V any] struct {
 	present [statePageSize / 64]uint64
+	keys    int32 // bits set in present
 	vals    [statePageSize]V
 }
 
@@ -55,10 +56,11 @@ func (s *DenseState[K, V]) Slot(k K) (*V, bool) {
 	if pg.present[word]&bit != 0 {
 		return &pg.vals[i], false
 	}
-	if pg.present == ([statePageSize / 64]uint64{}) {
+	if pg.keys == 0 {
 		s.used = append(s.used, p)
 	}
 	pg.present[word] |= bit
+	pg.keys++
 	s.n++
 	return &pg.vals[i], true
 }
@@ -106,6 +108,7 @@ func (s *DenseState[K, V]) Reset() {
 			}
 		}
 		pg.present = [statePageSize / 64]uint64{}
+		pg.keys = 0
 	}
 	s.used = s.used[:0]
 	s.overflow.Reset()

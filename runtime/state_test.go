@@ -63,3 +63,17 @@ func TestDenseStateOrder(t *testing.T) {
 	}
 	assert.Equal(t, []uint32{0, 3, 4095, 4096, 9000}, got)
 }
+
+// BenchmarkDenseStateFresh adds 65536 new keys, a sum's first records of
+// a round, and resets the state.
+func BenchmarkDenseStateFresh(b *testing.B) {
+	var s DenseState[uint32, float32]
+	b.ReportAllocs()
+	for b.Loop() {
+		for k := range uint32(1 << 16) {
+			p, _ := s.Slot(k * 40503 % (1 << 16)) // a permutation: keys all over each page
+			*p += 1
+		}
+		s.Reset()
+	}
+}

@@ -39,6 +39,7 @@ func init() {
 		{"build", "tdc build [-o BIN] FILE.tdf", "build a program into a binary", cmdBuild},
 		{"run", "tdc run FILE.tdf [program flags]", "build a program and run it", cmdRun},
 		{"check", "tdc check FILE.tdf...", "report the errors of programs", cmdCheck},
+		{"fmt", "tdc fmt [-w] [-d] [-l] [FILE.tdf|DIR...]", "lay out programs in the canonical format", cmdFmt},
 		{"graph", "tdc graph [-format F] [-o OUT] FILE.tdf", "draw the planned dataflow: F is dot (default), svg or mermaid", cmdGraph},
 		{"launch", "tdc launch -n N [-w W] BIN [flags]", "run N processes of a binary on this host as one computation", cmdLaunch},
 		{"version", "tdc version", "print tdc's version and the runtime it builds binaries with", cmdVersion},

@@ -6,6 +6,7 @@
 //	tdc build [-o BIN] FILE.tdf       build a binary
 //	tdc run FILE.tdf [flags]          build and run; flags go to the program
 //	tdc check FILE.tdf                report errors only
+//	tdc fmt [-w] [-d] [-l] FILE.tdf   lay out files canonically (-w rewrites, -d diffs, -l lists)
 //
 // A generated binary takes -w N (workers) and one flag per param.
 package main

@@ -21,12 +21,14 @@ import (
 	"github.com/prometheus/common/model"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	tdrt "github.com/tdflow/tdc/runtime"
 )
 
 // webRun is a word count binary started with -http that reads standard
 // input, so that the test decides when its source has more records: the
-// source reads a batch of tdrt.BatchSize lines at a time and waits for
-// the next one.
+// source reads tdrt.SourceChunk lines at a time and waits for the next
+// chunk.
 type webRun struct {
 	cmd   *exec.Cmd
 	stdin io.WriteCloser
@@ -36,11 +38,11 @@ type webRun struct {
 	err   error         // its exit, once done
 }
 
-// webLines is one batch of the source (tdrt.BatchSize lines) of words
-// whose number is known: line i holds i%3+1 words.
+// webLines is one chunk of the source (tdrt.SourceChunk lines), from line
+// from on, of words whose number is known: line i holds i%3+1 words.
 func webLines(from int) (text string, words int) {
 	var b strings.Builder
-	for i := from; i < from+1024; i++ {
+	for i := from; i < from+tdrt.SourceChunk; i++ {
 		n := i%3 + 1
 		for j := 0; j < n; j++ {
 			fmt.Fprintf(&b, "w%d ", (i+j)%50)
@@ -137,7 +139,7 @@ func TestMetricsDuringRun(t *testing.T) {
 	src := map[string]string{"dataflow": "WordCount", "op": "0", "operator": "lines+flat_map", "tdf": "wordcount.tdf:13:2"}
 	count := map[string]string{"dataflow": "WordCount", "op": "1", "operator": "count+print", "tdf": "wordcount.tdf:16:6"}
 	for batch := 0; batch < 3; batch++ {
-		text, words := webLines(batch * 1024)
+		text, words := webLines(batch * tdrt.SourceChunk)
 		total += words
 		_, err := io.WriteString(r.stdin, text)
 		require.NoError(t, err)
@@ -257,7 +259,7 @@ func TestWebViewInChromium(t *testing.T) {
 	assert.Contains(t, before, "lines+flat_map")
 	assert.Contains(t, before, si(words), "the source's records out")
 
-	more, moreWords := webLines(1024)
+	more, moreWords := webLines(tdrt.SourceChunk)
 	_, err = io.WriteString(r.stdin, more)
 	require.NoError(t, err)
 	var after string

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strconv"
 
 	tdrt "github.com/tdflow/tdc/runtime"
 )
@@ -94,33 +93,33 @@ var componentsGraph = &tdrt.Graph{
 		Op:   "flat_map",
 		Pos:  "cc.tdf:22:20",
 	}, {
-		Func: "componentsExchange25_23",
+		Func: "componentsExchange26_12",
 		Op:   "exchange",
-		Pos:  "cc.tdf:25:23",
+		Pos:  "cc.tdf:26:12",
 	}, {
 		Func: "componentsMap23_35",
 		Op:   "map",
 		Pos:  "cc.tdf:23:35",
 	}, {
-		Func: "componentsExchange25_18",
+		Func: "componentsExchange26_7",
 		Op:   "exchange",
-		Pos:  "cc.tdf:25:18",
+		Pos:  "cc.tdf:26:7",
 	}, {
-		Func: "componentsMap26_28",
+		Func: "componentsMap27_28",
 		Op:   "map",
-		Pos:  "cc.tdf:26:28",
+		Pos:  "cc.tdf:27:28",
 	}, {
-		Func: "componentsExchange28_7",
+		Func: "componentsExchange29_7",
 		Op:   "exchange",
-		Pos:  "cc.tdf:28:7",
+		Pos:  "cc.tdf:29:7",
 	}, {
-		Func: "componentsExchange32_13",
+		Func: "componentsExchange33_13",
 		Op:   "exchange",
-		Pos:  "cc.tdf:32:13",
+		Pos:  "cc.tdf:33:13",
 	}, {
-		Func: "componentsPrint32_42",
+		Func: "componentsPrint33_42",
 		Op:   "print",
-		Pos:  "cc.tdf:32:42",
+		Pos:  "cc.tdf:33:42",
 	}},
 	Locations: 16,
 	Name:      "Components",
@@ -146,31 +145,31 @@ var componentsGraph = &tdrt.Graph{
 		Kind:    "join",
 		Name:    "join+map",
 		Outputs: []tdrt.Location{7},
-		Pos:     "cc.tdf:25:18",
+		Pos:     "cc.tdf:26:7",
 	}, {
 		Inputs:  []tdrt.Location{8},
 		Kind:    "combine",
 		Name:    "combine min",
 		Outputs: []tdrt.Location{9},
-		Pos:     "cc.tdf:28:7",
+		Pos:     "cc.tdf:29:7",
 	}, {
 		Inputs:  []tdrt.Location{10},
 		Kind:    "min",
 		Name:    "min",
 		Outputs: []tdrt.Location{11},
-		Pos:     "cc.tdf:28:7",
+		Pos:     "cc.tdf:29:7",
 	}, {
 		Inputs:  []tdrt.Location{12},
 		Kind:    "combine",
 		Name:    "combine min",
 		Outputs: []tdrt.Location{13},
-		Pos:     "cc.tdf:32:13",
+		Pos:     "cc.tdf:33:13",
 	}, {
 		Inputs:  []tdrt.Location{14},
 		Kind:    "min",
 		Name:    "min+print",
 		Outputs: []tdrt.Location{15},
-		Pos:     "cc.tdf:32:13",
+		Pos:     "cc.tdf:33:13",
 	}},
 	Paths: [][]tdrt.Path{0: {{Target: 1}, {Target: 2}, {Target: 3}, {Target: 4}, {Target: 5}, {Target: 6}, {Target: 7}, {Target: 8}, {Target: 9}, {Target: 10}, {Target: 11}, {
 		Summary: tdrt.Summary{
@@ -813,7 +812,7 @@ func (df *Components) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		peers: w.Peers(),
 		w:     w,
 	}
-	op3 := &componentsJoinMap25{
+	op3 := &componentsJoinMap26{
 		arranged: make(map[tdrt.Time]*tdrt.IntArrangement[uint32, uint32]),
 		in0:      df.ch2.Puller(w),
 		out0:     df.ch4.Pusher(w),
@@ -821,7 +820,7 @@ func (df *Components) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		right0:   df.ch3.Puller(w),
 		w:        w,
 	}
-	op4 := &componentsCombineMinExchange28{
+	op4 := &componentsCombineMinExchange29{
 		in0:   df.ch4.Puller(w),
 		in1:   df.ch5.Puller(w),
 		out0:  df.ch6.Pusher(w),
@@ -829,7 +828,7 @@ func (df *Components) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, uint32]),
 		w:     w,
 	}
-	op5 := &componentsMin28{
+	op5 := &componentsMin29{
 		acc:   make(map[tdrt.Time]map[uint32]uint32),
 		in0:   df.ch6.Puller(w),
 		out0:  df.ch7.Pusher(w),
@@ -837,14 +836,14 @@ func (df *Components) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, uint32]),
 		w:     w,
 	}
-	op6 := &componentsCombineMinExchange32{
+	op6 := &componentsCombineMinExchange33{
 		in0:   df.ch8.Puller(w),
 		out0:  df.ch9.Pusher(w),
 		peers: w.Peers(),
 		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, uint32]),
 		w:     w,
 	}
-	op7 := &componentsMinPrint32{
+	op7 := &componentsMinPrint33{
 		in0:    df.ch9.Puller(w),
 		state:  make(map[tdrt.Time]*tdrt.DenseState[uint32, uint32]),
 		stdout: w.Stdout(),
@@ -882,7 +881,7 @@ func (op *componentsReadFlatMapExchange21) Run() error {
 		op.lines = lines
 	}
 	var err error
-	op.batch, err = op.lines.Read(op.batch[:0], tdrt.BatchSize)
+	op.batch, err = op.lines.ReadViews(op.batch[:0], tdrt.SourceChunk)
 	op.records = op.records[:0]
 	for i, line := range op.batch {
 		if tdrt.SkipLine(line) {
@@ -917,7 +916,7 @@ func (op *componentsReadFlatMapExchange21) process(t tdrt.Time, data []Edge) err
 		r1 := componentsFlatMap22_20(r0)
 		for _, r2 := range r1 {
 			op.out0.GiveLocal(t, r2)
-			op.out1.Give(t, tdrt.Route(tdrt.HashUint64(uint64(componentsExchange25_23(r2))), op.peers), r2)
+			op.out1.Give(t, tdrt.Route(tdrt.HashUint64(uint64(componentsExchange26_12(r2))), op.peers), r2)
 		}
 	}
 	return nil
@@ -995,14 +994,14 @@ func (op *componentsLoopLExchange24) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *componentsLoopLExchange24) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	for _, r0 := range data {
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(componentsExchange25_18(r0))), op.peers), r0)
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(componentsExchange26_7(r0))), op.peers), r0)
 		op.out1.GiveLocal(t, r0)
 	}
 	return nil
 }
 
-// componentsJoinMap25 is one worker's instance of operator 3 of Components, join+map at cc.tdf:25:18.
-type componentsJoinMap25 struct {
+// componentsJoinMap26 is one worker's instance of operator 3 of Components, join+map at cc.tdf:26:7.
+type componentsJoinMap26 struct {
 	w *tdrt.Worker
 	// arranged holds the values of each key of the input from outside the loop, per time of that input.
 	arranged map[tdrt.Time]*tdrt.IntArrangement[uint32, uint32]
@@ -1016,7 +1015,7 @@ type componentsJoinMap25 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *componentsJoinMap25) Run() error {
+func (op *componentsJoinMap26) Run() error {
 	for {
 		b, ok := op.right0.Next()
 		if !ok {
@@ -1074,16 +1073,16 @@ func (op *componentsJoinMap25) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *componentsJoinMap25) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint32, uint32]) error {
+func (op *componentsJoinMap26) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint32, uint32]) error {
 	for _, r0 := range data {
-		r1 := componentsMap26_28(r0.F0, r0.F1, r0.F2)
+		r1 := componentsMap27_28(r0.F0, r0.F1, r0.F2)
 		op.out0.GiveLocal(t, r1)
 	}
 	return nil
 }
 
 // match pairs records at time t with the arranged values of their key and runs the stages over the pairs.
-func (op *componentsJoinMap25) match(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+func (op *componentsJoinMap26) match(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	m := op.arranged[t.Outer(0)]
 	m.Seal()
 	op.batch = op.batch[:0]
@@ -1105,8 +1104,8 @@ func (op *componentsJoinMap25) match(t tdrt.Time, data []tdrt.Tuple2[uint32, uin
 	return op.process(t, op.batch)
 }
 
-// componentsCombineMinExchange28 is one worker's instance of operator 4 of Components, combine min at cc.tdf:28:7.
-type componentsCombineMinExchange28 struct {
+// componentsCombineMinExchange29 is one worker's instance of operator 4 of Components, combine min at cc.tdf:29:7.
+type componentsCombineMinExchange29 struct {
 	w     *tdrt.Worker
 	peers int
 	// state holds, per time, the least value of each key among the records of one run; spare holds emptied states for reuse.
@@ -1120,7 +1119,7 @@ type componentsCombineMinExchange28 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *componentsCombineMinExchange28) Run() error {
+func (op *componentsCombineMinExchange29) Run() error {
 	combine := op.w.Combine()
 	for {
 		b, ok := op.in0.Next()
@@ -1204,15 +1203,15 @@ func (op *componentsCombineMinExchange28) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *componentsCombineMinExchange28) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+func (op *componentsCombineMinExchange29) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	for _, r0 := range data {
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(componentsExchange28_7(r0))), op.peers), r0)
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(componentsExchange29_7(r0))), op.peers), r0)
 	}
 	return nil
 }
 
-// componentsMin28 is one worker's instance of operator 5 of Components, min at cc.tdf:28:7.
-type componentsMin28 struct {
+// componentsMin29 is one worker's instance of operator 5 of Components, min at cc.tdf:29:7.
+type componentsMin29 struct {
 	w *tdrt.Worker
 	// acc holds, per time with the loop's round at zero, the least value of each key over the rounds complete so far.
 	acc map[tdrt.Time]map[uint32]uint32
@@ -1227,7 +1226,7 @@ type componentsMin28 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *componentsMin28) Run() error {
+func (op *componentsMin29) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -1296,7 +1295,7 @@ func (op *componentsMin28) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *componentsMin28) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+func (op *componentsMin29) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	tOut0 := t
 	tOut0.Rounds[0]++
 	tOut1 := t
@@ -1308,8 +1307,8 @@ func (op *componentsMin28) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint3
 	return nil
 }
 
-// componentsCombineMinExchange32 is one worker's instance of operator 6 of Components, combine min at cc.tdf:32:13.
-type componentsCombineMinExchange32 struct {
+// componentsCombineMinExchange33 is one worker's instance of operator 6 of Components, combine min at cc.tdf:33:13.
+type componentsCombineMinExchange33 struct {
 	w     *tdrt.Worker
 	peers int
 	// state holds, per time, the least value of each key among the records of one run; spare holds emptied states for reuse.
@@ -1322,7 +1321,7 @@ type componentsCombineMinExchange32 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *componentsCombineMinExchange32) Run() error {
+func (op *componentsCombineMinExchange33) Run() error {
 	combine := op.w.Combine()
 	for {
 		b, ok := op.in0.Next()
@@ -1378,15 +1377,15 @@ func (op *componentsCombineMinExchange32) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *componentsCombineMinExchange32) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+func (op *componentsCombineMinExchange33) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	for _, r0 := range data {
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(componentsExchange32_13(r0))), op.peers), r0)
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(componentsExchange33_13(r0))), op.peers), r0)
 	}
 	return nil
 }
 
-// componentsMinPrint32 is one worker's instance of operator 7 of Components, min+print at cc.tdf:32:13.
-type componentsMinPrint32 struct {
+// componentsMinPrint33 is one worker's instance of operator 7 of Components, min+print at cc.tdf:33:13.
+type componentsMinPrint33 struct {
 	w *tdrt.Worker
 	// state holds, per timestamp not yet complete, the least value of each key; spare holds emptied states for reuse.
 	state  map[tdrt.Time]*tdrt.DenseState[uint32, uint32]
@@ -1399,7 +1398,7 @@ type componentsMinPrint32 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *componentsMinPrint32) Run() error {
+func (op *componentsMinPrint33) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -1452,9 +1451,9 @@ func (op *componentsMinPrint32) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *componentsMinPrint32) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+func (op *componentsMinPrint33) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	for _, r0 := range data {
-		op.stdout.WriteString(componentsPrint32_42(r0.F0, r0.F1))
+		op.stdout.WriteString(componentsPrint33_42(r0.F0, r0.F1))
 		op.stdout.WriteByte('\n')
 	}
 	return nil
@@ -1465,8 +1464,8 @@ func componentsFlatMap22_20(e Edge) []tdrt.Tuple2[uint32, uint32] {
 	return []Tuple2[uint32, uint32]{{F0: e.Src, F1: e.Dst}, {F0: e.Dst, F1: e.Src}}
 }
 
-// componentsExchange25_23 is the lambda of exchange at cc.tdf:25:23.
-func componentsExchange25_23(r tdrt.Tuple2[uint32, uint32]) uint32 {
+// componentsExchange26_12 is the lambda of exchange at cc.tdf:26:12.
+func componentsExchange26_12(r tdrt.Tuple2[uint32, uint32]) uint32 {
 	return r.F0
 }
 
@@ -1475,28 +1474,28 @@ func componentsMap23_35(n uint32, _ uint32) tdrt.Tuple2[uint32, uint32] {
 	return Tuple2[uint32, uint32]{F0: n, F1: n}
 }
 
-// componentsExchange25_18 is the lambda of exchange at cc.tdf:25:18.
-func componentsExchange25_18(r tdrt.Tuple2[uint32, uint32]) uint32 {
+// componentsExchange26_7 is the lambda of exchange at cc.tdf:26:7.
+func componentsExchange26_7(r tdrt.Tuple2[uint32, uint32]) uint32 {
 	return r.F0
 }
 
-// componentsMap26_28 is the lambda of map at cc.tdf:26:28.
-func componentsMap26_28(_ uint32, label uint32, n uint32) tdrt.Tuple2[uint32, uint32] {
+// componentsMap27_28 is the lambda of map at cc.tdf:27:28.
+func componentsMap27_28(_ uint32, label uint32, n uint32) tdrt.Tuple2[uint32, uint32] {
 	return Tuple2[uint32, uint32]{F0: n, F1: label}
 }
 
-// componentsExchange28_7 is the lambda of exchange at cc.tdf:28:7.
-func componentsExchange28_7(r tdrt.Tuple2[uint32, uint32]) uint32 {
+// componentsExchange29_7 is the lambda of exchange at cc.tdf:29:7.
+func componentsExchange29_7(r tdrt.Tuple2[uint32, uint32]) uint32 {
 	return r.F0
 }
 
-// componentsExchange32_13 is the lambda of exchange at cc.tdf:32:13.
-func componentsExchange32_13(r tdrt.Tuple2[uint32, uint32]) uint32 {
+// componentsExchange33_13 is the lambda of exchange at cc.tdf:33:13.
+func componentsExchange33_13(r tdrt.Tuple2[uint32, uint32]) uint32 {
 	return r.F0
 }
 
-// componentsPrint32_42 is the lambda of print at cc.tdf:32:42.
-func componentsPrint32_42(n uint32, label uint32) string {
+// componentsPrint33_42 is the lambda of print at cc.tdf:33:42.
+func componentsPrint33_42(n uint32, label uint32) string {
 	return fmt.Sprintf("%d %d", n, label)
 }
 
@@ -1543,7 +1542,7 @@ func tdcParseEdge(line string) (rec Edge, err error) {
 		if ferr != nil {
 			return rec, ferr
 		}
-		v, perr := strconv.ParseUint(s, 10, 32)
+		v, perr := tdrt.ParseUint(s, 32)
 		if perr != nil {
 			return rec, tdrt.ParseFieldError(1, "Src", "uint32", s, perr)
 		}
@@ -1554,7 +1553,7 @@ func tdcParseEdge(line string) (rec Edge, err error) {
 		if ferr != nil {
 			return rec, ferr
 		}
-		v, perr := strconv.ParseUint(s, 10, 32)
+		v, perr := tdrt.ParseUint(s, 32)
 		if perr != nil {
 			return rec, tdrt.ParseFieldError(2, "Dst", "uint32", s, perr)
 		}

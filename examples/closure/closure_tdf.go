@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strconv"
 
 	tdrt "github.com/tdflow/tdc/runtime"
 )
@@ -82,29 +81,29 @@ var closureGraph = &tdrt.Graph{
 		Op:   "exchange",
 		Pos:  "closure.tdf:20:24",
 	}, {
-		Func: "closureExchange22_12",
+		Func: "closureExchange23_12",
 		Op:   "exchange",
-		Pos:  "closure.tdf:22:12",
+		Pos:  "closure.tdf:23:12",
 	}, {
-		Func: "closureMap21_22",
+		Func: "closureMap22_21",
 		Op:   "map",
-		Pos:  "closure.tdf:21:22",
+		Pos:  "closure.tdf:22:21",
 	}, {
-		Func: "closureExchange22_7",
+		Func: "closureExchange23_7",
 		Op:   "exchange",
-		Pos:  "closure.tdf:22:7",
+		Pos:  "closure.tdf:23:7",
 	}, {
-		Func: "closureMap23_24",
+		Func: "closureMap24_24",
 		Op:   "map",
-		Pos:  "closure.tdf:23:24",
+		Pos:  "closure.tdf:24:24",
 	}, {
-		Func: "closureExchange24_7",
+		Func: "closureExchange25_7",
 		Op:   "exchange",
-		Pos:  "closure.tdf:24:7",
+		Pos:  "closure.tdf:25:7",
 	}, {
-		Func: "closurePrint26_27",
+		Func: "closurePrint27_27",
 		Op:   "print",
-		Pos:  "closure.tdf:26:27",
+		Pos:  "closure.tdf:27:27",
 	}},
 	Locations: 9,
 	Name:      "Closure",
@@ -124,18 +123,18 @@ var closureGraph = &tdrt.Graph{
 		Kind:    "chain",
 		Name:    "map",
 		Outputs: []tdrt.Location{4},
-		Pos:     "closure.tdf:21:8",
+		Pos:     "closure.tdf:22:7",
 	}, {
 		Inputs:  []tdrt.Location{5, 6},
 		Kind:    "join",
 		Name:    "join+map",
 		Outputs: []tdrt.Location{7},
-		Pos:     "closure.tdf:22:7",
+		Pos:     "closure.tdf:23:7",
 	}, {
 		Inputs: []tdrt.Location{8},
 		Kind:   "chain",
 		Name:   "print",
-		Pos:    "closure.tdf:26:11",
+		Pos:    "closure.tdf:27:11",
 	}},
 	Paths: [][]tdrt.Path{0: {{Target: 1}, {Target: 2}, {Target: 3}, {Target: 4}, {Target: 5}, {Target: 6}, {Target: 7}, {
 		Summary: tdrt.Summary{
@@ -447,13 +446,13 @@ func (df *Closure) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		seen: make(map[tdrt.Time]map[tdrt.Tuple2[uint32, uint32]]struct{}),
 		w:    w,
 	}
-	op2 := &closureMapExchange21{
+	op2 := &closureMapExchange22{
 		in0:   df.ch1.Puller(w),
 		out0:  df.ch2.Pusher(w),
 		peers: w.Peers(),
 		w:     w,
 	}
-	op3 := &closureJoinMapExchange22{
+	op3 := &closureJoinMapExchange23{
 		arranged: make(map[tdrt.Time]*tdrt.IntArrangement[uint32, uint32]),
 		in0:      df.ch2.Puller(w),
 		out0:     df.ch4.Pusher(w),
@@ -462,7 +461,7 @@ func (df *Closure) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		right0:   df.ch3.Puller(w),
 		w:        w,
 	}
-	op4 := &closurePrint26{
+	op4 := &closurePrint27{
 		in0:    df.ch5.Puller(w),
 		stdout: w.Stdout(),
 		w:      w,
@@ -499,7 +498,7 @@ func (op *closureReadMapExchange19) Run() error {
 		op.lines = lines
 	}
 	var err error
-	op.batch, err = op.lines.Read(op.batch[:0], tdrt.BatchSize)
+	op.batch, err = op.lines.ReadViews(op.batch[:0], tdrt.SourceChunk)
 	op.records = op.records[:0]
 	for i, line := range op.batch {
 		if tdrt.SkipLine(line) {
@@ -533,7 +532,7 @@ func (op *closureReadMapExchange19) process(t tdrt.Time, data []Edge) error {
 	for _, r0 := range data {
 		r1 := closureMap19_41(r0)
 		op.out0.Give(t, tdrt.Route(tdcHash3(closureExchange20_24(r1)), op.peers), r1)
-		op.out1.Give(t, tdrt.Route(tdrt.HashUint64(uint64(closureExchange22_12(r1))), op.peers), r1)
+		op.out1.Give(t, tdrt.Route(tdrt.HashUint64(uint64(closureExchange23_12(r1))), op.peers), r1)
 	}
 	return nil
 }
@@ -613,8 +612,8 @@ func (op *closureIterateP20) fresh(t tdrt.Time, data []tdrt.Tuple2[uint32, uint3
 	return op.process(t, op.batch)
 }
 
-// closureMapExchange21 is one worker's instance of operator 2 of Closure, map at closure.tdf:21:8.
-type closureMapExchange21 struct {
+// closureMapExchange22 is one worker's instance of operator 2 of Closure, map at closure.tdf:22:7.
+type closureMapExchange22 struct {
 	w     *tdrt.Worker
 	peers int
 	in0   *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
@@ -622,7 +621,7 @@ type closureMapExchange21 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *closureMapExchange21) Run() error {
+func (op *closureMapExchange22) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -638,16 +637,16 @@ func (op *closureMapExchange21) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *closureMapExchange21) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+func (op *closureMapExchange22) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	for _, r0 := range data {
-		r1 := closureMap21_22(r0.F0, r0.F1)
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(closureExchange22_7(r1))), op.peers), r1)
+		r1 := closureMap22_21(r0.F0, r0.F1)
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(closureExchange23_7(r1))), op.peers), r1)
 	}
 	return nil
 }
 
-// closureJoinMapExchange22 is one worker's instance of operator 3 of Closure, join+map at closure.tdf:22:7.
-type closureJoinMapExchange22 struct {
+// closureJoinMapExchange23 is one worker's instance of operator 3 of Closure, join+map at closure.tdf:23:7.
+type closureJoinMapExchange23 struct {
 	w     *tdrt.Worker
 	peers int
 	// arranged holds the values of each key of the input from outside the loop, per time of that input.
@@ -662,7 +661,7 @@ type closureJoinMapExchange22 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *closureJoinMapExchange22) Run() error {
+func (op *closureJoinMapExchange23) Run() error {
 	for {
 		b, ok := op.right0.Next()
 		if !ok {
@@ -720,18 +719,18 @@ func (op *closureJoinMapExchange22) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *closureJoinMapExchange22) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint32, uint32]) error {
+func (op *closureJoinMapExchange23) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint32, uint32]) error {
 	tOut0 := t
 	tOut0.Rounds[0]++
 	for _, r0 := range data {
-		r1 := closureMap23_24(r0.F0, r0.F1, r0.F2)
-		op.out0.Give(tOut0, tdrt.Route(tdcHash3(closureExchange24_7(r1)), op.peers), r1)
+		r1 := closureMap24_24(r0.F0, r0.F1, r0.F2)
+		op.out0.Give(tOut0, tdrt.Route(tdcHash3(closureExchange25_7(r1)), op.peers), r1)
 	}
 	return nil
 }
 
 // match pairs records at time t with the arranged values of their key and runs the stages over the pairs.
-func (op *closureJoinMapExchange22) match(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+func (op *closureJoinMapExchange23) match(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	m := op.arranged[t.Outer(0)]
 	m.Seal()
 	op.batch = op.batch[:0]
@@ -753,8 +752,8 @@ func (op *closureJoinMapExchange22) match(t tdrt.Time, data []tdrt.Tuple2[uint32
 	return op.process(t, op.batch)
 }
 
-// closurePrint26 is one worker's instance of operator 4 of Closure, print at closure.tdf:26:11.
-type closurePrint26 struct {
+// closurePrint27 is one worker's instance of operator 4 of Closure, print at closure.tdf:27:11.
+type closurePrint27 struct {
 	w      *tdrt.Worker
 	in0    *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
 	stdout *bufio.Writer
@@ -762,7 +761,7 @@ type closurePrint26 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *closurePrint26) Run() error {
+func (op *closurePrint27) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -777,9 +776,9 @@ func (op *closurePrint26) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *closurePrint26) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+func (op *closurePrint27) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	for _, r0 := range data {
-		op.stdout.WriteString(closurePrint26_27(r0.F0, r0.F1))
+		op.stdout.WriteString(closurePrint27_27(r0.F0, r0.F1))
 		op.stdout.WriteByte('\n')
 	}
 	return nil
@@ -795,33 +794,33 @@ func closureExchange20_24(r tdrt.Tuple2[uint32, uint32]) tdrt.Tuple2[uint32, uin
 	return r
 }
 
-// closureExchange22_12 is the lambda of exchange at closure.tdf:22:12.
-func closureExchange22_12(r tdrt.Tuple2[uint32, uint32]) uint32 {
+// closureExchange23_12 is the lambda of exchange at closure.tdf:23:12.
+func closureExchange23_12(r tdrt.Tuple2[uint32, uint32]) uint32 {
 	return r.F0
 }
 
-// closureMap21_22 is the lambda of map at closure.tdf:21:22.
-func closureMap21_22(a uint32, b uint32) tdrt.Tuple2[uint32, uint32] {
+// closureMap22_21 is the lambda of map at closure.tdf:22:21.
+func closureMap22_21(a uint32, b uint32) tdrt.Tuple2[uint32, uint32] {
 	return Tuple2[uint32, uint32]{F0: b, F1: a}
 }
 
-// closureExchange22_7 is the lambda of exchange at closure.tdf:22:7.
-func closureExchange22_7(r tdrt.Tuple2[uint32, uint32]) uint32 {
+// closureExchange23_7 is the lambda of exchange at closure.tdf:23:7.
+func closureExchange23_7(r tdrt.Tuple2[uint32, uint32]) uint32 {
 	return r.F0
 }
 
-// closureMap23_24 is the lambda of map at closure.tdf:23:24.
-func closureMap23_24(_ uint32, a uint32, c uint32) tdrt.Tuple2[uint32, uint32] {
+// closureMap24_24 is the lambda of map at closure.tdf:24:24.
+func closureMap24_24(_ uint32, a uint32, c uint32) tdrt.Tuple2[uint32, uint32] {
 	return Tuple2[uint32, uint32]{F0: a, F1: c}
 }
 
-// closureExchange24_7 is the lambda of exchange at closure.tdf:24:7.
-func closureExchange24_7(r tdrt.Tuple2[uint32, uint32]) tdrt.Tuple2[uint32, uint32] {
+// closureExchange25_7 is the lambda of exchange at closure.tdf:25:7.
+func closureExchange25_7(r tdrt.Tuple2[uint32, uint32]) tdrt.Tuple2[uint32, uint32] {
 	return r
 }
 
-// closurePrint26_27 is the lambda of print at closure.tdf:26:27.
-func closurePrint26_27(a uint32, c uint32) string {
+// closurePrint27_27 is the lambda of print at closure.tdf:27:27.
+func closurePrint27_27(a uint32, c uint32) string {
 	return fmt.Sprintf("%d %d", a, c)
 }
 
@@ -868,7 +867,7 @@ func tdcParseEdge(line string) (rec Edge, err error) {
 		if ferr != nil {
 			return rec, ferr
 		}
-		v, perr := strconv.ParseUint(s, 10, 32)
+		v, perr := tdrt.ParseUint(s, 32)
 		if perr != nil {
 			return rec, tdrt.ParseFieldError(1, "Src", "uint32", s, perr)
 		}
@@ -879,7 +878,7 @@ func tdcParseEdge(line string) (rec Edge, err error) {
 		if ferr != nil {
 			return rec, ferr
 		}
-		v, perr := strconv.ParseUint(s, 10, 32)
+		v, perr := tdrt.ParseUint(s, 32)
 		if perr != nil {
 			return rec, tdrt.ParseFieldError(2, "Dst", "uint32", s, perr)
 		}

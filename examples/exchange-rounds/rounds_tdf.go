@@ -74,25 +74,25 @@ var exchangeRoundsGraph = &tdrt.Graph{
 		Op:   "map",
 		Pos:  "rounds.tdf:19:36",
 	}, {
-		Func: "exchangeRoundsFlatMap21_22",
+		Func: "exchangeRoundsFlatMap22_21",
 		Op:   "flat_map",
-		Pos:  "rounds.tdf:21:22",
-	}, {
-		Func: "exchangeRoundsExchange22_21",
-		Op:   "exchange",
 		Pos:  "rounds.tdf:22:21",
 	}, {
-		Func: "exchangeRoundsFilter23_19",
-		Op:   "filter",
-		Pos:  "rounds.tdf:23:19",
-	}, {
-		Func: "exchangeRoundsMap26_16",
-		Op:   "map",
-		Pos:  "rounds.tdf:26:16",
-	}, {
-		Func: "exchangeRoundsExchange29_10",
+		Func: "exchangeRoundsExchange23_21",
 		Op:   "exchange",
-		Pos:  "rounds.tdf:29:10",
+		Pos:  "rounds.tdf:23:21",
+	}, {
+		Func: "exchangeRoundsFilter24_19",
+		Op:   "filter",
+		Pos:  "rounds.tdf:24:19",
+	}, {
+		Func: "exchangeRoundsMap27_16",
+		Op:   "map",
+		Pos:  "rounds.tdf:27:16",
+	}, {
+		Func: "exchangeRoundsExchange30_10",
+		Op:   "exchange",
+		Pos:  "rounds.tdf:30:10",
 	}},
 	Locations: 11,
 	Name:      "ExchangeRounds",
@@ -112,25 +112,25 @@ var exchangeRoundsGraph = &tdrt.Graph{
 		Kind:    "chain",
 		Name:    "filter",
 		Outputs: []tdrt.Location{4},
-		Pos:     "rounds.tdf:23:7",
+		Pos:     "rounds.tdf:24:7",
 	}, {
 		Inputs:  []tdrt.Location{5},
 		Kind:    "distinct",
 		Name:    "distinct",
 		Outputs: []tdrt.Location{6},
-		Pos:     "rounds.tdf:24:7",
+		Pos:     "rounds.tdf:25:7",
 	}, {
 		Inputs:  []tdrt.Location{7},
 		Kind:    "chain",
 		Name:    "map",
 		Outputs: []tdrt.Location{8},
-		Pos:     "rounds.tdf:26:7",
+		Pos:     "rounds.tdf:27:7",
 	}, {
 		Inputs:  []tdrt.Location{9},
 		Kind:    "distinct",
 		Name:    "distinct+print",
 		Outputs: []tdrt.Location{10},
-		Pos:     "rounds.tdf:29:10",
+		Pos:     "rounds.tdf:30:10",
 	}},
 	Paths: [][]tdrt.Path{0: {{Target: 1}, {Target: 2}, {Target: 3}, {Target: 4}, {Target: 5}, {Target: 6}, {Target: 7}, {Target: 8}, {
 		Summary: tdrt.Summary{
@@ -558,18 +558,18 @@ func (df *ExchangeRounds) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		peers:  w.Peers(),
 		w:      w,
 	}
-	op2 := &exchangeRoundsFilter23{
+	op2 := &exchangeRoundsFilter24{
 		in0:  df.ch1.Puller(w),
 		out0: df.ch2.Pusher(w),
 		w:    w,
 	}
-	op3 := &exchangeRoundsDistinctBroadcast24{
+	op3 := &exchangeRoundsDistinctBroadcast25{
 		in0:   df.ch2.Puller(w),
 		out0:  df.ch3.Pusher(w),
 		state: make(map[tdrt.Time]*tdrt.DenseState[uint64, struct{}]),
 		w:     w,
 	}
-	op4 := &exchangeRoundsMapExchange26{
+	op4 := &exchangeRoundsMapExchange27{
 		in0:   df.ch3.Puller(w),
 		out0:  df.ch4.Pusher(w),
 		out1:  df.ch5.Pusher(w),
@@ -580,7 +580,7 @@ func (df *ExchangeRounds) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	if op4.limit1 < 1 {
 		return nil, fmt.Errorf("rounds.tdf:20:31: loop t: max rounds is %d; want 1 or more", op4.limit1)
 	}
-	op5 := &exchangeRoundsDistinctPrint29{
+	op5 := &exchangeRoundsDistinctPrint30{
 		in0:    df.ch5.Puller(w),
 		state:  make(map[tdrt.Time]*tdrt.DenseState[uint64, struct{}]),
 		stdout: w.Stdout(),
@@ -604,7 +604,7 @@ func (op *exchangeRoundsRangeMapBroadcast19) Run() error {
 		return nil
 	}
 	op.batch = op.batch[:0]
-	for len(op.batch) < tdrt.BatchSize && op.next < op.hi {
+	for len(op.batch) < tdrt.SourceChunk && op.next < op.hi {
 		op.batch = append(op.batch, op.next)
 		op.next++
 	}
@@ -669,23 +669,23 @@ func (op *exchangeRoundsLoopTFlatMapExchange20) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *exchangeRoundsLoopTFlatMapExchange20) process(t tdrt.Time, data []uint64) error {
 	for _, r0 := range data {
-		r1 := op.params.exchangeRoundsFlatMap21_22(r0)
+		r1 := op.params.exchangeRoundsFlatMap22_21(r0)
 		for _, r2 := range r1 {
-			op.out0.Give(t, tdrt.Route(tdrt.HashUint64(exchangeRoundsExchange22_21(r2)), op.peers), r2)
+			op.out0.Give(t, tdrt.Route(tdrt.HashUint64(exchangeRoundsExchange23_21(r2)), op.peers), r2)
 		}
 	}
 	return nil
 }
 
-// exchangeRoundsFilter23 is one worker's instance of operator 2 of ExchangeRounds, filter at rounds.tdf:23:7.
-type exchangeRoundsFilter23 struct {
+// exchangeRoundsFilter24 is one worker's instance of operator 2 of ExchangeRounds, filter at rounds.tdf:24:7.
+type exchangeRoundsFilter24 struct {
 	w    *tdrt.Worker
 	in0  *tdrt.Puller[uint64]
 	out0 *tdrt.Pusher[uint64]
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *exchangeRoundsFilter23) Run() error {
+func (op *exchangeRoundsFilter24) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -701,17 +701,17 @@ func (op *exchangeRoundsFilter23) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *exchangeRoundsFilter23) process(t tdrt.Time, data []uint64) error {
+func (op *exchangeRoundsFilter24) process(t tdrt.Time, data []uint64) error {
 	for _, r0 := range data {
-		if exchangeRoundsFilter23_19(r0) {
+		if exchangeRoundsFilter24_19(r0) {
 			op.out0.GiveLocal(t, r0)
 		}
 	}
 	return nil
 }
 
-// exchangeRoundsDistinctBroadcast24 is one worker's instance of operator 3 of ExchangeRounds, distinct at rounds.tdf:24:7.
-type exchangeRoundsDistinctBroadcast24 struct {
+// exchangeRoundsDistinctBroadcast25 is one worker's instance of operator 3 of ExchangeRounds, distinct at rounds.tdf:25:7.
+type exchangeRoundsDistinctBroadcast25 struct {
 	w *tdrt.Worker
 	// state holds, per timestamp not yet complete, the distinct records; spare holds emptied states for reuse.
 	state map[tdrt.Time]*tdrt.DenseState[uint64, struct{}]
@@ -723,7 +723,7 @@ type exchangeRoundsDistinctBroadcast24 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *exchangeRoundsDistinctBroadcast24) Run() error {
+func (op *exchangeRoundsDistinctBroadcast25) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -771,15 +771,15 @@ func (op *exchangeRoundsDistinctBroadcast24) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *exchangeRoundsDistinctBroadcast24) process(t tdrt.Time, data []uint64) error {
+func (op *exchangeRoundsDistinctBroadcast25) process(t tdrt.Time, data []uint64) error {
 	for _, r0 := range data {
 		op.out0.GiveAll(t, r0)
 	}
 	return nil
 }
 
-// exchangeRoundsMapExchange26 is one worker's instance of operator 4 of ExchangeRounds, map at rounds.tdf:26:7.
-type exchangeRoundsMapExchange26 struct {
+// exchangeRoundsMapExchange27 is one worker's instance of operator 4 of ExchangeRounds, map at rounds.tdf:27:7.
+type exchangeRoundsMapExchange27 struct {
 	w      *tdrt.Worker
 	peers  int
 	limit1 int64
@@ -789,7 +789,7 @@ type exchangeRoundsMapExchange26 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *exchangeRoundsMapExchange26) Run() error {
+func (op *exchangeRoundsMapExchange27) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -806,7 +806,7 @@ func (op *exchangeRoundsMapExchange26) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *exchangeRoundsMapExchange26) process(t tdrt.Time, data []uint64) error {
+func (op *exchangeRoundsMapExchange27) process(t tdrt.Time, data []uint64) error {
 	tOut0 := t
 	sendOut0 := int64(tOut0.Rounds[0])+1 < op.limit1
 	tOut0.Rounds[0]++
@@ -814,19 +814,19 @@ func (op *exchangeRoundsMapExchange26) process(t tdrt.Time, data []uint64) error
 	sendOut1 := int64(tOut1.Rounds[0])+1 >= op.limit1
 	tOut1.Rounds[0] = 0
 	for _, r0 := range data {
-		r1 := exchangeRoundsMap26_16(r0)
+		r1 := exchangeRoundsMap27_16(r0)
 		if sendOut0 {
 			op.out0.GiveLocal(tOut0, r1)
 		}
 		if sendOut1 {
-			op.out1.Give(tOut1, tdrt.Route(tdrt.HashUint64(exchangeRoundsExchange29_10(r1)), op.peers), r1)
+			op.out1.Give(tOut1, tdrt.Route(tdrt.HashUint64(exchangeRoundsExchange30_10(r1)), op.peers), r1)
 		}
 	}
 	return nil
 }
 
-// exchangeRoundsDistinctPrint29 is one worker's instance of operator 5 of ExchangeRounds, distinct+print at rounds.tdf:29:10.
-type exchangeRoundsDistinctPrint29 struct {
+// exchangeRoundsDistinctPrint30 is one worker's instance of operator 5 of ExchangeRounds, distinct+print at rounds.tdf:30:10.
+type exchangeRoundsDistinctPrint30 struct {
 	w *tdrt.Worker
 	// state holds, per timestamp not yet complete, the distinct records; spare holds emptied states for reuse.
 	state  map[tdrt.Time]*tdrt.DenseState[uint64, struct{}]
@@ -839,7 +839,7 @@ type exchangeRoundsDistinctPrint29 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *exchangeRoundsDistinctPrint29) Run() error {
+func (op *exchangeRoundsDistinctPrint30) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -886,7 +886,7 @@ func (op *exchangeRoundsDistinctPrint29) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *exchangeRoundsDistinctPrint29) process(t tdrt.Time, data []uint64) error {
+func (op *exchangeRoundsDistinctPrint30) process(t tdrt.Time, data []uint64) error {
 	for _, r0 := range data {
 		op.text = strconv.AppendUint(op.text[:0], r0, 10)
 		op.text = append(op.text, '\n')
@@ -900,29 +900,29 @@ func exchangeRoundsMap19_36(i int64) uint64 {
 	return uint64(0)
 }
 
-// exchangeRoundsFlatMap21_22 is the lambda of flat_map at rounds.tdf:21:22.
-func (tdcParams *Params) exchangeRoundsFlatMap21_22(_ uint64) []uint64 {
+// exchangeRoundsFlatMap22_21 is the lambda of flat_map at rounds.tdf:22:21.
+func (tdcParams *Params) exchangeRoundsFlatMap22_21(_ uint64) []uint64 {
 	batch := tdcParams.Batch
 	return numbers(batch)
 }
 
-// exchangeRoundsExchange22_21 is the lambda of exchange at rounds.tdf:22:21.
-func exchangeRoundsExchange22_21(v uint64) uint64 {
+// exchangeRoundsExchange23_21 is the lambda of exchange at rounds.tdf:23:21.
+func exchangeRoundsExchange23_21(v uint64) uint64 {
 	return v
 }
 
-// exchangeRoundsFilter23_19 is the lambda of filter at rounds.tdf:23:19.
-func exchangeRoundsFilter23_19(v uint64) bool {
+// exchangeRoundsFilter24_19 is the lambda of filter at rounds.tdf:24:19.
+func exchangeRoundsFilter24_19(v uint64) bool {
 	return v == 0
 }
 
-// exchangeRoundsMap26_16 is the lambda of map at rounds.tdf:26:16.
-func exchangeRoundsMap26_16(z uint64) uint64 {
+// exchangeRoundsMap27_16 is the lambda of map at rounds.tdf:27:16.
+func exchangeRoundsMap27_16(z uint64) uint64 {
 	return z
 }
 
-// exchangeRoundsExchange29_10 is the lambda of exchange at rounds.tdf:29:10.
-func exchangeRoundsExchange29_10(r uint64) uint64 {
+// exchangeRoundsExchange30_10 is the lambda of exchange at rounds.tdf:30:10.
+func exchangeRoundsExchange30_10(r uint64) uint64 {
 	return r
 }
 

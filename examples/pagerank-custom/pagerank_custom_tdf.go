@@ -682,7 +682,7 @@ func (op *pageRankLinesFilterMapExchange128) Run() error {
 		op.lines = lines
 	}
 	var err error
-	op.batch, err = op.lines.Read(op.batch[:0], tdrt.BatchSize)
+	op.batch, err = op.lines.Read(op.batch[:0], tdrt.SourceChunk)
 	if perr := op.process(tdrt.Time{}, op.batch); perr != nil {
 		return perr
 	}

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strconv"
 
 	tdrt "github.com/tdflow/tdc/runtime"
 )
@@ -130,9 +129,9 @@ var pageRankGraph = &tdrt.Graph{
 		Op:   "map",
 		Pos:  "pagerank.tdf:30:41",
 	}, {
-		Func: "pageRankExchange32_20",
+		Func: "pageRankExchange33_6",
 		Op:   "exchange",
-		Pos:  "pagerank.tdf:32:20",
+		Pos:  "pagerank.tdf:33:6",
 	}, {
 		Func: "pageRankMap31_38",
 		Op:   "map",
@@ -142,49 +141,49 @@ var pageRankGraph = &tdrt.Graph{
 		Op:   "exchange",
 		Pos:  "pagerank.tdf:31:46",
 	}, {
-		Func: "pageRankMap33_27",
+		Func: "pageRankMap34_27",
 		Op:   "map",
-		Pos:  "pagerank.tdf:33:27",
+		Pos:  "pagerank.tdf:34:27",
 	}, {
-		Func: "pageRankExchange39_23",
+		Func: "pageRankExchange40_23",
 		Op:   "exchange",
-		Pos:  "pagerank.tdf:39:23",
+		Pos:  "pagerank.tdf:40:23",
 	}, {
-		Func: "pageRankFlatMap35_29",
+		Func: "pageRankFlatMap36_29",
 		Op:   "flat_map",
-		Pos:  "pagerank.tdf:35:29",
+		Pos:  "pagerank.tdf:36:29",
 	}, {
-		Func: "pageRankExchange36_6",
+		Func: "pageRankExchange37_6",
 		Op:   "exchange",
-		Pos:  "pagerank.tdf:36:6",
+		Pos:  "pagerank.tdf:37:6",
 	}, {
-		Func: "pageRankMap37_15",
+		Func: "pageRankMap38_15",
 		Op:   "map",
-		Pos:  "pagerank.tdf:37:15",
+		Pos:  "pagerank.tdf:38:15",
 	}, {
-		Func: "pageRankExchange39_18",
+		Func: "pageRankExchange40_18",
 		Op:   "exchange",
-		Pos:  "pagerank.tdf:39:18",
+		Pos:  "pagerank.tdf:40:18",
 	}, {
-		Func: "pageRankMap39_53",
+		Func: "pageRankMap40_53",
 		Op:   "map",
-		Pos:  "pagerank.tdf:39:53",
+		Pos:  "pagerank.tdf:40:53",
 	}, {
-		Func: "pageRankMap40_22",
+		Func: "pageRankMap42_21",
 		Op:   "map",
-		Pos:  "pagerank.tdf:40:22",
+		Pos:  "pagerank.tdf:42:21",
 	}, {
-		Func: "pageRankExchange42_7",
+		Func: "pageRankExchange44_7",
 		Op:   "exchange",
-		Pos:  "pagerank.tdf:42:7",
+		Pos:  "pagerank.tdf:44:7",
 	}, {
-		Func: "pageRankMap43_21",
+		Func: "pageRankMap45_21",
 		Op:   "map",
-		Pos:  "pagerank.tdf:43:21",
+		Pos:  "pagerank.tdf:45:21",
 	}, {
-		Func: "pageRankPrint46_30",
+		Func: "pageRankPrint48_30",
 		Op:   "print",
-		Pos:  "pagerank.tdf:46:30",
+		Pos:  "pagerank.tdf:48:30",
 	}},
 	Locations: 26,
 	Name:      "PageRank",
@@ -216,54 +215,54 @@ var pageRankGraph = &tdrt.Graph{
 		Kind:    "join",
 		Name:    "join+map",
 		Outputs: []tdrt.Location{9},
-		Pos:     "pagerank.tdf:32:20",
+		Pos:     "pagerank.tdf:33:6",
 	}, {
 		Inputs:  []tdrt.Location{10},
 		Kind:    "chain",
 		Name:    "flat_map",
 		Outputs: []tdrt.Location{11},
-		Pos:     "pagerank.tdf:35:6",
+		Pos:     "pagerank.tdf:36:6",
 	}, {
 		Inputs:  []tdrt.Location{12},
 		Kind:    "distinct",
 		Name:    "distinct+map",
 		Outputs: []tdrt.Location{13},
-		Pos:     "pagerank.tdf:36:6",
+		Pos:     "pagerank.tdf:37:6",
 	}, {
 		Inputs:  []tdrt.Location{14},
 		Kind:    "loop",
 		Name:    "loop r",
 		Outputs: []tdrt.Location{15},
-		Pos:     "pagerank.tdf:38:16",
+		Pos:     "pagerank.tdf:39:16",
 	}, {
 		Inputs:  []tdrt.Location{16, 17},
 		Kind:    "join",
 		Name:    "join+map",
 		Outputs: []tdrt.Location{18},
-		Pos:     "pagerank.tdf:39:18",
+		Pos:     "pagerank.tdf:40:18",
 	}, {
 		Inputs:  []tdrt.Location{19},
 		Kind:    "chain",
 		Name:    "map",
 		Outputs: []tdrt.Location{20},
-		Pos:     "pagerank.tdf:40:8",
+		Pos:     "pagerank.tdf:42:7",
 	}, {
 		Inputs:  []tdrt.Location{21},
 		Kind:    "combine",
 		Name:    "combine sum",
 		Outputs: []tdrt.Location{22},
-		Pos:     "pagerank.tdf:42:7",
+		Pos:     "pagerank.tdf:44:7",
 	}, {
 		Inputs:  []tdrt.Location{23},
 		Kind:    "sum",
 		Name:    "sum+map",
 		Outputs: []tdrt.Location{24},
-		Pos:     "pagerank.tdf:42:7",
+		Pos:     "pagerank.tdf:44:7",
 	}, {
 		Inputs: []tdrt.Location{25},
 		Kind:   "chain",
 		Name:   "print",
-		Pos:    "pagerank.tdf:46:11",
+		Pos:    "pagerank.tdf:48:11",
 	}},
 	Paths: [][]tdrt.Path{0: {{Target: 1}, {Target: 2}, {Target: 3}, {Target: 4}, {Target: 5}, {Target: 6}, {Target: 7}, {Target: 8}, {Target: 9}, {Target: 10}, {Target: 11}, {Target: 12}, {Target: 13}, {Target: 14}, {Target: 15}, {Target: 16}, {Target: 17}, {Target: 18}, {Target: 19}, {Target: 20}, {Target: 21}, {Target: 22}, {Target: 23}, {Target: 24}, {
 		Summary: tdrt.Summary{
@@ -1214,28 +1213,28 @@ func (df *PageRank) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, int64]),
 		w:     w,
 	}
-	op4 := &pageRankJoinMapExchange32{
+	op4 := &pageRankJoinMapExchange33{
 		in0:    df.ch3.Puller(w),
-		left:   make(map[tdrt.Time]map[uint32][]uint32),
+		left:   make(map[tdrt.Time]*tdrt.IntArrangement[uint32, uint32]),
 		out0:   df.ch9.Pusher(w),
 		peers:  w.Peers(),
-		right:  make(map[tdrt.Time]map[uint32][]int64),
+		right:  make(map[tdrt.Time]*tdrt.IntArrangement[uint32, int64]),
 		right0: df.ch4.Puller(w),
 		w:      w,
 	}
-	op5 := &pageRankFlatMapExchange35{
+	op5 := &pageRankFlatMapExchange36{
 		in0:   df.ch5.Puller(w),
 		out0:  df.ch6.Pusher(w),
 		peers: w.Peers(),
 		w:     w,
 	}
-	op6 := &pageRankDistinctMap36{
+	op6 := &pageRankDistinctMap37{
 		in0:   df.ch6.Puller(w),
 		out0:  df.ch7.Pusher(w),
 		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, struct{}]),
 		w:     w,
 	}
-	op7 := &pageRankLoopRExchange38{
+	op7 := &pageRankLoopRExchange39{
 		in0:   df.ch7.Puller(w),
 		in1:   df.ch14.Puller(w),
 		out0:  df.ch8.Pusher(w),
@@ -1243,7 +1242,7 @@ func (df *PageRank) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		peers: w.Peers(),
 		w:     w,
 	}
-	op8 := &pageRankJoinMap39{
+	op8 := &pageRankJoinMap40{
 		arranged: make(map[tdrt.Time]*tdrt.IntArrangement[uint32, Link]),
 		in0:      df.ch8.Puller(w),
 		out0:     df.ch12.Pusher(w),
@@ -1251,12 +1250,12 @@ func (df *PageRank) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		right0:   df.ch9.Puller(w),
 		w:        w,
 	}
-	op9 := &pageRankMap40{
+	op9 := &pageRankMap42{
 		in0:  df.ch10.Puller(w),
 		out0: df.ch11.Pusher(w),
 		w:    w,
 	}
-	op10 := &pageRankCombineSumExchange42{
+	op10 := &pageRankCombineSumExchange44{
 		in0:   df.ch11.Puller(w),
 		in1:   df.ch12.Puller(w),
 		out0:  df.ch13.Pusher(w),
@@ -1264,18 +1263,18 @@ func (df *PageRank) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, float32]),
 		w:     w,
 	}
-	op11 := &pageRankSumMap42{
+	op11 := &pageRankSumMap44{
 		in0:   df.ch13.Puller(w),
 		out0:  df.ch14.Pusher(w),
 		out1:  df.ch15.Pusher(w),
 		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, float32]),
 		w:     w,
 	}
-	op11.limit1 = df.cfg.Params.pageRankArg38_31()
+	op11.limit1 = df.cfg.Params.pageRankArg39_31()
 	if op11.limit1 < 1 {
-		return nil, fmt.Errorf("pagerank.tdf:38:31: loop r: max iters is %d; want 1 or more", op11.limit1)
+		return nil, fmt.Errorf("pagerank.tdf:39:31: loop r: max iters is %d; want 1 or more", op11.limit1)
 	}
-	op12 := &pageRankPrint46{
+	op12 := &pageRankPrint48{
 		in0:    df.ch15.Puller(w),
 		stdout: w.Stdout(),
 		w:      w,
@@ -1313,7 +1312,7 @@ func (op *pageRankReadMapExchange30) Run() error {
 		op.lines = lines
 	}
 	var err error
-	op.batch, err = op.lines.Read(op.batch[:0], tdrt.BatchSize)
+	op.batch, err = op.lines.ReadViews(op.batch[:0], tdrt.SourceChunk)
 	op.records = op.records[:0]
 	for i, line := range op.batch {
 		if tdrt.SkipLine(line) {
@@ -1348,7 +1347,7 @@ func (op *pageRankReadMapExchange30) process(t tdrt.Time, data []Edge) error {
 	for _, r0 := range data {
 		r1 := pageRankMap30_41(r0)
 		op.out0.GiveLocal(t, r1)
-		op.out1.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange32_20(r1))), op.peers), r1)
+		op.out1.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange33_6(r1))), op.peers), r1)
 		op.out2.GiveLocal(t, r1)
 	}
 	return nil
@@ -1540,13 +1539,13 @@ func (op *pageRankCount31) process(t tdrt.Time, data []tdrt.Tuple2[uint32, int64
 	return nil
 }
 
-// pageRankJoinMapExchange32 is one worker's instance of operator 4 of PageRank, join+map at pagerank.tdf:32:20.
-type pageRankJoinMapExchange32 struct {
+// pageRankJoinMapExchange33 is one worker's instance of operator 4 of PageRank, join+map at pagerank.tdf:33:6.
+type pageRankJoinMapExchange33 struct {
 	w     *tdrt.Worker
 	peers int
 	// left and right hold, per timestamp not yet complete, the values of each key of each input.
-	left   map[tdrt.Time]map[uint32][]uint32
-	right  map[tdrt.Time]map[uint32][]int64
+	left   map[tdrt.Time]*tdrt.IntArrangement[uint32, uint32]
+	right  map[tdrt.Time]*tdrt.IntArrangement[uint32, int64]
 	ready  []tdrt.Time
 	batch  []tdrt.Tuple3[uint32, uint32, int64]
 	in0    *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
@@ -1555,7 +1554,7 @@ type pageRankJoinMapExchange32 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankJoinMapExchange32) Run() error {
+func (op *pageRankJoinMapExchange33) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -1563,14 +1562,14 @@ func (op *pageRankJoinMapExchange32) Run() error {
 		}
 		m, ok := op.left[b.Time]
 		if !ok {
-			m = make(map[uint32][]uint32)
+			m = new(tdrt.IntArrangement[uint32, uint32])
 			op.left[b.Time] = m
 			if _, held := op.right[b.Time]; !held {
 				op.w.Hold(9, b.Time)
 			}
 		}
 		for _, r := range b.Data {
-			m[r.F0] = append(m[r.F0], r.F1)
+			m.Add(r.F0, r.F1)
 		}
 		op.in0.Recycle(b.Data)
 	}
@@ -1581,14 +1580,14 @@ func (op *pageRankJoinMapExchange32) Run() error {
 		}
 		m, ok := op.right[b.Time]
 		if !ok {
-			m = make(map[uint32][]int64)
+			m = new(tdrt.IntArrangement[uint32, int64])
 			op.right[b.Time] = m
 			if _, held := op.left[b.Time]; !held {
 				op.w.Hold(9, b.Time)
 			}
 		}
 		for _, r := range b.Data {
-			m[r.F0] = append(m[r.F0], r.F1)
+			m.Add(r.F0, r.F1)
 		}
 		op.right0.Recycle(b.Data)
 	}
@@ -1608,9 +1607,11 @@ func (op *pageRankJoinMapExchange32) Run() error {
 	slices.SortFunc(op.ready, tdrt.CompareTime)
 	for _, t := range op.ready {
 		op.batch = op.batch[:0]
-		rm := op.right[t]
-		for k, as := range op.left[t] {
-			bs := rm[k]
+		lm, rm := op.left[t], op.right[t]
+		lm.Seal()
+		rm.Seal()
+		for k, as := range lm.All() {
+			bs := rm.Lookup(k)
 			for _, a := range as {
 				for _, b := range bs {
 					op.batch = append(op.batch, tdrt.Tuple3[uint32, uint32, int64]{
@@ -1619,6 +1620,12 @@ func (op *pageRankJoinMapExchange32) Run() error {
 						F2: b,
 					})
 				}
+			}
+			if len(op.batch) >= tdrt.BatchSize {
+				if err := op.process(t, op.batch); err != nil {
+					return err
+				}
+				op.batch = op.batch[:0]
 			}
 		}
 		if err := op.process(t, op.batch); err != nil {
@@ -1633,16 +1640,16 @@ func (op *pageRankJoinMapExchange32) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankJoinMapExchange32) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint32, int64]) error {
+func (op *pageRankJoinMapExchange33) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint32, int64]) error {
 	for _, r0 := range data {
-		r1 := pageRankMap33_27(r0.F0, r0.F1, r0.F2)
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange39_23(r1))), op.peers), r1)
+		r1 := pageRankMap34_27(r0.F0, r0.F1, r0.F2)
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange40_23(r1))), op.peers), r1)
 	}
 	return nil
 }
 
-// pageRankFlatMapExchange35 is one worker's instance of operator 5 of PageRank, flat_map at pagerank.tdf:35:6.
-type pageRankFlatMapExchange35 struct {
+// pageRankFlatMapExchange36 is one worker's instance of operator 5 of PageRank, flat_map at pagerank.tdf:36:6.
+type pageRankFlatMapExchange36 struct {
 	w     *tdrt.Worker
 	peers int
 	in0   *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
@@ -1650,7 +1657,7 @@ type pageRankFlatMapExchange35 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankFlatMapExchange35) Run() error {
+func (op *pageRankFlatMapExchange36) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -1666,18 +1673,18 @@ func (op *pageRankFlatMapExchange35) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankFlatMapExchange35) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+func (op *pageRankFlatMapExchange36) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	for _, r0 := range data {
-		r1 := pageRankFlatMap35_29(r0.F0, r0.F1)
+		r1 := pageRankFlatMap36_29(r0.F0, r0.F1)
 		for _, r2 := range r1 {
-			op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange36_6(r2))), op.peers), r2)
+			op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange37_6(r2))), op.peers), r2)
 		}
 	}
 	return nil
 }
 
-// pageRankDistinctMap36 is one worker's instance of operator 6 of PageRank, distinct+map at pagerank.tdf:36:6.
-type pageRankDistinctMap36 struct {
+// pageRankDistinctMap37 is one worker's instance of operator 6 of PageRank, distinct+map at pagerank.tdf:37:6.
+type pageRankDistinctMap37 struct {
 	w *tdrt.Worker
 	// state holds, per timestamp not yet complete, the distinct records; spare holds emptied states for reuse.
 	state map[tdrt.Time]*tdrt.DenseState[uint32, struct{}]
@@ -1689,7 +1696,7 @@ type pageRankDistinctMap36 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankDistinctMap36) Run() error {
+func (op *pageRankDistinctMap37) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -1737,16 +1744,16 @@ func (op *pageRankDistinctMap36) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankDistinctMap36) process(t tdrt.Time, data []uint32) error {
+func (op *pageRankDistinctMap37) process(t tdrt.Time, data []uint32) error {
 	for _, r0 := range data {
-		r1 := pageRankMap37_15(r0)
+		r1 := pageRankMap38_15(r0)
 		op.out0.GiveLocal(t, r1)
 	}
 	return nil
 }
 
-// pageRankLoopRExchange38 is one worker's instance of operator 7 of PageRank, loop r at pagerank.tdf:38:16.
-type pageRankLoopRExchange38 struct {
+// pageRankLoopRExchange39 is one worker's instance of operator 7 of PageRank, loop r at pagerank.tdf:39:16.
+type pageRankLoopRExchange39 struct {
 	w     *tdrt.Worker
 	peers int
 	in0   *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
@@ -1756,7 +1763,7 @@ type pageRankLoopRExchange38 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankLoopRExchange38) Run() error {
+func (op *pageRankLoopRExchange39) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -1783,16 +1790,16 @@ func (op *pageRankLoopRExchange38) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankLoopRExchange38) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
+func (op *pageRankLoopRExchange39) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	for _, r0 := range data {
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange39_18(r0))), op.peers), r0)
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange40_18(r0))), op.peers), r0)
 		op.out1.GiveLocal(t, r0)
 	}
 	return nil
 }
 
-// pageRankJoinMap39 is one worker's instance of operator 8 of PageRank, join+map at pagerank.tdf:39:18.
-type pageRankJoinMap39 struct {
+// pageRankJoinMap40 is one worker's instance of operator 8 of PageRank, join+map at pagerank.tdf:40:18.
+type pageRankJoinMap40 struct {
 	w *tdrt.Worker
 	// arranged holds the values of each key of the input from outside the loop, per time of that input.
 	arranged map[tdrt.Time]*tdrt.IntArrangement[uint32, Link]
@@ -1806,7 +1813,7 @@ type pageRankJoinMap39 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankJoinMap39) Run() error {
+func (op *pageRankJoinMap40) Run() error {
 	for {
 		b, ok := op.right0.Next()
 		if !ok {
@@ -1864,16 +1871,16 @@ func (op *pageRankJoinMap39) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankJoinMap39) process(t tdrt.Time, data []tdrt.Tuple3[uint32, float32, Link]) error {
+func (op *pageRankJoinMap40) process(t tdrt.Time, data []tdrt.Tuple3[uint32, float32, Link]) error {
 	for _, r0 := range data {
-		r1 := pageRankMap39_53(r0.F0, r0.F1, r0.F2)
+		r1 := pageRankMap40_53(r0.F0, r0.F1, r0.F2)
 		op.out0.GiveLocal(t, r1)
 	}
 	return nil
 }
 
 // match pairs records at time t with the arranged values of their key and runs the stages over the pairs.
-func (op *pageRankJoinMap39) match(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
+func (op *pageRankJoinMap40) match(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	m := op.arranged[t.Outer(0)]
 	m.Seal()
 	op.batch = op.batch[:0]
@@ -1895,15 +1902,15 @@ func (op *pageRankJoinMap39) match(t tdrt.Time, data []tdrt.Tuple2[uint32, float
 	return op.process(t, op.batch)
 }
 
-// pageRankMap40 is one worker's instance of operator 9 of PageRank, map at pagerank.tdf:40:8.
-type pageRankMap40 struct {
+// pageRankMap42 is one worker's instance of operator 9 of PageRank, map at pagerank.tdf:42:7.
+type pageRankMap42 struct {
 	w    *tdrt.Worker
 	in0  *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
 	out0 *tdrt.Pusher[tdrt.Tuple2[uint32, float32]]
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankMap40) Run() error {
+func (op *pageRankMap42) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -1919,16 +1926,16 @@ func (op *pageRankMap40) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankMap40) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
+func (op *pageRankMap42) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	for _, r0 := range data {
-		r1 := pageRankMap40_22(r0.F0, r0.F1)
+		r1 := pageRankMap42_21(r0.F0, r0.F1)
 		op.out0.GiveLocal(t, r1)
 	}
 	return nil
 }
 
-// pageRankCombineSumExchange42 is one worker's instance of operator 10 of PageRank, combine sum at pagerank.tdf:42:7.
-type pageRankCombineSumExchange42 struct {
+// pageRankCombineSumExchange44 is one worker's instance of operator 10 of PageRank, combine sum at pagerank.tdf:44:7.
+type pageRankCombineSumExchange44 struct {
 	w     *tdrt.Worker
 	peers int
 	// state holds, per time, the sum of the values of each key among the records of one run; spare holds emptied states for reuse.
@@ -1942,7 +1949,7 @@ type pageRankCombineSumExchange42 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankCombineSumExchange42) Run() error {
+func (op *pageRankCombineSumExchange44) Run() error {
 	combine := op.w.Combine()
 	for {
 		b, ok := op.in0.Next()
@@ -2022,15 +2029,15 @@ func (op *pageRankCombineSumExchange42) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankCombineSumExchange42) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
+func (op *pageRankCombineSumExchange44) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	for _, r0 := range data {
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange42_7(r0))), op.peers), r0)
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange44_7(r0))), op.peers), r0)
 	}
 	return nil
 }
 
-// pageRankSumMap42 is one worker's instance of operator 11 of PageRank, sum+map at pagerank.tdf:42:7.
-type pageRankSumMap42 struct {
+// pageRankSumMap44 is one worker's instance of operator 11 of PageRank, sum+map at pagerank.tdf:44:7.
+type pageRankSumMap44 struct {
 	w *tdrt.Worker
 	// state holds, per timestamp not yet complete, the sum of the values of each key; spare holds emptied states for reuse.
 	state  map[tdrt.Time]*tdrt.DenseState[uint32, float32]
@@ -2044,7 +2051,7 @@ type pageRankSumMap42 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankSumMap42) Run() error {
+func (op *pageRankSumMap44) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -2097,7 +2104,7 @@ func (op *pageRankSumMap42) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankSumMap42) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
+func (op *pageRankSumMap44) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	tOut0 := t
 	sendOut0 := int64(tOut0.Rounds[0])+1 < op.limit1
 	tOut0.Rounds[0]++
@@ -2105,7 +2112,7 @@ func (op *pageRankSumMap42) process(t tdrt.Time, data []tdrt.Tuple2[uint32, floa
 	sendOut1 := int64(tOut1.Rounds[0])+1 >= op.limit1
 	tOut1.Rounds[0] = 0
 	for _, r0 := range data {
-		r1 := pageRankMap43_21(r0.F0, r0.F1)
+		r1 := pageRankMap45_21(r0.F0, r0.F1)
 		if sendOut0 {
 			op.out0.GiveLocal(tOut0, r1)
 		}
@@ -2116,8 +2123,8 @@ func (op *pageRankSumMap42) process(t tdrt.Time, data []tdrt.Tuple2[uint32, floa
 	return nil
 }
 
-// pageRankPrint46 is one worker's instance of operator 12 of PageRank, print at pagerank.tdf:46:11.
-type pageRankPrint46 struct {
+// pageRankPrint48 is one worker's instance of operator 12 of PageRank, print at pagerank.tdf:48:11.
+type pageRankPrint48 struct {
 	w      *tdrt.Worker
 	in0    *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
 	stdout *bufio.Writer
@@ -2125,7 +2132,7 @@ type pageRankPrint46 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pageRankPrint46) Run() error {
+func (op *pageRankPrint48) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -2140,9 +2147,9 @@ func (op *pageRankPrint46) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankPrint46) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
+func (op *pageRankPrint48) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	for _, r0 := range data {
-		op.stdout.WriteString(pageRankPrint46_30(r0.F0, r0.F1))
+		op.stdout.WriteString(pageRankPrint48_30(r0.F0, r0.F1))
 		op.stdout.WriteByte('\n')
 	}
 	return nil
@@ -2153,8 +2160,8 @@ func pageRankMap30_41(e Edge) tdrt.Tuple2[uint32, uint32] {
 	return Tuple2[uint32, uint32]{F0: e.Src, F1: e.Dst}
 }
 
-// pageRankExchange32_20 is the lambda of exchange at pagerank.tdf:32:20.
-func pageRankExchange32_20(r tdrt.Tuple2[uint32, uint32]) uint32 {
+// pageRankExchange33_6 is the lambda of exchange at pagerank.tdf:33:6.
+func pageRankExchange33_6(r tdrt.Tuple2[uint32, uint32]) uint32 {
 	return r.F0
 }
 
@@ -2168,58 +2175,58 @@ func pageRankExchange31_46(r tdrt.Tuple2[uint32, int64]) uint32 {
 	return r.F0
 }
 
-// pageRankMap33_27 is the lambda of map at pagerank.tdf:33:27.
-func pageRankMap33_27(src uint32, dst uint32, n int64) tdrt.Tuple2[uint32, Link] {
+// pageRankMap34_27 is the lambda of map at pagerank.tdf:34:27.
+func pageRankMap34_27(src uint32, dst uint32, n int64) tdrt.Tuple2[uint32, Link] {
 	return Tuple2[uint32, Link]{F0: src, F1: Link{Dst: dst, Share: 1 / float32(n)}}
 }
 
-// pageRankExchange39_23 is the lambda of exchange at pagerank.tdf:39:23.
-func pageRankExchange39_23(r tdrt.Tuple2[uint32, Link]) uint32 {
+// pageRankExchange40_23 is the lambda of exchange at pagerank.tdf:40:23.
+func pageRankExchange40_23(r tdrt.Tuple2[uint32, Link]) uint32 {
 	return r.F0
 }
 
-// pageRankFlatMap35_29 is the lambda of flat_map at pagerank.tdf:35:29.
-func pageRankFlatMap35_29(src uint32, dst uint32) []uint32 {
+// pageRankFlatMap36_29 is the lambda of flat_map at pagerank.tdf:36:29.
+func pageRankFlatMap36_29(src uint32, dst uint32) []uint32 {
 	return []uint32{src, dst}
 }
 
-// pageRankExchange36_6 is the lambda of exchange at pagerank.tdf:36:6.
-func pageRankExchange36_6(r uint32) uint32 {
+// pageRankExchange37_6 is the lambda of exchange at pagerank.tdf:37:6.
+func pageRankExchange37_6(r uint32) uint32 {
 	return r
 }
 
-// pageRankMap37_15 is the lambda of map at pagerank.tdf:37:15.
-func pageRankMap37_15(v uint32) tdrt.Tuple2[uint32, float32] {
+// pageRankMap38_15 is the lambda of map at pagerank.tdf:38:15.
+func pageRankMap38_15(v uint32) tdrt.Tuple2[uint32, float32] {
 	return Tuple2[uint32, float32]{F0: v, F1: 1}
 }
 
-// pageRankExchange39_18 is the lambda of exchange at pagerank.tdf:39:18.
-func pageRankExchange39_18(r tdrt.Tuple2[uint32, float32]) uint32 {
+// pageRankExchange40_18 is the lambda of exchange at pagerank.tdf:40:18.
+func pageRankExchange40_18(r tdrt.Tuple2[uint32, float32]) uint32 {
 	return r.F0
 }
 
-// pageRankMap39_53 is the lambda of map at pagerank.tdf:39:53.
-func pageRankMap39_53(_ uint32, rank float32, l Link) tdrt.Tuple2[uint32, float32] {
+// pageRankMap40_53 is the lambda of map at pagerank.tdf:40:53.
+func pageRankMap40_53(_ uint32, rank float32, l Link) tdrt.Tuple2[uint32, float32] {
 	return Tuple2[uint32, float32]{F0: l.Dst, F1: rank * l.Share}
 }
 
-// pageRankMap40_22 is the lambda of map at pagerank.tdf:40:22.
-func pageRankMap40_22(v uint32, _ float32) tdrt.Tuple2[uint32, float32] {
+// pageRankMap42_21 is the lambda of map at pagerank.tdf:42:21.
+func pageRankMap42_21(v uint32, _ float32) tdrt.Tuple2[uint32, float32] {
 	return Tuple2[uint32, float32]{F0: v, F1: 0}
 }
 
-// pageRankExchange42_7 is the lambda of exchange at pagerank.tdf:42:7.
-func pageRankExchange42_7(r tdrt.Tuple2[uint32, float32]) uint32 {
+// pageRankExchange44_7 is the lambda of exchange at pagerank.tdf:44:7.
+func pageRankExchange44_7(r tdrt.Tuple2[uint32, float32]) uint32 {
 	return r.F0
 }
 
-// pageRankMap43_21 is the lambda of map at pagerank.tdf:43:21.
-func pageRankMap43_21(v uint32, s float32) tdrt.Tuple2[uint32, float32] {
+// pageRankMap45_21 is the lambda of map at pagerank.tdf:45:21.
+func pageRankMap45_21(v uint32, s float32) tdrt.Tuple2[uint32, float32] {
 	return Tuple2[uint32, float32]{F0: v, F1: 0.15 + 0.85*s}
 }
 
-// pageRankPrint46_30 is the lambda of print at pagerank.tdf:46:30.
-func pageRankPrint46_30(n uint32, rank float32) string {
+// pageRankPrint48_30 is the lambda of print at pagerank.tdf:48:30.
+func pageRankPrint48_30(n uint32, rank float32) string {
 	return fmt.Sprintf("%d %.6f", n, rank)
 }
 
@@ -2347,8 +2354,8 @@ func (tdcParams *Params) pageRankArg30_11() int64 {
 	return 16 << 20
 }
 
-// pageRankArg38_31 evaluates the source argument at pagerank.tdf:38:31.
-func (tdcParams *Params) pageRankArg38_31() int64 {
+// pageRankArg39_31 evaluates the source argument at pagerank.tdf:39:31.
+func (tdcParams *Params) pageRankArg39_31() int64 {
 	iters := tdcParams.Iters
 	return int64(iters)
 }
@@ -2362,7 +2369,7 @@ func tdcParseEdge(line string) (rec Edge, err error) {
 		if ferr != nil {
 			return rec, ferr
 		}
-		v, perr := strconv.ParseUint(s, 10, 32)
+		v, perr := tdrt.ParseUint(s, 32)
 		if perr != nil {
 			return rec, tdrt.ParseFieldError(1, "Src", "uint32", s, perr)
 		}
@@ -2373,7 +2380,7 @@ func tdcParseEdge(line string) (rec Edge, err error) {
 		if ferr != nil {
 			return rec, ferr
 		}
-		v, perr := strconv.ParseUint(s, 10, 32)
+		v, perr := tdrt.ParseUint(s, 32)
 		if perr != nil {
 			return rec, tdrt.ParseFieldError(2, "Dst", "uint32", s, perr)
 		}

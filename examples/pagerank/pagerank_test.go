@@ -63,7 +63,7 @@ func TestPageRankSample(t *testing.T) {
 // TestPageRankNeedsARound rejects iters below 1 with the loop's position.
 func TestPageRankNeedsARound(t *testing.T) {
 	err := runPageRank("sample.txt", 0, 1, io.Discard)
-	require.EqualError(t, err, "pagerank.tdf:38:31: loop r: max iters is 0; want 1 or more")
+	require.EqualError(t, err, "pagerank.tdf:39:31: loop r: max iters is 0; want 1 or more")
 }
 
 // BenchmarkPageRank runs 20 rounds over a random graph of 100k nodes and

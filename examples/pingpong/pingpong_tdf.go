@@ -77,21 +77,21 @@ var pingPongGraph = &tdrt.Graph{
 		Op:   "map",
 		Pos:  "pingpong.tdf:15:42",
 	}, {
-		Func: "pingPongExchange17_22",
+		Func: "pingPongExchange18_21",
 		Op:   "exchange",
-		Pos:  "pingpong.tdf:17:22",
+		Pos:  "pingpong.tdf:18:21",
 	}, {
-		Func: "pingPongMap18_16",
+		Func: "pingPongMap19_16",
 		Op:   "map",
-		Pos:  "pingpong.tdf:18:16",
+		Pos:  "pingpong.tdf:19:16",
 	}, {
-		Func: "pingPongMap21_19",
+		Func: "pingPongMap22_19",
 		Op:   "map",
-		Pos:  "pingpong.tdf:21:19",
+		Pos:  "pingpong.tdf:22:19",
 	}, {
-		Func: "pingPongExchange21_60",
+		Func: "pingPongExchange22_60",
 		Op:   "exchange",
-		Pos:  "pingpong.tdf:21:60",
+		Pos:  "pingpong.tdf:22:60",
 	}},
 	Locations: 11,
 	Name:      "PingPong",
@@ -111,25 +111,25 @@ var pingPongGraph = &tdrt.Graph{
 		Kind:    "chain",
 		Name:    "map",
 		Outputs: []tdrt.Location{4},
-		Pos:     "pingpong.tdf:18:7",
+		Pos:     "pingpong.tdf:19:7",
 	}, {
 		Inputs:  []tdrt.Location{5},
 		Kind:    "chain",
 		Name:    "map",
 		Outputs: []tdrt.Location{6},
-		Pos:     "pingpong.tdf:21:10",
+		Pos:     "pingpong.tdf:22:10",
 	}, {
 		Inputs:  []tdrt.Location{7},
 		Kind:    "combine",
 		Name:    "combine sum",
 		Outputs: []tdrt.Location{8},
-		Pos:     "pingpong.tdf:21:60",
+		Pos:     "pingpong.tdf:22:60",
 	}, {
 		Inputs:  []tdrt.Location{9},
 		Kind:    "sum",
 		Name:    "sum+print",
 		Outputs: []tdrt.Location{10},
-		Pos:     "pingpong.tdf:21:60",
+		Pos:     "pingpong.tdf:22:60",
 	}},
 	Paths: [][]tdrt.Path{0: {{Target: 1}, {Target: 2}, {Target: 3}, {Target: 4}, {
 		Summary: tdrt.Summary{
@@ -464,7 +464,7 @@ func (df *PingPong) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		peers: w.Peers(),
 		w:     w,
 	}
-	op2 := &pingPongMap18{
+	op2 := &pingPongMap19{
 		in0:  df.ch1.Puller(w),
 		out0: df.ch2.Pusher(w),
 		out1: df.ch3.Pusher(w),
@@ -474,19 +474,19 @@ func (df *PingPong) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	if op2.limit1 < 1 {
 		return nil, fmt.Errorf("pingpong.tdf:16:30: loop x: max iters is %d; want 1 or more", op2.limit1)
 	}
-	op3 := &pingPongMap21{
+	op3 := &pingPongMap22{
 		in0:  df.ch3.Puller(w),
 		out0: df.ch4.Pusher(w),
 		w:    w,
 	}
-	op4 := &pingPongCombineSumExchange21{
+	op4 := &pingPongCombineSumExchange22{
 		in0:   df.ch4.Puller(w),
 		out0:  df.ch5.Pusher(w),
 		peers: w.Peers(),
 		state: make(map[tdrt.Time]*tdrt.DenseState[uint64, uint64]),
 		w:     w,
 	}
-	op5 := &pingPongSumPrint21{
+	op5 := &pingPongSumPrint22{
 		in0:    df.ch5.Puller(w),
 		state:  make(map[tdrt.Time]*tdrt.DenseState[uint64, uint64]),
 		stdout: w.Stdout(),
@@ -510,7 +510,7 @@ func (op *pingPongRangeMap15) Run() error {
 		return nil
 	}
 	op.batch = op.batch[:0]
-	for len(op.batch) < tdrt.BatchSize && op.next < op.hi {
+	for len(op.batch) < tdrt.SourceChunk && op.next < op.hi {
 		op.batch = append(op.batch, op.next)
 		op.next++
 	}
@@ -574,13 +574,13 @@ func (op *pingPongLoopXExchange16) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *pingPongLoopXExchange16) process(t tdrt.Time, data []uint64) error {
 	for _, r0 := range data {
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(pingPongExchange17_22(r0)), op.peers), r0)
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(pingPongExchange18_21(r0)), op.peers), r0)
 	}
 	return nil
 }
 
-// pingPongMap18 is one worker's instance of operator 2 of PingPong, map at pingpong.tdf:18:7.
-type pingPongMap18 struct {
+// pingPongMap19 is one worker's instance of operator 2 of PingPong, map at pingpong.tdf:19:7.
+type pingPongMap19 struct {
 	w      *tdrt.Worker
 	limit1 int64
 	in0    *tdrt.Puller[uint64]
@@ -589,7 +589,7 @@ type pingPongMap18 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pingPongMap18) Run() error {
+func (op *pingPongMap19) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -606,7 +606,7 @@ func (op *pingPongMap18) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pingPongMap18) process(t tdrt.Time, data []uint64) error {
+func (op *pingPongMap19) process(t tdrt.Time, data []uint64) error {
 	tOut0 := t
 	sendOut0 := int64(tOut0.Rounds[0])+1 < op.limit1
 	tOut0.Rounds[0]++
@@ -614,7 +614,7 @@ func (op *pingPongMap18) process(t tdrt.Time, data []uint64) error {
 	sendOut1 := int64(tOut1.Rounds[0])+1 >= op.limit1
 	tOut1.Rounds[0] = 0
 	for _, r0 := range data {
-		r1 := pingPongMap18_16(r0)
+		r1 := pingPongMap19_16(r0)
 		if sendOut0 {
 			op.out0.GiveLocal(tOut0, r1)
 		}
@@ -625,15 +625,15 @@ func (op *pingPongMap18) process(t tdrt.Time, data []uint64) error {
 	return nil
 }
 
-// pingPongMap21 is one worker's instance of operator 3 of PingPong, map at pingpong.tdf:21:10.
-type pingPongMap21 struct {
+// pingPongMap22 is one worker's instance of operator 3 of PingPong, map at pingpong.tdf:22:10.
+type pingPongMap22 struct {
 	w    *tdrt.Worker
 	in0  *tdrt.Puller[uint64]
 	out0 *tdrt.Pusher[tdrt.Tuple2[uint64, uint64]]
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pingPongMap21) Run() error {
+func (op *pingPongMap22) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -649,16 +649,16 @@ func (op *pingPongMap21) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pingPongMap21) process(t tdrt.Time, data []uint64) error {
+func (op *pingPongMap22) process(t tdrt.Time, data []uint64) error {
 	for _, r0 := range data {
-		r1 := pingPongMap21_19(r0)
+		r1 := pingPongMap22_19(r0)
 		op.out0.GiveLocal(t, r1)
 	}
 	return nil
 }
 
-// pingPongCombineSumExchange21 is one worker's instance of operator 4 of PingPong, combine sum at pingpong.tdf:21:60.
-type pingPongCombineSumExchange21 struct {
+// pingPongCombineSumExchange22 is one worker's instance of operator 4 of PingPong, combine sum at pingpong.tdf:22:60.
+type pingPongCombineSumExchange22 struct {
 	w     *tdrt.Worker
 	peers int
 	// state holds, per time, the sum of the values of each key among the records of one run; spare holds emptied states for reuse.
@@ -671,7 +671,7 @@ type pingPongCombineSumExchange21 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pingPongCombineSumExchange21) Run() error {
+func (op *pingPongCombineSumExchange22) Run() error {
 	combine := op.w.Combine()
 	for {
 		b, ok := op.in0.Next()
@@ -725,15 +725,15 @@ func (op *pingPongCombineSumExchange21) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pingPongCombineSumExchange21) process(t tdrt.Time, data []tdrt.Tuple2[uint64, uint64]) error {
+func (op *pingPongCombineSumExchange22) process(t tdrt.Time, data []tdrt.Tuple2[uint64, uint64]) error {
 	for _, r0 := range data {
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(pingPongExchange21_60(r0)), op.peers), r0)
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(pingPongExchange22_60(r0)), op.peers), r0)
 	}
 	return nil
 }
 
-// pingPongSumPrint21 is one worker's instance of operator 5 of PingPong, sum+print at pingpong.tdf:21:60.
-type pingPongSumPrint21 struct {
+// pingPongSumPrint22 is one worker's instance of operator 5 of PingPong, sum+print at pingpong.tdf:22:60.
+type pingPongSumPrint22 struct {
 	w *tdrt.Worker
 	// state holds, per timestamp not yet complete, the sum of the values of each key; spare holds emptied states for reuse.
 	state  map[tdrt.Time]*tdrt.DenseState[uint64, uint64]
@@ -746,7 +746,7 @@ type pingPongSumPrint21 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *pingPongSumPrint21) Run() error {
+func (op *pingPongSumPrint22) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -797,7 +797,7 @@ func (op *pingPongSumPrint21) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pingPongSumPrint21) process(t tdrt.Time, data []tdrt.Tuple2[uint64, uint64]) error {
+func (op *pingPongSumPrint22) process(t tdrt.Time, data []tdrt.Tuple2[uint64, uint64]) error {
 	for _, r0 := range data {
 		op.text = tdcAppend4(op.text[:0], r0)
 		op.text = append(op.text, '\n')
@@ -811,23 +811,23 @@ func pingPongMap15_42(i int64) uint64 {
 	return uint64(i)
 }
 
-// pingPongExchange17_22 is the lambda of exchange at pingpong.tdf:17:22.
-func pingPongExchange17_22(v uint64) uint64 {
+// pingPongExchange18_21 is the lambda of exchange at pingpong.tdf:18:21.
+func pingPongExchange18_21(v uint64) uint64 {
 	return v
 }
 
-// pingPongMap18_16 is the lambda of map at pingpong.tdf:18:16.
-func pingPongMap18_16(v uint64) uint64 {
+// pingPongMap19_16 is the lambda of map at pingpong.tdf:19:16.
+func pingPongMap19_16(v uint64) uint64 {
 	return v + 1
 }
 
-// pingPongMap21_19 is the lambda of map at pingpong.tdf:21:19.
-func pingPongMap21_19(v uint64) tdrt.Tuple2[uint64, uint64] {
+// pingPongMap22_19 is the lambda of map at pingpong.tdf:22:19.
+func pingPongMap22_19(v uint64) tdrt.Tuple2[uint64, uint64] {
 	return Tuple2[uint64, uint64]{F0: 0, F1: v}
 }
 
-// pingPongExchange21_60 is the lambda of exchange at pingpong.tdf:21:60.
-func pingPongExchange21_60(r tdrt.Tuple2[uint64, uint64]) uint64 {
+// pingPongExchange22_60 is the lambda of exchange at pingpong.tdf:22:60.
+func pingPongExchange22_60(r tdrt.Tuple2[uint64, uint64]) uint64 {
 	return r.F0
 }
 

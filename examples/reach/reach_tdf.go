@@ -83,9 +83,9 @@ var reachGraph = &tdrt.Graph{
 		Op:   "map",
 		Pos:  "reach.tdf:21:41",
 	}, {
-		Func: "reachExchange25_12",
+		Func: "reachExchange26_12",
 		Op:   "exchange",
-		Pos:  "reach.tdf:25:12",
+		Pos:  "reach.tdf:26:12",
 	}, {
 		Func: "reachMap22_35",
 		Op:   "map",
@@ -95,21 +95,21 @@ var reachGraph = &tdrt.Graph{
 		Op:   "exchange",
 		Pos:  "reach.tdf:23:26",
 	}, {
-		Func: "reachMap24_17",
+		Func: "reachMap25_16",
 		Op:   "map",
-		Pos:  "reach.tdf:24:17",
+		Pos:  "reach.tdf:25:16",
 	}, {
-		Func: "reachExchange25_7",
+		Func: "reachExchange26_7",
 		Op:   "exchange",
-		Pos:  "reach.tdf:25:7",
+		Pos:  "reach.tdf:26:7",
 	}, {
-		Func: "reachMap26_24",
+		Func: "reachMap27_24",
 		Op:   "map",
-		Pos:  "reach.tdf:26:24",
+		Pos:  "reach.tdf:27:24",
 	}, {
-		Func: "reachExchange27_7",
+		Func: "reachExchange28_7",
 		Op:   "exchange",
-		Pos:  "reach.tdf:27:7",
+		Pos:  "reach.tdf:28:7",
 	}},
 	Locations: 10,
 	Name:      "Reach",
@@ -134,18 +134,18 @@ var reachGraph = &tdrt.Graph{
 		Kind:    "chain",
 		Name:    "map",
 		Outputs: []tdrt.Location{5},
-		Pos:     "reach.tdf:24:8",
+		Pos:     "reach.tdf:25:7",
 	}, {
 		Inputs:  []tdrt.Location{6, 7},
 		Kind:    "join",
 		Name:    "join+map",
 		Outputs: []tdrt.Location{8},
-		Pos:     "reach.tdf:25:7",
+		Pos:     "reach.tdf:26:7",
 	}, {
 		Inputs: []tdrt.Location{9},
 		Kind:   "chain",
 		Name:   "print",
-		Pos:    "reach.tdf:29:13",
+		Pos:    "reach.tdf:30:13",
 	}},
 	Paths: [][]tdrt.Path{0: {{
 		Summary: tdrt.Summary{
@@ -499,13 +499,13 @@ func (df *Reach) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		seen: make(map[tdrt.Time]*tdrt.IntSet[uint32]),
 		w:    w,
 	}
-	op3 := &reachMapExchange24{
+	op3 := &reachMapExchange25{
 		in0:   df.ch1.Puller(w),
 		out0:  df.ch2.Pusher(w),
 		peers: w.Peers(),
 		w:     w,
 	}
-	op4 := &reachJoinMapExchange25{
+	op4 := &reachJoinMapExchange26{
 		arranged: make(map[tdrt.Time]*tdrt.IntArrangement[uint32, uint32]),
 		in0:      df.ch2.Puller(w),
 		out0:     df.ch4.Pusher(w),
@@ -514,7 +514,7 @@ func (df *Reach) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		right0:   df.ch3.Puller(w),
 		w:        w,
 	}
-	op5 := &reachPrint29{
+	op5 := &reachPrint30{
 		in0:    df.ch5.Puller(w),
 		stdout: w.Stdout(),
 		w:      w,
@@ -550,7 +550,7 @@ func (op *reachReadMapExchange21) Run() error {
 		op.lines = lines
 	}
 	var err error
-	op.batch, err = op.lines.Read(op.batch[:0], tdrt.BatchSize)
+	op.batch, err = op.lines.ReadViews(op.batch[:0], tdrt.SourceChunk)
 	op.records = op.records[:0]
 	for i, line := range op.batch {
 		if tdrt.SkipLine(line) {
@@ -582,7 +582,7 @@ func (op *reachReadMapExchange21) Run() error {
 func (op *reachReadMapExchange21) process(t tdrt.Time, data []Edge) error {
 	for _, r0 := range data {
 		r1 := reachMap21_41(r0)
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(reachExchange25_12(r1))), op.peers), r1)
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(reachExchange26_12(r1))), op.peers), r1)
 	}
 	return nil
 }
@@ -604,7 +604,7 @@ func (op *reachRangeMapExchange22) Run() error {
 		return nil
 	}
 	op.batch = op.batch[:0]
-	for len(op.batch) < tdrt.BatchSize && op.next < op.hi {
+	for len(op.batch) < tdrt.SourceChunk && op.next < op.hi {
 		op.batch = append(op.batch, op.next)
 		op.next++
 	}
@@ -704,8 +704,8 @@ func (op *reachIterateN23) fresh(t tdrt.Time, data []uint32) error {
 	return op.process(t, op.batch)
 }
 
-// reachMapExchange24 is one worker's instance of operator 3 of Reach, map at reach.tdf:24:8.
-type reachMapExchange24 struct {
+// reachMapExchange25 is one worker's instance of operator 3 of Reach, map at reach.tdf:25:7.
+type reachMapExchange25 struct {
 	w     *tdrt.Worker
 	peers int
 	in0   *tdrt.Puller[uint32]
@@ -713,7 +713,7 @@ type reachMapExchange24 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *reachMapExchange24) Run() error {
+func (op *reachMapExchange25) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -729,16 +729,16 @@ func (op *reachMapExchange24) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *reachMapExchange24) process(t tdrt.Time, data []uint32) error {
+func (op *reachMapExchange25) process(t tdrt.Time, data []uint32) error {
 	for _, r0 := range data {
-		r1 := reachMap24_17(r0)
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(reachExchange25_7(r1))), op.peers), r1)
+		r1 := reachMap25_16(r0)
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(reachExchange26_7(r1))), op.peers), r1)
 	}
 	return nil
 }
 
-// reachJoinMapExchange25 is one worker's instance of operator 4 of Reach, join+map at reach.tdf:25:7.
-type reachJoinMapExchange25 struct {
+// reachJoinMapExchange26 is one worker's instance of operator 4 of Reach, join+map at reach.tdf:26:7.
+type reachJoinMapExchange26 struct {
 	w     *tdrt.Worker
 	peers int
 	// arranged holds the values of each key of the input from outside the loop, per time of that input.
@@ -753,7 +753,7 @@ type reachJoinMapExchange25 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *reachJoinMapExchange25) Run() error {
+func (op *reachJoinMapExchange26) Run() error {
 	for {
 		b, ok := op.right0.Next()
 		if !ok {
@@ -811,18 +811,18 @@ func (op *reachJoinMapExchange25) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *reachJoinMapExchange25) process(t tdrt.Time, data []tdrt.Tuple3[uint32, bool, uint32]) error {
+func (op *reachJoinMapExchange26) process(t tdrt.Time, data []tdrt.Tuple3[uint32, bool, uint32]) error {
 	tOut0 := t
 	tOut0.Rounds[0]++
 	for _, r0 := range data {
-		r1 := reachMap26_24(r0.F0, r0.F1, r0.F2)
-		op.out0.Give(tOut0, tdrt.Route(tdrt.HashUint64(uint64(reachExchange27_7(r1))), op.peers), r1)
+		r1 := reachMap27_24(r0.F0, r0.F1, r0.F2)
+		op.out0.Give(tOut0, tdrt.Route(tdrt.HashUint64(uint64(reachExchange28_7(r1))), op.peers), r1)
 	}
 	return nil
 }
 
 // match pairs records at time t with the arranged values of their key and runs the stages over the pairs.
-func (op *reachJoinMapExchange25) match(t tdrt.Time, data []tdrt.Tuple2[uint32, bool]) error {
+func (op *reachJoinMapExchange26) match(t tdrt.Time, data []tdrt.Tuple2[uint32, bool]) error {
 	m := op.arranged[t.Outer(0)]
 	m.Seal()
 	op.batch = op.batch[:0]
@@ -844,8 +844,8 @@ func (op *reachJoinMapExchange25) match(t tdrt.Time, data []tdrt.Tuple2[uint32, 
 	return op.process(t, op.batch)
 }
 
-// reachPrint29 is one worker's instance of operator 5 of Reach, print at reach.tdf:29:13.
-type reachPrint29 struct {
+// reachPrint30 is one worker's instance of operator 5 of Reach, print at reach.tdf:30:13.
+type reachPrint30 struct {
 	w      *tdrt.Worker
 	in0    *tdrt.Puller[uint32]
 	stdout *bufio.Writer
@@ -853,7 +853,7 @@ type reachPrint29 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *reachPrint29) Run() error {
+func (op *reachPrint30) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -868,7 +868,7 @@ func (op *reachPrint29) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *reachPrint29) process(t tdrt.Time, data []uint32) error {
+func (op *reachPrint30) process(t tdrt.Time, data []uint32) error {
 	for _, r0 := range data {
 		op.text = strconv.AppendUint(op.text[:0], uint64(r0), 10)
 		op.text = append(op.text, '\n')
@@ -882,8 +882,8 @@ func reachMap21_41(e Edge) tdrt.Tuple2[uint32, uint32] {
 	return Tuple2[uint32, uint32]{F0: e.Src, F1: e.Dst}
 }
 
-// reachExchange25_12 is the lambda of exchange at reach.tdf:25:12.
-func reachExchange25_12(r tdrt.Tuple2[uint32, uint32]) uint32 {
+// reachExchange26_12 is the lambda of exchange at reach.tdf:26:12.
+func reachExchange26_12(r tdrt.Tuple2[uint32, uint32]) uint32 {
 	return r.F0
 }
 
@@ -898,23 +898,23 @@ func reachExchange23_26(r uint32) uint32 {
 	return r
 }
 
-// reachMap24_17 is the lambda of map at reach.tdf:24:17.
-func reachMap24_17(v uint32) tdrt.Tuple2[uint32, bool] {
+// reachMap25_16 is the lambda of map at reach.tdf:25:16.
+func reachMap25_16(v uint32) tdrt.Tuple2[uint32, bool] {
 	return Tuple2[uint32, bool]{F0: v, F1: true}
 }
 
-// reachExchange25_7 is the lambda of exchange at reach.tdf:25:7.
-func reachExchange25_7(r tdrt.Tuple2[uint32, bool]) uint32 {
+// reachExchange26_7 is the lambda of exchange at reach.tdf:26:7.
+func reachExchange26_7(r tdrt.Tuple2[uint32, bool]) uint32 {
 	return r.F0
 }
 
-// reachMap26_24 is the lambda of map at reach.tdf:26:24.
-func reachMap26_24(_ uint32, _ bool, m uint32) uint32 {
+// reachMap27_24 is the lambda of map at reach.tdf:27:24.
+func reachMap27_24(_ uint32, _ bool, m uint32) uint32 {
 	return m
 }
 
-// reachExchange27_7 is the lambda of exchange at reach.tdf:27:7.
-func reachExchange27_7(r uint32) uint32 {
+// reachExchange28_7 is the lambda of exchange at reach.tdf:28:7.
+func reachExchange28_7(r uint32) uint32 {
 	return r
 }
 
@@ -1013,7 +1013,7 @@ func tdcParseEdge(line string) (rec Edge, err error) {
 		if ferr != nil {
 			return rec, ferr
 		}
-		v, perr := strconv.ParseUint(s, 10, 32)
+		v, perr := tdrt.ParseUint(s, 32)
 		if perr != nil {
 			return rec, tdrt.ParseFieldError(1, "Src", "uint32", s, perr)
 		}
@@ -1024,7 +1024,7 @@ func tdcParseEdge(line string) (rec Edge, err error) {
 		if ferr != nil {
 			return rec, ferr
 		}
-		v, perr := strconv.ParseUint(s, 10, 32)
+		v, perr := tdrt.ParseUint(s, 32)
 		if perr != nil {
 			return rec, tdrt.ParseFieldError(2, "Dst", "uint32", s, perr)
 		}

@@ -247,7 +247,7 @@ func (op *entriesLinesFilterMapExchange34) Run() error {
 		op.lines = lines
 	}
 	var err error
-	op.batch, err = op.lines.Read(op.batch[:0], tdrt.BatchSize)
+	op.batch, err = op.lines.Read(op.batch[:0], tdrt.SourceChunk)
 	if perr := op.process(tdrt.Time{}, op.batch); perr != nil {
 		return perr
 	}
@@ -646,7 +646,7 @@ func (op *pointsRangeMapExchange61) Run() error {
 		return nil
 	}
 	op.batch = op.batch[:0]
-	for len(op.batch) < tdrt.BatchSize && op.next < op.hi {
+	for len(op.batch) < tdrt.SourceChunk && op.next < op.hi {
 		op.batch = append(op.batch, op.next)
 		op.next++
 	}
@@ -994,7 +994,7 @@ func (op *squaresRangeMapExchange72) Run() error {
 		return nil
 	}
 	op.batch = op.batch[:0]
-	for len(op.batch) < tdrt.BatchSize && op.next < op.hi {
+	for len(op.batch) < tdrt.SourceChunk && op.next < op.hi {
 		op.batch = append(op.batch, op.next)
 		op.next++
 	}

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strconv"
 
 	tdrt "github.com/tdflow/tdc/runtime"
 )
@@ -97,33 +96,33 @@ var shortestPathsGraph = &tdrt.Graph{
 		Op:   "map",
 		Pos:  "sssp.tdf:25:41",
 	}, {
-		Func: "shortestPathsExchange28_23",
+		Func: "shortestPathsExchange29_12",
 		Op:   "exchange",
-		Pos:  "sssp.tdf:28:23",
+		Pos:  "sssp.tdf:29:12",
 	}, {
 		Func: "shortestPathsMap26_35",
 		Op:   "map",
 		Pos:  "sssp.tdf:26:35",
 	}, {
-		Func: "shortestPathsExchange28_18",
+		Func: "shortestPathsExchange29_7",
 		Op:   "exchange",
-		Pos:  "sssp.tdf:28:18",
+		Pos:  "sssp.tdf:29:7",
 	}, {
-		Func: "shortestPathsMap29_27",
+		Func: "shortestPathsMap30_27",
 		Op:   "map",
-		Pos:  "sssp.tdf:29:27",
+		Pos:  "sssp.tdf:30:27",
 	}, {
-		Func: "shortestPathsExchange31_7",
+		Func: "shortestPathsExchange32_7",
 		Op:   "exchange",
-		Pos:  "sssp.tdf:31:7",
+		Pos:  "sssp.tdf:32:7",
 	}, {
-		Func: "shortestPathsExchange35_14",
+		Func: "shortestPathsExchange36_14",
 		Op:   "exchange",
-		Pos:  "sssp.tdf:35:14",
+		Pos:  "sssp.tdf:36:14",
 	}, {
-		Func: "shortestPathsPrint35_42",
+		Func: "shortestPathsPrint36_42",
 		Op:   "print",
-		Pos:  "sssp.tdf:35:42",
+		Pos:  "sssp.tdf:36:42",
 	}},
 	Locations: 15,
 	Name:      "ShortestPaths",
@@ -148,31 +147,31 @@ var shortestPathsGraph = &tdrt.Graph{
 		Kind:    "join",
 		Name:    "join+map",
 		Outputs: []tdrt.Location{6},
-		Pos:     "sssp.tdf:28:18",
+		Pos:     "sssp.tdf:29:7",
 	}, {
 		Inputs:  []tdrt.Location{7},
 		Kind:    "combine",
 		Name:    "combine min",
 		Outputs: []tdrt.Location{8},
-		Pos:     "sssp.tdf:31:7",
+		Pos:     "sssp.tdf:32:7",
 	}, {
 		Inputs:  []tdrt.Location{9},
 		Kind:    "min",
 		Name:    "min",
 		Outputs: []tdrt.Location{10},
-		Pos:     "sssp.tdf:31:7",
+		Pos:     "sssp.tdf:32:7",
 	}, {
 		Inputs:  []tdrt.Location{11},
 		Kind:    "combine",
 		Name:    "combine min",
 		Outputs: []tdrt.Location{12},
-		Pos:     "sssp.tdf:35:14",
+		Pos:     "sssp.tdf:36:14",
 	}, {
 		Inputs:  []tdrt.Location{13},
 		Kind:    "min",
 		Name:    "min+print",
 		Outputs: []tdrt.Location{14},
-		Pos:     "sssp.tdf:35:14",
+		Pos:     "sssp.tdf:36:14",
 	}},
 	Paths: [][]tdrt.Path{0: {{
 		Summary: tdrt.Summary{
@@ -807,7 +806,7 @@ func (df *ShortestPaths) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		peers: w.Peers(),
 		w:     w,
 	}
-	op3 := &shortestPathsJoinMap28{
+	op3 := &shortestPathsJoinMap29{
 		arranged: make(map[tdrt.Time]*tdrt.IntArrangement[uint32, Edge]),
 		in0:      df.ch1.Puller(w),
 		out0:     df.ch3.Pusher(w),
@@ -815,7 +814,7 @@ func (df *ShortestPaths) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		right0:   df.ch2.Puller(w),
 		w:        w,
 	}
-	op4 := &shortestPathsCombineMinExchange31{
+	op4 := &shortestPathsCombineMinExchange32{
 		in0:   df.ch3.Puller(w),
 		in1:   df.ch4.Puller(w),
 		out0:  df.ch5.Pusher(w),
@@ -823,7 +822,7 @@ func (df *ShortestPaths) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, uint64]),
 		w:     w,
 	}
-	op5 := &shortestPathsMin31{
+	op5 := &shortestPathsMin32{
 		acc:   make(map[tdrt.Time]map[uint32]uint64),
 		in0:   df.ch5.Puller(w),
 		out0:  df.ch6.Pusher(w),
@@ -831,14 +830,14 @@ func (df *ShortestPaths) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, uint64]),
 		w:     w,
 	}
-	op6 := &shortestPathsCombineMinExchange35{
+	op6 := &shortestPathsCombineMinExchange36{
 		in0:   df.ch7.Puller(w),
 		out0:  df.ch8.Pusher(w),
 		peers: w.Peers(),
 		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, uint64]),
 		w:     w,
 	}
-	op7 := &shortestPathsMinPrint35{
+	op7 := &shortestPathsMinPrint36{
 		in0:    df.ch8.Puller(w),
 		state:  make(map[tdrt.Time]*tdrt.DenseState[uint32, uint64]),
 		stdout: w.Stdout(),
@@ -875,7 +874,7 @@ func (op *shortestPathsReadMapExchange25) Run() error {
 		op.lines = lines
 	}
 	var err error
-	op.batch, err = op.lines.Read(op.batch[:0], tdrt.BatchSize)
+	op.batch, err = op.lines.ReadViews(op.batch[:0], tdrt.SourceChunk)
 	op.records = op.records[:0]
 	for i, line := range op.batch {
 		if tdrt.SkipLine(line) {
@@ -907,7 +906,7 @@ func (op *shortestPathsReadMapExchange25) Run() error {
 func (op *shortestPathsReadMapExchange25) process(t tdrt.Time, data []Edge) error {
 	for _, r0 := range data {
 		r1 := shortestPathsMap25_41(r0)
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange28_23(r1))), op.peers), r1)
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange29_12(r1))), op.peers), r1)
 	}
 	return nil
 }
@@ -928,7 +927,7 @@ func (op *shortestPathsRangeMap26) Run() error {
 		return nil
 	}
 	op.batch = op.batch[:0]
-	for len(op.batch) < tdrt.BatchSize && op.next < op.hi {
+	for len(op.batch) < tdrt.SourceChunk && op.next < op.hi {
 		op.batch = append(op.batch, op.next)
 		op.next++
 	}
@@ -994,14 +993,14 @@ func (op *shortestPathsLoopDExchange27) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *shortestPathsLoopDExchange27) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
 	for _, r0 := range data {
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange28_18(r0))), op.peers), r0)
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange29_7(r0))), op.peers), r0)
 		op.out1.GiveLocal(t, r0)
 	}
 	return nil
 }
 
-// shortestPathsJoinMap28 is one worker's instance of operator 3 of ShortestPaths, join+map at sssp.tdf:28:18.
-type shortestPathsJoinMap28 struct {
+// shortestPathsJoinMap29 is one worker's instance of operator 3 of ShortestPaths, join+map at sssp.tdf:29:7.
+type shortestPathsJoinMap29 struct {
 	w *tdrt.Worker
 	// arranged holds the values of each key of the input from outside the loop, per time of that input.
 	arranged map[tdrt.Time]*tdrt.IntArrangement[uint32, Edge]
@@ -1015,7 +1014,7 @@ type shortestPathsJoinMap28 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *shortestPathsJoinMap28) Run() error {
+func (op *shortestPathsJoinMap29) Run() error {
 	for {
 		b, ok := op.right0.Next()
 		if !ok {
@@ -1073,16 +1072,16 @@ func (op *shortestPathsJoinMap28) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *shortestPathsJoinMap28) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint64, Edge]) error {
+func (op *shortestPathsJoinMap29) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint64, Edge]) error {
 	for _, r0 := range data {
-		r1 := shortestPathsMap29_27(r0.F0, r0.F1, r0.F2)
+		r1 := shortestPathsMap30_27(r0.F0, r0.F1, r0.F2)
 		op.out0.GiveLocal(t, r1)
 	}
 	return nil
 }
 
 // match pairs records at time t with the arranged values of their key and runs the stages over the pairs.
-func (op *shortestPathsJoinMap28) match(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
+func (op *shortestPathsJoinMap29) match(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
 	m := op.arranged[t.Outer(0)]
 	m.Seal()
 	op.batch = op.batch[:0]
@@ -1104,8 +1103,8 @@ func (op *shortestPathsJoinMap28) match(t tdrt.Time, data []tdrt.Tuple2[uint32, 
 	return op.process(t, op.batch)
 }
 
-// shortestPathsCombineMinExchange31 is one worker's instance of operator 4 of ShortestPaths, combine min at sssp.tdf:31:7.
-type shortestPathsCombineMinExchange31 struct {
+// shortestPathsCombineMinExchange32 is one worker's instance of operator 4 of ShortestPaths, combine min at sssp.tdf:32:7.
+type shortestPathsCombineMinExchange32 struct {
 	w     *tdrt.Worker
 	peers int
 	// state holds, per time, the least value of each key among the records of one run; spare holds emptied states for reuse.
@@ -1119,7 +1118,7 @@ type shortestPathsCombineMinExchange31 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *shortestPathsCombineMinExchange31) Run() error {
+func (op *shortestPathsCombineMinExchange32) Run() error {
 	combine := op.w.Combine()
 	for {
 		b, ok := op.in0.Next()
@@ -1203,15 +1202,15 @@ func (op *shortestPathsCombineMinExchange31) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *shortestPathsCombineMinExchange31) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
+func (op *shortestPathsCombineMinExchange32) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
 	for _, r0 := range data {
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange31_7(r0))), op.peers), r0)
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange32_7(r0))), op.peers), r0)
 	}
 	return nil
 }
 
-// shortestPathsMin31 is one worker's instance of operator 5 of ShortestPaths, min at sssp.tdf:31:7.
-type shortestPathsMin31 struct {
+// shortestPathsMin32 is one worker's instance of operator 5 of ShortestPaths, min at sssp.tdf:32:7.
+type shortestPathsMin32 struct {
 	w *tdrt.Worker
 	// acc holds, per time with the loop's round at zero, the least value of each key over the rounds complete so far.
 	acc map[tdrt.Time]map[uint32]uint64
@@ -1226,7 +1225,7 @@ type shortestPathsMin31 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *shortestPathsMin31) Run() error {
+func (op *shortestPathsMin32) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -1295,7 +1294,7 @@ func (op *shortestPathsMin31) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *shortestPathsMin31) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
+func (op *shortestPathsMin32) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
 	tOut0 := t
 	tOut0.Rounds[0]++
 	tOut1 := t
@@ -1307,8 +1306,8 @@ func (op *shortestPathsMin31) process(t tdrt.Time, data []tdrt.Tuple2[uint32, ui
 	return nil
 }
 
-// shortestPathsCombineMinExchange35 is one worker's instance of operator 6 of ShortestPaths, combine min at sssp.tdf:35:14.
-type shortestPathsCombineMinExchange35 struct {
+// shortestPathsCombineMinExchange36 is one worker's instance of operator 6 of ShortestPaths, combine min at sssp.tdf:36:14.
+type shortestPathsCombineMinExchange36 struct {
 	w     *tdrt.Worker
 	peers int
 	// state holds, per time, the least value of each key among the records of one run; spare holds emptied states for reuse.
@@ -1321,7 +1320,7 @@ type shortestPathsCombineMinExchange35 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *shortestPathsCombineMinExchange35) Run() error {
+func (op *shortestPathsCombineMinExchange36) Run() error {
 	combine := op.w.Combine()
 	for {
 		b, ok := op.in0.Next()
@@ -1377,15 +1376,15 @@ func (op *shortestPathsCombineMinExchange35) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *shortestPathsCombineMinExchange35) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
+func (op *shortestPathsCombineMinExchange36) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
 	for _, r0 := range data {
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange35_14(r0))), op.peers), r0)
+		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange36_14(r0))), op.peers), r0)
 	}
 	return nil
 }
 
-// shortestPathsMinPrint35 is one worker's instance of operator 7 of ShortestPaths, min+print at sssp.tdf:35:14.
-type shortestPathsMinPrint35 struct {
+// shortestPathsMinPrint36 is one worker's instance of operator 7 of ShortestPaths, min+print at sssp.tdf:36:14.
+type shortestPathsMinPrint36 struct {
 	w *tdrt.Worker
 	// state holds, per timestamp not yet complete, the least value of each key; spare holds emptied states for reuse.
 	state  map[tdrt.Time]*tdrt.DenseState[uint32, uint64]
@@ -1398,7 +1397,7 @@ type shortestPathsMinPrint35 struct {
 }
 
 // Run is called by the worker when the operator is activated.
-func (op *shortestPathsMinPrint35) Run() error {
+func (op *shortestPathsMinPrint36) Run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -1451,9 +1450,9 @@ func (op *shortestPathsMinPrint35) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *shortestPathsMinPrint35) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
+func (op *shortestPathsMinPrint36) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
 	for _, r0 := range data {
-		op.stdout.WriteString(shortestPathsPrint35_42(r0.F0, r0.F1))
+		op.stdout.WriteString(shortestPathsPrint36_42(r0.F0, r0.F1))
 		op.stdout.WriteByte('\n')
 	}
 	return nil
@@ -1464,8 +1463,8 @@ func shortestPathsMap25_41(e Edge) tdrt.Tuple2[uint32, Edge] {
 	return Tuple2[uint32, Edge]{F0: e.Src, F1: e}
 }
 
-// shortestPathsExchange28_23 is the lambda of exchange at sssp.tdf:28:23.
-func shortestPathsExchange28_23(r tdrt.Tuple2[uint32, Edge]) uint32 {
+// shortestPathsExchange29_12 is the lambda of exchange at sssp.tdf:29:12.
+func shortestPathsExchange29_12(r tdrt.Tuple2[uint32, Edge]) uint32 {
 	return r.F0
 }
 
@@ -1475,28 +1474,28 @@ func (tdcParams *Params) shortestPathsMap26_35(i int64) tdrt.Tuple2[uint32, uint
 	return Tuple2[uint32, uint64]{F0: root, F1: 0}
 }
 
-// shortestPathsExchange28_18 is the lambda of exchange at sssp.tdf:28:18.
-func shortestPathsExchange28_18(r tdrt.Tuple2[uint32, uint64]) uint32 {
+// shortestPathsExchange29_7 is the lambda of exchange at sssp.tdf:29:7.
+func shortestPathsExchange29_7(r tdrt.Tuple2[uint32, uint64]) uint32 {
 	return r.F0
 }
 
-// shortestPathsMap29_27 is the lambda of map at sssp.tdf:29:27.
-func shortestPathsMap29_27(_ uint32, dist uint64, e Edge) tdrt.Tuple2[uint32, uint64] {
+// shortestPathsMap30_27 is the lambda of map at sssp.tdf:30:27.
+func shortestPathsMap30_27(_ uint32, dist uint64, e Edge) tdrt.Tuple2[uint32, uint64] {
 	return Tuple2[uint32, uint64]{F0: e.Dst, F1: dist + e.Weight}
 }
 
-// shortestPathsExchange31_7 is the lambda of exchange at sssp.tdf:31:7.
-func shortestPathsExchange31_7(r tdrt.Tuple2[uint32, uint64]) uint32 {
+// shortestPathsExchange32_7 is the lambda of exchange at sssp.tdf:32:7.
+func shortestPathsExchange32_7(r tdrt.Tuple2[uint32, uint64]) uint32 {
 	return r.F0
 }
 
-// shortestPathsExchange35_14 is the lambda of exchange at sssp.tdf:35:14.
-func shortestPathsExchange35_14(r tdrt.Tuple2[uint32, uint64]) uint32 {
+// shortestPathsExchange36_14 is the lambda of exchange at sssp.tdf:36:14.
+func shortestPathsExchange36_14(r tdrt.Tuple2[uint32, uint64]) uint32 {
 	return r.F0
 }
 
-// shortestPathsPrint35_42 is the lambda of print at sssp.tdf:35:42.
-func shortestPathsPrint35_42(n uint32, dist uint64) string {
+// shortestPathsPrint36_42 is the lambda of print at sssp.tdf:36:42.
+func shortestPathsPrint36_42(n uint32, dist uint64) string {
 	return fmt.Sprintf("%d %d", n, dist)
 }
 
@@ -1580,7 +1579,7 @@ func tdcParseEdge(line string) (rec Edge, err error) {
 		if ferr != nil {
 			return rec, ferr
 		}
-		v, perr := strconv.ParseUint(s, 10, 32)
+		v, perr := tdrt.ParseUint(s, 32)
 		if perr != nil {
 			return rec, tdrt.ParseFieldError(1, "Src", "uint32", s, perr)
 		}
@@ -1591,7 +1590,7 @@ func tdcParseEdge(line string) (rec Edge, err error) {
 		if ferr != nil {
 			return rec, ferr
 		}
-		v, perr := strconv.ParseUint(s, 10, 32)
+		v, perr := tdrt.ParseUint(s, 32)
 		if perr != nil {
 			return rec, tdrt.ParseFieldError(2, "Dst", "uint32", s, perr)
 		}
@@ -1602,7 +1601,7 @@ func tdcParseEdge(line string) (rec Edge, err error) {
 		if ferr != nil {
 			return rec, ferr
 		}
-		v, perr := strconv.ParseUint(s, 10, 64)
+		v, perr := tdrt.ParseUint(s, 64)
 		if perr != nil {
 			return rec, tdrt.ParseFieldError(3, "Weight", "uint64", s, perr)
 		}

@@ -1,0 +1,87 @@
+package runtime
+
+import (
+	"math"
+	"math/rand/v2"
+	"strconv"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// numberTexts are field texts for the parsers: plain digits of every
+// length, signs, points, the limits of each size and what strconv rejects
+// or takes its own way.
+func numberTexts() []string {
+	texts := []string{"", "0", "-0", "+0", "00", "007", "1", "-1", "+1", "-", "+", ".", "-.", ".5", "5.", "-5.", "1.5", "-1.25", "1.2.3",
+		"1e5", "1E-3", "0x10", "1_000", " 1", "1 ", "inf", "NaN", "-Inf", "١", "9a", "a9", "--1", "+-1",
+		"127", "128", "-128", "-129", "255", "256", "32767", "32768", "-32768", "-32769", "65535", "65536",
+		"2147483647", "2147483648", "-2147483648", "-2147483649", "4294967295", "4294967296",
+		"9223372036854775807", "9223372036854775808", "-9223372036854775808", "-9223372036854775809",
+		"18446744073709551615", "18446744073709551616", "99999999999999999999",
+		"999999999999999999", "1000000000000000000", "-999999999999999999",
+		"16777215", "16777216", "16777217", "0.1", "0.3", "3.4028235e38", "9007199254740991", "9007199254740993",
+		"0.0000000001", "0.00000000001", "123456.7890123456789", "0.15", "0.85", "1234567.891",
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 5000 {
+		n := 1 + r.IntN(21)
+		b := make([]byte, 0, n+2)
+		if r.IntN(4) == 0 {
+			b = append(b, "-+"[r.IntN(2)])
+		}
+		point := -1
+		if r.IntN(2) == 0 {
+			point = r.IntN(n + 1)
+		}
+		for i := range n {
+			if i == point {
+				b = append(b, '.')
+			}
+			b = append(b, byte('0'+r.IntN(10)))
+		}
+		texts = append(texts, string(b))
+	}
+	return texts
+}
+
+func TestParseNumbersAsStrconv(t *testing.T) {
+	for _, s := range numberTexts() {
+		for _, size := range []int{8, 16, 32, 64} {
+			u, uerr := ParseUint(s, size)
+			wu, wuerr := strconv.ParseUint(s, 10, size)
+			assert.Equal(t, wu, u, "ParseUint(%q, %d)", s, size)
+			assert.Equal(t, wuerr, uerr, "ParseUint(%q, %d)", s, size)
+			i, ierr := ParseInt(s, size)
+			wi, wierr := strconv.ParseInt(s, 10, size)
+			assert.Equal(t, wi, i, "ParseInt(%q, %d)", s, size)
+			assert.Equal(t, wierr, ierr, "ParseInt(%q, %d)", s, size)
+		}
+		for _, size := range []int{32, 64} {
+			f, ferr := ParseFloat(s, size)
+			wf, wferr := strconv.ParseFloat(s, size)
+			assert.Equal(t, math.Float64bits(wf), math.Float64bits(f), "ParseFloat(%q, %d) = %v, want %v", s, size, f, wf)
+			assert.Equal(t, wferr, ferr, "ParseFloat(%q, %d)", s, size)
+		}
+	}
+}
+
+func TestParseNumbersDoNotAllocate(t *testing.T) {
+	assert.Zero(t, testing.AllocsPerRun(100, func() {
+		_, _ = ParseUint("4294967295", 32)
+		_, _ = ParseInt("-12345", 64)
+		_, _ = ParseFloat("0.15", 32)
+	}))
+}
+
+func BenchmarkParseUint(b *testing.B) {
+	for b.Loop() {
+		_, _ = ParseUint("1234567", 32)
+	}
+}
+
+func BenchmarkStrconvParseUint(b *testing.B) {
+	for b.Loop() {
+		_, _ = strconv.ParseUint("1234567", 10, 32)
+	}
+}
