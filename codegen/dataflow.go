@@ -9,6 +9,7 @@ import (
 
 	"github.com/tdflow/tdc/lang"
 	"github.com/tdflow/tdc/planner"
+	"github.com/tdflow/tdc/planner/picture"
 	tdrt "github.com/tdflow/tdc/runtime"
 )
 
@@ -32,13 +33,39 @@ func (g *gen) dataflow(gr *planner.Graph) {
 	}
 }
 
+// picture returns the plan drawn as SVG for a binary's web view, or nil
+// for a Go API (whose page lists the operators instead, keeping the
+// committed generated files small) or when it cannot be drawn.
+func (d *dfGen) picture() []byte {
+	if !d.opts.Main {
+		return nil
+	}
+	svg, err := picture.SVG(d.gr)
+	if err != nil {
+		return nil
+	}
+	return svg
+}
+
+// channelKind names how a channel routes its records, for the web view
+// and /metrics.
+func channelKind(ch *planner.Channel) string {
+	switch {
+	case ch.Broadcast != nil:
+		return "broadcast"
+	case ch.Key != nil:
+		return "exchange"
+	}
+	return "pipeline"
+}
+
 // graphVar emits the fingerprint and the runtime's description of the plan.
 func (d *dfGen) graphVar() {
 	d.f.Commentf("%sFingerprint identifies the plan of dataflow %s; processes of one computation agree on it.", d.api, d.gr.Name)
 	d.f.Const().Id(d.api + "Fingerprint").Op("=").Lit(d.gr.Fingerprint)
 	var ops []jen.Code
 	for _, op := range d.gr.Ops {
-		info := jen.Dict{jen.Id("Name"): jen.Lit(op.Label()), jen.Id("Pos"): jen.Lit(d.pos(op.Pos))}
+		info := jen.Dict{jen.Id("Name"): jen.Lit(op.Label()), jen.Id("Kind"): jen.Lit(string(op.Kind)), jen.Id("Pos"): jen.Lit(d.pos(op.Pos))}
 		if op.Right != nil {
 			info[jen.Id("Inputs")] = locs(op.In.Loc, op.Right.Loc)
 		} else if op.In != nil {
@@ -64,7 +91,12 @@ func (d *dfGen) graphVar() {
 		}
 		paths = append(paths, jen.Lit(l).Op(":").Values(ps...))
 	}
+	var chans []jen.Code
+	for _, ch := range d.gr.Channels {
+		chans = append(chans, jen.Values(jen.Dict{jen.Id("From"): jen.Lit(ch.From.ID), jen.Id("To"): jen.Lit(ch.To.ID), jen.Id("Kind"): jen.Lit(channelKind(ch))}))
+	}
 	fields := jen.Dict{
+		jen.Id("Channels"):    jen.Index().Qual(rt, "ChannelInfo").Values(chans...),
 		jen.Id("Name"):        jen.Lit(d.gr.Name),
 		jen.Id("Fingerprint"): jen.Id(d.api + "Fingerprint"),
 		jen.Id("Locations"):   jen.Lit(d.gr.Locations),
@@ -79,6 +111,11 @@ func (d *dfGen) graphVar() {
 	}
 	if sites := d.lambdaSites(); len(sites) > 0 {
 		fields[jen.Id("Lambdas")] = jen.Index().Qual(rt, "LambdaSite").Values(sites...)
+	}
+	if svg := d.picture(); svg != nil {
+		fields[jen.Id("Picture")] = jen.Index().Byte().Parens(jen.Id(d.prefix + "Picture"))
+		d.f.Commentf("%sPicture is the plan of dataflow %s drawn as SVG, for the web view (-http).", d.prefix, d.gr.Name)
+		d.f.Const().Id(d.prefix + "Picture").Op("=").Lit(string(svg))
 	}
 	d.f.Commentf("%sGraph is the plan of dataflow %s: operators, ports and the paths between ports.", d.prefix, d.gr.Name)
 	d.f.Var().Id(d.prefix+"Graph").Op("=").Op("&").Qual(rt, "Graph").Values(fields)

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/tools/txtar"
 
+	"github.com/tdflow/tdc"
 	"github.com/tdflow/tdc/lang"
 	"github.com/tdflow/tdc/planner"
 )
@@ -110,23 +111,15 @@ func TestGeneratedCodeVets(t *testing.T) {
 }
 
 // writeModule lays out a module in dir whose github.com/tdflow/tdc is a
-// copy of this repository's runtime, as tdc build does.
+// copy of this repository's runtime, as tdc build does; the module's
+// go.sum is the runtime's.
 func writeModule(t *testing.T, dir string) {
 	t.Helper()
-	rtDir := filepath.Join(dir, "tdc", "runtime")
-	require.NoError(t, os.MkdirAll(rtDir, 0o755))
+	require.NoError(t, tdc.WriteRuntimeModule(os.DirFS(".."), filepath.Join(dir, "tdc")))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module gentest\n\ngo 1.26\n\nrequire github.com/tdflow/tdc v0.0.0\n\nreplace github.com/tdflow/tdc => ./tdc\n"), 0o644))
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "tdc", "go.mod"), []byte("module github.com/tdflow/tdc\n\ngo 1.26\n"), 0o644))
-	files, err := filepath.Glob("../runtime/*.go")
+	sum, err := os.ReadFile("../go.sum")
 	require.NoError(t, err)
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		data, err := os.ReadFile(f)
-		require.NoError(t, err)
-		require.NoError(t, os.WriteFile(filepath.Join(rtDir, filepath.Base(f)), data, 0o644))
-	}
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "go.sum"), sum, 0o644))
 }
 
 func section(ar *txtar.Archive, name string) []byte {

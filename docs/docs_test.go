@@ -43,6 +43,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tdflow/tdc"
 	"github.com/tdflow/tdc/codegen"
 	"github.com/tdflow/tdc/lang"
 	"github.com/tdflow/tdc/planner"
@@ -311,6 +312,9 @@ func (e *runEnv) runHost(t *testing.T, ex *example) {
 	dir := t.TempDir()
 	gomod := "module dochost\n\ngo 1.26\n\nrequire github.com/tdflow/tdc v0.0.0\n\nreplace github.com/tdflow/tdc => " + rt + "\n"
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "go.mod"), []byte(gomod), 0o644))
+	sum, err := os.ReadFile(filepath.Join(rt, "go.sum"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "go.sum"), sum, 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "doc_tdf.go"), src, 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "main.go"), []byte(ex.host.body), 0o644))
 	env := append(slices.Clone(e.env), "GOWORK=off", "GOFLAGS=-mod=mod")
@@ -331,37 +335,10 @@ func (e *runEnv) runtimeModule(t *testing.T) string {
 	e.modOnce.Do(func() {
 		dir := filepath.Join(e.scratch, "tdcmod")
 		e.runtime = dir
-		e.modErr = copyRuntime(filepath.Join(e.root, "runtime"), filepath.Join(dir, "runtime"))
-		if e.modErr == nil {
-			e.modErr = os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module github.com/tdflow/tdc\n\ngo 1.26\n"), 0o644)
-		}
+		e.modErr = tdc.WriteRuntimeModule(os.DirFS(e.root), dir)
 	})
 	require.NoError(t, e.modErr)
 	return e.runtime
-}
-
-// copyRuntime copies the non-test Go files of src into dst.
-func copyRuntime(src, dst string) error {
-	files, err := filepath.Glob(filepath.Join(src, "*.go"))
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(dst, 0o755); err != nil {
-		return err
-	}
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		data, err := os.ReadFile(f)
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(filepath.Join(dst, filepath.Base(f)), data, 0o644); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // compareLines compares the sorted lines of out with the example's text

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -37,7 +38,9 @@ type Channel[T any] struct {
 	targetOp int
 	boxes    []mailbox[T]
 	free     freeList[T]
-	codec    *Codec[T] // encodes batches for workers of other processes
+	sent     []chanCounters // per worker of this process: what it sent
+	hostSent atomic.Int64   // records an Input sent
+	codec    *Codec[T]      // encodes batches for workers of other processes
 }
 
 // SetCodec gives the channel the encoding of its records, which it needs
@@ -53,9 +56,10 @@ func (ch *Channel[T]) SetCodec(codec Codec[T]) {
 // mailbox holds the batches that arrived for one worker and that its
 // puller has not taken yet.
 type mailbox[T any] struct {
-	mu      sync.Mutex
-	batches []Batch[T]
-	_       [64]byte // keeps the mailboxes of different workers apart in memory
+	mu        sync.Mutex
+	batches   []Batch[T]
+	delivered int64    // records put into the mailbox so far
+	_         [64]byte // keeps the mailboxes of different workers apart in memory
 }
 
 // freeList holds empty record slices of capacity >= BatchSize for reuse.
@@ -87,6 +91,7 @@ func NewChannel[T any](c *Computation, target Location, targetOp int) *Channel[T
 		targetOp: targetOp,
 		boxes:    make([]mailbox[T], n),
 		free:     freeList[T]{max: freeListMax[T](n), pointers: hasPointers(reflect.TypeFor[T]())},
+		sent:     make([]chanCounters, n),
 	}
 	c.channels = append(c.channels, ch)
 	return ch
@@ -108,18 +113,43 @@ func freeListMax[T any](n int) int {
 // Target returns the input location the channel feeds.
 func (ch *Channel[T]) Target() Location { return ch.target }
 
+// snapshot reads the channel's counters (ID, From and Kind are left to
+// the caller).
+func (ch *Channel[T]) snapshot() ChannelSnapshot {
+	s := ChannelSnapshot{To: ch.targetOp, Host: ch.hostSent.Load(), PerWorker: make([]ChannelWorker, len(ch.sent))}
+	for i := range ch.sent {
+		cc := &ch.sent[i]
+		w := ChannelWorker{Records: cc.records.Load(), Batches: cc.batches.Load(), WireBytes: cc.wireBytes.Load()}
+		s.PerWorker[i] = w
+		s.Records += w.Records
+		s.Batches += w.Batches
+		s.WireBytes += w.WireBytes
+	}
+	s.Records += s.Host
+	return s
+}
+
+// delivered returns the reading operator and the records delivered so
+// far to the mailbox of worker w of this process.
+func (ch *Channel[T]) delivered(w int) (int, int64) {
+	box := &ch.boxes[w]
+	box.mu.Lock()
+	defer box.mu.Unlock()
+	return ch.targetOp, box.delivered
+}
+
 // Pusher returns a pusher that sends from worker w. Call it from build.
 func (ch *Channel[T]) Pusher(w *Worker) *Pusher[T] {
 	ch.checkWorker(w)
 	n := ch.c.peers
-	return &Pusher[T]{ch: ch, w: w, bufs: make([]pushBuf[T], n)}
+	return &Pusher[T]{ch: ch, w: w, bufs: make([]pushBuf[T], n), counts: &ch.sent[w.index]}
 }
 
 // Puller returns the puller of the batches that arrive at worker w. Call
 // it from build, once per worker.
 func (ch *Channel[T]) Puller(w *Worker) *Puller[T] {
 	ch.checkWorker(w)
-	return &Puller[T]{ch: ch, w: w}
+	return &Puller[T]{ch: ch, w: w, counts: &w.opc[ch.targetOp]}
 }
 
 func (ch *Channel[T]) checkWorker(w *Worker) {
@@ -134,6 +164,7 @@ func (ch *Channel[T]) deliver(target int, b Batch[T]) {
 	box := &ch.boxes[target]
 	box.mu.Lock()
 	box.batches = append(box.batches, b)
+	box.delivered += int64(len(b.Data))
 	box.mu.Unlock()
 	ch.c.workers[target].activate(ch.targetOp)
 }
@@ -181,7 +212,8 @@ type Pusher[T any] struct {
 	bufs    []pushBuf[T] // per target worker
 	all     []T          // records for every worker (GiveAll); nil when none
 	allTime Time
-	dirty   bool // some buffer holds records
+	dirty   bool          // some buffer holds records
+	counts  *chanCounters // the channel's counts of this worker
 }
 
 // pushBuf is the records a pusher holds for one target worker, all at
@@ -279,7 +311,7 @@ func (p *Pusher[T]) Flush() {
 func (p *Pusher[T]) sendAll() {
 	buf, t := p.all, p.allTime
 	p.all = nil
-	p.w.sent.Add(int64(len(buf)))
+	p.count(len(buf))
 	c := p.ch.c
 	for q := 0; q < c.processes; q++ {
 		if q*c.cfg.Workers != c.base {
@@ -309,7 +341,7 @@ func (p *Pusher[T]) send(target int) {
 	b := &p.bufs[target]
 	t, buf := b.time, b.data
 	b.data = nil
-	p.w.sent.Add(int64(len(buf)))
+	p.count(len(buf))
 	if local := target - p.ch.c.base; local >= 0 && local < len(p.ch.boxes) {
 		p.ch.deliver(local, Batch[T]{Time: t, Data: buf})
 	} else {
@@ -319,14 +351,27 @@ func (p *Pusher[T]) send(target int) {
 	p.w.batch.Add(p.ch.target, t, 1)
 }
 
+// count counts a batch of n records sent, for the channel and for the
+// operator that runs (pushers send only while their worker runs one).
+func (p *Pusher[T]) count(n int) {
+	p.counts.records.Add(int64(n))
+	p.counts.batches.Add(1)
+	if op := p.w.cur; op >= 0 {
+		oc := &p.w.opc[op]
+		oc.recordsOut.Add(int64(n))
+		oc.batchesOut.Add(1)
+	}
+}
+
 // Puller yields the batches that arrived at one worker. Each batch it
 // returns counts as consumed: -1 at (Target, time) in the worker's change
 // batch. A Puller is used only on its worker's goroutine.
 type Puller[T any] struct {
-	ch    *Channel[T]
-	w     *Worker
-	taken []Batch[T] // batches taken from the mailbox at once
-	next  int        // the first of taken not yet returned
+	ch     *Channel[T]
+	w      *Worker
+	taken  []Batch[T]  // batches taken from the mailbox at once
+	next   int         // the first of taken not yet returned
+	counts *opCounters // of the reading operator on this worker
 }
 
 // Next returns the next batch that arrived, or false when there is none.
@@ -349,6 +394,8 @@ func (q *Puller[T]) Next() (Batch[T], bool) {
 	b := q.taken[q.next]
 	q.next++
 	q.w.batch.Add(q.ch.target, b.Time, -1)
+	q.counts.recordsIn.Add(int64(len(b.Data)))
+	q.counts.batchesIn.Add(1)
 	return b, true
 }
 

@@ -56,9 +56,12 @@ func (s *NetStats) String() string {
 // NetStats returns the network counts of the computation so far.
 func (c *Computation) NetStats() *NetStats { return &c.stats }
 
-// remoteChannel is a channel as the frame handler sees it.
+// remoteChannel is a channel as the frame handler and the snapshots see
+// it.
 type remoteChannel interface {
 	deliverFrame(f Frame) error
+	snapshot() ChannelSnapshot
+	delivered(worker int) (targetOp int, records int64)
 }
 
 // launch forms the mesh and then starts the workers.
@@ -151,6 +154,8 @@ func (c *Computation) handleFrame(peer int, f Frame) error {
 		}
 		c.peerChanged[peer] = c.applyBatch(b, c.peerChanged[peer], false)
 		return nil
+	case FrameStats:
+		return c.takeSnapshot(peer, f.Payload)
 	}
 	return fmt.Errorf("process %d sent an unexpected %s frame", peer, f.Header.Kind())
 }
@@ -203,6 +208,8 @@ func (c *Computation) closeMesh() {
 	<-c.progDone
 	if err := c.Err(); err != nil {
 		mesh.Fail(err)
+	} else {
+		c.sendSnapshot(mesh)
 	}
 	if err := mesh.Close(); err != nil {
 		c.errMu.Lock()
@@ -333,4 +340,5 @@ func (ch *Channel[T]) sendRemote(w *Worker, target, proc int, t Time, recs []T) 
 	}
 	c.stats.DataFrames.Add(1)
 	c.stats.DataBytes.Add(int64(FrameHeaderSize + len(payload)))
+	ch.sent[w.index].wireBytes.Add(int64(FrameHeaderSize + len(payload)))
 }

@@ -54,6 +54,22 @@ type Config struct {
 	// is process-wide), and a live heap past it ends the computation with
 	// a *MemoryError naming the operators that hold the most state.
 	MaxMemory int64
+	// HTTP, when set, is the address (host:port; port 0 picks one) of
+	// the computation's web view: a live page of the plan, /metrics for
+	// Prometheus, /debug/pprof/ and the page's JSON (docs/cli.md). The
+	// first computation of the process that names an address starts
+	// the server; later ones with the same address join it, and it
+	// serves until the process exits. [Computation.HTTPAddr] returns
+	// the address it listens on.
+	HTTP string
+	// ProfileLabels attaches the running operator to the workers'
+	// goroutines as pprof labels (dataflow, operator, tdf) and trace
+	// regions, for CPU profiles and execution traces; HTTP implies it.
+	ProfileLabels bool
+	// Status, when set, is a terminal that shows a status line while
+	// the computation runs: its time, epochs completed and records per
+	// second in and out, rewritten in place.
+	Status io.Writer
 }
 
 // DefaultConfig returns the configuration of a computation with one worker
@@ -112,9 +128,10 @@ type Computation struct {
 	inputOp []int // per location: the operator whose input it is, or -1
 	workers []*Worker
 
-	mu       sync.Mutex     // guards tracker
-	tracker  *Tracker       // shared by all workers
-	versions []atomic.Int64 // per location: bumped under mu when its frontier changes
+	mu       sync.Mutex       // guards tracker and progress
+	tracker  *Tracker         // shared by all workers
+	progress progressCounters // the updates applied
+	versions []atomic.Int64   // per location: bumped under mu when its frontier changes
 
 	outMu sync.Mutex // serializes writes to cfg.Stdout
 
@@ -162,6 +179,13 @@ type Computation struct {
 
 	inputFiles []inputFile // the files sources read, for the handshake's terms
 	inputSizes inputSizes  // the sizes the workers found them at
+
+	// What the web view, /metrics and the status line show.
+	labels    *operatorLabels // nil unless profiled or served
+	web       *webServer      // the server of Config.HTTP, or nil
+	startedAt time.Time
+	endedAt   atomic.Int64               // UnixNano when it ended; 0 while it runs
+	peerSnaps []atomic.Pointer[Snapshot] // per peer: its last snapshot (process 0)
 }
 
 // NewComputation returns a computation of the dataflow g, not yet started.
@@ -208,9 +232,21 @@ func NewComputation(cfg Config, g *Graph) (*Computation, error) {
 	}
 	c.tracker.Apply(&b)
 	c.tracker.DrainChanged(nil)
+	if cfg.HTTP != "" || cfg.ProfileLabels {
+		c.labels = newOperatorLabels(g)
+	}
 	c.workers = make([]*Worker, cfg.Workers)
 	for i := range c.workers {
 		c.workers[i] = newWorker(c, i)
+	}
+	c.peerSnaps = make([]atomic.Pointer[Snapshot], processes)
+	if cfg.HTTP != "" {
+		web, err := serveWeb(cfg.HTTP)
+		if err != nil {
+			return nil, fmt.Errorf("config: HTTP %s: %v", cfg.HTTP, err)
+		}
+		c.web = web
+		web.add(c)
 	}
 	return c, nil
 }
@@ -249,6 +285,7 @@ func (c *Computation) Start(ctx context.Context, build func(w *Worker) ([]Operat
 	built.Add(len(c.workers))
 	c.wg.Add(len(c.workers) + 1)
 	go c.watch(ctx)
+	c.startedAt = time.Now()
 	if c.cfg.Progress != nil {
 		go c.monitor()
 	}
@@ -258,6 +295,12 @@ func (c *Computation) Start(ctx context.Context, build func(w *Worker) ([]Operat
 	c.restoreMemory = c.setMemoryLimit()
 	if c.cfg.MaxMemory > 0 || c.cfg.Stats != nil {
 		go c.watchMemory()
+	}
+	if c.cfg.Status != nil {
+		go c.statusLine()
+	}
+	if c.processes > 1 && c.cfg.Cluster.Index > 0 && c.cfg.HTTP != "" {
+		go c.sendSnapshots()
 	}
 	if c.processes > 1 {
 		go c.launch(ctx, build, &built)
@@ -367,6 +410,7 @@ func (c *Computation) stop() {
 		c.errMu.Lock()
 		c.stopped.Store(true)
 		c.errMu.Unlock()
+		c.endedAt.Store(time.Now().UnixNano())
 		close(c.done)
 	})
 }
@@ -385,6 +429,7 @@ func (c *Computation) apply(b *ChangeBatch, changed []Location) []Location {
 func (c *Computation) applyBatch(b *ChangeBatch, changed []Location, share bool) []Location {
 	c.mu.Lock()
 	c.tracker.Apply(b)
+	c.progress.note(b, share)
 	changed = c.tracker.DrainChanged(changed[:0])
 	for _, loc := range changed {
 		c.versions[loc].Add(1)

@@ -90,4 +90,19 @@
 // operators holding the most state ([*MemoryError]). Operators with state
 // are [Stateful]: between runs, at most once per check, the worker asks
 // them for an estimate of their bytes, so no record pays for it.
+// # Looking in
+//
+// Workers count what every operator does (records and batches in and
+// out, runs, time in Run), every channel (records, batches, bytes on the
+// wire) and every connection ([PeerStats]: bytes, frames, heartbeats),
+// with an atomic add per batch, run or frame on memory the writer owns,
+// never per record. [Computation.Snapshot] reads them, with the input
+// frontiers, the queued records and the epochs completed. Config.HTTP
+// serves them: a live page with the plan's picture (Graph.Picture),
+// /metrics for Prometheus (collected from a snapshot at scrape time),
+// /debug/pprof/ and the page's JSON; peers send their snapshots to
+// process 0 in stats frames so that its page shows the whole cluster.
+// Config.ProfileLabels (and HTTP) attach the running operator to the
+// workers' goroutines as pprof labels, from contexts made once; entering
+// an operator allocates nothing.
 package runtime

@@ -9,10 +9,11 @@ import (
 // OperatorInfo describes one operator of the plan. Every worker holds one
 // instance of it.
 type OperatorInfo struct {
-	Name    string     // what the operator is, e.g. "count"
-	Pos     string     // where the .tdf file spells it, e.g. "wordcount.tdf:12:9"
-	Inputs  []Location // its input ports
-	Outputs []Location // its output ports
+	Name    string     `json:"name"`    // what the operator is, e.g. "count" or "lines+flat_map"
+	Kind    string     `json:"kind"`    // the planner's kind of operator, e.g. "count" or "chain"
+	Pos     string     `json:"pos"`     // where the .tdf file spells it, e.g. "wordcount.tdf:12:9"
+	Inputs  []Location `json:"inputs"`  // its input ports
+	Outputs []Location `json:"outputs"` // its output ports
 }
 
 // Graph is the static description of a dataflow: the planner produces it
@@ -39,10 +40,24 @@ type Graph struct {
 	// holds one capability at the zero Time at each (count 1), through the
 	// [Input] created for it.
 	HostCapabilities []Location
+	// Channels describes the channels, indexed like the NewChannel calls
+	// that create them, for the web view and /metrics.
+	Channels []ChannelInfo
+	// Picture is the plan drawn as SVG, for the web view: the group of
+	// operator N has the id "op-N", that of channel N "ch-N". Nil when
+	// the generated code has none.
+	Picture []byte
 	// Lambdas lists the functions that generated code made of the
 	// program's lambdas, so that a panic inside one names the lambda's
 	// position rather than its operator's.
 	Lambdas []LambdaSite
+}
+
+// ChannelInfo describes one channel of the plan.
+type ChannelInfo struct {
+	From int    `json:"from"` // the operator that sends into it
+	To   int    `json:"to"`   // the operator that reads it
+	Kind string `json:"kind"` // "pipeline", "exchange" or "broadcast"
 }
 
 // LambdaSite is a generated lambda function and where the program has it.

@@ -135,6 +135,7 @@ func (in *Input[T]) flush() {
 	t := Epoch(in.epoch)
 	in.batch.Add(in.ch.target, t, 1)
 	in.changed = in.c.apply(&in.batch, in.changed)
+	in.ch.hostSent.Add(int64(len(in.buf)))
 	in.ch.deliver(in.next, Batch[T]{Time: t, Data: in.buf})
 	in.buf = nil
 	in.next = (in.next + 1) % len(in.c.workers)

@@ -36,6 +36,8 @@ func Main(name string, args []string, stderr io.Writer, register func(*flag.Flag
 	stats := fs.Bool("stats", false, "print at the end the peak state of each operator and the bytes of data and of progress sent to other processes")
 	progress := fs.Bool("progress", false, "print how far the computation got every few seconds")
 	combine := fs.Bool("combine", true, "pre-aggregate count, sum, min and max per key on the sending worker; false sends every record")
+	var of observeFlags
+	of.register(fs)
 	ours := make(map[string]bool)
 	fs.VisitAll(func(f *flag.Flag) { ours[f.Name] = true })
 	register(fs)
@@ -81,6 +83,22 @@ func Main(name string, args []string, stderr io.Writer, register func(*flag.Flag
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 		return 2
 	}
+	stopObserving, err := of.start(&cfg, stderr, name)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", name, err)
+		return 1
+	}
+	status := runMain(cfg, stderr, name, run)
+	if err := stopObserving(); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", name, err)
+		status = max(status, 1)
+	}
+	return status
+}
+
+// runMain runs run with a context that ends on SIGINT or SIGTERM and
+// returns Main's exit status.
+func runMain(cfg Config, stderr io.Writer, name string, run func(context.Context, Config) error) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	done := make(chan error, 1)

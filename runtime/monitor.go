@@ -36,7 +36,9 @@ func (c *Computation) monitor() {
 func (c *Computation) recordsSent() int64 {
 	var n int64
 	for _, w := range c.workers {
-		n += w.sent.Load()
+		for i := range w.opc {
+			n += w.opc[i].recordsOut.Load()
+		}
 	}
 	return n
 }

@@ -37,6 +37,7 @@ type Mesh struct {
 	conns   []net.Conn
 	senders []*Sender
 	readers []*FrameReader
+	stats   []PeerStats // per peer
 
 	readDone  []chan struct{} // per peer: closed when its goodbye arrived
 	readExit  []chan struct{} // per peer: closed when the reader ended
@@ -69,6 +70,7 @@ func NewMesh(cfg ClusterConfig, conns []net.Conn) (*Mesh, error) {
 		conns:     conns,
 		senders:   make([]*Sender, cfg.Processes),
 		readers:   make([]*FrameReader, cfg.Processes),
+		stats:     make([]PeerStats, cfg.Processes),
 		readDone:  make([]chan struct{}, cfg.Processes),
 		readExit:  make([]chan struct{}, cfg.Processes),
 		writeDone: make([]chan struct{}, cfg.Processes),
@@ -82,8 +84,8 @@ func NewMesh(cfg ClusterConfig, conns []net.Conn) (*Mesh, error) {
 			continue
 		}
 		addr := m.addr(q)
-		m.senders[q] = NewSender(c, SenderConfig{Peer: q, Addr: addr, SendBuffer: cfg.SendBuffer, Heartbeat: max(cfg.Heartbeat, 0)})
-		m.readers[q] = NewFrameReader(c, ReaderConfig{Peer: q, Addr: addr, ReceiveBuffer: cfg.ReceiveBuffer, PeerTimeout: max(cfg.PeerTimeout, 0), Done: m.done})
+		m.senders[q] = NewSender(c, SenderConfig{Peer: q, Addr: addr, SendBuffer: cfg.SendBuffer, Heartbeat: max(cfg.Heartbeat, 0), Stats: &m.stats[q]})
+		m.readers[q] = NewFrameReader(c, ReaderConfig{Peer: q, Addr: addr, ReceiveBuffer: cfg.ReceiveBuffer, PeerTimeout: max(cfg.PeerTimeout, 0), Done: m.done, Stats: &m.stats[q]})
 		m.readDone[q] = make(chan struct{})
 		m.readExit[q] = make(chan struct{})
 		m.writeDone[q] = make(chan struct{})
@@ -108,6 +110,15 @@ func (m *Mesh) Index() int { return m.cfg.Index }
 // Sender returns the sender to process peer (nil for this process).
 // Producers on any goroutine use it; see [Sender.Begin].
 func (m *Mesh) Sender(peer int) *Sender { return m.senders[peer] }
+
+// PeerStats returns the traffic counts of the connection to process peer
+// (nil for this process).
+func (m *Mesh) PeerStats(peer int) *PeerStats {
+	if m.conns[peer] == nil {
+		return nil
+	}
+	return &m.stats[peer]
+}
 
 // Goodbye returns a channel that is closed when process peer said
 // goodbye: it finished and sends nothing more.

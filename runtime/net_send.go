@@ -34,6 +34,7 @@ type SenderConfig struct {
 	Addr       string        // the peer's address, for errors
 	SendBuffer int           // bound on the bytes buffered; DefaultSendBuffer when 0, at least 2*SendSlabSize
 	Heartbeat  time.Duration // ping after this long without a write; 0 for no pings
+	Stats      *PeerStats    // counts what is sent, when not nil
 }
 
 // sendBuf is a send buffer. buf[:sent] was written, buf[sent:fill] is
@@ -158,7 +159,15 @@ func (s *Sender) End(payload []byte) error {
 	}
 	b.fill = start + size
 	s.signal()
+	s.countFrame()
 	return nil
+}
+
+// countFrame counts a committed frame.
+func (s *Sender) countFrame() {
+	if s.cfg.Stats != nil {
+		s.cfg.Stats.SentFrames.Add(1)
+	}
 }
 
 // endFrame ends the reservation of the producer between Begin and End
@@ -184,6 +193,7 @@ func (s *Sender) endCopy(h FrameHeader, payload []byte) error {
 	clear(b.buf[b.fill+FrameHeaderSize+n : b.fill+size])
 	b.fill += size
 	s.signal()
+	s.countFrame()
 	return nil
 }
 
@@ -217,6 +227,7 @@ func (s *Sender) Goodbye() error {
 	b.fill += FrameHeaderSize
 	s.closing = true
 	s.signal()
+	s.countFrame()
 	return nil
 }
 
@@ -339,6 +350,10 @@ func (s *Sender) WriteLoop() error {
 					if _, err := s.w.Write(s.ping[:]); err != nil {
 						return s.writeError(err)
 					}
+					if st := s.cfg.Stats; st != nil {
+						st.SentHeartbeats.Add(1)
+						st.SentBytes.Add(FrameHeaderSize)
+					}
 				}
 				s.wrote = false
 				timer.Reset(s.cfg.Heartbeat)
@@ -346,7 +361,10 @@ func (s *Sender) WriteLoop() error {
 			continue
 		}
 		s.mu.Unlock()
-		_, err := s.nb.WriteTo(s.w)
+		n, err := s.nb.WriteTo(s.w)
+		if s.cfg.Stats != nil {
+			s.cfg.Stats.SentBytes.Add(n)
+		}
 		if err != nil {
 			return s.writeError(err)
 		}

@@ -14,6 +14,7 @@ type ReaderConfig struct {
 	ReceiveBuffer int             // bound on the bytes of slabs out; DefaultReceiveBuffer when 0, at least MinReceiveBuffer
 	PeerTimeout   time.Duration   // error when nothing arrives for this long; 0 for never
 	Done          <-chan struct{} // closing it ends a wait for a free slab
+	Stats         *PeerStats      // counts what arrives, when not nil
 }
 
 // FrameReader reads the frames a peer sends on one connection into
@@ -80,6 +81,13 @@ func (fr *FrameReader) step(deliver func(Frame) error) (bye bool, err error) {
 	f, err := fr.frame(h)
 	if err != nil {
 		return false, err
+	}
+	if st := fr.cfg.Stats; st != nil {
+		st.ReceivedFrames.Add(1)
+		st.ReceivedBytes.Add(int64(h.FrameSize()))
+		if h.Kind() == FramePing {
+			st.ReceivedHeartbeats.Add(1)
+		}
 	}
 	switch h.Kind() {
 	case FramePing:

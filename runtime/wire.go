@@ -57,6 +57,11 @@ const (
 	// payload is the reason, UTF-8, at most MaxErrorMessage bytes.
 	// Readers turn it into an error wrapping ErrPeerFailed.
 	FrameFailure FrameKind = 5
+	// FrameStats carries a process's figures for the web view, a JSON
+	// [Snapshot]; processes other than 0 send one to process 0 about
+	// once a second while the web view is on. Routing fields are zero
+	// but Source, the sender's first worker.
+	FrameStats FrameKind = 6
 )
 
 // String returns the kind's name ("data", "progress", ...).
@@ -72,6 +77,8 @@ func (k FrameKind) String() string {
 		return "goodbye"
 	case FrameFailure:
 		return "error"
+	case FrameStats:
+		return "stats"
 	}
 	return fmt.Sprintf("kind(%d)", uint8(k))
 }
@@ -161,7 +168,7 @@ func frameSize(n int) int { return (FrameHeaderSize + n + FrameAlign - 1) &^ (Fr
 func (h FrameHeader) Validate() error {
 	k := h.Kind()
 	switch {
-	case k < FrameData || k > FrameFailure:
+	case k < FrameData || k > FrameStats:
 		return wireErrorf(ErrBadFrame, "unknown frame kind %d", uint8(k))
 	case h.Flags() != 0:
 		return wireErrorf(ErrBadFrame, "%s frame with flags %#x", k, h.Flags())

@@ -6,6 +6,7 @@ import (
 	goruntime "runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Worker is the handle an operator instance uses to reach its worker. A
@@ -51,6 +52,8 @@ type Worker struct {
 	stateful []Stateful
 	measured []uint64
 	state    []atomic.Int64
+	opc    []opCounters    // per operator: what this worker's instance did
+	labels *operatorLabels // profiler labels of the operators; nil when off
 }
 
 // flusher is a pusher that may hold unsent records.
@@ -77,6 +80,8 @@ func newWorker(c *Computation, index int) *Worker {
 		fver:   make([]int64, n),
 		fstamp: make([]uint64, n),
 		state:  make([]atomic.Int64, len(c.graph.Operators)),
+		opc:    make([]opCounters, len(c.graph.Operators)),
+		labels: c.labels.forWorker(),
 		act: activations{
 			queued: make([]bool, len(c.graph.Operators)),
 			wake:   make(chan struct{}, 1),
@@ -241,15 +246,19 @@ func (w *Worker) loop() {
 }
 
 // run runs operator op once, then sends what its pushers buffered, writes
-// its print output and applies the progress it made.
+// its print output and applies the progress it made. The run and the
+// flush count as the operator's: its activations, time and records out.
 func (w *Worker) run(op int) {
+	start := time.Now()
+	if w.labels != nil {
+		w.labels.enter(op)
+	}
 	w.cur = op
 	w.runs++
 	w.runOp.Store(int32(op))
 	w.runSeq.Add(1)
 	err := w.call(op)
 	w.runSeq.Add(1)
-	w.cur = -1
 	w.measure(op)
 	if err == nil {
 		for _, p := range w.dirty {
@@ -257,6 +266,13 @@ func (w *Worker) run(op int) {
 		}
 		err = w.flushStdout()
 	}
+	w.cur = -1
+	if w.labels != nil {
+		w.labels.leave()
+	}
+	oc := &w.opc[op]
+	oc.runs.Add(1)
+	oc.runNanos.Add(int64(time.Since(start)))
 	if err == nil {
 		err = w.flushFiles()
 	}

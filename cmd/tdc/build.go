@@ -216,11 +216,19 @@ func buildDir(path string, standalone bool) (string, error) {
 	if !standalone {
 		return dir, nil
 	}
-	gomod := "module tdcprogram\n\ngo 1.26\n\nrequire github.com/tdflow/tdc v0.0.0\n\nreplace github.com/tdflow/tdc => ./tdc\n"
-	if err := writeIfChanged(filepath.Join(dir, "go.mod"), []byte(gomod)); err != nil {
+	if err := rt.writeModule(filepath.Join(dir, "tdc")); err != nil {
 		return "", err
 	}
-	return dir, rt.writeModule(filepath.Join(dir, "tdc"))
+	// The program's module requires what the runtime requires, at the
+	// runtime's versions, with the runtime's checksums.
+	gomod, gosum, err := rt.programModule([]byte("module tdcprogram\n\ngo 1.26\n"), nil, "./tdc")
+	if err != nil {
+		return "", err
+	}
+	if err := writeIfChanged(filepath.Join(dir, "go.mod"), gomod); err != nil {
+		return "", err
+	}
+	return dir, writeIfChanged(filepath.Join(dir, "go.sum"), gosum)
 }
 
 // programArg returns the index of the argument of tdc run that names the

@@ -8,7 +8,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"sort"
+	"strconv"
 	"strings"
+
+	"golang.org/x/mod/modfile"
+	"golang.org/x/mod/semver"
+
+	"github.com/tdflow/tdc"
 )
 
 // Inside a Go module, tdc build and tdc run build the binary in the
@@ -98,8 +105,15 @@ func moduleBuild(c *compiled, path, root, dir string) (args []string, pkg string
 		if _, err := os.Stat(filepath.Join(root, "vendor", "modules.txt")); err == nil {
 			return nil, "", fmt.Errorf("%s: the module vendors its dependencies but does not require github.com/tdflow/tdc, whose runtime the program needs; run go get -tool github.com/tdflow/tdc/cmd/tdc, then go mod vendor", gomodPath)
 		}
-		extra := fmt.Sprintf("\nrequire github.com/tdflow/tdc v0.0.0\n\nreplace github.com/tdflow/tdc => %s\n", filepath.Join(dir, "tdc"))
-		if err := overlayFile(gomodPath, filepath.Join(ovl, "go.mod"), append(append([]byte(nil), gomod...), extra...)); err != nil {
+		gosum, _ := os.ReadFile(filepath.Join(root, "go.sum"))
+		newMod, newSum, err := rt.programModule(gomod, gosum, filepath.Join(dir, "tdc"))
+		if err != nil {
+			return nil, "", fmt.Errorf("%s: %v", gomodPath, err)
+		}
+		if err := overlayFile(gomodPath, filepath.Join(ovl, "go.mod"), newMod); err != nil {
+			return nil, "", err
+		}
+		if err := overlayFile(filepath.Join(root, "go.sum"), filepath.Join(ovl, "go.sum"), newSum); err != nil {
 			return nil, "", err
 		}
 	}
@@ -112,6 +126,108 @@ func moduleBuild(c *compiled, path, root, dir string) (args []string, pkg string
 		return nil, "", err
 	}
 	return []string{"-overlay", ovlJSON}, virtual, nil
+}
+
+// programModule returns the go.mod and go.sum of a module that builds a
+// program against the runtime at dir: gomod and gosum with a requirement
+// of github.com/tdflow/tdc replaced by dir, the runtime's own
+// requirements at no lower versions than the runtime's, and the
+// runtime's checksums added to the module's.
+func (rt *runtimeSource) programModule(gomod, gosum []byte, dir string) ([]byte, []byte, error) {
+	mf, err := modfile.Parse("go.mod", gomod, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	rtModData, err := rt.moduleFile("go.mod")
+	if err != nil {
+		return nil, nil, err
+	}
+	rtMod, err := modfile.Parse("go.mod", rtModData, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	have := map[string]string{}
+	for _, r := range mf.Require {
+		have[r.Mod.Path] = r.Mod.Version
+	}
+	for _, r := range rtMod.Require {
+		if v, ok := have[r.Mod.Path]; !ok || semver.Compare(v, r.Mod.Version) < 0 {
+			if err := mf.AddRequire(r.Mod.Path, r.Mod.Version); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
+	if mf.Go == nil || goVersionLess(mf.Go.Version, tdc.RuntimeGoVersion) {
+		// The build's go.mod, not the module's, says the Go release the
+		// runtime's requirements need; go build would otherwise ask for
+		// go mod tidy.
+		if err := mf.AddGoStmt(tdc.RuntimeGoVersion); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := mf.AddRequire("github.com/tdflow/tdc", "v0.0.0"); err != nil {
+		return nil, nil, err
+	}
+	if err := mf.AddReplace("github.com/tdflow/tdc", "", dir, ""); err != nil {
+		return nil, nil, err
+	}
+	mf.Cleanup()
+	out, err := mf.Format()
+	if err != nil {
+		return nil, nil, err
+	}
+	rtSum, err := rt.moduleFile("go.sum")
+	if err != nil {
+		return nil, nil, err
+	}
+	return out, mergeSums(gosum, rtSum), nil
+}
+
+// goVersionLess reports whether Go version a ("1.26", "1.26.0", "1.27rc1")
+// is before b, as the go command orders them: a language version such as
+// 1.26 comes before its releases, and a release candidate before the
+// release.
+func goVersionLess(a, b string) bool {
+	key := func(v string) [4]int {
+		var k [4]int
+		pre := 2 // a release
+		if i := strings.Index(v, "rc"); i >= 0 {
+			pre, v = 1, v[:i]
+		}
+		parts := strings.Split(v, ".")
+		for i := 0; i < 3; i++ {
+			k[i] = -1
+			if i < len(parts) {
+				k[i], _ = strconv.Atoi(parts[i])
+			}
+		}
+		if k[2] < 0 && pre == 2 {
+			pre = 0 // a language version: before its rcs and releases
+		}
+		k[3] = pre
+		return k
+	}
+	ka, kb := key(a), key(b)
+	for i := range ka {
+		if ka[i] != kb[i] {
+			return ka[i] < kb[i]
+		}
+	}
+	return false
+}
+
+// mergeSums returns the lines of a and b, each once, sorted.
+func mergeSums(a, b []byte) []byte {
+	seen := map[string]bool{}
+	var lines []string
+	for _, l := range strings.Split(string(a)+"\n"+string(b), "\n") {
+		if l = strings.TrimSpace(l); l != "" && !seen[l] {
+			seen[l] = true
+			lines = append(lines, l)
+		}
+	}
+	sort.Strings(lines)
+	return []byte(strings.Join(lines, "\n") + "\n")
 }
 
 // sanitizeDir keeps the letters, digits and underscores of name.

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -30,11 +31,14 @@ import (
 // others are stopped, and tdc exits with the failed process's status.
 // The processes authenticate each other (TLS) by a fresh random secret
 // of every launch, which they get in the environment ($TDC_SECRET),
-// never on a command line.
+// never on a command line. With -http, process 0 serves the web view of
+// all processes on the address given, and the others their own on free
+// ports; each prints its address ("process 0: prog: web view at ...").
 func cmdLaunch(args []string, env *cliEnv) int {
 	fs := newFlags("launch", env)
 	n := fs.Int("n", 2, "number of processes")
 	workers := fs.Int("w", 1, "workers per process")
+	web := fs.String("http", "", "serve the web view of all processes on this `address` (process 0's; the others pick free ports on its host)")
 	// Flags up to the binary are launch's; after it, the binary's,
 	// except launch's own (-n and -w mean the same to both, and launch
 	// passes them on itself).
@@ -63,6 +67,11 @@ func cmdLaunch(args []string, env *cliEnv) int {
 		fmt.Fprintf(env.stderr, "tdc launch: %s is a program, not a binary; build it first: tdc build -o %s %s\n", bin, strings.TrimSuffix(filepath.Base(bin), ".tdf"), bin)
 		return exitUsage
 	}
+	webHost, _, err := net.SplitHostPort(*web)
+	if *web != "" && err != nil {
+		fmt.Fprintf(env.stderr, "tdc launch: -http %s: %v\n", *web, err)
+		return exitUsage
+	}
 	if !strings.ContainsRune(bin, filepath.Separator) {
 		bin = "." + string(filepath.Separator) + bin
 	}
@@ -86,7 +95,16 @@ func cmdLaunch(args []string, env *cliEnv) int {
 	childEnv := append(os.Environ(), tdrt.SecretEnv+"="+secret)
 	l := &launcher{env: env, stop: make(chan struct{}), ends: map[int]string{}, statuses: map[int]int{}, blames: map[int]int{}}
 	for i := 0; i < *n; i++ {
-		procArgs := append([]string{"-n", strconv.Itoa(*n), "-p", strconv.Itoa(i), "-hostfile", hostfile, "-w", strconv.Itoa(*workers)}, binArgs...)
+		procArgs := []string{"-n", strconv.Itoa(*n), "-p", strconv.Itoa(i), "-hostfile", hostfile, "-w", strconv.Itoa(*workers)}
+		if *web != "" {
+			// Process 0's page shows every process; each serves its own.
+			addr := net.JoinHostPort(webHost, "0")
+			if i == 0 {
+				addr = *web
+			}
+			procArgs = append(procArgs, "-http", addr)
+		}
+		procArgs = append(procArgs, binArgs...)
 		cmd := exec.Command(bin, procArgs...)
 		cmd.Env = childEnv
 		if err := l.start(i, cmd); err != nil {

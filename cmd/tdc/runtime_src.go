@@ -6,11 +6,9 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	goruntime "runtime"
 	"runtime/debug"
-	"sort"
 	"strings"
 
 	"github.com/tdflow/tdc"
@@ -20,7 +18,7 @@ import (
 // link against: the copy embedded in tdc, or the tree $TDC_ROOT names
 // (for working on the runtime without rebuilding tdc).
 type runtimeSource struct {
-	fsys  fs.FS  // holds runtime/*.go
+	fsys  fs.FS  // holds runtime/ and go.mod, go.sum
 	where string // "embedded" or the TDC_ROOT directory
 }
 
@@ -44,31 +42,16 @@ func isTDCRoot(dir string) bool {
 	return err == nil
 }
 
-// files returns the runtime's non-test Go files, by name, sorted.
-func (rt *runtimeSource) files() ([]string, error) {
-	names, err := fs.Glob(rt.fsys, "runtime/*.go")
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, n := range names {
-		if !strings.HasSuffix(n, "_test.go") {
-			out = append(out, path.Base(n))
-		}
-	}
-	sort.Strings(out)
-	return out, nil
-}
-
-// hash identifies the runtime's source: a SHA-256 prefix of its files.
+// hash identifies the runtime's source: a SHA-256 prefix of its files
+// (see tdc.RuntimeFiles).
 func (rt *runtimeSource) hash() (string, error) {
-	names, err := rt.files()
+	names, err := tdc.RuntimeFiles(rt.fsys)
 	if err != nil {
 		return "", err
 	}
 	h := sha256.New()
 	for _, n := range names {
-		data, err := fs.ReadFile(rt.fsys, "runtime/"+n)
+		data, err := fs.ReadFile(rt.fsys, n)
 		if err != nil {
 			return "", err
 		}
@@ -81,34 +64,12 @@ func (rt *runtimeSource) hash() (string, error) {
 // writeModule writes the runtime as module github.com/tdflow/tdc into
 // dir, only the files that changed, and removes files that are gone.
 func (rt *runtimeSource) writeModule(dir string) error {
-	if err := os.MkdirAll(filepath.Join(dir, "runtime"), 0o755); err != nil {
-		return err
-	}
-	if err := writeIfChanged(filepath.Join(dir, "go.mod"), []byte("module github.com/tdflow/tdc\n\ngo 1.26\n")); err != nil {
-		return err
-	}
-	names, err := rt.files()
-	if err != nil {
-		return err
-	}
-	keep := map[string]bool{}
-	for _, n := range names {
-		data, err := fs.ReadFile(rt.fsys, "runtime/"+n)
-		if err != nil {
-			return err
-		}
-		keep[n] = true
-		if err := writeIfChanged(filepath.Join(dir, "runtime", n), data); err != nil {
-			return err
-		}
-	}
-	old, _ := filepath.Glob(filepath.Join(dir, "runtime", "*.go"))
-	for _, f := range old {
-		if !keep[filepath.Base(f)] {
-			os.Remove(f)
-		}
-	}
-	return nil
+	return tdc.WriteRuntimeModule(rt.fsys, dir)
+}
+
+// moduleFile returns the runtime module's go.mod or go.sum.
+func (rt *runtimeSource) moduleFile(name string) ([]byte, error) {
+	return fs.ReadFile(rt.fsys, name)
 }
 
 // cmdVersion prints tdc's version and the runtime it builds binaries

@@ -46,6 +46,47 @@ const ComponentsFingerprint = "4ab8f6b840d422ae"
 
 // componentsGraph is the plan of dataflow Components: operators, ports and the paths between ports.
 var componentsGraph = &tdrt.Graph{
+	Channels: []tdrt.ChannelInfo{{
+		From: 0,
+		Kind: "pipeline",
+		To:   1,
+	}, {
+		From: 1,
+		Kind: "pipeline",
+		To:   2,
+	}, {
+		From: 2,
+		Kind: "exchange",
+		To:   3,
+	}, {
+		From: 0,
+		Kind: "exchange",
+		To:   3,
+	}, {
+		From: 3,
+		Kind: "pipeline",
+		To:   4,
+	}, {
+		From: 2,
+		Kind: "pipeline",
+		To:   4,
+	}, {
+		From: 4,
+		Kind: "exchange",
+		To:   5,
+	}, {
+		From: 5,
+		Kind: "pipeline",
+		To:   2,
+	}, {
+		From: 5,
+		Kind: "pipeline",
+		To:   6,
+	}, {
+		From: 6,
+		Kind: "exchange",
+		To:   7,
+	}},
 	Fingerprint: ComponentsFingerprint,
 	Lambdas: []tdrt.LambdaSite{{
 		Func: "componentsFlatMap22_20",
@@ -83,41 +124,49 @@ var componentsGraph = &tdrt.Graph{
 	Locations: 16,
 	Name:      "Components",
 	Operators: []tdrt.OperatorInfo{{
+		Kind:    "lines",
 		Name:    "lines+flat_map",
 		Outputs: []tdrt.Location{0},
 		Pos:     "cc.tdf:21:11",
 	}, {
 		Inputs:  []tdrt.Location{1},
+		Kind:    "chain",
 		Name:    "map",
 		Outputs: []tdrt.Location{2},
 		Pos:     "cc.tdf:23:21",
 	}, {
 		Inputs:  []tdrt.Location{3},
+		Kind:    "loop",
 		Name:    "loop l",
 		Outputs: []tdrt.Location{4},
 		Pos:     "cc.tdf:24:18",
 	}, {
 		Inputs:  []tdrt.Location{5, 6},
+		Kind:    "join",
 		Name:    "join+map",
 		Outputs: []tdrt.Location{7},
 		Pos:     "cc.tdf:26:7",
 	}, {
 		Inputs:  []tdrt.Location{8},
+		Kind:    "combine",
 		Name:    "combine min",
 		Outputs: []tdrt.Location{9},
 		Pos:     "cc.tdf:29:7",
 	}, {
 		Inputs:  []tdrt.Location{10},
+		Kind:    "min",
 		Name:    "min",
 		Outputs: []tdrt.Location{11},
 		Pos:     "cc.tdf:29:7",
 	}, {
 		Inputs:  []tdrt.Location{12},
+		Kind:    "combine",
 		Name:    "combine min",
 		Outputs: []tdrt.Location{13},
 		Pos:     "cc.tdf:33:13",
 	}, {
 		Inputs:  []tdrt.Location{14},
+		Kind:    "min",
 		Name:    "min+print",
 		Outputs: []tdrt.Location{15},
 		Pos:     "cc.tdf:33:13",

@@ -46,6 +46,31 @@ const ClosureFingerprint = "7943117b6ed7f7e4"
 
 // closureGraph is the plan of dataflow Closure: operators, ports and the paths between ports.
 var closureGraph = &tdrt.Graph{
+	Channels: []tdrt.ChannelInfo{{
+		From: 0,
+		Kind: "exchange",
+		To:   1,
+	}, {
+		From: 1,
+		Kind: "pipeline",
+		To:   2,
+	}, {
+		From: 2,
+		Kind: "exchange",
+		To:   3,
+	}, {
+		From: 0,
+		Kind: "exchange",
+		To:   3,
+	}, {
+		From: 3,
+		Kind: "exchange",
+		To:   1,
+	}, {
+		From: 1,
+		Kind: "pipeline",
+		To:   4,
+	}},
 	Fingerprint: ClosureFingerprint,
 	Lambdas: []tdrt.LambdaSite{{
 		Func: "closureMap19_41",
@@ -83,26 +108,31 @@ var closureGraph = &tdrt.Graph{
 	Locations: 9,
 	Name:      "Closure",
 	Operators: []tdrt.OperatorInfo{{
+		Kind:    "lines",
 		Name:    "lines+map",
 		Outputs: []tdrt.Location{0},
 		Pos:     "closure.tdf:19:11",
 	}, {
 		Inputs:  []tdrt.Location{1},
+		Kind:    "iterate",
 		Name:    "iterate p",
 		Outputs: []tdrt.Location{2},
 		Pos:     "closure.tdf:20:19",
 	}, {
 		Inputs:  []tdrt.Location{3},
+		Kind:    "chain",
 		Name:    "map",
 		Outputs: []tdrt.Location{4},
 		Pos:     "closure.tdf:22:7",
 	}, {
 		Inputs:  []tdrt.Location{5, 6},
+		Kind:    "join",
 		Name:    "join+map",
 		Outputs: []tdrt.Location{7},
 		Pos:     "closure.tdf:23:7",
 	}, {
 		Inputs: []tdrt.Location{8},
+		Kind:   "chain",
 		Name:   "print",
 		Pos:    "closure.tdf:27:11",
 	}},

@@ -43,6 +43,31 @@ const ExchangeRoundsFingerprint = "00d4f33de6437703"
 
 // exchangeRoundsGraph is the plan of dataflow ExchangeRounds: operators, ports and the paths between ports.
 var exchangeRoundsGraph = &tdrt.Graph{
+	Channels: []tdrt.ChannelInfo{{
+		From: 0,
+		Kind: "broadcast",
+		To:   1,
+	}, {
+		From: 1,
+		Kind: "exchange",
+		To:   2,
+	}, {
+		From: 2,
+		Kind: "pipeline",
+		To:   3,
+	}, {
+		From: 3,
+		Kind: "broadcast",
+		To:   4,
+	}, {
+		From: 4,
+		Kind: "pipeline",
+		To:   1,
+	}, {
+		From: 4,
+		Kind: "exchange",
+		To:   5,
+	}},
 	Fingerprint: ExchangeRoundsFingerprint,
 	Lambdas: []tdrt.LambdaSite{{
 		Func: "exchangeRoundsMap19_36",
@@ -72,31 +97,37 @@ var exchangeRoundsGraph = &tdrt.Graph{
 	Locations: 11,
 	Name:      "ExchangeRounds",
 	Operators: []tdrt.OperatorInfo{{
+		Kind:    "range",
 		Name:    "range+map",
 		Outputs: []tdrt.Location{0},
 		Pos:     "rounds.tdf:19:12",
 	}, {
 		Inputs:  []tdrt.Location{1},
+		Kind:    "loop",
 		Name:    "loop t+flat_map",
 		Outputs: []tdrt.Location{2},
 		Pos:     "rounds.tdf:20:15",
 	}, {
 		Inputs:  []tdrt.Location{3},
+		Kind:    "chain",
 		Name:    "filter",
 		Outputs: []tdrt.Location{4},
 		Pos:     "rounds.tdf:24:7",
 	}, {
 		Inputs:  []tdrt.Location{5},
+		Kind:    "distinct",
 		Name:    "distinct",
 		Outputs: []tdrt.Location{6},
 		Pos:     "rounds.tdf:25:7",
 	}, {
 		Inputs:  []tdrt.Location{7},
+		Kind:    "chain",
 		Name:    "map",
 		Outputs: []tdrt.Location{8},
 		Pos:     "rounds.tdf:27:7",
 	}, {
 		Inputs:  []tdrt.Location{9},
+		Kind:    "distinct",
 		Name:    "distinct+print",
 		Outputs: []tdrt.Location{10},
 		Pos:     "rounds.tdf:30:10",

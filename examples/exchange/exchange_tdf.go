@@ -28,6 +28,11 @@ const ExchangeFingerprint = "1c2efeaef5d13864"
 
 // exchangeGraph is the plan of dataflow Exchange: operators, ports and the paths between ports.
 var exchangeGraph = &tdrt.Graph{
+	Channels: []tdrt.ChannelInfo{{
+		From: 0,
+		Kind: "exchange",
+		To:   1,
+	}},
 	Fingerprint:      ExchangeFingerprint,
 	HostCapabilities: []tdrt.Location{0},
 	Lambdas: []tdrt.LambdaSite{{
@@ -39,11 +44,13 @@ var exchangeGraph = &tdrt.Graph{
 	Name:      "Exchange",
 	Operators: []tdrt.OperatorInfo{{
 		Inputs:  []tdrt.Location{1},
+		Kind:    "input",
 		Name:    "input values",
 		Outputs: []tdrt.Location{2},
 		Pos:     "exchange.tdf:7:2",
 	}, {
 		Inputs: []tdrt.Location{3},
+		Kind:   "probe",
 		Name:   "probe done",
 		Pos:    "exchange.tdf:11:6",
 	}},

@@ -28,6 +28,11 @@ const LatencyFingerprint = "a553e91e8f253ff0"
 
 // latencyGraph is the plan of dataflow Latency: operators, ports and the paths between ports.
 var latencyGraph = &tdrt.Graph{
+	Channels: []tdrt.ChannelInfo{{
+		From: 0,
+		Kind: "exchange",
+		To:   1,
+	}},
 	Fingerprint:      LatencyFingerprint,
 	HostCapabilities: []tdrt.Location{0},
 	Lambdas: []tdrt.LambdaSite{{
@@ -39,11 +44,13 @@ var latencyGraph = &tdrt.Graph{
 	Name:      "Latency",
 	Operators: []tdrt.OperatorInfo{{
 		Inputs:  []tdrt.Location{1},
+		Kind:    "input",
 		Name:    "input values",
 		Outputs: []tdrt.Location{2},
 		Pos:     "latency.tdf:9:2",
 	}, {
 		Inputs: []tdrt.Location{3},
+		Kind:   "probe",
 		Name:   "probe done",
 		Pos:    "latency.tdf:13:6",
 	}},

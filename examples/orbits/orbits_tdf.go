@@ -65,6 +65,39 @@ const OrbitsFingerprint = "a4722429d75c0425"
 
 // orbitsGraph is the plan of dataflow Orbits: operators, ports and the paths between ports.
 var orbitsGraph = &tdrt.Graph{
+	Channels: []tdrt.ChannelInfo{{
+		From: 0,
+		Kind: "exchange",
+		To:   1,
+	}, {
+		From: 1,
+		Kind: "pipeline",
+		To:   2,
+	}, {
+		From: 2,
+		Kind: "exchange",
+		To:   1,
+	}, {
+		From: 1,
+		Kind: "pipeline",
+		To:   3,
+	}, {
+		From: 0,
+		Kind: "pipeline",
+		To:   4,
+	}, {
+		From: 4,
+		Kind: "pipeline",
+		To:   4,
+	}, {
+		From: 4,
+		Kind: "pipeline",
+		To:   5,
+	}, {
+		From: 1,
+		Kind: "exchange",
+		To:   6,
+	}},
 	Fingerprint:      OrbitsFingerprint,
 	HostCapabilities: []tdrt.Location{0},
 	Lambdas: []tdrt.LambdaSite{{
@@ -100,34 +133,41 @@ var orbitsGraph = &tdrt.Graph{
 	Name:      "Orbits",
 	Operators: []tdrt.OperatorInfo{{
 		Inputs:  []tdrt.Location{1},
+		Kind:    "input",
 		Name:    "input starts",
 		Outputs: []tdrt.Location{2},
 		Pos:     "orbits.tdf:41:2",
 	}, {
 		Inputs:  []tdrt.Location{3},
+		Kind:    "iterate",
 		Name:    "iterate x",
 		Outputs: []tdrt.Location{4},
 		Pos:     "orbits.tdf:43:19",
 	}, {
 		Inputs:  []tdrt.Location{5},
+		Kind:    "chain",
 		Name:    "map",
 		Outputs: []tdrt.Location{6},
 		Pos:     "orbits.tdf:44:8",
 	}, {
 		Inputs: []tdrt.Location{7},
+		Kind:   "chain",
 		Name:   "capture",
 		Pos:    "orbits.tdf:46:11",
 	}, {
 		Inputs:  []tdrt.Location{8},
+		Kind:    "loop",
 		Name:    "loop x+map",
 		Outputs: []tdrt.Location{9},
 		Pos:     "orbits.tdf:48:17",
 	}, {
 		Inputs: []tdrt.Location{10},
+		Kind:   "chain",
 		Name:   "capture",
 		Pos:    "orbits.tdf:51:12",
 	}, {
 		Inputs:  []tdrt.Location{11},
+		Kind:    "custom",
 		Name:    "running+capture",
 		Outputs: []tdrt.Location{12},
 		Pos:     "orbits.tdf:53:31",

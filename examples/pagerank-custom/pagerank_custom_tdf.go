@@ -150,6 +150,39 @@ const PageRankFingerprint = "1707798871ea3177"
 
 // pageRankGraph is the plan of dataflow PageRank: operators, ports and the paths between ports.
 var pageRankGraph = &tdrt.Graph{
+	Channels: []tdrt.ChannelInfo{{
+		From: 0,
+		Kind: "exchange",
+		To:   1,
+	}, {
+		From: 1,
+		Kind: "exchange",
+		To:   2,
+	}, {
+		From: 2,
+		Kind: "pipeline",
+		To:   3,
+	}, {
+		From: 3,
+		Kind: "pipeline",
+		To:   4,
+	}, {
+		From: 0,
+		Kind: "exchange",
+		To:   4,
+	}, {
+		From: 4,
+		Kind: "exchange",
+		To:   5,
+	}, {
+		From: 5,
+		Kind: "pipeline",
+		To:   3,
+	}, {
+		From: 5,
+		Kind: "pipeline",
+		To:   6,
+	}},
 	Fingerprint: PageRankFingerprint,
 	Lambdas: []tdrt.LambdaSite{{
 		Func: "pageRankFilter129_18",
@@ -211,36 +244,43 @@ var pageRankGraph = &tdrt.Graph{
 	Locations: 13,
 	Name:      "PageRank",
 	Operators: []tdrt.OperatorInfo{{
+		Kind:    "lines",
 		Name:    "lines+filter+map",
 		Outputs: []tdrt.Location{0},
 		Pos:     "pagerank_custom.tdf:128:11",
 	}, {
 		Inputs:  []tdrt.Location{1},
+		Kind:    "chain",
 		Name:    "flat_map",
 		Outputs: []tdrt.Location{2},
 		Pos:     "pagerank_custom.tdf:133:6",
 	}, {
 		Inputs:  []tdrt.Location{3},
+		Kind:    "custom",
 		Name:    "starting",
 		Outputs: []tdrt.Location{4},
 		Pos:     "pagerank_custom.tdf:135:6",
 	}, {
 		Inputs:  []tdrt.Location{5},
+		Kind:    "loop",
 		Name:    "loop r",
 		Outputs: []tdrt.Location{6},
 		Pos:     "pagerank_custom.tdf:138:16",
 	}, {
 		Inputs:  []tdrt.Location{7, 8},
+		Kind:    "custom",
 		Name:    "spread",
 		Outputs: []tdrt.Location{9},
 		Pos:     "pagerank_custom.tdf:139:8",
 	}, {
 		Inputs:  []tdrt.Location{10},
+		Kind:    "custom",
 		Name:    "accumulate",
 		Outputs: []tdrt.Location{11},
 		Pos:     "pagerank_custom.tdf:139:48",
 	}, {
 		Inputs: []tdrt.Location{12},
+		Kind:   "chain",
 		Name:   "print",
 		Pos:    "pagerank_custom.tdf:141:11",
 	}},

@@ -58,6 +58,71 @@ const PageRankFingerprint = "8f8bd1b6cabd5a15"
 
 // pageRankGraph is the plan of dataflow PageRank: operators, ports and the paths between ports.
 var pageRankGraph = &tdrt.Graph{
+	Channels: []tdrt.ChannelInfo{{
+		From: 0,
+		Kind: "pipeline",
+		To:   1,
+	}, {
+		From: 1,
+		Kind: "pipeline",
+		To:   2,
+	}, {
+		From: 2,
+		Kind: "exchange",
+		To:   3,
+	}, {
+		From: 0,
+		Kind: "exchange",
+		To:   4,
+	}, {
+		From: 3,
+		Kind: "pipeline",
+		To:   4,
+	}, {
+		From: 0,
+		Kind: "pipeline",
+		To:   5,
+	}, {
+		From: 5,
+		Kind: "exchange",
+		To:   6,
+	}, {
+		From: 6,
+		Kind: "pipeline",
+		To:   7,
+	}, {
+		From: 7,
+		Kind: "exchange",
+		To:   8,
+	}, {
+		From: 4,
+		Kind: "exchange",
+		To:   8,
+	}, {
+		From: 7,
+		Kind: "pipeline",
+		To:   9,
+	}, {
+		From: 9,
+		Kind: "pipeline",
+		To:   10,
+	}, {
+		From: 8,
+		Kind: "pipeline",
+		To:   10,
+	}, {
+		From: 10,
+		Kind: "exchange",
+		To:   11,
+	}, {
+		From: 11,
+		Kind: "pipeline",
+		To:   7,
+	}, {
+		From: 11,
+		Kind: "pipeline",
+		To:   12,
+	}},
 	Fingerprint: PageRankFingerprint,
 	Lambdas: []tdrt.LambdaSite{{
 		Func: "pageRankMap30_41",
@@ -123,66 +188,79 @@ var pageRankGraph = &tdrt.Graph{
 	Locations: 26,
 	Name:      "PageRank",
 	Operators: []tdrt.OperatorInfo{{
+		Kind:    "lines",
 		Name:    "lines+map",
 		Outputs: []tdrt.Location{0},
 		Pos:     "pagerank.tdf:30:11",
 	}, {
 		Inputs:  []tdrt.Location{1},
+		Kind:    "chain",
 		Name:    "map",
 		Outputs: []tdrt.Location{2},
 		Pos:     "pagerank.tdf:31:22",
 	}, {
 		Inputs:  []tdrt.Location{3},
+		Kind:    "combine",
 		Name:    "combine count",
 		Outputs: []tdrt.Location{4},
 		Pos:     "pagerank.tdf:31:46",
 	}, {
 		Inputs:  []tdrt.Location{5},
+		Kind:    "count",
 		Name:    "count",
 		Outputs: []tdrt.Location{6},
 		Pos:     "pagerank.tdf:31:46",
 	}, {
 		Inputs:  []tdrt.Location{7, 8},
+		Kind:    "join",
 		Name:    "join+map",
 		Outputs: []tdrt.Location{9},
 		Pos:     "pagerank.tdf:33:6",
 	}, {
 		Inputs:  []tdrt.Location{10},
+		Kind:    "chain",
 		Name:    "flat_map",
 		Outputs: []tdrt.Location{11},
 		Pos:     "pagerank.tdf:36:6",
 	}, {
 		Inputs:  []tdrt.Location{12},
+		Kind:    "distinct",
 		Name:    "distinct+map",
 		Outputs: []tdrt.Location{13},
 		Pos:     "pagerank.tdf:37:6",
 	}, {
 		Inputs:  []tdrt.Location{14},
+		Kind:    "loop",
 		Name:    "loop r",
 		Outputs: []tdrt.Location{15},
 		Pos:     "pagerank.tdf:39:16",
 	}, {
 		Inputs:  []tdrt.Location{16, 17},
+		Kind:    "join",
 		Name:    "join+map",
 		Outputs: []tdrt.Location{18},
 		Pos:     "pagerank.tdf:40:18",
 	}, {
 		Inputs:  []tdrt.Location{19},
+		Kind:    "chain",
 		Name:    "map",
 		Outputs: []tdrt.Location{20},
 		Pos:     "pagerank.tdf:42:7",
 	}, {
 		Inputs:  []tdrt.Location{21},
+		Kind:    "combine",
 		Name:    "combine sum",
 		Outputs: []tdrt.Location{22},
 		Pos:     "pagerank.tdf:44:7",
 	}, {
 		Inputs:  []tdrt.Location{23},
+		Kind:    "sum",
 		Name:    "sum+map",
 		Outputs: []tdrt.Location{24},
 		Pos:     "pagerank.tdf:44:7",
 	}, {
 		Inputs: []tdrt.Location{25},
+		Kind:   "chain",
 		Name:   "print",
 		Pos:    "pagerank.tdf:48:11",
 	}},

@@ -46,6 +46,31 @@ const PingPongFingerprint = "6756b54f06c739e1"
 
 // pingPongGraph is the plan of dataflow PingPong: operators, ports and the paths between ports.
 var pingPongGraph = &tdrt.Graph{
+	Channels: []tdrt.ChannelInfo{{
+		From: 0,
+		Kind: "pipeline",
+		To:   1,
+	}, {
+		From: 1,
+		Kind: "exchange",
+		To:   2,
+	}, {
+		From: 2,
+		Kind: "pipeline",
+		To:   1,
+	}, {
+		From: 2,
+		Kind: "pipeline",
+		To:   3,
+	}, {
+		From: 3,
+		Kind: "pipeline",
+		To:   4,
+	}, {
+		From: 4,
+		Kind: "exchange",
+		To:   5,
+	}},
 	Fingerprint: PingPongFingerprint,
 	Lambdas: []tdrt.LambdaSite{{
 		Func: "pingPongMap15_42",
@@ -71,31 +96,37 @@ var pingPongGraph = &tdrt.Graph{
 	Locations: 11,
 	Name:      "PingPong",
 	Operators: []tdrt.OperatorInfo{{
+		Kind:    "range",
 		Name:    "range+map",
 		Outputs: []tdrt.Location{0},
 		Pos:     "pingpong.tdf:15:11",
 	}, {
 		Inputs:  []tdrt.Location{1},
+		Kind:    "loop",
 		Name:    "loop x",
 		Outputs: []tdrt.Location{2},
 		Pos:     "pingpong.tdf:16:15",
 	}, {
 		Inputs:  []tdrt.Location{3},
+		Kind:    "chain",
 		Name:    "map",
 		Outputs: []tdrt.Location{4},
 		Pos:     "pingpong.tdf:19:7",
 	}, {
 		Inputs:  []tdrt.Location{5},
+		Kind:    "chain",
 		Name:    "map",
 		Outputs: []tdrt.Location{6},
 		Pos:     "pingpong.tdf:22:10",
 	}, {
 		Inputs:  []tdrt.Location{7},
+		Kind:    "combine",
 		Name:    "combine sum",
 		Outputs: []tdrt.Location{8},
 		Pos:     "pingpong.tdf:22:60",
 	}, {
 		Inputs:  []tdrt.Location{9},
+		Kind:    "sum",
 		Name:    "sum+print",
 		Outputs: []tdrt.Location{10},
 		Pos:     "pingpong.tdf:22:60",

@@ -52,6 +52,31 @@ const ReachFingerprint = "16afec3c1c98e369"
 
 // reachGraph is the plan of dataflow Reach: operators, ports and the paths between ports.
 var reachGraph = &tdrt.Graph{
+	Channels: []tdrt.ChannelInfo{{
+		From: 1,
+		Kind: "exchange",
+		To:   2,
+	}, {
+		From: 2,
+		Kind: "pipeline",
+		To:   3,
+	}, {
+		From: 3,
+		Kind: "exchange",
+		To:   4,
+	}, {
+		From: 0,
+		Kind: "exchange",
+		To:   4,
+	}, {
+		From: 4,
+		Kind: "exchange",
+		To:   2,
+	}, {
+		From: 2,
+		Kind: "pipeline",
+		To:   5,
+	}},
 	Fingerprint: ReachFingerprint,
 	Lambdas: []tdrt.LambdaSite{{
 		Func: "reachMap21_41",
@@ -89,30 +114,36 @@ var reachGraph = &tdrt.Graph{
 	Locations: 10,
 	Name:      "Reach",
 	Operators: []tdrt.OperatorInfo{{
+		Kind:    "lines",
 		Name:    "lines+map",
 		Outputs: []tdrt.Location{0},
 		Pos:     "reach.tdf:21:11",
 	}, {
+		Kind:    "range",
 		Name:    "range+map",
 		Outputs: []tdrt.Location{1},
 		Pos:     "reach.tdf:22:11",
 	}, {
 		Inputs:  []tdrt.Location{2},
+		Kind:    "iterate",
 		Name:    "iterate n",
 		Outputs: []tdrt.Location{3},
 		Pos:     "reach.tdf:23:21",
 	}, {
 		Inputs:  []tdrt.Location{4},
+		Kind:    "chain",
 		Name:    "map",
 		Outputs: []tdrt.Location{5},
 		Pos:     "reach.tdf:25:7",
 	}, {
 		Inputs:  []tdrt.Location{6, 7},
+		Kind:    "join",
 		Name:    "join+map",
 		Outputs: []tdrt.Location{8},
 		Pos:     "reach.tdf:26:7",
 	}, {
 		Inputs: []tdrt.Location{9},
+		Kind:   "chain",
 		Name:   "print",
 		Pos:    "reach.tdf:30:13",
 	}},

@@ -59,6 +59,19 @@ const EntriesFingerprint = "1145775f3909ca76"
 
 // entriesGraph is the plan of dataflow Entries: operators, ports and the paths between ports.
 var entriesGraph = &tdrt.Graph{
+	Channels: []tdrt.ChannelInfo{{
+		From: 0,
+		Kind: "exchange",
+		To:   1,
+	}, {
+		From: 1,
+		Kind: "pipeline",
+		To:   2,
+	}, {
+		From: 2,
+		Kind: "exchange",
+		To:   3,
+	}},
 	Fingerprint: EntriesFingerprint,
 	Lambdas: []tdrt.LambdaSite{{
 		Func: "entriesFilter35_18",
@@ -84,21 +97,25 @@ var entriesGraph = &tdrt.Graph{
 	Locations: 7,
 	Name:      "Entries",
 	Operators: []tdrt.OperatorInfo{{
+		Kind:    "lines",
 		Name:    "lines+filter+map",
 		Outputs: []tdrt.Location{0},
 		Pos:     "records.tdf:34:2",
 	}, {
 		Inputs:  []tdrt.Location{1},
+		Kind:    "chain",
 		Name:    "map",
 		Outputs: []tdrt.Location{2},
 		Pos:     "records.tdf:53:6",
 	}, {
 		Inputs:  []tdrt.Location{3},
+		Kind:    "combine",
 		Name:    "combine count",
 		Outputs: []tdrt.Location{4},
 		Pos:     "records.tdf:54:6",
 	}, {
 		Inputs:  []tdrt.Location{5},
+		Kind:    "count",
 		Name:    "count+print",
 		Outputs: []tdrt.Location{6},
 		Pos:     "records.tdf:54:6",
@@ -478,6 +495,19 @@ const PointsFingerprint = "2aa63c62022afa4c"
 
 // pointsGraph is the plan of dataflow Points: operators, ports and the paths between ports.
 var pointsGraph = &tdrt.Graph{
+	Channels: []tdrt.ChannelInfo{{
+		From: 0,
+		Kind: "exchange",
+		To:   1,
+	}, {
+		From: 1,
+		Kind: "pipeline",
+		To:   2,
+	}, {
+		From: 2,
+		Kind: "exchange",
+		To:   3,
+	}},
 	Fingerprint: PointsFingerprint,
 	Lambdas: []tdrt.LambdaSite{{
 		Func: "pointsMap62_15",
@@ -499,21 +529,25 @@ var pointsGraph = &tdrt.Graph{
 	Locations: 7,
 	Name:      "Points",
 	Operators: []tdrt.OperatorInfo{{
+		Kind:    "range",
 		Name:    "range+map",
 		Outputs: []tdrt.Location{0},
 		Pos:     "records.tdf:61:2",
 	}, {
 		Inputs:  []tdrt.Location{1},
+		Kind:    "chain",
 		Name:    "map",
 		Outputs: []tdrt.Location{2},
 		Pos:     "records.tdf:64:6",
 	}, {
 		Inputs:  []tdrt.Location{3},
+		Kind:    "combine",
 		Name:    "combine count",
 		Outputs: []tdrt.Location{4},
 		Pos:     "records.tdf:65:6",
 	}, {
 		Inputs:  []tdrt.Location{5},
+		Kind:    "count",
 		Name:    "count+print",
 		Outputs: []tdrt.Location{6},
 		Pos:     "records.tdf:65:6",
@@ -879,6 +913,11 @@ const SquaresFingerprint = "fb6490043b41aeb5"
 
 // squaresGraph is the plan of dataflow Squares: operators, ports and the paths between ports.
 var squaresGraph = &tdrt.Graph{
+	Channels: []tdrt.ChannelInfo{{
+		From: 0,
+		Kind: "exchange",
+		To:   1,
+	}},
 	Fingerprint: SquaresFingerprint,
 	Lambdas: []tdrt.LambdaSite{{
 		Func: "squaresMap73_15",
@@ -892,11 +931,13 @@ var squaresGraph = &tdrt.Graph{
 	Locations: 2,
 	Name:      "Squares",
 	Operators: []tdrt.OperatorInfo{{
+		Kind:    "range",
 		Name:    "range+map",
 		Outputs: []tdrt.Location{0},
 		Pos:     "records.tdf:72:2",
 	}, {
 		Inputs: []tdrt.Location{1},
+		Kind:   "chain",
 		Name:   "capture",
 		Pos:    "records.tdf:75:6",
 	}},

@@ -53,6 +53,43 @@ const ShortestPathsFingerprint = "3e0e494ce9762e7f"
 
 // shortestPathsGraph is the plan of dataflow ShortestPaths: operators, ports and the paths between ports.
 var shortestPathsGraph = &tdrt.Graph{
+	Channels: []tdrt.ChannelInfo{{
+		From: 1,
+		Kind: "pipeline",
+		To:   2,
+	}, {
+		From: 2,
+		Kind: "exchange",
+		To:   3,
+	}, {
+		From: 0,
+		Kind: "exchange",
+		To:   3,
+	}, {
+		From: 3,
+		Kind: "pipeline",
+		To:   4,
+	}, {
+		From: 2,
+		Kind: "pipeline",
+		To:   4,
+	}, {
+		From: 4,
+		Kind: "exchange",
+		To:   5,
+	}, {
+		From: 5,
+		Kind: "pipeline",
+		To:   2,
+	}, {
+		From: 5,
+		Kind: "pipeline",
+		To:   6,
+	}, {
+		From: 6,
+		Kind: "exchange",
+		To:   7,
+	}},
 	Fingerprint: ShortestPathsFingerprint,
 	Lambdas: []tdrt.LambdaSite{{
 		Func: "shortestPathsMap25_41",
@@ -90,40 +127,48 @@ var shortestPathsGraph = &tdrt.Graph{
 	Locations: 15,
 	Name:      "ShortestPaths",
 	Operators: []tdrt.OperatorInfo{{
+		Kind:    "lines",
 		Name:    "lines+map",
 		Outputs: []tdrt.Location{0},
 		Pos:     "sssp.tdf:25:11",
 	}, {
+		Kind:    "range",
 		Name:    "range+map",
 		Outputs: []tdrt.Location{1},
 		Pos:     "sssp.tdf:26:11",
 	}, {
 		Inputs:  []tdrt.Location{2},
+		Kind:    "loop",
 		Name:    "loop d",
 		Outputs: []tdrt.Location{3},
 		Pos:     "sssp.tdf:27:19",
 	}, {
 		Inputs:  []tdrt.Location{4, 5},
+		Kind:    "join",
 		Name:    "join+map",
 		Outputs: []tdrt.Location{6},
 		Pos:     "sssp.tdf:29:7",
 	}, {
 		Inputs:  []tdrt.Location{7},
+		Kind:    "combine",
 		Name:    "combine min",
 		Outputs: []tdrt.Location{8},
 		Pos:     "sssp.tdf:32:7",
 	}, {
 		Inputs:  []tdrt.Location{9},
+		Kind:    "min",
 		Name:    "min",
 		Outputs: []tdrt.Location{10},
 		Pos:     "sssp.tdf:32:7",
 	}, {
 		Inputs:  []tdrt.Location{11},
+		Kind:    "combine",
 		Name:    "combine min",
 		Outputs: []tdrt.Location{12},
 		Pos:     "sssp.tdf:36:14",
 	}, {
 		Inputs:  []tdrt.Location{13},
+		Kind:    "min",
 		Name:    "min+print",
 		Outputs: []tdrt.Location{14},
 		Pos:     "sssp.tdf:36:14",

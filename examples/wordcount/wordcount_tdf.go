@@ -38,6 +38,11 @@ const WordCountFingerprint = "fda9359400f4210b"
 
 // wordCountGraph is the plan of dataflow WordCount: operators, ports and the paths between ports.
 var wordCountGraph = &tdrt.Graph{
+	Channels: []tdrt.ChannelInfo{{
+		From: 0,
+		Kind: "exchange",
+		To:   1,
+	}},
 	Fingerprint: WordCountFingerprint,
 	Lambdas: []tdrt.LambdaSite{{
 		Func: "wordCountFlatMap14_23",
@@ -51,11 +56,13 @@ var wordCountGraph = &tdrt.Graph{
 	Locations: 3,
 	Name:      "WordCount",
 	Operators: []tdrt.OperatorInfo{{
+		Kind:    "lines",
 		Name:    "lines+flat_map",
 		Outputs: []tdrt.Location{0},
 		Pos:     "wordcount.tdf:13:2",
 	}, {
 		Inputs:  []tdrt.Location{1},
+		Kind:    "count",
 		Name:    "count+print",
 		Outputs: []tdrt.Location{2},
 		Pos:     "wordcount.tdf:16:6",

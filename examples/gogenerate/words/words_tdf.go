@@ -38,6 +38,11 @@ const WordsFingerprint = "2bb2a0a89e135587"
 
 // wordsGraph is the plan of dataflow Words: operators, ports and the paths between ports.
 var wordsGraph = &tdrt.Graph{
+	Channels: []tdrt.ChannelInfo{{
+		From: 0,
+		Kind: "exchange",
+		To:   1,
+	}},
 	Fingerprint:      WordsFingerprint,
 	HostCapabilities: []tdrt.Location{0},
 	Lambdas: []tdrt.LambdaSite{{
@@ -57,11 +62,13 @@ var wordsGraph = &tdrt.Graph{
 	Name:      "Words",
 	Operators: []tdrt.OperatorInfo{{
 		Inputs:  []tdrt.Location{1},
+		Kind:    "input",
 		Name:    "input text+flat_map",
 		Outputs: []tdrt.Location{2},
 		Pos:     "words.tdf:13:2",
 	}, {
 		Inputs:  []tdrt.Location{3},
+		Kind:    "count",
 		Name:    "count+map+output",
 		Outputs: []tdrt.Location{4},
 		Pos:     "words.tdf:18:6",
