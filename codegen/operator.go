@@ -602,11 +602,21 @@ func (s *stageGen) push(rec string) []jen.Code {
 		case ch.Broadcast != nil:
 			give = jen.Id("op").Dot(outName(i)).Dot("GiveAll").Call(t, jen.Id(rec))
 		case !ch.Exchange():
-			give = jen.Id("op").Dot(outName(i)).Dot("GiveLocal").Call(t, jen.Id(rec))
+			// TryGiveLocal is the inlined common case; GiveLocal the rest.
+			pusher := jen.Id("op").Dot(outName(i))
+			give = jen.If(jen.Op("!").Add(pusher).Dot("TryGiveLocal").Call(t, jen.Id(rec))).Block(
+				jen.Add(pusher).Dot("GiveLocal").Call(t, jen.Id(rec)),
+			)
 		default:
 			key := s.call(s.prefix, ch.Key, jen.Id(rec))
-			target := jen.Qual(rt, "Route").Call(s.hash(ch.Key.Lambda.Result, key), jen.Id("op").Dot("peers"))
-			give = jen.Id("op").Dot(outName(i)).Dot("Give").Call(t, target, jen.Id(rec))
+			route := jen.Qual(rt, "Route").Call(s.hash(ch.Key.Lambda.Result, key), jen.Id("op").Dot("peers"))
+			pusher := jen.Id("op").Dot(outName(i))
+			give = jen.If(
+				jen.Id("target").Op(":=").Add(route),
+				jen.Op("!").Add(pusher).Dot("TryGive").Call(t, jen.Id("target"), jen.Id(rec)),
+			).Block(
+				jen.Add(pusher).Dot("Give").Call(t, jen.Id("target"), jen.Id(rec)),
+			)
 		}
 		if guarded(ch) {
 			give = jen.If(jen.Id(fmt.Sprintf("sendOut%d", i))).Block(give)

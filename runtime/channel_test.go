@@ -156,7 +156,10 @@ func (s *benchSource) Run() error {
 	}
 	t, peers := Epoch(s.next), s.w.Peers()
 	for x := uint64(0); x < s.perEpoch; x++ {
-		s.out.Give(t, Route(HashUint64(x), peers), x)
+		// As generated code calls it.
+		if target := Route(HashUint64(x), peers); !s.out.TryGive(t, target, x) {
+			s.out.Give(t, target, x)
+		}
 	}
 	if s.next+1 < s.epochs {
 		s.w.Hold(0, Epoch(s.next+1))
@@ -256,4 +259,47 @@ func TestPullerMergesTimes(t *testing.T) {
 		times = append(times, b.Time)
 	}
 	assert.Equal(t, []Time{Epoch(0), Epoch(0), Epoch(0), Epoch(1), Epoch(1), Epoch(1)}, times)
+}
+
+func TestTryGiveTakesOnlyTheCommonCase(t *testing.T) {
+	c := newTestComputation(t, 1, sourceGraph())
+	ch := NewChannel[int](c, 1, 1)
+	w := c.workers[0]
+	p, q := ch.Pusher(w), ch.Puller(w)
+	// give is how generated code calls the pair.
+	give := func(tm Time, rec int) {
+		if !p.TryGiveLocal(tm, rec) {
+			p.GiveLocal(tm, rec)
+		}
+	}
+
+	assert.False(t, p.TryGiveLocal(Epoch(1), 0), "no buffer yet")
+	p.GiveLocal(Epoch(1), 0)
+	assert.True(t, p.TryGiveLocal(Epoch(1), 1), "a buffer of the time with room")
+	assert.False(t, p.TryGiveLocal(Epoch(2), 2), "a record of another time")
+	assert.Empty(t, w.dirty[1:], "TryGive registers nothing")
+	for i := 2; i < BatchSize; i++ {
+		give(Epoch(1), i)
+	}
+	b, ok := q.Next()
+	require.True(t, ok, "the record that fills the buffer goes through Give, which sends it")
+	want := make([]int, BatchSize)
+	for i := range want {
+		want[i] = i
+	}
+	assert.Equal(t, want, b.Data)
+	q.Recycle(b.Data)
+	_, ok = q.Next()
+	assert.False(t, ok)
+
+	// A recycled slice of a larger capacity still fills to BatchSize.
+	ch.free.put(make([]int, 0, 4*BatchSize))
+	for i := 0; i < BatchSize+1; i++ {
+		give(Epoch(3), i)
+	}
+	b, ok = q.Next()
+	require.True(t, ok)
+	assert.Len(t, b.Data, BatchSize)
+	p.Flush()
+	assert.Equal(t, []int{BatchSize}, drain(q, nil))
 }

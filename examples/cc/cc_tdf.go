@@ -915,8 +915,12 @@ func (op *componentsReadFlatMapExchange21) process(t tdrt.Time, data []Edge) err
 	for _, r0 := range data {
 		r1 := componentsFlatMap22_20(r0)
 		for _, r2 := range r1 {
-			op.out0.GiveLocal(t, r2)
-			op.out1.Give(t, tdrt.Route(tdrt.HashUint64(uint64(componentsExchange26_12(r2))), op.peers), r2)
+			if !op.out0.TryGiveLocal(t, r2) {
+				op.out0.GiveLocal(t, r2)
+			}
+			if target := tdrt.Route(tdrt.HashUint64(uint64(componentsExchange26_12(r2))), op.peers); !op.out1.TryGive(t, target, r2) {
+				op.out1.Give(t, target, r2)
+			}
 		}
 	}
 	return nil
@@ -949,7 +953,9 @@ func (op *componentsMap23) Run() error {
 func (op *componentsMap23) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	for _, r0 := range data {
 		r1 := componentsMap23_35(r0.F0, r0.F1)
-		op.out0.GiveLocal(t, r1)
+		if !op.out0.TryGiveLocal(t, r1) {
+			op.out0.GiveLocal(t, r1)
+		}
 	}
 	return nil
 }
@@ -994,8 +1000,12 @@ func (op *componentsLoopLExchange24) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *componentsLoopLExchange24) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	for _, r0 := range data {
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(componentsExchange26_7(r0))), op.peers), r0)
-		op.out1.GiveLocal(t, r0)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(componentsExchange26_7(r0))), op.peers); !op.out0.TryGive(t, target, r0) {
+			op.out0.Give(t, target, r0)
+		}
+		if !op.out1.TryGiveLocal(t, r0) {
+			op.out1.GiveLocal(t, r0)
+		}
 	}
 	return nil
 }
@@ -1076,7 +1086,9 @@ func (op *componentsJoinMap26) Run() error {
 func (op *componentsJoinMap26) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint32, uint32]) error {
 	for _, r0 := range data {
 		r1 := componentsMap27_28(r0.F0, r0.F1, r0.F2)
-		op.out0.GiveLocal(t, r1)
+		if !op.out0.TryGiveLocal(t, r1) {
+			op.out0.GiveLocal(t, r1)
+		}
 	}
 	return nil
 }
@@ -1214,7 +1226,9 @@ func (op *componentsCombineMinExchange29) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *componentsCombineMinExchange29) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	for _, r0 := range data {
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(componentsExchange29_7(r0))), op.peers), r0)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(componentsExchange29_7(r0))), op.peers); !op.out0.TryGive(t, target, r0) {
+			op.out0.Give(t, target, r0)
+		}
 	}
 	return nil
 }
@@ -1322,8 +1336,12 @@ func (op *componentsMin29) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint3
 	tOut1 := t
 	tOut1.Rounds[0] = 0
 	for _, r0 := range data {
-		op.out0.GiveLocal(tOut0, r0)
-		op.out1.GiveLocal(tOut1, r0)
+		if !op.out0.TryGiveLocal(tOut0, r0) {
+			op.out0.GiveLocal(tOut0, r0)
+		}
+		if !op.out1.TryGiveLocal(tOut1, r0) {
+			op.out1.GiveLocal(tOut1, r0)
+		}
 	}
 	return nil
 }
@@ -1412,7 +1430,9 @@ func (op *componentsCombineMinExchange33) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *componentsCombineMinExchange33) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	for _, r0 := range data {
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(componentsExchange33_13(r0))), op.peers), r0)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(componentsExchange33_13(r0))), op.peers); !op.out0.TryGive(t, target, r0) {
+			op.out0.Give(t, target, r0)
+		}
 	}
 	return nil
 }

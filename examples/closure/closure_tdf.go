@@ -531,8 +531,12 @@ func (op *closureReadMapExchange19) Run() error {
 func (op *closureReadMapExchange19) process(t tdrt.Time, data []Edge) error {
 	for _, r0 := range data {
 		r1 := closureMap19_41(r0)
-		op.out0.Give(t, tdrt.Route(tdcHash3(closureExchange20_24(r1)), op.peers), r1)
-		op.out1.Give(t, tdrt.Route(tdrt.HashUint64(uint64(closureExchange23_12(r1))), op.peers), r1)
+		if target := tdrt.Route(tdcHash3(closureExchange20_24(r1)), op.peers); !op.out0.TryGive(t, target, r1) {
+			op.out0.Give(t, target, r1)
+		}
+		if target := tdrt.Route(tdrt.HashUint64(uint64(closureExchange23_12(r1))), op.peers); !op.out1.TryGive(t, target, r1) {
+			op.out1.Give(t, target, r1)
+		}
 	}
 	return nil
 }
@@ -587,8 +591,12 @@ func (op *closureIterateP20) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uin
 	tOut1 := t
 	tOut1.Rounds[0] = 0
 	for _, r0 := range data {
-		op.out0.GiveLocal(t, r0)
-		op.out1.GiveLocal(tOut1, r0)
+		if !op.out0.TryGiveLocal(t, r0) {
+			op.out0.GiveLocal(t, r0)
+		}
+		if !op.out1.TryGiveLocal(tOut1, r0) {
+			op.out1.GiveLocal(tOut1, r0)
+		}
 	}
 	return nil
 }
@@ -645,7 +653,9 @@ func (op *closureMapExchange22) Run() error {
 func (op *closureMapExchange22) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	for _, r0 := range data {
 		r1 := closureMap22_21(r0.F0, r0.F1)
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(closureExchange23_7(r1))), op.peers), r1)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(closureExchange23_7(r1))), op.peers); !op.out0.TryGive(t, target, r1) {
+			op.out0.Give(t, target, r1)
+		}
 	}
 	return nil
 }
@@ -729,7 +739,9 @@ func (op *closureJoinMapExchange23) process(t tdrt.Time, data []tdrt.Tuple3[uint
 	tOut0.Rounds[0]++
 	for _, r0 := range data {
 		r1 := closureMap24_24(r0.F0, r0.F1, r0.F2)
-		op.out0.Give(tOut0, tdrt.Route(tdcHash3(closureExchange25_7(r1)), op.peers), r1)
+		if target := tdrt.Route(tdcHash3(closureExchange25_7(r1)), op.peers); !op.out0.TryGive(tOut0, target, r1) {
+			op.out0.Give(tOut0, target, r1)
+		}
 	}
 	return nil
 }

@@ -671,7 +671,9 @@ func (op *exchangeRoundsLoopTFlatMapExchange20) process(t tdrt.Time, data []uint
 	for _, r0 := range data {
 		r1 := op.params.exchangeRoundsFlatMap22_21(r0)
 		for _, r2 := range r1 {
-			op.out0.Give(t, tdrt.Route(tdrt.HashUint64(exchangeRoundsExchange23_21(r2)), op.peers), r2)
+			if target := tdrt.Route(tdrt.HashUint64(exchangeRoundsExchange23_21(r2)), op.peers); !op.out0.TryGive(t, target, r2) {
+				op.out0.Give(t, target, r2)
+			}
 		}
 	}
 	return nil
@@ -704,7 +706,9 @@ func (op *exchangeRoundsFilter24) Run() error {
 func (op *exchangeRoundsFilter24) process(t tdrt.Time, data []uint64) error {
 	for _, r0 := range data {
 		if exchangeRoundsFilter24_19(r0) {
-			op.out0.GiveLocal(t, r0)
+			if !op.out0.TryGiveLocal(t, r0) {
+				op.out0.GiveLocal(t, r0)
+			}
 		}
 	}
 	return nil
@@ -828,10 +832,14 @@ func (op *exchangeRoundsMapExchange27) process(t tdrt.Time, data []uint64) error
 	for _, r0 := range data {
 		r1 := exchangeRoundsMap27_16(r0)
 		if sendOut0 {
-			op.out0.GiveLocal(tOut0, r1)
+			if !op.out0.TryGiveLocal(tOut0, r1) {
+				op.out0.GiveLocal(tOut0, r1)
+			}
 		}
 		if sendOut1 {
-			op.out1.Give(tOut1, tdrt.Route(tdrt.HashUint64(exchangeRoundsExchange30_10(r1)), op.peers), r1)
+			if target := tdrt.Route(tdrt.HashUint64(exchangeRoundsExchange30_10(r1)), op.peers); !op.out1.TryGive(tOut1, target, r1) {
+				op.out1.Give(tOut1, target, r1)
+			}
 		}
 	}
 	return nil

@@ -590,8 +590,12 @@ func (op *orbitsInputStartsExchange41) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *orbitsInputStartsExchange41) process(t tdrt.Time, data []uint64) error {
 	for _, r0 := range data {
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(orbitsExchange43_24(r0)), op.peers), r0)
-		op.out1.GiveLocal(t, r0)
+		if target := tdrt.Route(tdrt.HashUint64(orbitsExchange43_24(r0)), op.peers); !op.out0.TryGive(t, target, r0) {
+			op.out0.Give(t, target, r0)
+		}
+		if !op.out1.TryGiveLocal(t, r0) {
+			op.out1.GiveLocal(t, r0)
+		}
 	}
 	return nil
 }
@@ -651,9 +655,15 @@ func (op *orbitsIterateXExchange43) process(t tdrt.Time, data []uint64) error {
 	tOut2 := t
 	tOut2.Rounds[0] = 0
 	for _, r0 := range data {
-		op.out0.GiveLocal(t, r0)
-		op.out1.GiveLocal(tOut1, r0)
-		op.out2.Give(tOut2, tdrt.Route(tdrt.HashUint64(uint64(orbitsExchange53_25(r0))), op.peers), r0)
+		if !op.out0.TryGiveLocal(t, r0) {
+			op.out0.GiveLocal(t, r0)
+		}
+		if !op.out1.TryGiveLocal(tOut1, r0) {
+			op.out1.GiveLocal(tOut1, r0)
+		}
+		if target := tdrt.Route(tdrt.HashUint64(uint64(orbitsExchange53_25(r0))), op.peers); !op.out2.TryGive(tOut2, target, r0) {
+			op.out2.Give(tOut2, target, r0)
+		}
 	}
 	return nil
 }
@@ -712,7 +722,9 @@ func (op *orbitsMapExchange44) process(t tdrt.Time, data []uint64) error {
 	tOut0.Rounds[0]++
 	for _, r0 := range data {
 		r1 := op.params.orbitsMap44_17(r0)
-		op.out0.Give(tOut0, tdrt.Route(tdrt.HashUint64(orbitsExchange44_41(r1)), op.peers), r1)
+		if target := tdrt.Route(tdrt.HashUint64(orbitsExchange44_41(r1)), op.peers); !op.out0.TryGive(tOut0, target, r1) {
+			op.out0.Give(tOut0, target, r1)
+		}
 	}
 	return nil
 }
@@ -798,10 +810,14 @@ func (op *orbitsLoopXMap48) process(t tdrt.Time, data []uint64) error {
 	for _, r0 := range data {
 		r1 := op.params.orbitsMap49_17(r0)
 		if sendOut0 {
-			op.out0.GiveLocal(tOut0, r1)
+			if !op.out0.TryGiveLocal(tOut0, r1) {
+				op.out0.GiveLocal(tOut0, r1)
+			}
 		}
 		if sendOut1 {
-			op.out1.GiveLocal(tOut1, r1)
+			if !op.out1.TryGiveLocal(tOut1, r1) {
+				op.out1.GiveLocal(tOut1, r1)
+			}
 		}
 	}
 	return nil

@@ -708,8 +708,12 @@ func (op *pageRankLinesFilterMapExchange128) process(t tdrt.Time, data []string)
 			if err != nil {
 				return tdrt.NewLambdaError("pagerank_custom.tdf:130:15", "map", r0, err)
 			}
-			op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange131_20(r1))), op.peers), r1)
-			op.out1.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange131_20(r1))), op.peers), r1)
+			if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange131_20(r1))), op.peers); !op.out0.TryGive(t, target, r1) {
+				op.out0.Give(t, target, r1)
+			}
+			if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange131_20(r1))), op.peers); !op.out1.TryGive(t, target, r1) {
+				op.out1.Give(t, target, r1)
+			}
 		}
 	}
 	return nil
@@ -744,7 +748,9 @@ func (op *pageRankFlatMapExchange133) process(t tdrt.Time, data []Edge) error {
 	for _, r0 := range data {
 		r1 := pageRankFlatMap133_20(r0)
 		for _, r2 := range r1 {
-			op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange134_20(r2))), op.peers), r2)
+			if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange134_20(r2))), op.peers); !op.out0.TryGive(t, target, r2) {
+				op.out0.Give(t, target, r2)
+			}
 		}
 	}
 	return nil
@@ -799,7 +805,9 @@ func (op *pageRankStarting135) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *pageRankStarting135) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	for _, r0 := range data {
-		op.out0.GiveLocal(t, r0)
+		if !op.out0.TryGiveLocal(t, r0) {
+			op.out0.GiveLocal(t, r0)
+		}
 	}
 	return nil
 }
@@ -880,7 +888,9 @@ func (op *pageRankLoopR138) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *pageRankLoopR138) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	for _, r0 := range data {
-		op.out0.GiveLocal(t, r0)
+		if !op.out0.TryGiveLocal(t, r0) {
+			op.out0.GiveLocal(t, r0)
+		}
 	}
 	return nil
 }
@@ -952,7 +962,9 @@ func (op *pageRankSpreadExchange139) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *pageRankSpreadExchange139) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	for _, r0 := range data {
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange139_39(r0))), op.peers), r0)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange139_39(r0))), op.peers); !op.out0.TryGive(t, target, r0) {
+			op.out0.Give(t, target, r0)
+		}
 	}
 	return nil
 }
@@ -1059,10 +1071,14 @@ func (op *pageRankAccumulate139) process(t tdrt.Time, data []tdrt.Tuple2[uint32,
 	tOut1.Rounds[0] = 0
 	for _, r0 := range data {
 		if sendOut0 {
-			op.out0.GiveLocal(tOut0, r0)
+			if !op.out0.TryGiveLocal(tOut0, r0) {
+				op.out0.GiveLocal(tOut0, r0)
+			}
 		}
 		if sendOut1 {
-			op.out1.GiveLocal(tOut1, r0)
+			if !op.out1.TryGiveLocal(tOut1, r0) {
+				op.out1.GiveLocal(tOut1, r0)
+			}
 		}
 	}
 	return nil

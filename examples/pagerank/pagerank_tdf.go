@@ -1346,9 +1346,15 @@ func (op *pageRankReadMapExchange30) Run() error {
 func (op *pageRankReadMapExchange30) process(t tdrt.Time, data []Edge) error {
 	for _, r0 := range data {
 		r1 := pageRankMap30_41(r0)
-		op.out0.GiveLocal(t, r1)
-		op.out1.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange33_6(r1))), op.peers), r1)
-		op.out2.GiveLocal(t, r1)
+		if !op.out0.TryGiveLocal(t, r1) {
+			op.out0.GiveLocal(t, r1)
+		}
+		if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange33_6(r1))), op.peers); !op.out1.TryGive(t, target, r1) {
+			op.out1.Give(t, target, r1)
+		}
+		if !op.out2.TryGiveLocal(t, r1) {
+			op.out2.GiveLocal(t, r1)
+		}
 	}
 	return nil
 }
@@ -1380,7 +1386,9 @@ func (op *pageRankMap31) Run() error {
 func (op *pageRankMap31) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	for _, r0 := range data {
 		r1 := pageRankMap31_38(r0.F0, r0.F1)
-		op.out0.GiveLocal(t, r1)
+		if !op.out0.TryGiveLocal(t, r1) {
+			op.out0.GiveLocal(t, r1)
+		}
 	}
 	return nil
 }
@@ -1462,7 +1470,9 @@ func (op *pageRankCombineCountExchange31) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *pageRankCombineCountExchange31) process(t tdrt.Time, data []tdrt.Tuple2[uint32, int64]) error {
 	for _, r0 := range data {
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange31_46(r0))), op.peers), r0)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange31_46(r0))), op.peers); !op.out0.TryGive(t, target, r0) {
+			op.out0.Give(t, target, r0)
+		}
 	}
 	return nil
 }
@@ -1546,7 +1556,9 @@ func (op *pageRankCount31) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *pageRankCount31) process(t tdrt.Time, data []tdrt.Tuple2[uint32, int64]) error {
 	for _, r0 := range data {
-		op.out0.GiveLocal(t, r0)
+		if !op.out0.TryGiveLocal(t, r0) {
+			op.out0.GiveLocal(t, r0)
+		}
 	}
 	return nil
 }
@@ -1667,7 +1679,9 @@ func (op *pageRankJoinMapExchange33) Run() error {
 func (op *pageRankJoinMapExchange33) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint32, int64]) error {
 	for _, r0 := range data {
 		r1 := pageRankMap34_27(r0.F0, r0.F1, r0.F2)
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange40_23(r1))), op.peers), r1)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange40_23(r1))), op.peers); !op.out0.TryGive(t, target, r1) {
+			op.out0.Give(t, target, r1)
+		}
 	}
 	return nil
 }
@@ -1713,7 +1727,9 @@ func (op *pageRankFlatMapExchange36) process(t tdrt.Time, data []tdrt.Tuple2[uin
 	for _, r0 := range data {
 		r1 := pageRankFlatMap36_29(r0.F0, r0.F1)
 		for _, r2 := range r1 {
-			op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange37_6(r2))), op.peers), r2)
+			if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange37_6(r2))), op.peers); !op.out0.TryGive(t, target, r2) {
+				op.out0.Give(t, target, r2)
+			}
 		}
 	}
 	return nil
@@ -1783,7 +1799,9 @@ func (op *pageRankDistinctMap37) Run() error {
 func (op *pageRankDistinctMap37) process(t tdrt.Time, data []uint32) error {
 	for _, r0 := range data {
 		r1 := pageRankMap38_15(r0)
-		op.out0.GiveLocal(t, r1)
+		if !op.out0.TryGiveLocal(t, r1) {
+			op.out0.GiveLocal(t, r1)
+		}
 	}
 	return nil
 }
@@ -1840,8 +1858,12 @@ func (op *pageRankLoopRExchange39) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *pageRankLoopRExchange39) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	for _, r0 := range data {
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange40_18(r0))), op.peers), r0)
-		op.out1.GiveLocal(t, r0)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange40_18(r0))), op.peers); !op.out0.TryGive(t, target, r0) {
+			op.out0.Give(t, target, r0)
+		}
+		if !op.out1.TryGiveLocal(t, r0) {
+			op.out1.GiveLocal(t, r0)
+		}
 	}
 	return nil
 }
@@ -1922,7 +1944,9 @@ func (op *pageRankJoinMap40) Run() error {
 func (op *pageRankJoinMap40) process(t tdrt.Time, data []tdrt.Tuple3[uint32, float32, Link]) error {
 	for _, r0 := range data {
 		r1 := pageRankMap40_53(r0.F0, r0.F1, r0.F2)
-		op.out0.GiveLocal(t, r1)
+		if !op.out0.TryGiveLocal(t, r1) {
+			op.out0.GiveLocal(t, r1)
+		}
 	}
 	return nil
 }
@@ -1986,7 +2010,9 @@ func (op *pageRankMap42) Run() error {
 func (op *pageRankMap42) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	for _, r0 := range data {
 		r1 := pageRankMap42_21(r0.F0, r0.F1)
-		op.out0.GiveLocal(t, r1)
+		if !op.out0.TryGiveLocal(t, r1) {
+			op.out0.GiveLocal(t, r1)
+		}
 	}
 	return nil
 }
@@ -2088,7 +2114,9 @@ func (op *pageRankCombineSumExchange44) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *pageRankCombineSumExchange44) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	for _, r0 := range data {
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange44_7(r0))), op.peers), r0)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange44_7(r0))), op.peers); !op.out0.TryGive(t, target, r0) {
+			op.out0.Give(t, target, r0)
+		}
 	}
 	return nil
 }
@@ -2183,10 +2211,14 @@ func (op *pageRankSumMap44) process(t tdrt.Time, data []tdrt.Tuple2[uint32, floa
 	for _, r0 := range data {
 		r1 := pageRankMap45_21(r0.F0, r0.F1)
 		if sendOut0 {
-			op.out0.GiveLocal(tOut0, r1)
+			if !op.out0.TryGiveLocal(tOut0, r1) {
+				op.out0.GiveLocal(tOut0, r1)
+			}
 		}
 		if sendOut1 {
-			op.out1.GiveLocal(tOut1, r1)
+			if !op.out1.TryGiveLocal(tOut1, r1) {
+				op.out1.GiveLocal(tOut1, r1)
+			}
 		}
 	}
 	return nil

@@ -531,7 +531,9 @@ func (op *pingPongRangeMap15) Run() error {
 func (op *pingPongRangeMap15) process(t tdrt.Time, data []int64) error {
 	for _, r0 := range data {
 		r1 := pingPongMap15_42(r0)
-		op.out0.GiveLocal(t, r1)
+		if !op.out0.TryGiveLocal(t, r1) {
+			op.out0.GiveLocal(t, r1)
+		}
 	}
 	return nil
 }
@@ -574,7 +576,9 @@ func (op *pingPongLoopXExchange16) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *pingPongLoopXExchange16) process(t tdrt.Time, data []uint64) error {
 	for _, r0 := range data {
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(pingPongExchange18_21(r0)), op.peers), r0)
+		if target := tdrt.Route(tdrt.HashUint64(pingPongExchange18_21(r0)), op.peers); !op.out0.TryGive(t, target, r0) {
+			op.out0.Give(t, target, r0)
+		}
 	}
 	return nil
 }
@@ -616,10 +620,14 @@ func (op *pingPongMap19) process(t tdrt.Time, data []uint64) error {
 	for _, r0 := range data {
 		r1 := pingPongMap19_16(r0)
 		if sendOut0 {
-			op.out0.GiveLocal(tOut0, r1)
+			if !op.out0.TryGiveLocal(tOut0, r1) {
+				op.out0.GiveLocal(tOut0, r1)
+			}
 		}
 		if sendOut1 {
-			op.out1.GiveLocal(tOut1, r1)
+			if !op.out1.TryGiveLocal(tOut1, r1) {
+				op.out1.GiveLocal(tOut1, r1)
+			}
 		}
 	}
 	return nil
@@ -652,7 +660,9 @@ func (op *pingPongMap22) Run() error {
 func (op *pingPongMap22) process(t tdrt.Time, data []uint64) error {
 	for _, r0 := range data {
 		r1 := pingPongMap22_19(r0)
-		op.out0.GiveLocal(t, r1)
+		if !op.out0.TryGiveLocal(t, r1) {
+			op.out0.GiveLocal(t, r1)
+		}
 	}
 	return nil
 }
@@ -727,7 +737,9 @@ func (op *pingPongCombineSumExchange22) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *pingPongCombineSumExchange22) process(t tdrt.Time, data []tdrt.Tuple2[uint64, uint64]) error {
 	for _, r0 := range data {
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(pingPongExchange22_60(r0)), op.peers), r0)
+		if target := tdrt.Route(tdrt.HashUint64(pingPongExchange22_60(r0)), op.peers); !op.out0.TryGive(t, target, r0) {
+			op.out0.Give(t, target, r0)
+		}
 	}
 	return nil
 }

@@ -582,7 +582,9 @@ func (op *reachReadMapExchange21) Run() error {
 func (op *reachReadMapExchange21) process(t tdrt.Time, data []Edge) error {
 	for _, r0 := range data {
 		r1 := reachMap21_41(r0)
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(reachExchange26_12(r1))), op.peers), r1)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(reachExchange26_12(r1))), op.peers); !op.out0.TryGive(t, target, r1) {
+			op.out0.Give(t, target, r1)
+		}
 	}
 	return nil
 }
@@ -625,7 +627,9 @@ func (op *reachRangeMapExchange22) Run() error {
 func (op *reachRangeMapExchange22) process(t tdrt.Time, data []int64) error {
 	for _, r0 := range data {
 		r1 := op.params.reachMap22_35(r0)
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(reachExchange23_26(r1))), op.peers), r1)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(reachExchange23_26(r1))), op.peers); !op.out0.TryGive(t, target, r1) {
+			op.out0.Give(t, target, r1)
+		}
 	}
 	return nil
 }
@@ -680,8 +684,12 @@ func (op *reachIterateN23) process(t tdrt.Time, data []uint32) error {
 	tOut1 := t
 	tOut1.Rounds[0] = 0
 	for _, r0 := range data {
-		op.out0.GiveLocal(t, r0)
-		op.out1.GiveLocal(tOut1, r0)
+		if !op.out0.TryGiveLocal(t, r0) {
+			op.out0.GiveLocal(t, r0)
+		}
+		if !op.out1.TryGiveLocal(tOut1, r0) {
+			op.out1.GiveLocal(tOut1, r0)
+		}
 	}
 	return nil
 }
@@ -737,7 +745,9 @@ func (op *reachMapExchange25) Run() error {
 func (op *reachMapExchange25) process(t tdrt.Time, data []uint32) error {
 	for _, r0 := range data {
 		r1 := reachMap25_16(r0)
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(reachExchange26_7(r1))), op.peers), r1)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(reachExchange26_7(r1))), op.peers); !op.out0.TryGive(t, target, r1) {
+			op.out0.Give(t, target, r1)
+		}
 	}
 	return nil
 }
@@ -821,7 +831,9 @@ func (op *reachJoinMapExchange26) process(t tdrt.Time, data []tdrt.Tuple3[uint32
 	tOut0.Rounds[0]++
 	for _, r0 := range data {
 		r1 := reachMap27_24(r0.F0, r0.F1, r0.F2)
-		op.out0.Give(tOut0, tdrt.Route(tdrt.HashUint64(uint64(reachExchange28_7(r1))), op.peers), r1)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(reachExchange28_7(r1))), op.peers); !op.out0.TryGive(tOut0, target, r1) {
+			op.out0.Give(tOut0, target, r1)
+		}
 	}
 	return nil
 }

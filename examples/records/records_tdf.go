@@ -272,7 +272,9 @@ func (op *entriesLinesFilterMapExchange34) process(t tdrt.Time, data []string) e
 			if err != nil {
 				return tdrt.NewLambdaError("records.tdf:36:15", "map", r0, err)
 			}
-			op.out0.Give(t, tdrt.Route(tdcHashPoint(entriesExchange52_20(r1)), op.peers), r1)
+			if target := tdrt.Route(tdcHashPoint(entriesExchange52_20(r1)), op.peers); !op.out0.TryGive(t, target, r1) {
+				op.out0.Give(t, target, r1)
+			}
 		}
 	}
 	return nil
@@ -305,7 +307,9 @@ func (op *entriesMap53) Run() error {
 func (op *entriesMap53) process(t tdrt.Time, data []Entry) error {
 	for _, r0 := range data {
 		r1 := entriesMap53_15(r0)
-		op.out0.GiveLocal(t, r1)
+		if !op.out0.TryGiveLocal(t, r1) {
+			op.out0.GiveLocal(t, r1)
+		}
 	}
 	return nil
 }
@@ -387,7 +391,9 @@ func (op *entriesCombineCountExchange54) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *entriesCombineCountExchange54) process(t tdrt.Time, data []tdrt.Tuple2[string, int64]) error {
 	for _, r0 := range data {
-		op.out0.Give(t, tdrt.Route(tdrt.HashString(entriesExchange54_6(r0)), op.peers), r0)
+		if target := tdrt.Route(tdrt.HashString(entriesExchange54_6(r0)), op.peers); !op.out0.TryGive(t, target, r0) {
+			op.out0.Give(t, target, r0)
+		}
 	}
 	return nil
 }
@@ -691,7 +697,9 @@ func (op *pointsRangeMapExchange61) Run() error {
 func (op *pointsRangeMapExchange61) process(t tdrt.Time, data []int64) error {
 	for _, r0 := range data {
 		r1 := pointsMap62_15(r0)
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pointsExchange63_20(r1))), op.peers), r1)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(pointsExchange63_20(r1))), op.peers); !op.out0.TryGive(t, target, r1) {
+			op.out0.Give(t, target, r1)
+		}
 	}
 	return nil
 }
@@ -723,7 +731,9 @@ func (op *pointsMap64) Run() error {
 func (op *pointsMap64) process(t tdrt.Time, data []Point) error {
 	for _, r0 := range data {
 		r1 := pointsMap64_15(r0)
-		op.out0.GiveLocal(t, r1)
+		if !op.out0.TryGiveLocal(t, r1) {
+			op.out0.GiveLocal(t, r1)
+		}
 	}
 	return nil
 }
@@ -805,7 +815,9 @@ func (op *pointsCombineCountExchange65) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *pointsCombineCountExchange65) process(t tdrt.Time, data []tdrt.Tuple2[int32, int64]) error {
 	for _, r0 := range data {
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(pointsExchange65_6(r0))), op.peers), r0)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(pointsExchange65_6(r0))), op.peers); !op.out0.TryGive(t, target, r0) {
+			op.out0.Give(t, target, r0)
+		}
 	}
 	return nil
 }
@@ -1063,7 +1075,9 @@ func (op *squaresRangeMapExchange72) Run() error {
 func (op *squaresRangeMapExchange72) process(t tdrt.Time, data []int64) error {
 	for _, r0 := range data {
 		r1 := squaresMap73_15(r0)
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(squaresExchange74_20(r1))), op.peers), r1)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(squaresExchange74_20(r1))), op.peers); !op.out0.TryGive(t, target, r1) {
+			op.out0.Give(t, target, r1)
+		}
 	}
 	return nil
 }

@@ -906,7 +906,9 @@ func (op *shortestPathsReadMapExchange25) Run() error {
 func (op *shortestPathsReadMapExchange25) process(t tdrt.Time, data []Edge) error {
 	for _, r0 := range data {
 		r1 := shortestPathsMap25_41(r0)
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange29_12(r1))), op.peers), r1)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange29_12(r1))), op.peers); !op.out0.TryGive(t, target, r1) {
+			op.out0.Give(t, target, r1)
+		}
 	}
 	return nil
 }
@@ -948,7 +950,9 @@ func (op *shortestPathsRangeMap26) Run() error {
 func (op *shortestPathsRangeMap26) process(t tdrt.Time, data []int64) error {
 	for _, r0 := range data {
 		r1 := op.params.shortestPathsMap26_35(r0)
-		op.out0.GiveLocal(t, r1)
+		if !op.out0.TryGiveLocal(t, r1) {
+			op.out0.GiveLocal(t, r1)
+		}
 	}
 	return nil
 }
@@ -993,8 +997,12 @@ func (op *shortestPathsLoopDExchange27) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *shortestPathsLoopDExchange27) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
 	for _, r0 := range data {
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange29_7(r0))), op.peers), r0)
-		op.out1.GiveLocal(t, r0)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange29_7(r0))), op.peers); !op.out0.TryGive(t, target, r0) {
+			op.out0.Give(t, target, r0)
+		}
+		if !op.out1.TryGiveLocal(t, r0) {
+			op.out1.GiveLocal(t, r0)
+		}
 	}
 	return nil
 }
@@ -1075,7 +1083,9 @@ func (op *shortestPathsJoinMap29) Run() error {
 func (op *shortestPathsJoinMap29) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint64, Edge]) error {
 	for _, r0 := range data {
 		r1 := shortestPathsMap30_27(r0.F0, r0.F1, r0.F2)
-		op.out0.GiveLocal(t, r1)
+		if !op.out0.TryGiveLocal(t, r1) {
+			op.out0.GiveLocal(t, r1)
+		}
 	}
 	return nil
 }
@@ -1213,7 +1223,9 @@ func (op *shortestPathsCombineMinExchange32) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *shortestPathsCombineMinExchange32) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
 	for _, r0 := range data {
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange32_7(r0))), op.peers), r0)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange32_7(r0))), op.peers); !op.out0.TryGive(t, target, r0) {
+			op.out0.Give(t, target, r0)
+		}
 	}
 	return nil
 }
@@ -1321,8 +1333,12 @@ func (op *shortestPathsMin32) process(t tdrt.Time, data []tdrt.Tuple2[uint32, ui
 	tOut1 := t
 	tOut1.Rounds[0] = 0
 	for _, r0 := range data {
-		op.out0.GiveLocal(tOut0, r0)
-		op.out1.GiveLocal(tOut1, r0)
+		if !op.out0.TryGiveLocal(tOut0, r0) {
+			op.out0.GiveLocal(tOut0, r0)
+		}
+		if !op.out1.TryGiveLocal(tOut1, r0) {
+			op.out1.GiveLocal(tOut1, r0)
+		}
 	}
 	return nil
 }
@@ -1411,7 +1427,9 @@ func (op *shortestPathsCombineMinExchange36) Run() error {
 // process runs the operator's stages over records at time t.
 func (op *shortestPathsCombineMinExchange36) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
 	for _, r0 := range data {
-		op.out0.Give(t, tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange36_14(r0))), op.peers), r0)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange36_14(r0))), op.peers); !op.out0.TryGive(t, target, r0) {
+			op.out0.Give(t, target, r0)
+		}
 	}
 	return nil
 }

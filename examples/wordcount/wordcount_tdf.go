@@ -196,7 +196,9 @@ func (op *wordCountLinesFlatMapExchange13) process(t tdrt.Time, data []string) e
 	for _, r0 := range data {
 		r1 := wordCountFlatMap14_23(r0)
 		for _, r2 := range r1 {
-			op.out0.Give(t, tdrt.Route(tdrt.HashString(wordCountExchange15_23(r2)), op.peers), r2)
+			if target := tdrt.Route(tdrt.HashString(wordCountExchange15_23(r2)), op.peers); !op.out0.TryGive(t, target, r2) {
+				op.out0.Give(t, target, r2)
+			}
 		}
 	}
 	return nil

@@ -183,7 +183,9 @@ func (op *wordsInputTextFlatMapExchange13) process(t tdrt.Time, data []string) e
 	for _, r0 := range data {
 		r1 := wordsFlatMap16_20(r0)
 		for _, r2 := range r1 {
-			op.out0.Give(t, tdrt.Route(tdrt.HashString(wordsExchange17_20(r2)), op.peers), r2)
+			if target := tdrt.Route(tdrt.HashString(wordsExchange17_20(r2)), op.peers); !op.out0.TryGive(t, target, r2) {
+				op.out0.Give(t, target, r2)
+			}
 		}
 	}
 	return nil
