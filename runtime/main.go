@@ -13,11 +13,15 @@ import (
 	"time"
 )
 
+// ExitUsage is the exit status of a binary started with a bad command
+// line (EX_USAGE, as tdc's own).
+const ExitUsage = 64
+
 // Main runs the command of a generated binary: it parses the command
 // line (the workers flag plus whatever register adds), runs run with a
 // context that ends on SIGINT or SIGTERM, and returns the exit status:
-// 0 on success, 1 when run fails (the error is printed to stderr), 2 on
-// bad usage.
+// 0 on success, 1 when run fails (the error is printed to stderr),
+// ExitUsage on bad usage.
 func Main(name string, args []string, stderr io.Writer, register func(*flag.FlagSet), run func(context.Context, Config) error) int {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -43,18 +47,18 @@ func Main(name string, args []string, stderr io.Writer, register func(*flag.Flag
 	register(fs)
 	if err := refuseSecretFlag(args); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
-		return 2
+		return ExitUsage
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
-		return 2
+		return ExitUsage
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "%s: unexpected argument %q\n", name, fs.Arg(0))
 		fs.Usage()
-		return 2
+		return ExitUsage
 	}
 	if *stats {
 		cfg.Stats = stderr
@@ -65,15 +69,15 @@ func Main(name string, args []string, stderr io.Writer, register func(*flag.Flag
 	cfg.NoCombine = !*combine
 	if err := clusterFlags(&cfg.Cluster, *hostfile); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
-		return 2
+		return ExitUsage
 	}
 	if err := sf.apply(&cfg.Cluster); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
-		return 2
+		return ExitUsage
 	}
 	if err := lf.apply(&cfg); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
-		return 2
+		return ExitUsage
 	}
 	cfg.Log = stderr
 	if cfg.Cluster.Processes > 1 {
@@ -81,7 +85,7 @@ func Main(name string, args []string, stderr io.Writer, register func(*flag.Flag
 	}
 	if err := cfg.Validate(); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
-		return 2
+		return ExitUsage
 	}
 	stopObserving, err := of.start(&cfg, stderr, name)
 	if err != nil {

@@ -44,7 +44,7 @@ func TestMainRefusesUnsecuredCluster(t *testing.T) {
 	t.Setenv(SecretEnv, "")
 	hosts := mainHostfile(t)
 	code, stderr, _ := mainRun(t, "-n", "2", "-hostfile", hosts)
-	assert.Equal(t, 2, code)
+	assert.Equal(t, ExitUsage, code)
 	for _, flag := range []string{"-secret-file", "$TDC_SECRET", "-tls-cert/-tls-key/-tls-ca", "-insecure"} {
 		assert.Contains(t, stderr, flag)
 	}
@@ -58,10 +58,10 @@ func TestMainRefusesUnsecuredCluster(t *testing.T) {
 	assert.Equal(t, 0, code, stderr)
 
 	code, stderr, _ = mainRun(t, "-n", "2", "-hostfile", hosts, "-insecure", "-tls-cert", "c")
-	assert.Equal(t, 2, code)
+	assert.Equal(t, ExitUsage, code)
 	assert.Contains(t, stderr, "give only one of")
 	code, stderr, _ = mainRun(t, "-n", "2", "-hostfile", hosts, "-tls-cert", "c")
-	assert.Equal(t, 2, code)
+	assert.Equal(t, ExitUsage, code)
 	assert.Contains(t, stderr, "-tls-cert, -tls-key and -tls-ca go together")
 }
 
@@ -84,15 +84,15 @@ func TestMainSecretFile(t *testing.T) {
 	empty := filepath.Join(dir, "empty")
 	require.NoError(t, os.WriteFile(empty, []byte("\n"), 0o600))
 	code, stderr, _ = mainRun(t, "-n", "2", "-hostfile", hosts, "-secret-file", empty)
-	assert.Equal(t, 2, code)
+	assert.Equal(t, ExitUsage, code)
 	assert.Contains(t, stderr, "is empty")
 	code, stderr, _ = mainRun(t, "-n", "2", "-hostfile", hosts, "-secret-file", filepath.Join(dir, "missing"))
-	assert.Equal(t, 2, code)
+	assert.Equal(t, ExitUsage, code)
 	assert.Contains(t, stderr, "-secret-file: open ")
 	// There is no flag that takes the secret itself.
 	for _, args := range [][]string{{"-secret", "x"}, {"--secret=x"}} {
 		code, stderr, _ = mainRun(t, append([]string{"-n", "2", "-hostfile", hosts}, args...)...)
-		assert.Equal(t, 2, code)
+		assert.Equal(t, ExitUsage, code)
 		assert.Contains(t, stderr, "there is no -secret flag (a secret on the command line shows in ps): give -secret-file FILE, or $TDC_SECRET")
 		assert.NotContains(t, stderr, "x\n")
 	}
@@ -109,12 +109,12 @@ func TestMainUsageHidesSecret(t *testing.T) {
 	assert.NotContains(t, stderr, secret)
 	t.Setenv(SecretEnv, secret)
 	code, stderr, _ = mainRun(t, "-bogus")
-	assert.Equal(t, 2, code)
+	assert.Equal(t, ExitUsage, code)
 	assert.NotContains(t, stderr, secret)
 	file := filepath.Join(t.TempDir(), "s")
 	require.NoError(t, os.WriteFile(file, []byte(secret), 0o600))
 	code, stderr, _ = mainRun(t, "-n", "2", "-secret-file", file)
-	assert.Equal(t, 2, code)
+	assert.Equal(t, ExitUsage, code)
 	assert.NotContains(t, stderr, secret)
 }
 
@@ -159,7 +159,7 @@ func TestMainCertificateFlags(t *testing.T) {
 	assert.Empty(t, cfg.Cluster.Secret)
 
 	code, stderr, _ = mainRun(t, "-n", "2", "-hostfile", hosts, "-tls-cert", certFile, "-tls-key", keyFile, "-tls-ca", keyFile)
-	assert.Equal(t, 2, code)
+	assert.Equal(t, ExitUsage, code)
 	assert.Contains(t, stderr, "no PEM certificate in it")
 }
 

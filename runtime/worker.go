@@ -52,8 +52,8 @@ type Worker struct {
 	stateful []Stateful
 	measured []uint64
 	state    []atomic.Int64
-	opc    []opCounters    // per operator: what this worker's instance did
-	labels *operatorLabels // profiler labels of the operators; nil when off
+	opc      []opCounters    // per operator: what this worker's instance did
+	labels   *operatorLabels // profiler labels of the operators; nil when off
 }
 
 // flusher is a pusher that may hold unsent records.
