@@ -37,8 +37,6 @@ type Worker struct {
 	sink   lineSink
 	files  []*workerFile // the files write sinks of this worker write to
 
-	sent atomic.Int64 // records this worker's pushers sent, for progress reports
-
 	// For the stall watchdog: runSeq is incremented when an operator Run
 	// starts and when it returns (odd while one runs), runOp is the
 	// operator running, goid the worker goroutine's id.
