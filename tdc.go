@@ -16,20 +16,22 @@ import (
 	"strings"
 )
 
-// RuntimeSource holds the runtime's files (its Go files, tests included,
-// and the web view's page) and this module's go.mod and go.sum, which
-// give the versions and checksums of the modules the runtime imports;
-// tdc copies what a build needs.
+// RuntimeSource holds the runtime's files (its Go files and those of its
+// network layer runtime/tdnet, tests included, and the web view's page)
+// and this module's go.mod and go.sum, which give the versions and
+// checksums of the modules the runtime imports; tdc copies what a build
+// needs.
 //
-//go:embed runtime/*.go runtime/page/* go.mod go.sum
+//go:embed runtime/*.go runtime/tdnet/*.go runtime/page/* go.mod go.sum
 var RuntimeSource embed.FS
 
 // RuntimeFiles returns the files of fsys, a tree laid out like this
 // module, that a build of the runtime needs, sorted: go.mod, go.sum,
-// the runtime's non-test Go files and its page files.
+// the non-test Go files of the runtime and runtime/tdnet, and its page
+// files.
 func RuntimeFiles(fsys fs.FS) ([]string, error) {
 	var out []string
-	for _, pattern := range []string{"runtime/*.go", "runtime/page/*"} {
+	for _, pattern := range []string{"runtime/*.go", "runtime/tdnet/*.go", "runtime/page/*"} {
 		names, err := fs.Glob(fsys, pattern)
 		if err != nil {
 			return nil, err
@@ -69,7 +71,7 @@ func WriteRuntimeModule(fsys fs.FS, dir string) error {
 			return err
 		}
 	}
-	for _, pattern := range []string{"*.go", "page/*"} {
+	for _, pattern := range []string{"*.go", "tdnet/*.go", "page/*"} {
 		old, _ := filepath.Glob(filepath.Join(dir, "runtime", pattern))
 		for _, f := range old {
 			if !keep[f] {

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"unsafe"
+
+	"github.com/tdflow/tdc/runtime/tdnet"
 )
 
 // BatchSize is the number of records a pusher buffers per target worker
@@ -338,7 +340,7 @@ func (p *Pusher[T]) sendAll() {
 	c := p.ch.c
 	for q := 0; q < c.processes; q++ {
 		if q*c.cfg.Workers != c.base {
-			p.ch.sendRemote(p.w, int(AllWorkers), q, t, buf)
+			p.ch.sendRemote(p.w, int(tdnet.AllWorkers), q, t, buf)
 		}
 	}
 	local := len(p.ch.boxes)

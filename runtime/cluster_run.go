@@ -9,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/tdflow/tdc/runtime/tdnet"
 )
 
 // A computation of several processes runs the same dataflow in each, with
@@ -59,7 +61,7 @@ func (c *Computation) NetStats() *NetStats { return &c.stats }
 // remoteChannel is a channel as the frame handler and the snapshots see
 // it.
 type remoteChannel interface {
-	deliverFrame(f Frame) error
+	deliverFrame(f tdnet.Frame) error
 	snapshot() ChannelSnapshot
 	delivered(worker int) (targetOp int, records int64)
 }
@@ -70,10 +72,10 @@ func (c *Computation) launch(ctx context.Context, build func(w *Worker) ([]Opera
 	cl.Fingerprint = c.graph.Fingerprint
 	cl.Workers = c.cfg.Workers
 	cl.Terms = append(slices.Clip(cl.Terms), c.inputTerms()...)
-	conns, err := ConnectPeers(ctx, cl)
-	var mesh *Mesh
+	conns, err := tdnet.ConnectPeers(ctx, cl)
+	var mesh *tdnet.Mesh
 	if err == nil {
-		mesh, err = NewMesh(cl, conns)
+		mesh, err = tdnet.NewMesh(cl, conns)
 	}
 	if err != nil {
 		c.fail(err)
@@ -97,7 +99,7 @@ func (c *Computation) launch(ctx context.Context, build func(w *Worker) ([]Opera
 	go c.sendProgress()
 	for q := 0; q < c.processes; q++ {
 		if q != cl.Index {
-			go c.watchGoodbye(mesh, q, cl.withDefaults().CloseTimeout)
+			go c.watchGoodbye(mesh, q, cl.WithDefaults().CloseTimeout)
 		}
 	}
 	go func() {
@@ -118,7 +120,7 @@ func (c *Computation) launch(ctx context.Context, build func(w *Worker) ([]Opera
 // process has not finished within timeout: a finished peer has sent all
 // the progress this process needs to finish, so it must have stalled (or
 // the peer lied).
-func (c *Computation) watchGoodbye(mesh *Mesh, peer int, timeout time.Duration) {
+func (c *Computation) watchGoodbye(mesh *tdnet.Mesh, peer int, timeout time.Duration) {
 	select {
 	case <-mesh.Goodbye(peer):
 	case <-c.done:
@@ -134,10 +136,10 @@ func (c *Computation) watchGoodbye(mesh *Mesh, peer int, timeout time.Duration) 
 }
 
 // handleFrame takes a data or progress frame from process peer.
-func (c *Computation) handleFrame(peer int, f Frame) error {
+func (c *Computation) handleFrame(peer int, f tdnet.Frame) error {
 	defer f.Release()
 	switch f.Header.Kind() {
-	case FrameData:
+	case tdnet.FrameData:
 		id := int(f.Header.Channel())
 		if id >= len(c.channels) {
 			return fmt.Errorf("process %d sent data for channel %d; the dataflow has %d", peer, id, len(c.channels))
@@ -146,7 +148,7 @@ func (c *Computation) handleFrame(peer int, f Frame) error {
 			return fmt.Errorf("process %d sent a bad data frame: %w", peer, err)
 		}
 		return nil
-	case FrameProgress:
+	case tdnet.FrameProgress:
 		b := &c.peerBatch[peer]
 		if err := decodeProgress(f.Payload, b, c.graph.Locations); err != nil {
 			b.Clear()
@@ -154,7 +156,7 @@ func (c *Computation) handleFrame(peer int, f Frame) error {
 		}
 		c.peerChanged[peer] = c.applyBatch(b, c.peerChanged[peer], false)
 		return nil
-	case FrameStats:
+	case tdnet.FrameStats:
 		return c.takeSnapshot(peer, f.Payload)
 	}
 	return fmt.Errorf("process %d sent an unexpected %s frame", peer, f.Header.Kind())
@@ -181,12 +183,12 @@ func (c *Computation) sendProgress() {
 			out.Clear()
 			for q := 0; q < c.processes; q++ {
 				if s := c.mesh.Sender(q); s != nil {
-					if err := s.WriteFrame(NewFrameHeader(FrameProgress, 0, uint32(c.base), AllWorkers), payload); err != nil {
+					if err := s.WriteFrame(tdnet.NewFrameHeader(tdnet.FrameProgress, 0, uint32(c.base), tdnet.AllWorkers), payload); err != nil {
 						c.fail(err)
 						return
 					}
 					c.stats.ProgressFrames.Add(1)
-					c.stats.ProgressBytes.Add(int64(FrameHeaderSize + len(payload)))
+					c.stats.ProgressBytes.Add(int64(tdnet.FrameHeaderSize + len(payload)))
 				}
 			}
 		}
@@ -292,11 +294,11 @@ func decodeProgress(src []byte, b *ChangeBatch, locations int) error {
 
 // deliverFrame decodes a data frame of the channel into a batch for the
 // local worker it targets.
-func (ch *Channel[T]) deliverFrame(f Frame) error {
+func (ch *Channel[T]) deliverFrame(f tdnet.Frame) error {
 	if ch.codec == nil {
 		return fmt.Errorf("channel %d has no codec", ch.id)
 	}
-	all := f.Header.Target() == AllWorkers
+	all := f.Header.Target() == tdnet.AllWorkers
 	target := int(f.Header.Target()) - ch.c.base
 	if !all && (target < 0 || target >= len(ch.boxes)) {
 		return fmt.Errorf("worker %d is not in this process", f.Header.Target())
@@ -327,7 +329,7 @@ func (ch *Channel[T]) sendRemote(w *Worker, target, proc int, t Time, recs []T) 
 		return
 	}
 	s := c.mesh.Sender(proc)
-	payload, err := s.Begin(NewFrameHeader(FrameData, uint32(ch.id), uint32(w.global), uint32(target)), timeSize+16*len(recs))
+	payload, err := s.Begin(tdnet.NewFrameHeader(tdnet.FrameData, uint32(ch.id), uint32(w.global), uint32(target)), timeSize+16*len(recs))
 	if err != nil {
 		c.fail(err)
 		return
@@ -339,6 +341,6 @@ func (ch *Channel[T]) sendRemote(w *Worker, target, proc int, t Time, recs []T) 
 		return
 	}
 	c.stats.DataFrames.Add(1)
-	c.stats.DataBytes.Add(int64(FrameHeaderSize + len(payload)))
-	ch.sent[w.index].wireBytes.Add(int64(FrameHeaderSize + len(payload)))
+	c.stats.DataBytes.Add(int64(tdnet.FrameHeaderSize + len(payload)))
+	ch.sent[w.index].wireBytes.Add(int64(tdnet.FrameHeaderSize + len(payload)))
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/tdflow/tdc/runtime/tdnet"
 )
 
 // With the web view on, every process but 0 sends its Snapshot to
@@ -37,16 +39,16 @@ func (c *Computation) sendSnapshots() {
 // sendSnapshot sends the process's snapshot to process 0, when this is
 // another process and the web view is on. A sender that is closing
 // drops it: the figures are only for looking at.
-func (c *Computation) sendSnapshot(mesh *Mesh) {
+func (c *Computation) sendSnapshot(mesh *tdnet.Mesh) {
 	if c.cfg.HTTP == "" || c.cfg.Cluster.Index == 0 {
 		return
 	}
 	payload, err := json.Marshal(c.Snapshot())
-	if err != nil || len(payload) > MaxPayload {
+	if err != nil || len(payload) > tdnet.MaxPayload {
 		return
 	}
 	if s := mesh.Sender(0); s != nil {
-		s.WriteFrame(NewFrameHeader(FrameStats, 0, uint32(c.base), 0), payload)
+		s.WriteFrame(tdnet.NewFrameHeader(tdnet.FrameStats, 0, uint32(c.base), 0), payload)
 	}
 }
 

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/tdflow/tdc/runtime/tdnet"
 )
 
 // Config configures a computation in this process.
@@ -19,7 +21,7 @@ type Config struct {
 	// connect. With Cluster.Processes 1 (the default) nothing touches the
 	// network. Every process runs Workers workers; the computation's
 	// Fingerprint comes from its Graph.
-	Cluster ClusterConfig
+	Cluster tdnet.ClusterConfig
 	// Progress, when set, receives a line every two seconds while
 	// the computation runs: records sent, their rate, the oldest epoch in
 	// progress.
@@ -75,7 +77,7 @@ type Config struct {
 // DefaultConfig returns the configuration of a computation with one worker
 // in one process that prints to os.Stdout.
 func DefaultConfig() Config {
-	return Config{Workers: 1, Stdout: os.Stdout, Cluster: DefaultClusterConfig()}
+	return Config{Workers: 1, Stdout: os.Stdout, Cluster: tdnet.DefaultClusterConfig()}
 }
 
 // MaxWorkers is the largest number of workers a process may run.
@@ -164,7 +166,7 @@ type Computation struct {
 	peers     int             // workers of all processes
 	processes int             // processes of the computation
 	channels  []remoteChannel // by channel number, for data frames
-	mesh      *Mesh
+	mesh      *tdnet.Mesh
 	progOut   ChangeBatch   // local updates not yet sent to peers; guarded by mu
 	progWake  chan struct{} // wakes the progress sender
 	progDone  chan struct{} // closed when the progress sender has sent all

@@ -60,13 +60,14 @@
 //
 // A computation may span several processes (Config.Cluster), each running
 // the same dataflow with the same number of workers; worker indices are
-// global. At Start the processes connect pairwise ([ConnectPeers]: one TCP
-// connection per pair, a TLS 1.3 session authenticated by a key derived
-// from the shared secret or by certificates, unless insecure, and inside
-// it a handshake that checks the plan fingerprint, the cluster and the
-// [Term]s: params and input files) and form a [Mesh]: per peer, a [FrameReader]
+// global. The network between them is package [tdnet]. At Start the
+// processes connect pairwise ([tdnet.ConnectPeers]: one TCP connection per
+// pair, a TLS 1.3 session authenticated by a key derived from the shared
+// secret or by certificates, unless insecure, and inside it a handshake
+// that checks the plan fingerprint, the cluster and the [Term]s: params
+// and input files) and form a [tdnet.Mesh]: per peer, a [tdnet.FrameReader]
 // that reads into recycled slabs and hands out frames as views, and a
-// [Sender] whose writer goroutine flushes bounded send buffers that
+// [tdnet.Sender] whose writer goroutine flushes bounded send buffers that
 // producers encode into in place. docs/wire.md specifies the bytes.
 //
 // Records for a worker of another process are encoded by the channel's
@@ -90,6 +91,7 @@
 // operators holding the most state ([*MemoryError]). Operators with state
 // are [Stateful]: between runs, at most once per check, the worker asks
 // them for an estimate of their bytes, so no record pays for it.
+//
 // # Looking in
 //
 // Workers count what every operator does (records and batches in and

@@ -3,6 +3,8 @@ package runtime
 import (
 	"fmt"
 	"sync"
+
+	"github.com/tdflow/tdc/runtime/tdnet"
 )
 
 // inputFile is a file a source of the dataflow reads.
@@ -21,13 +23,13 @@ func (c *Computation) InputFile(pos, path string) {
 // inputTerms returns the terms of the input files: a file that cannot be
 // read has the error as its value, so that a process that lacks it
 // refuses, naming it, like one whose file differs.
-func (c *Computation) inputTerms() []Term {
-	var terms []Term
+func (c *Computation) inputTerms() []tdnet.Term {
+	var terms []tdnet.Term
 	for _, f := range c.inputFiles {
 		name := "input of lines at " + f.pos
-		t, err := FileTerm(name, f.path)
+		t, err := tdnet.FileTerm(name, f.path)
 		if err != nil {
-			t = NewTerm(name, "cannot be read: "+err.Error())
+			t = tdnet.NewTerm(name, "cannot be read: "+err.Error())
 		}
 		terms = append(terms, t)
 	}

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"syscall"
 	"time"
+
+	"github.com/tdflow/tdc/runtime/tdnet"
 )
 
 // ExitUsage is the exit status of a binary started with a bad command
@@ -128,7 +130,7 @@ func runMain(cfg Config, stderr io.Writer, name string, run func(context.Context
 
 // clusterFlags completes the cluster configuration from the -hostfile
 // flag.
-func clusterFlags(cl *ClusterConfig, hostfile string) error {
+func clusterFlags(cl *tdnet.ClusterConfig, hostfile string) error {
 	if cl.Processes <= 1 {
 		if hostfile != "" && cl.Processes == 1 {
 			return nil // a hostfile of one process changes nothing
@@ -146,7 +148,7 @@ func clusterFlags(cl *ClusterConfig, hostfile string) error {
 		return err
 	}
 	defer f.Close()
-	addrs, err := ParseHostfile(f, hostfile)
+	addrs, err := tdnet.ParseHostfile(f, hostfile)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"os"
 	"strings"
+
+	"github.com/tdflow/tdc/runtime/tdnet"
 )
 
 // securityFlags are the flags of a generated binary that say how its
@@ -21,28 +23,28 @@ type securityFlags struct {
 	getenv                 func(string) string // os.Getenv; tests replace it
 }
 
-func (sf *securityFlags) register(fs *flag.FlagSet, cl *ClusterConfig) {
-	fs.StringVar(&sf.secretFile, "secret-file", "", "file holding the shared secret that authenticates the processes (TLS); else $"+SecretEnv+" is read")
+func (sf *securityFlags) register(fs *flag.FlagSet, cl *tdnet.ClusterConfig) {
+	fs.StringVar(&sf.secretFile, "secret-file", "", "file holding the shared secret that authenticates the processes (TLS); else $"+tdnet.SecretEnv+" is read")
 	fs.StringVar(&sf.tlsCert, "tls-cert", "", "this process's TLS certificate (PEM), with -tls-key and -tls-ca, instead of a secret")
 	fs.StringVar(&sf.tlsKey, "tls-key", "", "the private key of -tls-cert (PEM)")
 	fs.StringVar(&sf.tlsCA, "tls-ca", "", "CA certificates (PEM) the peers' certificates must chain to")
 	fs.BoolVar(&sf.insecure, "insecure", false, "run without TLS: anyone who reaches a port is trusted (only on a trusted network)")
-	fs.DurationVar(&cl.ConnectTimeout, "connect-timeout", DefaultConnectTimeout, "how long to wait for every process to come")
-	fs.DurationVar(&cl.HandshakeTimeout, "handshake-timeout", DefaultHandshakeTimeout, "how long the handshake of one connection (TLS and tdc's) may take")
-	fs.DurationVar(&cl.PeerTimeout, "peer-timeout", DefaultPeerTimeout, "a peer that sends nothing, not even a heartbeat, for this long has failed")
+	fs.DurationVar(&cl.ConnectTimeout, "connect-timeout", tdnet.DefaultConnectTimeout, "how long to wait for every process to come")
+	fs.DurationVar(&cl.HandshakeTimeout, "handshake-timeout", tdnet.DefaultHandshakeTimeout, "how long the handshake of one connection (TLS and tdc's) may take")
+	fs.DurationVar(&cl.PeerTimeout, "peer-timeout", tdnet.DefaultPeerTimeout, "a peer that sends nothing, not even a heartbeat, for this long has failed")
 }
 
 // apply sets how cl's connections are secured. A cluster of several
 // processes needs exactly one way: a secret (-secret-file or the
 // environment), certificates, or -insecure.
-func (sf *securityFlags) apply(cl *ClusterConfig) error {
+func (sf *securityFlags) apply(cl *tdnet.ClusterConfig) error {
 	getenv := sf.getenv
 	if getenv == nil {
 		getenv = os.Getenv
 	}
-	env := getenv(SecretEnv)
+	env := getenv(tdnet.SecretEnv)
 	// The secret is not passed on to programs this one starts.
-	os.Unsetenv(SecretEnv)
+	os.Unsetenv(tdnet.SecretEnv)
 	certs := sf.tlsCert != "" || sf.tlsKey != "" || sf.tlsCA != ""
 	n := 0
 	for _, on := range []bool{sf.secretFile != "", certs, sf.insecure} {
@@ -82,7 +84,7 @@ func (sf *securityFlags) apply(cl *ClusterConfig) error {
 	case env != "":
 		cl.Secret = []byte(env)
 	case cl.Processes > 1:
-		return fmt.Errorf("-n %d: the connections between processes must be authenticated: give -secret-file (or $%s), or -tls-cert/-tls-key/-tls-ca, or -insecure to run without TLS on a trusted network (tdc launch gives its processes a secret)", cl.Processes, SecretEnv)
+		return fmt.Errorf("-n %d: the connections between processes must be authenticated: give -secret-file (or $%s), or -tls-cert/-tls-key/-tls-ca, or -insecure to run without TLS on a trusted network (tdc launch gives its processes a secret)", cl.Processes, tdnet.SecretEnv)
 	}
 	return nil
 }
@@ -97,7 +99,7 @@ func refuseSecretFlag(args []string) error {
 		}
 		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
 		if strings.HasPrefix(a, "-") && name == "secret" {
-			return fmt.Errorf("there is no -secret flag (a secret on the command line shows in ps): give -secret-file FILE, or $%s", SecretEnv)
+			return fmt.Errorf("there is no -secret flag (a secret on the command line shows in ps): give -secret-file FILE, or $%s", tdnet.SecretEnv)
 		}
 	}
 	return nil
@@ -122,11 +124,11 @@ func ReadSecretFile(path string) ([]byte, error) {
 // not in ours, each with its value as the flag prints it. Every process
 // of a computation must agree on them. (The files that sources read are
 // compared too: see [Computation.InputFile].)
-func paramTerms(fs *flag.FlagSet, ours map[string]bool) []Term {
-	var terms []Term
+func paramTerms(fs *flag.FlagSet, ours map[string]bool) []tdnet.Term {
+	var terms []tdnet.Term
 	fs.VisitAll(func(f *flag.Flag) {
 		if _, local := f.Value.(perProcessValue); !ours[f.Name] && !local {
-			terms = append(terms, NewTerm("param "+f.Name, f.Value.String()))
+			terms = append(terms, tdnet.NewTerm("param "+f.Name, f.Value.String()))
 		}
 	})
 	return terms

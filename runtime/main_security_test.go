@@ -13,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/tdflow/tdc/runtime/tdnet"
 )
 
 // mainRun runs Main with args and a param -input, and returns its status,
@@ -41,7 +43,7 @@ func mainHostfile(t *testing.T) string {
 }
 
 func TestMainRefusesUnsecuredCluster(t *testing.T) {
-	t.Setenv(SecretEnv, "")
+	t.Setenv(tdnet.SecretEnv, "")
 	hosts := mainHostfile(t)
 	code, stderr, _ := mainRun(t, "-n", "2", "-hostfile", hosts)
 	assert.Equal(t, ExitUsage, code)
@@ -66,7 +68,7 @@ func TestMainRefusesUnsecuredCluster(t *testing.T) {
 }
 
 func TestMainSecretFile(t *testing.T) {
-	t.Setenv(SecretEnv, "from env")
+	t.Setenv(tdnet.SecretEnv, "from env")
 	hosts := mainHostfile(t)
 	dir := t.TempDir()
 	file := filepath.Join(dir, "secret")
@@ -74,9 +76,9 @@ func TestMainSecretFile(t *testing.T) {
 	code, stderr, cfg := mainRun(t, "-n", "2", "-hostfile", hosts, "-secret-file", file)
 	require.Equal(t, 0, code, stderr)
 	assert.Equal(t, "from file", string(cfg.Cluster.Secret))
-	assert.Empty(t, os.Getenv(SecretEnv), "the secret is not passed on")
+	assert.Empty(t, os.Getenv(tdnet.SecretEnv), "the secret is not passed on")
 
-	t.Setenv(SecretEnv, "from env")
+	t.Setenv(tdnet.SecretEnv, "from env")
 	code, stderr, cfg = mainRun(t, "-n", "2", "-hostfile", hosts)
 	require.Equal(t, 0, code, stderr)
 	assert.Equal(t, "from env", string(cfg.Cluster.Secret))
@@ -100,14 +102,14 @@ func TestMainSecretFile(t *testing.T) {
 
 func TestMainUsageHidesSecret(t *testing.T) {
 	const secret = "do-not-show-me-4f1c"
-	t.Setenv(SecretEnv, secret)
+	t.Setenv(tdnet.SecretEnv, secret)
 	code, stderr, _ := mainRun(t, "-h")
 	assert.Equal(t, 0, code)
 	assert.Contains(t, stderr, "-secret-file")
 	assert.Contains(t, stderr, "-insecure")
 	assert.Contains(t, stderr, "-peer-timeout")
 	assert.NotContains(t, stderr, secret)
-	t.Setenv(SecretEnv, secret)
+	t.Setenv(tdnet.SecretEnv, secret)
 	code, stderr, _ = mainRun(t, "-bogus")
 	assert.Equal(t, ExitUsage, code)
 	assert.NotContains(t, stderr, secret)
@@ -119,25 +121,25 @@ func TestMainUsageHidesSecret(t *testing.T) {
 }
 
 func TestMainTimeoutsAndTerms(t *testing.T) {
-	t.Setenv(SecretEnv, "s")
+	t.Setenv(tdnet.SecretEnv, "s")
 	hosts := mainHostfile(t)
 	code, stderr, cfg := mainRun(t, "-n", "2", "-hostfile", hosts)
 	require.Equal(t, 0, code, stderr)
-	assert.Equal(t, DefaultPeerTimeout, cfg.Cluster.PeerTimeout)
-	assert.Equal(t, []Term{{"param input", "none"}}, cfg.Cluster.Terms)
+	assert.Equal(t, tdnet.DefaultPeerTimeout, cfg.Cluster.PeerTimeout)
+	assert.Equal(t, []tdnet.Term{{Name: "param input", Value: "none"}}, cfg.Cluster.Terms)
 
 	input := filepath.Join(t.TempDir(), "in.txt")
 	require.NoError(t, os.WriteFile(input, []byte("a\nb\n"), 0o644))
-	t.Setenv(SecretEnv, "s")
+	t.Setenv(tdnet.SecretEnv, "s")
 	code, stderr, cfg = mainRun(t, "-n", "2", "-hostfile", hosts, "-input", input,
 		"-peer-timeout", "90s", "-connect-timeout", "2m", "-handshake-timeout", "3s")
 	require.Equal(t, 0, code, stderr)
 	assert.Equal(t, "1m30s 2m0s 3s", strings.Join([]string{cfg.Cluster.PeerTimeout.String(), cfg.Cluster.ConnectTimeout.String(), cfg.Cluster.HandshakeTimeout.String()}, " "))
-	assert.Equal(t, []Term{{"param input", input}}, cfg.Cluster.Terms)
+	assert.Equal(t, []tdnet.Term{{Name: "param input", Value: input}}, cfg.Cluster.Terms)
 }
 
 func TestMainCertificateFlags(t *testing.T) {
-	t.Setenv(SecretEnv, "ignored when certificates are given")
+	t.Setenv(tdnet.SecretEnv, "ignored when certificates are given")
 	ca := netNewCA(t)
 	cert := ca.issue(t)
 	dir := t.TempDir()
@@ -195,6 +197,6 @@ func TestPerProcessParams(t *testing.T) {
 	assert.Equal(t, 20, *limit)
 	assert.Equal(t, int64(3), *seed)
 	assert.True(t, *verbose)
-	assert.Equal(t, []Term{NewTerm("param limit", "20")}, paramTerms(fs, ours))
+	assert.Equal(t, []tdnet.Term{tdnet.NewTerm("param limit", "20")}, paramTerms(fs, ours))
 	assert.Equal(t, "3", fs.Lookup("seed").Value.String())
 }

@@ -28,13 +28,6 @@ type chanCounters struct {
 	_         [40]byte
 }
 
-// PeerStats counts the traffic on the connection to one peer, headers
-// included. Its writer and its reader update it per frame.
-type PeerStats struct {
-	SentBytes, SentFrames, SentHeartbeats             atomic.Int64
-	ReceivedBytes, ReceivedFrames, ReceivedHeartbeats atomic.Int64
-}
-
 // progressCounters count the progress updates a process applied: its own
 // (workers' and inputs') and those its peers sent. Guarded by
 // Computation.mu.

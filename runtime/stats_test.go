@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/tdflow/tdc/runtime/tdnet"
 )
 
 // countingBuild returns the build of sourceGraph's computation c: each
@@ -164,7 +166,7 @@ func TestProfileLabelsAllocateNothing(t *testing.T) {
 
 // TestTakeSnapshot checks what process 0 does with a peer's stats frame.
 func TestTakeSnapshot(t *testing.T) {
-	cfg := Config{Workers: 1, Cluster: ClusterConfig{Processes: 2, Index: 0, Addresses: []string{"127.0.0.1:1", "127.0.0.1:2"}, Insecure: true}}
+	cfg := Config{Workers: 1, Cluster: tdnet.ClusterConfig{Processes: 2, Index: 0, Addresses: []string{"127.0.0.1:1", "127.0.0.1:2"}, Insecure: true}}
 	c, err := NewComputation(cfg, sourceGraph())
 	require.NoError(t, err)
 	assert.EqualError(t, c.takeSnapshot(1, []byte("{")), "process 1 sent a bad stats frame: unexpected end of JSON input")

@@ -25,6 +25,7 @@ import (
 
 	"github.com/tdflow/tdc/codegen"
 	tdrt "github.com/tdflow/tdc/runtime"
+	"github.com/tdflow/tdc/runtime/tdnet"
 )
 
 // These tests run generated binaries as computations of several
@@ -435,7 +436,7 @@ func writeFile(t testing.TB, dir, name, text string) string {
 // it started) makes can take one before its process listens on it.
 func freeAddrs(t testing.TB, n int) []string {
 	t.Helper()
-	addrs, err := tdrt.FreeLoopbackAddrs(n)
+	addrs, err := tdnet.FreeLoopbackAddrs(n)
 	require.NoError(t, err)
 	return addrs
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	tdrt "github.com/tdflow/tdc/runtime"
+	"github.com/tdflow/tdc/runtime/tdnet"
 )
 
 // TestGarbageIntoListener connects to process 0 of two, before process 1
@@ -97,7 +98,7 @@ func TestGarbageIntoListener(t *testing.T) {
 				{"nothing", nil, none},
 				{"random", random, none},
 				{"http", []byte("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"), none},
-				{"zeros", make([]byte, tdrt.HelloSize), none},
+				{"zeros", make([]byte, tdnet.HelloSize), none},
 				{"wrong_magic", testHello(with(good, func(h *helloFields) { h.magic = "TDCX" })), none},
 				{"magic_only", []byte("TDCN"), none},
 				{"truncated_hello", testHello(good)[:40], either},
@@ -140,7 +141,7 @@ func TestGarbageIntoListener(t *testing.T) {
 					assert.Empty(t, got, "%s: process 0 answered garbage", c.name)
 				default:
 					// Its hello (to a broken hello of this version).
-					require.GreaterOrEqual(t, len(got), tdrt.HelloSize, "%s: process 0's answer", c.name)
+					require.GreaterOrEqual(t, len(got), tdnet.HelloSize, "%s: process 0's answer", c.name)
 					assert.Equal(t, "TDCN", string(got[:4]), c.name)
 				}
 				require.False(t, p0.exited(), "%s: process 0 exited: %v; stderr: %s", c.name, p0.err, p0.stderr.String())
@@ -219,16 +220,16 @@ func TestGarbageAfterHandshake(t *testing.T) {
 	var epoch0 [16]byte // a timestamp: epoch and two rounds
 	words := tdrt.AppendString(binary.AppendUvarint(nil, 1), "word")
 	data := func(channel, target uint32, payload []byte) []byte {
-		return testFrame(tdrt.NewFrameHeader(tdrt.FrameData, channel, 2, target), payload)
+		return testFrame(tdnet.NewFrameHeader(tdnet.FrameData, channel, 2, target), payload)
 	}
-	header := func(kind tdrt.FrameKind, flags byte, length uint32) []byte {
-		h := tdrt.NewFrameHeader(kind, 0, 0, 0)
+	header := func(kind tdnet.FrameKind, flags byte, length uint32) []byte {
+		h := tdnet.NewFrameHeader(kind, 0, 0, 0)
 		h[1] = flags
 		h.SetLength(length)
 		return h[:]
 	}
 	progress := func(payload []byte) []byte {
-		return testFrame(tdrt.NewFrameHeader(tdrt.FrameProgress, 0, 2, tdrt.AllWorkers), payload)
+		return testFrame(tdnet.NewFrameHeader(tdnet.FrameProgress, 0, 2, tdnet.AllWorkers), payload)
 	}
 	oneUpdate := binary.LittleEndian.AppendUint32(nil, 1)
 	oneUpdate = binary.LittleEndian.AppendUint32(oneUpdate, 999) // location
@@ -244,15 +245,15 @@ func TestGarbageAfterHandshake(t *testing.T) {
 		wait  time.Duration // more time for process 0 to fail
 	}{
 		{"bad_kind", header(9, 0, 0), keepOpen, "sent a bad frame at byte 0: unknown frame kind 9", 0},
-		{"zero_kind", make([]byte, tdrt.FrameHeaderSize), keepOpen, "unknown frame kind 0", 0},
-		{"flags", header(tdrt.FrameData, 1, 0), keepOpen, "data frame with flags 0x1", 0},
-		{"over_limit", header(tdrt.FrameData, 0, tdrt.MaxPayload+1), keepOpen, fmt.Sprintf("data frame of %d bytes, over the limit", tdrt.MaxPayload+1), 0},
-		{"length_max", header(tdrt.FrameProgress, 0, 1<<32-1), keepOpen, "over the limit", 0},
-		{"error_over_limit", header(tdrt.FrameFailure, 0, tdrt.MaxErrorMessage+1), keepOpen, "over the limit of 1024", 0},
-		{"ping_payload", header(tdrt.FramePing, 0, 8), keepOpen, "ping frame with a payload of 8 bytes", 0},
-		{"second_frame_bad", append(testFrame(tdrt.NewFrameHeader(tdrt.FramePing, 0, 0, 0), nil), header(7, 0, 0)...), keepOpen, "sent a bad frame at byte 24: unknown frame kind 7", 0},
-		{"truncated", append(header(tdrt.FrameData, 0, 64), make([]byte, 10)...), closeWrite, "ended before the computation finished: it closed the connection in the middle of a frame", 0},
-		{"truncated_header", header(tdrt.FrameData, 0, 0)[:10], closeWrite, "ended before the computation finished", 0},
+		{"zero_kind", make([]byte, tdnet.FrameHeaderSize), keepOpen, "unknown frame kind 0", 0},
+		{"flags", header(tdnet.FrameData, 1, 0), keepOpen, "data frame with flags 0x1", 0},
+		{"over_limit", header(tdnet.FrameData, 0, tdnet.MaxPayload+1), keepOpen, fmt.Sprintf("data frame of %d bytes, over the limit", tdnet.MaxPayload+1), 0},
+		{"length_max", header(tdnet.FrameProgress, 0, 1<<32-1), keepOpen, "over the limit", 0},
+		{"error_over_limit", header(tdnet.FrameFailure, 0, tdnet.MaxErrorMessage+1), keepOpen, "over the limit of 1024", 0},
+		{"ping_payload", header(tdnet.FramePing, 0, 8), keepOpen, "ping frame with a payload of 8 bytes", 0},
+		{"second_frame_bad", append(testFrame(tdnet.NewFrameHeader(tdnet.FramePing, 0, 0, 0), nil), header(7, 0, 0)...), keepOpen, "sent a bad frame at byte 24: unknown frame kind 7", 0},
+		{"truncated", append(header(tdnet.FrameData, 0, 64), make([]byte, 10)...), closeWrite, "ended before the computation finished: it closed the connection in the middle of a frame", 0},
+		{"truncated_header", header(tdnet.FrameData, 0, 0)[:10], closeWrite, "ended before the computation finished", 0},
 		{"no_goodbye", nil, closeWrite, "ended before the computation finished: it closed the connection without a goodbye", 0},
 		{"unknown_channel", data(99, 0, append(epoch0[:], words...)), keepOpen, "process 1 sent data for channel 99", 0},
 		{"foreign_worker", data(0, 3, append(epoch0[:], words...)), keepOpen, "worker 3 is not in this process", 0},
@@ -262,11 +263,11 @@ func TestGarbageAfterHandshake(t *testing.T) {
 		{"bad_progress", progress([]byte{1, 2, 3}), keepOpen, "sent a bad progress frame", 0},
 		{"progress_count", progress(oneUpdate[:len(oneUpdate)-1]), keepOpen, "sent a bad progress frame", 0},
 		{"progress_location", progress(oneUpdate), keepOpen, "location 999", 0},
-		{"error_frame", testFrame(tdrt.NewFrameHeader(tdrt.FrameFailure, 0, 0, 0), []byte("boom\x00\x1b[31m\xff")), keepOpen, "failed: boom??[31m?", 0},
+		{"error_frame", testFrame(tdnet.NewFrameHeader(tdnet.FrameFailure, 0, 0, 0), []byte("boom\x00\x1b[31m\xff")), keepOpen, "failed: boom??[31m?", 0},
 		{"silent", nil, keepOpen, "sent nothing for 4s", 4 * time.Second},
 		// A goodbye says process 1 finished, which it cannot have: it
 		// never released its workers' capabilities.
-		{"early_goodbye", testFrame(tdrt.NewFrameHeader(tdrt.FrameGoodbye, 0, 0, 0), nil), keepOpen, "process 1 finished, but this process did not finish within 5s of it", tdrt.DefaultCloseTimeout},
+		{"early_goodbye", testFrame(tdnet.NewFrameHeader(tdnet.FrameGoodbye, 0, 0, 0), nil), keepOpen, "process 1 finished, but this process did not finish within 5s of it", tdnet.DefaultCloseTimeout},
 	}
 	// The cases run in parallel, each with a process 0 of its own: the
 	// addresses are taken at once, so that they differ.
@@ -277,13 +278,13 @@ func TestGarbageAfterHandshake(t *testing.T) {
 			t.Parallel()
 			hosts := writeHostfile(t, dir, addrs)
 			p0 := startProc(t, root, nil, bin, append(clusterArgs(2, 0, hosts, 2), "-insecure", "-peer-timeout", "4s")...)
-			conn := dialHandshake(t, p0, addrs[0], tdrt.NetIdentity{Fingerprint: fp, Index: 1, Processes: 2, Workers: 2, Terms: terms})
+			conn := dialHandshake(t, p0, addrs[0], tdnet.NetIdentity{Fingerprint: fp, Index: 1, Processes: 2, Workers: 2, Terms: terms})
 
 			// Read what process 0 sends, to see its error frame.
 			told := make(chan error, 1)
 			go func() {
-				fr := tdrt.NewFrameReader(conn, tdrt.ReaderConfig{Peer: 0, Addr: addrs[0]})
-				told <- fr.ReadLoop(func(f tdrt.Frame) error { f.Release(); return nil })
+				fr := tdnet.NewFrameReader(conn, tdnet.ReaderConfig{Peer: 0, Addr: addrs[0]})
+				told <- fr.ReadLoop(func(f tdnet.Frame) error { f.Release(); return nil })
 			}()
 			_, err := conn.Write(c.send)
 			require.NoError(t, err)
@@ -304,7 +305,7 @@ func TestGarbageAfterHandshake(t *testing.T) {
 
 			select {
 			case err := <-told:
-				require.ErrorIs(t, err, tdrt.ErrPeerFailed, "process 0 did not send an error frame")
+				require.ErrorIs(t, err, tdnet.ErrPeerFailed, "process 0 did not send an error frame")
 				assert.Contains(t, err.Error(), c.want, "the error frame")
 			case <-time.After(5 * time.Second):
 				t.Fatal("process 0's end of the connection is still open")
@@ -315,7 +316,7 @@ func TestGarbageAfterHandshake(t *testing.T) {
 
 // dialHandshake connects to process 0 at addr as the process of id, and
 // returns the connection after the handshake.
-func dialHandshake(t *testing.T, p0 *clusterProc, addr string, id tdrt.NetIdentity) *net.TCPConn {
+func dialHandshake(t *testing.T, p0 *clusterProc, addr string, id tdnet.NetIdentity) *net.TCPConn {
 	t.Helper()
 	var conn net.Conn
 	waitFor(t, 10*time.Second, func() bool {
@@ -326,7 +327,7 @@ func dialHandshake(t *testing.T, p0 *clusterProc, addr string, id tdrt.NetIdenti
 	require.NotNil(t, conn, "process 0 exited: %v; stderr: %s", p0.err, p0.stderr.String())
 	t.Cleanup(func() { conn.Close() })
 	conn.SetDeadline(time.Now().Add(10 * time.Second))
-	require.NoError(t, tdrt.DialHandshake(conn, id, 0, addr))
+	require.NoError(t, tdnet.DialHandshake(conn, id, 0, addr))
 	conn.SetDeadline(time.Time{})
 	return conn.(*net.TCPConn)
 }
@@ -339,7 +340,7 @@ var testTerms = []byte{4, 0, 0, 0, 0, 0, 0, 0}
 func wordCountTerms(t testing.TB, root string) []tdrt.Term {
 	t.Helper()
 	const input = "examples/wordcount/sample.txt"
-	file, err := tdrt.FileTerm("input of lines at wordcount.tdf:13:2", filepath.Join(root, input))
+	file, err := tdnet.FileTerm("input of lines at wordcount.tdf:13:2", filepath.Join(root, input))
 	require.NoError(t, err)
 	return []tdrt.Term{{Name: "param input", Value: input}, file}
 }
@@ -347,7 +348,7 @@ func wordCountTerms(t testing.TB, root string) []tdrt.Term {
 // helloFields are the fields of a hello (docs/wire.md) a test writes.
 type helloFields struct {
 	magic    string // "TDCN" when empty
-	version  uint16 // tdrt.ProtocolVersion when zero
+	version  uint16 // tdnet.ProtocolVersion when zero
 	flags    uint16
 	index    uint32
 	count    uint32
@@ -365,7 +366,7 @@ func with(h helloFields, f func(*helloFields)) helloFields {
 
 // testHello returns the bytes of the hello h.
 func testHello(h helloFields) []byte {
-	b := make([]byte, tdrt.HelloSize)
+	b := make([]byte, tdnet.HelloSize)
 	magic := h.magic
 	if magic == "" {
 		magic = "TDCN"
@@ -373,7 +374,7 @@ func testHello(h helloFields) []byte {
 	copy(b, magic)
 	v := h.version
 	if v == 0 {
-		v = tdrt.ProtocolVersion
+		v = tdnet.ProtocolVersion
 	}
 	binary.LittleEndian.PutUint16(b[4:], v)
 	binary.LittleEndian.PutUint16(b[6:], h.flags)
@@ -396,10 +397,10 @@ func testHello(h helloFields) []byte {
 
 // testFrame returns the bytes of a frame: h with its length set, the
 // payload and the padding.
-func testFrame(h tdrt.FrameHeader, payload []byte) []byte {
+func testFrame(h tdnet.FrameHeader, payload []byte) []byte {
 	h.SetLength(uint32(len(payload)))
 	b := append(h[:], payload...)
-	for len(b)%tdrt.FrameAlign != 0 {
+	for len(b)%tdnet.FrameAlign != 0 {
 		b = append(b, 0)
 	}
 	return bytes.Clone(b)

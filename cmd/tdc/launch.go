@@ -22,6 +22,7 @@ import (
 	"time"
 
 	tdrt "github.com/tdflow/tdc/runtime"
+	"github.com/tdflow/tdc/runtime/tdnet"
 )
 
 // cmdLaunch starts n processes of a generated binary on this host as one
@@ -81,7 +82,7 @@ func cmdLaunch(args []string, env *cliEnv) int {
 	}
 	defer os.RemoveAll(dir)
 	hostfile := filepath.Join(dir, "hosts")
-	addrs, err := tdrt.FreeLoopbackAddrs(*n)
+	addrs, err := tdnet.FreeLoopbackAddrs(*n)
 	if err != nil {
 		return report(env, err)
 	}

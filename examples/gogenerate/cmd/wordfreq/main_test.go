@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	tdrt "github.com/tdflow/tdc/runtime"
+	"github.com/tdflow/tdc/runtime/tdnet"
 )
 
 // TestMain runs the test binary as wordfreq when the test starts it as a
@@ -82,7 +82,7 @@ func reference(t *testing.T, file string) string {
 // killed when the test ends.
 func runProcesses(t *testing.T, n int, file string) string {
 	t.Helper()
-	addrs, err := tdrt.FreeLoopbackAddrs(n)
+	addrs, err := tdnet.FreeLoopbackAddrs(n)
 	if err != nil {
 		t.Fatal(err)
 	}

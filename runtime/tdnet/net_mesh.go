@@ -1,4 +1,4 @@
-package runtime
+package tdnet
 
 import (
 	"errors"
@@ -61,7 +61,7 @@ func NewMesh(cfg ClusterConfig, conns []net.Conn) (*Mesh, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	cfg = cfg.withDefaults()
+	cfg = cfg.WithDefaults()
 	if len(conns) != cfg.Processes {
 		return nil, fmt.Errorf("mesh: %d connections for %d processes", len(conns), cfg.Processes)
 	}

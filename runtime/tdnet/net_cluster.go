@@ -1,4 +1,4 @@
-package runtime
+package tdnet
 
 import (
 	"context"
@@ -86,9 +86,9 @@ func DefaultClusterConfig() ClusterConfig {
 	}
 }
 
-// withDefaults returns c with zero durations and sizes replaced by the
+// WithDefaults returns c with zero durations and sizes replaced by the
 // defaults.
-func (c ClusterConfig) withDefaults() ClusterConfig {
+func (c ClusterConfig) WithDefaults() ClusterConfig {
 	d := DefaultClusterConfig()
 	set := func(v *time.Duration, def time.Duration) {
 		if *v == 0 {
@@ -171,7 +171,7 @@ func ConnectPeers(ctx context.Context, cfg ClusterConfig) ([]net.Conn, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	cfg = cfg.withDefaults()
+	cfg = cfg.WithDefaults()
 	if cfg.Processes == 1 {
 		if cfg.Listener != nil {
 			cfg.Listener.Close()

@@ -1,4 +1,4 @@
-package runtime
+package tdnet
 
 import (
 	"encoding/binary"
@@ -58,9 +58,9 @@ const (
 	// Readers turn it into an error wrapping ErrPeerFailed.
 	FrameFailure FrameKind = 5
 	// FrameStats carries a process's figures for the web view, a JSON
-	// [Snapshot]; processes other than 0 send one to process 0 about
-	// once a second while the web view is on. Routing fields are zero
-	// but Source, the sender's first worker.
+	// Snapshot of package runtime; processes other than 0 send one to
+	// process 0 about once a second while the web view is on. Routing
+	// fields are zero but Source, the sender's first worker.
 	FrameStats FrameKind = 6
 )
 

@@ -1,4 +1,4 @@
-package runtime
+package tdnet
 
 import (
 	"crypto/rand"
