@@ -47,6 +47,16 @@ func (c *Computation) recordsSent() int64 {
 func (c *Computation) epochNote() string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	oldest, found := c.oldestEpoch()
+	if !found {
+		return ""
+	}
+	return fmt.Sprintf(", working on epoch %d", oldest)
+}
+
+// oldestEpoch returns the oldest epoch in any location's frontier, and
+// false when every frontier is empty. c.mu must be held.
+func (c *Computation) oldestEpoch() (uint64, bool) {
 	oldest, found := uint64(0), false
 	for loc := 0; loc < c.graph.Locations; loc++ {
 		for _, t := range c.tracker.Frontier(Location(loc)) {
@@ -55,10 +65,7 @@ func (c *Computation) epochNote() string {
 			}
 		}
 	}
-	if !found {
-		return ""
-	}
-	return fmt.Sprintf(", working on epoch %d", oldest)
+	return oldest, found
 }
 
 // siCount prints a count with a k, M or G suffix.

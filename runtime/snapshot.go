@@ -241,14 +241,7 @@ func (c *Computation) channelSnapshots(ops []OperatorSnapshot) []ChannelSnapshot
 func (c *Computation) frontierSnapshots(s *Snapshot) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	oldest, found := uint64(0), false
-	for loc := 0; loc < c.graph.Locations; loc++ {
-		for _, t := range c.tracker.Frontier(Location(loc)) {
-			if !found || t.Epoch < oldest {
-				oldest, found = t.Epoch, true
-			}
-		}
-	}
+	oldest, found := c.oldestEpoch()
 	switch {
 	case found:
 		s.EpochsCompleted = oldest
