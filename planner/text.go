@@ -35,10 +35,10 @@ func (g *Graph) text(positions bool) string {
 			fmt.Fprintf(&b, "  host loc %d\n", op.HostLoc)
 		}
 		if op.In != nil {
-			fmt.Fprintf(&b, "  in loc %d %s%s\n", op.In.Loc, typeText(op.In.Type), channelList(" from", op.In.Channels))
+			fmt.Fprintf(&b, "  in loc %d %s%s\n", op.In.Loc, TypeText(op.In.Type), channelList(" from", op.In.Channels))
 		}
 		if op.Right != nil {
-			fmt.Fprintf(&b, "  right loc %d %s%s\n", op.Right.Loc, typeText(op.Right.Type), channelList(" from", op.Right.Channels))
+			fmt.Fprintf(&b, "  right loc %d %s%s\n", op.Right.Loc, TypeText(op.Right.Type), channelList(" from", op.Right.Channels))
 		}
 		if op.Arranged != nil {
 			fmt.Fprintf(&b, "  arranged loc %d depth %d\n", op.Arranged.Loc, op.ArrangedDepth)
@@ -50,7 +50,7 @@ func (g *Graph) text(positions bool) string {
 			fmt.Fprintf(&b, "  stage %s%s%s\n", st.Op, nodeArgs(st), pos(st.Pos))
 		}
 		if op.Out != nil {
-			fmt.Fprintf(&b, "  out loc %d %s%s\n", op.Out.Loc, typeText(op.Out.Type), channelList(" to", op.Out.Channels))
+			fmt.Fprintf(&b, "  out loc %d %s%s\n", op.Out.Loc, TypeText(op.Out.Type), channelList(" to", op.Out.Channels))
 		}
 	}
 	for _, ch := range g.Channels {
@@ -73,7 +73,7 @@ func (g *Graph) text(positions bool) string {
 		for _, c := range ch.Changes {
 			kind += fmt.Sprintf(" %s(%d)", c.Kind, c.Loop.Depth)
 		}
-		fmt.Fprintf(&b, "channel %d op %d -> op %d %s %s\n", ch.ID, ch.From.ID, ch.To.ID, typeText(ch.Type), kind)
+		fmt.Fprintf(&b, "channel %d op %d -> op %d %s %s\n", ch.ID, ch.From.ID, ch.To.ID, TypeText(ch.Type), kind)
 	}
 	for l, reach := range g.Paths {
 		fmt.Fprintf(&b, "paths %d ->%s\n", l, reachList(reach))
@@ -165,8 +165,9 @@ func intList(xs []int) string {
 	return b.String()
 }
 
-// typeText spells a type with packages by name.
-func typeText(t types.Type) string {
+// TypeText spells a type as plans and pictures show it: packages by
+// name, the program's own package unqualified, "-" for none.
+func TypeText(t types.Type) string {
 	if t == nil {
 		return "-"
 	}

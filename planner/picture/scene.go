@@ -2,7 +2,6 @@ package picture
 
 import (
 	"fmt"
-	"go/types"
 	"strings"
 	"unicode/utf8"
 
@@ -127,7 +126,7 @@ func memberText(n *lang.Node) string {
 	case "loopvar":
 		return n.Loop.Kind + " " + n.Name
 	case "input":
-		return "input " + n.Name + " " + typeText(n.Out)
+		return "input " + n.Name + " " + planner.TypeText(n.Out)
 	case "combine":
 		return "combine (before " + n.Name + ")"
 	case "join":
@@ -135,7 +134,7 @@ func memberText(n *lang.Node) string {
 	case "read", "csv":
 		// The checker fills in the optional arguments; show the file and
 		// the record type as written.
-		return fmt.Sprintf("%s(%s, %s)", n.Op, n.Args[0].Text, typeText(n.Out))
+		return fmt.Sprintf("%s(%s, %s)", n.Op, n.Args[0].Text, planner.TypeText(n.Out))
 	}
 	var args []string
 	for _, a := range n.Args {
@@ -178,20 +177,6 @@ func shorten(s string) string {
 }
 
 func posText(p lang.Pos) string { return fmt.Sprintf("%d:%d", p.Line, p.Column) }
-
-// typeText spells a type with packages by name, the program's own
-// package unqualified.
-func typeText(t types.Type) string {
-	if t == nil {
-		return "-"
-	}
-	return types.TypeString(t, func(p *types.Package) string {
-		if strings.HasPrefix(p.Path(), "tdc.local/") {
-			return ""
-		}
-		return p.Name()
-	})
-}
 
 func newArrow(ch *planner.Channel, prefix string, nodes map[*planner.Op]string) *arrow {
 	a := &arrow{
@@ -248,6 +233,6 @@ func newArrow(ch *planner.Channel, prefix string, nodes map[*planner.Op]string) 
 	if len(notes) > 0 {
 		a.label = append(a.label, strings.Join(notes, ", "))
 	}
-	a.label = append(a.label, typeText(ch.Type))
+	a.label = append(a.label, planner.TypeText(ch.Type))
 	return a
 }
