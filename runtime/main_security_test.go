@@ -14,6 +14,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tdflow/tdc/runtime/internal/testca"
+
 	"github.com/tdflow/tdc/runtime/tdnet"
 )
 
@@ -140,8 +142,8 @@ func TestMainTimeoutsAndTerms(t *testing.T) {
 
 func TestMainCertificateFlags(t *testing.T) {
 	t.Setenv(tdnet.SecretEnv, "ignored when certificates are given")
-	ca := netNewCA(t)
-	cert := ca.issue(t)
+	ca := testca.New(t)
+	cert := ca.Issue(t)
 	dir := t.TempDir()
 	write := func(name, typ string, der []byte) string {
 		p := filepath.Join(dir, name)
@@ -152,7 +154,7 @@ func TestMainCertificateFlags(t *testing.T) {
 	require.NoError(t, err)
 	certFile := write("cert.pem", "CERTIFICATE", cert.Certificate[0])
 	keyFile := write("key.pem", "PRIVATE KEY", key)
-	caFile := write("ca.pem", "CERTIFICATE", ca.cert.Raw)
+	caFile := write("ca.pem", "CERTIFICATE", ca.Cert.Raw)
 	hosts := mainHostfile(t)
 	code, stderr, cfg := mainRun(t, "-n", "2", "-hostfile", hosts, "-tls-cert", certFile, "-tls-key", keyFile, "-tls-ca", caFile)
 	require.Equal(t, 0, code, stderr)

@@ -1,4 +1,9 @@
-package runtime
+// Package testca is a certificate authority for the tests of the runtime
+// and its network layer: a fresh ed25519 CA per test, valid for an hour
+// either side of now, that issues certificates for server and client
+// authentication on given IP addresses. It is for tests only; binaries
+// never link it.
+package testca
 
 import (
 	"crypto/ed25519"
@@ -14,17 +19,15 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// The certificate authority the flag tests issue certificates from: a copy
-// of the one in package tdnet's tests, which other packages cannot import.
-
-// netTestCA is a certificate authority for tests.
-type netTestCA struct {
-	cert *x509.Certificate
-	key  ed25519.PrivateKey
-	pool *x509.CertPool
+// CA is a certificate authority made for one test.
+type CA struct {
+	Cert *x509.Certificate
+	Key  ed25519.PrivateKey
+	Pool *x509.CertPool // holds Cert, for RootCAs
 }
 
-func netNewCA(t *testing.T) *netTestCA {
+// New returns a fresh CA.
+func New(t *testing.T) *CA {
 	t.Helper()
 	pub, key, err := ed25519.GenerateKey(rand.Reader)
 	require.NoError(t, err)
@@ -43,11 +46,11 @@ func netNewCA(t *testing.T) *netTestCA {
 	require.NoError(t, err)
 	pool := x509.NewCertPool()
 	pool.AddCert(cert)
-	return &netTestCA{cert: cert, key: key, pool: pool}
+	return &CA{Cert: cert, Key: key, Pool: pool}
 }
 
-// issue returns a certificate of the CA for the given IP addresses.
-func (ca *netTestCA) issue(t *testing.T, ips ...net.IP) *tls.Certificate {
+// Issue returns a certificate of the CA for the given IP addresses.
+func (ca *CA) Issue(t *testing.T, ips ...net.IP) *tls.Certificate {
 	t.Helper()
 	pub, key, err := ed25519.GenerateKey(rand.Reader)
 	require.NoError(t, err)
@@ -60,7 +63,7 @@ func (ca *netTestCA) issue(t *testing.T, ips ...net.IP) *tls.Certificate {
 		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth},
 		IPAddresses:  ips,
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, pub, ca.key)
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.Cert, pub, ca.Key)
 	require.NoError(t, err)
 	return &tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
 }
