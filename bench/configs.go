@@ -85,6 +85,13 @@ func (e *env) configs() []config {
 			timely: []string{"classic_pagerank", e.graph, "20", "-w", itoa(p.w)},
 		})
 	}
+	for _, p := range []struct{ w, n int }{{1, 1}, {2, 1}, {1, 2}} {
+		cs = append(cs, config{
+			program: "pagerank classic (-combine=false)", workers: p.w, procs: p.n, records: float64(s.edges * 20), baseline: "pagerank",
+			run:    e.ours("pagerank", p.w, p.n, append(graph, "-combine=false")...),
+			timely: []string{"classic_pagerank", e.graph, "20", "-w", itoa(p.w)},
+		})
+	}
 	cs = append(cs, config{
 		program: "pagerank-custom", workers: 2, procs: 1, records: float64(s.edges * 20), baseline: "pagerank",
 		run: e.ours("pagerank-custom", 2, 1, graph...),

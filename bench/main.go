@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 )
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
@@ -16,6 +17,7 @@ type options struct {
 	json   string
 	timely string
 	keep   string
+	only   *regexp.Regexp // rows whose program matches; nil for all
 }
 
 // run parses the flags and runs the suite, or one of the child modes
@@ -29,6 +31,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.json, "json", "", "also write the table as JSON to this file")
 	fs.StringVar(&o.timely, "timely", os.Getenv("TDC_TIMELY"), "a directory of timely-anchor binaries to run interleaved (default $TDC_TIMELY)")
 	fs.StringVar(&o.keep, "keep", "", "build and write inputs in this directory and keep it (default a temporary one)")
+	only := fs.String("only", "", "run only the rows whose program name matches this regular expression (e.g. 'pagerank|reach')")
 	sink := fs.String("sink", "", "child mode: read everything from this TCP address")
 	inproc := fs.String("inproc", "", "child mode: run the in-process measurement `exchange|latency|memcpy` with its numeric arguments")
 	baseline := fs.String("baseline", "", "child mode: run the single-threaded `pagerank|reach` on the file given as argument")
@@ -39,6 +42,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 64
 	}
 	var err error
+	if *only != "" {
+		if o.only, err = regexp.Compile(*only); err != nil {
+			fmt.Fprintln(stderr, "bench: -only:", err)
+			return 64
+		}
+	}
 	switch {
 	case *sink != "":
 		err = runSink(*sink, stdout)

@@ -42,6 +42,9 @@ func (e *env) runAll(t *table) error {
 		t.Rows = append(t.Rows, e.row(config{program: kind + " (Go, 1 thread)", workers: 1, procs: 1, records: recs}, ms, nil, 0, 0))
 	}
 	for _, c := range e.configs() {
+		if e.o.only != nil && !e.o.only.MatchString(c.program) {
+			continue
+		}
 		e.logf("%s %dx%d", c.program, c.workers, c.procs)
 		var ours, theirs []measure
 		for range e.o.runs {
