@@ -111,6 +111,7 @@ func (c *Computation) launch(ctx context.Context, build func(w *Worker) ([]Opera
 		case <-c.done:
 		}
 	}()
+	c.beginRun()
 	for _, w := range c.workers {
 		go w.main(build, built)
 	}
