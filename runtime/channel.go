@@ -216,6 +216,11 @@ type Pusher[T any] struct {
 	allTime Time
 	dirty   bool          // some buffer holds records
 	counts  *chanCounters // the channel's counts of this worker
+	// unwritten is, per process, whether frames were sent to it since
+	// the last Flush; Flush writes them to the connection itself (see
+	// flushRemote). Nil until the first frame.
+	unwritten    []bool
+	anyUnwritten bool
 }
 
 // pushBuf is the records a pusher holds for one target worker, all at
@@ -328,6 +333,40 @@ func (p *Pusher[T]) Flush() {
 		p.sendAll()
 	}
 	p.dirty = false
+	if p.anyUnwritten {
+		p.flushRemote()
+	}
+}
+
+// sentRemote notes a frame sent to process proc, for flushRemote.
+func (p *Pusher[T]) sentRemote(proc int) {
+	if p.unwritten == nil {
+		p.unwritten = make([]bool, p.ch.c.processes)
+	}
+	p.unwritten[proc] = true
+	p.anyUnwritten = true
+}
+
+// flushRemote writes the frames the pusher sent since its last Flush to
+// their connections on this goroutine (tdnet's Sender.Flush), unless a
+// write is under way there already. Flush is the end of a run of the
+// operator: the frames may be what a peer waits for (the last records of
+// a round, a broadcast that starts the next round), and a writer
+// goroutine woken by this worker would wait for a free processor while
+// the worker runs on, as long as the worker's next run when every
+// processor is busy.
+func (p *Pusher[T]) flushRemote() {
+	c := p.ch.c
+	for q, sent := range p.unwritten {
+		if !sent {
+			continue
+		}
+		p.unwritten[q] = false
+		if err := c.mesh.Sender(q).Flush(); err != nil {
+			c.fail(err)
+		}
+	}
+	p.anyUnwritten = false
 }
 
 // sendAll sends the broadcast buffer: one frame to each other process,
@@ -341,6 +380,7 @@ func (p *Pusher[T]) sendAll() {
 	for q := 0; q < c.processes; q++ {
 		if q*c.cfg.Workers != c.base {
 			p.ch.sendRemote(p.w, int(tdnet.AllWorkers), q, t, buf)
+			p.sentRemote(q)
 		}
 	}
 	local := len(p.ch.boxes)
@@ -370,7 +410,9 @@ func (p *Pusher[T]) send(target int) {
 	if local := target - p.ch.c.base; local >= 0 && local < len(p.ch.boxes) {
 		p.ch.deliver(local, Batch[T]{Time: t, Data: buf})
 	} else {
-		p.ch.sendRemote(p.w, target, target/p.ch.c.cfg.Workers, t, buf)
+		q := target / p.ch.c.cfg.Workers
+		p.ch.sendRemote(p.w, target, q, t, buf)
+		p.sentRemote(q)
 		p.ch.free.put(buf)
 	}
 	p.w.batch.Add(p.ch.target, t, 1)
