@@ -94,7 +94,8 @@ type Sender struct {
 }
 
 // NewSender returns a sender that writes to w, which must be safe to write
-// from the goroutine of WriteLoop.
+// from the goroutine of WriteLoop and from those of producers that call
+// Flush (one at a time; a net.Conn or a tls.Conn is).
 func NewSender(w io.Writer, cfg SenderConfig) *Sender {
 	if cfg.SendBuffer <= 0 {
 		cfg.SendBuffer = DefaultSendBuffer
