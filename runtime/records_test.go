@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -80,7 +81,8 @@ func TestFieldSplitterCSV(t *testing.T) {
 }
 
 // TestRecordErrorLines checks that every worker's share names the right
-// line numbers, for a file split among 1 to 4 workers.
+// line numbers, for a file split among 1 to 4 workers, and standard
+// input.
 func TestRecordErrorLines(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "in.txt")
 	var b strings.Builder
@@ -88,29 +90,43 @@ func TestRecordErrorLines(t *testing.T) {
 		b.WriteString(strings.Repeat("x", i%7) + "\n")
 	}
 	require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o644))
+	check := func(lr *LineReader, seen map[int64]bool, what string) {
+		for {
+			text, err := lr.ReadBlockView()
+			if err == io.EOF {
+				break
+			}
+			require.NoError(t, err)
+			for i := 0; i < len(text); {
+				line, next := LineAt(text, i)
+				var re *RecordError
+				require.True(t, errors.As(lr.BlockError(i, errors.New("bad")), &re))
+				assert.Equal(t, int64(len(line)), (re.Line)%7, "%s: line %d is %q", what, re.Line, line)
+				assert.Equal(t, line, re.Text)
+				assert.False(t, seen[re.Line], "line %d twice", re.Line)
+				seen[re.Line] = true
+				i = next
+			}
+		}
+		require.NoError(t, lr.Close())
+	}
 	for peers := 1; peers <= 4; peers++ {
 		seen := map[int64]bool{}
 		for w := 0; w < peers; w++ {
-			lr, err := OpenLines(path, w, peers)
+			lr, err := openLines(path, w, peers, 64) // many blocks
 			require.NoError(t, err)
-			for {
-				lines, err := lr.Read(nil, 37)
-				if err == io.EOF {
-					break
-				}
-				require.NoError(t, err)
-				for i, line := range lines {
-					var re *RecordError
-					require.True(t, errors.As(lr.RecordError(i, errors.New("bad")), &re))
-					assert.Equal(t, int64(len(line)), (re.Line)%7, "peers %d worker %d: line %d is %q", peers, w, re.Line, line)
-					assert.False(t, seen[re.Line], "line %d twice", re.Line)
-					seen[re.Line] = true
-				}
-			}
-			require.NoError(t, lr.Close())
+			check(lr, seen, fmt.Sprintf("peers %d worker %d", peers, w))
 		}
 		assert.Len(t, seen, 500, "peers %d", peers)
 	}
+
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+	lr := newStreamReader(f, nil, "standard input", 64)
+	seen := map[int64]bool{}
+	check(lr, seen, "stream")
+	assert.Len(t, seen, 500, "stream")
 }
 
 // TestMaxLine checks that a line past the limit is an error naming its
@@ -128,7 +144,7 @@ func TestMaxLine(t *testing.T) {
 		lines, err = lr.Read(lines, BatchSize)
 	}
 	assert.EqualError(t, err, path+":3: line longer than the limit of 1048576 bytes")
-	assert.Less(t, cap(lr.long), 4<<20, "the reader kept more than the limit of the line")
+	assert.Less(t, cap(lr.buf), 4<<20, "the reader kept more than the limit of the line")
 }
 
 func TestShorten(t *testing.T) {
