@@ -148,10 +148,13 @@ func ScanInt(text string, i, bitSize int) (v int64, next int, ok bool) {
 		j++
 	}
 	u, next, ok := ScanUint(text, j, bitSize-1)
-	if j > i && text[i] == '-' {
-		return -int64(u), next, ok
+	switch {
+	case !ok:
+		return 0, i, false
+	case j > i && text[i] == '-':
+		return -int64(u), next, true
 	}
-	return int64(u), next, ok
+	return int64(u), next, true
 }
 
 // ScanWord reads a field of a blank-separated line: the bytes up to a

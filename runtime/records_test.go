@@ -147,6 +147,58 @@ func TestMaxLine(t *testing.T) {
 	assert.Less(t, cap(lr.buf), 4<<20, "the reader kept more than the limit of the line")
 }
 
+// TestMaxLineEdges: a line of exactly MaxLine bytes is read, with "\n",
+// "\r\n" or none after it; one byte more is the error naming its line,
+// whether the reader's buffer is smaller than the limit or larger, and
+// in whichever worker's share the line is.
+func TestMaxLineEdges(t *testing.T) {
+	const limit = 100
+	fits := strings.Repeat("7", limit)
+	over := strings.Repeat("8", limit+1)
+	dir := t.TempDir()
+	for _, c := range []struct {
+		name, text string
+		bad        int64 // the line of the error; 0: none
+	}{
+		{"newline", "1\n" + fits + "\n2\n", 0},
+		{"crlf", "1\r\n" + fits + "\r\n2\r\n", 0},
+		{"last line", "1\n2\n" + fits, 0},
+		{"over", "1\n2\n" + over + "\n3\n", 3},
+		{"over with crlf", "1\n2\n3\n" + over + "\r\n3\n", 4},
+		{"cr is not a newline", "1\n" + fits + "\r", 2},
+		{"over last line", "1\n" + over, 2},
+		{"over at start", over + "\n1\n", 1},
+	} {
+		path := filepath.Join(dir, strings.ReplaceAll(c.name, " ", "_"))
+		require.NoError(t, os.WriteFile(path, []byte(c.text), 0o644))
+		for _, size := range []int{8, limit, limit + 1, limit + 2, 4096} {
+			for peers := 1; peers <= 3; peers++ {
+				var lines []string
+				var bad int64
+				for w := range peers {
+					lr, err := openLines(path, w, peers, size)
+					require.NoError(t, err)
+					lr.MaxLine = limit
+					for err == nil {
+						lines, err = lr.Read(lines, 2)
+					}
+					require.NoError(t, lr.Close())
+					if err != io.EOF {
+						var re *RecordError
+						require.True(t, errors.As(err, &re), "%v", err)
+						assert.Equal(t, path+":"+fmt.Sprint(re.Line)+": line longer than the limit of 100 bytes", err.Error())
+						bad = re.Line
+					}
+				}
+				assert.Equal(t, c.bad, bad, "%s: buffer %d, %d peers", c.name, size, peers)
+				if c.bad == 0 {
+					assert.Equal(t, wantLines(c.text), lines, "%s: buffer %d, %d peers", c.name, size, peers)
+				}
+			}
+		}
+	}
+}
+
 func TestShorten(t *testing.T) {
 	assert.Equal(t, "abc", Shorten("abc", 5))
 	assert.Equal(t, "ab... (3 more bytes)", Shorten("abcde", 2))
