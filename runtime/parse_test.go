@@ -102,6 +102,30 @@ func TestScanNumbersAsStrconv(t *testing.T) {
 	}
 }
 
+// FuzzScanNumbers: what ScanUint and ScanInt accept from any text is
+// strconv's value of the digits they read.
+func FuzzScanNumbers(f *testing.F) {
+	for _, s := range numberTexts()[:100] {
+		f.Add(s + " 1")
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		for _, size := range []int{8, 16, 32, 64} {
+			if u, next, ok := ScanUint(text, 0, size); ok {
+				want, err := strconv.ParseUint(text[:next], 10, size)
+				if err != nil || want != u || (next < len(text) && text[next]-'0' <= 9) {
+					t.Fatalf("ScanUint(%q, %d) = %d, %d; strconv: %d, %v", text, size, u, next, want, err)
+				}
+			}
+			if v, next, ok := ScanInt(text, 0, size); ok {
+				want, err := strconv.ParseInt(text[:next], 10, size)
+				if err != nil || want != v || (next < len(text) && text[next]-'0' <= 9) {
+					t.Fatalf("ScanInt(%q, %d) = %d, %d; strconv: %d, %v", text, size, v, next, want, err)
+				}
+			}
+		}
+	})
+}
+
 // TestScanSeparators checks the scanners of words, separators and line
 // ends on the texts at their edges.
 func TestScanSeparators(t *testing.T) {
