@@ -9,16 +9,18 @@ import (
 	"unicode/utf8"
 )
 
-// Typed sources (read, csv) read a file's lines with a LineReader and
-// parse each into a record with a generated function that splits the
-// line into fields with a FieldSplitter and converts each with ParseUint,
-// ParseInt or ParseFloat (strconv for anything but plain digits):
-// no allocation per line but the strings of string fields. A line that
+// Typed sources (read, csv) read a file in blocks of whole lines with a
+// LineReader and parse a block with generated functions: the common line
+// in one pass with the Scan functions (parse.go), any other alone with
+// the exact parser, which splits the line into fields with a
+// FieldSplitter and converts each with ParseUint, ParseInt or ParseFloat
+// (strconv for anything but plain digits). Nothing is allocated per line;
+// records with string fields share a copy of their block. A line that
 // does not parse is a RecordError naming the file, the line number and
 // the field.
 
 // FieldSplitter splits one line into fields: separated by runs of spaces
-// and tabs (Sep 0), or by commas with CSV quoting (Sep ','), where a
+// and tabs, or by commas with CSV quoting (Comma), where a
 // field in double quotes may hold commas and "" stands for one quote.
 type FieldSplitter struct {
 	line   string
