@@ -41,9 +41,8 @@ type LineReader struct {
 	lines    int64  // for a stream: the lines before block
 	at       int    // where Read's next line starts in block
 
-	path  string
-	size  int64 // the file's size when opened; -1 when not a regular file
-	start int64 // offset of the share's first line
+	path string
+	size int64 // the file's size when opened; -1 when not a regular file
 	// MaxLine is the longest line, in bytes, that a read accepts: a longer
 	// one is an error naming the file and line, read no further than the
 	// limit. Zero means no limit.
@@ -111,7 +110,6 @@ func openLines(path string, worker, peers, size int) (*LineReader, error) {
 		f.Close()
 		return nil, err
 	}
-	lr.start = lr.off + int64(lr.r)
 	return lr, nil
 }
 
@@ -216,11 +214,14 @@ func (lr *LineReader) nextBlock() ([]byte, error) {
 		}
 		data := lr.buf[lr.r:lr.w]
 		n := lr.wholeLines(data)
-		if n == 0 && lr.srcEOF && len(data) > 0 {
+		if n == 0 && !lr.done && lr.srcEOF && len(data) > 0 {
 			n, lr.done = len(data), true // a last line without newline
 		}
 		if n > 0 {
 			block := lr.checkLines(data[:n])
+			if len(block) == 0 {
+				continue // the first line is too long: pending
+			}
 			lr.blockOff = lr.off + int64(lr.r)
 			lr.r += len(block)
 			return block, nil
