@@ -83,14 +83,10 @@ func (g *gen) reader(t types.Type, csv bool) string {
 // offset of a block into a record of type t when it is in the common
 // form, in one pass (see reader).
 func (g *gen) scanner(name string, t types.Type, csv bool) jen.Code {
-	whole := lang.ReadFields(t) == nil
 	reject := jen.Return(jen.Id("rec"), jen.Lit(0), jen.False())
 	var body []jen.Code
 	for k, f := range recordFields(t) {
-		lv := jen.Id("rec").Dot(f.Name)
-		if whole {
-			lv = jen.Id("rec")
-		}
+		lv := fieldOf(t, f)
 		if k == 0 && isString(f.Type) {
 			// A line that starts with a blank or '#' may be one to skip.
 			body = append(body, jen.If(jen.Qual(rt, "MayBeSkipped").Call(jen.Id("text"), jen.Id("i"))).Block(reject))
@@ -180,16 +176,12 @@ func isString(t types.Type) bool {
 // numbers converted by the runtime's ParseUint, ParseInt and ParseFloat
 // (strconv's results and errors, plain digits without strconv).
 func (g *gen) parser(name string, t types.Type, csv bool) jen.Code {
-	fields := lang.ReadFields(t)
 	body := []jen.Code{
 		jen.Id("f").Op(":=").Qual(rt, "FieldSplitter").Values(jen.Dict{jen.Id("Comma"): jen.Lit(csv)}),
 		jen.Id("f").Dot("Reset").Call(jen.Id("line")),
 	}
-	if fields == nil {
-		body = append(body, jen.Block(g.parseField(t, jen.Id("rec"), "record", 1)...))
-	}
-	for i, f := range fields {
-		body = append(body, jen.Block(g.parseField(f.Type, jen.Id("rec").Dot(f.Name), f.Name, i+1)...))
+	for i, f := range recordFields(t) {
+		body = append(body, jen.Block(g.parseField(f.Type, fieldOf(t, f), f.Name, i+1)...))
 	}
 	body = append(body, jen.Return(jen.Id("rec"), jen.Id("f").Dot("End").Call()))
 	what := "blanks"
@@ -283,4 +275,13 @@ func recordFields(t types.Type) []lang.ReadField {
 		return fields
 	}
 	return []lang.ReadField{{Name: "record", Type: t}}
+}
+
+// fieldOf returns the expression of field f of the record rec of type t:
+// rec itself when t is not a record type.
+func fieldOf(t types.Type, f lang.ReadField) jen.Code {
+	if lang.ReadFields(t) == nil {
+		return jen.Id("rec")
+	}
+	return jen.Id("rec").Dot(f.Name)
 }
