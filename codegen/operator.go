@@ -164,17 +164,16 @@ func (d *dfGen) kindFields(op *planner.Op) []jen.Code {
 		fields := []jen.Code{
 			jen.Id("path").String(),
 			jen.Id("lines").Op("*").Qual(rt, "LineReader"),
-			jen.Id("batch").Index().String(),
+		}
+		if !typedSource(op) {
+			return append(fields, jen.Id("batch").Index().String(), jen.Id("done").Bool())
+		}
+		return append(fields,
 			jen.Id("done").Bool(),
-		}
-		if typedSource(op) {
-			fields = append(fields,
-				jen.Id("records").Index().Add(d.typ(op.Node.Out)),
-				jen.Id("header").Bool(),
-				jen.Id("maxLine").Int(),
-			)
-		}
-		return fields
+			jen.Id("records").Index().Add(d.typ(op.Node.Out)),
+			jen.Id("header").Bool(),
+			jen.Id("maxLine").Int(),
+		)
 	case planner.RangeOp:
 		return []jen.Code{
 			jen.List(jen.Id("next"), jen.Id("hi")).Int64(),

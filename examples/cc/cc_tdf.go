@@ -858,7 +858,6 @@ type componentsReadFlatMapExchange21 struct {
 	peers   int
 	path    string
 	lines   *tdrt.LineReader
-	batch   []string
 	done    bool
 	records []Edge
 	header  bool
@@ -880,18 +879,11 @@ func (op *componentsReadFlatMapExchange21) Run() error {
 		lines.MaxLine = op.maxLine
 		op.lines = lines
 	}
-	var err error
-	op.batch, err = op.lines.ReadViews(op.batch[:0], tdrt.SourceChunk)
-	op.records = op.records[:0]
-	for i, line := range op.batch {
-		if tdrt.SkipLine(line) {
-			continue
-		}
-		rec, perr := tdcParseEdge(line)
-		if perr != nil {
-			return op.lines.RecordError(i, perr)
-		}
-		op.records = append(op.records, rec)
+	text, err := op.lines.ReadBlockView()
+	records, bad, perr := tdcReadEdge(op.records[:0], text, 0)
+	op.records = records
+	if perr != nil {
+		return op.lines.BlockError(bad, perr)
 	}
 	if perr := op.process(tdrt.Time{}, op.records); perr != nil {
 		return perr
@@ -1620,6 +1612,32 @@ func (tdcParams *Params) componentsArg21_11() int64 {
 	return 16 << 20
 }
 
+// tdcScanEdge parses the line at text[i:] into a Edge when it is in the common
+// form: plain numbers and words separated by blanks. It returns the record and
+// the offset of the next line; ok is false for any other line.
+func tdcScanEdge(text string, i int) (rec Edge, next int, ok bool) {
+	{
+		v, j, ok := tdrt.ScanUint(text, i, 32)
+		if !ok {
+			return rec, 0, false
+		}
+		rec.Src, i = uint32(v), j
+	}
+	if i, ok = tdrt.ScanBlanks(text, i); !ok {
+		return rec, 0, false
+	}
+	{
+		v, j, ok := tdrt.ScanUint(text, i, 32)
+		if !ok {
+			return rec, 0, false
+		}
+		rec.Dst, i = uint32(v), j
+	}
+	i, _ = tdrt.ScanBlanks(text, i)
+	next, ok = tdrt.ScanLineEnd(text, i)
+	return rec, next, ok
+}
+
 // tdcParseEdge parses a line of fields separated by blanks into a Edge.
 func tdcParseEdge(line string) (rec Edge, err error) {
 	f := tdrt.FieldSplitter{Comma: false}
@@ -1647,4 +1665,30 @@ func tdcParseEdge(line string) (rec Edge, err error) {
 		rec.Dst = uint32(v)
 	}
 	return rec, f.End()
+}
+
+// tdcReadEdge appends to recs the records of the lines of text from offset i on, a
+// block of whole lines: a line in the common form is scanned by
+// tdcScanEdge, any other parsed alone by tdcParseEdge; blank and # lines are
+// skipped. For a line that is not a record it returns the line's offset
+// and the error.
+func tdcReadEdge(recs []Edge, text string, i int) ([]Edge, int, error) {
+	for i < len(text) {
+		rec, next, ok := tdcScanEdge(text, i)
+		if !ok {
+			var line string
+			line, next = tdrt.LineAt(text, i)
+			if tdrt.SkipLine(line) {
+				i = next
+				continue
+			}
+			var err error
+			if rec, err = tdcParseEdge(line); err != nil {
+				return recs, i, err
+			}
+		}
+		recs = append(recs, rec)
+		i = next
+	}
+	return recs, i, nil
 }
