@@ -76,7 +76,6 @@ func (d *dfGen) arrangedJoinFields(op *planner.Op) []jen.Code {
 		jen.Comment("pending holds, per time, the records of the other input that came before their arrangement was complete."),
 		jen.Id("pending").Add(pending),
 		jen.Id("ready").Index().Qual(rt, "Time"),
-		jen.Id("batch").Index().Add(d.typ(op.Node.Out)),
 	}
 }
 
@@ -98,9 +97,7 @@ func (d *dfGen) runArrangedJoin(op *planner.Op) []jen.Code {
 				jen.Id("m").Op("=").New(jen.Add(d.arrangementType(op)).Types(key, value)),
 				jen.Add(arranged).Index(jen.Add(bt).Dot("Time")).Op("=").Id("m"),
 			),
-			jen.For(jen.List(jen.Id("_"), jen.Id("r")).Op(":=").Range().Add(bt).Dot("Data")).Block(
-				jen.Id("m").Dot("Add").Call(jen.Id("r").Dot("F0"), jen.Id("r").Dot("F1")),
-			),
+			jen.Id("m").Dot("AddTuples").Call(jen.Add(bt).Dot("Data")),
 		}
 	})
 	body = append(body, jen.Id("af").Op(":=").Id("op").Dot("w").Dot("Frontier").Call(jen.Lit(op.Arranged.Loc)))
@@ -140,31 +137,41 @@ func (d *dfGen) runArrangedJoin(op *planner.Op) []jen.Code {
 
 // matchMethod emits match, which pairs records of the input matched
 // against the arrangement, at time t, with the values of their key in
-// the arrangement of t's outer time, and runs the stages over the
-// triples.
+// the arrangement of t's outer time, and runs the stages over each
+// (key, value, value) triple as it is made.
 func (d *dfGen) matchMethod(op *planner.Op) {
 	probe := probePort(op)
 	triple := jen.Dict{jen.Id("F0"): jen.Id("r").Dot("F0"), jen.Id("F1"): jen.Id("r").Dot("F1"), jen.Id("F2"): jen.Id("v")}
 	if op.Arranged == op.In {
 		triple = jen.Dict{jen.Id("F0"): jen.Id("r").Dot("F0"), jen.Id("F1"): jen.Id("v"), jen.Id("F2"): jen.Id("r").Dot("F1")}
 	}
-	out := d.typ(op.Node.Out).(*jen.Statement).Clone().Values(triple)
-	batch := jen.Id("op").Dot("batch")
-	d.f.Comment("match pairs records at time t with the arranged values of their key and runs the stages over the pairs.")
-	d.f.Func().Params(jen.Id("op").Op("*").Id(d.opType(op))).Id("match").
-		Params(jen.Id("t").Qual(rt, "Time"), jen.Id("data").Index().Add(d.typ(probe.Type))).Error().Block(
+	code := []jen.Code{
 		jen.Id("m").Op(":=").Id("op").Dot("arranged").Index(jen.Id("t").Dot("Outer").Call(jen.Lit(op.ArrangedDepth))),
+		jen.If(jen.Id("m").Op("==").Nil()).Block(jen.Comment("Nothing was arranged at t's outer time: no record matches."), jen.Return(jen.Nil())),
 		jen.Id("m").Dot("Seal").Call(),
-		jen.Add(batch).Op("=").Add(batch).Index(jen.Empty(), jen.Lit(0)),
-		jen.For(jen.List(jen.Id("_"), jen.Id("r")).Op(":=").Range().Id("data")).Block(
-			jen.For(jen.List(jen.Id("_"), jen.Id("v")).Op(":=").Range().Id("m").Dot("Lookup").Call(jen.Id("r").Dot("F0"))).Block(
-				jen.Add(batch).Op("=").Append(batch, out),
-				jen.If(jen.Len(batch).Op(">=").Qual(rt, "BatchSize")).Block(
-					jen.If(jen.Err().Op(":=").Id("op").Dot("process").Call(jen.Id("t"), batch), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
-					jen.Add(batch).Op("=").Add(batch).Index(jen.Empty(), jen.Lit(0)),
-				),
-			),
-		),
-		jen.Return(jen.Id("op").Dot("process").Call(jen.Id("t"), batch)),
-	)
+	}
+	if stages := d.joinedStages(op, triple); len(stages) > 0 {
+		code = append(code, d.timeChanges(op)...)
+		code = append(code, jen.For(jen.List(jen.Id("_"), jen.Id("r")).Op(":=").Range().Id("data")).Block(
+			jen.For(jen.List(jen.Id("_"), jen.Id("v")).Op(":=").Range().Id("m").Dot("Lookup").Call(jen.Id("r").Dot("F0"))).Block(stages...),
+		))
+	}
+	d.f.Comment("match pairs records at time t with the arranged values of their key and runs the stages over each triple.")
+	d.f.Func().Params(jen.Id("op").Op("*").Id(d.opType(op))).Id("match").
+		Params(jen.Id("t").Qual(rt, "Time"), jen.Id("data").Index().Add(d.typ(probe.Type))).Error().
+		Block(append(code, jen.Return(jen.Nil()))...)
+}
+
+// joinedStages returns the statements that make a join's output triple
+// r0 from fields and run the operator's fused stages over it, in the
+// loop that finds the matches, with no batch of triples in between;
+// nil when the stages do nothing with it.
+func (d *dfGen) joinedStages(op *planner.Op, fields jen.Dict) []jen.Code {
+	s := &stageGen{dfGen: d, op: op}
+	stages := s.stages(0, "r0")
+	if len(stages) == 0 {
+		return nil
+	}
+	triple := d.typ(op.Node.Out).(*jen.Statement).Clone().Values(fields)
+	return append([]jen.Code{jen.Id("r0").Op(":=").Add(triple)}, stages...)
 }

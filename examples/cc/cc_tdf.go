@@ -1018,7 +1018,6 @@ type componentsJoinMap26 struct {
 	// pending holds, per time, the records of the other input that came before their arrangement was complete.
 	pending map[tdrt.Time][]tdrt.Tuple2[uint32, uint32]
 	ready   []tdrt.Time
-	batch   []tdrt.Tuple3[uint32, uint32, uint32]
 	in0     *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
 	right0  *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
 	out0    *tdrt.Pusher[tdrt.Tuple2[uint32, uint32]]
@@ -1036,9 +1035,7 @@ func (op *componentsJoinMap26) Run() error {
 			m = new(tdrt.IntArrangement[uint32, uint32])
 			op.arranged[b.Time] = m
 		}
-		for _, r := range b.Data {
-			m.Add(r.F0, r.F1)
-		}
+		m.AddTuples(b.Data)
 		op.right0.Recycle(b.Data)
 	}
 	af := op.w.Frontier(6)
@@ -1082,17 +1079,6 @@ func (op *componentsJoinMap26) Run() error {
 	return nil
 }
 
-// process runs the operator's stages over records at time t.
-func (op *componentsJoinMap26) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint32, uint32]) error {
-	for _, r0 := range data {
-		r1 := componentsMap27_28(r0.F0, r0.F1, r0.F2)
-		if !op.out0.TryGiveLocal(t, r1) {
-			op.out0.GiveLocal(t, r1)
-		}
-	}
-	return nil
-}
-
 // StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
 func (op *componentsJoinMap26) StateBytes() int64 {
 	var n int64
@@ -1102,27 +1088,28 @@ func (op *componentsJoinMap26) StateBytes() int64 {
 	return n + tdrt.EstimateBytes(op.pending)
 }
 
-// match pairs records at time t with the arranged values of their key and runs the stages over the pairs.
+// match pairs records at time t with the arranged values of their key and runs the stages over each triple.
 func (op *componentsJoinMap26) match(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	m := op.arranged[t.Outer(0)]
+	if m == nil {
+		// Nothing was arranged at t's outer time: no record matches.
+		return nil
+	}
 	m.Seal()
-	op.batch = op.batch[:0]
 	for _, r := range data {
 		for _, v := range m.Lookup(r.F0) {
-			op.batch = append(op.batch, tdrt.Tuple3[uint32, uint32, uint32]{
+			r0 := tdrt.Tuple3[uint32, uint32, uint32]{
 				F0: r.F0,
 				F1: r.F1,
 				F2: v,
-			})
-			if len(op.batch) >= tdrt.BatchSize {
-				if err := op.process(t, op.batch); err != nil {
-					return err
-				}
-				op.batch = op.batch[:0]
+			}
+			r1 := componentsMap27_28(r0.F0, r0.F1, r0.F2)
+			if !op.out0.TryGiveLocal(t, r1) {
+				op.out0.GiveLocal(t, r1)
 			}
 		}
 	}
-	return op.process(t, op.batch)
+	return nil
 }
 
 // componentsCombineMinExchange29 is one worker's instance of operator 4 of Components, combine min at cc.tdf:29:7.

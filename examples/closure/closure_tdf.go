@@ -669,7 +669,6 @@ type closureJoinMapExchange23 struct {
 	// pending holds, per time, the records of the other input that came before their arrangement was complete.
 	pending map[tdrt.Time][]tdrt.Tuple2[uint32, uint32]
 	ready   []tdrt.Time
-	batch   []tdrt.Tuple3[uint32, uint32, uint32]
 	in0     *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
 	right0  *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
 	out0    *tdrt.Pusher[tdrt.Tuple2[uint32, uint32]]
@@ -687,9 +686,7 @@ func (op *closureJoinMapExchange23) Run() error {
 			m = new(tdrt.IntArrangement[uint32, uint32])
 			op.arranged[b.Time] = m
 		}
-		for _, r := range b.Data {
-			m.Add(r.F0, r.F1)
-		}
+		m.AddTuples(b.Data)
 		op.right0.Recycle(b.Data)
 	}
 	af := op.w.Frontier(6)
@@ -733,19 +730,6 @@ func (op *closureJoinMapExchange23) Run() error {
 	return nil
 }
 
-// process runs the operator's stages over records at time t.
-func (op *closureJoinMapExchange23) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint32, uint32]) error {
-	tOut0 := t
-	tOut0.Rounds[0]++
-	for _, r0 := range data {
-		r1 := closureMap24_24(r0.F0, r0.F1, r0.F2)
-		if target := tdrt.Route(tdcHash3(closureExchange25_7(r1)), op.peers); !op.out0.TryGive(tOut0, target, r1) {
-			op.out0.Give(tOut0, target, r1)
-		}
-	}
-	return nil
-}
-
 // StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
 func (op *closureJoinMapExchange23) StateBytes() int64 {
 	var n int64
@@ -755,27 +739,30 @@ func (op *closureJoinMapExchange23) StateBytes() int64 {
 	return n + tdrt.EstimateBytes(op.pending)
 }
 
-// match pairs records at time t with the arranged values of their key and runs the stages over the pairs.
+// match pairs records at time t with the arranged values of their key and runs the stages over each triple.
 func (op *closureJoinMapExchange23) match(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	m := op.arranged[t.Outer(0)]
+	if m == nil {
+		// Nothing was arranged at t's outer time: no record matches.
+		return nil
+	}
 	m.Seal()
-	op.batch = op.batch[:0]
+	tOut0 := t
+	tOut0.Rounds[0]++
 	for _, r := range data {
 		for _, v := range m.Lookup(r.F0) {
-			op.batch = append(op.batch, tdrt.Tuple3[uint32, uint32, uint32]{
+			r0 := tdrt.Tuple3[uint32, uint32, uint32]{
 				F0: r.F0,
 				F1: r.F1,
 				F2: v,
-			})
-			if len(op.batch) >= tdrt.BatchSize {
-				if err := op.process(t, op.batch); err != nil {
-					return err
-				}
-				op.batch = op.batch[:0]
+			}
+			r1 := closureMap24_24(r0.F0, r0.F1, r0.F2)
+			if target := tdrt.Route(tdcHash3(closureExchange25_7(r1)), op.peers); !op.out0.TryGive(tOut0, target, r1) {
+				op.out0.Give(tOut0, target, r1)
 			}
 		}
 	}
-	return op.process(t, op.batch)
+	return nil
 }
 
 // closurePrint27 is one worker's instance of operator 4 of Closure, print at closure.tdf:27:11.

@@ -1015,7 +1015,6 @@ type shortestPathsJoinMap29 struct {
 	// pending holds, per time, the records of the other input that came before their arrangement was complete.
 	pending map[tdrt.Time][]tdrt.Tuple2[uint32, uint64]
 	ready   []tdrt.Time
-	batch   []tdrt.Tuple3[uint32, uint64, Edge]
 	in0     *tdrt.Puller[tdrt.Tuple2[uint32, uint64]]
 	right0  *tdrt.Puller[tdrt.Tuple2[uint32, Edge]]
 	out0    *tdrt.Pusher[tdrt.Tuple2[uint32, uint64]]
@@ -1033,9 +1032,7 @@ func (op *shortestPathsJoinMap29) Run() error {
 			m = new(tdrt.IntArrangement[uint32, Edge])
 			op.arranged[b.Time] = m
 		}
-		for _, r := range b.Data {
-			m.Add(r.F0, r.F1)
-		}
+		m.AddTuples(b.Data)
 		op.right0.Recycle(b.Data)
 	}
 	af := op.w.Frontier(5)
@@ -1079,17 +1076,6 @@ func (op *shortestPathsJoinMap29) Run() error {
 	return nil
 }
 
-// process runs the operator's stages over records at time t.
-func (op *shortestPathsJoinMap29) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint64, Edge]) error {
-	for _, r0 := range data {
-		r1 := shortestPathsMap30_27(r0.F0, r0.F1, r0.F2)
-		if !op.out0.TryGiveLocal(t, r1) {
-			op.out0.GiveLocal(t, r1)
-		}
-	}
-	return nil
-}
-
 // StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
 func (op *shortestPathsJoinMap29) StateBytes() int64 {
 	var n int64
@@ -1099,27 +1085,28 @@ func (op *shortestPathsJoinMap29) StateBytes() int64 {
 	return n + tdrt.EstimateBytes(op.pending)
 }
 
-// match pairs records at time t with the arranged values of their key and runs the stages over the pairs.
+// match pairs records at time t with the arranged values of their key and runs the stages over each triple.
 func (op *shortestPathsJoinMap29) match(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
 	m := op.arranged[t.Outer(0)]
+	if m == nil {
+		// Nothing was arranged at t's outer time: no record matches.
+		return nil
+	}
 	m.Seal()
-	op.batch = op.batch[:0]
 	for _, r := range data {
 		for _, v := range m.Lookup(r.F0) {
-			op.batch = append(op.batch, tdrt.Tuple3[uint32, uint64, Edge]{
+			r0 := tdrt.Tuple3[uint32, uint64, Edge]{
 				F0: r.F0,
 				F1: r.F1,
 				F2: v,
-			})
-			if len(op.batch) >= tdrt.BatchSize {
-				if err := op.process(t, op.batch); err != nil {
-					return err
-				}
-				op.batch = op.batch[:0]
+			}
+			r1 := shortestPathsMap30_27(r0.F0, r0.F1, r0.F2)
+			if !op.out0.TryGiveLocal(t, r1) {
+				op.out0.GiveLocal(t, r1)
 			}
 		}
 	}
-	return op.process(t, op.batch)
+	return nil
 }
 
 // shortestPathsCombineMinExchange32 is one worker's instance of operator 4 of ShortestPaths, combine min at sssp.tdf:32:7.
