@@ -67,15 +67,27 @@ func arrangementFor(k types.Type) *jen.Statement {
 	return jen.Qual(rt, "MapArrangement")
 }
 
+// lookupBatchFor is the runtime's batch look-up for the arrangement of
+// keys of type k (see arrangementFor).
+func lookupBatchFor(k types.Type) *jen.Statement {
+	if b, ok := k.Underlying().(*types.Basic); ok && b.Info()&types.IsInteger != 0 {
+		return jen.Qual(rt, "LookupBatch")
+	}
+	return jen.Qual(rt, "LookupBatchMap")
+}
+
 // arrangedJoinFields are the fields of an arranged join.
 func (d *dfGen) arrangedJoinFields(op *planner.Op) []jen.Code {
 	arranged, pending := d.arrangedJoinState(op)
+	_, value := d.arrangedTypes(op)
 	return []jen.Code{
 		jen.Comment("arranged holds the values of each key of the input from outside the loop, per time of that input."),
 		jen.Id("arranged").Add(arranged),
 		jen.Comment("pending holds, per time, the records of the other input that came before their arrangement was complete."),
 		jen.Id("pending").Add(pending),
 		jen.Id("ready").Index().Qual(rt, "Time"),
+		jen.Comment("found holds the arranged values of the key of each record of a batch being matched."),
+		jen.Id("found").Index().Index().Add(value),
 	}
 }
 
@@ -128,6 +140,8 @@ func (d *dfGen) runArrangedJoin(op *planner.Op) []jen.Code {
 		jen.For(jen.Id("o").Op(":=").Range().Add(arranged)).Block(
 			jen.If(jen.Op("!").Id("af").Dot("LessEqual").Call(jen.Id("o")).Op("&&").Qual(rt, "OuterDone").Call(jen.Id("pf"), jen.Id("o"), depth)).Block(
 				jen.Delete(arranged, jen.Id("o")),
+				jen.Comment("found may still hold values of the arrangement."),
+				jen.Clear(jen.Id("op").Dot("found").Index(jen.Empty(), jen.Cap(jen.Id("op").Dot("found")))),
 			),
 		),
 	)
@@ -138,7 +152,8 @@ func (d *dfGen) runArrangedJoin(op *planner.Op) []jen.Code {
 // matchMethod emits match, which pairs records of the input matched
 // against the arrangement, at time t, with the values of their key in
 // the arrangement of t's outer time, and runs the stages over each
-// (key, value, value) triple as it is made.
+// (key, value, value) triple as it is made. The values of a batch's keys
+// are found first, in one pass (tdrt.LookupBatch).
 func (d *dfGen) matchMethod(op *planner.Op) {
 	probe := probePort(op)
 	triple := jen.Dict{jen.Id("F0"): jen.Id("r").Dot("F0"), jen.Id("F1"): jen.Id("r").Dot("F1"), jen.Id("F2"): jen.Id("v")}
@@ -151,9 +166,15 @@ func (d *dfGen) matchMethod(op *planner.Op) {
 		jen.Id("m").Dot("Seal").Call(),
 	}
 	if stages := d.joinedStages(op, triple); len(stages) > 0 {
+		found := jen.Id("op").Dot("found")
 		code = append(code, d.timeChanges(op)...)
-		code = append(code, jen.For(jen.List(jen.Id("_"), jen.Id("r")).Op(":=").Range().Id("data")).Block(
-			jen.For(jen.List(jen.Id("_"), jen.Id("v")).Op(":=").Range().Id("m").Dot("Lookup").Call(jen.Id("r").Dot("F0"))).Block(stages...),
+		code = append(code, jen.For(jen.Len(jen.Id("data")).Op(">").Lit(0)).Block(
+			jen.Id("batch").Op(":=").Id("data").Index(jen.Empty(), jen.Min(jen.Len(jen.Id("data")), jen.Qual(rt, "BatchSize"))),
+			jen.Id("data").Op("=").Id("data").Index(jen.Len(jen.Id("batch")), jen.Empty()),
+			jen.Add(found).Op("=").Add(lookupBatchFor(lang.TupleFields(op.Arranged.Type)[0])).Call(jen.Id("m"), jen.Id("batch"), found),
+			jen.For(jen.List(jen.Id("i"), jen.Id("r")).Op(":=").Range().Id("batch")).Block(
+				jen.For(jen.List(jen.Id("_"), jen.Id("v")).Op(":=").Range().Add(found).Index(jen.Id("i"))).Block(stages...),
+			),
 		))
 	}
 	d.f.Comment("match pairs records at time t with the arranged values of their key and runs the stages over each triple.")

@@ -230,6 +230,36 @@ func (a *IntArrangement[K, V]) Lookup(k K) []V {
 	return a.sparse.Lookup(k)
 }
 
+// LookupBatch returns, in found (reused), the values of the key (F0) of
+// each of data's records in a, which must be sealed: found[i] goes with
+// data[i]. One pass that only finds the values, with no work between the
+// look-ups, keeps several cache misses in flight where a loop of Lookups
+// interleaved with what uses the values would take them one at a time.
+func LookupBatch[K Integer, V, A any](a *IntArrangement[K, V], data []Tuple2[K, A], found [][]V) [][]V {
+	found = found[:0]
+	switch {
+	case a == nil:
+		for range data {
+			found = append(found, nil)
+		}
+	case a.offs == nil:
+		for _, r := range data {
+			found = append(found, a.sparse.Lookup(r.F0))
+		}
+	default:
+		lo, offs, vals := a.lo, a.offs, a.vals
+		keys := uint64(len(offs) - 1)
+		for _, r := range data {
+			var vs []V
+			if i := uint64(r.F0 - lo); r.F0 >= lo && i < keys {
+				vs = vals[offs[i]:offs[i+1]]
+			}
+			found = append(found, vs)
+		}
+	}
+	return found
+}
+
 // All yields every key with its values, keys in no particular order,
 // each once; nothing for a nil arrangement. It must be sealed.
 func (a *IntArrangement[K, V]) All() iter.Seq2[K, []V] {
@@ -341,6 +371,15 @@ func (a *MapArrangement[K, V]) Lookup(k K) []V {
 		return nil
 	}
 	return a.vals[s[0]:s[1]]
+}
+
+// LookupBatchMap is LookupBatch for a MapArrangement.
+func LookupBatchMap[K comparable, V, A any](a *MapArrangement[K, V], data []Tuple2[K, A], found [][]V) [][]V {
+	found = found[:0]
+	for _, r := range data {
+		found = append(found, a.Lookup(r.F0))
+	}
+	return found
 }
 
 // All yields every key with its values, keys in no particular order,

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"iter"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -148,6 +149,39 @@ func TestArrangementAddTuples(t *testing.T) {
 	assert.Panics(t, func() { many.Add(1, 1) })
 	assert.Panics(t, func() { manyMap.AddTuples(batch[:1]) })
 	assert.Panics(t, func() { manyMap.Add(1, 1) })
+}
+
+// TestLookupBatch: the batch look-ups find what Lookup finds, for dense,
+// sparse and nil arrangements, keys out of range included.
+func TestLookupBatch(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	var probe []Tuple2[int64, string]
+	for range 3000 {
+		probe = append(probe, Tuple2[int64, string]{r.Int64N(3000) - 1000, "x"})
+	}
+	probe = append(probe, Tuple2[int64, string]{math.MinInt64, ""}, Tuple2[int64, string]{math.MaxInt64, ""})
+	for _, span := range []int64{1000, 1 << 40} {
+		var ia IntArrangement[int64, int]
+		var ma MapArrangement[int64, int]
+		for i := range 5000 {
+			k := r.Int64N(span)
+			ia.Add(k, i)
+			ma.Add(k, i)
+		}
+		ia.Seal()
+		ma.Seal()
+		found := LookupBatch(&ia, probe, nil)
+		foundMap := LookupBatchMap(&ma, probe, nil)
+		assert.Len(t, found, len(probe))
+		assert.Len(t, foundMap, len(probe))
+		for i, p := range probe {
+			assert.Equal(t, ia.Lookup(p.F0), found[i], "span %d, key %d", span, p.F0)
+			assert.Equal(t, ma.Lookup(p.F0), foundMap[i], "span %d, key %d", span, p.F0)
+		}
+		found = LookupBatch(&ia, probe[:7], found)
+		assert.Len(t, found, 7, "found is reused")
+	}
+	assert.Equal(t, [][]int{nil, nil}, LookupBatch((*IntArrangement[int64, int])(nil), probe[:2], nil))
 }
 
 func TestIntArrangementUnsigned(t *testing.T) {

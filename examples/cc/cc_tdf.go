@@ -1018,9 +1018,11 @@ type componentsJoinMap26 struct {
 	// pending holds, per time, the records of the other input that came before their arrangement was complete.
 	pending map[tdrt.Time][]tdrt.Tuple2[uint32, uint32]
 	ready   []tdrt.Time
-	in0     *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
-	right0  *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
-	out0    *tdrt.Pusher[tdrt.Tuple2[uint32, uint32]]
+	// found holds the arranged values of the key of each record of a batch being matched.
+	found  [][]uint32
+	in0    *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
+	right0 *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
+	out0   *tdrt.Pusher[tdrt.Tuple2[uint32, uint32]]
 }
 
 // Run is called by the worker when the operator is activated.
@@ -1073,6 +1075,8 @@ func (op *componentsJoinMap26) Run() error {
 	for o := range op.arranged {
 		if !af.LessEqual(o) && tdrt.OuterDone(pf, o, 0) {
 			delete(op.arranged, o)
+			// found may still hold values of the arrangement.
+			clear(op.found[:cap(op.found)])
 		}
 	}
 	op.out0.Flush()
@@ -1096,16 +1100,21 @@ func (op *componentsJoinMap26) match(t tdrt.Time, data []tdrt.Tuple2[uint32, uin
 		return nil
 	}
 	m.Seal()
-	for _, r := range data {
-		for _, v := range m.Lookup(r.F0) {
-			r0 := tdrt.Tuple3[uint32, uint32, uint32]{
-				F0: r.F0,
-				F1: r.F1,
-				F2: v,
-			}
-			r1 := componentsMap27_28(r0.F0, r0.F1, r0.F2)
-			if !op.out0.TryGiveLocal(t, r1) {
-				op.out0.GiveLocal(t, r1)
+	for len(data) > 0 {
+		batch := data[:min(len(data), tdrt.BatchSize)]
+		data = data[len(batch):]
+		op.found = tdrt.LookupBatch(m, batch, op.found)
+		for i, r := range batch {
+			for _, v := range op.found[i] {
+				r0 := tdrt.Tuple3[uint32, uint32, uint32]{
+					F0: r.F0,
+					F1: r.F1,
+					F2: v,
+				}
+				r1 := componentsMap27_28(r0.F0, r0.F1, r0.F2)
+				if !op.out0.TryGiveLocal(t, r1) {
+					op.out0.GiveLocal(t, r1)
+				}
 			}
 		}
 	}

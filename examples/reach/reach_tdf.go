@@ -761,9 +761,11 @@ type reachJoinMapExchange26 struct {
 	// pending holds, per time, the records of the other input that came before their arrangement was complete.
 	pending map[tdrt.Time][]tdrt.Tuple2[uint32, bool]
 	ready   []tdrt.Time
-	in0     *tdrt.Puller[tdrt.Tuple2[uint32, bool]]
-	right0  *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
-	out0    *tdrt.Pusher[uint32]
+	// found holds the arranged values of the key of each record of a batch being matched.
+	found  [][]uint32
+	in0    *tdrt.Puller[tdrt.Tuple2[uint32, bool]]
+	right0 *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
+	out0   *tdrt.Pusher[uint32]
 }
 
 // Run is called by the worker when the operator is activated.
@@ -816,6 +818,8 @@ func (op *reachJoinMapExchange26) Run() error {
 	for o := range op.arranged {
 		if !af.LessEqual(o) && tdrt.OuterDone(pf, o, 0) {
 			delete(op.arranged, o)
+			// found may still hold values of the arrangement.
+			clear(op.found[:cap(op.found)])
 		}
 	}
 	op.out0.Flush()
@@ -841,16 +845,21 @@ func (op *reachJoinMapExchange26) match(t tdrt.Time, data []tdrt.Tuple2[uint32, 
 	m.Seal()
 	tOut0 := t
 	tOut0.Rounds[0]++
-	for _, r := range data {
-		for _, v := range m.Lookup(r.F0) {
-			r0 := tdrt.Tuple3[uint32, bool, uint32]{
-				F0: r.F0,
-				F1: r.F1,
-				F2: v,
-			}
-			r1 := reachMap27_24(r0.F0, r0.F1, r0.F2)
-			if target := tdrt.Route(tdrt.HashUint64(uint64(reachExchange28_7(r1))), op.peers); !op.out0.TryGive(tOut0, target, r1) {
-				op.out0.Give(tOut0, target, r1)
+	for len(data) > 0 {
+		batch := data[:min(len(data), tdrt.BatchSize)]
+		data = data[len(batch):]
+		op.found = tdrt.LookupBatch(m, batch, op.found)
+		for i, r := range batch {
+			for _, v := range op.found[i] {
+				r0 := tdrt.Tuple3[uint32, bool, uint32]{
+					F0: r.F0,
+					F1: r.F1,
+					F2: v,
+				}
+				r1 := reachMap27_24(r0.F0, r0.F1, r0.F2)
+				if target := tdrt.Route(tdrt.HashUint64(uint64(reachExchange28_7(r1))), op.peers); !op.out0.TryGive(tOut0, target, r1) {
+					op.out0.Give(tOut0, target, r1)
+				}
 			}
 		}
 	}

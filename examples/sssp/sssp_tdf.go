@@ -1015,9 +1015,11 @@ type shortestPathsJoinMap29 struct {
 	// pending holds, per time, the records of the other input that came before their arrangement was complete.
 	pending map[tdrt.Time][]tdrt.Tuple2[uint32, uint64]
 	ready   []tdrt.Time
-	in0     *tdrt.Puller[tdrt.Tuple2[uint32, uint64]]
-	right0  *tdrt.Puller[tdrt.Tuple2[uint32, Edge]]
-	out0    *tdrt.Pusher[tdrt.Tuple2[uint32, uint64]]
+	// found holds the arranged values of the key of each record of a batch being matched.
+	found  [][]Edge
+	in0    *tdrt.Puller[tdrt.Tuple2[uint32, uint64]]
+	right0 *tdrt.Puller[tdrt.Tuple2[uint32, Edge]]
+	out0   *tdrt.Pusher[tdrt.Tuple2[uint32, uint64]]
 }
 
 // Run is called by the worker when the operator is activated.
@@ -1070,6 +1072,8 @@ func (op *shortestPathsJoinMap29) Run() error {
 	for o := range op.arranged {
 		if !af.LessEqual(o) && tdrt.OuterDone(pf, o, 0) {
 			delete(op.arranged, o)
+			// found may still hold values of the arrangement.
+			clear(op.found[:cap(op.found)])
 		}
 	}
 	op.out0.Flush()
@@ -1093,16 +1097,21 @@ func (op *shortestPathsJoinMap29) match(t tdrt.Time, data []tdrt.Tuple2[uint32, 
 		return nil
 	}
 	m.Seal()
-	for _, r := range data {
-		for _, v := range m.Lookup(r.F0) {
-			r0 := tdrt.Tuple3[uint32, uint64, Edge]{
-				F0: r.F0,
-				F1: r.F1,
-				F2: v,
-			}
-			r1 := shortestPathsMap30_27(r0.F0, r0.F1, r0.F2)
-			if !op.out0.TryGiveLocal(t, r1) {
-				op.out0.GiveLocal(t, r1)
+	for len(data) > 0 {
+		batch := data[:min(len(data), tdrt.BatchSize)]
+		data = data[len(batch):]
+		op.found = tdrt.LookupBatch(m, batch, op.found)
+		for i, r := range batch {
+			for _, v := range op.found[i] {
+				r0 := tdrt.Tuple3[uint32, uint64, Edge]{
+					F0: r.F0,
+					F1: r.F1,
+					F2: v,
+				}
+				r1 := shortestPathsMap30_27(r0.F0, r0.F1, r0.F2)
+				if !op.out0.TryGiveLocal(t, r1) {
+					op.out0.GiveLocal(t, r1)
+				}
 			}
 		}
 	}
