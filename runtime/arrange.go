@@ -19,7 +19,7 @@ type IntArrangement[K Integer, V any] struct {
 	added  pairs[K, V] // until Seal
 	vals   []V         // grouped by key, once sealed
 	sealed bool
-	lo, hi K                     // the least and greatest key added
+	lo, hi K                     // the least and greatest key of the full chunks, of all once sealed
 	offs   []int32               // dense: values of key lo+i are vals[offs[i]:offs[i+1]]
 	sparse *MapArrangement[K, V] // when the keys are spread too thin for offsets
 }
