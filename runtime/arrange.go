@@ -286,11 +286,15 @@ func (a *IntArrangement[K, V]) All() iter.Seq2[K, []V] {
 }
 
 // MapArrangement is an arrangement with keys of any comparable type.
+// Sealed, its keys are numbered in the order first added, a map gives a
+// key's number, and the values of key number i are vals[offs[i]:offs[i+1]].
 type MapArrangement[K comparable, V any] struct {
 	added  pairs[K, V] // until Seal
 	vals   []V         // grouped by key, once sealed
 	sealed bool
-	spans  map[K][2]int32
+	ids    map[K]int32
+	keys   []K     // by number
+	offs   []int32 // len(keys)+1 of them
 }
 
 // Add adds the pair (k, v). It panics after Seal.
@@ -327,7 +331,9 @@ func (a *MapArrangement[K, V]) Len() int {
 	return len(a.vals)
 }
 
-// Seal groups the values by key; Lookup works from then on.
+// Seal groups the values by key; Lookup works from then on. It looks
+// each pair's key up in the map once: the numbers of the pairs' keys are
+// kept in a side array for the counting sort that follows.
 func (a *MapArrangement[K, V]) Seal() {
 	if a == nil || a.sealed {
 		return
@@ -336,26 +342,36 @@ func (a *MapArrangement[K, V]) Seal() {
 	added := a.added
 	added.flush()
 	a.added = pairs[K, V]{}
-	counts := make(map[K]int32)
+	a.ids = make(map[K]int32)
+	ids := make([]int32, 0, added.n)
+	var counts []int32
 	for _, ks := range added.keys {
 		for _, k := range ks {
-			counts[k]++
+			id, ok := a.ids[k]
+			if !ok {
+				id = int32(len(a.keys))
+				a.ids[k] = id
+				a.keys = append(a.keys, k)
+				counts = append(counts, 0)
+			}
+			counts[id]++
+			ids = append(ids, id)
 		}
 	}
-	a.spans = make(map[K][2]int32, len(counts))
-	var at int32
-	for k, c := range counts {
-		a.spans[k] = [2]int32{at, at}
-		at += c
+	a.offs = make([]int32, len(a.keys)+1)
+	for i, c := range counts {
+		a.offs[i+1] = a.offs[i] + c
 	}
+	next := counts // reused as each key's cursor
+	copy(next, a.offs)
 	a.vals = make([]V, added.n)
-	for c, ks := range added.keys {
-		vs := added.vals[c]
-		for i, k := range ks {
-			s := a.spans[k]
-			a.vals[s[1]] = vs[i]
-			s[1]++
-			a.spans[k] = s
+	at := 0
+	for _, vs := range added.vals {
+		for _, v := range vs {
+			id := ids[at]
+			a.vals[next[id]] = v
+			next[id]++
+			at++
 		}
 	}
 }
@@ -366,11 +382,11 @@ func (a *MapArrangement[K, V]) Lookup(k K) []V {
 	if a == nil {
 		return nil
 	}
-	s, ok := a.spans[k]
+	id, ok := a.ids[k]
 	if !ok {
 		return nil
 	}
-	return a.vals[s[0]:s[1]]
+	return a.vals[a.offs[id]:a.offs[id+1]]
 }
 
 // LookupBatchMap is LookupBatch for a MapArrangement.
@@ -382,15 +398,15 @@ func LookupBatchMap[K comparable, V, A any](a *MapArrangement[K, V], data []Tupl
 	return found
 }
 
-// All yields every key with its values, keys in no particular order,
+// All yields every key with its values, keys in the order first added,
 // each once; nothing for a nil arrangement. It must be sealed.
 func (a *MapArrangement[K, V]) All() iter.Seq2[K, []V] {
 	return func(yield func(K, []V) bool) {
 		if a == nil {
 			return
 		}
-		for k, s := range a.spans {
-			if !yield(k, a.vals[s[0]:s[1]]) {
+		for i, k := range a.keys {
+			if !yield(k, a.vals[a.offs[i]:a.offs[i+1]]) {
 				return
 			}
 		}

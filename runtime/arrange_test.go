@@ -262,3 +262,19 @@ func benchSeal[V any](b *testing.B, n int, span uint32, value func(int) V) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/pair")
 }
+
+// BenchmarkMapArrangementSeal seals 1M pairs over 200k sparse keys.
+func BenchmarkMapArrangementSeal(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		r := rand.New(rand.NewPCG(3, 4))
+		a := new(MapArrangement[uint64, uint32])
+		for i := range 1_000_000 {
+			a.Add(r.Uint64N(200_000)*0x9E3779B97F4A7C15, uint32(i))
+		}
+		b.StartTimer()
+		a.Seal()
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1e6, "ns/pair")
+}

@@ -243,7 +243,7 @@ func (a *MapArrangement[K, V]) Bytes() int64 {
 		return 0
 	}
 	n := a.added.bytes() + int64(cap(a.vals))*sizeOf[V]() + sampledBytes(a.vals)
-	return n + int64(len(a.spans))*(sizeOf[K]()+8+mapEntryOverhead)
+	return n + int64(len(a.ids))*(sizeOf[K]()+4+mapEntryOverhead) + int64(cap(a.keys))*sizeOf[K]() + int64(cap(a.offs))*4
 }
 
 // bytes estimates the bytes the pairs hold: every chunk, what the
