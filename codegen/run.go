@@ -130,11 +130,13 @@ func (d *dfGen) runJoin(op *planner.Op) []jen.Code {
 func (d *dfGen) joinComplete(op *planner.Op) []jen.Code {
 	out := jen.Lit(op.Out.Loc)
 	left, right := jen.Id("op").Dot("left"), jen.Id("op").Dot("right")
-	code := []jen.Code{
-		jen.List(jen.Id("lm"), jen.Id("rm")).Op(":=").List(jen.Add(left).Index(jen.Id("t")), jen.Add(right).Index(jen.Id("t"))),
-	}
+	var code []jen.Code
 	if stages := d.joinedStages(op, jen.Dict{jen.Id("F0"): jen.Id("k"), jen.Id("F1"): jen.Id("a"), jen.Id("F2"): jen.Id("b")}); len(stages) > 0 {
-		code = append(code, jen.Id("lm").Dot("Seal").Call(), jen.Id("rm").Dot("Seal").Call())
+		code = append(code,
+			jen.List(jen.Id("lm"), jen.Id("rm")).Op(":=").List(jen.Add(left).Index(jen.Id("t")), jen.Add(right).Index(jen.Id("t"))),
+			jen.Id("lm").Dot("Seal").Call(),
+			jen.Id("rm").Dot("Seal").Call(),
+		)
 		code = append(code, d.timeChanges(op)...)
 		code = append(code, jen.For(jen.List(jen.Id("k"), jen.Id("as")).Op(":=").Range().Id("lm").Dot("All").Call()).Block(
 			jen.Id("bs").Op(":=").Id("rm").Dot("Lookup").Call(jen.Id("k")),
