@@ -67,16 +67,27 @@ func arrangementFor(k types.Type) *jen.Statement {
 	return jen.Qual(rt, "MapArrangement")
 }
 
+// lookupBatchFor is the runtime's batch look-up for the arrangement of
+// keys of type k (see arrangementFor).
+func lookupBatchFor(k types.Type) *jen.Statement {
+	if b, ok := k.Underlying().(*types.Basic); ok && b.Info()&types.IsInteger != 0 {
+		return jen.Qual(rt, "LookupBatch")
+	}
+	return jen.Qual(rt, "LookupBatchMap")
+}
+
 // arrangedJoinFields are the fields of an arranged join.
 func (d *dfGen) arrangedJoinFields(op *planner.Op) []jen.Code {
 	arranged, pending := d.arrangedJoinState(op)
+	_, value := d.arrangedTypes(op)
 	return []jen.Code{
 		jen.Comment("arranged holds the values of each key of the input from outside the loop, per time of that input."),
 		jen.Id("arranged").Add(arranged),
 		jen.Comment("pending holds, per time, the records of the other input that came before their arrangement was complete."),
 		jen.Id("pending").Add(pending),
 		jen.Id("ready").Index().Qual(rt, "Time"),
-		jen.Id("batch").Index().Add(d.typ(op.Node.Out)),
+		jen.Comment("found holds the arranged values of the key of each record of a batch being matched."),
+		jen.Id("found").Index().Index().Add(value),
 	}
 }
 
@@ -98,9 +109,7 @@ func (d *dfGen) runArrangedJoin(op *planner.Op) []jen.Code {
 				jen.Id("m").Op("=").New(jen.Add(d.arrangementType(op)).Types(key, value)),
 				jen.Add(arranged).Index(jen.Add(bt).Dot("Time")).Op("=").Id("m"),
 			),
-			jen.For(jen.List(jen.Id("_"), jen.Id("r")).Op(":=").Range().Add(bt).Dot("Data")).Block(
-				jen.Id("m").Dot("Add").Call(jen.Id("r").Dot("F0"), jen.Id("r").Dot("F1")),
-			),
+			jen.Id("m").Dot("AddTuples").Call(jen.Add(bt).Dot("Data")),
 		}
 	})
 	body = append(body, jen.Id("af").Op(":=").Id("op").Dot("w").Dot("Frontier").Call(jen.Lit(op.Arranged.Loc)))
@@ -131,6 +140,8 @@ func (d *dfGen) runArrangedJoin(op *planner.Op) []jen.Code {
 		jen.For(jen.Id("o").Op(":=").Range().Add(arranged)).Block(
 			jen.If(jen.Op("!").Id("af").Dot("LessEqual").Call(jen.Id("o")).Op("&&").Qual(rt, "OuterDone").Call(jen.Id("pf"), jen.Id("o"), depth)).Block(
 				jen.Delete(arranged, jen.Id("o")),
+				jen.Comment("found may still hold values of the arrangement."),
+				jen.Clear(jen.Id("op").Dot("found").Index(jen.Empty(), jen.Cap(jen.Id("op").Dot("found")))),
 			),
 		),
 	)
@@ -140,31 +151,49 @@ func (d *dfGen) runArrangedJoin(op *planner.Op) []jen.Code {
 
 // matchMethod emits match, which pairs records of the input matched
 // against the arrangement, at time t, with the values of their key in
-// the arrangement of t's outer time, and runs the stages over the
-// triples.
+// the arrangement of t's outer time, and runs the stages over each
+// (key, value, value) triple as it is made. The values of a batch's keys
+// are found first, in one pass (tdrt.LookupBatch).
 func (d *dfGen) matchMethod(op *planner.Op) {
 	probe := probePort(op)
 	triple := jen.Dict{jen.Id("F0"): jen.Id("r").Dot("F0"), jen.Id("F1"): jen.Id("r").Dot("F1"), jen.Id("F2"): jen.Id("v")}
 	if op.Arranged == op.In {
 		triple = jen.Dict{jen.Id("F0"): jen.Id("r").Dot("F0"), jen.Id("F1"): jen.Id("v"), jen.Id("F2"): jen.Id("r").Dot("F1")}
 	}
-	out := d.typ(op.Node.Out).(*jen.Statement).Clone().Values(triple)
-	batch := jen.Id("op").Dot("batch")
-	d.f.Comment("match pairs records at time t with the arranged values of their key and runs the stages over the pairs.")
-	d.f.Func().Params(jen.Id("op").Op("*").Id(d.opType(op))).Id("match").
-		Params(jen.Id("t").Qual(rt, "Time"), jen.Id("data").Index().Add(d.typ(probe.Type))).Error().Block(
+	code := []jen.Code{
 		jen.Id("m").Op(":=").Id("op").Dot("arranged").Index(jen.Id("t").Dot("Outer").Call(jen.Lit(op.ArrangedDepth))),
+		jen.If(jen.Id("m").Op("==").Nil()).Block(jen.Comment("Nothing was arranged at t's outer time: no record matches."), jen.Return(jen.Nil())),
 		jen.Id("m").Dot("Seal").Call(),
-		jen.Add(batch).Op("=").Add(batch).Index(jen.Empty(), jen.Lit(0)),
-		jen.For(jen.List(jen.Id("_"), jen.Id("r")).Op(":=").Range().Id("data")).Block(
-			jen.For(jen.List(jen.Id("_"), jen.Id("v")).Op(":=").Range().Id("m").Dot("Lookup").Call(jen.Id("r").Dot("F0"))).Block(
-				jen.Add(batch).Op("=").Append(batch, out),
-				jen.If(jen.Len(batch).Op(">=").Qual(rt, "BatchSize")).Block(
-					jen.If(jen.Err().Op(":=").Id("op").Dot("process").Call(jen.Id("t"), batch), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
-					jen.Add(batch).Op("=").Add(batch).Index(jen.Empty(), jen.Lit(0)),
-				),
+	}
+	if stages := d.joinedStages(op, triple); len(stages) > 0 {
+		found := jen.Id("op").Dot("found")
+		code = append(code, d.timeChanges(op)...)
+		code = append(code, pushTimes(op)...)
+		code = append(code, jen.For(jen.Len(jen.Id("data")).Op(">").Lit(0)).Block(
+			jen.Id("batch").Op(":=").Id("data").Index(jen.Empty(), jen.Min(jen.Len(jen.Id("data")), jen.Qual(rt, "BatchSize"))),
+			jen.Id("data").Op("=").Id("data").Index(jen.Len(jen.Id("batch")), jen.Empty()),
+			jen.Add(found).Op("=").Add(lookupBatchFor(lang.TupleFields(op.Arranged.Type)[0])).Call(jen.Id("m"), jen.Id("batch"), found),
+			jen.For(jen.List(jen.Id("i"), jen.Id("r")).Op(":=").Range().Id("batch")).Block(
+				jen.For(jen.List(jen.Id("_"), jen.Id("v")).Op(":=").Range().Add(found).Index(jen.Id("i"))).Block(stages...),
 			),
-		),
-		jen.Return(jen.Id("op").Dot("process").Call(jen.Id("t"), batch)),
-	)
+		))
+	}
+	d.f.Comment("match pairs records at time t with the arranged values of their key and runs the stages over each triple.")
+	d.f.Func().Params(jen.Id("op").Op("*").Id(d.opType(op))).Id("match").
+		Params(jen.Id("t").Qual(rt, "Time"), jen.Id("data").Index().Add(d.typ(probe.Type))).Error().
+		Block(append(code, jen.Return(jen.Nil()))...)
+}
+
+// joinedStages returns the statements that make a join's output triple
+// r0 from fields and run the operator's fused stages over it, in the
+// loop that finds the matches, with no batch of triples in between;
+// nil when the stages do nothing with it.
+func (d *dfGen) joinedStages(op *planner.Op, fields jen.Dict) []jen.Code {
+	s := &stageGen{dfGen: d, op: op}
+	stages := s.stages(0, "r0")
+	if len(stages) == 0 {
+		return nil
+	}
+	triple := d.typ(op.Node.Out).(*jen.Statement).Clone().Values(fields)
+	return append([]jen.Code{jen.Id("r0").Op(":=").Add(triple)}, stages...)
 }

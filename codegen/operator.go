@@ -126,7 +126,8 @@ func (d *dfGen) operator(op *planner.Op) {
 	d.f.Commentf("%s is one worker's instance of operator %d of %s, %s at %s.", name, op.ID, d.gr.Name, op.Label(), d.pos(op.Pos))
 	d.f.Type().Id(name).Struct(fields...)
 	d.runMethod(op)
-	if op.Kind != planner.CustomOp || op.Node.Operator.Out != nil {
+	if (op.Kind != planner.CustomOp || op.Node.Operator.Out != nil) && op.Kind != planner.JoinOp {
+		// A join runs its stages in the loop that finds the matches.
 		d.processMethod(op)
 	}
 	d.stateMethod(op)
@@ -205,7 +206,6 @@ func (d *dfGen) kindFields(op *planner.Op) []jen.Code {
 			jen.Id("left").Map(jen.Qual(rt, "Time")).Op("*").Add(arr.Clone().Types(key, a)),
 			jen.Id("right").Map(jen.Qual(rt, "Time")).Op("*").Add(arr.Clone().Types(key, b)),
 			jen.Id("ready").Index().Qual(rt, "Time"),
-			jen.Id("batch").Index().Add(d.typ(op.Node.Out)),
 		}
 	}
 	if op.Kind == planner.CombineOp {

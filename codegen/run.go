@@ -81,8 +81,7 @@ func (d *dfGen) runDelay(op *planner.Op) []jen.Code {
 // runJoin stores the arriving (key, value) tuples of both inputs in an
 // arrangement per input and timestamp, holding a capability for each
 // timestamp with values, and emits the (key, a, b) triples of every
-// timestamp that both input frontiers have passed, oldest first, a few
-// batches at a time.
+// timestamp that both input frontiers have passed, oldest first.
 func (d *dfGen) runJoin(op *planner.Op) []jen.Code {
 	out := jen.Lit(op.Out.Loc)
 	left, right := jen.Id("op").Dot("left"), jen.Id("op").Dot("right")
@@ -100,9 +99,7 @@ func (d *dfGen) runJoin(op *planner.Op) []jen.Code {
 						jen.Id("op").Dot("w").Dot("Hold").Call(out, t),
 					),
 				),
-				jen.For(jen.List(jen.Id("_"), jen.Id("r")).Op(":=").Range().Add(bt).Dot("Data")).Block(
-					jen.Id("m").Dot("Add").Call(jen.Id("r").Dot("F0"), jen.Id("r").Dot("F1")),
-				),
+				jen.Id("m").Dot("AddTuples").Call(jen.Add(bt).Dot("Data")),
 			}
 		}
 	}
@@ -121,32 +118,39 @@ func (d *dfGen) runJoin(op *planner.Op) []jen.Code {
 			),
 		),
 		jen.Qual("slices", "SortFunc").Call(ready, jen.Qual(rt, "CompareTime")),
-		jen.For(jen.List(jen.Id("_"), jen.Id("t")).Op(":=").Range().Add(ready)).Block(
-			jen.Id("op").Dot("batch").Op("=").Id("op").Dot("batch").Index(jen.Empty(), jen.Lit(0)),
-			jen.List(jen.Id("lm"), jen.Id("rm")).Op(":=").List(jen.Add(left).Index(jen.Id("t")), jen.Add(right).Index(jen.Id("t"))),
-			jen.Id("lm").Dot("Seal").Call(),
-			jen.Id("rm").Dot("Seal").Call(),
-			jen.For(jen.List(jen.Id("k"), jen.Id("as")).Op(":=").Range().Id("lm").Dot("All").Call()).Block(
-				jen.Id("bs").Op(":=").Id("rm").Dot("Lookup").Call(jen.Id("k")),
-				jen.For(jen.List(jen.Id("_"), jen.Id("a")).Op(":=").Range().Id("as")).Block(
-					jen.For(jen.List(jen.Id("_"), jen.Id("b")).Op(":=").Range().Id("bs")).Block(
-						jen.Id("op").Dot("batch").Op("=").Append(jen.Id("op").Dot("batch"),
-							d.typ(op.Node.Out).(*jen.Statement).Clone().Values(jen.Dict{jen.Id("F0"): jen.Id("k"), jen.Id("F1"): jen.Id("a"), jen.Id("F2"): jen.Id("b")})),
-					),
-				),
-				jen.If(jen.Len(jen.Id("op").Dot("batch")).Op(">=").Qual(rt, "BatchSize")).Block(
-					jen.If(jen.Err().Op(":=").Id("op").Dot("process").Call(jen.Id("t"), jen.Id("op").Dot("batch")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
-					jen.Id("op").Dot("batch").Op("=").Id("op").Dot("batch").Index(jen.Empty(), jen.Lit(0)),
-				),
-			),
-			jen.If(jen.Err().Op(":=").Id("op").Dot("process").Call(jen.Id("t"), jen.Id("op").Dot("batch")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
-			jen.Delete(left, jen.Id("t")),
-			jen.Delete(right, jen.Id("t")),
-			jen.Id("op").Dot("w").Dot("Release").Call(out, jen.Id("t")),
-		),
+		jen.For(jen.List(jen.Id("_"), jen.Id("t")).Op(":=").Range().Add(ready)).Block(d.joinComplete(op)...),
 	)
 	body = append(body, flushes(op)...)
 	return append(body, jen.Return(jen.Nil()))
+}
+
+// joinComplete returns the statements that match the values of both
+// inputs of a join at complete time t, running the fused stages over each
+// (key, a, b) triple as it is made, and drop them.
+func (d *dfGen) joinComplete(op *planner.Op) []jen.Code {
+	out := jen.Lit(op.Out.Loc)
+	left, right := jen.Id("op").Dot("left"), jen.Id("op").Dot("right")
+	var code []jen.Code
+	if stages := d.joinedStages(op, jen.Dict{jen.Id("F0"): jen.Id("k"), jen.Id("F1"): jen.Id("a"), jen.Id("F2"): jen.Id("b")}); len(stages) > 0 {
+		code = append(code,
+			jen.List(jen.Id("lm"), jen.Id("rm")).Op(":=").List(jen.Add(left).Index(jen.Id("t")), jen.Add(right).Index(jen.Id("t"))),
+			jen.Id("lm").Dot("Seal").Call(),
+			jen.Id("rm").Dot("Seal").Call(),
+		)
+		code = append(code, d.timeChanges(op)...)
+		code = append(code, pushTimes(op)...)
+		code = append(code, jen.For(jen.List(jen.Id("k"), jen.Id("as")).Op(":=").Range().Id("lm").Dot("All").Call()).Block(
+			jen.Id("bs").Op(":=").Id("rm").Dot("Lookup").Call(jen.Id("k")),
+			jen.For(jen.List(jen.Id("_"), jen.Id("a")).Op(":=").Range().Id("as")).Block(
+				jen.For(jen.List(jen.Id("_"), jen.Id("b")).Op(":=").Range().Id("bs")).Block(stages...),
+			),
+		))
+	}
+	return append(code,
+		jen.Delete(left, jen.Id("t")),
+		jen.Delete(right, jen.Id("t")),
+		jen.Id("op").Dot("w").Dot("Release").Call(out, jen.Id("t")),
+	)
 }
 
 // drain returns a loop over every input batch that runs use on it and

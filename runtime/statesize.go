@@ -243,19 +243,23 @@ func (a *MapArrangement[K, V]) Bytes() int64 {
 		return 0
 	}
 	n := a.added.bytes() + int64(cap(a.vals))*sizeOf[V]() + sampledBytes(a.vals)
-	return n + int64(len(a.spans))*(sizeOf[K]()+8+mapEntryOverhead)
+	return n + int64(len(a.ids))*(sizeOf[K]()+4+mapEntryOverhead) + int64(cap(a.keys))*sizeOf[K]() + int64(cap(a.offs))*4
 }
 
 // bytes estimates the bytes the pairs hold: every chunk, what the
 // values of the first one refer to scaled up.
 func (p *pairs[K, V]) bytes() int64 {
-	var n int64
+	n := int64(cap(p.curK))*sizeOf[K]() + int64(cap(p.curV))*sizeOf[V]()
 	for c := range p.keys {
 		n += int64(cap(p.keys[c]))*sizeOf[K]() + int64(cap(p.vals[c]))*sizeOf[V]()
 	}
-	if len(p.keys) > 0 && len(p.keys[0]) > 0 {
-		perPair := (sampledBytes(p.keys[0]) + sampledBytes(p.vals[0])) / int64(len(p.keys[0]))
-		n += perPair * int64(p.n)
+	keys, vals := p.curK[:p.at], p.curV[:p.at]
+	if len(p.keys) > 0 {
+		keys, vals = p.keys[0], p.vals[0]
+	}
+	if len(keys) > 0 {
+		perPair := (sampledBytes(keys) + sampledBytes(vals)) / int64(len(keys))
+		n += perPair * int64(p.count())
 	}
 	return n
 }

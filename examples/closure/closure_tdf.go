@@ -666,10 +666,11 @@ type closureJoinMapExchange23 struct {
 	// pending holds, per time, the records of the other input that came before their arrangement was complete.
 	pending map[tdrt.Time][]tdrt.Tuple2[uint32, uint32]
 	ready   []tdrt.Time
-	batch   []tdrt.Tuple3[uint32, uint32, uint32]
-	in0     *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
-	right0  *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
-	out0    *tdrt.Pusher[tdrt.Tuple2[uint32, uint32]]
+	// found holds the arranged values of the key of each record of a batch being matched.
+	found  [][]uint32
+	in0    *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
+	right0 *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
+	out0   *tdrt.Pusher[tdrt.Tuple2[uint32, uint32]]
 }
 
 // Run is called by the worker when the operator is activated.
@@ -684,9 +685,7 @@ func (op *closureJoinMapExchange23) Run() error {
 			m = new(tdrt.IntArrangement[uint32, uint32])
 			op.arranged[b.Time] = m
 		}
-		for _, r := range b.Data {
-			m.Add(r.F0, r.F1)
-		}
+		m.AddTuples(b.Data)
 		op.right0.Recycle(b.Data)
 	}
 	af := op.w.Frontier(6)
@@ -724,23 +723,11 @@ func (op *closureJoinMapExchange23) Run() error {
 	for o := range op.arranged {
 		if !af.LessEqual(o) && tdrt.OuterDone(pf, o, 0) {
 			delete(op.arranged, o)
+			// found may still hold values of the arrangement.
+			clear(op.found[:cap(op.found)])
 		}
 	}
 	op.out0.Flush()
-	return nil
-}
-
-// process runs the operator's stages over records at time t.
-func (op *closureJoinMapExchange23) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint32, uint32]) error {
-	tOut0 := t
-	tOut0.Rounds[0]++
-	op.out0.At(tOut0)
-	for _, r0 := range data {
-		r1 := closureMap24_24(r0.F0, r0.F1, r0.F2)
-		if target := tdrt.Route(tdcHash3(closureExchange25_7(r1)), op.peers); !op.out0.TryPut(target, r1) {
-			op.out0.Put(target, r1)
-		}
-	}
 	return nil
 }
 
@@ -753,27 +740,36 @@ func (op *closureJoinMapExchange23) StateBytes() int64 {
 	return n + tdrt.EstimateBytes(op.pending)
 }
 
-// match pairs records at time t with the arranged values of their key and runs the stages over the pairs.
+// match pairs records at time t with the arranged values of their key and runs the stages over each triple.
 func (op *closureJoinMapExchange23) match(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	m := op.arranged[t.Outer(0)]
+	if m == nil {
+		// Nothing was arranged at t's outer time: no record matches.
+		return nil
+	}
 	m.Seal()
-	op.batch = op.batch[:0]
-	for _, r := range data {
-		for _, v := range m.Lookup(r.F0) {
-			op.batch = append(op.batch, tdrt.Tuple3[uint32, uint32, uint32]{
-				F0: r.F0,
-				F1: r.F1,
-				F2: v,
-			})
-			if len(op.batch) >= tdrt.BatchSize {
-				if err := op.process(t, op.batch); err != nil {
-					return err
+	tOut0 := t
+	tOut0.Rounds[0]++
+	op.out0.At(tOut0)
+	for len(data) > 0 {
+		batch := data[:min(len(data), tdrt.BatchSize)]
+		data = data[len(batch):]
+		op.found = tdrt.LookupBatch(m, batch, op.found)
+		for i, r := range batch {
+			for _, v := range op.found[i] {
+				r0 := tdrt.Tuple3[uint32, uint32, uint32]{
+					F0: r.F0,
+					F1: r.F1,
+					F2: v,
 				}
-				op.batch = op.batch[:0]
+				r1 := closureMap24_24(r0.F0, r0.F1, r0.F2)
+				if target := tdrt.Route(tdcHash3(closureExchange25_7(r1)), op.peers); !op.out0.TryPut(target, r1) {
+					op.out0.Put(target, r1)
+				}
 			}
 		}
 	}
-	return op.process(t, op.batch)
+	return nil
 }
 
 // closurePrint27 is one worker's instance of operator 4 of Closure, print at closure.tdf:27:11.

@@ -1581,7 +1581,6 @@ type pageRankJoinMapExchange33 struct {
 	left   map[tdrt.Time]*tdrt.IntArrangement[uint32, uint32]
 	right  map[tdrt.Time]*tdrt.IntArrangement[uint32, int64]
 	ready  []tdrt.Time
-	batch  []tdrt.Tuple3[uint32, uint32, int64]
 	in0    *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
 	right0 *tdrt.Puller[tdrt.Tuple2[uint32, int64]]
 	out0   *tdrt.Pusher[tdrt.Tuple2[uint32, Link]]
@@ -1602,9 +1601,7 @@ func (op *pageRankJoinMapExchange33) Run() error {
 				op.w.Hold(9, b.Time)
 			}
 		}
-		for _, r := range b.Data {
-			m.Add(r.F0, r.F1)
-		}
+		m.AddTuples(b.Data)
 		op.in0.Recycle(b.Data)
 	}
 	for {
@@ -1620,9 +1617,7 @@ func (op *pageRankJoinMapExchange33) Run() error {
 				op.w.Hold(9, b.Time)
 			}
 		}
-		for _, r := range b.Data {
-			m.Add(r.F0, r.F1)
-		}
+		m.AddTuples(b.Data)
 		op.right0.Recycle(b.Data)
 	}
 	lf := op.w.Frontier(7)
@@ -1640,48 +1635,31 @@ func (op *pageRankJoinMapExchange33) Run() error {
 	}
 	slices.SortFunc(op.ready, tdrt.CompareTime)
 	for _, t := range op.ready {
-		op.batch = op.batch[:0]
 		lm, rm := op.left[t], op.right[t]
 		lm.Seal()
 		rm.Seal()
+		op.out0.At(t)
 		for k, as := range lm.All() {
 			bs := rm.Lookup(k)
 			for _, a := range as {
 				for _, b := range bs {
-					op.batch = append(op.batch, tdrt.Tuple3[uint32, uint32, int64]{
+					r0 := tdrt.Tuple3[uint32, uint32, int64]{
 						F0: k,
 						F1: a,
 						F2: b,
-					})
+					}
+					r1 := pageRankMap34_27(r0.F0, r0.F1, r0.F2)
+					if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange40_23(r1))), op.peers); !op.out0.TryPut(target, r1) {
+						op.out0.Put(target, r1)
+					}
 				}
 			}
-			if len(op.batch) >= tdrt.BatchSize {
-				if err := op.process(t, op.batch); err != nil {
-					return err
-				}
-				op.batch = op.batch[:0]
-			}
-		}
-		if err := op.process(t, op.batch); err != nil {
-			return err
 		}
 		delete(op.left, t)
 		delete(op.right, t)
 		op.w.Release(9, t)
 	}
 	op.out0.Flush()
-	return nil
-}
-
-// process runs the operator's stages over records at time t.
-func (op *pageRankJoinMapExchange33) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint32, int64]) error {
-	op.out0.At(t)
-	for _, r0 := range data {
-		r1 := pageRankMap34_27(r0.F0, r0.F1, r0.F2)
-		if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange40_23(r1))), op.peers); !op.out0.TryPut(target, r1) {
-			op.out0.Put(target, r1)
-		}
-	}
 	return nil
 }
 
@@ -1879,10 +1857,11 @@ type pageRankJoinMap40 struct {
 	// pending holds, per time, the records of the other input that came before their arrangement was complete.
 	pending map[tdrt.Time][]tdrt.Tuple2[uint32, float32]
 	ready   []tdrt.Time
-	batch   []tdrt.Tuple3[uint32, float32, Link]
-	in0     *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
-	right0  *tdrt.Puller[tdrt.Tuple2[uint32, Link]]
-	out0    *tdrt.Pusher[tdrt.Tuple2[uint32, float32]]
+	// found holds the arranged values of the key of each record of a batch being matched.
+	found  [][]Link
+	in0    *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
+	right0 *tdrt.Puller[tdrt.Tuple2[uint32, Link]]
+	out0   *tdrt.Pusher[tdrt.Tuple2[uint32, float32]]
 }
 
 // Run is called by the worker when the operator is activated.
@@ -1897,9 +1876,7 @@ func (op *pageRankJoinMap40) Run() error {
 			m = new(tdrt.IntArrangement[uint32, Link])
 			op.arranged[b.Time] = m
 		}
-		for _, r := range b.Data {
-			m.Add(r.F0, r.F1)
-		}
+		m.AddTuples(b.Data)
 		op.right0.Recycle(b.Data)
 	}
 	af := op.w.Frontier(17)
@@ -1937,21 +1914,11 @@ func (op *pageRankJoinMap40) Run() error {
 	for o := range op.arranged {
 		if !af.LessEqual(o) && tdrt.OuterDone(pf, o, 0) {
 			delete(op.arranged, o)
+			// found may still hold values of the arrangement.
+			clear(op.found[:cap(op.found)])
 		}
 	}
 	op.out0.Flush()
-	return nil
-}
-
-// process runs the operator's stages over records at time t.
-func (op *pageRankJoinMap40) process(t tdrt.Time, data []tdrt.Tuple3[uint32, float32, Link]) error {
-	op.out0.At(t)
-	for _, r0 := range data {
-		r1 := pageRankMap40_53(r0.F0, r0.F1, r0.F2)
-		if !op.out0.TryPutLocal(r1) {
-			op.out0.PutLocal(r1)
-		}
-	}
 	return nil
 }
 
@@ -1964,27 +1931,34 @@ func (op *pageRankJoinMap40) StateBytes() int64 {
 	return n + tdrt.EstimateBytes(op.pending)
 }
 
-// match pairs records at time t with the arranged values of their key and runs the stages over the pairs.
+// match pairs records at time t with the arranged values of their key and runs the stages over each triple.
 func (op *pageRankJoinMap40) match(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	m := op.arranged[t.Outer(0)]
+	if m == nil {
+		// Nothing was arranged at t's outer time: no record matches.
+		return nil
+	}
 	m.Seal()
-	op.batch = op.batch[:0]
-	for _, r := range data {
-		for _, v := range m.Lookup(r.F0) {
-			op.batch = append(op.batch, tdrt.Tuple3[uint32, float32, Link]{
-				F0: r.F0,
-				F1: r.F1,
-				F2: v,
-			})
-			if len(op.batch) >= tdrt.BatchSize {
-				if err := op.process(t, op.batch); err != nil {
-					return err
+	op.out0.At(t)
+	for len(data) > 0 {
+		batch := data[:min(len(data), tdrt.BatchSize)]
+		data = data[len(batch):]
+		op.found = tdrt.LookupBatch(m, batch, op.found)
+		for i, r := range batch {
+			for _, v := range op.found[i] {
+				r0 := tdrt.Tuple3[uint32, float32, Link]{
+					F0: r.F0,
+					F1: r.F1,
+					F2: v,
 				}
-				op.batch = op.batch[:0]
+				r1 := pageRankMap40_53(r0.F0, r0.F1, r0.F2)
+				if !op.out0.TryPutLocal(r1) {
+					op.out0.PutLocal(r1)
+				}
 			}
 		}
 	}
-	return op.process(t, op.batch)
+	return nil
 }
 
 // pageRankMap42 is one worker's instance of operator 9 of PageRank, map at pagerank.tdf:42:7.

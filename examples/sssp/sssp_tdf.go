@@ -1011,10 +1011,11 @@ type shortestPathsJoinMap29 struct {
 	// pending holds, per time, the records of the other input that came before their arrangement was complete.
 	pending map[tdrt.Time][]tdrt.Tuple2[uint32, uint64]
 	ready   []tdrt.Time
-	batch   []tdrt.Tuple3[uint32, uint64, Edge]
-	in0     *tdrt.Puller[tdrt.Tuple2[uint32, uint64]]
-	right0  *tdrt.Puller[tdrt.Tuple2[uint32, Edge]]
-	out0    *tdrt.Pusher[tdrt.Tuple2[uint32, uint64]]
+	// found holds the arranged values of the key of each record of a batch being matched.
+	found  [][]Edge
+	in0    *tdrt.Puller[tdrt.Tuple2[uint32, uint64]]
+	right0 *tdrt.Puller[tdrt.Tuple2[uint32, Edge]]
+	out0   *tdrt.Pusher[tdrt.Tuple2[uint32, uint64]]
 }
 
 // Run is called by the worker when the operator is activated.
@@ -1029,9 +1030,7 @@ func (op *shortestPathsJoinMap29) Run() error {
 			m = new(tdrt.IntArrangement[uint32, Edge])
 			op.arranged[b.Time] = m
 		}
-		for _, r := range b.Data {
-			m.Add(r.F0, r.F1)
-		}
+		m.AddTuples(b.Data)
 		op.right0.Recycle(b.Data)
 	}
 	af := op.w.Frontier(5)
@@ -1069,21 +1068,11 @@ func (op *shortestPathsJoinMap29) Run() error {
 	for o := range op.arranged {
 		if !af.LessEqual(o) && tdrt.OuterDone(pf, o, 0) {
 			delete(op.arranged, o)
+			// found may still hold values of the arrangement.
+			clear(op.found[:cap(op.found)])
 		}
 	}
 	op.out0.Flush()
-	return nil
-}
-
-// process runs the operator's stages over records at time t.
-func (op *shortestPathsJoinMap29) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint64, Edge]) error {
-	op.out0.At(t)
-	for _, r0 := range data {
-		r1 := shortestPathsMap30_27(r0.F0, r0.F1, r0.F2)
-		if !op.out0.TryPutLocal(r1) {
-			op.out0.PutLocal(r1)
-		}
-	}
 	return nil
 }
 
@@ -1096,27 +1085,34 @@ func (op *shortestPathsJoinMap29) StateBytes() int64 {
 	return n + tdrt.EstimateBytes(op.pending)
 }
 
-// match pairs records at time t with the arranged values of their key and runs the stages over the pairs.
+// match pairs records at time t with the arranged values of their key and runs the stages over each triple.
 func (op *shortestPathsJoinMap29) match(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
 	m := op.arranged[t.Outer(0)]
+	if m == nil {
+		// Nothing was arranged at t's outer time: no record matches.
+		return nil
+	}
 	m.Seal()
-	op.batch = op.batch[:0]
-	for _, r := range data {
-		for _, v := range m.Lookup(r.F0) {
-			op.batch = append(op.batch, tdrt.Tuple3[uint32, uint64, Edge]{
-				F0: r.F0,
-				F1: r.F1,
-				F2: v,
-			})
-			if len(op.batch) >= tdrt.BatchSize {
-				if err := op.process(t, op.batch); err != nil {
-					return err
+	op.out0.At(t)
+	for len(data) > 0 {
+		batch := data[:min(len(data), tdrt.BatchSize)]
+		data = data[len(batch):]
+		op.found = tdrt.LookupBatch(m, batch, op.found)
+		for i, r := range batch {
+			for _, v := range op.found[i] {
+				r0 := tdrt.Tuple3[uint32, uint64, Edge]{
+					F0: r.F0,
+					F1: r.F1,
+					F2: v,
 				}
-				op.batch = op.batch[:0]
+				r1 := shortestPathsMap30_27(r0.F0, r0.F1, r0.F2)
+				if !op.out0.TryPutLocal(r1) {
+					op.out0.PutLocal(r1)
+				}
 			}
 		}
 	}
-	return op.process(t, op.batch)
+	return nil
 }
 
 // shortestPathsCombineMinExchange32 is one worker's instance of operator 4 of ShortestPaths, combine min at sssp.tdf:32:7.
