@@ -351,30 +351,27 @@ func (d *dfGen) emitState(op *planner.Op, emit jen.Code) []jen.Code {
 // fold returns the statements that add record r to the keyed state m
 // (a tdrt.DenseState or HashState), through the slot of its key.
 func (d *dfGen) fold(op *planner.Op) []jen.Code {
-	r, m := jen.Id("r"), jen.Id("m")
+	r := jen.Id("r")
 	k, v := jen.Id("r").Dot("F0"), jen.Id("r").Dot("F1")
-	slot := func(key jen.Code, fresh string) jen.Code {
-		return jen.List(jen.Id("p"), jen.Id(fresh)).Op(":=").Add(m).Dot("Slot").Call(key)
-	}
+	slot := func(key jen.Code, fresh string) []jen.Code { return d.slot(op, key, fresh) }
 	p := jen.Op("*").Id("p")
 	switch aggKind(op) {
 	case planner.CountOp:
 		if op.Node.Combined {
-			return []jen.Code{slot(k, "_"), jen.Add(p).Op("+=").Add(v)}
+			return append(slot(k, "_"), jen.Add(p).Op("+=").Add(v))
 		}
-		return []jen.Code{slot(r, "_"), jen.Add(p).Op("++")}
+		return append(slot(r, "_"), jen.Add(p).Op("++"))
 	case planner.DistinctOp:
-		return []jen.Code{m.Clone().Dot("Slot").Call(r)}
+		return slot(r, "")
 	case planner.SumOp:
-		return []jen.Code{slot(k, "_"), jen.Add(p).Op("+=").Add(v)}
+		return append(slot(k, "_"), jen.Add(p).Op("+=").Add(v))
 	case planner.TopKOp:
 		if op.Node.Lambda != nil {
 			return d.foldRanked(op)
 		}
 		// Keep the values sorted, greatest first, and at most k of them.
 		vs := jen.Id("vs")
-		return []jen.Code{
-			slot(k, "_"),
+		return append(slot(k, "_"),
 			vs.Clone().Op(":=").Add(p),
 			jen.Id("i").Op(":=").Lit(0),
 			jen.For(jen.Id("i").Op("<").Len(vs).Op("&&").Add(vs).Index(jen.Id("i")).Op(">=").Add(v)).Block(jen.Id("i").Op("++")),
@@ -383,15 +380,15 @@ func (d *dfGen) fold(op *planner.Op) []jen.Code {
 				jen.If(jen.Len(vs).Op(">").Id("op").Dot("k")).Block(vs.Clone().Op("=").Add(vs).Index(jen.Empty(), jen.Id("op").Dot("k"))),
 				jen.Add(p).Op("=").Add(vs),
 			),
-		}
+		)
 	case planner.MinOp, planner.MaxOp:
 		cmp := "<"
 		if aggKind(op) == planner.MaxOp {
 			cmp = ">"
 		}
-		return []jen.Code{slot(k, "fresh"), jen.If(jen.Id("fresh").Op("||").Add(v).Op(cmp).Add(p)).Block(
+		return append(slot(k, "fresh"), jen.If(jen.Id("fresh").Op("||").Add(v).Op(cmp).Add(p)).Block(
 			jen.Add(p).Op("=").Add(v),
-		)}
+		))
 	}
 	// reduce
 	l := op.Node.Lambda
@@ -404,20 +401,52 @@ func (d *dfGen) fold(op *planner.Op) []jen.Code {
 			jen.Add(p).Op("=").Id("nv"),
 		}
 	}
-	return []jen.Code{slot(k, "fresh"), jen.If(jen.Id("fresh")).Block(jen.Add(p).Op("=").Add(v)).Else().Block(combine...)}
+	return append(slot(k, "fresh"), jen.If(jen.Id("fresh")).Block(jen.Add(p).Op("=").Add(v)).Else().Block(combine...))
+}
+
+// slot returns the statements that set p to the slot of key in the
+// keyed state m, and the variable named fresh to whether the key is new
+// ("_" for neither p nor fresh wanted beyond p, "" for neither: the key
+// is only marked present). A DenseState is asked through TrySlot first,
+// which the Go compiler inlines, and through Slot only for a key whose
+// page is not there yet.
+func (d *dfGen) slot(op *planner.Op, key jen.Code, fresh string) []jen.Code {
+	m := jen.Id("m")
+	if !denseKey(op) {
+		if fresh == "" {
+			return []jen.Code{m.Clone().Dot("Slot").Call(key)}
+		}
+		return []jen.Code{jen.List(jen.Id("p"), jen.Id(fresh)).Op(":=").Add(m).Dot("Slot").Call(key)}
+	}
+	if fresh == "" {
+		return []jen.Code{jen.If(jen.List(jen.Id("p"), jen.Id("_")).Op(":=").Add(m).Dot("TrySlot").Call(key), jen.Id("p").Op("==").Nil()).Block(
+			m.Clone().Dot("Slot").Call(key),
+		)}
+	}
+	return []jen.Code{
+		jen.List(jen.Id("p"), jen.Id(fresh)).Op(":=").Add(m).Dot("TrySlot").Call(key),
+		jen.If(jen.Id("p").Op("==").Nil()).Block(jen.List(jen.Id("p"), jen.Id(fresh)).Op("=").Add(m).Dot("Slot").Call(key)),
+	}
 }
 
 // stateType is the runtime's keyed state for the operator's key type:
 // DenseState for integer keys, HashState otherwise.
 func (d *dfGen) stateType(op *planner.Op) *jen.Statement {
+	if denseKey(op) {
+		return jen.Qual(rt, "DenseState")
+	}
+	return jen.Qual(rt, "HashState")
+}
+
+// denseKey reports whether the operator's key is an integer, kept in a
+// DenseState.
+func denseKey(op *planner.Op) bool {
 	key := op.Node.Inputs[0].Out
 	if kind := aggKind(op); kind != planner.CountOp && kind != planner.DistinctOp || op.Node.Combined {
 		key = lang.TupleFields(key)[0]
 	}
-	if b, ok := key.Underlying().(*types.Basic); ok && b.Info()&types.IsInteger != 0 {
-		return jen.Qual(rt, "DenseState")
-	}
-	return jen.Qual(rt, "HashState")
+	b, ok := key.Underlying().(*types.Basic)
+	return ok && b.Info()&types.IsInteger != 0
 }
 
 // acrossPrepare returns the statements that, for an aggregation written
@@ -475,13 +504,15 @@ func (d *dfGen) foldRanked(op *planner.Op) []jen.Code {
 	vs, x := jen.Id("vs"), jen.Id("x")
 	before := jen.Add(vs).Index(jen.Id("i")).Dot("Score").Op(">").Add(x).Dot("Score").Op("||").
 		Add(vs).Index(jen.Id("i")).Dot("Score").Op("==").Add(x).Dot("Score").Op("&&").Add(vs).Index(jen.Id("i")).Dot("Hash").Op("<=").Add(x).Dot("Hash")
-	return []jen.Code{
+	code := []jen.Code{
 		jen.Id("x").Op(":=").Qual(rt, "Ranked").Types(d.typ(op.Node.Lambda.Result), d.typ(vt)).Values(jen.Dict{
 			jen.Id("Score"):  d.call(d.prefix, op.Node, v),
 			jen.Id("Hash"):   d.hash(vt, v),
 			jen.Id("Record"): v,
 		}),
-		jen.List(jen.Id("p"), jen.Id("_")).Op(":=").Id("m").Dot("Slot").Call(jen.Id("r").Dot("F0")),
+	}
+	code = append(code, d.slot(op, jen.Id("r").Dot("F0"), "_")...)
+	return append(code,
 		vs.Clone().Op(":=").Op("*").Id("p"),
 		jen.Id("i").Op(":=").Lit(0),
 		jen.For(jen.Id("i").Op("<").Len(vs).Op("&&").Parens(before)).Block(jen.Id("i").Op("++")),
@@ -490,7 +521,7 @@ func (d *dfGen) foldRanked(op *planner.Op) []jen.Code {
 			jen.If(jen.Len(vs).Op(">").Id("op").Dot("k")).Block(vs.Clone().Op("=").Add(vs).Index(jen.Empty(), jen.Id("op").Dot("k"))),
 			jen.Op("*").Id("p").Op("=").Add(vs),
 		),
-	}
+	)
 }
 
 // runCombine folds the records that arrived since the last run into

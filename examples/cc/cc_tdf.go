@@ -1162,7 +1162,10 @@ func (op *componentsCombineMinExchange29) Run() error {
 				op.state[b.Time] = m
 			}
 			for _, r := range b.Data {
-				p, fresh := m.Slot(r.F0)
+				p, fresh := m.TrySlot(r.F0)
+				if p == nil {
+					p, fresh = m.Slot(r.F0)
+				}
 				if fresh || r.F1 < *p {
 					*p = r.F1
 				}
@@ -1190,7 +1193,10 @@ func (op *componentsCombineMinExchange29) Run() error {
 				op.state[b.Time] = m
 			}
 			for _, r := range b.Data {
-				p, fresh := m.Slot(r.F0)
+				p, fresh := m.TrySlot(r.F0)
+				if p == nil {
+					p, fresh = m.Slot(r.F0)
+				}
 				if fresh || r.F1 < *p {
 					*p = r.F1
 				}
@@ -1278,7 +1284,10 @@ func (op *componentsMin29) Run() error {
 			op.w.Hold(11, b.Time)
 		}
 		for _, r := range b.Data {
-			p, fresh := m.Slot(r.F0)
+			p, fresh := m.TrySlot(r.F0)
+			if p == nil {
+				p, fresh = m.Slot(r.F0)
+			}
 			if fresh || r.F1 < *p {
 				*p = r.F1
 			}
@@ -1394,7 +1403,10 @@ func (op *componentsCombineMinExchange33) Run() error {
 				op.state[b.Time] = m
 			}
 			for _, r := range b.Data {
-				p, fresh := m.Slot(r.F0)
+				p, fresh := m.TrySlot(r.F0)
+				if p == nil {
+					p, fresh = m.Slot(r.F0)
+				}
 				if fresh || r.F1 < *p {
 					*p = r.F1
 				}
@@ -1480,7 +1492,10 @@ func (op *componentsMinPrint33) Run() error {
 			op.w.Hold(15, b.Time)
 		}
 		for _, r := range b.Data {
-			p, fresh := m.Slot(r.F0)
+			p, fresh := m.TrySlot(r.F0)
+			if p == nil {
+				p, fresh = m.Slot(r.F0)
+			}
 			if fresh || r.F1 < *p {
 				*p = r.F1
 			}

@@ -744,7 +744,9 @@ func (op *exchangeRoundsDistinctBroadcast25) Run() error {
 			op.w.Hold(6, b.Time)
 		}
 		for _, r := range b.Data {
-			m.Slot(r)
+			if p, _ := m.TrySlot(r); p == nil {
+				m.Slot(r)
+			}
 		}
 		op.in0.Recycle(b.Data)
 	}
@@ -876,7 +878,9 @@ func (op *exchangeRoundsDistinctPrint30) Run() error {
 			op.w.Hold(10, b.Time)
 		}
 		for _, r := range b.Data {
-			m.Slot(r)
+			if p, _ := m.TrySlot(r); p == nil {
+				m.Slot(r)
+			}
 		}
 		op.in0.Recycle(b.Data)
 	}

@@ -1436,7 +1436,10 @@ func (op *pageRankCombineCountExchange31) Run() error {
 				op.state[b.Time] = m
 			}
 			for _, r := range b.Data {
-				p, _ := m.Slot(r)
+				p, _ := m.TrySlot(r)
+				if p == nil {
+					p, _ = m.Slot(r)
+				}
 				*p++
 			}
 		}
@@ -1519,7 +1522,10 @@ func (op *pageRankCount31) Run() error {
 			op.w.Hold(6, b.Time)
 		}
 		for _, r := range b.Data {
-			p, _ := m.Slot(r.F0)
+			p, _ := m.TrySlot(r.F0)
+			if p == nil {
+				p, _ = m.Slot(r.F0)
+			}
 			*p += r.F1
 		}
 		op.in0.Recycle(b.Data)
@@ -1765,7 +1771,9 @@ func (op *pageRankDistinctMap37) Run() error {
 			op.w.Hold(13, b.Time)
 		}
 		for _, r := range b.Data {
-			m.Slot(r)
+			if p, _ := m.TrySlot(r); p == nil {
+				m.Slot(r)
+			}
 		}
 		op.in0.Recycle(b.Data)
 	}
@@ -2054,7 +2062,10 @@ func (op *pageRankCombineSumExchange44) Run() error {
 				op.state[b.Time] = m
 			}
 			for _, r := range b.Data {
-				p, _ := m.Slot(r.F0)
+				p, _ := m.TrySlot(r.F0)
+				if p == nil {
+					p, _ = m.Slot(r.F0)
+				}
 				*p += r.F1
 			}
 		}
@@ -2080,7 +2091,10 @@ func (op *pageRankCombineSumExchange44) Run() error {
 				op.state[b.Time] = m
 			}
 			for _, r := range b.Data {
-				p, _ := m.Slot(r.F0)
+				p, _ := m.TrySlot(r.F0)
+				if p == nil {
+					p, _ = m.Slot(r.F0)
+				}
 				*p += r.F1
 			}
 		}
@@ -2165,7 +2179,10 @@ func (op *pageRankSumMap44) Run() error {
 			op.w.Hold(24, b.Time)
 		}
 		for _, r := range b.Data {
-			p, _ := m.Slot(r.F0)
+			p, _ := m.TrySlot(r.F0)
+			if p == nil {
+				p, _ = m.Slot(r.F0)
+			}
 			*p += r.F1
 		}
 		op.in0.Recycle(b.Data)

@@ -703,7 +703,10 @@ func (op *pingPongCombineSumExchange22) Run() error {
 				op.state[b.Time] = m
 			}
 			for _, r := range b.Data {
-				p, _ := m.Slot(r.F0)
+				p, _ := m.TrySlot(r.F0)
+				if p == nil {
+					p, _ = m.Slot(r.F0)
+				}
 				*p += r.F1
 			}
 		}
@@ -787,7 +790,10 @@ func (op *pingPongSumPrint22) Run() error {
 			op.w.Hold(10, b.Time)
 		}
 		for _, r := range b.Data {
-			p, _ := m.Slot(r.F0)
+			p, _ := m.TrySlot(r.F0)
+			if p == nil {
+				p, _ = m.Slot(r.F0)
+			}
 			*p += r.F1
 		}
 		op.in0.Recycle(b.Data)

@@ -781,7 +781,10 @@ func (op *pointsCombineCountExchange65) Run() error {
 				op.state[b.Time] = m
 			}
 			for _, r := range b.Data {
-				p, _ := m.Slot(r)
+				p, _ := m.TrySlot(r)
+				if p == nil {
+					p, _ = m.Slot(r)
+				}
 				*p++
 			}
 		}
@@ -865,7 +868,10 @@ func (op *pointsCountPrint65) Run() error {
 			op.w.Hold(6, b.Time)
 		}
 		for _, r := range b.Data {
-			p, _ := m.Slot(r.F0)
+			p, _ := m.TrySlot(r.F0)
+			if p == nil {
+				p, _ = m.Slot(r.F0)
+			}
 			*p += r.F1
 		}
 		op.in0.Recycle(b.Data)

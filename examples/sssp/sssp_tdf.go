@@ -1159,7 +1159,10 @@ func (op *shortestPathsCombineMinExchange32) Run() error {
 				op.state[b.Time] = m
 			}
 			for _, r := range b.Data {
-				p, fresh := m.Slot(r.F0)
+				p, fresh := m.TrySlot(r.F0)
+				if p == nil {
+					p, fresh = m.Slot(r.F0)
+				}
 				if fresh || r.F1 < *p {
 					*p = r.F1
 				}
@@ -1187,7 +1190,10 @@ func (op *shortestPathsCombineMinExchange32) Run() error {
 				op.state[b.Time] = m
 			}
 			for _, r := range b.Data {
-				p, fresh := m.Slot(r.F0)
+				p, fresh := m.TrySlot(r.F0)
+				if p == nil {
+					p, fresh = m.Slot(r.F0)
+				}
 				if fresh || r.F1 < *p {
 					*p = r.F1
 				}
@@ -1275,7 +1281,10 @@ func (op *shortestPathsMin32) Run() error {
 			op.w.Hold(10, b.Time)
 		}
 		for _, r := range b.Data {
-			p, fresh := m.Slot(r.F0)
+			p, fresh := m.TrySlot(r.F0)
+			if p == nil {
+				p, fresh = m.Slot(r.F0)
+			}
 			if fresh || r.F1 < *p {
 				*p = r.F1
 			}
@@ -1391,7 +1400,10 @@ func (op *shortestPathsCombineMinExchange36) Run() error {
 				op.state[b.Time] = m
 			}
 			for _, r := range b.Data {
-				p, fresh := m.Slot(r.F0)
+				p, fresh := m.TrySlot(r.F0)
+				if p == nil {
+					p, fresh = m.Slot(r.F0)
+				}
 				if fresh || r.F1 < *p {
 					*p = r.F1
 				}
@@ -1477,7 +1489,10 @@ func (op *shortestPathsMinPrint36) Run() error {
 			op.w.Hold(14, b.Time)
 		}
 		for _, r := range b.Data {
-			p, fresh := m.Slot(r.F0)
+			p, fresh := m.TrySlot(r.F0)
+			if p == nil {
+				p, fresh = m.Slot(r.F0)
+			}
 			if fresh || r.F1 < *p {
 				*p = r.F1
 			}
