@@ -262,7 +262,8 @@ func (d *dfGen) runRange(op *planner.Op) []jen.Code {
 // runAggregate folds the arriving records into the state of their
 // timestamp, holding a capability for each timestamp with state, and
 // emits the state of every timestamp the input frontier has passed,
-// oldest first.
+// oldest first, a batch at a time. Emptied states are kept for later
+// timestamps until the input frontier is empty.
 func (d *dfGen) runAggregate(op *planner.Op) []jen.Code {
 	out := jen.Lit(op.Out.Loc)
 	state := jen.Id("op").Dot("state")
@@ -289,13 +290,19 @@ func (d *dfGen) runAggregate(op *planner.Op) []jen.Code {
 	}
 	prepare := []jen.Code{
 		jen.Id("op").Dot("batch").Op("=").Id("op").Dot("batch").Index(jen.Empty(), jen.Lit(0)),
-		jen.For(loopVars.Op(":=").Range().Add(state).Index(jen.Id("t")).Dot("All").Call()).Block(d.emitState(op, emit)...),
+		jen.For(loopVars.Op(":=").Range().Add(state).Index(jen.Id("t")).Dot("All").Call()).Block(
+			append(d.emitState(op, emit), processFull())...,
+		),
 	}
 	if op.Node.Across {
 		prepare = d.acrossPrepare(op, emit)
 	}
 	recycle := append([]jen.Code{jen.Id("m").Op(":=").Add(state).Index(jen.Id("t"))}, returnState()...)
 	body = append(body, d.emitComplete(op, state, prepare, jen.Id("op").Dot("batch"), recycle...)...)
+	body = append(body, jen.If(jen.Id("frontier").Dot("Empty").Call()).Block(
+		jen.Comment("No more records will come: let the emptied states go."),
+		jen.Id("op").Dot("spare").Op("=").Nil(),
+	))
 	if op.Node.Across {
 		body = append(body, jen.For(jen.Id("o").Op(":=").Range().Id("op").Dot("acc")).Block(
 			jen.If(jen.Qual(rt, "LoopDone").Call(jen.Id("frontier"), jen.Id("o"), jen.Lit(op.Node.Loop.Depth))).Block(
@@ -330,6 +337,18 @@ func (d *dfGen) emitComplete(op *planner.Op, state jen.Code, prepare []jen.Code,
 		jen.Qual("slices", "SortFunc").Call(ready, jen.Qual(rt, "CompareTime")),
 		jen.For(jen.List(jen.Id("_"), jen.Id("t")).Op(":=").Range().Add(ready)).Block(each...),
 	}
+}
+
+// processFull returns the statement that, once the batch being emitted
+// at time t holds BatchSize records, runs the operator's stages over it
+// and empties it: the state of a time is emitted in batches, so that the
+// batch never holds a copy of all of it.
+func processFull() jen.Code {
+	batch := jen.Id("op").Dot("batch")
+	return jen.If(jen.Len(batch).Op(">=").Qual(rt, "BatchSize")).Block(
+		jen.If(jen.Err().Op(":=").Id("op").Dot("process").Call(jen.Id("t"), batch), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+		jen.Add(batch).Op("=").Add(batch).Index(jen.Empty(), jen.Lit(0)),
+	)
 }
 
 // emitState returns the statements that add one state entry (r, v) to
@@ -528,10 +547,14 @@ func (d *dfGen) foldRanked(op *planner.Op) []jen.Code {
 // per-time state, by key, and sends each time's partial results, oldest
 // time first; a count's partial results are (record, count) tuples. The
 // records' own times give the right to send: nothing waits for a
-// frontier, so no capability is held. With combining off it passes the
-// records on, a count's as (record, 1).
+// frontier, so no capability is held. The combiner's gate (a
+// tdrt.CombineGate) counts the records folded and the partial results
+// sent, and when combining does not halve them has the combiner pass
+// records on for a while, dropping its emptied states. With combining
+// off, or while the gate says so, it passes the records on, a count's
+// as (record, 1).
 func (d *dfGen) runCombine(op *planner.Op) []jen.Code {
-	state, ready := jen.Id("op").Dot("state"), jen.Id("op").Dot("ready")
+	state, ready, gate := jen.Id("op").Dot("state"), jen.Id("op").Dot("ready"), jen.Id("op").Dot("gate")
 	count := aggKind(op) == planner.CountOp
 	pass := []jen.Code{jen.If(jen.Err().Op(":=").Id("op").Dot("process").Call(jen.Id("b").Dot("Time"), jen.Id("b").Dot("Data")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))}
 	if count {
@@ -554,21 +577,30 @@ func (d *dfGen) runCombine(op *planner.Op) []jen.Code {
 			),
 			jen.For(jen.List(jen.Id("_"), jen.Id("r")).Op(":=").Range().Add(b).Dot("Data")).Block(d.fold(op)...),
 		}
-		return []jen.Code{jen.If(jen.Op("!").Id("combine")).Block(pass...).Else().Block(fold...)}
+		folding := jen.Id("combine").Op("&&").Add(gate).Dot("Fold").Call(jen.Len(jen.Add(b).Dot("Data")))
+		return []jen.Code{jen.If(folding).Block(fold...).Else().Block(pass...)}
 	})...)
 	emit := d.typ(op.Node.Out).(*jen.Statement).Clone().Values(jen.Dict{jen.Id("F0"): jen.Id("r"), jen.Id("F1"): jen.Id("v")})
+	batch := jen.Id("op").Dot("batch")
 	body = append(body,
 		jen.Add(ready).Op("=").Add(ready).Index(jen.Empty(), jen.Lit(0)),
 		jen.For(jen.Id("t").Op(":=").Range().Add(state)).Block(jen.Add(ready).Op("=").Append(ready, jen.Id("t"))),
 		jen.Qual("slices", "SortFunc").Call(ready, jen.Qual(rt, "CompareTime")),
 		jen.For(jen.List(jen.Id("_"), jen.Id("t")).Op(":=").Range().Add(ready)).Block(append(append([]jen.Code{
 			jen.Id("m").Op(":=").Add(state).Index(jen.Id("t")),
-			jen.Id("op").Dot("batch").Op("=").Id("op").Dot("batch").Index(jen.Empty(), jen.Lit(0)),
+			jen.Add(gate).Dot("Sent").Call(jen.Id("m").Dot("Len").Call()),
+			jen.Add(batch).Op("=").Add(batch).Index(jen.Empty(), jen.Lit(0)),
 			jen.For(jen.List(jen.Id("r"), jen.Id("v")).Op(":=").Range().Id("m").Dot("All").Call()).Block(
-				jen.Id("op").Dot("batch").Op("=").Append(jen.Id("op").Dot("batch"), emit),
+				jen.Add(batch).Op("=").Append(batch, emit),
+				processFull(),
 			),
-			jen.If(jen.Err().Op(":=").Id("op").Dot("process").Call(jen.Id("t"), jen.Id("op").Dot("batch")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+			jen.If(jen.Err().Op(":=").Id("op").Dot("process").Call(jen.Id("t"), batch), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
 		}, returnState()...), jen.Delete(state, jen.Id("t")))...),
+		jen.Add(gate).Dot("Judge").Call(),
+		jen.If(jen.Add(gate).Dot("Passing").Call()).Block(
+			jen.Comment("Nothing is folded for a while: let the emptied states go."),
+			jen.Id("op").Dot("spare").Op("=").Nil(),
+		),
 	)
 	body = append(body, flushes(op)...)
 	return append(body, jen.Return(jen.Nil()))

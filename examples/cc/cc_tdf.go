@@ -1134,9 +1134,11 @@ type componentsCombineMinExchange29 struct {
 	spare []*tdrt.DenseState[uint32, uint32]
 	ready []tdrt.Time
 	batch []tdrt.Tuple2[uint32, uint32]
-	in0   *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
-	in1   *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
-	out0  *tdrt.Pusher[tdrt.Tuple2[uint32, uint32]]
+	// gate decides whether combining pays, from the records folded and the partial results sent.
+	gate tdrt.CombineGate
+	in0  *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
+	in1  *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
+	out0 *tdrt.Pusher[tdrt.Tuple2[uint32, uint32]]
 }
 
 // Run is called by the worker when the operator is activated.
@@ -1147,11 +1149,7 @@ func (op *componentsCombineMinExchange29) Run() error {
 		if !ok {
 			break
 		}
-		if !combine {
-			if err := op.process(b.Time, b.Data); err != nil {
-				return err
-			}
-		} else {
+		if combine && op.gate.Fold(len(b.Data)) {
 			m := op.state[b.Time]
 			if m == nil {
 				if n := len(op.spare); n > 0 {
@@ -1169,6 +1167,10 @@ func (op *componentsCombineMinExchange29) Run() error {
 				if fresh || r.F1 < *p {
 					*p = r.F1
 				}
+			}
+		} else {
+			if err := op.process(b.Time, b.Data); err != nil {
+				return err
 			}
 		}
 		op.in0.Recycle(b.Data)
@@ -1178,11 +1180,7 @@ func (op *componentsCombineMinExchange29) Run() error {
 		if !ok {
 			break
 		}
-		if !combine {
-			if err := op.process(b.Time, b.Data); err != nil {
-				return err
-			}
-		} else {
+		if combine && op.gate.Fold(len(b.Data)) {
 			m := op.state[b.Time]
 			if m == nil {
 				if n := len(op.spare); n > 0 {
@@ -1200,6 +1198,10 @@ func (op *componentsCombineMinExchange29) Run() error {
 				if fresh || r.F1 < *p {
 					*p = r.F1
 				}
+			}
+		} else {
+			if err := op.process(b.Time, b.Data); err != nil {
+				return err
 			}
 		}
 		op.in1.Recycle(b.Data)
@@ -1211,12 +1213,19 @@ func (op *componentsCombineMinExchange29) Run() error {
 	slices.SortFunc(op.ready, tdrt.CompareTime)
 	for _, t := range op.ready {
 		m := op.state[t]
+		op.gate.Sent(m.Len())
 		op.batch = op.batch[:0]
 		for r, v := range m.All() {
 			op.batch = append(op.batch, tdrt.Tuple2[uint32, uint32]{
 				F0: r,
 				F1: v,
 			})
+			if len(op.batch) >= tdrt.BatchSize {
+				if err := op.process(t, op.batch); err != nil {
+					return err
+				}
+				op.batch = op.batch[:0]
+			}
 		}
 		if err := op.process(t, op.batch); err != nil {
 			return err
@@ -1224,6 +1233,11 @@ func (op *componentsCombineMinExchange29) Run() error {
 		m.Reset()
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
+	}
+	op.gate.Judge()
+	if op.gate.Passing() {
+		// Nothing is folded for a while: let the emptied states go.
+		op.spare = nil
 	}
 	op.out0.Flush()
 	return nil
@@ -1328,6 +1342,10 @@ func (op *componentsMin29) Run() error {
 		delete(op.state, t)
 		op.w.Release(11, t)
 	}
+	if frontier.Empty() {
+		// No more records will come: let the emptied states go.
+		op.spare = nil
+	}
 	for o := range op.acc {
 		if tdrt.LoopDone(frontier, o, 1) {
 			delete(op.acc, o)
@@ -1376,8 +1394,10 @@ type componentsCombineMinExchange33 struct {
 	spare []*tdrt.DenseState[uint32, uint32]
 	ready []tdrt.Time
 	batch []tdrt.Tuple2[uint32, uint32]
-	in0   *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
-	out0  *tdrt.Pusher[tdrt.Tuple2[uint32, uint32]]
+	// gate decides whether combining pays, from the records folded and the partial results sent.
+	gate tdrt.CombineGate
+	in0  *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
+	out0 *tdrt.Pusher[tdrt.Tuple2[uint32, uint32]]
 }
 
 // Run is called by the worker when the operator is activated.
@@ -1388,11 +1408,7 @@ func (op *componentsCombineMinExchange33) Run() error {
 		if !ok {
 			break
 		}
-		if !combine {
-			if err := op.process(b.Time, b.Data); err != nil {
-				return err
-			}
-		} else {
+		if combine && op.gate.Fold(len(b.Data)) {
 			m := op.state[b.Time]
 			if m == nil {
 				if n := len(op.spare); n > 0 {
@@ -1411,6 +1427,10 @@ func (op *componentsCombineMinExchange33) Run() error {
 					*p = r.F1
 				}
 			}
+		} else {
+			if err := op.process(b.Time, b.Data); err != nil {
+				return err
+			}
 		}
 		op.in0.Recycle(b.Data)
 	}
@@ -1421,12 +1441,19 @@ func (op *componentsCombineMinExchange33) Run() error {
 	slices.SortFunc(op.ready, tdrt.CompareTime)
 	for _, t := range op.ready {
 		m := op.state[t]
+		op.gate.Sent(m.Len())
 		op.batch = op.batch[:0]
 		for r, v := range m.All() {
 			op.batch = append(op.batch, tdrt.Tuple2[uint32, uint32]{
 				F0: r,
 				F1: v,
 			})
+			if len(op.batch) >= tdrt.BatchSize {
+				if err := op.process(t, op.batch); err != nil {
+					return err
+				}
+				op.batch = op.batch[:0]
+			}
 		}
 		if err := op.process(t, op.batch); err != nil {
 			return err
@@ -1434,6 +1461,11 @@ func (op *componentsCombineMinExchange33) Run() error {
 		m.Reset()
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
+	}
+	op.gate.Judge()
+	if op.gate.Passing() {
+		// Nothing is folded for a while: let the emptied states go.
+		op.spare = nil
 	}
 	op.out0.Flush()
 	return nil
@@ -1517,6 +1549,12 @@ func (op *componentsMinPrint33) Run() error {
 				F0: r,
 				F1: v,
 			})
+			if len(op.batch) >= tdrt.BatchSize {
+				if err := op.process(t, op.batch); err != nil {
+					return err
+				}
+				op.batch = op.batch[:0]
+			}
 		}
 		if err := op.process(t, op.batch); err != nil {
 			return err
@@ -1526,6 +1564,10 @@ func (op *componentsMinPrint33) Run() error {
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
 		op.w.Release(15, t)
+	}
+	if frontier.Empty() {
+		// No more records will come: let the emptied states go.
+		op.spare = nil
 	}
 	return nil
 }

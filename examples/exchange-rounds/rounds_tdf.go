@@ -762,6 +762,12 @@ func (op *exchangeRoundsDistinctBroadcast25) Run() error {
 		op.batch = op.batch[:0]
 		for r := range op.state[t].All() {
 			op.batch = append(op.batch, r)
+			if len(op.batch) >= tdrt.BatchSize {
+				if err := op.process(t, op.batch); err != nil {
+					return err
+				}
+				op.batch = op.batch[:0]
+			}
 		}
 		if err := op.process(t, op.batch); err != nil {
 			return err
@@ -771,6 +777,10 @@ func (op *exchangeRoundsDistinctBroadcast25) Run() error {
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
 		op.w.Release(6, t)
+	}
+	if frontier.Empty() {
+		// No more records will come: let the emptied states go.
+		op.spare = nil
 	}
 	op.out0.Flush()
 	return nil
@@ -896,6 +906,12 @@ func (op *exchangeRoundsDistinctPrint30) Run() error {
 		op.batch = op.batch[:0]
 		for r := range op.state[t].All() {
 			op.batch = append(op.batch, r)
+			if len(op.batch) >= tdrt.BatchSize {
+				if err := op.process(t, op.batch); err != nil {
+					return err
+				}
+				op.batch = op.batch[:0]
+			}
 		}
 		if err := op.process(t, op.batch); err != nil {
 			return err
@@ -905,6 +921,10 @@ func (op *exchangeRoundsDistinctPrint30) Run() error {
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
 		op.w.Release(10, t)
+	}
+	if frontier.Empty() {
+		// No more records will come: let the emptied states go.
+		op.spare = nil
 	}
 	return nil
 }

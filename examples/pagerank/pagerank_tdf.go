@@ -1402,8 +1402,10 @@ type pageRankCombineCountExchange31 struct {
 	spare []*tdrt.DenseState[uint32, int64]
 	ready []tdrt.Time
 	batch []tdrt.Tuple2[uint32, int64]
-	in0   *tdrt.Puller[uint32]
-	out0  *tdrt.Pusher[tdrt.Tuple2[uint32, int64]]
+	// gate decides whether combining pays, from the records folded and the partial results sent.
+	gate tdrt.CombineGate
+	in0  *tdrt.Puller[uint32]
+	out0 *tdrt.Pusher[tdrt.Tuple2[uint32, int64]]
 }
 
 // Run is called by the worker when the operator is activated.
@@ -1414,18 +1416,7 @@ func (op *pageRankCombineCountExchange31) Run() error {
 		if !ok {
 			break
 		}
-		if !combine {
-			op.batch = op.batch[:0]
-			for _, r := range b.Data {
-				op.batch = append(op.batch, tdrt.Tuple2[uint32, int64]{
-					F0: r,
-					F1: 1,
-				})
-			}
-			if err := op.process(b.Time, op.batch); err != nil {
-				return err
-			}
-		} else {
+		if combine && op.gate.Fold(len(b.Data)) {
 			m := op.state[b.Time]
 			if m == nil {
 				if n := len(op.spare); n > 0 {
@@ -1442,6 +1433,17 @@ func (op *pageRankCombineCountExchange31) Run() error {
 				}
 				*p++
 			}
+		} else {
+			op.batch = op.batch[:0]
+			for _, r := range b.Data {
+				op.batch = append(op.batch, tdrt.Tuple2[uint32, int64]{
+					F0: r,
+					F1: 1,
+				})
+			}
+			if err := op.process(b.Time, op.batch); err != nil {
+				return err
+			}
 		}
 		op.in0.Recycle(b.Data)
 	}
@@ -1452,12 +1454,19 @@ func (op *pageRankCombineCountExchange31) Run() error {
 	slices.SortFunc(op.ready, tdrt.CompareTime)
 	for _, t := range op.ready {
 		m := op.state[t]
+		op.gate.Sent(m.Len())
 		op.batch = op.batch[:0]
 		for r, v := range m.All() {
 			op.batch = append(op.batch, tdrt.Tuple2[uint32, int64]{
 				F0: r,
 				F1: v,
 			})
+			if len(op.batch) >= tdrt.BatchSize {
+				if err := op.process(t, op.batch); err != nil {
+					return err
+				}
+				op.batch = op.batch[:0]
+			}
 		}
 		if err := op.process(t, op.batch); err != nil {
 			return err
@@ -1465,6 +1474,11 @@ func (op *pageRankCombineCountExchange31) Run() error {
 		m.Reset()
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
+	}
+	op.gate.Judge()
+	if op.gate.Passing() {
+		// Nothing is folded for a while: let the emptied states go.
+		op.spare = nil
 	}
 	op.out0.Flush()
 	return nil
@@ -1545,6 +1559,12 @@ func (op *pageRankCount31) Run() error {
 				F0: r,
 				F1: v,
 			})
+			if len(op.batch) >= tdrt.BatchSize {
+				if err := op.process(t, op.batch); err != nil {
+					return err
+				}
+				op.batch = op.batch[:0]
+			}
 		}
 		if err := op.process(t, op.batch); err != nil {
 			return err
@@ -1554,6 +1574,10 @@ func (op *pageRankCount31) Run() error {
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
 		op.w.Release(6, t)
+	}
+	if frontier.Empty() {
+		// No more records will come: let the emptied states go.
+		op.spare = nil
 	}
 	op.out0.Flush()
 	return nil
@@ -1789,6 +1813,12 @@ func (op *pageRankDistinctMap37) Run() error {
 		op.batch = op.batch[:0]
 		for r := range op.state[t].All() {
 			op.batch = append(op.batch, r)
+			if len(op.batch) >= tdrt.BatchSize {
+				if err := op.process(t, op.batch); err != nil {
+					return err
+				}
+				op.batch = op.batch[:0]
+			}
 		}
 		if err := op.process(t, op.batch); err != nil {
 			return err
@@ -1798,6 +1828,10 @@ func (op *pageRankDistinctMap37) Run() error {
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
 		op.w.Release(13, t)
+	}
+	if frontier.Empty() {
+		// No more records will come: let the emptied states go.
+		op.spare = nil
 	}
 	op.out0.Flush()
 	return nil
@@ -2034,9 +2068,11 @@ type pageRankCombineSumExchange44 struct {
 	spare []*tdrt.DenseState[uint32, float32]
 	ready []tdrt.Time
 	batch []tdrt.Tuple2[uint32, float32]
-	in0   *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
-	in1   *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
-	out0  *tdrt.Pusher[tdrt.Tuple2[uint32, float32]]
+	// gate decides whether combining pays, from the records folded and the partial results sent.
+	gate tdrt.CombineGate
+	in0  *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
+	in1  *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
+	out0 *tdrt.Pusher[tdrt.Tuple2[uint32, float32]]
 }
 
 // Run is called by the worker when the operator is activated.
@@ -2047,11 +2083,7 @@ func (op *pageRankCombineSumExchange44) Run() error {
 		if !ok {
 			break
 		}
-		if !combine {
-			if err := op.process(b.Time, b.Data); err != nil {
-				return err
-			}
-		} else {
+		if combine && op.gate.Fold(len(b.Data)) {
 			m := op.state[b.Time]
 			if m == nil {
 				if n := len(op.spare); n > 0 {
@@ -2067,6 +2099,10 @@ func (op *pageRankCombineSumExchange44) Run() error {
 					p, _ = m.Slot(r.F0)
 				}
 				*p += r.F1
+			}
+		} else {
+			if err := op.process(b.Time, b.Data); err != nil {
+				return err
 			}
 		}
 		op.in0.Recycle(b.Data)
@@ -2076,11 +2112,7 @@ func (op *pageRankCombineSumExchange44) Run() error {
 		if !ok {
 			break
 		}
-		if !combine {
-			if err := op.process(b.Time, b.Data); err != nil {
-				return err
-			}
-		} else {
+		if combine && op.gate.Fold(len(b.Data)) {
 			m := op.state[b.Time]
 			if m == nil {
 				if n := len(op.spare); n > 0 {
@@ -2096,6 +2128,10 @@ func (op *pageRankCombineSumExchange44) Run() error {
 					p, _ = m.Slot(r.F0)
 				}
 				*p += r.F1
+			}
+		} else {
+			if err := op.process(b.Time, b.Data); err != nil {
+				return err
 			}
 		}
 		op.in1.Recycle(b.Data)
@@ -2107,12 +2143,19 @@ func (op *pageRankCombineSumExchange44) Run() error {
 	slices.SortFunc(op.ready, tdrt.CompareTime)
 	for _, t := range op.ready {
 		m := op.state[t]
+		op.gate.Sent(m.Len())
 		op.batch = op.batch[:0]
 		for r, v := range m.All() {
 			op.batch = append(op.batch, tdrt.Tuple2[uint32, float32]{
 				F0: r,
 				F1: v,
 			})
+			if len(op.batch) >= tdrt.BatchSize {
+				if err := op.process(t, op.batch); err != nil {
+					return err
+				}
+				op.batch = op.batch[:0]
+			}
 		}
 		if err := op.process(t, op.batch); err != nil {
 			return err
@@ -2120,6 +2163,11 @@ func (op *pageRankCombineSumExchange44) Run() error {
 		m.Reset()
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
+	}
+	op.gate.Judge()
+	if op.gate.Passing() {
+		// Nothing is folded for a while: let the emptied states go.
+		op.spare = nil
 	}
 	op.out0.Flush()
 	return nil
@@ -2202,6 +2250,12 @@ func (op *pageRankSumMap44) Run() error {
 				F0: r,
 				F1: v,
 			})
+			if len(op.batch) >= tdrt.BatchSize {
+				if err := op.process(t, op.batch); err != nil {
+					return err
+				}
+				op.batch = op.batch[:0]
+			}
 		}
 		if err := op.process(t, op.batch); err != nil {
 			return err
@@ -2211,6 +2265,10 @@ func (op *pageRankSumMap44) Run() error {
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
 		op.w.Release(24, t)
+	}
+	if frontier.Empty() {
+		// No more records will come: let the emptied states go.
+		op.spare = nil
 	}
 	op.out0.Flush()
 	op.out1.Flush()

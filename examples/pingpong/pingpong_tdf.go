@@ -676,8 +676,10 @@ type pingPongCombineSumExchange22 struct {
 	spare []*tdrt.DenseState[uint64, uint64]
 	ready []tdrt.Time
 	batch []tdrt.Tuple2[uint64, uint64]
-	in0   *tdrt.Puller[tdrt.Tuple2[uint64, uint64]]
-	out0  *tdrt.Pusher[tdrt.Tuple2[uint64, uint64]]
+	// gate decides whether combining pays, from the records folded and the partial results sent.
+	gate tdrt.CombineGate
+	in0  *tdrt.Puller[tdrt.Tuple2[uint64, uint64]]
+	out0 *tdrt.Pusher[tdrt.Tuple2[uint64, uint64]]
 }
 
 // Run is called by the worker when the operator is activated.
@@ -688,11 +690,7 @@ func (op *pingPongCombineSumExchange22) Run() error {
 		if !ok {
 			break
 		}
-		if !combine {
-			if err := op.process(b.Time, b.Data); err != nil {
-				return err
-			}
-		} else {
+		if combine && op.gate.Fold(len(b.Data)) {
 			m := op.state[b.Time]
 			if m == nil {
 				if n := len(op.spare); n > 0 {
@@ -709,6 +707,10 @@ func (op *pingPongCombineSumExchange22) Run() error {
 				}
 				*p += r.F1
 			}
+		} else {
+			if err := op.process(b.Time, b.Data); err != nil {
+				return err
+			}
 		}
 		op.in0.Recycle(b.Data)
 	}
@@ -719,12 +721,19 @@ func (op *pingPongCombineSumExchange22) Run() error {
 	slices.SortFunc(op.ready, tdrt.CompareTime)
 	for _, t := range op.ready {
 		m := op.state[t]
+		op.gate.Sent(m.Len())
 		op.batch = op.batch[:0]
 		for r, v := range m.All() {
 			op.batch = append(op.batch, tdrt.Tuple2[uint64, uint64]{
 				F0: r,
 				F1: v,
 			})
+			if len(op.batch) >= tdrt.BatchSize {
+				if err := op.process(t, op.batch); err != nil {
+					return err
+				}
+				op.batch = op.batch[:0]
+			}
 		}
 		if err := op.process(t, op.batch); err != nil {
 			return err
@@ -732,6 +741,11 @@ func (op *pingPongCombineSumExchange22) Run() error {
 		m.Reset()
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
+	}
+	op.gate.Judge()
+	if op.gate.Passing() {
+		// Nothing is folded for a while: let the emptied states go.
+		op.spare = nil
 	}
 	op.out0.Flush()
 	return nil
@@ -813,6 +827,12 @@ func (op *pingPongSumPrint22) Run() error {
 				F0: r,
 				F1: v,
 			})
+			if len(op.batch) >= tdrt.BatchSize {
+				if err := op.process(t, op.batch); err != nil {
+					return err
+				}
+				op.batch = op.batch[:0]
+			}
 		}
 		if err := op.process(t, op.batch); err != nil {
 			return err
@@ -822,6 +842,10 @@ func (op *pingPongSumPrint22) Run() error {
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
 		op.w.Release(10, t)
+	}
+	if frontier.Empty() {
+		// No more records will come: let the emptied states go.
+		op.spare = nil
 	}
 	return nil
 }

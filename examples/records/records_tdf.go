@@ -323,8 +323,10 @@ type entriesCombineCountExchange54 struct {
 	spare []*tdrt.HashState[string, int64]
 	ready []tdrt.Time
 	batch []tdrt.Tuple2[string, int64]
-	in0   *tdrt.Puller[string]
-	out0  *tdrt.Pusher[tdrt.Tuple2[string, int64]]
+	// gate decides whether combining pays, from the records folded and the partial results sent.
+	gate tdrt.CombineGate
+	in0  *tdrt.Puller[string]
+	out0 *tdrt.Pusher[tdrt.Tuple2[string, int64]]
 }
 
 // Run is called by the worker when the operator is activated.
@@ -335,18 +337,7 @@ func (op *entriesCombineCountExchange54) Run() error {
 		if !ok {
 			break
 		}
-		if !combine {
-			op.batch = op.batch[:0]
-			for _, r := range b.Data {
-				op.batch = append(op.batch, tdrt.Tuple2[string, int64]{
-					F0: r,
-					F1: 1,
-				})
-			}
-			if err := op.process(b.Time, op.batch); err != nil {
-				return err
-			}
-		} else {
+		if combine && op.gate.Fold(len(b.Data)) {
 			m := op.state[b.Time]
 			if m == nil {
 				if n := len(op.spare); n > 0 {
@@ -360,6 +351,17 @@ func (op *entriesCombineCountExchange54) Run() error {
 				p, _ := m.Slot(r)
 				*p++
 			}
+		} else {
+			op.batch = op.batch[:0]
+			for _, r := range b.Data {
+				op.batch = append(op.batch, tdrt.Tuple2[string, int64]{
+					F0: r,
+					F1: 1,
+				})
+			}
+			if err := op.process(b.Time, op.batch); err != nil {
+				return err
+			}
 		}
 		op.in0.Recycle(b.Data)
 	}
@@ -370,12 +372,19 @@ func (op *entriesCombineCountExchange54) Run() error {
 	slices.SortFunc(op.ready, tdrt.CompareTime)
 	for _, t := range op.ready {
 		m := op.state[t]
+		op.gate.Sent(m.Len())
 		op.batch = op.batch[:0]
 		for r, v := range m.All() {
 			op.batch = append(op.batch, tdrt.Tuple2[string, int64]{
 				F0: r,
 				F1: v,
 			})
+			if len(op.batch) >= tdrt.BatchSize {
+				if err := op.process(t, op.batch); err != nil {
+					return err
+				}
+				op.batch = op.batch[:0]
+			}
 		}
 		if err := op.process(t, op.batch); err != nil {
 			return err
@@ -383,6 +392,11 @@ func (op *entriesCombineCountExchange54) Run() error {
 		m.Reset()
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
+	}
+	op.gate.Judge()
+	if op.gate.Passing() {
+		// Nothing is folded for a while: let the emptied states go.
+		op.spare = nil
 	}
 	op.out0.Flush()
 	return nil
@@ -461,6 +475,12 @@ func (op *entriesCountPrint54) Run() error {
 				F0: r,
 				F1: v,
 			})
+			if len(op.batch) >= tdrt.BatchSize {
+				if err := op.process(t, op.batch); err != nil {
+					return err
+				}
+				op.batch = op.batch[:0]
+			}
 		}
 		if err := op.process(t, op.batch); err != nil {
 			return err
@@ -470,6 +490,10 @@ func (op *entriesCountPrint54) Run() error {
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
 		op.w.Release(6, t)
+	}
+	if frontier.Empty() {
+		// No more records will come: let the emptied states go.
+		op.spare = nil
 	}
 	return nil
 }
@@ -747,8 +771,10 @@ type pointsCombineCountExchange65 struct {
 	spare []*tdrt.DenseState[int32, int64]
 	ready []tdrt.Time
 	batch []tdrt.Tuple2[int32, int64]
-	in0   *tdrt.Puller[int32]
-	out0  *tdrt.Pusher[tdrt.Tuple2[int32, int64]]
+	// gate decides whether combining pays, from the records folded and the partial results sent.
+	gate tdrt.CombineGate
+	in0  *tdrt.Puller[int32]
+	out0 *tdrt.Pusher[tdrt.Tuple2[int32, int64]]
 }
 
 // Run is called by the worker when the operator is activated.
@@ -759,18 +785,7 @@ func (op *pointsCombineCountExchange65) Run() error {
 		if !ok {
 			break
 		}
-		if !combine {
-			op.batch = op.batch[:0]
-			for _, r := range b.Data {
-				op.batch = append(op.batch, tdrt.Tuple2[int32, int64]{
-					F0: r,
-					F1: 1,
-				})
-			}
-			if err := op.process(b.Time, op.batch); err != nil {
-				return err
-			}
-		} else {
+		if combine && op.gate.Fold(len(b.Data)) {
 			m := op.state[b.Time]
 			if m == nil {
 				if n := len(op.spare); n > 0 {
@@ -787,6 +802,17 @@ func (op *pointsCombineCountExchange65) Run() error {
 				}
 				*p++
 			}
+		} else {
+			op.batch = op.batch[:0]
+			for _, r := range b.Data {
+				op.batch = append(op.batch, tdrt.Tuple2[int32, int64]{
+					F0: r,
+					F1: 1,
+				})
+			}
+			if err := op.process(b.Time, op.batch); err != nil {
+				return err
+			}
 		}
 		op.in0.Recycle(b.Data)
 	}
@@ -797,12 +823,19 @@ func (op *pointsCombineCountExchange65) Run() error {
 	slices.SortFunc(op.ready, tdrt.CompareTime)
 	for _, t := range op.ready {
 		m := op.state[t]
+		op.gate.Sent(m.Len())
 		op.batch = op.batch[:0]
 		for r, v := range m.All() {
 			op.batch = append(op.batch, tdrt.Tuple2[int32, int64]{
 				F0: r,
 				F1: v,
 			})
+			if len(op.batch) >= tdrt.BatchSize {
+				if err := op.process(t, op.batch); err != nil {
+					return err
+				}
+				op.batch = op.batch[:0]
+			}
 		}
 		if err := op.process(t, op.batch); err != nil {
 			return err
@@ -810,6 +843,11 @@ func (op *pointsCombineCountExchange65) Run() error {
 		m.Reset()
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
+	}
+	op.gate.Judge()
+	if op.gate.Passing() {
+		// Nothing is folded for a while: let the emptied states go.
+		op.spare = nil
 	}
 	op.out0.Flush()
 	return nil
@@ -891,6 +929,12 @@ func (op *pointsCountPrint65) Run() error {
 				F0: r,
 				F1: v,
 			})
+			if len(op.batch) >= tdrt.BatchSize {
+				if err := op.process(t, op.batch); err != nil {
+					return err
+				}
+				op.batch = op.batch[:0]
+			}
 		}
 		if err := op.process(t, op.batch); err != nil {
 			return err
@@ -900,6 +944,10 @@ func (op *pointsCountPrint65) Run() error {
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
 		op.w.Release(6, t)
+	}
+	if frontier.Empty() {
+		// No more records will come: let the emptied states go.
+		op.spare = nil
 	}
 	return nil
 }

@@ -1131,9 +1131,11 @@ type shortestPathsCombineMinExchange32 struct {
 	spare []*tdrt.DenseState[uint32, uint64]
 	ready []tdrt.Time
 	batch []tdrt.Tuple2[uint32, uint64]
-	in0   *tdrt.Puller[tdrt.Tuple2[uint32, uint64]]
-	in1   *tdrt.Puller[tdrt.Tuple2[uint32, uint64]]
-	out0  *tdrt.Pusher[tdrt.Tuple2[uint32, uint64]]
+	// gate decides whether combining pays, from the records folded and the partial results sent.
+	gate tdrt.CombineGate
+	in0  *tdrt.Puller[tdrt.Tuple2[uint32, uint64]]
+	in1  *tdrt.Puller[tdrt.Tuple2[uint32, uint64]]
+	out0 *tdrt.Pusher[tdrt.Tuple2[uint32, uint64]]
 }
 
 // Run is called by the worker when the operator is activated.
@@ -1144,11 +1146,7 @@ func (op *shortestPathsCombineMinExchange32) Run() error {
 		if !ok {
 			break
 		}
-		if !combine {
-			if err := op.process(b.Time, b.Data); err != nil {
-				return err
-			}
-		} else {
+		if combine && op.gate.Fold(len(b.Data)) {
 			m := op.state[b.Time]
 			if m == nil {
 				if n := len(op.spare); n > 0 {
@@ -1166,6 +1164,10 @@ func (op *shortestPathsCombineMinExchange32) Run() error {
 				if fresh || r.F1 < *p {
 					*p = r.F1
 				}
+			}
+		} else {
+			if err := op.process(b.Time, b.Data); err != nil {
+				return err
 			}
 		}
 		op.in0.Recycle(b.Data)
@@ -1175,11 +1177,7 @@ func (op *shortestPathsCombineMinExchange32) Run() error {
 		if !ok {
 			break
 		}
-		if !combine {
-			if err := op.process(b.Time, b.Data); err != nil {
-				return err
-			}
-		} else {
+		if combine && op.gate.Fold(len(b.Data)) {
 			m := op.state[b.Time]
 			if m == nil {
 				if n := len(op.spare); n > 0 {
@@ -1197,6 +1195,10 @@ func (op *shortestPathsCombineMinExchange32) Run() error {
 				if fresh || r.F1 < *p {
 					*p = r.F1
 				}
+			}
+		} else {
+			if err := op.process(b.Time, b.Data); err != nil {
+				return err
 			}
 		}
 		op.in1.Recycle(b.Data)
@@ -1208,12 +1210,19 @@ func (op *shortestPathsCombineMinExchange32) Run() error {
 	slices.SortFunc(op.ready, tdrt.CompareTime)
 	for _, t := range op.ready {
 		m := op.state[t]
+		op.gate.Sent(m.Len())
 		op.batch = op.batch[:0]
 		for r, v := range m.All() {
 			op.batch = append(op.batch, tdrt.Tuple2[uint32, uint64]{
 				F0: r,
 				F1: v,
 			})
+			if len(op.batch) >= tdrt.BatchSize {
+				if err := op.process(t, op.batch); err != nil {
+					return err
+				}
+				op.batch = op.batch[:0]
+			}
 		}
 		if err := op.process(t, op.batch); err != nil {
 			return err
@@ -1221,6 +1230,11 @@ func (op *shortestPathsCombineMinExchange32) Run() error {
 		m.Reset()
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
+	}
+	op.gate.Judge()
+	if op.gate.Passing() {
+		// Nothing is folded for a while: let the emptied states go.
+		op.spare = nil
 	}
 	op.out0.Flush()
 	return nil
@@ -1325,6 +1339,10 @@ func (op *shortestPathsMin32) Run() error {
 		delete(op.state, t)
 		op.w.Release(10, t)
 	}
+	if frontier.Empty() {
+		// No more records will come: let the emptied states go.
+		op.spare = nil
+	}
 	for o := range op.acc {
 		if tdrt.LoopDone(frontier, o, 1) {
 			delete(op.acc, o)
@@ -1373,8 +1391,10 @@ type shortestPathsCombineMinExchange36 struct {
 	spare []*tdrt.DenseState[uint32, uint64]
 	ready []tdrt.Time
 	batch []tdrt.Tuple2[uint32, uint64]
-	in0   *tdrt.Puller[tdrt.Tuple2[uint32, uint64]]
-	out0  *tdrt.Pusher[tdrt.Tuple2[uint32, uint64]]
+	// gate decides whether combining pays, from the records folded and the partial results sent.
+	gate tdrt.CombineGate
+	in0  *tdrt.Puller[tdrt.Tuple2[uint32, uint64]]
+	out0 *tdrt.Pusher[tdrt.Tuple2[uint32, uint64]]
 }
 
 // Run is called by the worker when the operator is activated.
@@ -1385,11 +1405,7 @@ func (op *shortestPathsCombineMinExchange36) Run() error {
 		if !ok {
 			break
 		}
-		if !combine {
-			if err := op.process(b.Time, b.Data); err != nil {
-				return err
-			}
-		} else {
+		if combine && op.gate.Fold(len(b.Data)) {
 			m := op.state[b.Time]
 			if m == nil {
 				if n := len(op.spare); n > 0 {
@@ -1408,6 +1424,10 @@ func (op *shortestPathsCombineMinExchange36) Run() error {
 					*p = r.F1
 				}
 			}
+		} else {
+			if err := op.process(b.Time, b.Data); err != nil {
+				return err
+			}
 		}
 		op.in0.Recycle(b.Data)
 	}
@@ -1418,12 +1438,19 @@ func (op *shortestPathsCombineMinExchange36) Run() error {
 	slices.SortFunc(op.ready, tdrt.CompareTime)
 	for _, t := range op.ready {
 		m := op.state[t]
+		op.gate.Sent(m.Len())
 		op.batch = op.batch[:0]
 		for r, v := range m.All() {
 			op.batch = append(op.batch, tdrt.Tuple2[uint32, uint64]{
 				F0: r,
 				F1: v,
 			})
+			if len(op.batch) >= tdrt.BatchSize {
+				if err := op.process(t, op.batch); err != nil {
+					return err
+				}
+				op.batch = op.batch[:0]
+			}
 		}
 		if err := op.process(t, op.batch); err != nil {
 			return err
@@ -1431,6 +1458,11 @@ func (op *shortestPathsCombineMinExchange36) Run() error {
 		m.Reset()
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
+	}
+	op.gate.Judge()
+	if op.gate.Passing() {
+		// Nothing is folded for a while: let the emptied states go.
+		op.spare = nil
 	}
 	op.out0.Flush()
 	return nil
@@ -1514,6 +1546,12 @@ func (op *shortestPathsMinPrint36) Run() error {
 				F0: r,
 				F1: v,
 			})
+			if len(op.batch) >= tdrt.BatchSize {
+				if err := op.process(t, op.batch); err != nil {
+					return err
+				}
+				op.batch = op.batch[:0]
+			}
 		}
 		if err := op.process(t, op.batch); err != nil {
 			return err
@@ -1523,6 +1561,10 @@ func (op *shortestPathsMinPrint36) Run() error {
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
 		op.w.Release(14, t)
+	}
+	if frontier.Empty() {
+		// No more records will come: let the emptied states go.
+		op.spare = nil
 	}
 	return nil
 }
