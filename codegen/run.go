@@ -189,11 +189,14 @@ func (d *dfGen) runLines(op *planner.Op) []jen.Code {
 	body := []jen.Code{
 		jen.If(jen.Id("op").Dot("done")).Block(jen.Return(jen.Nil())),
 		jen.If(jen.Id("op").Dot("lines").Op("==").Nil()).Block(append(open, jen.Id("op").Dot("lines").Op("=").Id("lines"))...),
-		jen.Var().Id("err").Error(),
-		jen.List(jen.Id("op").Dot("batch"), jen.Err()).Op("=").Id("op").Dot("lines").Dot(readMethod(op)).Call(jen.Id("op").Dot("batch").Index(jen.Empty(), jen.Lit(0)), jen.Qual(rt, "SourceChunk")),
 	}
 	if typedSource(op) {
-		body = append(body, d.parseLines(op)...)
+		body = append(body, d.readRecords(op)...)
+	} else {
+		body = append(body,
+			jen.Var().Id("err").Error(),
+			jen.List(jen.Id("op").Dot("batch"), jen.Err()).Op("=").Id("op").Dot("lines").Dot("Read").Call(jen.Id("op").Dot("batch").Index(jen.Empty(), jen.Lit(0)), jen.Qual(rt, "SourceChunk")),
+		)
 	}
 	body = append(body,
 		jen.If(jen.Id("perr").Op(":=").Id("op").Dot("process").Call(zero, records), jen.Id("perr").Op("!=").Nil()).Block(jen.Return(jen.Id("perr"))),
@@ -210,26 +213,6 @@ func (d *dfGen) runLines(op *planner.Op) []jen.Code {
 		jen.Return(jen.Nil()),
 	)
 	return body
-}
-
-// readMethod returns the LineReader method a lines source reads with:
-// ReadViews, which does not copy the lines, for a typed source whose
-// records hold no strings (the parser is done with a line when it
-// returns), else Read.
-func readMethod(op *planner.Op) string {
-	if !typedSource(op) {
-		return "Read"
-	}
-	fields := lang.ReadFields(op.Node.Out)
-	if fields == nil {
-		fields = []lang.ReadField{{Type: op.Node.Out}}
-	}
-	for _, f := range fields {
-		if b, ok := f.Type.Underlying().(*types.Basic); !ok || b.Info()&types.IsString != 0 {
-			return "Read"
-		}
-	}
-	return "ReadViews"
 }
 
 // runRange produces the worker's next integers and processes them; at the

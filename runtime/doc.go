@@ -51,8 +51,10 @@
 // # Sources
 //
 // Built-in sources divide their work among the workers: [OpenLines] gives
-// each worker the lines that start in its share of the file's bytes, and
-// [RangeShare] splits a range of numbers. Host-fed inputs are [Input]
+// each worker the lines that start in its share of the file's bytes, a
+// block of whole lines at a time that typed sources parse in one pass
+// ([LineReader.ReadBlockView]), and [RangeShare] splits a range of
+// numbers. Host-fed inputs are [Input]
 // handles. Exchange routes a record by [Route] of a deterministic hash
 // ([HashUint64], [HashString], ...), so every process agrees on it.
 //

@@ -1,27 +1,26 @@
 package runtime
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 )
 
-// Typed sources (read, csv) read a file's lines with a LineReader and
-// parse each into a record with a generated function that splits the
-// line into fields with a FieldSplitter and converts each with ParseUint,
-// ParseInt or ParseFloat (strconv for anything but plain digits):
-// no allocation per line but the strings of string fields. A line that
+// Typed sources (read, csv) read a file in blocks of whole lines with a
+// LineReader and parse a block with generated functions: the common line
+// in one pass with the Scan functions (parse.go), any other alone with
+// the exact parser, which splits the line into fields with a
+// FieldSplitter and converts each with ParseUint, ParseInt or ParseFloat
+// (strconv for anything but plain digits). Nothing is allocated per line;
+// records with string fields share a copy of their block. A line that
 // does not parse is a RecordError naming the file, the line number and
 // the field.
 
 // FieldSplitter splits one line into fields: separated by runs of spaces
-// and tabs (Sep 0), or by commas with CSV quoting (Sep ','), where a
+// and tabs, or by commas with CSV quoting (Comma), where a
 // field in double quotes may hold commas and "" stands for one quote.
 type FieldSplitter struct {
 	line   string
@@ -196,64 +195,41 @@ func skipBlankLine(line string) bool {
 	return t == "" || t[0] == '#'
 }
 
-// IsFirstLine reports whether line i of the last Read is the first line
-// of the file.
-func (lr *LineReader) IsFirstLine(i int) bool {
-	return lr.read-int64(len(lr.ends))+int64(i) == 0 && (lr.start == 0 || lr.first == 1)
+// BlockError returns err, the error of the line at offset i of the last
+// block, as a RecordError naming the file, the line's number and its
+// text.
+func (lr *LineReader) BlockError(i int, err error) error {
+	line, _ := LineAt(lr.block, i)
+	return &RecordError{Path: lr.path, Line: lr.lineAt(lr.blockOff + int64(i)), Text: Shorten(line, 80), Err: err}
 }
 
-// RecordError returns err, the error of line i of the last Read, as a
-// RecordError naming the file and the line's number. The number of a
-// line in the share of a later worker is found by counting the newlines
-// before the share, once.
-func (lr *LineReader) RecordError(i int, err error) error {
-	text := ""
-	if i < len(lr.ends) {
-		start := 0
-		if i > 0 {
-			start = lr.ends[i-1]
-		}
-		text = Shorten(string(lr.text[start:lr.ends[i]]), 80)
+// lineAt returns the number, from 1, of the line that starts at offset
+// off, at or after the last block's; 0 when it cannot be known. A file's
+// lines are counted by reading it again up to off, a stream's from the
+// counts of the blocks handed out.
+func (lr *LineReader) lineAt(off int64) int64 {
+	if lr.stream() {
+		in := min(int(off-lr.blockOff), len(lr.block))
+		return lr.lines + int64(strings.Count(lr.block[:in], "\n")) + 1
 	}
-	return &RecordError{Path: lr.path, Line: lr.lineNumber(lr.read - int64(len(lr.ends)) + int64(i)), Text: text, Err: err}
-}
-
-// lineNumber returns the number, from 1, of the n-th line (from 0) of
-// the share; 0 when it cannot be known.
-func (lr *LineReader) lineNumber(n int64) int64 {
-	if lr.first == 0 {
-		lr.first = lr.countFirst()
-		if lr.first == 0 {
+	if lr.file == nil {
+		return 0
+	}
+	buf := make([]byte, readBuffer)
+	lines := int64(1)
+	for at := int64(0); at < off; {
+		n, err := lr.file.ReadAt(buf[:min(int64(len(buf)), off-at)], at)
+		lines += int64(bytes.Count(buf[:n], []byte{'\n'}))
+		at += int64(n)
+		if err != nil && at < off {
 			return 0
 		}
 	}
-	return lr.first + n
+	return lines
 }
 
-// countFirst counts the lines before the share's start.
-func (lr *LineReader) countFirst() int64 {
-	if lr.start <= 0 {
-		return 1
-	}
-	f, err := os.Open(lr.path)
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	r := bufio.NewReaderSize(io.LimitReader(f, lr.start), readBuffer)
-	buf := make([]byte, readBuffer)
-	lines := int64(1)
-	for {
-		n, err := r.Read(buf)
-		lines += int64(bytes.Count(buf[:n], []byte{'\n'}))
-		if err != nil {
-			return lines
-		}
-	}
-}
-
-// tooLong is the error of a line longer than MaxLine.
-func (lr *LineReader) tooLong() error {
-	return &RecordError{Path: lr.path, Line: lr.lineNumber(lr.read + int64(len(lr.ends))),
+// tooLong is the error of the line at offset off, longer than MaxLine.
+func (lr *LineReader) tooLong(off int64) error {
+	return &RecordError{Path: lr.path, Line: lr.lineAt(off),
 		Err: fmt.Errorf("line longer than the limit of %d bytes", lr.MaxLine)}
 }

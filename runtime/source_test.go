@@ -53,8 +53,8 @@ func readAll(t *testing.T, r *LineReader, limit int) []string {
 }
 
 // randomContent returns a file's content with lines of random lengths,
-// some empty, some with "\r\n", some longer than the reader's buffer.
-func randomContent(rng *rand.Rand) string {
+// some empty, some with "\r\n", some longer than a buffer of size bytes.
+func randomContent(rng *rand.Rand, size int) string {
 	var b strings.Builder
 	lines := rng.IntN(30)
 	for i := 0; i < lines; i++ {
@@ -63,7 +63,7 @@ func randomContent(rng *rand.Rand) string {
 		case 0:
 			n = 0
 		case 1:
-			n = readBuffer + rng.IntN(3*readBuffer)
+			n = size + rng.IntN(3*size)
 		}
 		for j := 0; j < n; j++ {
 			b.WriteByte("abc \r"[rng.IntN(5)])
@@ -81,23 +81,27 @@ func randomContent(rng *rand.Rand) string {
 func TestOpenLinesSharesCoverFile(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	dir := t.TempDir()
-	contents := []string{"", "\n", "\n\n", "a", "a\n", "a\r\nb", "a\r\n\r\nb\r\n", "x\ry\n", "\r"}
-	for i := 0; i < 60; i++ {
-		contents = append(contents, randomContent(rng))
-	}
-	for i, content := range contents {
-		path := filepath.Join(dir, "f.txt")
-		require.NoError(t, os.WriteFile(path, []byte(content), 0o644))
-		want := wantLines(content)
-		for peers := 1; peers <= 5; peers++ {
-			var got []string
-			for w := 0; w < peers; w++ {
-				r, err := OpenLines(path, w, peers)
-				require.NoError(t, err)
-				got = append(got, readAll(t, r, 1+rng.IntN(4))...)
-			}
-			if !assert.Equal(t, want, got, "content %d, %d peers", i, peers) {
-				return
+	fixed := []string{"", "\n", "\n\n", "a", "a\n", "a\r\nb", "a\r\n\r\nb\r\n", "x\ry\n", "\r"}
+	// Buffers of one byte, smaller than most lines, and the reader's.
+	for _, size := range []int{1, 16, readBuffer} {
+		contents := fixed
+		for range 30 {
+			contents = append(contents, randomContent(rng, size))
+		}
+		for i, content := range contents {
+			path := filepath.Join(dir, "f.txt")
+			require.NoError(t, os.WriteFile(path, []byte(content), 0o644))
+			want := wantLines(content)
+			for peers := 1; peers <= 5; peers++ {
+				var got []string
+				for w := 0; w < peers; w++ {
+					r, err := openLines(path, w, peers, size)
+					require.NoError(t, err)
+					got = append(got, readAll(t, r, 1+rng.IntN(4))...)
+				}
+				if !assert.Equal(t, want, got, "content %d, %d peers, buffer %d", i, peers, size) {
+					return
+				}
 			}
 		}
 	}
@@ -164,32 +168,45 @@ func TestOpenLinesNotRegular(t *testing.T) {
 	}
 }
 
-// TestReadViews: ReadViews returns the lines Read does, as views that
-// stay valid until the next read, without allocating once warm.
-func TestReadViews(t *testing.T) {
+// TestReadBlockView: the blocks of ReadBlockView hold the lines Read
+// returns, whole, as views that stay valid until the next read, without
+// allocating once warm.
+func TestReadBlockView(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	path := filepath.Join(t.TempDir(), "lines.txt")
 	for range 20 {
-		content := randomContent(rng)
+		content := randomContent(rng, readBuffer)
 		require.NoError(t, os.WriteFile(path, []byte(content), 0o644))
-		r, err := OpenLines(path, 0, 1)
-		require.NoError(t, err)
-		var got []string
-		for {
-			batch, err := r.ReadViews(nil, 3)
-			if err == io.EOF {
-				break
+		for peers := 1; peers <= 3; peers++ {
+			var got []string
+			for w := range peers {
+				r, err := OpenLines(path, w, peers)
+				require.NoError(t, err)
+				for {
+					text, err := r.ReadBlockView()
+					if err == io.EOF {
+						break
+					}
+					require.NoError(t, err)
+					require.NotEmpty(t, text)
+					for i := 0; i < len(text); {
+						var line string
+						line, i = LineAt(text, i)
+						got = append(got, strings.Clone(line))
+					}
+					if text[len(text)-1] != '\n' {
+						_, err := r.ReadBlockView()
+						require.Equal(t, io.EOF, err, "only the last line lacks a newline")
+						break
+					}
+				}
+				require.NoError(t, r.Close())
 			}
-			require.NoError(t, err)
-			for _, l := range batch {
-				got = append(got, strings.Clone(l))
-			}
+			assert.Equal(t, wantLines(content), got, "%d peers", peers)
 		}
-		require.NoError(t, r.Close())
-		assert.Equal(t, wantLines(content), got)
 	}
 	var b strings.Builder
-	for i := range 5000 {
+	for i := range 400000 { // more than 7 blocks
 		b.WriteString("12 34\n")
 		if i%7 == 0 {
 			b.WriteString("# comment\n")
@@ -199,13 +216,14 @@ func TestReadViews(t *testing.T) {
 	r, err := OpenLines(path, 0, 1)
 	require.NoError(t, err)
 	defer r.Close()
-	batch, err := r.ReadViews(nil, 100)
+	text, err := r.ReadBlockView()
 	require.NoError(t, err)
-	assert.Zero(t, testing.AllocsPerRun(20, func() {
-		batch, err = r.ReadViews(batch[:0], 100)
+	assert.Equal(t, "12 34\n# comment\n12 34\n", text[:22])
+	assert.Zero(t, testing.AllocsPerRun(5, func() {
+		text, err = r.ReadBlockView()
 	}))
 	require.NoError(t, err)
-	assert.Equal(t, "12 34", batch[0])
+	assert.Equal(t, byte('\n'), text[len(text)-1], "a block ends with a whole line")
 }
 
 func TestSkipLine(t *testing.T) {

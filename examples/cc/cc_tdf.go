@@ -858,7 +858,6 @@ type componentsReadFlatMapExchange21 struct {
 	peers   int
 	path    string
 	lines   *tdrt.LineReader
-	batch   []string
 	done    bool
 	records []Edge
 	header  bool
@@ -880,18 +879,11 @@ func (op *componentsReadFlatMapExchange21) Run() error {
 		lines.MaxLine = op.maxLine
 		op.lines = lines
 	}
-	var err error
-	op.batch, err = op.lines.ReadViews(op.batch[:0], tdrt.SourceChunk)
-	op.records = op.records[:0]
-	for i, line := range op.batch {
-		if tdrt.SkipLine(line) {
-			continue
-		}
-		rec, perr := tdcParseEdge(line)
-		if perr != nil {
-			return op.lines.RecordError(i, perr)
-		}
-		op.records = append(op.records, rec)
+	text, err := op.lines.ReadBlockView()
+	records, bad, perr := tdcReadEdge(op.records[:0], text, 0)
+	op.records = records
+	if perr != nil {
+		return op.lines.BlockError(bad, perr)
 	}
 	if perr := op.process(tdrt.Time{}, op.records); perr != nil {
 		return perr
@@ -912,14 +904,16 @@ func (op *componentsReadFlatMapExchange21) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *componentsReadFlatMapExchange21) process(t tdrt.Time, data []Edge) error {
+	op.out0.At(t)
+	op.out1.At(t)
 	for _, r0 := range data {
 		r1 := componentsFlatMap22_20(r0)
 		for _, r2 := range r1 {
-			if !op.out0.TryGiveLocal(t, r2) {
-				op.out0.GiveLocal(t, r2)
+			if !op.out0.TryPutLocal(r2) {
+				op.out0.PutLocal(r2)
 			}
-			if target := tdrt.Route(tdrt.HashUint64(uint64(componentsExchange26_12(r2))), op.peers); !op.out1.TryGive(t, target, r2) {
-				op.out1.Give(t, target, r2)
+			if target := tdrt.Route(tdrt.HashUint64(uint64(componentsExchange26_12(r2))), op.peers); !op.out1.TryPut(target, r2) {
+				op.out1.Put(target, r2)
 			}
 		}
 	}
@@ -951,10 +945,11 @@ func (op *componentsMap23) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *componentsMap23) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+	op.out0.At(t)
 	for _, r0 := range data {
 		r1 := componentsMap23_35(r0.F0, r0.F1)
-		if !op.out0.TryGiveLocal(t, r1) {
-			op.out0.GiveLocal(t, r1)
+		if !op.out0.TryPutLocal(r1) {
+			op.out0.PutLocal(r1)
 		}
 	}
 	return nil
@@ -999,12 +994,14 @@ func (op *componentsLoopLExchange24) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *componentsLoopLExchange24) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+	op.out0.At(t)
+	op.out1.At(t)
 	for _, r0 := range data {
-		if target := tdrt.Route(tdrt.HashUint64(uint64(componentsExchange26_7(r0))), op.peers); !op.out0.TryGive(t, target, r0) {
-			op.out0.Give(t, target, r0)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(componentsExchange26_7(r0))), op.peers); !op.out0.TryPut(target, r0) {
+			op.out0.Put(target, r0)
 		}
-		if !op.out1.TryGiveLocal(t, r0) {
-			op.out1.GiveLocal(t, r0)
+		if !op.out1.TryPutLocal(r0) {
+			op.out1.PutLocal(r0)
 		}
 	}
 	return nil
@@ -1084,10 +1081,11 @@ func (op *componentsJoinMap26) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *componentsJoinMap26) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint32, uint32]) error {
+	op.out0.At(t)
 	for _, r0 := range data {
 		r1 := componentsMap27_28(r0.F0, r0.F1, r0.F2)
-		if !op.out0.TryGiveLocal(t, r1) {
-			op.out0.GiveLocal(t, r1)
+		if !op.out0.TryPutLocal(r1) {
+			op.out0.PutLocal(r1)
 		}
 	}
 	return nil
@@ -1245,9 +1243,10 @@ func (op *componentsCombineMinExchange29) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *componentsCombineMinExchange29) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+	op.out0.At(t)
 	for _, r0 := range data {
-		if target := tdrt.Route(tdrt.HashUint64(uint64(componentsExchange29_7(r0))), op.peers); !op.out0.TryGive(t, target, r0) {
-			op.out0.Give(t, target, r0)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(componentsExchange29_7(r0))), op.peers); !op.out0.TryPut(target, r0) {
+			op.out0.Put(target, r0)
 		}
 	}
 	return nil
@@ -1362,12 +1361,14 @@ func (op *componentsMin29) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint3
 	tOut0.Rounds[0]++
 	tOut1 := t
 	tOut1.Rounds[0] = 0
+	op.out0.At(tOut0)
+	op.out1.At(tOut1)
 	for _, r0 := range data {
-		if !op.out0.TryGiveLocal(tOut0, r0) {
-			op.out0.GiveLocal(tOut0, r0)
+		if !op.out0.TryPutLocal(r0) {
+			op.out0.PutLocal(r0)
 		}
-		if !op.out1.TryGiveLocal(tOut1, r0) {
-			op.out1.GiveLocal(tOut1, r0)
+		if !op.out1.TryPutLocal(r0) {
+			op.out1.PutLocal(r0)
 		}
 	}
 	return nil
@@ -1473,9 +1474,10 @@ func (op *componentsCombineMinExchange33) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *componentsCombineMinExchange33) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+	op.out0.At(t)
 	for _, r0 := range data {
-		if target := tdrt.Route(tdrt.HashUint64(uint64(componentsExchange33_13(r0))), op.peers); !op.out0.TryGive(t, target, r0) {
-			op.out0.Give(t, target, r0)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(componentsExchange33_13(r0))), op.peers); !op.out0.TryPut(target, r0) {
+			op.out0.Put(target, r0)
 		}
 	}
 	return nil
@@ -1667,6 +1669,32 @@ func (tdcParams *Params) componentsArg21_11() int64 {
 	return 16 << 20
 }
 
+// tdcScanEdge parses the line at text[i:] into a Edge when it is in the common
+// form: plain numbers and words separated by blanks. It returns the record and
+// the offset of the next line; ok is false for any other line.
+func tdcScanEdge(text string, i int) (rec Edge, next int, ok bool) {
+	{
+		v, j, ok := tdrt.ScanUint(text, i, 32)
+		if !ok {
+			return rec, 0, false
+		}
+		rec.Src, i = uint32(v), j
+	}
+	if i, ok = tdrt.ScanBlanks(text, i); !ok {
+		return rec, 0, false
+	}
+	{
+		v, j, ok := tdrt.ScanUint(text, i, 32)
+		if !ok {
+			return rec, 0, false
+		}
+		rec.Dst, i = uint32(v), j
+	}
+	i, _ = tdrt.ScanBlanks(text, i)
+	next, ok = tdrt.ScanLineEnd(text, i)
+	return rec, next, ok
+}
+
 // tdcParseEdge parses a line of fields separated by blanks into a Edge.
 func tdcParseEdge(line string) (rec Edge, err error) {
 	f := tdrt.FieldSplitter{Comma: false}
@@ -1694,4 +1722,30 @@ func tdcParseEdge(line string) (rec Edge, err error) {
 		rec.Dst = uint32(v)
 	}
 	return rec, f.End()
+}
+
+// tdcReadEdge appends to recs the records of the lines of text from offset i on, a
+// block of whole lines: a line in the common form is scanned by
+// tdcScanEdge, any other parsed alone by tdcParseEdge; blank and # lines are
+// skipped. For a line that is not a record it returns the line's offset
+// and the error.
+func tdcReadEdge(recs []Edge, text string, i int) ([]Edge, int, error) {
+	for i < len(text) {
+		rec, next, ok := tdcScanEdge(text, i)
+		if !ok {
+			var line string
+			line, next = tdrt.LineAt(text, i)
+			if tdrt.SkipLine(line) {
+				i = next
+				continue
+			}
+			var err error
+			if rec, err = tdcParseEdge(line); err != nil {
+				return recs, i, err
+			}
+		}
+		recs = append(recs, rec)
+		i = next
+	}
+	return recs, i, nil
 }

@@ -475,7 +475,6 @@ type closureReadMapExchange19 struct {
 	peers   int
 	path    string
 	lines   *tdrt.LineReader
-	batch   []string
 	done    bool
 	records []Edge
 	header  bool
@@ -497,18 +496,11 @@ func (op *closureReadMapExchange19) Run() error {
 		lines.MaxLine = op.maxLine
 		op.lines = lines
 	}
-	var err error
-	op.batch, err = op.lines.ReadViews(op.batch[:0], tdrt.SourceChunk)
-	op.records = op.records[:0]
-	for i, line := range op.batch {
-		if tdrt.SkipLine(line) {
-			continue
-		}
-		rec, perr := tdcParseEdge(line)
-		if perr != nil {
-			return op.lines.RecordError(i, perr)
-		}
-		op.records = append(op.records, rec)
+	text, err := op.lines.ReadBlockView()
+	records, bad, perr := tdcReadEdge(op.records[:0], text, 0)
+	op.records = records
+	if perr != nil {
+		return op.lines.BlockError(bad, perr)
 	}
 	if perr := op.process(tdrt.Time{}, op.records); perr != nil {
 		return perr
@@ -529,13 +521,15 @@ func (op *closureReadMapExchange19) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *closureReadMapExchange19) process(t tdrt.Time, data []Edge) error {
+	op.out0.At(t)
+	op.out1.At(t)
 	for _, r0 := range data {
 		r1 := closureMap19_41(r0)
-		if target := tdrt.Route(tdcHash3(closureExchange20_24(r1)), op.peers); !op.out0.TryGive(t, target, r1) {
-			op.out0.Give(t, target, r1)
+		if target := tdrt.Route(tdcHash3(closureExchange20_24(r1)), op.peers); !op.out0.TryPut(target, r1) {
+			op.out0.Put(target, r1)
 		}
-		if target := tdrt.Route(tdrt.HashUint64(uint64(closureExchange23_12(r1))), op.peers); !op.out1.TryGive(t, target, r1) {
-			op.out1.Give(t, target, r1)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(closureExchange23_12(r1))), op.peers); !op.out1.TryPut(target, r1) {
+			op.out1.Put(target, r1)
 		}
 	}
 	return nil
@@ -590,12 +584,14 @@ func (op *closureIterateP20) Run() error {
 func (op *closureIterateP20) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	tOut1 := t
 	tOut1.Rounds[0] = 0
+	op.out0.At(t)
+	op.out1.At(tOut1)
 	for _, r0 := range data {
-		if !op.out0.TryGiveLocal(t, r0) {
-			op.out0.GiveLocal(t, r0)
+		if !op.out0.TryPutLocal(r0) {
+			op.out0.PutLocal(r0)
 		}
-		if !op.out1.TryGiveLocal(tOut1, r0) {
-			op.out1.GiveLocal(tOut1, r0)
+		if !op.out1.TryPutLocal(r0) {
+			op.out1.PutLocal(r0)
 		}
 	}
 	return nil
@@ -651,10 +647,11 @@ func (op *closureMapExchange22) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *closureMapExchange22) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+	op.out0.At(t)
 	for _, r0 := range data {
 		r1 := closureMap22_21(r0.F0, r0.F1)
-		if target := tdrt.Route(tdrt.HashUint64(uint64(closureExchange23_7(r1))), op.peers); !op.out0.TryGive(t, target, r1) {
-			op.out0.Give(t, target, r1)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(closureExchange23_7(r1))), op.peers); !op.out0.TryPut(target, r1) {
+			op.out0.Put(target, r1)
 		}
 	}
 	return nil
@@ -737,10 +734,11 @@ func (op *closureJoinMapExchange23) Run() error {
 func (op *closureJoinMapExchange23) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint32, uint32]) error {
 	tOut0 := t
 	tOut0.Rounds[0]++
+	op.out0.At(tOut0)
 	for _, r0 := range data {
 		r1 := closureMap24_24(r0.F0, r0.F1, r0.F2)
-		if target := tdrt.Route(tdcHash3(closureExchange25_7(r1)), op.peers); !op.out0.TryGive(tOut0, target, r1) {
-			op.out0.Give(tOut0, target, r1)
+		if target := tdrt.Route(tdcHash3(closureExchange25_7(r1)), op.peers); !op.out0.TryPut(target, r1) {
+			op.out0.Put(target, r1)
 		}
 	}
 	return nil
@@ -884,6 +882,32 @@ func (tdcParams *Params) closureArg19_11() int64 {
 	return 16 << 20
 }
 
+// tdcScanEdge parses the line at text[i:] into a Edge when it is in the common
+// form: plain numbers and words separated by blanks. It returns the record and
+// the offset of the next line; ok is false for any other line.
+func tdcScanEdge(text string, i int) (rec Edge, next int, ok bool) {
+	{
+		v, j, ok := tdrt.ScanUint(text, i, 32)
+		if !ok {
+			return rec, 0, false
+		}
+		rec.Src, i = uint32(v), j
+	}
+	if i, ok = tdrt.ScanBlanks(text, i); !ok {
+		return rec, 0, false
+	}
+	{
+		v, j, ok := tdrt.ScanUint(text, i, 32)
+		if !ok {
+			return rec, 0, false
+		}
+		rec.Dst, i = uint32(v), j
+	}
+	i, _ = tdrt.ScanBlanks(text, i)
+	next, ok = tdrt.ScanLineEnd(text, i)
+	return rec, next, ok
+}
+
 // tdcParseEdge parses a line of fields separated by blanks into a Edge.
 func tdcParseEdge(line string) (rec Edge, err error) {
 	f := tdrt.FieldSplitter{Comma: false}
@@ -911,6 +935,32 @@ func tdcParseEdge(line string) (rec Edge, err error) {
 		rec.Dst = uint32(v)
 	}
 	return rec, f.End()
+}
+
+// tdcReadEdge appends to recs the records of the lines of text from offset i on, a
+// block of whole lines: a line in the common form is scanned by
+// tdcScanEdge, any other parsed alone by tdcParseEdge; blank and # lines are
+// skipped. For a line that is not a record it returns the line's offset
+// and the error.
+func tdcReadEdge(recs []Edge, text string, i int) ([]Edge, int, error) {
+	for i < len(text) {
+		rec, next, ok := tdcScanEdge(text, i)
+		if !ok {
+			var line string
+			line, next = tdrt.LineAt(text, i)
+			if tdrt.SkipLine(line) {
+				i = next
+				continue
+			}
+			var err error
+			if rec, err = tdcParseEdge(line); err != nil {
+				return recs, i, err
+			}
+		}
+		recs = append(recs, rec)
+		i = next
+	}
+	return recs, i, nil
 }
 
 // tdcHash3 hashes a key of type Tuple2[uint32, uint32].

@@ -1288,7 +1288,6 @@ type pageRankReadMapExchange30 struct {
 	peers   int
 	path    string
 	lines   *tdrt.LineReader
-	batch   []string
 	done    bool
 	records []Edge
 	header  bool
@@ -1311,18 +1310,11 @@ func (op *pageRankReadMapExchange30) Run() error {
 		lines.MaxLine = op.maxLine
 		op.lines = lines
 	}
-	var err error
-	op.batch, err = op.lines.ReadViews(op.batch[:0], tdrt.SourceChunk)
-	op.records = op.records[:0]
-	for i, line := range op.batch {
-		if tdrt.SkipLine(line) {
-			continue
-		}
-		rec, perr := tdcParseEdge(line)
-		if perr != nil {
-			return op.lines.RecordError(i, perr)
-		}
-		op.records = append(op.records, rec)
+	text, err := op.lines.ReadBlockView()
+	records, bad, perr := tdcReadEdge(op.records[:0], text, 0)
+	op.records = records
+	if perr != nil {
+		return op.lines.BlockError(bad, perr)
 	}
 	if perr := op.process(tdrt.Time{}, op.records); perr != nil {
 		return perr
@@ -1344,16 +1336,19 @@ func (op *pageRankReadMapExchange30) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *pageRankReadMapExchange30) process(t tdrt.Time, data []Edge) error {
+	op.out0.At(t)
+	op.out1.At(t)
+	op.out2.At(t)
 	for _, r0 := range data {
 		r1 := pageRankMap30_41(r0)
-		if !op.out0.TryGiveLocal(t, r1) {
-			op.out0.GiveLocal(t, r1)
+		if !op.out0.TryPutLocal(r1) {
+			op.out0.PutLocal(r1)
 		}
-		if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange33_6(r1))), op.peers); !op.out1.TryGive(t, target, r1) {
-			op.out1.Give(t, target, r1)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange33_6(r1))), op.peers); !op.out1.TryPut(target, r1) {
+			op.out1.Put(target, r1)
 		}
-		if !op.out2.TryGiveLocal(t, r1) {
-			op.out2.GiveLocal(t, r1)
+		if !op.out2.TryPutLocal(r1) {
+			op.out2.PutLocal(r1)
 		}
 	}
 	return nil
@@ -1384,10 +1379,11 @@ func (op *pageRankMap31) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *pageRankMap31) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+	op.out0.At(t)
 	for _, r0 := range data {
 		r1 := pageRankMap31_38(r0.F0, r0.F1)
-		if !op.out0.TryGiveLocal(t, r1) {
-			op.out0.GiveLocal(t, r1)
+		if !op.out0.TryPutLocal(r1) {
+			op.out0.PutLocal(r1)
 		}
 	}
 	return nil
@@ -1486,9 +1482,10 @@ func (op *pageRankCombineCountExchange31) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *pageRankCombineCountExchange31) process(t tdrt.Time, data []tdrt.Tuple2[uint32, int64]) error {
+	op.out0.At(t)
 	for _, r0 := range data {
-		if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange31_46(r0))), op.peers); !op.out0.TryGive(t, target, r0) {
-			op.out0.Give(t, target, r0)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange31_46(r0))), op.peers); !op.out0.TryPut(target, r0) {
+			op.out0.Put(target, r0)
 		}
 	}
 	return nil
@@ -1585,9 +1582,10 @@ func (op *pageRankCount31) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *pageRankCount31) process(t tdrt.Time, data []tdrt.Tuple2[uint32, int64]) error {
+	op.out0.At(t)
 	for _, r0 := range data {
-		if !op.out0.TryGiveLocal(t, r0) {
-			op.out0.GiveLocal(t, r0)
+		if !op.out0.TryPutLocal(r0) {
+			op.out0.PutLocal(r0)
 		}
 	}
 	return nil
@@ -1707,10 +1705,11 @@ func (op *pageRankJoinMapExchange33) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *pageRankJoinMapExchange33) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint32, int64]) error {
+	op.out0.At(t)
 	for _, r0 := range data {
 		r1 := pageRankMap34_27(r0.F0, r0.F1, r0.F2)
-		if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange40_23(r1))), op.peers); !op.out0.TryGive(t, target, r1) {
-			op.out0.Give(t, target, r1)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange40_23(r1))), op.peers); !op.out0.TryPut(target, r1) {
+			op.out0.Put(target, r1)
 		}
 	}
 	return nil
@@ -1754,11 +1753,12 @@ func (op *pageRankFlatMapExchange36) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *pageRankFlatMapExchange36) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+	op.out0.At(t)
 	for _, r0 := range data {
 		r1 := pageRankFlatMap36_29(r0.F0, r0.F1)
 		for _, r2 := range r1 {
-			if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange37_6(r2))), op.peers); !op.out0.TryGive(t, target, r2) {
-				op.out0.Give(t, target, r2)
+			if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange37_6(r2))), op.peers); !op.out0.TryPut(target, r2) {
+				op.out0.Put(target, r2)
 			}
 		}
 	}
@@ -1839,10 +1839,11 @@ func (op *pageRankDistinctMap37) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *pageRankDistinctMap37) process(t tdrt.Time, data []uint32) error {
+	op.out0.At(t)
 	for _, r0 := range data {
 		r1 := pageRankMap38_15(r0)
-		if !op.out0.TryGiveLocal(t, r1) {
-			op.out0.GiveLocal(t, r1)
+		if !op.out0.TryPutLocal(r1) {
+			op.out0.PutLocal(r1)
 		}
 	}
 	return nil
@@ -1899,12 +1900,14 @@ func (op *pageRankLoopRExchange39) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *pageRankLoopRExchange39) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
+	op.out0.At(t)
+	op.out1.At(t)
 	for _, r0 := range data {
-		if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange40_18(r0))), op.peers); !op.out0.TryGive(t, target, r0) {
-			op.out0.Give(t, target, r0)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange40_18(r0))), op.peers); !op.out0.TryPut(target, r0) {
+			op.out0.Put(target, r0)
 		}
-		if !op.out1.TryGiveLocal(t, r0) {
-			op.out1.GiveLocal(t, r0)
+		if !op.out1.TryPutLocal(r0) {
+			op.out1.PutLocal(r0)
 		}
 	}
 	return nil
@@ -1984,10 +1987,11 @@ func (op *pageRankJoinMap40) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *pageRankJoinMap40) process(t tdrt.Time, data []tdrt.Tuple3[uint32, float32, Link]) error {
+	op.out0.At(t)
 	for _, r0 := range data {
 		r1 := pageRankMap40_53(r0.F0, r0.F1, r0.F2)
-		if !op.out0.TryGiveLocal(t, r1) {
-			op.out0.GiveLocal(t, r1)
+		if !op.out0.TryPutLocal(r1) {
+			op.out0.PutLocal(r1)
 		}
 	}
 	return nil
@@ -2050,10 +2054,11 @@ func (op *pageRankMap42) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *pageRankMap42) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
+	op.out0.At(t)
 	for _, r0 := range data {
 		r1 := pageRankMap42_21(r0.F0, r0.F1)
-		if !op.out0.TryGiveLocal(t, r1) {
-			op.out0.GiveLocal(t, r1)
+		if !op.out0.TryPutLocal(r1) {
+			op.out0.PutLocal(r1)
 		}
 	}
 	return nil
@@ -2175,9 +2180,10 @@ func (op *pageRankCombineSumExchange44) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *pageRankCombineSumExchange44) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
+	op.out0.At(t)
 	for _, r0 := range data {
-		if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange44_7(r0))), op.peers); !op.out0.TryGive(t, target, r0) {
-			op.out0.Give(t, target, r0)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange44_7(r0))), op.peers); !op.out0.TryPut(target, r0) {
+			op.out0.Put(target, r0)
 		}
 	}
 	return nil
@@ -2283,16 +2289,18 @@ func (op *pageRankSumMap44) process(t tdrt.Time, data []tdrt.Tuple2[uint32, floa
 	tOut1 := t
 	sendOut1 := int64(tOut1.Rounds[0])+1 >= op.limit1
 	tOut1.Rounds[0] = 0
+	op.out0.At(tOut0)
+	op.out1.At(tOut1)
 	for _, r0 := range data {
 		r1 := pageRankMap45_21(r0.F0, r0.F1)
 		if sendOut0 {
-			if !op.out0.TryGiveLocal(tOut0, r1) {
-				op.out0.GiveLocal(tOut0, r1)
+			if !op.out0.TryPutLocal(r1) {
+				op.out0.PutLocal(r1)
 			}
 		}
 		if sendOut1 {
-			if !op.out1.TryGiveLocal(tOut1, r1) {
-				op.out1.GiveLocal(tOut1, r1)
+			if !op.out1.TryPutLocal(r1) {
+				op.out1.PutLocal(r1)
 			}
 		}
 	}
@@ -2548,6 +2556,32 @@ func (tdcParams *Params) pageRankArg39_31() int64 {
 	return int64(iters)
 }
 
+// tdcScanEdge parses the line at text[i:] into a Edge when it is in the common
+// form: plain numbers and words separated by blanks. It returns the record and
+// the offset of the next line; ok is false for any other line.
+func tdcScanEdge(text string, i int) (rec Edge, next int, ok bool) {
+	{
+		v, j, ok := tdrt.ScanUint(text, i, 32)
+		if !ok {
+			return rec, 0, false
+		}
+		rec.Src, i = uint32(v), j
+	}
+	if i, ok = tdrt.ScanBlanks(text, i); !ok {
+		return rec, 0, false
+	}
+	{
+		v, j, ok := tdrt.ScanUint(text, i, 32)
+		if !ok {
+			return rec, 0, false
+		}
+		rec.Dst, i = uint32(v), j
+	}
+	i, _ = tdrt.ScanBlanks(text, i)
+	next, ok = tdrt.ScanLineEnd(text, i)
+	return rec, next, ok
+}
+
 // tdcParseEdge parses a line of fields separated by blanks into a Edge.
 func tdcParseEdge(line string) (rec Edge, err error) {
 	f := tdrt.FieldSplitter{Comma: false}
@@ -2575,4 +2609,30 @@ func tdcParseEdge(line string) (rec Edge, err error) {
 		rec.Dst = uint32(v)
 	}
 	return rec, f.End()
+}
+
+// tdcReadEdge appends to recs the records of the lines of text from offset i on, a
+// block of whole lines: a line in the common form is scanned by
+// tdcScanEdge, any other parsed alone by tdcParseEdge; blank and # lines are
+// skipped. For a line that is not a record it returns the line's offset
+// and the error.
+func tdcReadEdge(recs []Edge, text string, i int) ([]Edge, int, error) {
+	for i < len(text) {
+		rec, next, ok := tdcScanEdge(text, i)
+		if !ok {
+			var line string
+			line, next = tdrt.LineAt(text, i)
+			if tdrt.SkipLine(line) {
+				i = next
+				continue
+			}
+			var err error
+			if rec, err = tdcParseEdge(line); err != nil {
+				return recs, i, err
+			}
+		}
+		recs = append(recs, rec)
+		i = next
+	}
+	return recs, i, nil
 }
