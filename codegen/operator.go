@@ -216,6 +216,8 @@ func (d *dfGen) kindFields(op *planner.Op) []jen.Code {
 			jen.Id("spare").Index().Op("*").Add(d.stateType(op).Types(key, value)),
 			jen.Id("ready").Index().Qual(rt, "Time"),
 			jen.Id("batch").Index().Add(d.typ(op.Node.Out)),
+			jen.Comment("gate decides whether combining pays, from the records folded and the partial results sent."),
+			jen.Id("gate").Qual(rt, "CombineGate"),
 		}
 	}
 	if op.Kind.Aggregates() {

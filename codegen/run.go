@@ -249,7 +249,8 @@ func (d *dfGen) runRange(op *planner.Op) []jen.Code {
 // runAggregate folds the arriving records into the state of their
 // timestamp, holding a capability for each timestamp with state, and
 // emits the state of every timestamp the input frontier has passed,
-// oldest first.
+// oldest first, a batch at a time. Emptied states are kept for later
+// timestamps until the input frontier is empty.
 func (d *dfGen) runAggregate(op *planner.Op) []jen.Code {
 	out := jen.Lit(op.Out.Loc)
 	state := jen.Id("op").Dot("state")
@@ -276,13 +277,19 @@ func (d *dfGen) runAggregate(op *planner.Op) []jen.Code {
 	}
 	prepare := []jen.Code{
 		jen.Id("op").Dot("batch").Op("=").Id("op").Dot("batch").Index(jen.Empty(), jen.Lit(0)),
-		jen.For(loopVars.Op(":=").Range().Add(state).Index(jen.Id("t")).Dot("All").Call()).Block(d.emitState(op, emit)...),
+		jen.For(loopVars.Op(":=").Range().Add(state).Index(jen.Id("t")).Dot("All").Call()).Block(
+			append(d.emitState(op, emit), processFull())...,
+		),
 	}
 	if op.Node.Across {
 		prepare = d.acrossPrepare(op, emit)
 	}
 	recycle := append([]jen.Code{jen.Id("m").Op(":=").Add(state).Index(jen.Id("t"))}, returnState()...)
 	body = append(body, d.emitComplete(op, state, prepare, jen.Id("op").Dot("batch"), recycle...)...)
+	body = append(body, jen.If(jen.Id("frontier").Dot("Empty").Call()).Block(
+		jen.Comment("No more records will come: let the emptied states go."),
+		jen.Id("op").Dot("spare").Op("=").Nil(),
+	))
 	if op.Node.Across {
 		body = append(body, jen.For(jen.Id("o").Op(":=").Range().Id("op").Dot("acc")).Block(
 			jen.If(jen.Qual(rt, "LoopDone").Call(jen.Id("frontier"), jen.Id("o"), jen.Lit(op.Node.Loop.Depth))).Block(
@@ -319,6 +326,18 @@ func (d *dfGen) emitComplete(op *planner.Op, state jen.Code, prepare []jen.Code,
 	}
 }
 
+// processFull returns the statement that, once the batch being emitted
+// at time t holds BatchSize records, runs the operator's stages over it
+// and empties it: the state of a time is emitted in batches, so that the
+// batch never holds a copy of all of it.
+func processFull() jen.Code {
+	batch := jen.Id("op").Dot("batch")
+	return jen.If(jen.Len(batch).Op(">=").Qual(rt, "BatchSize")).Block(
+		jen.If(jen.Err().Op(":=").Id("op").Dot("process").Call(jen.Id("t"), batch), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+		jen.Add(batch).Op("=").Add(batch).Index(jen.Empty(), jen.Lit(0)),
+	)
+}
+
 // emitState returns the statements that add one state entry (r, v) to
 // the batch to emit; top_k emits one record per kept value.
 func (d *dfGen) emitState(op *planner.Op, emit jen.Code) []jen.Code {
@@ -338,30 +357,27 @@ func (d *dfGen) emitState(op *planner.Op, emit jen.Code) []jen.Code {
 // fold returns the statements that add record r to the keyed state m
 // (a tdrt.DenseState or HashState), through the slot of its key.
 func (d *dfGen) fold(op *planner.Op) []jen.Code {
-	r, m := jen.Id("r"), jen.Id("m")
+	r := jen.Id("r")
 	k, v := jen.Id("r").Dot("F0"), jen.Id("r").Dot("F1")
-	slot := func(key jen.Code, fresh string) jen.Code {
-		return jen.List(jen.Id("p"), jen.Id(fresh)).Op(":=").Add(m).Dot("Slot").Call(key)
-	}
+	slot := func(key jen.Code, fresh string) []jen.Code { return d.slot(op, key, fresh) }
 	p := jen.Op("*").Id("p")
 	switch aggKind(op) {
 	case planner.CountOp:
 		if op.Node.Combined {
-			return []jen.Code{slot(k, "_"), jen.Add(p).Op("+=").Add(v)}
+			return append(slot(k, "_"), jen.Add(p).Op("+=").Add(v))
 		}
-		return []jen.Code{slot(r, "_"), jen.Add(p).Op("++")}
+		return append(slot(r, "_"), jen.Add(p).Op("++"))
 	case planner.DistinctOp:
-		return []jen.Code{m.Clone().Dot("Slot").Call(r)}
+		return slot(r, "")
 	case planner.SumOp:
-		return []jen.Code{slot(k, "_"), jen.Add(p).Op("+=").Add(v)}
+		return append(slot(k, "_"), jen.Add(p).Op("+=").Add(v))
 	case planner.TopKOp:
 		if op.Node.Lambda != nil {
 			return d.foldRanked(op)
 		}
 		// Keep the values sorted, greatest first, and at most k of them.
 		vs := jen.Id("vs")
-		return []jen.Code{
-			slot(k, "_"),
+		return append(slot(k, "_"),
 			vs.Clone().Op(":=").Add(p),
 			jen.Id("i").Op(":=").Lit(0),
 			jen.For(jen.Id("i").Op("<").Len(vs).Op("&&").Add(vs).Index(jen.Id("i")).Op(">=").Add(v)).Block(jen.Id("i").Op("++")),
@@ -370,15 +386,15 @@ func (d *dfGen) fold(op *planner.Op) []jen.Code {
 				jen.If(jen.Len(vs).Op(">").Id("op").Dot("k")).Block(vs.Clone().Op("=").Add(vs).Index(jen.Empty(), jen.Id("op").Dot("k"))),
 				jen.Add(p).Op("=").Add(vs),
 			),
-		}
+		)
 	case planner.MinOp, planner.MaxOp:
 		cmp := "<"
 		if aggKind(op) == planner.MaxOp {
 			cmp = ">"
 		}
-		return []jen.Code{slot(k, "fresh"), jen.If(jen.Id("fresh").Op("||").Add(v).Op(cmp).Add(p)).Block(
+		return append(slot(k, "fresh"), jen.If(jen.Id("fresh").Op("||").Add(v).Op(cmp).Add(p)).Block(
 			jen.Add(p).Op("=").Add(v),
-		)}
+		))
 	}
 	// reduce
 	l := op.Node.Lambda
@@ -391,20 +407,52 @@ func (d *dfGen) fold(op *planner.Op) []jen.Code {
 			jen.Add(p).Op("=").Id("nv"),
 		}
 	}
-	return []jen.Code{slot(k, "fresh"), jen.If(jen.Id("fresh")).Block(jen.Add(p).Op("=").Add(v)).Else().Block(combine...)}
+	return append(slot(k, "fresh"), jen.If(jen.Id("fresh")).Block(jen.Add(p).Op("=").Add(v)).Else().Block(combine...))
+}
+
+// slot returns the statements that set p to the slot of key in the
+// keyed state m, and the variable named fresh to whether the key is new
+// ("_" for neither p nor fresh wanted beyond p, "" for neither: the key
+// is only marked present). A DenseState is asked through TrySlot first,
+// which the Go compiler inlines, and through Slot only for a key whose
+// page is not there yet.
+func (d *dfGen) slot(op *planner.Op, key jen.Code, fresh string) []jen.Code {
+	m := jen.Id("m")
+	if !denseKey(op) {
+		if fresh == "" {
+			return []jen.Code{m.Clone().Dot("Slot").Call(key)}
+		}
+		return []jen.Code{jen.List(jen.Id("p"), jen.Id(fresh)).Op(":=").Add(m).Dot("Slot").Call(key)}
+	}
+	if fresh == "" {
+		return []jen.Code{jen.If(jen.List(jen.Id("p"), jen.Id("_")).Op(":=").Add(m).Dot("TrySlot").Call(key), jen.Id("p").Op("==").Nil()).Block(
+			m.Clone().Dot("Slot").Call(key),
+		)}
+	}
+	return []jen.Code{
+		jen.List(jen.Id("p"), jen.Id(fresh)).Op(":=").Add(m).Dot("TrySlot").Call(key),
+		jen.If(jen.Id("p").Op("==").Nil()).Block(jen.List(jen.Id("p"), jen.Id(fresh)).Op("=").Add(m).Dot("Slot").Call(key)),
+	}
 }
 
 // stateType is the runtime's keyed state for the operator's key type:
 // DenseState for integer keys, HashState otherwise.
 func (d *dfGen) stateType(op *planner.Op) *jen.Statement {
+	if denseKey(op) {
+		return jen.Qual(rt, "DenseState")
+	}
+	return jen.Qual(rt, "HashState")
+}
+
+// denseKey reports whether the operator's key is an integer, kept in a
+// DenseState.
+func denseKey(op *planner.Op) bool {
 	key := op.Node.Inputs[0].Out
 	if kind := aggKind(op); kind != planner.CountOp && kind != planner.DistinctOp || op.Node.Combined {
 		key = lang.TupleFields(key)[0]
 	}
-	if b, ok := key.Underlying().(*types.Basic); ok && b.Info()&types.IsInteger != 0 {
-		return jen.Qual(rt, "DenseState")
-	}
-	return jen.Qual(rt, "HashState")
+	b, ok := key.Underlying().(*types.Basic)
+	return ok && b.Info()&types.IsInteger != 0
 }
 
 // acrossPrepare returns the statements that, for an aggregation written
@@ -462,13 +510,15 @@ func (d *dfGen) foldRanked(op *planner.Op) []jen.Code {
 	vs, x := jen.Id("vs"), jen.Id("x")
 	before := jen.Add(vs).Index(jen.Id("i")).Dot("Score").Op(">").Add(x).Dot("Score").Op("||").
 		Add(vs).Index(jen.Id("i")).Dot("Score").Op("==").Add(x).Dot("Score").Op("&&").Add(vs).Index(jen.Id("i")).Dot("Hash").Op("<=").Add(x).Dot("Hash")
-	return []jen.Code{
+	code := []jen.Code{
 		jen.Id("x").Op(":=").Qual(rt, "Ranked").Types(d.typ(op.Node.Lambda.Result), d.typ(vt)).Values(jen.Dict{
 			jen.Id("Score"):  d.call(d.prefix, op.Node, v),
 			jen.Id("Hash"):   d.hash(vt, v),
 			jen.Id("Record"): v,
 		}),
-		jen.List(jen.Id("p"), jen.Id("_")).Op(":=").Id("m").Dot("Slot").Call(jen.Id("r").Dot("F0")),
+	}
+	code = append(code, d.slot(op, jen.Id("r").Dot("F0"), "_")...)
+	return append(code,
 		vs.Clone().Op(":=").Op("*").Id("p"),
 		jen.Id("i").Op(":=").Lit(0),
 		jen.For(jen.Id("i").Op("<").Len(vs).Op("&&").Parens(before)).Block(jen.Id("i").Op("++")),
@@ -477,17 +527,21 @@ func (d *dfGen) foldRanked(op *planner.Op) []jen.Code {
 			jen.If(jen.Len(vs).Op(">").Id("op").Dot("k")).Block(vs.Clone().Op("=").Add(vs).Index(jen.Empty(), jen.Id("op").Dot("k"))),
 			jen.Op("*").Id("p").Op("=").Add(vs),
 		),
-	}
+	)
 }
 
 // runCombine folds the records that arrived since the last run into
 // per-time state, by key, and sends each time's partial results, oldest
 // time first; a count's partial results are (record, count) tuples. The
 // records' own times give the right to send: nothing waits for a
-// frontier, so no capability is held. With combining off it passes the
-// records on, a count's as (record, 1).
+// frontier, so no capability is held. The combiner's gate (a
+// tdrt.CombineGate) counts the records folded and the partial results
+// sent, and when combining does not halve them has the combiner pass
+// records on for a while, dropping its emptied states. With combining
+// off, or while the gate says so, it passes the records on, a count's
+// as (record, 1).
 func (d *dfGen) runCombine(op *planner.Op) []jen.Code {
-	state, ready := jen.Id("op").Dot("state"), jen.Id("op").Dot("ready")
+	state, ready, gate := jen.Id("op").Dot("state"), jen.Id("op").Dot("ready"), jen.Id("op").Dot("gate")
 	count := aggKind(op) == planner.CountOp
 	pass := []jen.Code{jen.If(jen.Err().Op(":=").Id("op").Dot("process").Call(jen.Id("b").Dot("Time"), jen.Id("b").Dot("Data")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))}
 	if count {
@@ -510,21 +564,30 @@ func (d *dfGen) runCombine(op *planner.Op) []jen.Code {
 			),
 			jen.For(jen.List(jen.Id("_"), jen.Id("r")).Op(":=").Range().Add(b).Dot("Data")).Block(d.fold(op)...),
 		}
-		return []jen.Code{jen.If(jen.Op("!").Id("combine")).Block(pass...).Else().Block(fold...)}
+		folding := jen.Id("combine").Op("&&").Add(gate).Dot("Fold").Call(jen.Len(jen.Add(b).Dot("Data")))
+		return []jen.Code{jen.If(folding).Block(fold...).Else().Block(pass...)}
 	})...)
 	emit := d.typ(op.Node.Out).(*jen.Statement).Clone().Values(jen.Dict{jen.Id("F0"): jen.Id("r"), jen.Id("F1"): jen.Id("v")})
+	batch := jen.Id("op").Dot("batch")
 	body = append(body,
 		jen.Add(ready).Op("=").Add(ready).Index(jen.Empty(), jen.Lit(0)),
 		jen.For(jen.Id("t").Op(":=").Range().Add(state)).Block(jen.Add(ready).Op("=").Append(ready, jen.Id("t"))),
 		jen.Qual("slices", "SortFunc").Call(ready, jen.Qual(rt, "CompareTime")),
 		jen.For(jen.List(jen.Id("_"), jen.Id("t")).Op(":=").Range().Add(ready)).Block(append(append([]jen.Code{
 			jen.Id("m").Op(":=").Add(state).Index(jen.Id("t")),
-			jen.Id("op").Dot("batch").Op("=").Id("op").Dot("batch").Index(jen.Empty(), jen.Lit(0)),
+			jen.Add(gate).Dot("Sent").Call(jen.Id("m").Dot("Len").Call()),
+			jen.Add(batch).Op("=").Add(batch).Index(jen.Empty(), jen.Lit(0)),
 			jen.For(jen.List(jen.Id("r"), jen.Id("v")).Op(":=").Range().Id("m").Dot("All").Call()).Block(
-				jen.Id("op").Dot("batch").Op("=").Append(jen.Id("op").Dot("batch"), emit),
+				jen.Add(batch).Op("=").Append(batch, emit),
+				processFull(),
 			),
-			jen.If(jen.Err().Op(":=").Id("op").Dot("process").Call(jen.Id("t"), jen.Id("op").Dot("batch")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+			jen.If(jen.Err().Op(":=").Id("op").Dot("process").Call(jen.Id("t"), batch), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
 		}, returnState()...), jen.Delete(state, jen.Id("t")))...),
+		jen.Add(gate).Dot("Judge").Call(),
+		jen.If(jen.Add(gate).Dot("Passing").Call()).Block(
+			jen.Comment("Nothing is folded for a while: let the emptied states go."),
+			jen.Id("op").Dot("spare").Op("=").Nil(),
+		),
 	)
 	body = append(body, flushes(op)...)
 	return append(body, jen.Return(jen.Nil()))

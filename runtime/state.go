@@ -16,11 +16,19 @@ import (
 // rather than a hash map, and values without pointers give the garbage
 // collector nothing to scan. Keys that are negative or past a limit go
 // to a map.
+//
+// A page is a presence bitmap and an array of values. Slot's common
+// case, a key in a page already allocated, is TrySlot, which the
+// generated fold inlines: it has no branch that depends on the key being
+// new (the key's bit is set without being tested first, and whether it
+// was new is computed from the old word). Pages stay allocated across Reset (they are emptied, not freed),
+// so the common case covers every key after the first time; Free gives
+// them back. The number of keys is not kept per record: Len counts the
+// bits.
 type DenseState[K Integer, V any] struct {
 	pages    []*statePage[V]
-	used     []int // the pages that hold values, to reset
+	used     []int // the allocated pages, in allocation order
 	overflow HashState[K, V]
-	n        int // keys in pages
 }
 
 const (
@@ -33,13 +41,37 @@ const (
 
 type statePage[V any] struct {
 	present [statePageSize / 64]uint64
-	keys    int32 // bits set in present
 	vals    [statePageSize]V
 }
 
 // Slot returns a pointer to the value of key k, valid until the next
 // Slot or Reset, and whether the key is new (its value then is V's zero).
 func (s *DenseState[K, V]) Slot(k K) (*V, bool) {
+	if p, fresh := s.TrySlot(k); p != nil {
+		return p, fresh
+	}
+	return s.slotNewPage(k)
+}
+
+// TrySlot is Slot's common case, small enough to be inlined into a
+// generated fold: for a key in a page already allocated it returns what
+// Slot does; otherwise it returns nil and the caller calls Slot.
+func (s *DenseState[K, V]) TrySlot(k K) (*V, bool) {
+	// A negative key converts to a number past every page.
+	if p := uint64(k) >> stateShift; p < uint64(len(s.pages)) {
+		if pg := s.pages[p]; pg != nil {
+			i := uint64(k) & (statePageSize - 1)
+			old := pg.present[i>>6]
+			pg.present[i>>6] = old | 1<<(i&63)
+			return &pg.vals[i], old>>(i&63)&1 == 0
+		}
+	}
+	return nil, false
+}
+
+// slotNewPage is Slot for a key whose page is not allocated, or that
+// does not go in a page.
+func (s *DenseState[K, V]) slotNewPage(k K) (*V, bool) {
 	if k < 0 || uint64(k) >= stateDenseLimit {
 		return s.overflow.Slot(k)
 	}
@@ -47,26 +79,23 @@ func (s *DenseState[K, V]) Slot(k K) (*V, bool) {
 	if p >= len(s.pages) {
 		s.pages = append(s.pages, make([]*statePage[V], p+1-len(s.pages))...)
 	}
-	pg := s.pages[p]
-	if pg == nil {
-		pg = new(statePage[V])
-		s.pages[p] = pg
-	}
-	word, bit := i>>6, uint64(1)<<(i&63)
-	if pg.present[word]&bit != 0 {
-		return &pg.vals[i], false
-	}
-	if pg.keys == 0 {
-		s.used = append(s.used, p)
-	}
-	pg.present[word] |= bit
-	pg.keys++
-	s.n++
+	pg := new(statePage[V])
+	s.pages[p] = pg
+	s.used = append(s.used, p)
+	pg.present[i>>6] |= uint64(1) << (i & 63)
 	return &pg.vals[i], true
 }
 
 // Len returns the number of keys.
-func (s *DenseState[K, V]) Len() int { return s.n + s.overflow.Len() }
+func (s *DenseState[K, V]) Len() int {
+	n := s.overflow.Len()
+	for _, p := range s.used {
+		for _, set := range s.pages[p].present {
+			n += bits.OnesCount64(set)
+		}
+	}
+	return n
+}
 
 // All yields every key and its value: the paged keys in increasing
 // order, then the others.
@@ -100,19 +129,35 @@ func (s *DenseState[K, V]) Reset() {
 	var zero V
 	for _, p := range s.used {
 		pg := s.pages[p]
-		for w, set := range pg.present {
-			for set != 0 {
-				b := bits.TrailingZeros64(set)
-				set &= set - 1
-				pg.vals[w<<6|b] = zero
+		keys := 0
+		for _, set := range pg.present {
+			keys += bits.OnesCount64(set)
+		}
+		switch {
+		case keys == 0:
+			continue
+		case keys >= statePageSize/8:
+			// Clearing the whole array is a memclr, faster than
+			// visiting an eighth of it key by key.
+			clear(pg.vals[:])
+		default:
+			for w, set := range pg.present {
+				for set != 0 {
+					b := bits.TrailingZeros64(set)
+					set &= set - 1
+					pg.vals[w<<6|b] = zero
+				}
 			}
 		}
 		pg.present = [statePageSize / 64]uint64{}
-		pg.keys = 0
 	}
-	s.used = s.used[:0]
 	s.overflow.Reset()
-	s.n = 0
+}
+
+// Free empties the state and gives its memory back, for a state that
+// will not be used again soon.
+func (s *DenseState[K, V]) Free() {
+	*s = DenseState[K, V]{}
 }
 
 // HashState holds values by key of any comparable type: a map from key

@@ -19,9 +19,11 @@ func TestKeyedStates(t *testing.T) {
 		want := map[int64]int64{}
 		for i := 0; i < 5000; i++ {
 			var k int64
-			switch r.IntN(4) {
+			switch r.IntN(5) {
 			case 0:
 				k = r.Int64N(100)
+			case 3:
+				k = 2*statePageSize + r.Int64N(1000) // a page more than an eighth full
 			case 1:
 				k = r.Int64N(1 << 20)
 			case 2:
@@ -32,7 +34,10 @@ func TestKeyedStates(t *testing.T) {
 			v := r.Int64N(10) + 1
 			_, existed := want[k]
 			want[k] += v
-			p, fresh := dense.Slot(k)
+			p, fresh := dense.TrySlot(k) // as generated folds ask
+			if p == nil {
+				p, fresh = dense.Slot(k)
+			}
 			assert.Equal(t, !existed, fresh, "dense key %d", k)
 			*p += v
 			p, fresh = hash.Slot(k)
@@ -48,6 +53,41 @@ func TestKeyedStates(t *testing.T) {
 		assert.Empty(t, maps.Collect(dense.All()))
 		assert.Zero(t, dense.Len())
 	}
+}
+
+// TestDenseStateTrySlot checks that TrySlot answers only for keys whose
+// page is allocated, and that pages survive Reset.
+func TestDenseStateTrySlot(t *testing.T) {
+	var s DenseState[int32, int64]
+	p, _ := s.TrySlot(5)
+	assert.Nil(t, p, "no page yet")
+	p, fresh := s.Slot(5)
+	assert.True(t, fresh)
+	*p = 7
+	p, fresh = s.TrySlot(6)
+	if assert.NotNil(t, p, "same page as 5") {
+		assert.True(t, fresh)
+	}
+	p, fresh = s.TrySlot(5)
+	if assert.NotNil(t, p) {
+		assert.False(t, fresh)
+		assert.Equal(t, int64(7), *p)
+	}
+	p, _ = s.TrySlot(-1)
+	assert.Nil(t, p, "negative keys go to the overflow map")
+	p, _ = s.TrySlot(statePageSize)
+	assert.Nil(t, p, "the next page is not allocated")
+	assert.Equal(t, 2, s.Len())
+	s.Reset()
+	assert.Zero(t, s.Len())
+	p, fresh = s.TrySlot(5)
+	if assert.NotNil(t, p, "pages stay across Reset") {
+		assert.True(t, fresh)
+		assert.Zero(t, *p)
+	}
+	s.Free()
+	p, _ = s.TrySlot(5)
+	assert.Nil(t, p, "Free gives the pages back")
 }
 
 // TestDenseStateOrder checks that paged keys come out in increasing

@@ -197,7 +197,7 @@ func (s *DenseState[K, V]) Bytes() int64 {
 		}
 	}
 	n := int64(cap(s.pages))*8 + pages*sizeOf[statePage[V]]()
-	if s.n > 0 && refersBeyond(reflect.TypeFor[V]()) {
+	if refersBeyond(reflect.TypeFor[V]()) {
 		var sample []V
 		for v := range s.values() {
 			sample = append(sample, v)
@@ -205,7 +205,9 @@ func (s *DenseState[K, V]) Bytes() int64 {
 				break
 			}
 		}
-		n += sampledBytes(sample) * int64(s.n) / int64(len(sample))
+		if len(sample) > 0 {
+			n += sampledBytes(sample) * int64(s.Len()-s.overflow.Len()) / int64(len(sample))
+		}
 	}
 	return n + int64(cap(s.used))*8 + s.overflow.Bytes()
 }

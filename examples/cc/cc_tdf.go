@@ -1128,9 +1128,11 @@ type componentsCombineMinExchange29 struct {
 	spare []*tdrt.DenseState[uint32, uint32]
 	ready []tdrt.Time
 	batch []tdrt.Tuple2[uint32, uint32]
-	in0   *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
-	in1   *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
-	out0  *tdrt.Pusher[tdrt.Tuple2[uint32, uint32]]
+	// gate decides whether combining pays, from the records folded and the partial results sent.
+	gate tdrt.CombineGate
+	in0  *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
+	in1  *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
+	out0 *tdrt.Pusher[tdrt.Tuple2[uint32, uint32]]
 }
 
 // Run is called by the worker when the operator is activated.
@@ -1141,11 +1143,7 @@ func (op *componentsCombineMinExchange29) Run() error {
 		if !ok {
 			break
 		}
-		if !combine {
-			if err := op.process(b.Time, b.Data); err != nil {
-				return err
-			}
-		} else {
+		if combine && op.gate.Fold(len(b.Data)) {
 			m := op.state[b.Time]
 			if m == nil {
 				if n := len(op.spare); n > 0 {
@@ -1156,10 +1154,17 @@ func (op *componentsCombineMinExchange29) Run() error {
 				op.state[b.Time] = m
 			}
 			for _, r := range b.Data {
-				p, fresh := m.Slot(r.F0)
+				p, fresh := m.TrySlot(r.F0)
+				if p == nil {
+					p, fresh = m.Slot(r.F0)
+				}
 				if fresh || r.F1 < *p {
 					*p = r.F1
 				}
+			}
+		} else {
+			if err := op.process(b.Time, b.Data); err != nil {
+				return err
 			}
 		}
 		op.in0.Recycle(b.Data)
@@ -1169,11 +1174,7 @@ func (op *componentsCombineMinExchange29) Run() error {
 		if !ok {
 			break
 		}
-		if !combine {
-			if err := op.process(b.Time, b.Data); err != nil {
-				return err
-			}
-		} else {
+		if combine && op.gate.Fold(len(b.Data)) {
 			m := op.state[b.Time]
 			if m == nil {
 				if n := len(op.spare); n > 0 {
@@ -1184,10 +1185,17 @@ func (op *componentsCombineMinExchange29) Run() error {
 				op.state[b.Time] = m
 			}
 			for _, r := range b.Data {
-				p, fresh := m.Slot(r.F0)
+				p, fresh := m.TrySlot(r.F0)
+				if p == nil {
+					p, fresh = m.Slot(r.F0)
+				}
 				if fresh || r.F1 < *p {
 					*p = r.F1
 				}
+			}
+		} else {
+			if err := op.process(b.Time, b.Data); err != nil {
+				return err
 			}
 		}
 		op.in1.Recycle(b.Data)
@@ -1199,12 +1207,19 @@ func (op *componentsCombineMinExchange29) Run() error {
 	slices.SortFunc(op.ready, tdrt.CompareTime)
 	for _, t := range op.ready {
 		m := op.state[t]
+		op.gate.Sent(m.Len())
 		op.batch = op.batch[:0]
 		for r, v := range m.All() {
 			op.batch = append(op.batch, tdrt.Tuple2[uint32, uint32]{
 				F0: r,
 				F1: v,
 			})
+			if len(op.batch) >= tdrt.BatchSize {
+				if err := op.process(t, op.batch); err != nil {
+					return err
+				}
+				op.batch = op.batch[:0]
+			}
 		}
 		if err := op.process(t, op.batch); err != nil {
 			return err
@@ -1212,6 +1227,11 @@ func (op *componentsCombineMinExchange29) Run() error {
 		m.Reset()
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
+	}
+	op.gate.Judge()
+	if op.gate.Passing() {
+		// Nothing is folded for a while: let the emptied states go.
+		op.spare = nil
 	}
 	op.out0.Flush()
 	return nil
@@ -1273,7 +1293,10 @@ func (op *componentsMin29) Run() error {
 			op.w.Hold(11, b.Time)
 		}
 		for _, r := range b.Data {
-			p, fresh := m.Slot(r.F0)
+			p, fresh := m.TrySlot(r.F0)
+			if p == nil {
+				p, fresh = m.Slot(r.F0)
+			}
 			if fresh || r.F1 < *p {
 				*p = r.F1
 			}
@@ -1313,6 +1336,10 @@ func (op *componentsMin29) Run() error {
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
 		op.w.Release(11, t)
+	}
+	if frontier.Empty() {
+		// No more records will come: let the emptied states go.
+		op.spare = nil
 	}
 	for o := range op.acc {
 		if tdrt.LoopDone(frontier, o, 1) {
@@ -1364,8 +1391,10 @@ type componentsCombineMinExchange33 struct {
 	spare []*tdrt.DenseState[uint32, uint32]
 	ready []tdrt.Time
 	batch []tdrt.Tuple2[uint32, uint32]
-	in0   *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
-	out0  *tdrt.Pusher[tdrt.Tuple2[uint32, uint32]]
+	// gate decides whether combining pays, from the records folded and the partial results sent.
+	gate tdrt.CombineGate
+	in0  *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
+	out0 *tdrt.Pusher[tdrt.Tuple2[uint32, uint32]]
 }
 
 // Run is called by the worker when the operator is activated.
@@ -1376,11 +1405,7 @@ func (op *componentsCombineMinExchange33) Run() error {
 		if !ok {
 			break
 		}
-		if !combine {
-			if err := op.process(b.Time, b.Data); err != nil {
-				return err
-			}
-		} else {
+		if combine && op.gate.Fold(len(b.Data)) {
 			m := op.state[b.Time]
 			if m == nil {
 				if n := len(op.spare); n > 0 {
@@ -1391,10 +1416,17 @@ func (op *componentsCombineMinExchange33) Run() error {
 				op.state[b.Time] = m
 			}
 			for _, r := range b.Data {
-				p, fresh := m.Slot(r.F0)
+				p, fresh := m.TrySlot(r.F0)
+				if p == nil {
+					p, fresh = m.Slot(r.F0)
+				}
 				if fresh || r.F1 < *p {
 					*p = r.F1
 				}
+			}
+		} else {
+			if err := op.process(b.Time, b.Data); err != nil {
+				return err
 			}
 		}
 		op.in0.Recycle(b.Data)
@@ -1406,12 +1438,19 @@ func (op *componentsCombineMinExchange33) Run() error {
 	slices.SortFunc(op.ready, tdrt.CompareTime)
 	for _, t := range op.ready {
 		m := op.state[t]
+		op.gate.Sent(m.Len())
 		op.batch = op.batch[:0]
 		for r, v := range m.All() {
 			op.batch = append(op.batch, tdrt.Tuple2[uint32, uint32]{
 				F0: r,
 				F1: v,
 			})
+			if len(op.batch) >= tdrt.BatchSize {
+				if err := op.process(t, op.batch); err != nil {
+					return err
+				}
+				op.batch = op.batch[:0]
+			}
 		}
 		if err := op.process(t, op.batch); err != nil {
 			return err
@@ -1419,6 +1458,11 @@ func (op *componentsCombineMinExchange33) Run() error {
 		m.Reset()
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
+	}
+	op.gate.Judge()
+	if op.gate.Passing() {
+		// Nothing is folded for a while: let the emptied states go.
+		op.spare = nil
 	}
 	op.out0.Flush()
 	return nil
@@ -1478,7 +1522,10 @@ func (op *componentsMinPrint33) Run() error {
 			op.w.Hold(15, b.Time)
 		}
 		for _, r := range b.Data {
-			p, fresh := m.Slot(r.F0)
+			p, fresh := m.TrySlot(r.F0)
+			if p == nil {
+				p, fresh = m.Slot(r.F0)
+			}
 			if fresh || r.F1 < *p {
 				*p = r.F1
 			}
@@ -1500,6 +1547,12 @@ func (op *componentsMinPrint33) Run() error {
 				F0: r,
 				F1: v,
 			})
+			if len(op.batch) >= tdrt.BatchSize {
+				if err := op.process(t, op.batch); err != nil {
+					return err
+				}
+				op.batch = op.batch[:0]
+			}
 		}
 		if err := op.process(t, op.batch); err != nil {
 			return err
@@ -1509,6 +1562,10 @@ func (op *componentsMinPrint33) Run() error {
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
 		op.w.Release(15, t)
+	}
+	if frontier.Empty() {
+		// No more records will come: let the emptied states go.
+		op.spare = nil
 	}
 	return nil
 }

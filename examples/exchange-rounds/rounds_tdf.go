@@ -746,7 +746,9 @@ func (op *exchangeRoundsDistinctBroadcast25) Run() error {
 			op.w.Hold(6, b.Time)
 		}
 		for _, r := range b.Data {
-			m.Slot(r)
+			if p, _ := m.TrySlot(r); p == nil {
+				m.Slot(r)
+			}
 		}
 		op.in0.Recycle(b.Data)
 	}
@@ -762,6 +764,12 @@ func (op *exchangeRoundsDistinctBroadcast25) Run() error {
 		op.batch = op.batch[:0]
 		for r := range op.state[t].All() {
 			op.batch = append(op.batch, r)
+			if len(op.batch) >= tdrt.BatchSize {
+				if err := op.process(t, op.batch); err != nil {
+					return err
+				}
+				op.batch = op.batch[:0]
+			}
 		}
 		if err := op.process(t, op.batch); err != nil {
 			return err
@@ -771,6 +779,10 @@ func (op *exchangeRoundsDistinctBroadcast25) Run() error {
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
 		op.w.Release(6, t)
+	}
+	if frontier.Empty() {
+		// No more records will come: let the emptied states go.
+		op.spare = nil
 	}
 	op.out0.Flush()
 	return nil
@@ -880,7 +892,9 @@ func (op *exchangeRoundsDistinctPrint30) Run() error {
 			op.w.Hold(10, b.Time)
 		}
 		for _, r := range b.Data {
-			m.Slot(r)
+			if p, _ := m.TrySlot(r); p == nil {
+				m.Slot(r)
+			}
 		}
 		op.in0.Recycle(b.Data)
 	}
@@ -896,6 +910,12 @@ func (op *exchangeRoundsDistinctPrint30) Run() error {
 		op.batch = op.batch[:0]
 		for r := range op.state[t].All() {
 			op.batch = append(op.batch, r)
+			if len(op.batch) >= tdrt.BatchSize {
+				if err := op.process(t, op.batch); err != nil {
+					return err
+				}
+				op.batch = op.batch[:0]
+			}
 		}
 		if err := op.process(t, op.batch); err != nil {
 			return err
@@ -905,6 +925,10 @@ func (op *exchangeRoundsDistinctPrint30) Run() error {
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
 		op.w.Release(10, t)
+	}
+	if frontier.Empty() {
+		// No more records will come: let the emptied states go.
+		op.spare = nil
 	}
 	return nil
 }

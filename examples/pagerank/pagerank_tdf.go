@@ -1398,8 +1398,10 @@ type pageRankCombineCountExchange31 struct {
 	spare []*tdrt.DenseState[uint32, int64]
 	ready []tdrt.Time
 	batch []tdrt.Tuple2[uint32, int64]
-	in0   *tdrt.Puller[uint32]
-	out0  *tdrt.Pusher[tdrt.Tuple2[uint32, int64]]
+	// gate decides whether combining pays, from the records folded and the partial results sent.
+	gate tdrt.CombineGate
+	in0  *tdrt.Puller[uint32]
+	out0 *tdrt.Pusher[tdrt.Tuple2[uint32, int64]]
 }
 
 // Run is called by the worker when the operator is activated.
@@ -1410,18 +1412,7 @@ func (op *pageRankCombineCountExchange31) Run() error {
 		if !ok {
 			break
 		}
-		if !combine {
-			op.batch = op.batch[:0]
-			for _, r := range b.Data {
-				op.batch = append(op.batch, tdrt.Tuple2[uint32, int64]{
-					F0: r,
-					F1: 1,
-				})
-			}
-			if err := op.process(b.Time, op.batch); err != nil {
-				return err
-			}
-		} else {
+		if combine && op.gate.Fold(len(b.Data)) {
 			m := op.state[b.Time]
 			if m == nil {
 				if n := len(op.spare); n > 0 {
@@ -1432,8 +1423,22 @@ func (op *pageRankCombineCountExchange31) Run() error {
 				op.state[b.Time] = m
 			}
 			for _, r := range b.Data {
-				p, _ := m.Slot(r)
+				p, _ := m.TrySlot(r)
+				if p == nil {
+					p, _ = m.Slot(r)
+				}
 				*p++
+			}
+		} else {
+			op.batch = op.batch[:0]
+			for _, r := range b.Data {
+				op.batch = append(op.batch, tdrt.Tuple2[uint32, int64]{
+					F0: r,
+					F1: 1,
+				})
+			}
+			if err := op.process(b.Time, op.batch); err != nil {
+				return err
 			}
 		}
 		op.in0.Recycle(b.Data)
@@ -1445,12 +1450,19 @@ func (op *pageRankCombineCountExchange31) Run() error {
 	slices.SortFunc(op.ready, tdrt.CompareTime)
 	for _, t := range op.ready {
 		m := op.state[t]
+		op.gate.Sent(m.Len())
 		op.batch = op.batch[:0]
 		for r, v := range m.All() {
 			op.batch = append(op.batch, tdrt.Tuple2[uint32, int64]{
 				F0: r,
 				F1: v,
 			})
+			if len(op.batch) >= tdrt.BatchSize {
+				if err := op.process(t, op.batch); err != nil {
+					return err
+				}
+				op.batch = op.batch[:0]
+			}
 		}
 		if err := op.process(t, op.batch); err != nil {
 			return err
@@ -1458,6 +1470,11 @@ func (op *pageRankCombineCountExchange31) Run() error {
 		m.Reset()
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
+	}
+	op.gate.Judge()
+	if op.gate.Passing() {
+		// Nothing is folded for a while: let the emptied states go.
+		op.spare = nil
 	}
 	op.out0.Flush()
 	return nil
@@ -1516,7 +1533,10 @@ func (op *pageRankCount31) Run() error {
 			op.w.Hold(6, b.Time)
 		}
 		for _, r := range b.Data {
-			p, _ := m.Slot(r.F0)
+			p, _ := m.TrySlot(r.F0)
+			if p == nil {
+				p, _ = m.Slot(r.F0)
+			}
 			*p += r.F1
 		}
 		op.in0.Recycle(b.Data)
@@ -1536,6 +1556,12 @@ func (op *pageRankCount31) Run() error {
 				F0: r,
 				F1: v,
 			})
+			if len(op.batch) >= tdrt.BatchSize {
+				if err := op.process(t, op.batch); err != nil {
+					return err
+				}
+				op.batch = op.batch[:0]
+			}
 		}
 		if err := op.process(t, op.batch); err != nil {
 			return err
@@ -1545,6 +1571,10 @@ func (op *pageRankCount31) Run() error {
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
 		op.w.Release(6, t)
+	}
+	if frontier.Empty() {
+		// No more records will come: let the emptied states go.
+		op.spare = nil
 	}
 	op.out0.Flush()
 	return nil
@@ -1743,7 +1773,9 @@ func (op *pageRankDistinctMap37) Run() error {
 			op.w.Hold(13, b.Time)
 		}
 		for _, r := range b.Data {
-			m.Slot(r)
+			if p, _ := m.TrySlot(r); p == nil {
+				m.Slot(r)
+			}
 		}
 		op.in0.Recycle(b.Data)
 	}
@@ -1759,6 +1791,12 @@ func (op *pageRankDistinctMap37) Run() error {
 		op.batch = op.batch[:0]
 		for r := range op.state[t].All() {
 			op.batch = append(op.batch, r)
+			if len(op.batch) >= tdrt.BatchSize {
+				if err := op.process(t, op.batch); err != nil {
+					return err
+				}
+				op.batch = op.batch[:0]
+			}
 		}
 		if err := op.process(t, op.batch); err != nil {
 			return err
@@ -1768,6 +1806,10 @@ func (op *pageRankDistinctMap37) Run() error {
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
 		op.w.Release(13, t)
+	}
+	if frontier.Empty() {
+		// No more records will come: let the emptied states go.
+		op.spare = nil
 	}
 	op.out0.Flush()
 	return nil
@@ -2005,9 +2047,11 @@ type pageRankCombineSumExchange44 struct {
 	spare []*tdrt.DenseState[uint32, float32]
 	ready []tdrt.Time
 	batch []tdrt.Tuple2[uint32, float32]
-	in0   *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
-	in1   *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
-	out0  *tdrt.Pusher[tdrt.Tuple2[uint32, float32]]
+	// gate decides whether combining pays, from the records folded and the partial results sent.
+	gate tdrt.CombineGate
+	in0  *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
+	in1  *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
+	out0 *tdrt.Pusher[tdrt.Tuple2[uint32, float32]]
 }
 
 // Run is called by the worker when the operator is activated.
@@ -2018,11 +2062,7 @@ func (op *pageRankCombineSumExchange44) Run() error {
 		if !ok {
 			break
 		}
-		if !combine {
-			if err := op.process(b.Time, b.Data); err != nil {
-				return err
-			}
-		} else {
+		if combine && op.gate.Fold(len(b.Data)) {
 			m := op.state[b.Time]
 			if m == nil {
 				if n := len(op.spare); n > 0 {
@@ -2033,8 +2073,15 @@ func (op *pageRankCombineSumExchange44) Run() error {
 				op.state[b.Time] = m
 			}
 			for _, r := range b.Data {
-				p, _ := m.Slot(r.F0)
+				p, _ := m.TrySlot(r.F0)
+				if p == nil {
+					p, _ = m.Slot(r.F0)
+				}
 				*p += r.F1
+			}
+		} else {
+			if err := op.process(b.Time, b.Data); err != nil {
+				return err
 			}
 		}
 		op.in0.Recycle(b.Data)
@@ -2044,11 +2091,7 @@ func (op *pageRankCombineSumExchange44) Run() error {
 		if !ok {
 			break
 		}
-		if !combine {
-			if err := op.process(b.Time, b.Data); err != nil {
-				return err
-			}
-		} else {
+		if combine && op.gate.Fold(len(b.Data)) {
 			m := op.state[b.Time]
 			if m == nil {
 				if n := len(op.spare); n > 0 {
@@ -2059,8 +2102,15 @@ func (op *pageRankCombineSumExchange44) Run() error {
 				op.state[b.Time] = m
 			}
 			for _, r := range b.Data {
-				p, _ := m.Slot(r.F0)
+				p, _ := m.TrySlot(r.F0)
+				if p == nil {
+					p, _ = m.Slot(r.F0)
+				}
 				*p += r.F1
+			}
+		} else {
+			if err := op.process(b.Time, b.Data); err != nil {
+				return err
 			}
 		}
 		op.in1.Recycle(b.Data)
@@ -2072,12 +2122,19 @@ func (op *pageRankCombineSumExchange44) Run() error {
 	slices.SortFunc(op.ready, tdrt.CompareTime)
 	for _, t := range op.ready {
 		m := op.state[t]
+		op.gate.Sent(m.Len())
 		op.batch = op.batch[:0]
 		for r, v := range m.All() {
 			op.batch = append(op.batch, tdrt.Tuple2[uint32, float32]{
 				F0: r,
 				F1: v,
 			})
+			if len(op.batch) >= tdrt.BatchSize {
+				if err := op.process(t, op.batch); err != nil {
+					return err
+				}
+				op.batch = op.batch[:0]
+			}
 		}
 		if err := op.process(t, op.batch); err != nil {
 			return err
@@ -2085,6 +2142,11 @@ func (op *pageRankCombineSumExchange44) Run() error {
 		m.Reset()
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
+	}
+	op.gate.Judge()
+	if op.gate.Passing() {
+		// Nothing is folded for a while: let the emptied states go.
+		op.spare = nil
 	}
 	op.out0.Flush()
 	return nil
@@ -2145,7 +2207,10 @@ func (op *pageRankSumMap44) Run() error {
 			op.w.Hold(24, b.Time)
 		}
 		for _, r := range b.Data {
-			p, _ := m.Slot(r.F0)
+			p, _ := m.TrySlot(r.F0)
+			if p == nil {
+				p, _ = m.Slot(r.F0)
+			}
 			*p += r.F1
 		}
 		op.in0.Recycle(b.Data)
@@ -2165,6 +2230,12 @@ func (op *pageRankSumMap44) Run() error {
 				F0: r,
 				F1: v,
 			})
+			if len(op.batch) >= tdrt.BatchSize {
+				if err := op.process(t, op.batch); err != nil {
+					return err
+				}
+				op.batch = op.batch[:0]
+			}
 		}
 		if err := op.process(t, op.batch); err != nil {
 			return err
@@ -2174,6 +2245,10 @@ func (op *pageRankSumMap44) Run() error {
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
 		op.w.Release(24, t)
+	}
+	if frontier.Empty() {
+		// No more records will come: let the emptied states go.
+		op.spare = nil
 	}
 	op.out0.Flush()
 	op.out1.Flush()

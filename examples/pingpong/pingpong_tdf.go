@@ -681,8 +681,10 @@ type pingPongCombineSumExchange22 struct {
 	spare []*tdrt.DenseState[uint64, uint64]
 	ready []tdrt.Time
 	batch []tdrt.Tuple2[uint64, uint64]
-	in0   *tdrt.Puller[tdrt.Tuple2[uint64, uint64]]
-	out0  *tdrt.Pusher[tdrt.Tuple2[uint64, uint64]]
+	// gate decides whether combining pays, from the records folded and the partial results sent.
+	gate tdrt.CombineGate
+	in0  *tdrt.Puller[tdrt.Tuple2[uint64, uint64]]
+	out0 *tdrt.Pusher[tdrt.Tuple2[uint64, uint64]]
 }
 
 // Run is called by the worker when the operator is activated.
@@ -693,11 +695,7 @@ func (op *pingPongCombineSumExchange22) Run() error {
 		if !ok {
 			break
 		}
-		if !combine {
-			if err := op.process(b.Time, b.Data); err != nil {
-				return err
-			}
-		} else {
+		if combine && op.gate.Fold(len(b.Data)) {
 			m := op.state[b.Time]
 			if m == nil {
 				if n := len(op.spare); n > 0 {
@@ -708,8 +706,15 @@ func (op *pingPongCombineSumExchange22) Run() error {
 				op.state[b.Time] = m
 			}
 			for _, r := range b.Data {
-				p, _ := m.Slot(r.F0)
+				p, _ := m.TrySlot(r.F0)
+				if p == nil {
+					p, _ = m.Slot(r.F0)
+				}
 				*p += r.F1
+			}
+		} else {
+			if err := op.process(b.Time, b.Data); err != nil {
+				return err
 			}
 		}
 		op.in0.Recycle(b.Data)
@@ -721,12 +726,19 @@ func (op *pingPongCombineSumExchange22) Run() error {
 	slices.SortFunc(op.ready, tdrt.CompareTime)
 	for _, t := range op.ready {
 		m := op.state[t]
+		op.gate.Sent(m.Len())
 		op.batch = op.batch[:0]
 		for r, v := range m.All() {
 			op.batch = append(op.batch, tdrt.Tuple2[uint64, uint64]{
 				F0: r,
 				F1: v,
 			})
+			if len(op.batch) >= tdrt.BatchSize {
+				if err := op.process(t, op.batch); err != nil {
+					return err
+				}
+				op.batch = op.batch[:0]
+			}
 		}
 		if err := op.process(t, op.batch); err != nil {
 			return err
@@ -734,6 +746,11 @@ func (op *pingPongCombineSumExchange22) Run() error {
 		m.Reset()
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
+	}
+	op.gate.Judge()
+	if op.gate.Passing() {
+		// Nothing is folded for a while: let the emptied states go.
+		op.spare = nil
 	}
 	op.out0.Flush()
 	return nil
@@ -793,7 +810,10 @@ func (op *pingPongSumPrint22) Run() error {
 			op.w.Hold(10, b.Time)
 		}
 		for _, r := range b.Data {
-			p, _ := m.Slot(r.F0)
+			p, _ := m.TrySlot(r.F0)
+			if p == nil {
+				p, _ = m.Slot(r.F0)
+			}
 			*p += r.F1
 		}
 		op.in0.Recycle(b.Data)
@@ -813,6 +833,12 @@ func (op *pingPongSumPrint22) Run() error {
 				F0: r,
 				F1: v,
 			})
+			if len(op.batch) >= tdrt.BatchSize {
+				if err := op.process(t, op.batch); err != nil {
+					return err
+				}
+				op.batch = op.batch[:0]
+			}
 		}
 		if err := op.process(t, op.batch); err != nil {
 			return err
@@ -822,6 +848,10 @@ func (op *pingPongSumPrint22) Run() error {
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
 		op.w.Release(10, t)
+	}
+	if frontier.Empty() {
+		// No more records will come: let the emptied states go.
+		op.spare = nil
 	}
 	return nil
 }

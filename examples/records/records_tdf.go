@@ -325,8 +325,10 @@ type entriesCombineCountExchange54 struct {
 	spare []*tdrt.HashState[string, int64]
 	ready []tdrt.Time
 	batch []tdrt.Tuple2[string, int64]
-	in0   *tdrt.Puller[string]
-	out0  *tdrt.Pusher[tdrt.Tuple2[string, int64]]
+	// gate decides whether combining pays, from the records folded and the partial results sent.
+	gate tdrt.CombineGate
+	in0  *tdrt.Puller[string]
+	out0 *tdrt.Pusher[tdrt.Tuple2[string, int64]]
 }
 
 // Run is called by the worker when the operator is activated.
@@ -337,18 +339,7 @@ func (op *entriesCombineCountExchange54) Run() error {
 		if !ok {
 			break
 		}
-		if !combine {
-			op.batch = op.batch[:0]
-			for _, r := range b.Data {
-				op.batch = append(op.batch, tdrt.Tuple2[string, int64]{
-					F0: r,
-					F1: 1,
-				})
-			}
-			if err := op.process(b.Time, op.batch); err != nil {
-				return err
-			}
-		} else {
+		if combine && op.gate.Fold(len(b.Data)) {
 			m := op.state[b.Time]
 			if m == nil {
 				if n := len(op.spare); n > 0 {
@@ -362,6 +353,17 @@ func (op *entriesCombineCountExchange54) Run() error {
 				p, _ := m.Slot(r)
 				*p++
 			}
+		} else {
+			op.batch = op.batch[:0]
+			for _, r := range b.Data {
+				op.batch = append(op.batch, tdrt.Tuple2[string, int64]{
+					F0: r,
+					F1: 1,
+				})
+			}
+			if err := op.process(b.Time, op.batch); err != nil {
+				return err
+			}
 		}
 		op.in0.Recycle(b.Data)
 	}
@@ -372,12 +374,19 @@ func (op *entriesCombineCountExchange54) Run() error {
 	slices.SortFunc(op.ready, tdrt.CompareTime)
 	for _, t := range op.ready {
 		m := op.state[t]
+		op.gate.Sent(m.Len())
 		op.batch = op.batch[:0]
 		for r, v := range m.All() {
 			op.batch = append(op.batch, tdrt.Tuple2[string, int64]{
 				F0: r,
 				F1: v,
 			})
+			if len(op.batch) >= tdrt.BatchSize {
+				if err := op.process(t, op.batch); err != nil {
+					return err
+				}
+				op.batch = op.batch[:0]
+			}
 		}
 		if err := op.process(t, op.batch); err != nil {
 			return err
@@ -385,6 +394,11 @@ func (op *entriesCombineCountExchange54) Run() error {
 		m.Reset()
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
+	}
+	op.gate.Judge()
+	if op.gate.Passing() {
+		// Nothing is folded for a while: let the emptied states go.
+		op.spare = nil
 	}
 	op.out0.Flush()
 	return nil
@@ -464,6 +478,12 @@ func (op *entriesCountPrint54) Run() error {
 				F0: r,
 				F1: v,
 			})
+			if len(op.batch) >= tdrt.BatchSize {
+				if err := op.process(t, op.batch); err != nil {
+					return err
+				}
+				op.batch = op.batch[:0]
+			}
 		}
 		if err := op.process(t, op.batch); err != nil {
 			return err
@@ -473,6 +493,10 @@ func (op *entriesCountPrint54) Run() error {
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
 		op.w.Release(6, t)
+	}
+	if frontier.Empty() {
+		// No more records will come: let the emptied states go.
+		op.spare = nil
 	}
 	return nil
 }
@@ -752,8 +776,10 @@ type pointsCombineCountExchange65 struct {
 	spare []*tdrt.DenseState[int32, int64]
 	ready []tdrt.Time
 	batch []tdrt.Tuple2[int32, int64]
-	in0   *tdrt.Puller[int32]
-	out0  *tdrt.Pusher[tdrt.Tuple2[int32, int64]]
+	// gate decides whether combining pays, from the records folded and the partial results sent.
+	gate tdrt.CombineGate
+	in0  *tdrt.Puller[int32]
+	out0 *tdrt.Pusher[tdrt.Tuple2[int32, int64]]
 }
 
 // Run is called by the worker when the operator is activated.
@@ -764,18 +790,7 @@ func (op *pointsCombineCountExchange65) Run() error {
 		if !ok {
 			break
 		}
-		if !combine {
-			op.batch = op.batch[:0]
-			for _, r := range b.Data {
-				op.batch = append(op.batch, tdrt.Tuple2[int32, int64]{
-					F0: r,
-					F1: 1,
-				})
-			}
-			if err := op.process(b.Time, op.batch); err != nil {
-				return err
-			}
-		} else {
+		if combine && op.gate.Fold(len(b.Data)) {
 			m := op.state[b.Time]
 			if m == nil {
 				if n := len(op.spare); n > 0 {
@@ -786,8 +801,22 @@ func (op *pointsCombineCountExchange65) Run() error {
 				op.state[b.Time] = m
 			}
 			for _, r := range b.Data {
-				p, _ := m.Slot(r)
+				p, _ := m.TrySlot(r)
+				if p == nil {
+					p, _ = m.Slot(r)
+				}
 				*p++
+			}
+		} else {
+			op.batch = op.batch[:0]
+			for _, r := range b.Data {
+				op.batch = append(op.batch, tdrt.Tuple2[int32, int64]{
+					F0: r,
+					F1: 1,
+				})
+			}
+			if err := op.process(b.Time, op.batch); err != nil {
+				return err
 			}
 		}
 		op.in0.Recycle(b.Data)
@@ -799,12 +828,19 @@ func (op *pointsCombineCountExchange65) Run() error {
 	slices.SortFunc(op.ready, tdrt.CompareTime)
 	for _, t := range op.ready {
 		m := op.state[t]
+		op.gate.Sent(m.Len())
 		op.batch = op.batch[:0]
 		for r, v := range m.All() {
 			op.batch = append(op.batch, tdrt.Tuple2[int32, int64]{
 				F0: r,
 				F1: v,
 			})
+			if len(op.batch) >= tdrt.BatchSize {
+				if err := op.process(t, op.batch); err != nil {
+					return err
+				}
+				op.batch = op.batch[:0]
+			}
 		}
 		if err := op.process(t, op.batch); err != nil {
 			return err
@@ -812,6 +848,11 @@ func (op *pointsCombineCountExchange65) Run() error {
 		m.Reset()
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
+	}
+	op.gate.Judge()
+	if op.gate.Passing() {
+		// Nothing is folded for a while: let the emptied states go.
+		op.spare = nil
 	}
 	op.out0.Flush()
 	return nil
@@ -871,7 +912,10 @@ func (op *pointsCountPrint65) Run() error {
 			op.w.Hold(6, b.Time)
 		}
 		for _, r := range b.Data {
-			p, _ := m.Slot(r.F0)
+			p, _ := m.TrySlot(r.F0)
+			if p == nil {
+				p, _ = m.Slot(r.F0)
+			}
 			*p += r.F1
 		}
 		op.in0.Recycle(b.Data)
@@ -891,6 +935,12 @@ func (op *pointsCountPrint65) Run() error {
 				F0: r,
 				F1: v,
 			})
+			if len(op.batch) >= tdrt.BatchSize {
+				if err := op.process(t, op.batch); err != nil {
+					return err
+				}
+				op.batch = op.batch[:0]
+			}
 		}
 		if err := op.process(t, op.batch); err != nil {
 			return err
@@ -900,6 +950,10 @@ func (op *pointsCountPrint65) Run() error {
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
 		op.w.Release(6, t)
+	}
+	if frontier.Empty() {
+		// No more records will come: let the emptied states go.
+		op.spare = nil
 	}
 	return nil
 }

@@ -1124,9 +1124,11 @@ type shortestPathsCombineMinExchange32 struct {
 	spare []*tdrt.DenseState[uint32, uint64]
 	ready []tdrt.Time
 	batch []tdrt.Tuple2[uint32, uint64]
-	in0   *tdrt.Puller[tdrt.Tuple2[uint32, uint64]]
-	in1   *tdrt.Puller[tdrt.Tuple2[uint32, uint64]]
-	out0  *tdrt.Pusher[tdrt.Tuple2[uint32, uint64]]
+	// gate decides whether combining pays, from the records folded and the partial results sent.
+	gate tdrt.CombineGate
+	in0  *tdrt.Puller[tdrt.Tuple2[uint32, uint64]]
+	in1  *tdrt.Puller[tdrt.Tuple2[uint32, uint64]]
+	out0 *tdrt.Pusher[tdrt.Tuple2[uint32, uint64]]
 }
 
 // Run is called by the worker when the operator is activated.
@@ -1137,11 +1139,7 @@ func (op *shortestPathsCombineMinExchange32) Run() error {
 		if !ok {
 			break
 		}
-		if !combine {
-			if err := op.process(b.Time, b.Data); err != nil {
-				return err
-			}
-		} else {
+		if combine && op.gate.Fold(len(b.Data)) {
 			m := op.state[b.Time]
 			if m == nil {
 				if n := len(op.spare); n > 0 {
@@ -1152,10 +1150,17 @@ func (op *shortestPathsCombineMinExchange32) Run() error {
 				op.state[b.Time] = m
 			}
 			for _, r := range b.Data {
-				p, fresh := m.Slot(r.F0)
+				p, fresh := m.TrySlot(r.F0)
+				if p == nil {
+					p, fresh = m.Slot(r.F0)
+				}
 				if fresh || r.F1 < *p {
 					*p = r.F1
 				}
+			}
+		} else {
+			if err := op.process(b.Time, b.Data); err != nil {
+				return err
 			}
 		}
 		op.in0.Recycle(b.Data)
@@ -1165,11 +1170,7 @@ func (op *shortestPathsCombineMinExchange32) Run() error {
 		if !ok {
 			break
 		}
-		if !combine {
-			if err := op.process(b.Time, b.Data); err != nil {
-				return err
-			}
-		} else {
+		if combine && op.gate.Fold(len(b.Data)) {
 			m := op.state[b.Time]
 			if m == nil {
 				if n := len(op.spare); n > 0 {
@@ -1180,10 +1181,17 @@ func (op *shortestPathsCombineMinExchange32) Run() error {
 				op.state[b.Time] = m
 			}
 			for _, r := range b.Data {
-				p, fresh := m.Slot(r.F0)
+				p, fresh := m.TrySlot(r.F0)
+				if p == nil {
+					p, fresh = m.Slot(r.F0)
+				}
 				if fresh || r.F1 < *p {
 					*p = r.F1
 				}
+			}
+		} else {
+			if err := op.process(b.Time, b.Data); err != nil {
+				return err
 			}
 		}
 		op.in1.Recycle(b.Data)
@@ -1195,12 +1203,19 @@ func (op *shortestPathsCombineMinExchange32) Run() error {
 	slices.SortFunc(op.ready, tdrt.CompareTime)
 	for _, t := range op.ready {
 		m := op.state[t]
+		op.gate.Sent(m.Len())
 		op.batch = op.batch[:0]
 		for r, v := range m.All() {
 			op.batch = append(op.batch, tdrt.Tuple2[uint32, uint64]{
 				F0: r,
 				F1: v,
 			})
+			if len(op.batch) >= tdrt.BatchSize {
+				if err := op.process(t, op.batch); err != nil {
+					return err
+				}
+				op.batch = op.batch[:0]
+			}
 		}
 		if err := op.process(t, op.batch); err != nil {
 			return err
@@ -1208,6 +1223,11 @@ func (op *shortestPathsCombineMinExchange32) Run() error {
 		m.Reset()
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
+	}
+	op.gate.Judge()
+	if op.gate.Passing() {
+		// Nothing is folded for a while: let the emptied states go.
+		op.spare = nil
 	}
 	op.out0.Flush()
 	return nil
@@ -1269,7 +1289,10 @@ func (op *shortestPathsMin32) Run() error {
 			op.w.Hold(10, b.Time)
 		}
 		for _, r := range b.Data {
-			p, fresh := m.Slot(r.F0)
+			p, fresh := m.TrySlot(r.F0)
+			if p == nil {
+				p, fresh = m.Slot(r.F0)
+			}
 			if fresh || r.F1 < *p {
 				*p = r.F1
 			}
@@ -1309,6 +1332,10 @@ func (op *shortestPathsMin32) Run() error {
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
 		op.w.Release(10, t)
+	}
+	if frontier.Empty() {
+		// No more records will come: let the emptied states go.
+		op.spare = nil
 	}
 	for o := range op.acc {
 		if tdrt.LoopDone(frontier, o, 1) {
@@ -1360,8 +1387,10 @@ type shortestPathsCombineMinExchange36 struct {
 	spare []*tdrt.DenseState[uint32, uint64]
 	ready []tdrt.Time
 	batch []tdrt.Tuple2[uint32, uint64]
-	in0   *tdrt.Puller[tdrt.Tuple2[uint32, uint64]]
-	out0  *tdrt.Pusher[tdrt.Tuple2[uint32, uint64]]
+	// gate decides whether combining pays, from the records folded and the partial results sent.
+	gate tdrt.CombineGate
+	in0  *tdrt.Puller[tdrt.Tuple2[uint32, uint64]]
+	out0 *tdrt.Pusher[tdrt.Tuple2[uint32, uint64]]
 }
 
 // Run is called by the worker when the operator is activated.
@@ -1372,11 +1401,7 @@ func (op *shortestPathsCombineMinExchange36) Run() error {
 		if !ok {
 			break
 		}
-		if !combine {
-			if err := op.process(b.Time, b.Data); err != nil {
-				return err
-			}
-		} else {
+		if combine && op.gate.Fold(len(b.Data)) {
 			m := op.state[b.Time]
 			if m == nil {
 				if n := len(op.spare); n > 0 {
@@ -1387,10 +1412,17 @@ func (op *shortestPathsCombineMinExchange36) Run() error {
 				op.state[b.Time] = m
 			}
 			for _, r := range b.Data {
-				p, fresh := m.Slot(r.F0)
+				p, fresh := m.TrySlot(r.F0)
+				if p == nil {
+					p, fresh = m.Slot(r.F0)
+				}
 				if fresh || r.F1 < *p {
 					*p = r.F1
 				}
+			}
+		} else {
+			if err := op.process(b.Time, b.Data); err != nil {
+				return err
 			}
 		}
 		op.in0.Recycle(b.Data)
@@ -1402,12 +1434,19 @@ func (op *shortestPathsCombineMinExchange36) Run() error {
 	slices.SortFunc(op.ready, tdrt.CompareTime)
 	for _, t := range op.ready {
 		m := op.state[t]
+		op.gate.Sent(m.Len())
 		op.batch = op.batch[:0]
 		for r, v := range m.All() {
 			op.batch = append(op.batch, tdrt.Tuple2[uint32, uint64]{
 				F0: r,
 				F1: v,
 			})
+			if len(op.batch) >= tdrt.BatchSize {
+				if err := op.process(t, op.batch); err != nil {
+					return err
+				}
+				op.batch = op.batch[:0]
+			}
 		}
 		if err := op.process(t, op.batch); err != nil {
 			return err
@@ -1415,6 +1454,11 @@ func (op *shortestPathsCombineMinExchange36) Run() error {
 		m.Reset()
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
+	}
+	op.gate.Judge()
+	if op.gate.Passing() {
+		// Nothing is folded for a while: let the emptied states go.
+		op.spare = nil
 	}
 	op.out0.Flush()
 	return nil
@@ -1474,7 +1518,10 @@ func (op *shortestPathsMinPrint36) Run() error {
 			op.w.Hold(14, b.Time)
 		}
 		for _, r := range b.Data {
-			p, fresh := m.Slot(r.F0)
+			p, fresh := m.TrySlot(r.F0)
+			if p == nil {
+				p, fresh = m.Slot(r.F0)
+			}
 			if fresh || r.F1 < *p {
 				*p = r.F1
 			}
@@ -1496,6 +1543,12 @@ func (op *shortestPathsMinPrint36) Run() error {
 				F0: r,
 				F1: v,
 			})
+			if len(op.batch) >= tdrt.BatchSize {
+				if err := op.process(t, op.batch); err != nil {
+					return err
+				}
+				op.batch = op.batch[:0]
+			}
 		}
 		if err := op.process(t, op.batch); err != nil {
 			return err
@@ -1505,6 +1558,10 @@ func (op *shortestPathsMinPrint36) Run() error {
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
 		op.w.Release(14, t)
+	}
+	if frontier.Empty() {
+		// No more records will come: let the emptied states go.
+		op.spare = nil
 	}
 	return nil
 }
