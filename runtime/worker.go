@@ -104,9 +104,17 @@ func (w *Worker) Combine() bool { return !w.c.cfg.NoCombine }
 // input: the times that may still appear there. The result is a snapshot
 // taken at the first call for loc during the current Run (so it is stable
 // within a Run); it is owned by the worker and valid until the operator
-// returns. When the frontier moves later, the operator is activated again
-// if loc is one of its inputs.
+// returns. Once any operator has read the frontier of loc, every later
+// move of it activates the operator whose input loc is (on every worker):
+// an operator that waits for a frontier reads it in each Run, from the
+// first, and one that never reads one (a map, a filter) runs only when
+// data arrives.
 func (w *Worker) Frontier(loc Location) Antichain {
+	// Noted before the version is read: a change applied after this
+	// read activates the operator.
+	if r := &w.c.read[loc]; !r.Load() {
+		r.Store(true)
+	}
 	v := w.c.versions[loc].Load()
 	if w.fver[loc] != v && (w.fstamp[loc] != w.runs || w.cur < 0) {
 		w.c.mu.Lock()

@@ -52,7 +52,8 @@ func TestIdleWorkersPark(t *testing.T) {
 	var runs atomic.Int64
 	counted := opFunc(func() error { runs.Add(1); return nil })
 	c.Start(context.Background(), func(w *Worker) ([]Operator, error) {
-		return []Operator{counted, counted}, nil
+		sum := opFunc(func() error { runs.Add(1); w.Frontier(2); return nil })
+		return []Operator{counted, sum}, nil
 	})
 	require.Eventually(t, func() bool { return runs.Load() == 8 }, testTimeout, time.Millisecond)
 	time.Sleep(50 * time.Millisecond)
@@ -62,6 +63,52 @@ func TestIdleWorkersPark(t *testing.T) {
 		"the frontier change at the sum's input activates it on every worker")
 	require.NoError(t, in.Close())
 	require.NoError(t, waitWithin(t, c, testTimeout))
+}
+
+// TestUnreadFrontierDoesNotActivate checks that a frontier change runs
+// only an operator that reads frontiers: a map or a filter, which never
+// does, runs when data arrives and not when the frontier moves.
+func TestUnreadFrontierDoesNotActivate(t *testing.T) {
+	g := &Graph{
+		Name:      "test",
+		Locations: 5,
+		Operators: []OperatorInfo{
+			{Name: "source", Pos: "t.tdf:1:1", Outputs: []Location{0}},
+			{Name: "map", Pos: "t.tdf:2:5", Inputs: []Location{1}, Outputs: []Location{2}},
+			{Name: "sum", Pos: "t.tdf:3:5", Inputs: []Location{3}, Outputs: []Location{4}},
+		},
+		Paths:              [][]Path{{{Target: 1}, {Target: 2}, {Target: 3}, {Target: 4}}, {{Target: 2}}, nil, {{Target: 4}}},
+		WorkerCapabilities: []Location{0},
+	}
+	c := newTestComputation(t, 1, g)
+	mapRuns := 0
+	var seen []string
+	err := runWithin(t, c, func(w *Worker) ([]Operator, error) {
+		step := 0
+		src := opFunc(func() error {
+			switch step {
+			case 0, 2:
+				w.Reactivate() // the others run before the next step
+			case 1:
+				w.Hold(0, Epoch(5))
+				w.Release(0, Time{})
+				w.Reactivate()
+			case 3:
+				w.Release(0, Epoch(5))
+			}
+			step++
+			return nil
+		})
+		mapper := opFunc(func() error { mapRuns++; return nil })
+		sum := opFunc(func() error {
+			seen = append(seen, fmt.Sprint(w.Frontier(3)))
+			return nil
+		})
+		return []Operator{src, mapper, sum}, nil
+	})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"[0]", "[5]"}, seen, "the sum runs at start and when its frontier moved")
+	assert.Equal(t, 1, mapRuns, "the map runs only at start")
 }
 
 // lockedBuffer is a bytes.Buffer that fails the test when written
