@@ -20,6 +20,7 @@ type Worker struct {
 	cur    int // the operator running, or -1
 
 	batch   ChangeBatch // progress made since the last application
+	pending int         // runs whose progress is in batch
 	changed []Location  // scratch for Computation.apply
 	dirty   []flusher   // pushers holding unsent records
 
@@ -128,7 +129,8 @@ func (w *Worker) Frontier(loc Location) Antichain {
 
 // Hold acquires a capability at (loc, t), an output of the running
 // operator: a count of +1, applied with the worker's batch after Run
-// returns. The operator must hold a capability, or have consumed a
+// returns (with the progress of the worker's next runs, at the latest
+// before it parks). The operator must hold a capability, or have consumed a
 // message, at a time <= t.
 func (w *Worker) Hold(loc Location, t Time) { w.batch.Add(loc, t, 1) }
 
@@ -229,12 +231,29 @@ func (w *Worker) build(build func(*Worker) ([]Operator, error)) (ops []Operator,
 	return ops, err
 }
 
+// applyEvery is the most operator runs whose progress a worker holds
+// back before it applies it.
+const applyEvery = 8
+
 // loop runs activated operators, and parks while there are none, until
 // the computation ends.
+//
+// The progress of a run is applied with that of the runs after it: when
+// the worker runs out of operators to run, and at least every applyEvery
+// runs. One application of several runs' progress is as safe as one per
+// run (the tracker never sees a state that the runs' own order would
+// not pass through), and is cheaper: a batch sent and consumed on one
+// worker cancels out before it reaches the tracker. In a loop that runs
+// its operators one after another (a round of exchange-rounds on one
+// worker is five runs), it is one application where there were five.
 func (w *Worker) loop() {
 	for !w.c.stopped.Load() {
 		w.todo = w.take(w.todo[:0])
 		if len(w.todo) == 0 {
+			if w.pending > 0 {
+				w.applyProgress() // may activate operators of this worker
+				continue
+			}
 			select {
 			case <-w.act.wake:
 			case <-w.c.done:
@@ -248,12 +267,24 @@ func (w *Worker) loop() {
 			}
 			w.run(op)
 		}
+		if w.pending >= applyEvery {
+			w.applyProgress()
+		}
 	}
 }
 
-// run runs operator op once, then sends what its pushers buffered, writes
-// its print output and applies the progress it made. The run and the
-// flush count as the operator's: its activations, time and records out.
+// applyProgress applies the progress of the runs since the last time.
+func (w *Worker) applyProgress() {
+	w.pending = 0
+	if !w.batch.Empty() {
+		w.changed = w.c.apply(&w.batch, w.changed)
+	}
+}
+
+// run runs operator op once, then sends what its pushers buffered and
+// writes its print output; the progress it made waits in the worker's
+// batch (see loop). The run and the flush count as the operator's: its
+// activations, time and records out.
 func (w *Worker) run(op int) {
 	start := time.Now()
 	if w.labels != nil {
@@ -286,12 +317,11 @@ func (w *Worker) run(op int) {
 	w.dirty = w.dirty[:0]
 	if err != nil {
 		w.batch.Clear()
+		w.pending = 0
 		w.c.fail(err)
 		return
 	}
-	if !w.batch.Empty() {
-		w.changed = w.c.apply(&w.batch, w.changed)
-	}
+	w.pending++
 }
 
 // call runs operator op, turning a panic into a *PanicError.
