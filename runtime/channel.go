@@ -144,7 +144,7 @@ func (ch *Channel[T]) delivered(w int) (int, int64) {
 func (ch *Channel[T]) Pusher(w *Worker) *Pusher[T] {
 	ch.checkWorker(w)
 	n := ch.c.peers
-	return &Pusher[T]{ch: ch, w: w, bufs: make([]pushBuf[T], n), counts: &ch.sent[w.index]}
+	return &Pusher[T]{ch: ch, w: w, bufs: make([]pushBuf[T], n), op: -1, counts: &ch.sent[w.index]}
 }
 
 // Puller returns the puller of the batches that arrive at worker w. Call
@@ -205,9 +205,11 @@ func (f *freeList[T]) put(b []T) {
 // (BatchSize records), a record of another time, or Flush sends the
 // buffer: the batch goes into the target worker's mailbox, +1 at (Target,
 // time) is recorded in the sending worker's change batch, and TargetOp is
-// activated on the target worker. The worker flushes every pusher after
-// each Run, so records never stay behind; calling Flush before Run returns
-// is allowed and cheap. A Pusher is used only on its worker's goroutine.
+// activated on the target worker. The worker flushes its pushers before
+// it applies its progress, at most a few runs after they buffered and
+// before it parks, so records never stay behind; calling Flush before Run
+// returns is allowed and cheap. A Pusher is used only on its worker's
+// goroutine.
 type Pusher[T any] struct {
 	ch      *Channel[T]
 	w       *Worker
@@ -215,8 +217,24 @@ type Pusher[T any] struct {
 	all     []T          // records for every worker (GiveAll); nil when none
 	allTime Time
 	dirty   bool          // some buffer holds records
+	op      int           // the operator that pushes (for its counts), noted when it buffers
 	counts  *chanCounters // the channel's counts of this worker
+	// held is buffers put aside when records of another time came for
+	// their target, sent at Flush (or when too many are held): the
+	// records of one time that arrive in pieces between those of other
+	// times, as a loop's rounds do, still travel together.
+	held []heldBuf[T]
 }
+
+// heldBuf is a buffer of records for target at time, put aside.
+type heldBuf[T any] struct {
+	target int
+	time   Time
+	data   []T
+}
+
+// maxHeld is the most buffers a pusher puts aside.
+const maxHeld = 16
 
 // pushBuf is the records a pusher holds for one target worker, all at
 // time; data is nil when it holds none. It is sent as soon as it holds
@@ -269,17 +287,19 @@ func (p *Pusher[T]) TryGive(t Time, target int, rec T) bool {
 func (p *Pusher[T]) TryGiveLocal(t Time, rec T) bool { return p.TryGive(t, p.w.global, rec) }
 
 // give is Give when the buffer of target is empty, holds records of
-// another time, which it sends first, or fills up with rec.
+// another time, which it puts aside (taking up the one of time t put
+// aside before, if any), or fills up with rec.
 func (p *Pusher[T]) give(t Time, target int, rec T) {
 	b := &p.bufs[target]
 	if b.data != nil && b.time != t {
-		p.send(target)
+		p.hold(target, t)
 	}
 	if b.data == nil {
 		b.data = p.ch.free.get()[:0:BatchSize]
 		b.time = t
 		if !p.dirty {
 			p.dirty = true
+			p.op = p.w.cur
 			p.w.markDirty(p)
 		}
 	}
@@ -287,6 +307,36 @@ func (p *Pusher[T]) give(t Time, target int, rec T) {
 	if len(b.data) >= BatchSize {
 		p.send(target)
 	}
+}
+
+// hold puts the buffer of target aside, and takes up the one of time t
+// put aside before, if there is one.
+func (p *Pusher[T]) hold(target int, t Time) {
+	b := &p.bufs[target]
+	for i := range p.held {
+		if h := &p.held[i]; h.target == target && h.time == t {
+			h.time, b.time = b.time, h.time
+			h.data, b.data = b.data, h.data
+			return
+		}
+	}
+	if len(p.held) == maxHeld {
+		p.sendHeld(0)
+		p.held = append(p.held[:0], p.held[1:]...)
+	}
+	p.held = append(p.held, heldBuf[T]{target: target, time: b.time, data: b.data})
+	b.data = nil
+}
+
+// sendHeld sends the buffer held[i].
+func (p *Pusher[T]) sendHeld(i int) {
+	h := &p.held[i]
+	b := &p.bufs[h.target]
+	data, t := b.data, b.time
+	b.data, b.time = h.data, h.time
+	p.send(h.target)
+	b.data, b.time = data, t
+	h.data = nil
 }
 
 // GiveLocal sends rec at time t to the pusher's own worker (a pipeline
@@ -305,6 +355,7 @@ func (p *Pusher[T]) GiveAll(t Time, rec T) {
 		p.allTime = t
 		if !p.dirty {
 			p.dirty = true
+			p.op = p.w.cur
 			p.w.markDirty(p)
 		}
 	}
@@ -314,9 +365,13 @@ func (p *Pusher[T]) GiveAll(t Time, rec T) {
 	}
 }
 
-// Flush sends every buffered record.
+// Flush sends every buffered record. Called during an operator's Run,
+// it leaves them to the worker, which flushes its pushers when it
+// applies its progress (see Worker.loop): the records of several runs at
+// one time then travel in one batch, where a flush per run would send a
+// batch per run and split a loop's rounds into ever smaller batches.
 func (p *Pusher[T]) Flush() {
-	if !p.dirty {
+	if !p.dirty || p.w.cur >= 0 {
 		return
 	}
 	for target := range p.bufs {
@@ -324,6 +379,11 @@ func (p *Pusher[T]) Flush() {
 			p.send(target)
 		}
 	}
+	for i := range p.held {
+		p.sendHeld(i)
+	}
+	clear(p.held)
+	p.held = p.held[:0]
 	if p.all != nil {
 		p.sendAll()
 	}
@@ -381,7 +441,7 @@ func (p *Pusher[T]) send(target int) {
 func (p *Pusher[T]) count(n int) {
 	p.counts.records.Add(int64(n))
 	p.counts.batches.Add(1)
-	if op := p.w.cur; op >= 0 {
+	if op := p.op; op >= 0 {
 		oc := &p.w.opc[op]
 		oc.recordsOut.Add(int64(n))
 		oc.batchesOut.Add(1)

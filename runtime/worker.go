@@ -21,6 +21,7 @@ type Worker struct {
 
 	batch   ChangeBatch // progress made since the last application
 	pending int         // runs whose progress is in batch
+	yielded bool        // an operator run since the last application reactivated itself
 	changed []Location  // scratch for Computation.apply
 	dirty   []flusher   // pushers holding unsent records
 
@@ -143,6 +144,7 @@ func (w *Worker) Release(loc Location, t Time) { w.batch.Add(loc, t, -1) }
 // operators that are activated now: a source yields this way.
 func (w *Worker) Reactivate() {
 	if w.cur >= 0 {
+		w.yielded = true
 		w.activate(w.cur)
 	}
 }
@@ -238,18 +240,30 @@ const applyEvery = 8
 // loop runs activated operators, and parks while there are none, until
 // the computation ends.
 //
-// The progress of a run is applied with that of the runs after it: when
-// the worker runs out of operators to run, and at least every applyEvery
-// runs. One application of several runs' progress is as safe as one per
-// run (the tracker never sees a state that the runs' own order would
-// not pass through), and is cheaper: a batch sent and consumed on one
-// worker cancels out before it reaches the tracker. In a loop that runs
-// its operators one after another (a round of exchange-rounds on one
-// worker is five runs), it is one application where there were five.
+// What a run pushes and the progress it makes wait for the runs after
+// it. When the worker runs out of operators to run it sends what its
+// pushers buffered, which may give its own operators more to do; when
+// that is done too, and at least every applyEvery runs, it applies the
+// progress, after sending what is buffered (the progress holds the +1s
+// of the batches sent). One application of several runs' progress is as
+// safe as one per run (the tracker never sees a state that the runs'
+// own order would not pass through), and is cheaper: a batch sent and
+// consumed on one worker cancels out before it reaches the tracker. In a
+// loop that runs its operators one after another (a round of
+// exchange-rounds on one worker is five runs), it is one application
+// where there were five; and the records that several runs push at one
+// time travel in one batch. An operator that reactivates itself (a
+// source that yields) has its records sent and its progress applied
+// after its run, as its next run may wait for input (a line of standard
+// input).
 func (w *Worker) loop() {
 	for !w.c.stopped.Load() {
 		w.todo = w.take(w.todo[:0])
 		if len(w.todo) == 0 {
+			if len(w.dirty) > 0 {
+				w.flush() // may activate operators of this worker
+				continue
+			}
 			if w.pending > 0 {
 				w.applyProgress() // may activate operators of this worker
 				continue
@@ -267,24 +281,36 @@ func (w *Worker) loop() {
 			}
 			w.run(op)
 		}
-		if w.pending >= applyEvery {
+		if w.pending >= applyEvery || w.yielded {
 			w.applyProgress()
 		}
 	}
 }
 
-// applyProgress applies the progress of the runs since the last time.
+// flush sends what the pushers buffered.
+func (w *Worker) flush() {
+	for _, p := range w.dirty {
+		p.Flush()
+	}
+	clear(w.dirty)
+	w.dirty = w.dirty[:0]
+}
+
+// applyProgress sends what the pushers buffered, whose +1s the progress
+// must include, and applies the progress of the runs since the last
+// time.
 func (w *Worker) applyProgress() {
+	w.flush()
 	w.pending = 0
+	w.yielded = false
 	if !w.batch.Empty() {
 		w.changed = w.c.apply(&w.batch, w.changed)
 	}
 }
 
-// run runs operator op once, then sends what its pushers buffered and
-// writes its print output; the progress it made waits in the worker's
-// batch (see loop). The run and the flush count as the operator's: its
-// activations, time and records out.
+// run runs operator op once, then writes its print output; what its
+// pushers buffered and the progress it made wait in the worker (see
+// loop). The records its pushers send count as the operator's.
 func (w *Worker) run(op int) {
 	start := time.Now()
 	if w.labels != nil {
@@ -298,9 +324,6 @@ func (w *Worker) run(op int) {
 	w.runSeq.Add(1)
 	w.measure(op)
 	if err == nil {
-		for _, p := range w.dirty {
-			p.Flush()
-		}
 		err = w.flushStdout()
 	}
 	w.cur = -1
@@ -313,8 +336,6 @@ func (w *Worker) run(op int) {
 	if err == nil {
 		err = w.flushFiles()
 	}
-	clear(w.dirty)
-	w.dirty = w.dirty[:0]
 	if err != nil {
 		w.batch.Clear()
 		w.pending = 0
@@ -341,7 +362,8 @@ func (w *Worker) call(op int) (err error) {
 	return w.ops[op].Run()
 }
 
-// markDirty notes that p holds unsent records, to be flushed after Run.
+// markDirty notes that p holds unsent records, to be flushed before the
+// worker applies its progress.
 func (w *Worker) markDirty(p flusher) { w.dirty = append(w.dirty, p) }
 
 // flushStdout writes the complete lines of the print buffer.
