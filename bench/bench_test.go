@@ -76,3 +76,30 @@ func TestUsage(t *testing.T) {
 	assert.Equal(t, 64, run([]string{"extra"}, &bytes.Buffer{}, &bytes.Buffer{}))
 	assert.Equal(t, 64, run([]string{"-baseline", "reach"}, &bytes.Buffer{}, &bytes.Buffer{}))
 }
+
+func TestParseRunStats(t *testing.T) {
+	assert.Zero(t, parseRunStats([]byte("nothing")).processes)
+	log := "gc 1 @0.010s 40%: x\n" +
+		"process 0: tdc-stats: dataflow=ExchangeRounds process=0 workers=1 run_s=1.250000 cpu_s=1.000000 gc_cpu_s=0.010000 allocs=110 alloc_bytes=4058496 gc_cycles=1\n" +
+		"process 1: ExchangeRounds: process 1 sent 404436049 data bytes in 51001 frames\n" +
+		"process 1: tdc-stats: dataflow=ExchangeRounds process=1 workers=1 run_s=1.500000 cpu_s=0.500000 gc_cpu_s=0.020000 allocs=139 alloc_bytes=4051744 gc_cycles=2\n"
+	s := parseRunStats([]byte(log))
+	assert.Equal(t, 2, s.processes)
+	assert.Equal(t, 1500*time.Millisecond, s.run, "the longest process")
+	assert.Equal(t, int64(249), s.allocs)
+	assert.InDelta(t, 0.02, s.gcFraction(), 1e-9, "0.03 s of 1.5 s")
+	assert.Equal(t, -1.0, runStats{}.gcFraction())
+}
+
+func TestTimelyRun(t *testing.T) {
+	out := "21.557914ms\tworker 0 complete; rate: 92774004.42708272\n1.5s\tworker 1 complete; rate: 1\n"
+	assert.Equal(t, 1500*time.Millisecond, timelyRun([]byte(out)))
+	assert.Zero(t, timelyRun([]byte("worker 0:\thello 8\n")))
+}
+
+func TestAllocsFormat(t *testing.T) {
+	assert.Equal(t, "-", allocs(-1))
+	assert.Equal(t, "0.000", allocs(0))
+	assert.Equal(t, "3.1e-04", allocs(0.00031))
+	assert.Equal(t, "2.953", allocs(2.953))
+}

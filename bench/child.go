@@ -19,8 +19,10 @@ type measure struct {
 	wire     int64   // data bytes sent between processes, summed
 	stdout   []byte
 	stderr   []byte
-	allocsPR float64 // allocations per record, -1 when unknown
-	note     string  // said in the row
+	allocsPR float64       // allocations per record, -1 when unknown
+	allocs   int64         // allocations of the run (tdc-stats), -1 when unknown
+	run      time.Duration // the program's own time of its run (tdc-stats), 0 when unknown
+	note     string        // said in the row
 }
 
 // gcLine matches a gctrace line: "gc 12 @0.5s 3%: ...".
@@ -30,7 +32,9 @@ var gcLine = regexp.MustCompile(`(?m)gc \d+ @[0-9.]+s (\d+)%:`)
 var statsLine = regexp.MustCompile(`sent (\d+) data bytes`)
 
 // runChild runs name with args, GODEBUG=gctrace=1 in its environment,
-// and measures it.
+// and measures it. A tdc binary run with -stats reports its run itself
+// (parseRunStats): its time, allocations and GC CPU come from there,
+// the rest from the child's rusage and the gctrace lines.
 func runChild(name string, args ...string) (measure, error) {
 	cmd := exec.Command(name, args...)
 	var out, errb bytes.Buffer
@@ -39,7 +43,7 @@ func runChild(name string, args ...string) (measure, error) {
 	cmd.Env = append(os.Environ(), "GODEBUG=gctrace=1")
 	start := time.Now()
 	err := cmd.Run()
-	m := measure{wall: time.Since(start), stdout: out.Bytes(), stderr: errb.Bytes(), gcFrac: -1, allocsPR: -1}
+	m := measure{wall: time.Since(start), stdout: out.Bytes(), stderr: errb.Bytes(), gcFrac: -1, allocsPR: -1, allocs: -1}
 	if err != nil {
 		return m, fmt.Errorf("%s: %v\n%s", name, err, tail(errb.Bytes()))
 	}
@@ -47,6 +51,12 @@ func runChild(name string, args ...string) (measure, error) {
 		m.maxRSS = ru.Maxrss * 1024
 	}
 	m.gcFrac = lastGC(errb.Bytes())
+	if rs := parseRunStats(errb.Bytes()); rs.processes > 0 {
+		m.run, m.allocs = rs.run, rs.allocs
+		if f := rs.gcFraction(); f >= 0 {
+			m.gcFrac = f
+		}
+	}
 	for _, s := range statsLine.FindAllSubmatch(errb.Bytes(), -1) {
 		n, _ := strconv.ParseInt(string(s[1]), 10, 64)
 		m.wire += n

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -17,15 +18,16 @@ type config struct {
 	wire     bool                    // the cross-process exchange, compared with TCP
 }
 
-// ours runs a built program, through tdc launch when procs > 1.
+// ours runs a built program with -stats, through tdc launch when procs
+// > 1.
 func (e *env) ours(name string, workers, procs int, args ...string) func() (measure, error) {
 	return func() (measure, error) {
-		flags := append([]string{"-w", itoa(workers)}, args...)
+		args := append(slices.Clip(args), "-stats")
 		if procs > 1 {
-			launch := append([]string{"launch", "-n", itoa(procs), "-w", itoa(workers), e.bin(name)}, append(args, "-stats")...)
+			launch := append([]string{"launch", "-n", itoa(procs), "-w", itoa(workers), e.bin(name)}, args...)
 			return runChild(e.tdc, launch...)
 		}
-		return runChild(e.bin(name), flags...)
+		return runChild(e.bin(name), append([]string{"-w", itoa(workers)}, args...)...)
 	}
 }
 

@@ -8,14 +8,15 @@
 // random graph with examples/internal/graphtest and a random text, runs
 // every configuration -runs times (interleaved with timely's programs
 // when -timely names a directory of timely-anchor binaries) and prints
-// one table row per configuration: the median wall time, records per
-// second, the peak resident memory of one process (the child's rusage
-// maxrss), the share of CPU spent in garbage collection (from the
-// child's GODEBUG=gctrace=1 lines), and, across processes, the bytes on
-// the wire per record (from -stats). The host-fed programs,
-// examples/exchange and examples/latency, run in this process through
-// their generated APIs, so their rows also give allocations per record
-// (runtime/metrics).
+// one table row per configuration: the median wall time, the binary's
+// own time of its run, records per second, the peak resident memory of
+// one process (the child's rusage maxrss), allocations per record and
+// the share of CPU spent in garbage collection (both from the
+// machine-readable line that -stats prints, see docs/cli.md), and,
+// across processes, the bytes on the wire per record (also from
+// -stats). The host-fed programs, examples/exchange and
+// examples/latency, run in a child of this command through their
+// generated APIs and measure themselves with runtime/metrics.
 //
 // # Baselines
 //

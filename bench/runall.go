@@ -71,8 +71,11 @@ func (e *env) row(c config, ours, theirs []measure, base time.Duration, tcp floa
 	m := medianOf(ours)
 	r := row{
 		Program: c.program, Workers: c.workers, Processes: c.procs,
-		WallSeconds: m.wall.Seconds(), PeakBytes: m.maxRSS,
+		WallSeconds: m.wall.Seconds(), RunSeconds: m.run.Seconds(), PeakBytes: m.maxRSS,
 		AllocsPerRec: m.allocsPR, GCFraction: m.gcFrac, Note: m.note,
+	}
+	if m.allocs >= 0 && c.records > 0 && r.AllocsPerRec < 0 {
+		r.AllocsPerRec = float64(m.allocs) / c.records
 	}
 	for _, o := range ours {
 		r.Walls = append(r.Walls, o.wall.Seconds())
@@ -86,13 +89,24 @@ func (e *env) row(c config, ours, theirs []measure, base time.Duration, tcp floa
 	if m.wire > 0 && c.records > 0 {
 		r.WirePerRec = float64(m.wire) / c.records
 		if c.wire && tcp > 0 {
-			r.VsTCP = float64(m.wire) / m.wall.Seconds() / tcp
+			// The TCP figure counts from the connection on, so the
+			// exchange's is taken over its own run when it reports one:
+			// without process start and forming the cluster.
+			t := m.wall
+			if m.run > 0 {
+				t = m.run
+			}
+			r.VsTCP = float64(m.wire) / t.Seconds() / tcp
 		}
 	}
 	if len(theirs) > 0 {
 		tm := medianOf(theirs)
 		r.TimelySecs = tm.wall.Seconds()
 		r.TimelyRatio = m.wall.Seconds() / tm.wall.Seconds()
+		if tr := medianRun(theirs); tr > 0 && m.run > 0 {
+			r.TimelyRunSecs = tr.Seconds()
+			r.TimelyRunRatio = m.run.Seconds() / tr.Seconds()
+		}
 	}
 	return r
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"time"
 )
 
 // sizes are the inputs and repetitions of one suite.
@@ -132,6 +133,20 @@ func (e *env) logf(format string, args ...any) {
 
 // itoa formats n for a flag.
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// medianRun returns the median of the runs' own times, 0 when some run
+// did not report one.
+func medianRun(ms []measure) time.Duration {
+	var rs []time.Duration
+	for _, m := range ms {
+		if m.run <= 0 {
+			return 0
+		}
+		rs = append(rs, m.run)
+	}
+	slices.Sort(rs)
+	return rs[len(rs)/2]
+}
 
 // medianOf returns the run with the median wall time.
 func medianOf(ms []measure) measure {

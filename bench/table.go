@@ -21,6 +21,7 @@ type row struct {
 	Processes    int       `json:"processes"`
 	WallSeconds  float64   `json:"wall_seconds"`
 	Walls        []float64 `json:"walls"`
+	RunSeconds   float64   `json:"run_seconds,omitempty"`
 	RecordsPerS  float64   `json:"records_per_second,omitempty"`
 	VsBaseline   float64   `json:"vs_baseline,omitempty"`
 	PeakBytes    int64     `json:"peak_bytes,omitempty"`
@@ -30,7 +31,11 @@ type row struct {
 	VsTCP        float64   `json:"fraction_of_tcp,omitempty"`
 	TimelySecs   float64   `json:"timely_wall_seconds,omitempty"`
 	TimelyRatio  float64   `json:"vs_timely,omitempty"`
-	Note         string    `json:"note,omitempty"`
+	// TimelyRunSecs is the time timely's program gives for its own run
+	// (exchange prints it), TimelyRunRatio our run's time over it.
+	TimelyRunSecs  float64 `json:"timely_run_seconds,omitempty"`
+	TimelyRunRatio float64 `json:"run_vs_timely,omitempty"`
+	Note           string  `json:"note,omitempty"`
 }
 
 // table is the suite's result: the rows and the machine figures.
@@ -49,14 +54,15 @@ func (t *table) print(w io.Writer) {
 	fmt.Fprintf(w, "\n%s, %d runs each (median), load before: %s\n", t.StartedUTC, t.Runs, t.Load)
 	fmt.Fprintf(w, "loopback TCP between two processes: %.2f GB/s; memcpy on one core: %.2f GB/s\n\n", t.TCPBytesPS/1e9, t.MemcpyBPS/1e9)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "program\tw x p\twall\trecords/s\tvs 1 thread\tpeak MB\tallocs/rec\tGC CPU\twire B/rec\tof TCP\ttimely\tvs timely\t")
+	fmt.Fprintln(tw, "program\tw x p\twall\trun\trecords/s\tvs 1 thread\tpeak MB\tallocs/rec\tGC CPU\twire B/rec\tof TCP\ttimely\tvs timely\ttimely run\trun vs timely\t")
 	for _, r := range t.Rows {
-		fmt.Fprintf(tw, "%s\t%dx%d\t%.3f s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t",
-			r.Program, r.Workers, r.Processes, r.WallSeconds, sci(r.RecordsPerS),
+		fmt.Fprintf(tw, "%s\t%dx%d\t%.3f s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t",
+			r.Program, r.Workers, r.Processes, r.WallSeconds, opt(r.RunSeconds, "%.3f s"), sci(r.RecordsPerS),
 			opt(r.VsBaseline, "%.2fx"), opt(float64(r.PeakBytes)/1e6, "%.0f"),
-			optNeg(r.AllocsPerRec, "%.3f"), optNeg(100*r.GCFraction, "%.1f%%"),
+			allocs(r.AllocsPerRec), optNeg(100*r.GCFraction, "%.1f%%"),
 			opt(r.WirePerRec, "%.1f"), opt(100*r.VsTCP, "%.1f%%"),
-			opt(r.TimelySecs, "%.3f s"), opt(r.TimelyRatio, "%.2fx"))
+			opt(r.TimelySecs, "%.3f s"), opt(r.TimelyRatio, "%.2fx"),
+			opt(r.TimelyRunSecs, "%.3f s"), opt(r.TimelyRunRatio, "%.2fx"))
 		fmt.Fprintln(tw)
 	}
 	tw.Flush()
@@ -81,6 +87,19 @@ func opt(v float64, f string) string {
 		return "-"
 	}
 	return fmt.Sprintf(f, v)
+}
+
+// allocs formats allocations per record: - when unknown, and small
+// figures with enough digits to tell 0.0004 (set-up spread over many
+// records) from 0.
+func allocs(v float64) string {
+	switch {
+	case v < 0:
+		return "-"
+	case v == 0 || v >= 0.01:
+		return fmt.Sprintf("%.3f", v)
+	}
+	return fmt.Sprintf("%.1e", v)
 }
 
 // optNeg formats v, or - when it is negative (unknown).

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"time"
@@ -25,7 +26,9 @@ func (e *env) timelyCmd(cmd []string) (string, []string) {
 func (e *env) runTimely(cmd []string, procs int) (measure, error) {
 	name, args := e.timelyCmd(cmd)
 	if procs <= 1 {
-		return runChild(name, args...)
+		m, err := runChild(name, args...)
+		m.run = timelyRun(m.stdout)
+		return m, err
 	}
 	hosts, err := freeHosts(procs)
 	if err != nil {
@@ -37,11 +40,13 @@ func (e *env) runTimely(cmd []string, procs int) (measure, error) {
 	}
 	cmds := make([]*exec.Cmd, procs)
 	errs := make([]bytes.Buffer, procs)
+	outs := make([]bytes.Buffer, procs)
 	start := time.Now()
 	for p := range cmds {
 		a := append(append([]string(nil), args...), "-n", itoa(procs), "-p", itoa(p), "-h", hostfile)
 		cmds[p] = exec.Command(name, a...)
 		cmds[p].Stderr = &errs[p]
+		cmds[p].Stdout = &outs[p]
 		if err := cmds[p].Start(); err != nil {
 			for _, c := range cmds[:p] {
 				c.Process.Kill()
@@ -61,7 +66,28 @@ func (e *env) runTimely(cmd []string, procs int) (measure, error) {
 		}
 	}
 	m.wall = time.Since(start)
+	for p := range outs {
+		m.run = max(m.run, timelyRun(outs[p].Bytes()))
+	}
 	return m, errors.Join(all...)
+}
+
+// timelyWorkerDone matches the line timely's exchange example prints per
+// worker at its end: the time since its rounds started (Rust's Debug
+// form of a Duration, which Go's ParseDuration reads), a tab, "worker I
+// complete; rate: R".
+var timelyWorkerDone = regexp.MustCompile(`(?m)^(\S+)\tworker \d+ complete`)
+
+// timelyRun is the longest time a worker of a timely program reports for
+// its own run, 0 when it reports none.
+func timelyRun(stdout []byte) time.Duration {
+	var run time.Duration
+	for _, m := range timelyWorkerDone.FindAllSubmatch(stdout, -1) {
+		if d, err := time.ParseDuration(string(m[1])); err == nil {
+			run = max(run, d)
+		}
+	}
+	return run
 }
 
 // freeHosts returns n loopback addresses whose ports were free a moment

@@ -416,7 +416,7 @@ func flushes(op *planner.Op) []jen.Code {
 func (d *dfGen) processMethod(op *planner.Op) {
 	s := &stageGen{dfGen: d, op: op}
 	body := s.stages(0, "r0")
-	code := d.timeChanges(op)
+	code := append(d.timeChanges(op), pushTimes(op)...)
 	if len(body) > 0 {
 		code = append(code, jen.For(jen.List(jen.Id("_"), jen.Id("r0")).Op(":=").Range().Id("data")).Block(body...))
 	}
@@ -424,6 +424,27 @@ func (d *dfGen) processMethod(op *planner.Op) {
 	d.f.Comment("process runs the operator's stages over records at time t.")
 	d.f.Func().Params(jen.Id("op").Op("*").Id(d.opType(op))).Id("process").
 		Params(jen.Id("t").Qual(rt, "Time"), jen.Id("data").Index().Add(d.typ(op.InType()))).Error().Block(code...)
+}
+
+// pushTimes returns the statements at the start of process that set the
+// time of each pusher that TryPut and Put send with, once for the batch,
+// so that the per-record calls compare no times.
+func pushTimes(op *planner.Op) []jen.Code {
+	if op.Out == nil {
+		return nil
+	}
+	var out []jen.Code
+	for i, ch := range op.Out.Channels {
+		if ch.Broadcast != nil {
+			continue // GiveAll takes its time with each record
+		}
+		t := jen.Id("t")
+		if len(ch.Changes) > 0 {
+			t = jen.Id(fmt.Sprintf("tOut%d", i))
+		}
+		out = append(out, jen.Id("op").Dot(outName(i)).Dot("At").Call(t))
+	}
+	return out
 }
 
 // stageGen emits the fused stages of one operator as nested Go.
@@ -602,10 +623,11 @@ func (s *stageGen) push(rec string) []jen.Code {
 		case ch.Broadcast != nil:
 			give = jen.Id("op").Dot(outName(i)).Dot("GiveAll").Call(t, jen.Id(rec))
 		case !ch.Exchange():
-			// TryGiveLocal is the inlined common case; GiveLocal the rest.
+			// TryPutLocal is the inlined common case; PutLocal the rest.
+			// The pusher's time was set once for the batch (pushTimes).
 			pusher := jen.Id("op").Dot(outName(i))
-			give = jen.If(jen.Op("!").Add(pusher).Dot("TryGiveLocal").Call(t, jen.Id(rec))).Block(
-				jen.Add(pusher).Dot("GiveLocal").Call(t, jen.Id(rec)),
+			give = jen.If(jen.Op("!").Add(pusher).Dot("TryPutLocal").Call(jen.Id(rec))).Block(
+				jen.Add(pusher).Dot("PutLocal").Call(jen.Id(rec)),
 			)
 		default:
 			key := s.call(s.prefix, ch.Key, jen.Id(rec))
@@ -613,9 +635,9 @@ func (s *stageGen) push(rec string) []jen.Code {
 			pusher := jen.Id("op").Dot(outName(i))
 			give = jen.If(
 				jen.Id("target").Op(":=").Add(route),
-				jen.Op("!").Add(pusher).Dot("TryGive").Call(t, jen.Id("target"), jen.Id(rec)),
+				jen.Op("!").Add(pusher).Dot("TryPut").Call(jen.Id("target"), jen.Id(rec)),
 			).Block(
-				jen.Add(pusher).Dot("Give").Call(t, jen.Id("target"), jen.Id(rec)),
+				jen.Add(pusher).Dot("Put").Call(jen.Id("target"), jen.Id(rec)),
 			)
 		}
 		if guarded(ch) {

@@ -210,10 +210,17 @@ func (f *freeList[T]) put(b []T) {
 // before it parks, so records never stay behind; calling Flush before Run
 // returns is allowed and cheap. A Pusher is used only on its worker's
 // goroutine.
+//
+// The pusher has a current time, the time of its last Give (or At): the
+// buffers of that time have room for more records, those of other times
+// look full, so that TryPut, which generated code calls per record, needs
+// no comparison of times. A pusher is cheapest fed time by time: each
+// change of the current time visits every buffer.
 type Pusher[T any] struct {
 	ch      *Channel[T]
 	w       *Worker
 	bufs    []pushBuf[T] // per target worker
+	at      Time         // the current time
 	all     []T          // records for every worker (GiveAll); nil when none
 	allTime Time
 	dirty   bool          // some buffer holds records
@@ -224,6 +231,11 @@ type Pusher[T any] struct {
 	// records of one time that arrive in pieces between those of other
 	// times, as a loop's rounds do, still travel together.
 	held []heldBuf[T]
+	// unwritten is, per process, whether frames were sent to it since
+	// the last Flush; Flush writes them to the connection itself (see
+	// flushRemote). Nil until the first frame.
+	unwritten    []bool
+	anyUnwritten bool
 }
 
 // heldBuf is a buffer of records for target at time, put aside.
@@ -239,6 +251,10 @@ const maxHeld = 16
 // pushBuf is the records a pusher holds for one target worker, all at
 // time; data is nil when it holds none. It is sent as soon as it holds
 // BatchSize records, so a buffer in use always has room for one more.
+// Its slice's capacity says what it may take without a look at times:
+// BatchSize when time is the pusher's current time, its length (no room)
+// when time is another, 0 when it is empty (every buffer is cut from a
+// slice of at least BatchSize, so withRoom gives the room back).
 //
 // Give writes a pushBuf for every record, so it fills a cache line: 64
 // bytes, with the padding. Unpadded, the buffers of pushers on two
@@ -286,10 +302,72 @@ func (p *Pusher[T]) TryGive(t Time, target int, rec T) bool {
 // of GiveLocal.
 func (p *Pusher[T]) TryGiveLocal(t Time, rec T) bool { return p.TryGive(t, p.w.global, rec) }
 
+// At makes t the pusher's current time, the time of TryPut and Put.
+// Generated code calls it once for each batch of records it pushes.
+func (p *Pusher[T]) At(t Time) {
+	if p.at != t {
+		p.switchTo(t)
+	}
+}
+
+// TryPut is TryGive at the pusher's current time (see At), without a
+// comparison of times: it buffers rec for worker target and reports
+// true when the buffer of target holds records of the current time and
+// has room for rec with more to spare; otherwise it does nothing and
+// reports false, and the caller calls Put.
+func (p *Pusher[T]) TryPut(target int, rec T) bool {
+	b := &p.bufs[target]
+	if n := len(b.data); n+1 < cap(b.data) {
+		b.data = b.data[:n+1]
+		b.data[n] = rec
+		return true
+	}
+	return false
+}
+
+// Put sends rec at the pusher's current time to worker target: Give at
+// the time of the last At.
+func (p *Pusher[T]) Put(target int, rec T) { p.give(p.at, target, rec) }
+
+// TryPutLocal is TryPut to the pusher's own worker.
+func (p *Pusher[T]) TryPutLocal(rec T) bool { return p.TryPut(p.w.global, rec) }
+
+// PutLocal is Put to the pusher's own worker.
+func (p *Pusher[T]) PutLocal(rec T) { p.give(p.at, p.w.global, rec) }
+
+// switchTo makes t the current time: the buffers of t get their room
+// back, the others lose theirs.
+func (p *Pusher[T]) switchTo(t Time) {
+	p.at = t
+	if !p.dirty {
+		return // no buffer holds records
+	}
+	for i := range p.bufs {
+		b := &p.bufs[i]
+		switch {
+		case b.data == nil:
+		case b.time == t:
+			b.data = withRoom(b.data)
+		default:
+			b.data = b.data[:len(b.data):len(b.data)]
+		}
+	}
+}
+
+// withRoom returns buf, a pushBuf's records, with its capacity of
+// BatchSize back.
+func withRoom[T any](buf []T) []T {
+	return unsafe.Slice(unsafe.SliceData(buf), BatchSize)[:len(buf)]
+}
+
 // give is Give when the buffer of target is empty, holds records of
 // another time, which it puts aside (taking up the one of time t put
-// aside before, if any), or fills up with rec.
+// aside before, if any), or fills up with rec, or when t is not the
+// current time.
 func (p *Pusher[T]) give(t Time, target int, rec T) {
+	if t != p.at {
+		p.switchTo(t)
+	}
 	b := &p.bufs[target]
 	if b.data != nil && b.time != t {
 		p.hold(target, t)
@@ -315,8 +393,10 @@ func (p *Pusher[T]) hold(target int, t Time) {
 	b := &p.bufs[target]
 	for i := range p.held {
 		if h := &p.held[i]; h.target == target && h.time == t {
+			// t is the current time (give switched to it): the buffer
+			// taken up gets its room back.
 			h.time, b.time = b.time, h.time
-			h.data, b.data = b.data, h.data
+			h.data, b.data = b.data, withRoom(h.data)
 			return
 		}
 	}
@@ -388,6 +468,40 @@ func (p *Pusher[T]) Flush() {
 		p.sendAll()
 	}
 	p.dirty = false
+	if p.anyUnwritten {
+		p.flushRemote()
+	}
+}
+
+// sentRemote notes a frame sent to process proc, for flushRemote.
+func (p *Pusher[T]) sentRemote(proc int) {
+	if p.unwritten == nil {
+		p.unwritten = make([]bool, p.ch.c.processes)
+	}
+	p.unwritten[proc] = true
+	p.anyUnwritten = true
+}
+
+// flushRemote writes the frames the pusher sent since its last Flush to
+// their connections on this goroutine (tdnet's Sender.Flush), unless a
+// write is under way there already. Flush is the worker's, before it
+// applies its progress or parks: the frames may be what a peer waits for (the last records of
+// a round, a broadcast that starts the next round), and a writer
+// goroutine woken by this worker would wait for a free processor while
+// the worker runs on, as long as the worker's next run when every
+// processor is busy.
+func (p *Pusher[T]) flushRemote() {
+	c := p.ch.c
+	for q, sent := range p.unwritten {
+		if !sent {
+			continue
+		}
+		p.unwritten[q] = false
+		if err := c.mesh.Sender(q).Flush(); err != nil {
+			c.fail(err)
+		}
+	}
+	p.anyUnwritten = false
 }
 
 // sendAll sends the broadcast buffer: one frame to each other process,
@@ -401,6 +515,7 @@ func (p *Pusher[T]) sendAll() {
 	for q := 0; q < c.processes; q++ {
 		if q*c.cfg.Workers != c.base {
 			p.ch.sendRemote(p.w, int(tdnet.AllWorkers), q, t, buf)
+			p.sentRemote(q)
 		}
 	}
 	local := len(p.ch.boxes)
@@ -424,13 +539,15 @@ func (ch *Channel[T]) fanOut(t Time, buf []T) {
 // send sends the buffer of target, which holds at least one record.
 func (p *Pusher[T]) send(target int) {
 	b := &p.bufs[target]
-	t, buf := b.time, b.data
+	t, buf := b.time, withRoom(b.data)
 	b.data = nil
 	p.count(len(buf))
 	if local := target - p.ch.c.base; local >= 0 && local < len(p.ch.boxes) {
 		p.ch.deliver(local, Batch[T]{Time: t, Data: buf})
 	} else {
-		p.ch.sendRemote(p.w, target, target/p.ch.c.cfg.Workers, t, buf)
+		q := target / p.ch.c.cfg.Workers
+		p.ch.sendRemote(p.w, target, q, t, buf)
+		p.sentRemote(q)
 		p.ch.free.put(buf)
 	}
 	p.w.batch.Add(p.ch.target, t, 1)

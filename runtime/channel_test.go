@@ -318,3 +318,56 @@ func TestTryGiveTakesOnlyTheCommonCase(t *testing.T) {
 	p.Flush()
 	assert.Equal(t, []int{BatchSize}, drain(q, nil))
 }
+
+// TestPutAtTheCurrentTime checks TryPut and Put, which send at the time of
+// the last At: buffers of other times keep their records and lose their
+// room, so that TryPut never adds to them, and get it back when their
+// time comes back, so that records of interleaved times still travel one
+// batch per time and target.
+func TestPutAtTheCurrentTime(t *testing.T) {
+	c := newTestComputation(t, 2, sourceGraph())
+	ch := NewChannel[int](c, 1, 1)
+	w0, w1 := c.workers[0], c.workers[1]
+	p := ch.Pusher(w0)
+	q0, q1 := ch.Puller(w0), ch.Puller(w1)
+	put := func(target, rec int) { // as generated code calls the pair
+		if !p.TryPut(target, rec) {
+			p.Put(target, rec)
+		}
+	}
+
+	p.At(Epoch(1))
+	assert.False(t, p.TryPut(1, 10), "no buffer yet")
+	p.Put(1, 10)
+	assert.True(t, p.TryPut(1, 11), "a buffer of the current time with room")
+	p.At(Epoch(2))
+	assert.False(t, p.TryPut(1, 20), "the buffer of worker 1 holds epoch 1")
+	put(0, 21)
+	p.At(Epoch(1))
+	assert.True(t, p.TryPut(1, 12), "epoch 1 is current again")
+	assert.False(t, p.TryPut(0, 13), "the buffer of worker 0 holds epoch 2")
+	p.Give(Epoch(2), 1, 22) // Give sends at its own time, and makes it current
+	assert.True(t, p.TryPut(0, 23), "Give made epoch 2 current")
+	p.Flush()
+	assert.Equal(t, []Batch[int]{{Time: Epoch(1), Data: []int{10, 11, 12}}, {Time: Epoch(2), Data: []int{22}}}, batches(q1))
+	assert.Equal(t, []Batch[int]{{Time: Epoch(2), Data: []int{21, 23}}}, batches(q0))
+
+	for i := range BatchSize + 1 {
+		put(1, i)
+	}
+	b := batches(q1)
+	require.Len(t, b, 1, "a full buffer is sent at once")
+	assert.Len(t, b[0].Data, BatchSize)
+	assert.Equal(t, BatchSize, cap(b[0].Data), "a sent batch has its room back, for the free list")
+	p.Flush()
+	assert.Equal(t, []Batch[int]{{Time: Epoch(2), Data: []int{BatchSize}}}, batches(q1))
+}
+
+// batches takes every batch that arrived at q.
+func batches(q *Puller[int]) []Batch[int] {
+	var out []Batch[int]
+	for b, ok := q.Next(); ok; b, ok = q.Next() {
+		out = append(out, b)
+	}
+	return out
+}

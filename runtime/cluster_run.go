@@ -111,6 +111,7 @@ func (c *Computation) launch(ctx context.Context, build func(w *Worker) ([]Opera
 		case <-c.done:
 		}
 	}()
+	c.beginRun()
 	for _, w := range c.workers {
 		go w.main(build, built)
 	}
@@ -189,6 +190,14 @@ func (c *Computation) sendProgress() {
 					}
 					c.stats.ProgressFrames.Add(1)
 					c.stats.ProgressBytes.Add(int64(tdnet.FrameHeaderSize + len(payload)))
+					// Written here rather than by the connection's
+					// writer goroutine, which would have to be woken
+					// and scheduled first: progress is what the peer's
+					// frontiers wait for.
+					if err := s.Flush(); err != nil {
+						c.fail(err)
+						return
+					}
 				}
 			}
 		}

@@ -191,6 +191,7 @@ type Computation struct {
 	labels    *operatorLabels // nil unless profiled or served
 	web       *webServer      // the server of Config.HTTP, or nil
 	startedAt time.Time
+	runBegin  runUsage                   // when the workers started, for Config.Stats (runstats.go)
 	endedAt   atomic.Int64               // UnixNano when it ended; 0 while it runs
 	peerSnaps []atomic.Pointer[Snapshot] // per peer: its last snapshot (process 0)
 }
@@ -319,6 +320,7 @@ func (c *Computation) Start(ctx context.Context, build func(w *Worker) ([]Operat
 		go c.launch(ctx, build, &built)
 		return
 	}
+	c.beginRun()
 	for _, w := range c.workers {
 		go w.main(build, &built)
 	}
@@ -336,6 +338,9 @@ func (c *Computation) Wait() error {
 		return errors.New("runtime: Wait called before Start")
 	}
 	c.waitWorkers()
+	if c.cfg.Stats != nil {
+		c.printRunStats()
+	}
 	c.closeMesh()
 	if err := c.closeFiles(); err != nil {
 		c.fail(err)

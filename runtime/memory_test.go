@@ -122,7 +122,7 @@ func TestMaxMemory(t *testing.T) {
 	// grew on: it lags behind the heap but has seen some of the growth.
 	assert.Greater(t, me.Top[0].Bytes, int64(1<<20))
 	assert.Regexp(t, `^memory limit of \d+\.\d MiB exceeded \(\d+\.\d MiB of live heap\); the most state \(estimated\): t\.tdf:1:1: source holds \d+\.\d MiB$`, err.Error())
-	assert.Regexp(t, `^test: state of source at t\.tdf:1:1: peak \d+\.\d MiB \(estimated\)\n$`, stats.String())
+	assert.Regexp(t, `^tdc-stats: dataflow=test .*\ntest: state of source at t\.tdf:1:1: peak \d+\.\d MiB \(estimated\)\n$`, stats.String())
 }
 
 // TestNoMonitorNoMeasure: without MaxMemory and Stats, nothing measures.

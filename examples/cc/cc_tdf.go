@@ -912,14 +912,16 @@ func (op *componentsReadFlatMapExchange21) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *componentsReadFlatMapExchange21) process(t tdrt.Time, data []Edge) error {
+	op.out0.At(t)
+	op.out1.At(t)
 	for _, r0 := range data {
 		r1 := componentsFlatMap22_20(r0)
 		for _, r2 := range r1 {
-			if !op.out0.TryGiveLocal(t, r2) {
-				op.out0.GiveLocal(t, r2)
+			if !op.out0.TryPutLocal(r2) {
+				op.out0.PutLocal(r2)
 			}
-			if target := tdrt.Route(tdrt.HashUint64(uint64(componentsExchange26_12(r2))), op.peers); !op.out1.TryGive(t, target, r2) {
-				op.out1.Give(t, target, r2)
+			if target := tdrt.Route(tdrt.HashUint64(uint64(componentsExchange26_12(r2))), op.peers); !op.out1.TryPut(target, r2) {
+				op.out1.Put(target, r2)
 			}
 		}
 	}
@@ -951,10 +953,11 @@ func (op *componentsMap23) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *componentsMap23) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+	op.out0.At(t)
 	for _, r0 := range data {
 		r1 := componentsMap23_35(r0.F0, r0.F1)
-		if !op.out0.TryGiveLocal(t, r1) {
-			op.out0.GiveLocal(t, r1)
+		if !op.out0.TryPutLocal(r1) {
+			op.out0.PutLocal(r1)
 		}
 	}
 	return nil
@@ -999,12 +1002,14 @@ func (op *componentsLoopLExchange24) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *componentsLoopLExchange24) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+	op.out0.At(t)
+	op.out1.At(t)
 	for _, r0 := range data {
-		if target := tdrt.Route(tdrt.HashUint64(uint64(componentsExchange26_7(r0))), op.peers); !op.out0.TryGive(t, target, r0) {
-			op.out0.Give(t, target, r0)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(componentsExchange26_7(r0))), op.peers); !op.out0.TryPut(target, r0) {
+			op.out0.Put(target, r0)
 		}
-		if !op.out1.TryGiveLocal(t, r0) {
-			op.out1.GiveLocal(t, r0)
+		if !op.out1.TryPutLocal(r0) {
+			op.out1.PutLocal(r0)
 		}
 	}
 	return nil
@@ -1084,10 +1089,11 @@ func (op *componentsJoinMap26) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *componentsJoinMap26) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint32, uint32]) error {
+	op.out0.At(t)
 	for _, r0 := range data {
 		r1 := componentsMap27_28(r0.F0, r0.F1, r0.F2)
-		if !op.out0.TryGiveLocal(t, r1) {
-			op.out0.GiveLocal(t, r1)
+		if !op.out0.TryPutLocal(r1) {
+			op.out0.PutLocal(r1)
 		}
 	}
 	return nil
@@ -1225,9 +1231,10 @@ func (op *componentsCombineMinExchange29) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *componentsCombineMinExchange29) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+	op.out0.At(t)
 	for _, r0 := range data {
-		if target := tdrt.Route(tdrt.HashUint64(uint64(componentsExchange29_7(r0))), op.peers); !op.out0.TryGive(t, target, r0) {
-			op.out0.Give(t, target, r0)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(componentsExchange29_7(r0))), op.peers); !op.out0.TryPut(target, r0) {
+			op.out0.Put(target, r0)
 		}
 	}
 	return nil
@@ -1335,12 +1342,14 @@ func (op *componentsMin29) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint3
 	tOut0.Rounds[0]++
 	tOut1 := t
 	tOut1.Rounds[0] = 0
+	op.out0.At(tOut0)
+	op.out1.At(tOut1)
 	for _, r0 := range data {
-		if !op.out0.TryGiveLocal(tOut0, r0) {
-			op.out0.GiveLocal(tOut0, r0)
+		if !op.out0.TryPutLocal(r0) {
+			op.out0.PutLocal(r0)
 		}
-		if !op.out1.TryGiveLocal(tOut1, r0) {
-			op.out1.GiveLocal(tOut1, r0)
+		if !op.out1.TryPutLocal(r0) {
+			op.out1.PutLocal(r0)
 		}
 	}
 	return nil
@@ -1429,9 +1438,10 @@ func (op *componentsCombineMinExchange33) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *componentsCombineMinExchange33) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+	op.out0.At(t)
 	for _, r0 := range data {
-		if target := tdrt.Route(tdrt.HashUint64(uint64(componentsExchange33_13(r0))), op.peers); !op.out0.TryGive(t, target, r0) {
-			op.out0.Give(t, target, r0)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(componentsExchange33_13(r0))), op.peers); !op.out0.TryPut(target, r0) {
+			op.out0.Put(target, r0)
 		}
 	}
 	return nil

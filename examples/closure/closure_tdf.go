@@ -529,13 +529,15 @@ func (op *closureReadMapExchange19) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *closureReadMapExchange19) process(t tdrt.Time, data []Edge) error {
+	op.out0.At(t)
+	op.out1.At(t)
 	for _, r0 := range data {
 		r1 := closureMap19_41(r0)
-		if target := tdrt.Route(tdcHash3(closureExchange20_24(r1)), op.peers); !op.out0.TryGive(t, target, r1) {
-			op.out0.Give(t, target, r1)
+		if target := tdrt.Route(tdcHash3(closureExchange20_24(r1)), op.peers); !op.out0.TryPut(target, r1) {
+			op.out0.Put(target, r1)
 		}
-		if target := tdrt.Route(tdrt.HashUint64(uint64(closureExchange23_12(r1))), op.peers); !op.out1.TryGive(t, target, r1) {
-			op.out1.Give(t, target, r1)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(closureExchange23_12(r1))), op.peers); !op.out1.TryPut(target, r1) {
+			op.out1.Put(target, r1)
 		}
 	}
 	return nil
@@ -590,12 +592,14 @@ func (op *closureIterateP20) Run() error {
 func (op *closureIterateP20) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	tOut1 := t
 	tOut1.Rounds[0] = 0
+	op.out0.At(t)
+	op.out1.At(tOut1)
 	for _, r0 := range data {
-		if !op.out0.TryGiveLocal(t, r0) {
-			op.out0.GiveLocal(t, r0)
+		if !op.out0.TryPutLocal(r0) {
+			op.out0.PutLocal(r0)
 		}
-		if !op.out1.TryGiveLocal(tOut1, r0) {
-			op.out1.GiveLocal(tOut1, r0)
+		if !op.out1.TryPutLocal(r0) {
+			op.out1.PutLocal(r0)
 		}
 	}
 	return nil
@@ -651,10 +655,11 @@ func (op *closureMapExchange22) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *closureMapExchange22) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+	op.out0.At(t)
 	for _, r0 := range data {
 		r1 := closureMap22_21(r0.F0, r0.F1)
-		if target := tdrt.Route(tdrt.HashUint64(uint64(closureExchange23_7(r1))), op.peers); !op.out0.TryGive(t, target, r1) {
-			op.out0.Give(t, target, r1)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(closureExchange23_7(r1))), op.peers); !op.out0.TryPut(target, r1) {
+			op.out0.Put(target, r1)
 		}
 	}
 	return nil
@@ -737,10 +742,11 @@ func (op *closureJoinMapExchange23) Run() error {
 func (op *closureJoinMapExchange23) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint32, uint32]) error {
 	tOut0 := t
 	tOut0.Rounds[0]++
+	op.out0.At(tOut0)
 	for _, r0 := range data {
 		r1 := closureMap24_24(r0.F0, r0.F1, r0.F2)
-		if target := tdrt.Route(tdcHash3(closureExchange25_7(r1)), op.peers); !op.out0.TryGive(tOut0, target, r1) {
-			op.out0.Give(tOut0, target, r1)
+		if target := tdrt.Route(tdcHash3(closureExchange25_7(r1)), op.peers); !op.out0.TryPut(target, r1) {
+			op.out0.Put(target, r1)
 		}
 	}
 	return nil

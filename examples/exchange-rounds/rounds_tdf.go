@@ -668,11 +668,12 @@ func (op *exchangeRoundsLoopTFlatMapExchange20) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *exchangeRoundsLoopTFlatMapExchange20) process(t tdrt.Time, data []uint64) error {
+	op.out0.At(t)
 	for _, r0 := range data {
 		r1 := op.params.exchangeRoundsFlatMap22_21(r0)
 		for _, r2 := range r1 {
-			if target := tdrt.Route(tdrt.HashUint64(exchangeRoundsExchange23_21(r2)), op.peers); !op.out0.TryGive(t, target, r2) {
-				op.out0.Give(t, target, r2)
+			if target := tdrt.Route(tdrt.HashUint64(exchangeRoundsExchange23_21(r2)), op.peers); !op.out0.TryPut(target, r2) {
+				op.out0.Put(target, r2)
 			}
 		}
 	}
@@ -704,10 +705,11 @@ func (op *exchangeRoundsFilter24) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *exchangeRoundsFilter24) process(t tdrt.Time, data []uint64) error {
+	op.out0.At(t)
 	for _, r0 := range data {
 		if exchangeRoundsFilter24_19(r0) {
-			if !op.out0.TryGiveLocal(t, r0) {
-				op.out0.GiveLocal(t, r0)
+			if !op.out0.TryPutLocal(r0) {
+				op.out0.PutLocal(r0)
 			}
 		}
 	}
@@ -829,16 +831,18 @@ func (op *exchangeRoundsMapExchange27) process(t tdrt.Time, data []uint64) error
 	tOut1 := t
 	sendOut1 := int64(tOut1.Rounds[0])+1 >= op.limit1
 	tOut1.Rounds[0] = 0
+	op.out0.At(tOut0)
+	op.out1.At(tOut1)
 	for _, r0 := range data {
 		r1 := exchangeRoundsMap27_16(r0)
 		if sendOut0 {
-			if !op.out0.TryGiveLocal(tOut0, r1) {
-				op.out0.GiveLocal(tOut0, r1)
+			if !op.out0.TryPutLocal(r1) {
+				op.out0.PutLocal(r1)
 			}
 		}
 		if sendOut1 {
-			if target := tdrt.Route(tdrt.HashUint64(exchangeRoundsExchange30_10(r1)), op.peers); !op.out1.TryGive(tOut1, target, r1) {
-				op.out1.Give(tOut1, target, r1)
+			if target := tdrt.Route(tdrt.HashUint64(exchangeRoundsExchange30_10(r1)), op.peers); !op.out1.TryPut(target, r1) {
+				op.out1.Put(target, r1)
 			}
 		}
 	}

@@ -158,9 +158,10 @@ func (op *latencyInputValuesExchange9) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *latencyInputValuesExchange9) process(t tdrt.Time, data []uint64) error {
+	op.out0.At(t)
 	for _, r0 := range data {
-		if target := tdrt.Route(tdrt.HashUint64(latencyExchange12_20(r0)), op.peers); !op.out0.TryGive(t, target, r0) {
-			op.out0.Give(t, target, r0)
+		if target := tdrt.Route(tdrt.HashUint64(latencyExchange12_20(r0)), op.peers); !op.out0.TryPut(target, r0) {
+			op.out0.Put(target, r0)
 		}
 	}
 	return nil

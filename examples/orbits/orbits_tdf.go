@@ -589,12 +589,14 @@ func (op *orbitsInputStartsExchange41) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *orbitsInputStartsExchange41) process(t tdrt.Time, data []uint64) error {
+	op.out0.At(t)
+	op.out1.At(t)
 	for _, r0 := range data {
-		if target := tdrt.Route(tdrt.HashUint64(orbitsExchange43_24(r0)), op.peers); !op.out0.TryGive(t, target, r0) {
-			op.out0.Give(t, target, r0)
+		if target := tdrt.Route(tdrt.HashUint64(orbitsExchange43_24(r0)), op.peers); !op.out0.TryPut(target, r0) {
+			op.out0.Put(target, r0)
 		}
-		if !op.out1.TryGiveLocal(t, r0) {
-			op.out1.GiveLocal(t, r0)
+		if !op.out1.TryPutLocal(r0) {
+			op.out1.PutLocal(r0)
 		}
 	}
 	return nil
@@ -654,15 +656,18 @@ func (op *orbitsIterateXExchange43) process(t tdrt.Time, data []uint64) error {
 	tOut1.Rounds[0] = 0
 	tOut2 := t
 	tOut2.Rounds[0] = 0
+	op.out0.At(t)
+	op.out1.At(tOut1)
+	op.out2.At(tOut2)
 	for _, r0 := range data {
-		if !op.out0.TryGiveLocal(t, r0) {
-			op.out0.GiveLocal(t, r0)
+		if !op.out0.TryPutLocal(r0) {
+			op.out0.PutLocal(r0)
 		}
-		if !op.out1.TryGiveLocal(tOut1, r0) {
-			op.out1.GiveLocal(tOut1, r0)
+		if !op.out1.TryPutLocal(r0) {
+			op.out1.PutLocal(r0)
 		}
-		if target := tdrt.Route(tdrt.HashUint64(uint64(orbitsExchange53_25(r0))), op.peers); !op.out2.TryGive(tOut2, target, r0) {
-			op.out2.Give(tOut2, target, r0)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(orbitsExchange53_25(r0))), op.peers); !op.out2.TryPut(target, r0) {
+			op.out2.Put(target, r0)
 		}
 	}
 	return nil
@@ -720,10 +725,11 @@ func (op *orbitsMapExchange44) Run() error {
 func (op *orbitsMapExchange44) process(t tdrt.Time, data []uint64) error {
 	tOut0 := t
 	tOut0.Rounds[0]++
+	op.out0.At(tOut0)
 	for _, r0 := range data {
 		r1 := op.params.orbitsMap44_17(r0)
-		if target := tdrt.Route(tdrt.HashUint64(orbitsExchange44_41(r1)), op.peers); !op.out0.TryGive(tOut0, target, r1) {
-			op.out0.Give(tOut0, target, r1)
+		if target := tdrt.Route(tdrt.HashUint64(orbitsExchange44_41(r1)), op.peers); !op.out0.TryPut(target, r1) {
+			op.out0.Put(target, r1)
 		}
 	}
 	return nil
@@ -807,16 +813,18 @@ func (op *orbitsLoopXMap48) process(t tdrt.Time, data []uint64) error {
 	tOut1 := t
 	sendOut1 := int64(tOut1.Rounds[0])+1 >= op.limit1
 	tOut1.Rounds[0] = 0
+	op.out0.At(tOut0)
+	op.out1.At(tOut1)
 	for _, r0 := range data {
 		r1 := op.params.orbitsMap49_17(r0)
 		if sendOut0 {
-			if !op.out0.TryGiveLocal(tOut0, r1) {
-				op.out0.GiveLocal(tOut0, r1)
+			if !op.out0.TryPutLocal(r1) {
+				op.out0.PutLocal(r1)
 			}
 		}
 		if sendOut1 {
-			if !op.out1.TryGiveLocal(tOut1, r1) {
-				op.out1.GiveLocal(tOut1, r1)
+			if !op.out1.TryPutLocal(r1) {
+				op.out1.PutLocal(r1)
 			}
 		}
 	}

@@ -702,17 +702,19 @@ func (op *pageRankLinesFilterMapExchange128) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *pageRankLinesFilterMapExchange128) process(t tdrt.Time, data []string) error {
+	op.out0.At(t)
+	op.out1.At(t)
 	for _, r0 := range data {
 		if pageRankFilter129_18(r0) {
 			r1, err := pageRankMap130_15(r0)
 			if err != nil {
 				return tdrt.NewLambdaError("pagerank_custom.tdf:130:15", "map", r0, err)
 			}
-			if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange131_20(r1))), op.peers); !op.out0.TryGive(t, target, r1) {
-				op.out0.Give(t, target, r1)
+			if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange131_20(r1))), op.peers); !op.out0.TryPut(target, r1) {
+				op.out0.Put(target, r1)
 			}
-			if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange131_20(r1))), op.peers); !op.out1.TryGive(t, target, r1) {
-				op.out1.Give(t, target, r1)
+			if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange131_20(r1))), op.peers); !op.out1.TryPut(target, r1) {
+				op.out1.Put(target, r1)
 			}
 		}
 	}
@@ -745,11 +747,12 @@ func (op *pageRankFlatMapExchange133) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *pageRankFlatMapExchange133) process(t tdrt.Time, data []Edge) error {
+	op.out0.At(t)
 	for _, r0 := range data {
 		r1 := pageRankFlatMap133_20(r0)
 		for _, r2 := range r1 {
-			if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange134_20(r2))), op.peers); !op.out0.TryGive(t, target, r2) {
-				op.out0.Give(t, target, r2)
+			if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange134_20(r2))), op.peers); !op.out0.TryPut(target, r2) {
+				op.out0.Put(target, r2)
 			}
 		}
 	}
@@ -804,9 +807,10 @@ func (op *pageRankStarting135) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *pageRankStarting135) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
+	op.out0.At(t)
 	for _, r0 := range data {
-		if !op.out0.TryGiveLocal(t, r0) {
-			op.out0.GiveLocal(t, r0)
+		if !op.out0.TryPutLocal(r0) {
+			op.out0.PutLocal(r0)
 		}
 	}
 	return nil
@@ -887,9 +891,10 @@ func (op *pageRankLoopR138) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *pageRankLoopR138) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
+	op.out0.At(t)
 	for _, r0 := range data {
-		if !op.out0.TryGiveLocal(t, r0) {
-			op.out0.GiveLocal(t, r0)
+		if !op.out0.TryPutLocal(r0) {
+			op.out0.PutLocal(r0)
 		}
 	}
 	return nil
@@ -961,9 +966,10 @@ func (op *pageRankSpreadExchange139) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *pageRankSpreadExchange139) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
+	op.out0.At(t)
 	for _, r0 := range data {
-		if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange139_39(r0))), op.peers); !op.out0.TryGive(t, target, r0) {
-			op.out0.Give(t, target, r0)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange139_39(r0))), op.peers); !op.out0.TryPut(target, r0) {
+			op.out0.Put(target, r0)
 		}
 	}
 	return nil
@@ -1069,15 +1075,17 @@ func (op *pageRankAccumulate139) process(t tdrt.Time, data []tdrt.Tuple2[uint32,
 	tOut1 := t
 	sendOut1 := int64(tOut1.Rounds[0])+1 >= op.limit1
 	tOut1.Rounds[0] = 0
+	op.out0.At(tOut0)
+	op.out1.At(tOut1)
 	for _, r0 := range data {
 		if sendOut0 {
-			if !op.out0.TryGiveLocal(tOut0, r0) {
-				op.out0.GiveLocal(tOut0, r0)
+			if !op.out0.TryPutLocal(r0) {
+				op.out0.PutLocal(r0)
 			}
 		}
 		if sendOut1 {
-			if !op.out1.TryGiveLocal(tOut1, r0) {
-				op.out1.GiveLocal(tOut1, r0)
+			if !op.out1.TryPutLocal(r0) {
+				op.out1.PutLocal(r0)
 			}
 		}
 	}

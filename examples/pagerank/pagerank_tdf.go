@@ -1344,16 +1344,19 @@ func (op *pageRankReadMapExchange30) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *pageRankReadMapExchange30) process(t tdrt.Time, data []Edge) error {
+	op.out0.At(t)
+	op.out1.At(t)
+	op.out2.At(t)
 	for _, r0 := range data {
 		r1 := pageRankMap30_41(r0)
-		if !op.out0.TryGiveLocal(t, r1) {
-			op.out0.GiveLocal(t, r1)
+		if !op.out0.TryPutLocal(r1) {
+			op.out0.PutLocal(r1)
 		}
-		if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange33_6(r1))), op.peers); !op.out1.TryGive(t, target, r1) {
-			op.out1.Give(t, target, r1)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange33_6(r1))), op.peers); !op.out1.TryPut(target, r1) {
+			op.out1.Put(target, r1)
 		}
-		if !op.out2.TryGiveLocal(t, r1) {
-			op.out2.GiveLocal(t, r1)
+		if !op.out2.TryPutLocal(r1) {
+			op.out2.PutLocal(r1)
 		}
 	}
 	return nil
@@ -1384,10 +1387,11 @@ func (op *pageRankMap31) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *pageRankMap31) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+	op.out0.At(t)
 	for _, r0 := range data {
 		r1 := pageRankMap31_38(r0.F0, r0.F1)
-		if !op.out0.TryGiveLocal(t, r1) {
-			op.out0.GiveLocal(t, r1)
+		if !op.out0.TryPutLocal(r1) {
+			op.out0.PutLocal(r1)
 		}
 	}
 	return nil
@@ -1469,9 +1473,10 @@ func (op *pageRankCombineCountExchange31) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *pageRankCombineCountExchange31) process(t tdrt.Time, data []tdrt.Tuple2[uint32, int64]) error {
+	op.out0.At(t)
 	for _, r0 := range data {
-		if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange31_46(r0))), op.peers); !op.out0.TryGive(t, target, r0) {
-			op.out0.Give(t, target, r0)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange31_46(r0))), op.peers); !op.out0.TryPut(target, r0) {
+			op.out0.Put(target, r0)
 		}
 	}
 	return nil
@@ -1555,9 +1560,10 @@ func (op *pageRankCount31) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *pageRankCount31) process(t tdrt.Time, data []tdrt.Tuple2[uint32, int64]) error {
+	op.out0.At(t)
 	for _, r0 := range data {
-		if !op.out0.TryGiveLocal(t, r0) {
-			op.out0.GiveLocal(t, r0)
+		if !op.out0.TryPutLocal(r0) {
+			op.out0.PutLocal(r0)
 		}
 	}
 	return nil
@@ -1677,10 +1683,11 @@ func (op *pageRankJoinMapExchange33) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *pageRankJoinMapExchange33) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint32, int64]) error {
+	op.out0.At(t)
 	for _, r0 := range data {
 		r1 := pageRankMap34_27(r0.F0, r0.F1, r0.F2)
-		if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange40_23(r1))), op.peers); !op.out0.TryGive(t, target, r1) {
-			op.out0.Give(t, target, r1)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange40_23(r1))), op.peers); !op.out0.TryPut(target, r1) {
+			op.out0.Put(target, r1)
 		}
 	}
 	return nil
@@ -1724,11 +1731,12 @@ func (op *pageRankFlatMapExchange36) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *pageRankFlatMapExchange36) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+	op.out0.At(t)
 	for _, r0 := range data {
 		r1 := pageRankFlatMap36_29(r0.F0, r0.F1)
 		for _, r2 := range r1 {
-			if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange37_6(r2))), op.peers); !op.out0.TryGive(t, target, r2) {
-				op.out0.Give(t, target, r2)
+			if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange37_6(r2))), op.peers); !op.out0.TryPut(target, r2) {
+				op.out0.Put(target, r2)
 			}
 		}
 	}
@@ -1797,10 +1805,11 @@ func (op *pageRankDistinctMap37) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *pageRankDistinctMap37) process(t tdrt.Time, data []uint32) error {
+	op.out0.At(t)
 	for _, r0 := range data {
 		r1 := pageRankMap38_15(r0)
-		if !op.out0.TryGiveLocal(t, r1) {
-			op.out0.GiveLocal(t, r1)
+		if !op.out0.TryPutLocal(r1) {
+			op.out0.PutLocal(r1)
 		}
 	}
 	return nil
@@ -1857,12 +1866,14 @@ func (op *pageRankLoopRExchange39) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *pageRankLoopRExchange39) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
+	op.out0.At(t)
+	op.out1.At(t)
 	for _, r0 := range data {
-		if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange40_18(r0))), op.peers); !op.out0.TryGive(t, target, r0) {
-			op.out0.Give(t, target, r0)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange40_18(r0))), op.peers); !op.out0.TryPut(target, r0) {
+			op.out0.Put(target, r0)
 		}
-		if !op.out1.TryGiveLocal(t, r0) {
-			op.out1.GiveLocal(t, r0)
+		if !op.out1.TryPutLocal(r0) {
+			op.out1.PutLocal(r0)
 		}
 	}
 	return nil
@@ -1942,10 +1953,11 @@ func (op *pageRankJoinMap40) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *pageRankJoinMap40) process(t tdrt.Time, data []tdrt.Tuple3[uint32, float32, Link]) error {
+	op.out0.At(t)
 	for _, r0 := range data {
 		r1 := pageRankMap40_53(r0.F0, r0.F1, r0.F2)
-		if !op.out0.TryGiveLocal(t, r1) {
-			op.out0.GiveLocal(t, r1)
+		if !op.out0.TryPutLocal(r1) {
+			op.out0.PutLocal(r1)
 		}
 	}
 	return nil
@@ -2008,10 +2020,11 @@ func (op *pageRankMap42) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *pageRankMap42) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
+	op.out0.At(t)
 	for _, r0 := range data {
 		r1 := pageRankMap42_21(r0.F0, r0.F1)
-		if !op.out0.TryGiveLocal(t, r1) {
-			op.out0.GiveLocal(t, r1)
+		if !op.out0.TryPutLocal(r1) {
+			op.out0.PutLocal(r1)
 		}
 	}
 	return nil
@@ -2113,9 +2126,10 @@ func (op *pageRankCombineSumExchange44) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *pageRankCombineSumExchange44) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
+	op.out0.At(t)
 	for _, r0 := range data {
-		if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange44_7(r0))), op.peers); !op.out0.TryGive(t, target, r0) {
-			op.out0.Give(t, target, r0)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange44_7(r0))), op.peers); !op.out0.TryPut(target, r0) {
+			op.out0.Put(target, r0)
 		}
 	}
 	return nil
@@ -2208,16 +2222,18 @@ func (op *pageRankSumMap44) process(t tdrt.Time, data []tdrt.Tuple2[uint32, floa
 	tOut1 := t
 	sendOut1 := int64(tOut1.Rounds[0])+1 >= op.limit1
 	tOut1.Rounds[0] = 0
+	op.out0.At(tOut0)
+	op.out1.At(tOut1)
 	for _, r0 := range data {
 		r1 := pageRankMap45_21(r0.F0, r0.F1)
 		if sendOut0 {
-			if !op.out0.TryGiveLocal(tOut0, r1) {
-				op.out0.GiveLocal(tOut0, r1)
+			if !op.out0.TryPutLocal(r1) {
+				op.out0.PutLocal(r1)
 			}
 		}
 		if sendOut1 {
-			if !op.out1.TryGiveLocal(tOut1, r1) {
-				op.out1.GiveLocal(tOut1, r1)
+			if !op.out1.TryPutLocal(r1) {
+				op.out1.PutLocal(r1)
 			}
 		}
 	}

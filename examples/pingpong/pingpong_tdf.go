@@ -529,10 +529,11 @@ func (op *pingPongRangeMap15) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *pingPongRangeMap15) process(t tdrt.Time, data []int64) error {
+	op.out0.At(t)
 	for _, r0 := range data {
 		r1 := pingPongMap15_42(r0)
-		if !op.out0.TryGiveLocal(t, r1) {
-			op.out0.GiveLocal(t, r1)
+		if !op.out0.TryPutLocal(r1) {
+			op.out0.PutLocal(r1)
 		}
 	}
 	return nil
@@ -575,9 +576,10 @@ func (op *pingPongLoopXExchange16) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *pingPongLoopXExchange16) process(t tdrt.Time, data []uint64) error {
+	op.out0.At(t)
 	for _, r0 := range data {
-		if target := tdrt.Route(tdrt.HashUint64(pingPongExchange18_21(r0)), op.peers); !op.out0.TryGive(t, target, r0) {
-			op.out0.Give(t, target, r0)
+		if target := tdrt.Route(tdrt.HashUint64(pingPongExchange18_21(r0)), op.peers); !op.out0.TryPut(target, r0) {
+			op.out0.Put(target, r0)
 		}
 	}
 	return nil
@@ -617,16 +619,18 @@ func (op *pingPongMap19) process(t tdrt.Time, data []uint64) error {
 	tOut1 := t
 	sendOut1 := int64(tOut1.Rounds[0])+1 >= op.limit1
 	tOut1.Rounds[0] = 0
+	op.out0.At(tOut0)
+	op.out1.At(tOut1)
 	for _, r0 := range data {
 		r1 := pingPongMap19_16(r0)
 		if sendOut0 {
-			if !op.out0.TryGiveLocal(tOut0, r1) {
-				op.out0.GiveLocal(tOut0, r1)
+			if !op.out0.TryPutLocal(r1) {
+				op.out0.PutLocal(r1)
 			}
 		}
 		if sendOut1 {
-			if !op.out1.TryGiveLocal(tOut1, r1) {
-				op.out1.GiveLocal(tOut1, r1)
+			if !op.out1.TryPutLocal(r1) {
+				op.out1.PutLocal(r1)
 			}
 		}
 	}
@@ -658,10 +662,11 @@ func (op *pingPongMap22) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *pingPongMap22) process(t tdrt.Time, data []uint64) error {
+	op.out0.At(t)
 	for _, r0 := range data {
 		r1 := pingPongMap22_19(r0)
-		if !op.out0.TryGiveLocal(t, r1) {
-			op.out0.GiveLocal(t, r1)
+		if !op.out0.TryPutLocal(r1) {
+			op.out0.PutLocal(r1)
 		}
 	}
 	return nil
@@ -736,9 +741,10 @@ func (op *pingPongCombineSumExchange22) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *pingPongCombineSumExchange22) process(t tdrt.Time, data []tdrt.Tuple2[uint64, uint64]) error {
+	op.out0.At(t)
 	for _, r0 := range data {
-		if target := tdrt.Route(tdrt.HashUint64(pingPongExchange22_60(r0)), op.peers); !op.out0.TryGive(t, target, r0) {
-			op.out0.Give(t, target, r0)
+		if target := tdrt.Route(tdrt.HashUint64(pingPongExchange22_60(r0)), op.peers); !op.out0.TryPut(target, r0) {
+			op.out0.Put(target, r0)
 		}
 	}
 	return nil

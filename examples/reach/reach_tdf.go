@@ -580,10 +580,11 @@ func (op *reachReadMapExchange21) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *reachReadMapExchange21) process(t tdrt.Time, data []Edge) error {
+	op.out0.At(t)
 	for _, r0 := range data {
 		r1 := reachMap21_41(r0)
-		if target := tdrt.Route(tdrt.HashUint64(uint64(reachExchange26_12(r1))), op.peers); !op.out0.TryGive(t, target, r1) {
-			op.out0.Give(t, target, r1)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(reachExchange26_12(r1))), op.peers); !op.out0.TryPut(target, r1) {
+			op.out0.Put(target, r1)
 		}
 	}
 	return nil
@@ -625,10 +626,11 @@ func (op *reachRangeMapExchange22) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *reachRangeMapExchange22) process(t tdrt.Time, data []int64) error {
+	op.out0.At(t)
 	for _, r0 := range data {
 		r1 := op.params.reachMap22_35(r0)
-		if target := tdrt.Route(tdrt.HashUint64(uint64(reachExchange23_26(r1))), op.peers); !op.out0.TryGive(t, target, r1) {
-			op.out0.Give(t, target, r1)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(reachExchange23_26(r1))), op.peers); !op.out0.TryPut(target, r1) {
+			op.out0.Put(target, r1)
 		}
 	}
 	return nil
@@ -683,12 +685,14 @@ func (op *reachIterateN23) Run() error {
 func (op *reachIterateN23) process(t tdrt.Time, data []uint32) error {
 	tOut1 := t
 	tOut1.Rounds[0] = 0
+	op.out0.At(t)
+	op.out1.At(tOut1)
 	for _, r0 := range data {
-		if !op.out0.TryGiveLocal(t, r0) {
-			op.out0.GiveLocal(t, r0)
+		if !op.out0.TryPutLocal(r0) {
+			op.out0.PutLocal(r0)
 		}
-		if !op.out1.TryGiveLocal(tOut1, r0) {
-			op.out1.GiveLocal(tOut1, r0)
+		if !op.out1.TryPutLocal(r0) {
+			op.out1.PutLocal(r0)
 		}
 	}
 	return nil
@@ -743,10 +747,11 @@ func (op *reachMapExchange25) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *reachMapExchange25) process(t tdrt.Time, data []uint32) error {
+	op.out0.At(t)
 	for _, r0 := range data {
 		r1 := reachMap25_16(r0)
-		if target := tdrt.Route(tdrt.HashUint64(uint64(reachExchange26_7(r1))), op.peers); !op.out0.TryGive(t, target, r1) {
-			op.out0.Give(t, target, r1)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(reachExchange26_7(r1))), op.peers); !op.out0.TryPut(target, r1) {
+			op.out0.Put(target, r1)
 		}
 	}
 	return nil
@@ -829,10 +834,11 @@ func (op *reachJoinMapExchange26) Run() error {
 func (op *reachJoinMapExchange26) process(t tdrt.Time, data []tdrt.Tuple3[uint32, bool, uint32]) error {
 	tOut0 := t
 	tOut0.Rounds[0]++
+	op.out0.At(tOut0)
 	for _, r0 := range data {
 		r1 := reachMap27_24(r0.F0, r0.F1, r0.F2)
-		if target := tdrt.Route(tdrt.HashUint64(uint64(reachExchange28_7(r1))), op.peers); !op.out0.TryGive(tOut0, target, r1) {
-			op.out0.Give(tOut0, target, r1)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(reachExchange28_7(r1))), op.peers); !op.out0.TryPut(target, r1) {
+			op.out0.Put(target, r1)
 		}
 	}
 	return nil

@@ -266,14 +266,15 @@ func (op *entriesLinesFilterMapExchange34) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *entriesLinesFilterMapExchange34) process(t tdrt.Time, data []string) error {
+	op.out0.At(t)
 	for _, r0 := range data {
 		if entriesFilter35_18(r0) {
 			r1, err := entriesMap36_15(r0)
 			if err != nil {
 				return tdrt.NewLambdaError("records.tdf:36:15", "map", r0, err)
 			}
-			if target := tdrt.Route(tdcHashPoint(entriesExchange52_20(r1)), op.peers); !op.out0.TryGive(t, target, r1) {
-				op.out0.Give(t, target, r1)
+			if target := tdrt.Route(tdcHashPoint(entriesExchange52_20(r1)), op.peers); !op.out0.TryPut(target, r1) {
+				op.out0.Put(target, r1)
 			}
 		}
 	}
@@ -305,10 +306,11 @@ func (op *entriesMap53) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *entriesMap53) process(t tdrt.Time, data []Entry) error {
+	op.out0.At(t)
 	for _, r0 := range data {
 		r1 := entriesMap53_15(r0)
-		if !op.out0.TryGiveLocal(t, r1) {
-			op.out0.GiveLocal(t, r1)
+		if !op.out0.TryPutLocal(r1) {
+			op.out0.PutLocal(r1)
 		}
 	}
 	return nil
@@ -390,9 +392,10 @@ func (op *entriesCombineCountExchange54) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *entriesCombineCountExchange54) process(t tdrt.Time, data []tdrt.Tuple2[string, int64]) error {
+	op.out0.At(t)
 	for _, r0 := range data {
-		if target := tdrt.Route(tdrt.HashString(entriesExchange54_6(r0)), op.peers); !op.out0.TryGive(t, target, r0) {
-			op.out0.Give(t, target, r0)
+		if target := tdrt.Route(tdrt.HashString(entriesExchange54_6(r0)), op.peers); !op.out0.TryPut(target, r0) {
+			op.out0.Put(target, r0)
 		}
 	}
 	return nil
@@ -695,10 +698,11 @@ func (op *pointsRangeMapExchange61) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *pointsRangeMapExchange61) process(t tdrt.Time, data []int64) error {
+	op.out0.At(t)
 	for _, r0 := range data {
 		r1 := pointsMap62_15(r0)
-		if target := tdrt.Route(tdrt.HashUint64(uint64(pointsExchange63_20(r1))), op.peers); !op.out0.TryGive(t, target, r1) {
-			op.out0.Give(t, target, r1)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(pointsExchange63_20(r1))), op.peers); !op.out0.TryPut(target, r1) {
+			op.out0.Put(target, r1)
 		}
 	}
 	return nil
@@ -729,10 +733,11 @@ func (op *pointsMap64) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *pointsMap64) process(t tdrt.Time, data []Point) error {
+	op.out0.At(t)
 	for _, r0 := range data {
 		r1 := pointsMap64_15(r0)
-		if !op.out0.TryGiveLocal(t, r1) {
-			op.out0.GiveLocal(t, r1)
+		if !op.out0.TryPutLocal(r1) {
+			op.out0.PutLocal(r1)
 		}
 	}
 	return nil
@@ -814,9 +819,10 @@ func (op *pointsCombineCountExchange65) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *pointsCombineCountExchange65) process(t tdrt.Time, data []tdrt.Tuple2[int32, int64]) error {
+	op.out0.At(t)
 	for _, r0 := range data {
-		if target := tdrt.Route(tdrt.HashUint64(uint64(pointsExchange65_6(r0))), op.peers); !op.out0.TryGive(t, target, r0) {
-			op.out0.Give(t, target, r0)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(pointsExchange65_6(r0))), op.peers); !op.out0.TryPut(target, r0) {
+			op.out0.Put(target, r0)
 		}
 	}
 	return nil
@@ -1073,10 +1079,11 @@ func (op *squaresRangeMapExchange72) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *squaresRangeMapExchange72) process(t tdrt.Time, data []int64) error {
+	op.out0.At(t)
 	for _, r0 := range data {
 		r1 := squaresMap73_15(r0)
-		if target := tdrt.Route(tdrt.HashUint64(uint64(squaresExchange74_20(r1))), op.peers); !op.out0.TryGive(t, target, r1) {
-			op.out0.Give(t, target, r1)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(squaresExchange74_20(r1))), op.peers); !op.out0.TryPut(target, r1) {
+			op.out0.Put(target, r1)
 		}
 	}
 	return nil

@@ -904,10 +904,11 @@ func (op *shortestPathsReadMapExchange25) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *shortestPathsReadMapExchange25) process(t tdrt.Time, data []Edge) error {
+	op.out0.At(t)
 	for _, r0 := range data {
 		r1 := shortestPathsMap25_41(r0)
-		if target := tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange29_12(r1))), op.peers); !op.out0.TryGive(t, target, r1) {
-			op.out0.Give(t, target, r1)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange29_12(r1))), op.peers); !op.out0.TryPut(target, r1) {
+			op.out0.Put(target, r1)
 		}
 	}
 	return nil
@@ -948,10 +949,11 @@ func (op *shortestPathsRangeMap26) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *shortestPathsRangeMap26) process(t tdrt.Time, data []int64) error {
+	op.out0.At(t)
 	for _, r0 := range data {
 		r1 := op.params.shortestPathsMap26_35(r0)
-		if !op.out0.TryGiveLocal(t, r1) {
-			op.out0.GiveLocal(t, r1)
+		if !op.out0.TryPutLocal(r1) {
+			op.out0.PutLocal(r1)
 		}
 	}
 	return nil
@@ -996,12 +998,14 @@ func (op *shortestPathsLoopDExchange27) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *shortestPathsLoopDExchange27) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
+	op.out0.At(t)
+	op.out1.At(t)
 	for _, r0 := range data {
-		if target := tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange29_7(r0))), op.peers); !op.out0.TryGive(t, target, r0) {
-			op.out0.Give(t, target, r0)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange29_7(r0))), op.peers); !op.out0.TryPut(target, r0) {
+			op.out0.Put(target, r0)
 		}
-		if !op.out1.TryGiveLocal(t, r0) {
-			op.out1.GiveLocal(t, r0)
+		if !op.out1.TryPutLocal(r0) {
+			op.out1.PutLocal(r0)
 		}
 	}
 	return nil
@@ -1081,10 +1085,11 @@ func (op *shortestPathsJoinMap29) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *shortestPathsJoinMap29) process(t tdrt.Time, data []tdrt.Tuple3[uint32, uint64, Edge]) error {
+	op.out0.At(t)
 	for _, r0 := range data {
 		r1 := shortestPathsMap30_27(r0.F0, r0.F1, r0.F2)
-		if !op.out0.TryGiveLocal(t, r1) {
-			op.out0.GiveLocal(t, r1)
+		if !op.out0.TryPutLocal(r1) {
+			op.out0.PutLocal(r1)
 		}
 	}
 	return nil
@@ -1222,9 +1227,10 @@ func (op *shortestPathsCombineMinExchange32) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *shortestPathsCombineMinExchange32) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
+	op.out0.At(t)
 	for _, r0 := range data {
-		if target := tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange32_7(r0))), op.peers); !op.out0.TryGive(t, target, r0) {
-			op.out0.Give(t, target, r0)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange32_7(r0))), op.peers); !op.out0.TryPut(target, r0) {
+			op.out0.Put(target, r0)
 		}
 	}
 	return nil
@@ -1332,12 +1338,14 @@ func (op *shortestPathsMin32) process(t tdrt.Time, data []tdrt.Tuple2[uint32, ui
 	tOut0.Rounds[0]++
 	tOut1 := t
 	tOut1.Rounds[0] = 0
+	op.out0.At(tOut0)
+	op.out1.At(tOut1)
 	for _, r0 := range data {
-		if !op.out0.TryGiveLocal(tOut0, r0) {
-			op.out0.GiveLocal(tOut0, r0)
+		if !op.out0.TryPutLocal(r0) {
+			op.out0.PutLocal(r0)
 		}
-		if !op.out1.TryGiveLocal(tOut1, r0) {
-			op.out1.GiveLocal(tOut1, r0)
+		if !op.out1.TryPutLocal(r0) {
+			op.out1.PutLocal(r0)
 		}
 	}
 	return nil
@@ -1426,9 +1434,10 @@ func (op *shortestPathsCombineMinExchange36) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *shortestPathsCombineMinExchange36) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
+	op.out0.At(t)
 	for _, r0 := range data {
-		if target := tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange36_14(r0))), op.peers); !op.out0.TryGive(t, target, r0) {
-			op.out0.Give(t, target, r0)
+		if target := tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange36_14(r0))), op.peers); !op.out0.TryPut(target, r0) {
+			op.out0.Put(target, r0)
 		}
 	}
 	return nil

@@ -193,11 +193,12 @@ func (op *wordCountLinesFlatMapExchange13) Run() error {
 
 // process runs the operator's stages over records at time t.
 func (op *wordCountLinesFlatMapExchange13) process(t tdrt.Time, data []string) error {
+	op.out0.At(t)
 	for _, r0 := range data {
 		r1 := wordCountFlatMap14_23(r0)
 		for _, r2 := range r1 {
-			if target := tdrt.Route(tdrt.HashString(wordCountExchange15_23(r2)), op.peers); !op.out0.TryGive(t, target, r2) {
-				op.out0.Give(t, target, r2)
+			if target := tdrt.Route(tdrt.HashString(wordCountExchange15_23(r2)), op.peers); !op.out0.TryPut(target, r2) {
+				op.out0.Put(target, r2)
 			}
 		}
 	}

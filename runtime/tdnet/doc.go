@@ -52,7 +52,10 @@
 // frame read into it was released, and a reader whose slabs are all held
 // waits, which stops the peer's writer by TCP flow control. On the way
 // out, producers encode frames in place into the pooled send buffers of
-// a [Sender], whose writer goroutine writes them with vectored writes; a
-// producer that finds every buffer full waits for the writer. Both ends
+// a [Sender], whose writer goroutine writes them with vectored writes,
+// unless a producer writes what is committed itself ([Sender.Flush]) at
+// the end of a batch of work, rather than wait for the writer goroutine
+// to be scheduled; a producer that finds every buffer full waits for the
+// writer. Both ends
 // count their traffic in [PeerStats].
 package tdnet

@@ -15,6 +15,13 @@ import (
 // vectored writes. Buffers are SendSlabSize bytes, pooled; their number is
 // bounded by SenderConfig.SendBuffer, and a producer that finds them all
 // full waits until the writer has written one (back-pressure).
+//
+// A producer that has committed frames a peer waits for (the last of a
+// batch of work) may write them itself with [Sender.Flush] instead of
+// waiting for the writer goroutine to be scheduled: a goroutine woken by
+// another that keeps running waits for a free processor, tens of
+// microseconds or, when every processor is busy, until the waker blocks.
+// One write is under way at a time (wmu), whoever makes it.
 
 const (
 	// SendSlabSize is the size of a send buffer. A frame larger than
@@ -59,6 +66,10 @@ type Sender struct {
 	w   io.Writer
 	cfg SenderConfig
 
+	// wmu is held by whoever writes to w: WriteLoop, or a producer in
+	// Flush. iov and nb belong to its holder.
+	wmu sync.Mutex
+
 	mu       sync.Mutex
 	space    sync.Cond  // broadcast when buffers were written, a frame ended, or on failure
 	queue    []*sendBuf // in write order; cur, when not nil, is the last
@@ -74,15 +85,17 @@ type Sender struct {
 	idle     bool   // the writer waits for wake
 	wake     chan struct{}
 
-	iov   [][]byte    // backing array of nb
-	nb    net.Buffers // what the writer writes now
-	ping  FrameHeader
-	wrote bool        // the writer wrote since the last heartbeat tick
-	told  atomic.Bool // the error frame was written
+	iov    [][]byte    // backing array of nb
+	nb     net.Buffers // what the writer writes now
+	ping   FrameHeader
+	wrote  bool        // frames were written since the last heartbeat tick; guarded by mu
+	broken bool        // a write failed: the stream may end inside a frame; guarded by mu
+	told   atomic.Bool // the error frame was written
 }
 
 // NewSender returns a sender that writes to w, which must be safe to write
-// from the goroutine of WriteLoop.
+// from the goroutine of WriteLoop and from those of producers that call
+// Flush (one at a time; a net.Conn or a tls.Conn is).
 func NewSender(w io.Writer, cfg SenderConfig) *Sender {
 	if cfg.SendBuffer <= 0 {
 		cfg.SendBuffer = DefaultSendBuffer
@@ -336,7 +349,7 @@ func (s *Sender) WriteLoop() error {
 		if s.err != nil {
 			return s.abort() // unlocks
 		}
-		if !s.collect() {
+		if !s.pending() {
 			if s.closing {
 				s.mu.Unlock()
 				return nil
@@ -346,33 +359,86 @@ func (s *Sender) WriteLoop() error {
 			select {
 			case <-s.wake:
 			case <-tick:
-				if !s.wrote {
-					if _, err := s.w.Write(s.ping[:]); err != nil {
-						return s.writeError(err)
-					}
-					if st := s.cfg.Stats; st != nil {
-						st.SentHeartbeats.Add(1)
-						st.SentBytes.Add(FrameHeaderSize)
-					}
+				if err := s.heartbeat(); err != nil {
+					return err
 				}
-				s.wrote = false
 				timer.Reset(s.cfg.Heartbeat)
 			}
 			continue
 		}
 		s.mu.Unlock()
-		n, err := s.nb.WriteTo(s.w)
-		if s.cfg.Stats != nil {
-			s.cfg.Stats.SentBytes.Add(n)
+		if err := s.writeOut(true); err != nil {
+			return err
 		}
-		if err != nil {
-			return s.writeError(err)
-		}
-		s.wrote = true
-		s.mu.Lock()
-		s.written()
-		s.mu.Unlock()
 	}
+}
+
+// Flush writes the committed frames now, on the calling goroutine, so
+// that they leave without waiting for the writer goroutine to run. When
+// a write is under way already, it returns at once: that write's writer
+// writes the frames next. It returns the write's error, which also fails
+// the sender. Flush may block while the peer does not read, as the
+// writer would.
+func (s *Sender) Flush() error { return s.writeOut(false) }
+
+// pending reports whether committed bytes are not written yet (or being
+// written). Called with mu held.
+func (s *Sender) pending() bool {
+	for _, b := range s.queue {
+		if b.sent < b.fill {
+			return true
+		}
+	}
+	return false
+}
+
+// writeOut writes what is committed, holding wmu: waiting for it when
+// wait, giving up when another write is under way otherwise.
+func (s *Sender) writeOut(wait bool) error {
+	if wait {
+		s.wmu.Lock()
+	} else if !s.wmu.TryLock() {
+		return nil
+	}
+	defer s.wmu.Unlock()
+	s.mu.Lock()
+	if s.err != nil || !s.collect() {
+		s.mu.Unlock()
+		return nil // a failure is WriteLoop's to report
+	}
+	s.mu.Unlock()
+	n, err := s.nb.WriteTo(s.w)
+	if s.cfg.Stats != nil {
+		s.cfg.Stats.SentBytes.Add(n)
+	}
+	if err != nil {
+		return s.writeError(err)
+	}
+	s.mu.Lock()
+	s.written()
+	s.mu.Unlock()
+	return nil
+}
+
+// heartbeat sends a ping unless frames were written since the last tick.
+func (s *Sender) heartbeat() error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	s.mu.Lock()
+	quiet := !s.wrote && s.err == nil
+	s.wrote = false
+	s.mu.Unlock()
+	if !quiet {
+		return nil
+	}
+	if _, err := s.w.Write(s.ping[:]); err != nil {
+		return s.writeError(err)
+	}
+	if st := s.cfg.Stats; st != nil {
+		st.SentHeartbeats.Add(1)
+		st.SentBytes.Add(FrameHeaderSize)
+	}
+	return nil
 }
 
 // collect gathers the committed and unwritten bytes into nb and reports
@@ -392,6 +458,7 @@ func (s *Sender) collect() bool {
 // written notes that what collect gathered was written, recycles the
 // buffers written out, and wakes waiting producers. Called with mu held.
 func (s *Sender) written() {
+	s.wrote = true
 	keep := s.queue[:0]
 	for _, b := range s.queue {
 		b.sent = b.taking
@@ -417,8 +484,13 @@ func (s *Sender) written() {
 func (s *Sender) abort() error {
 	err, tell := s.err, s.tell
 	s.tell = ""
+	if s.broken {
+		tell = "" // a write failed, maybe inside a frame: no frame can follow
+	}
 	s.mu.Unlock()
 	if tell != "" {
+		s.wmu.Lock()
+		defer s.wmu.Unlock()
 		msg := []byte(tell)
 		if len(msg) > MaxErrorMessage {
 			msg = msg[:MaxErrorMessage]
@@ -438,6 +510,7 @@ func (s *Sender) abort() error {
 // writeError fails the sender after a failed write and returns the error.
 func (s *Sender) writeError(err error) error {
 	s.mu.Lock()
+	s.broken = true
 	if s.err != nil { // failed first; the write failed because of that
 		e := s.err
 		s.mu.Unlock()

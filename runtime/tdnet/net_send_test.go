@@ -17,9 +17,15 @@ import (
 )
 
 // netSendFrame sends f with s, in one of the ways a producer may: in place
-// with a good hint, outgrowing a small hint, or by WriteFrame.
+// with a good hint, outgrowing a small hint, or by WriteFrame, and then
+// writing it itself.
 func netSendFrame(s *Sender, f netTestFrame, way int) error {
-	switch way % 3 {
+	switch way % 4 {
+	case 3:
+		if err := s.WriteFrame(f.h, f.payload); err != nil {
+			return err
+		}
+		return s.Flush()
 	case 0:
 		buf, err := s.Begin(f.h, len(f.payload))
 		if err != nil {
@@ -125,6 +131,97 @@ func TestNetSendAllocatesNothing(t *testing.T) {
 	a.Close()
 	b.Close()
 	assert.Positive(t, received.Load())
+}
+
+// TestNetSendFlush checks that Flush writes the committed frames on the
+// producer's goroutine: with no WriteLoop running they arrive all the
+// same, in order, and a frame committed without Flush waits.
+func TestNetSendFlush(t *testing.T) {
+	a, b := netTCPPair(t)
+	s := NewSender(a, SenderConfig{Peer: 1})
+	got := make(chan uint32, 10)
+	fr := NewFrameReader(b, ReaderConfig{Peer: 0})
+	go fr.ReadLoop(func(f Frame) error {
+		got <- f.Header.Aux()
+		f.Release()
+		return nil
+	})
+	frame := func(aux uint32) {
+		h := NewFrameHeader(FrameData, 1, 2, 3)
+		h.SetAux(aux)
+		require.NoError(t, s.WriteFrame(h, []byte("payload")))
+	}
+	frame(1)
+	frame(2)
+	require.NoError(t, s.Flush())
+	frame(3) // not flushed: it waits for a writer
+	netWithin(t, 5*time.Second, func() {
+		assert.Equal(t, uint32(1), <-got)
+		assert.Equal(t, uint32(2), <-got)
+	})
+	select {
+	case aux := <-got:
+		t.Fatalf("frame %d arrived without a write", aux)
+	case <-time.After(50 * time.Millisecond):
+	}
+	require.NoError(t, s.Flush())
+	netWithin(t, 5*time.Second, func() { assert.Equal(t, uint32(3), <-got) })
+	s.Fail(errors.New("done"), "")
+	a.Close()
+	b.Close()
+}
+
+// TestNetSendFlushError checks that a failed Flush fails the sender, and
+// that no error frame follows a failed write.
+func TestNetSendFlushError(t *testing.T) {
+	w := &netFailingWriter{}
+	s := NewSender(w, SenderConfig{Peer: 1, Addr: "peer:1"})
+	require.NoError(t, s.WriteFrame(NewFrameHeader(FrameData, 1, 2, 3), []byte("payload")))
+	err := s.Flush()
+	assert.ErrorIs(t, err, ErrPeerClosed)
+	_, err = s.Begin(NewFrameHeader(FrameData, 0, 0, 0), 1)
+	assert.ErrorIs(t, err, ErrPeerClosed)
+	s.Fail(errors.New("later"), "tell the peer")
+	assert.ErrorIs(t, s.WriteLoop(), ErrPeerClosed)
+	assert.False(t, s.told.Load(), "no error frame after a failed write")
+	assert.Equal(t, 1, w.writes, "the failed write only")
+}
+
+// TestNetSendNoErrorFrameAfterBrokenWrite checks that a sender failed
+// while a write is under way, a write that then fails in the middle of a
+// frame, sends no error frame after it: the peer would read it as the
+// rest of the broken frame.
+func TestNetSendNoErrorFrameAfterBrokenWrite(t *testing.T) {
+	w := &netFailingWriter{wait: make(chan struct{}), entered: make(chan struct{}, 1)}
+	s := NewSender(w, SenderConfig{Peer: 1, Addr: "peer:1"})
+	require.NoError(t, s.WriteFrame(NewFrameHeader(FrameData, 1, 2, 3), []byte("payload")))
+	flushed := make(chan error, 1)
+	go func() { flushed <- s.Flush() }()
+	netWithin(t, 5*time.Second, func() { <-w.entered })
+	s.Fail(errors.New("another peer failed"), "tell the peer")
+	close(w.wait) // the write now fails, half done
+	netWithin(t, 5*time.Second, func() {
+		assert.Error(t, <-flushed)
+		assert.Error(t, s.WriteLoop())
+	})
+	assert.False(t, s.told.Load())
+	assert.Equal(t, 1, w.writes, "the failed write only")
+}
+
+// netFailingWriter fails every write, after taking part of it; with wait
+// set, a write first tells entered and waits for wait to close.
+type netFailingWriter struct {
+	writes        int
+	wait, entered chan struct{}
+}
+
+func (w *netFailingWriter) Write(p []byte) (int, error) {
+	w.writes++
+	if w.wait != nil {
+		w.entered <- struct{}{}
+		<-w.wait
+	}
+	return len(p) / 2, errors.New("connection reset")
 }
 
 // netBlockedWriter blocks every write until it is closed.
