@@ -201,9 +201,10 @@ func (f *freeList[T]) put(b []T) {
 }
 
 // Pusher sends records from one worker into a channel. It buffers records
-// per target worker; a buffer holds records of one time. A full buffer
-// (BatchSize records), a record of another time, or Flush sends the
-// buffer: the batch goes into the target worker's mailbox, +1 at (Target,
+// per target worker; a buffer holds records of one time, and a record of
+// another time puts it aside (see held). A full buffer (BatchSize
+// records) or a flush sends the buffer: the batch goes into the target
+// worker's mailbox, +1 at (Target,
 // time) is recorded in the sending worker's change batch, and TargetOp is
 // activated on the target worker. The worker flushes its pushers before
 // it applies its progress, at most a few runs after they buffered and
