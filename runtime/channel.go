@@ -204,9 +204,8 @@ func (f *freeList[T]) put(b []T) {
 // per target worker; a buffer holds records of one time, and a record of
 // another time puts it aside (see held). A full buffer (BatchSize
 // records) or a flush sends the buffer: the batch goes into the target
-// worker's mailbox, +1 at (Target,
-// time) is recorded in the sending worker's change batch, and TargetOp is
-// activated on the target worker. The worker flushes its pushers before
+// worker's mailbox, +1 at (Target, time) is recorded in the sending
+// worker's change batch, and TargetOp is activated on the target worker. The worker flushes its pushers before
 // it applies its progress, at most a few runs after they buffered and
 // before it parks, so records never stay behind; calling Flush before Run
 // returns is allowed and cheap. A Pusher is used only on its worker's
