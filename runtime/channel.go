@@ -144,7 +144,7 @@ func (ch *Channel[T]) delivered(w int) (int, int64) {
 func (ch *Channel[T]) Pusher(w *Worker) *Pusher[T] {
 	ch.checkWorker(w)
 	n := ch.c.peers
-	return &Pusher[T]{ch: ch, w: w, bufs: make([]pushBuf[T], n), counts: &ch.sent[w.index]}
+	return &Pusher[T]{ch: ch, w: w, bufs: make([]pushBuf[T], n), op: -1, counts: &ch.sent[w.index]}
 }
 
 // Puller returns the puller of the batches that arrive at worker w. Call
@@ -201,13 +201,15 @@ func (f *freeList[T]) put(b []T) {
 }
 
 // Pusher sends records from one worker into a channel. It buffers records
-// per target worker; a buffer holds records of one time. A full buffer
-// (BatchSize records), a record of another time, or Flush sends the
-// buffer: the batch goes into the target worker's mailbox, +1 at (Target,
-// time) is recorded in the sending worker's change batch, and TargetOp is
-// activated on the target worker. The worker flushes every pusher after
-// each Run, so records never stay behind; calling Flush before Run returns
-// is allowed and cheap. A Pusher is used only on its worker's goroutine.
+// per target worker; a buffer holds records of one time, and a record of
+// another time puts it aside (see held). A full buffer (BatchSize
+// records) or a flush sends the buffer: the batch goes into the target
+// worker's mailbox, +1 at (Target, time) is recorded in the sending
+// worker's change batch, and TargetOp is activated on the target worker. The worker flushes its pushers before
+// it applies its progress, at most a few runs after they buffered and
+// before it parks, so records never stay behind; calling Flush before Run
+// returns is allowed and cheap. A Pusher is used only on its worker's
+// goroutine.
 //
 // The pusher has a current time, the time of its last Give (or At): the
 // buffers of that time have room for more records, those of other times
@@ -222,13 +224,29 @@ type Pusher[T any] struct {
 	all     []T          // records for every worker (GiveAll); nil when none
 	allTime Time
 	dirty   bool          // some buffer holds records
+	op      int           // the operator that pushes (for its counts), noted when it buffers
 	counts  *chanCounters // the channel's counts of this worker
+	// held is buffers put aside when records of another time came for
+	// their target, sent at Flush (or when too many are held): the
+	// records of one time that arrive in pieces between those of other
+	// times, as a loop's rounds do, still travel together.
+	held []heldBuf[T]
 	// unwritten is, per process, whether frames were sent to it since
 	// the last Flush; Flush writes them to the connection itself (see
 	// flushRemote). Nil until the first frame.
 	unwritten    []bool
 	anyUnwritten bool
 }
+
+// heldBuf is a buffer of records for target at time, put aside.
+type heldBuf[T any] struct {
+	target int
+	time   Time
+	data   []T
+}
+
+// maxHeld is the most buffers a pusher puts aside.
+const maxHeld = 16
 
 // pushBuf is the records a pusher holds for one target worker, all at
 // time; data is nil when it holds none. It is sent as soon as it holds
@@ -343,21 +361,23 @@ func withRoom[T any](buf []T) []T {
 }
 
 // give is Give when the buffer of target is empty, holds records of
-// another time, which it sends first, or fills up with rec, or when t
-// is not the current time.
+// another time, which it puts aside (taking up the one of time t put
+// aside before, if any), or fills up with rec, or when t is not the
+// current time.
 func (p *Pusher[T]) give(t Time, target int, rec T) {
 	if t != p.at {
 		p.switchTo(t)
 	}
 	b := &p.bufs[target]
 	if b.data != nil && b.time != t {
-		p.send(target)
+		p.hold(target, t)
 	}
 	if b.data == nil {
 		b.data = p.ch.free.get()[:0:BatchSize]
 		b.time = t
 		if !p.dirty {
 			p.dirty = true
+			p.op = p.w.cur
 			p.w.markDirty(p)
 		}
 	}
@@ -365,6 +385,38 @@ func (p *Pusher[T]) give(t Time, target int, rec T) {
 	if len(b.data) >= BatchSize {
 		p.send(target)
 	}
+}
+
+// hold puts the buffer of target aside, and takes up the one of time t
+// put aside before, if there is one.
+func (p *Pusher[T]) hold(target int, t Time) {
+	b := &p.bufs[target]
+	for i := range p.held {
+		if h := &p.held[i]; h.target == target && h.time == t {
+			// t is the current time (give switched to it): the buffer
+			// taken up gets its room back.
+			h.time, b.time = b.time, h.time
+			h.data, b.data = b.data, withRoom(h.data)
+			return
+		}
+	}
+	if len(p.held) == maxHeld {
+		p.sendHeld(0)
+		p.held = append(p.held[:0], p.held[1:]...)
+	}
+	p.held = append(p.held, heldBuf[T]{target: target, time: b.time, data: b.data})
+	b.data = nil
+}
+
+// sendHeld sends the buffer held[i].
+func (p *Pusher[T]) sendHeld(i int) {
+	h := &p.held[i]
+	b := &p.bufs[h.target]
+	data, t := b.data, b.time
+	b.data, b.time = h.data, h.time
+	p.send(h.target)
+	b.data, b.time = data, t
+	h.data = nil
 }
 
 // GiveLocal sends rec at time t to the pusher's own worker (a pipeline
@@ -383,6 +435,7 @@ func (p *Pusher[T]) GiveAll(t Time, rec T) {
 		p.allTime = t
 		if !p.dirty {
 			p.dirty = true
+			p.op = p.w.cur
 			p.w.markDirty(p)
 		}
 	}
@@ -392,9 +445,13 @@ func (p *Pusher[T]) GiveAll(t Time, rec T) {
 	}
 }
 
-// Flush sends every buffered record.
+// Flush sends every buffered record. Called during an operator's Run,
+// it leaves them to the worker, which flushes its pushers when it
+// applies its progress (see Worker.loop): the records of several runs at
+// one time then travel in one batch, where a flush per run would send a
+// batch per run and split a loop's rounds into ever smaller batches.
 func (p *Pusher[T]) Flush() {
-	if !p.dirty {
+	if !p.dirty || p.w.cur >= 0 {
 		return
 	}
 	for target := range p.bufs {
@@ -402,6 +459,11 @@ func (p *Pusher[T]) Flush() {
 			p.send(target)
 		}
 	}
+	for i := range p.held {
+		p.sendHeld(i)
+	}
+	clear(p.held)
+	p.held = p.held[:0]
 	if p.all != nil {
 		p.sendAll()
 	}
@@ -422,8 +484,8 @@ func (p *Pusher[T]) sentRemote(proc int) {
 
 // flushRemote writes the frames the pusher sent since its last Flush to
 // their connections on this goroutine (tdnet's Sender.Flush), unless a
-// write is under way there already. Flush is the end of a run of the
-// operator: the frames may be what a peer waits for (the last records of
+// write is under way there already. Flush is the worker's, before it
+// applies its progress or parks: the frames may be what a peer waits for (the last records of
 // a round, a broadcast that starts the next round), and a writer
 // goroutine woken by this worker would wait for a free processor while
 // the worker runs on, as long as the worker's next run when every
@@ -496,7 +558,7 @@ func (p *Pusher[T]) send(target int) {
 func (p *Pusher[T]) count(n int) {
 	p.counts.records.Add(int64(n))
 	p.counts.batches.Add(1)
-	if op := p.w.cur; op >= 0 {
+	if op := p.op; op >= 0 {
 		oc := &p.w.opc[op]
 		oc.recordsOut.Add(int64(n))
 		oc.batchesOut.Add(1)

@@ -33,16 +33,17 @@ func TestPusherBatchesPerTimeAndTarget(t *testing.T) {
 	p.GiveLocal(Epoch(1), 12)
 	_, ok := q1.Next()
 	assert.False(t, ok, "nothing sent before a flush")
-	p.Give(Epoch(2), 1, 20) // another time: sends the epoch 1 buffer of worker 1
-	b, ok := q1.Next()
-	require.True(t, ok)
-	assert.Equal(t, Batch[int]{Time: Epoch(1), Data: []int{10, 11}}, b)
-	assert.Equal(t, []Update{{Loc: 1, Time: Epoch(1), Delta: 1}}, w0.batch.Updates())
-	assert.Equal(t, []Update{{Loc: 1, Time: Epoch(1), Delta: -1}}, w1.batch.Updates())
+	p.Give(Epoch(2), 1, 20) // another time: the epoch 1 buffer of worker 1 is put aside
+	_, ok = q1.Next()
+	assert.False(t, ok, "a buffer put aside is not sent")
+	p.Give(Epoch(1), 1, 13) // and taken up again for epoch 1
 
 	assert.Len(t, w0.dirty, 1, "the pusher waits for the worker's flush")
 	p.Flush()
 	assert.Equal(t, []int{12}, drain(q0, nil))
+	b, ok := q1.Next()
+	require.True(t, ok)
+	assert.Equal(t, Batch[int]{Time: Epoch(1), Data: []int{10, 11, 13}}, b, "the records of epoch 1 travel together")
 	assert.Equal(t, []int{20}, drain(q1, nil))
 	assert.Equal(t, []Update{{Loc: 1, Time: Epoch(1), Delta: 1}, {Loc: 1, Time: Epoch(2), Delta: 1}},
 		w0.batch.Updates(), "+1 and -1 of the local batch cancel")
@@ -84,7 +85,7 @@ func TestChannelSteadyStateAllocatesNothing(t *testing.T) {
 	assert.Zero(t, testing.AllocsPerRun(100, round))
 }
 
-func TestPusherSendsWhenFullOrTimeChanges(t *testing.T) {
+func TestPusherSendsWhenFullOrFlushed(t *testing.T) {
 	c := newTestComputation(t, 1, sourceGraph())
 	ch := NewChannel[int](c, 1, 1)
 	w := c.workers[0]
@@ -96,15 +97,13 @@ func TestPusherSendsWhenFullOrTimeChanges(t *testing.T) {
 	_, ok := q.Next()
 	assert.False(t, ok, "a buffer one short of full waits")
 	p.GiveLocal(Epoch(2), 0)
-	b, ok := q.Next()
-	require.True(t, ok, "a record of another time sends the buffer")
-	assert.Equal(t, Epoch(1), b.Time)
-	assert.Len(t, b.Data, BatchSize-1)
+	_, ok = q.Next()
+	assert.False(t, ok, "a record of another time puts the buffer aside")
 
 	for i := 1; i < BatchSize; i++ {
 		p.GiveLocal(Epoch(2), i)
 	}
-	b, ok = q.Next()
+	b, ok := q.Next()
 	require.True(t, ok, "the record that fills the buffer sends it")
 	assert.Equal(t, Epoch(2), b.Time)
 	assert.Len(t, b.Data, BatchSize)
@@ -114,7 +113,23 @@ func TestPusherSendsWhenFullOrTimeChanges(t *testing.T) {
 
 	p.GiveLocal(Epoch(2), 7)
 	p.Flush()
+	b, ok = q.Next()
+	require.True(t, ok, "flush sends the buffer put aside")
+	assert.Equal(t, Epoch(1), b.Time)
+	assert.Len(t, b.Data, BatchSize-1)
 	assert.Equal(t, []int{7}, drain(q, nil), "a full buffer starts a new one")
+
+	// Past maxHeld times, the oldest buffer put aside is sent.
+	for e := range uint64(maxHeld + 2) {
+		p.GiveLocal(Epoch(10+e), int(e))
+	}
+	b, ok = q.Next()
+	require.True(t, ok)
+	assert.Equal(t, Batch[int]{Time: Epoch(10), Data: []int{0}}, b)
+	_, ok = q.Next()
+	assert.False(t, ok)
+	p.Flush()
+	assert.Len(t, drain(q, nil), maxHeld+1)
 	assert.Equal(t, uintptr(64), unsafe.Sizeof(pushBuf[int]{}), "a buffer fills a cache line")
 }
 

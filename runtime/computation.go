@@ -134,6 +134,11 @@ type Computation struct {
 	tracker  *Tracker         // shared by all workers
 	progress progressCounters // the updates applied
 	versions []atomic.Int64   // per location: bumped under mu when its frontier changes
+	// read is per location whether an operator has read its frontier
+	// (Worker.Frontier): only then does a change of it activate the
+	// operator whose input it is. A map or a filter never reads one,
+	// and so runs only when data arrives.
+	read []atomic.Bool
 
 	outMu sync.Mutex // serializes writes to cfg.Stdout
 
@@ -218,6 +223,7 @@ func NewComputation(cfg Config, g *Graph) (*Computation, error) {
 		inputOp:   g.inputOperators(),
 		tracker:   NewTracker(g.Locations, g.Paths),
 		versions:  make([]atomic.Int64, g.Locations),
+		read:      make([]atomic.Bool, g.Locations),
 		inputs:    make(map[Location]bool),
 		done:      make(chan struct{}),
 		abandoned: make(chan struct{}),
@@ -226,6 +232,11 @@ func NewComputation(cfg Config, g *Graph) (*Computation, error) {
 	for i := range c.versions {
 		c.versions[i].Store(1)
 	}
+	var inputs []Location
+	for _, op := range g.Operators {
+		inputs = append(inputs, op.Inputs...)
+	}
+	c.tracker.WatchOnly(inputs)
 	var b ChangeBatch
 	for _, loc := range g.WorkerCapabilities {
 		b.Add(loc, Time{}, int64(c.peers))
@@ -426,7 +437,8 @@ func (c *Computation) stop() {
 // atomically, clears it, and activates on every worker the operators
 // whose input frontiers changed; it ends the computation when no
 // pointstamp remains. With peers, b is also queued for them. changed is
-// scratch space, returned for reuse.
+// scratch space, returned for reuse. Only frontiers that an operator has
+// read activate (see Worker.Frontier).
 func (c *Computation) apply(b *ChangeBatch, changed []Location) []Location {
 	return c.applyBatch(b, changed, true)
 }
@@ -455,7 +467,7 @@ func (c *Computation) applyBatch(b *ChangeBatch, changed []Location, share bool)
 	c.mu.Unlock()
 	b.Clear()
 	for _, loc := range changed {
-		if op := c.inputOp[loc]; op >= 0 {
+		if op := c.inputOp[loc]; op >= 0 && c.read[loc].Load() {
 			for _, w := range c.workers {
 				w.activate(op)
 			}

@@ -41,10 +41,13 @@
 // with the first error any operator returns.
 //
 // All workers of a process share one [Tracker] under a mutex. After each
-// operator Run a worker sends what its pushers buffered, writes the
-// complete lines of its print buffer ([Worker.Stdout]) to Config.Stdout,
-// applies its change batch, and activates on every worker the operators
-// whose input frontiers changed. A panic in Run is recovered and ends the
+// operator Run a worker writes the complete lines of its print buffer
+// ([Worker.Stdout]) to Config.Stdout. When it runs out of operators to
+// run, and at least every few runs, it sends what its pushers buffered
+// (so the records of several runs at one time travel together), applies
+// its change batch, the progress of its runs since the last time, and
+// activates on every worker the operators whose input frontiers changed,
+// among those whose frontier an operator reads. A panic in Run is recovered and ends the
 // computation with a [*PanicError] naming the operator and its .tdf
 // position; a failure of user code is a [*LambdaError].
 //

@@ -56,17 +56,7 @@ func (c *Computation) epochNote() string {
 
 // oldestEpoch returns the oldest epoch in any location's frontier, and
 // false when every frontier is empty. c.mu must be held.
-func (c *Computation) oldestEpoch() (uint64, bool) {
-	oldest, found := uint64(0), false
-	for loc := 0; loc < c.graph.Locations; loc++ {
-		for _, t := range c.tracker.Frontier(Location(loc)) {
-			if !found || t.Epoch < oldest {
-				oldest, found = t.Epoch, true
-			}
-		}
-	}
-	return oldest, found
-}
+func (c *Computation) oldestEpoch() (uint64, bool) { return c.tracker.OldestEpoch() }
 
 // siCount prints a count with a k, M or G suffix.
 func siCount(x float64) string {

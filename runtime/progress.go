@@ -39,8 +39,16 @@ type Update struct {
 // are propagated as +1/-1 into the implication multisets of the location
 // and of every target it reaches, and a location's frontier is the
 // positive frontier of its implication multiset.
+//
+// A tracker may watch only some locations (WatchOnly): it then keeps the
+// implications, and so the frontiers, of those alone, and a frontier
+// change at a location costs a step per watched target instead of one
+// per reachable location. A computation watches the operator inputs,
+// which are the frontiers operators read.
 type Tracker struct {
 	paths        [][]Path
+	targets      [][]Path           // per location: the paths to watched locations
+	watched      []bool             // nil when every location is watched
 	pointstamps  []countedAntichain // counts per location
 	implications []countedAntichain // implied frontier elements per location
 	nonzero      int                // pointstamps with a non-zero count
@@ -78,6 +86,7 @@ func NewTracker(locations int, paths [][]Path) *Tracker {
 	}
 	return &Tracker{
 		paths:        paths,
+		targets:      paths,
 		pointstamps:  make([]countedAntichain, locations),
 		implications: make([]countedAntichain, locations),
 		touched:      make([]bool, locations),
@@ -85,6 +94,50 @@ func NewTracker(locations int, paths [][]Path) *Tracker {
 		dirty:        make([]bool, locations),
 		drained:      make([]Antichain, locations),
 	}
+}
+
+// WatchOnly makes the tracker keep the frontiers of the locations in
+// locs only; the frontier of another location is computed when it is
+// first asked for (Frontier), and kept from then on. It must be called
+// before the first update.
+func (tr *Tracker) WatchOnly(locs []Location) {
+	if tr.nonzero != 0 || tr.watched != nil {
+		panic("runtime: Tracker.WatchOnly after updates")
+	}
+	tr.watched = make([]bool, len(tr.pointstamps))
+	for _, loc := range locs {
+		tr.watched[loc] = true
+	}
+	tr.targets = make([][]Path, len(tr.paths))
+	for l, ps := range tr.paths {
+		for _, p := range ps {
+			if tr.watched[p.Target] {
+				tr.targets[l] = append(tr.targets[l], p)
+			}
+		}
+	}
+}
+
+// watch starts keeping the frontier of loc: its implications are built
+// from the counts of every location that reaches it.
+func (tr *Tracker) watch(loc Location) {
+	tr.watched[loc] = true
+	m := &tr.implications[loc]
+	for _, t := range tr.pointstamps[loc].frontier {
+		m.update(t, +1)
+	}
+	for l, ps := range tr.paths {
+		for _, p := range ps {
+			if p.Target != loc {
+				continue
+			}
+			tr.targets[l] = append(tr.targets[l], p)
+			for _, t := range tr.pointstamps[l].frontier {
+				m.update(p.Summary.Apply(t), +1)
+			}
+		}
+	}
+	m.refresh()
 }
 
 // Apply applies every update of b as one atomic change, then recomputes the
@@ -118,7 +171,25 @@ func (tr *Tracker) Update(loc Location, t Time, delta int64) {
 // Frontier returns the current frontier of loc. The caller must not modify
 // it; it is valid until the next Apply or Update.
 func (tr *Tracker) Frontier(loc Location) Antichain {
+	if tr.watched != nil && !tr.watched[loc] {
+		tr.watch(loc)
+	}
 	return tr.implications[loc].frontier
+}
+
+// OldestEpoch returns the oldest epoch of any pointstamp with a positive
+// count, which is the oldest epoch in any location's frontier (a path
+// never changes the epoch), and false when no count is positive.
+func (tr *Tracker) OldestEpoch() (uint64, bool) {
+	oldest, found := uint64(0), false
+	for i := range tr.pointstamps {
+		for _, t := range tr.pointstamps[i].frontier {
+			if !found || t.Epoch < oldest {
+				oldest, found = t.Epoch, true
+			}
+		}
+	}
+	return oldest, found
 }
 
 // DrainChanged appends to dst, and returns, every location whose frontier
@@ -170,11 +241,13 @@ func (tr *Tracker) applyPointstamps(run []Update) {
 // (delta +1) or disappeared (-1), in the implications of loc itself and of
 // every target of its paths.
 func (tr *Tracker) propagate(loc Location, t Time, delta int64) {
-	tr.imply(loc, t, delta)
-	if int(loc) >= len(tr.paths) {
+	if tr.watched == nil || tr.watched[loc] {
+		tr.imply(loc, t, delta)
+	}
+	if int(loc) >= len(tr.targets) {
 		return
 	}
-	for _, p := range tr.paths[loc] {
+	for _, p := range tr.targets[loc] {
 		tr.imply(p.Target, p.Summary.Apply(t), delta)
 	}
 }

@@ -235,6 +235,67 @@ func TestTrackerRandom(t *testing.T) {
 	}
 }
 
+// TestTrackerWatchOnlyRandom checks a tracker that watches some
+// locations against the model: the frontiers of watched locations, of
+// those asked for later, the changes drained and the oldest epoch.
+func TestTrackerWatchOnlyRandom(t *testing.T) {
+	for seed := range uint64(300) {
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(seed, 7))
+			m := randomModel(rng)
+			tr := NewTracker(m.locations, m.paths())
+			watched := make([]bool, m.locations)
+			var locs []Location
+			for x := range Location(m.locations) {
+				if rng.IntN(2) == 0 {
+					watched[x] = true
+					locs = append(locs, x)
+				}
+			}
+			tr.WatchOnly(locs)
+			drained := make([][]Time, m.locations)
+			var b ChangeBatch
+			ops := randomOps(rng, m.locations)
+			for len(ops) > 0 {
+				n := min(1+rng.IntN(6), len(ops))
+				applyBatch(tr, &b, ops[:n], rng)
+				for _, u := range ops[:n] {
+					m.counts[pointstamp{u.Loc, u.Time}] += u.Delta
+				}
+				ops = ops[n:]
+				if x := Location(rng.IntN(m.locations)); !watched[x] && rng.IntN(4) == 0 {
+					require.ElementsMatch(t, m.frontier(x), tr.Frontier(x), "frontier of %d asked for", x)
+					watched[x] = true
+					drained[x] = m.frontier(x)
+				}
+				var want []Location
+				oldest, found := uint64(0), false
+				for x := range Location(m.locations) {
+					now := m.frontier(x)
+					for _, e := range now {
+						if !found || e.Epoch < oldest {
+							oldest, found = e.Epoch, true
+						}
+					}
+					if !watched[x] {
+						continue
+					}
+					require.ElementsMatch(t, now, tr.Frontier(x), "frontier of %d", x)
+					if !Antichain(now).sameSet(drained[x]) {
+						want = append(want, x)
+					}
+					drained[x] = now
+				}
+				require.ElementsMatch(t, want, tr.DrainChanged(nil))
+				gotOldest, gotFound := tr.OldestEpoch()
+				require.Equal(t, found, gotFound)
+				require.Equal(t, oldest, gotOldest)
+			}
+			assert.True(t, tr.Idle())
+		})
+	}
+}
+
 func BenchmarkTrackerApply(b *testing.B) {
 	b.Run("chain10/capability", func(b *testing.B) {
 		_, step := capabilityMover(10)

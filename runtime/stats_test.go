@@ -89,8 +89,8 @@ func TestQueuedRecords(t *testing.T) {
 	for i := 0; i < 10; i++ {
 		push.GiveLocal(Time{}, i)
 	}
-	push.Flush()
 	w.cur = -1
+	push.Flush()
 	s := c.Snapshot()
 	assert.Equal(t, int64(10), s.Operators[0].RecordsOut)
 	assert.Equal(t, int64(10), s.Operators[1].Queued)

@@ -8,10 +8,6 @@ import (
 	"net"
 	"net/http"
 	"sync"
-
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // The web view: one HTTP server per address per process, serving every
@@ -106,9 +102,7 @@ func (s *webServer) handler() http.Handler {
 	mux.Handle("/", http.FileServerFS(page))
 	mux.HandleFunc("GET /api/state", s.serveState)
 	mux.HandleFunc("GET /plan/{n}", s.servePicture)
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), &metricsCollector{web: s})
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /metrics", s.serveMetrics)
 	pprofRoutes(mux)
 	return mux
 }
@@ -143,6 +137,13 @@ func (s *webServer) serveState(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	json.NewEncoder(w).Encode(&st) // a client that went away is no error of ours
+}
+
+// serveMetrics writes the metrics in the Prometheus text format.
+func (s *webServer) serveMetrics(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	writeMetrics(w, s.computations()) // a client that went away is no error of ours
 }
 
 // servePicture writes the SVG picture of dataflow n's plan.

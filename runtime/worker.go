@@ -20,6 +20,8 @@ type Worker struct {
 	cur    int // the operator running, or -1
 
 	batch   ChangeBatch // progress made since the last application
+	pending int         // runs whose progress is in batch
+	yielded bool        // an operator run since the last application reactivated itself
 	changed []Location  // scratch for Computation.apply
 	dirty   []flusher   // pushers holding unsent records
 
@@ -104,9 +106,17 @@ func (w *Worker) Combine() bool { return !w.c.cfg.NoCombine }
 // input: the times that may still appear there. The result is a snapshot
 // taken at the first call for loc during the current Run (so it is stable
 // within a Run); it is owned by the worker and valid until the operator
-// returns. When the frontier moves later, the operator is activated again
-// if loc is one of its inputs.
+// returns. Once any operator has read the frontier of loc, every later
+// move of it activates the operator whose input loc is (on every worker):
+// an operator that waits for a frontier reads it in each Run, from the
+// first, and one that never reads one (a map, a filter) runs only when
+// data arrives.
 func (w *Worker) Frontier(loc Location) Antichain {
+	// Noted before the version is read: a change applied after this
+	// read activates the operator.
+	if r := &w.c.read[loc]; !r.Load() {
+		r.Store(true)
+	}
 	v := w.c.versions[loc].Load()
 	if w.fver[loc] != v && (w.fstamp[loc] != w.runs || w.cur < 0) {
 		w.c.mu.Lock()
@@ -120,7 +130,8 @@ func (w *Worker) Frontier(loc Location) Antichain {
 
 // Hold acquires a capability at (loc, t), an output of the running
 // operator: a count of +1, applied with the worker's batch after Run
-// returns. The operator must hold a capability, or have consumed a
+// returns (with the progress of the worker's next runs, at the latest
+// before it parks). The operator must hold a capability, or have consumed a
 // message, at a time <= t.
 func (w *Worker) Hold(loc Location, t Time) { w.batch.Add(loc, t, 1) }
 
@@ -133,6 +144,7 @@ func (w *Worker) Release(loc Location, t Time) { w.batch.Add(loc, t, -1) }
 // operators that are activated now: a source yields this way.
 func (w *Worker) Reactivate() {
 	if w.cur >= 0 {
+		w.yielded = true
 		w.activate(w.cur)
 	}
 }
@@ -221,12 +233,41 @@ func (w *Worker) build(build func(*Worker) ([]Operator, error)) (ops []Operator,
 	return ops, err
 }
 
+// applyEvery is the most operator runs whose progress a worker holds
+// back before it applies it.
+const applyEvery = 8
+
 // loop runs activated operators, and parks while there are none, until
 // the computation ends.
+//
+// What a run pushes and the progress it makes wait for the runs after
+// it. When the worker runs out of operators to run it sends what its
+// pushers buffered, which may give its own operators more to do; when
+// that is done too, and at least every applyEvery runs, it applies the
+// progress, after sending what is buffered (the progress holds the +1s
+// of the batches sent). One application of several runs' progress is as
+// safe as one per run (the tracker never sees a state that the runs'
+// own order would not pass through), and is cheaper: a batch sent and
+// consumed on one worker cancels out before it reaches the tracker. In a
+// loop that runs its operators one after another (a round of
+// exchange-rounds on one worker is five runs), it is one application
+// where there were five; and the records that several runs push at one
+// time travel in one batch. An operator that reactivates itself (a
+// source that yields) has its records sent and its progress applied
+// after its run, as its next run may wait for input (a line of standard
+// input).
 func (w *Worker) loop() {
 	for !w.c.stopped.Load() {
 		w.todo = w.take(w.todo[:0])
 		if len(w.todo) == 0 {
+			if len(w.dirty) > 0 {
+				w.flush() // may activate operators of this worker
+				continue
+			}
+			if w.pending > 0 {
+				w.applyProgress() // may activate operators of this worker
+				continue
+			}
 			select {
 			case <-w.act.wake:
 			case <-w.c.done:
@@ -240,14 +281,38 @@ func (w *Worker) loop() {
 			}
 			w.run(op)
 		}
+		if w.pending >= applyEvery || w.yielded {
+			w.applyProgress()
+		}
 	}
 }
 
-// run runs operator op once, then sends what its pushers buffered, writes
-// its print output and applies the progress it made. The run and the
-// flush count as the operator's: its activations, time and records out.
+// flush sends what the pushers buffered.
+func (w *Worker) flush() {
+	for _, p := range w.dirty {
+		p.Flush()
+	}
+	clear(w.dirty)
+	w.dirty = w.dirty[:0]
+}
+
+// applyProgress sends what the pushers buffered, whose +1s the progress
+// must include, and applies the progress of the runs since the last
+// time.
+func (w *Worker) applyProgress() {
+	w.flush()
+	w.pending = 0
+	w.yielded = false
+	if !w.batch.Empty() {
+		w.changed = w.c.apply(&w.batch, w.changed)
+	}
+}
+
+// run runs operator op once, then writes its print output; what its
+// pushers buffered and the progress it made wait in the worker (see
+// loop). The records its pushers send count as the operator's.
 func (w *Worker) run(op int) {
-	start := time.Now()
+	start := monotonic()
 	if w.labels != nil {
 		w.labels.enter(op)
 	}
@@ -259,9 +324,6 @@ func (w *Worker) run(op int) {
 	w.runSeq.Add(1)
 	w.measure(op)
 	if err == nil {
-		for _, p := range w.dirty {
-			p.Flush()
-		}
 		err = w.flushStdout()
 	}
 	w.cur = -1
@@ -270,21 +332,27 @@ func (w *Worker) run(op int) {
 	}
 	oc := &w.opc[op]
 	oc.runs.Add(1)
-	oc.runNanos.Add(int64(time.Since(start)))
+	oc.runNanos.Add(monotonic() - start)
 	if err == nil {
 		err = w.flushFiles()
 	}
-	clear(w.dirty)
-	w.dirty = w.dirty[:0]
 	if err != nil {
 		w.batch.Clear()
+		w.pending = 0
 		w.c.fail(err)
 		return
 	}
-	if !w.batch.Empty() {
-		w.changed = w.c.apply(&w.batch, w.changed)
-	}
+	w.pending++
 }
+
+// clockBase is the origin of monotonic.
+var clockBase = time.Now()
+
+// monotonic returns the nanoseconds since clockBase from the monotonic
+// clock alone: time.Since of a Time with a monotonic reading reads only
+// that clock, where time.Now reads the wall clock too, and the worker
+// reads it twice a run.
+func monotonic() int64 { return int64(time.Since(clockBase)) }
 
 // call runs operator op, turning a panic into a *PanicError.
 func (w *Worker) call(op int) (err error) {
@@ -303,7 +371,8 @@ func (w *Worker) call(op int) (err error) {
 	return w.ops[op].Run()
 }
 
-// markDirty notes that p holds unsent records, to be flushed after Run.
+// markDirty notes that p holds unsent records, to be flushed before the
+// worker applies its progress.
 func (w *Worker) markDirty(p flusher) { w.dirty = append(w.dirty, p) }
 
 // flushStdout writes the complete lines of the print buffer.

@@ -22,13 +22,10 @@ func TestFrontierActivatesReader(t *testing.T) {
 		step := 0
 		src := opFunc(func() error {
 			switch step {
-			case 0, 2:
-				w.Reactivate() // give the sink a chance to run
-			case 1:
+			case 0:
 				w.Hold(0, Epoch(5))
 				w.Release(0, Time{})
-				w.Reactivate()
-			case 3:
+			case 1:
 				w.Release(0, Epoch(5))
 			}
 			step++
@@ -38,6 +35,9 @@ func TestFrontierActivatesReader(t *testing.T) {
 			f := w.Frontier(1)
 			seen = append(seen, fmt.Sprint(f))
 			assert.Equal(t, f, w.Frontier(1), "stable within a Run")
+			if f.LessEqual(Epoch(5)) && !f.LessEqual(Time{}) {
+				w.Activate(0) // the source's next step
+			}
 			return nil
 		})
 		return []Operator{src, sink}, nil
@@ -52,7 +52,8 @@ func TestIdleWorkersPark(t *testing.T) {
 	var runs atomic.Int64
 	counted := opFunc(func() error { runs.Add(1); return nil })
 	c.Start(context.Background(), func(w *Worker) ([]Operator, error) {
-		return []Operator{counted, counted}, nil
+		sum := opFunc(func() error { runs.Add(1); w.Frontier(2); return nil })
+		return []Operator{counted, sum}, nil
 	})
 	require.Eventually(t, func() bool { return runs.Load() == 8 }, testTimeout, time.Millisecond)
 	time.Sleep(50 * time.Millisecond)
@@ -62,6 +63,87 @@ func TestIdleWorkersPark(t *testing.T) {
 		"the frontier change at the sum's input activates it on every worker")
 	require.NoError(t, in.Close())
 	require.NoError(t, waitWithin(t, c, testTimeout))
+}
+
+// TestUnreadFrontierDoesNotActivate checks that a frontier change runs
+// only an operator that reads frontiers: a map or a filter, which never
+// does, runs when data arrives and not when the frontier moves.
+func TestUnreadFrontierDoesNotActivate(t *testing.T) {
+	g := &Graph{
+		Name:      "test",
+		Locations: 5,
+		Operators: []OperatorInfo{
+			{Name: "source", Pos: "t.tdf:1:1", Outputs: []Location{0}},
+			{Name: "map", Pos: "t.tdf:2:5", Inputs: []Location{1}, Outputs: []Location{2}},
+			{Name: "sum", Pos: "t.tdf:3:5", Inputs: []Location{3}, Outputs: []Location{4}},
+		},
+		Paths:              [][]Path{{{Target: 1}, {Target: 2}, {Target: 3}, {Target: 4}}, {{Target: 2}}, nil, {{Target: 4}}},
+		WorkerCapabilities: []Location{0},
+	}
+	c := newTestComputation(t, 1, g)
+	mapRuns := 0
+	var seen []string
+	err := runWithin(t, c, func(w *Worker) ([]Operator, error) {
+		step := 0
+		src := opFunc(func() error {
+			switch step {
+			case 0:
+				w.Hold(0, Epoch(5))
+				w.Release(0, Time{})
+			case 1:
+				w.Release(0, Epoch(5))
+			}
+			step++
+			return nil
+		})
+		mapper := opFunc(func() error { mapRuns++; return nil })
+		sum := opFunc(func() error {
+			f := w.Frontier(3)
+			seen = append(seen, fmt.Sprint(f))
+			if f.LessEqual(Epoch(5)) && !f.LessEqual(Time{}) {
+				w.Activate(0) // the source's next step
+			}
+			return nil
+		})
+		return []Operator{src, mapper, sum}, nil
+	})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"[0]", "[5]"}, seen, "the sum runs at start and when its frontier moved")
+	assert.Equal(t, 1, mapRuns, "the map runs only at start")
+}
+
+// TestProgressOfRunsAppliedTogether checks that the progress of a
+// worker's runs reaches the tracker together: a batch that a source
+// sends and a sink consumes on the same worker cancels out, and only the
+// source's release is applied.
+func TestProgressOfRunsAppliedTogether(t *testing.T) {
+	c := newTestComputation(t, 1, sourceGraph())
+	ch := NewChannel[uint64](c, 1, 1)
+	var got []uint64
+	err := runWithin(t, c, func(w *Worker) ([]Operator, error) {
+		out, in := ch.Pusher(w), ch.Puller(w)
+		first := true
+		src := opFunc(func() error {
+			if first { // the sink has its first run before the record
+				first = false
+				w.Reactivate()
+				return nil
+			}
+			out.GiveLocal(Time{}, 7)
+			w.Release(0, Time{})
+			return nil
+		})
+		sink := opFunc(func() error {
+			for b, ok := in.Next(); ok; b, ok = in.Next() {
+				got = append(got, b.Data...)
+			}
+			return nil
+		})
+		return []Operator{src, sink}, nil
+	})
+	require.NoError(t, err)
+	assert.Equal(t, []uint64{7}, got)
+	assert.Equal(t, int64(1), c.Snapshot().Progress.LocalUpdates, "one update: the release")
 }
 
 // lockedBuffer is a bytes.Buffer that fails the test when written

@@ -15,3 +15,10 @@ func TestGoVersionLess(t *testing.T) {
 		}
 	}
 }
+
+// TestBuildTags checks that builds use netgo and keep the tags of GOFLAGS.
+func TestBuildTags(t *testing.T) {
+	assert.Equal(t, "netgo", buildTags([]string{"HOME=/x"}))
+	assert.Equal(t, "netgo,a,b", buildTags([]string{"GOFLAGS=-mod=mod -tags=a,b"}))
+	assert.Equal(t, "netgo,c", buildTags([]string{"GOFLAGS=--tags=c"}))
+}
