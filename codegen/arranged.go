@@ -145,7 +145,6 @@ func (d *dfGen) runArrangedJoin(op *planner.Op) []jen.Code {
 			),
 		),
 	)
-	body = append(body, flushes(op)...)
 	return append(body, jen.Return(jen.Nil()))
 }
 

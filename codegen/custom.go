@@ -211,7 +211,6 @@ func (d *dfGen) runCustom(op *planner.Op) []jen.Code {
 			jen.If(jen.Len(jen.Id("ready")).Op("==").Lit(0)).Block(jen.Break()),
 			jen.For(jen.List(jen.Id("_"), jen.Id("t")).Op(":=").Range().Id("ready")).Block(each...),
 		))
-	body = append(body, flushes(op)...)
 	return append(body, jen.Return(jen.Nil()))
 }
 
@@ -230,7 +229,6 @@ func (d *dfGen) runIterate(op *planner.Op) []jen.Code {
 			jen.If(jen.Qual(rt, "LoopDone").Call(jen.Id("frontier"), jen.Id("outer"), jen.Lit(op.Node.Loop.Depth))).Block(jen.Delete(seen, jen.Id("outer"))),
 		),
 	)
-	body = append(body, flushes(op)...)
 	return append(body, jen.Return(jen.Nil()))
 }
 

@@ -401,17 +401,6 @@ func (d *dfGen) newOperator(op *planner.Op) []jen.Code {
 	return stmts
 }
 
-// flushes returns the statements that send op's buffered output.
-func flushes(op *planner.Op) []jen.Code {
-	var out []jen.Code
-	if op.Out != nil {
-		for i := range op.Out.Channels {
-			out = append(out, jen.Id("op").Dot(outName(i)).Dot("Flush").Call())
-		}
-	}
-	return out
-}
-
 // processMethod emits process, which runs the stages over a batch of the
 // records op's head produces and pushes the results to op's channels.
 func (d *dfGen) processMethod(op *planner.Op) {

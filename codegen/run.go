@@ -36,8 +36,7 @@ func (d *dfGen) runMethod(op *planner.Op) {
 	default:
 		body = append(d.drain(op, func(b jen.Code) []jen.Code {
 			return []jen.Code{jen.If(jen.Err().Op(":=").Id("op").Dot("process").Call(jen.Add(b).Dot("Time"), jen.Add(b).Dot("Data")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))}
-		}), flushes(op)...)
-		body = append(body, jen.Return(jen.Nil()))
+		}), jen.Return(jen.Nil()))
 	}
 	d.f.Comment("Run is called by the worker when the operator is activated.")
 	d.f.Func().Params(jen.Id("op").Op("*").Id(d.opType(op))).Id("Run").Params().Error().Block(body...)
@@ -74,7 +73,6 @@ func (d *dfGen) runDelay(op *planner.Op) []jen.Code {
 		return []jen.Code{jen.For(jen.List(jen.Id("_"), jen.Id("r")).Op(":=").Range().Add(b).Dot("Data")).Block(perRecord...)}
 	})
 	body = append(body, d.emitComplete(op, state, nil, jen.Add(state).Index(jen.Id("t")))...)
-	body = append(body, flushes(op)...)
 	return append(body, jen.Return(jen.Nil()))
 }
 
@@ -120,7 +118,6 @@ func (d *dfGen) runJoin(op *planner.Op) []jen.Code {
 		jen.Qual("slices", "SortFunc").Call(ready, jen.Qual(rt, "CompareTime")),
 		jen.For(jen.List(jen.Id("_"), jen.Id("t")).Op(":=").Range().Add(ready)).Block(d.joinComplete(op)...),
 	)
-	body = append(body, flushes(op)...)
 	return append(body, jen.Return(jen.Nil()))
 }
 
@@ -205,7 +202,6 @@ func (d *dfGen) runLines(op *planner.Op) []jen.Code {
 	body = append(body,
 		jen.If(jen.Id("perr").Op(":=").Id("op").Dot("process").Call(zero, records), jen.Id("perr").Op("!=").Nil()).Block(jen.Return(jen.Id("perr"))),
 	)
-	body = append(body, flushes(op)...)
 	body = append(body,
 		jen.If(jen.Err().Op("==").Qual("io", "EOF")).Block(
 			jen.Id("op").Dot("done").Op("=").True(),
@@ -233,7 +229,6 @@ func (d *dfGen) runRange(op *planner.Op) []jen.Code {
 		),
 		jen.If(jen.Err().Op(":=").Id("op").Dot("process").Call(zero, jen.Id("op").Dot("batch")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
 	}
-	body = append(body, flushes(op)...)
 	body = append(body,
 		jen.If(jen.Add(next).Op(">=").Id("op").Dot("hi")).Block(
 			jen.Id("op").Dot("done").Op("=").True(),
@@ -297,7 +292,6 @@ func (d *dfGen) runAggregate(op *planner.Op) []jen.Code {
 			),
 		))
 	}
-	body = append(body, flushes(op)...)
 	return append(body, jen.Return(jen.Nil()))
 }
 
@@ -589,7 +583,6 @@ func (d *dfGen) runCombine(op *planner.Op) []jen.Code {
 			jen.Id("op").Dot("spare").Op("=").Nil(),
 		),
 	)
-	body = append(body, flushes(op)...)
 	return append(body, jen.Return(jen.Nil()))
 }
 

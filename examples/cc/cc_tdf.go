@@ -888,8 +888,6 @@ func (op *componentsReadFlatMapExchange21) Run() error {
 	if perr := op.process(tdrt.Time{}, op.records); perr != nil {
 		return perr
 	}
-	op.out0.Flush()
-	op.out1.Flush()
 	if err == io.EOF {
 		op.done = true
 		op.w.Release(0, tdrt.Time{})
@@ -939,7 +937,6 @@ func (op *componentsMap23) Run() error {
 		}
 		op.in0.Recycle(b.Data)
 	}
-	op.out0.Flush()
 	return nil
 }
 
@@ -987,8 +984,6 @@ func (op *componentsLoopLExchange24) Run() error {
 		}
 		op.in1.Recycle(b.Data)
 	}
-	op.out0.Flush()
-	op.out1.Flush()
 	return nil
 }
 
@@ -1076,7 +1071,6 @@ func (op *componentsJoinMap26) Run() error {
 			clear(op.found[:cap(op.found)])
 		}
 	}
-	op.out0.Flush()
 	return nil
 }
 
@@ -1233,7 +1227,6 @@ func (op *componentsCombineMinExchange29) Run() error {
 		// Nothing is folded for a while: let the emptied states go.
 		op.spare = nil
 	}
-	op.out0.Flush()
 	return nil
 }
 
@@ -1346,8 +1339,6 @@ func (op *componentsMin29) Run() error {
 			delete(op.acc, o)
 		}
 	}
-	op.out0.Flush()
-	op.out1.Flush()
 	return nil
 }
 
@@ -1464,7 +1455,6 @@ func (op *componentsCombineMinExchange33) Run() error {
 		// Nothing is folded for a while: let the emptied states go.
 		op.spare = nil
 	}
-	op.out0.Flush()
 	return nil
 }
 

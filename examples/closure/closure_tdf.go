@@ -505,8 +505,6 @@ func (op *closureReadMapExchange19) Run() error {
 	if perr := op.process(tdrt.Time{}, op.records); perr != nil {
 		return perr
 	}
-	op.out0.Flush()
-	op.out1.Flush()
 	if err == io.EOF {
 		op.done = true
 		op.w.Release(0, tdrt.Time{})
@@ -575,8 +573,6 @@ func (op *closureIterateP20) Run() error {
 			delete(op.seen, outer)
 		}
 	}
-	op.out0.Flush()
-	op.out1.Flush()
 	return nil
 }
 
@@ -641,7 +637,6 @@ func (op *closureMapExchange22) Run() error {
 		}
 		op.in0.Recycle(b.Data)
 	}
-	op.out0.Flush()
 	return nil
 }
 
@@ -727,7 +722,6 @@ func (op *closureJoinMapExchange23) Run() error {
 			clear(op.found[:cap(op.found)])
 		}
 	}
-	op.out0.Flush()
 	return nil
 }
 

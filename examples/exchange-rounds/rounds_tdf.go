@@ -611,7 +611,6 @@ func (op *exchangeRoundsRangeMapBroadcast19) Run() error {
 	if err := op.process(tdrt.Time{}, op.batch); err != nil {
 		return err
 	}
-	op.out0.Flush()
 	if op.next >= op.hi {
 		op.done = true
 		op.w.Release(0, tdrt.Time{})
@@ -662,7 +661,6 @@ func (op *exchangeRoundsLoopTFlatMapExchange20) Run() error {
 		}
 		op.in1.Recycle(b.Data)
 	}
-	op.out0.Flush()
 	return nil
 }
 
@@ -699,7 +697,6 @@ func (op *exchangeRoundsFilter24) Run() error {
 		}
 		op.in0.Recycle(b.Data)
 	}
-	op.out0.Flush()
 	return nil
 }
 
@@ -784,7 +781,6 @@ func (op *exchangeRoundsDistinctBroadcast25) Run() error {
 		// No more records will come: let the emptied states go.
 		op.spare = nil
 	}
-	op.out0.Flush()
 	return nil
 }
 
@@ -830,8 +826,6 @@ func (op *exchangeRoundsMapExchange27) Run() error {
 		}
 		op.in0.Recycle(b.Data)
 	}
-	op.out0.Flush()
-	op.out1.Flush()
 	return nil
 }
 

@@ -152,7 +152,6 @@ func (op *exchangeInputValuesExchange7) Run() error {
 		}
 		op.in0.Recycle(b.Data)
 	}
-	op.out0.Flush()
 	return nil
 }
 

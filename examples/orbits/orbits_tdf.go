@@ -582,8 +582,6 @@ func (op *orbitsInputStartsExchange41) Run() error {
 		}
 		op.in0.Recycle(b.Data)
 	}
-	op.out0.Flush()
-	op.out1.Flush()
 	return nil
 }
 
@@ -644,9 +642,6 @@ func (op *orbitsIterateXExchange43) Run() error {
 			delete(op.seen, outer)
 		}
 	}
-	op.out0.Flush()
-	op.out1.Flush()
-	op.out2.Flush()
 	return nil
 }
 
@@ -717,7 +712,6 @@ func (op *orbitsMapExchange44) Run() error {
 		}
 		op.in0.Recycle(b.Data)
 	}
-	op.out0.Flush()
 	return nil
 }
 
@@ -800,8 +794,6 @@ func (op *orbitsLoopXMap48) Run() error {
 		}
 		op.in1.Recycle(b.Data)
 	}
-	op.out0.Flush()
-	op.out1.Flush()
 	return nil
 }
 

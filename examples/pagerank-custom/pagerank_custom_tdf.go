@@ -686,8 +686,6 @@ func (op *pageRankLinesFilterMapExchange128) Run() error {
 	if perr := op.process(tdrt.Time{}, op.batch); perr != nil {
 		return perr
 	}
-	op.out0.Flush()
-	op.out1.Flush()
 	if err == io.EOF {
 		op.done = true
 		op.w.Release(0, tdrt.Time{})
@@ -741,7 +739,6 @@ func (op *pageRankFlatMapExchange133) Run() error {
 		}
 		op.in0.Recycle(b.Data)
 	}
-	op.out0.Flush()
 	return nil
 }
 
@@ -801,7 +798,6 @@ func (op *pageRankStarting135) Run() error {
 			op.notifier.Done(t)
 		}
 	}
-	op.out0.Flush()
 	return nil
 }
 
@@ -885,7 +881,6 @@ func (op *pageRankLoopR138) Run() error {
 		}
 		op.in1.Recycle(b.Data)
 	}
-	op.out0.Flush()
 	return nil
 }
 
@@ -960,7 +955,6 @@ func (op *pageRankSpreadExchange139) Run() error {
 			op.notifier.Done(t)
 		}
 	}
-	op.out0.Flush()
 	return nil
 }
 
@@ -1062,8 +1056,6 @@ func (op *pageRankAccumulate139) Run() error {
 			op.notifier.Done(t)
 		}
 	}
-	op.out0.Flush()
-	op.out1.Flush()
 	return nil
 }
 

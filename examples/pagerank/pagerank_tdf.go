@@ -1319,9 +1319,6 @@ func (op *pageRankReadMapExchange30) Run() error {
 	if perr := op.process(tdrt.Time{}, op.records); perr != nil {
 		return perr
 	}
-	op.out0.Flush()
-	op.out1.Flush()
-	op.out2.Flush()
 	if err == io.EOF {
 		op.done = true
 		op.w.Release(0, tdrt.Time{})
@@ -1373,7 +1370,6 @@ func (op *pageRankMap31) Run() error {
 		}
 		op.in0.Recycle(b.Data)
 	}
-	op.out0.Flush()
 	return nil
 }
 
@@ -1476,7 +1472,6 @@ func (op *pageRankCombineCountExchange31) Run() error {
 		// Nothing is folded for a while: let the emptied states go.
 		op.spare = nil
 	}
-	op.out0.Flush()
 	return nil
 }
 
@@ -1576,7 +1571,6 @@ func (op *pageRankCount31) Run() error {
 		// No more records will come: let the emptied states go.
 		op.spare = nil
 	}
-	op.out0.Flush()
 	return nil
 }
 
@@ -1689,7 +1683,6 @@ func (op *pageRankJoinMapExchange33) Run() error {
 		delete(op.right, t)
 		op.w.Release(9, t)
 	}
-	op.out0.Flush()
 	return nil
 }
 
@@ -1725,7 +1718,6 @@ func (op *pageRankFlatMapExchange36) Run() error {
 		}
 		op.in0.Recycle(b.Data)
 	}
-	op.out0.Flush()
 	return nil
 }
 
@@ -1811,7 +1803,6 @@ func (op *pageRankDistinctMap37) Run() error {
 		// No more records will come: let the emptied states go.
 		op.spare = nil
 	}
-	op.out0.Flush()
 	return nil
 }
 
@@ -1871,8 +1862,6 @@ func (op *pageRankLoopRExchange39) Run() error {
 		}
 		op.in1.Recycle(b.Data)
 	}
-	op.out0.Flush()
-	op.out1.Flush()
 	return nil
 }
 
@@ -1960,7 +1949,6 @@ func (op *pageRankJoinMap40) Run() error {
 			clear(op.found[:cap(op.found)])
 		}
 	}
-	op.out0.Flush()
 	return nil
 }
 
@@ -2022,7 +2010,6 @@ func (op *pageRankMap42) Run() error {
 		}
 		op.in0.Recycle(b.Data)
 	}
-	op.out0.Flush()
 	return nil
 }
 
@@ -2148,7 +2135,6 @@ func (op *pageRankCombineSumExchange44) Run() error {
 		// Nothing is folded for a while: let the emptied states go.
 		op.spare = nil
 	}
-	op.out0.Flush()
 	return nil
 }
 
@@ -2250,8 +2236,6 @@ func (op *pageRankSumMap44) Run() error {
 		// No more records will come: let the emptied states go.
 		op.spare = nil
 	}
-	op.out0.Flush()
-	op.out1.Flush()
 	return nil
 }
 

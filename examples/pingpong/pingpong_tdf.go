@@ -517,7 +517,6 @@ func (op *pingPongRangeMap15) Run() error {
 	if err := op.process(tdrt.Time{}, op.batch); err != nil {
 		return err
 	}
-	op.out0.Flush()
 	if op.next >= op.hi {
 		op.done = true
 		op.w.Release(0, tdrt.Time{})
@@ -570,7 +569,6 @@ func (op *pingPongLoopXExchange16) Run() error {
 		}
 		op.in1.Recycle(b.Data)
 	}
-	op.out0.Flush()
 	return nil
 }
 
@@ -606,8 +604,6 @@ func (op *pingPongMap19) Run() error {
 		}
 		op.in0.Recycle(b.Data)
 	}
-	op.out0.Flush()
-	op.out1.Flush()
 	return nil
 }
 
@@ -656,7 +652,6 @@ func (op *pingPongMap22) Run() error {
 		}
 		op.in0.Recycle(b.Data)
 	}
-	op.out0.Flush()
 	return nil
 }
 
@@ -752,7 +747,6 @@ func (op *pingPongCombineSumExchange22) Run() error {
 		// Nothing is folded for a while: let the emptied states go.
 		op.spare = nil
 	}
-	op.out0.Flush()
 	return nil
 }
 

@@ -557,7 +557,6 @@ func (op *reachReadMapExchange21) Run() error {
 	if perr := op.process(tdrt.Time{}, op.records); perr != nil {
 		return perr
 	}
-	op.out0.Flush()
 	if err == io.EOF {
 		op.done = true
 		op.w.Release(0, tdrt.Time{})
@@ -606,7 +605,6 @@ func (op *reachRangeMapExchange22) Run() error {
 	if err := op.process(tdrt.Time{}, op.batch); err != nil {
 		return err
 	}
-	op.out0.Flush()
 	if op.next >= op.hi {
 		op.done = true
 		op.w.Release(1, tdrt.Time{})
@@ -668,8 +666,6 @@ func (op *reachIterateN23) Run() error {
 			delete(op.seen, outer)
 		}
 	}
-	op.out0.Flush()
-	op.out1.Flush()
 	return nil
 }
 
@@ -733,7 +729,6 @@ func (op *reachMapExchange25) Run() error {
 		}
 		op.in0.Recycle(b.Data)
 	}
-	op.out0.Flush()
 	return nil
 }
 
@@ -819,7 +814,6 @@ func (op *reachJoinMapExchange26) Run() error {
 			clear(op.found[:cap(op.found)])
 		}
 	}
-	op.out0.Flush()
 	return nil
 }
 

@@ -251,7 +251,6 @@ func (op *entriesLinesFilterMapExchange34) Run() error {
 	if perr := op.process(tdrt.Time{}, op.batch); perr != nil {
 		return perr
 	}
-	op.out0.Flush()
 	if err == io.EOF {
 		op.done = true
 		op.w.Release(0, tdrt.Time{})
@@ -300,7 +299,6 @@ func (op *entriesMap53) Run() error {
 		}
 		op.in0.Recycle(b.Data)
 	}
-	op.out0.Flush()
 	return nil
 }
 
@@ -400,7 +398,6 @@ func (op *entriesCombineCountExchange54) Run() error {
 		// Nothing is folded for a while: let the emptied states go.
 		op.spare = nil
 	}
-	op.out0.Flush()
 	return nil
 }
 
@@ -710,7 +707,6 @@ func (op *pointsRangeMapExchange61) Run() error {
 	if err := op.process(tdrt.Time{}, op.batch); err != nil {
 		return err
 	}
-	op.out0.Flush()
 	if op.next >= op.hi {
 		op.done = true
 		op.w.Release(0, tdrt.Time{})
@@ -751,7 +747,6 @@ func (op *pointsMap64) Run() error {
 		}
 		op.in0.Recycle(b.Data)
 	}
-	op.out0.Flush()
 	return nil
 }
 
@@ -854,7 +849,6 @@ func (op *pointsCombineCountExchange65) Run() error {
 		// Nothing is folded for a while: let the emptied states go.
 		op.spare = nil
 	}
-	op.out0.Flush()
 	return nil
 }
 
@@ -1121,7 +1115,6 @@ func (op *squaresRangeMapExchange72) Run() error {
 	if err := op.process(tdrt.Time{}, op.batch); err != nil {
 		return err
 	}
-	op.out0.Flush()
 	if op.next >= op.hi {
 		op.done = true
 		op.w.Release(0, tdrt.Time{})

@@ -881,7 +881,6 @@ func (op *shortestPathsReadMapExchange25) Run() error {
 	if perr := op.process(tdrt.Time{}, op.records); perr != nil {
 		return perr
 	}
-	op.out0.Flush()
 	if err == io.EOF {
 		op.done = true
 		op.w.Release(0, tdrt.Time{})
@@ -929,7 +928,6 @@ func (op *shortestPathsRangeMap26) Run() error {
 	if err := op.process(tdrt.Time{}, op.batch); err != nil {
 		return err
 	}
-	op.out0.Flush()
 	if op.next >= op.hi {
 		op.done = true
 		op.w.Release(1, tdrt.Time{})
@@ -983,8 +981,6 @@ func (op *shortestPathsLoopDExchange27) Run() error {
 		}
 		op.in1.Recycle(b.Data)
 	}
-	op.out0.Flush()
-	op.out1.Flush()
 	return nil
 }
 
@@ -1072,7 +1068,6 @@ func (op *shortestPathsJoinMap29) Run() error {
 			clear(op.found[:cap(op.found)])
 		}
 	}
-	op.out0.Flush()
 	return nil
 }
 
@@ -1229,7 +1224,6 @@ func (op *shortestPathsCombineMinExchange32) Run() error {
 		// Nothing is folded for a while: let the emptied states go.
 		op.spare = nil
 	}
-	op.out0.Flush()
 	return nil
 }
 
@@ -1342,8 +1336,6 @@ func (op *shortestPathsMin32) Run() error {
 			delete(op.acc, o)
 		}
 	}
-	op.out0.Flush()
-	op.out1.Flush()
 	return nil
 }
 
@@ -1460,7 +1452,6 @@ func (op *shortestPathsCombineMinExchange36) Run() error {
 		// Nothing is folded for a while: let the emptied states go.
 		op.spare = nil
 	}
-	op.out0.Flush()
 	return nil
 }
 

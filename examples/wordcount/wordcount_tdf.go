@@ -178,7 +178,6 @@ func (op *wordCountLinesFlatMapExchange13) Run() error {
 	if perr := op.process(tdrt.Time{}, op.batch); perr != nil {
 		return perr
 	}
-	op.out0.Flush()
 	if err == io.EOF {
 		op.done = true
 		op.w.Release(0, tdrt.Time{})

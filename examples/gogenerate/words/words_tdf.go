@@ -174,7 +174,6 @@ func (op *wordsInputTextFlatMapExchange13) Run() error {
 		}
 		op.in0.Recycle(b.Data)
 	}
-	op.out0.Flush()
 	return nil
 }
 
