@@ -407,7 +407,13 @@ func (s *Sender) writeOut(wait bool) error {
 		return nil // a failure is WriteLoop's to report
 	}
 	s.mu.Unlock()
-	n, err := s.nb.WriteTo(s.w)
+	var n int64
+	var err error
+	if bw, ok := s.w.(buffersWriter); ok {
+		n, err = bw.WriteBuffers(&s.nb)
+	} else {
+		n, err = s.nb.WriteTo(s.w)
+	}
 	if s.cfg.Stats != nil {
 		s.cfg.Stats.SentBytes.Add(n)
 	}
@@ -418,6 +424,13 @@ func (s *Sender) writeOut(wait bool) error {
 	s.written()
 	s.mu.Unlock()
 	return nil
+}
+
+// buffersWriter is a writer with a vectored write of its own (a TLS
+// session that gathers its records, secureConn), which net.Buffers'
+// WriteTo does not know of.
+type buffersWriter interface {
+	WriteBuffers(b *net.Buffers) (int64, error)
 }
 
 // heartbeat sends a ping unless frames were written since the last tick.

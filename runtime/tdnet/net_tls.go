@@ -147,7 +147,8 @@ func newNetSecurity(c ClusterConfig) (*netSecurity, error) {
 // pass for one.
 type secureConn struct {
 	*tls.Conn
-	raw net.Conn
+	raw    net.Conn
+	sealed *sealedWriter // between Conn and raw: gathers sealed records (WriteBuffers)
 }
 
 func (c *secureConn) Close() error { return c.raw.Close() }
@@ -194,7 +195,8 @@ func (s *netSecurity) client(conn net.Conn, addr string) (net.Conn, error) {
 		host, _, _ := net.SplitHostPort(addr)
 		cfg.ServerName = host
 	}
-	tc := tls.Client(conn, cfg)
+	sw := &sealedWriter{Conn: conn}
+	tc := tls.Client(sw, cfg)
 	if err := tc.Handshake(); err != nil {
 		var rhe tls.RecordHeaderError
 		if errors.As(err, &rhe) && string(rhe.RecordHeader[:4]) == string(replyInsecure[:4]) {
@@ -202,7 +204,7 @@ func (s *netSecurity) client(conn net.Conn, addr string) (net.Conn, error) {
 		}
 		return nil, s.credentialError(err, true, "during the TLS handshake")
 	}
-	return &secureConn{Conn: tc, raw: conn}, nil
+	return &secureConn{Conn: tc, raw: conn, sealed: sw}, nil
 }
 
 // server runs the TLS handshake of an accepted connection. It returns
@@ -234,11 +236,12 @@ func (s *netSecurity) server(conn net.Conn) (io.ReadWriter, net.Conn, error) {
 		offered = slices.Contains(hi.SupportedProtos, tlsALPN)
 		return nil, nil
 	}
-	tc := tls.Server(pc, cfg)
+	sw := &sealedWriter{Conn: pc}
+	tc := tls.Server(sw, cfg)
 	if err := tc.Handshake(); err != nil {
 		return nil, nil, s.credentialError(err, offered, "during the TLS handshake")
 	}
-	sc := &secureConn{Conn: tc, raw: pc}
+	sc := &secureConn{Conn: tc, raw: pc, sealed: sw}
 	return sc, sc, nil
 }
 
