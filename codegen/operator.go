@@ -621,7 +621,7 @@ func (s *stageGen) push(rec string) []jen.Code {
 			)
 		default:
 			key := s.call(s.prefix, ch.Key, jen.Id(rec))
-			route := jen.Qual(rt, "Route").Call(s.hash(ch.Key.Lambda.Result, key), jen.Id("op").Dot("peers"))
+			route := s.route(ch.Key.Lambda.Result, key, jen.Id("op").Dot("peers"))
 			pusher := jen.Id("op").Dot(outName(i))
 			give = jen.If(
 				jen.Id("target").Op(":=").Add(route),

@@ -93,6 +93,16 @@ func convert(t types.Type, kind types.BasicKind, conv func(...jen.Code) *jen.Sta
 	return conv(v)
 }
 
+// route returns an expression of the worker, 0..peers-1, that a record
+// with key expression k of type t goes to: RouteUint64 of an integer key
+// (one multiply), Route of the key's hash otherwise.
+func (g *gen) route(t types.Type, k, peers jen.Code) jen.Code {
+	if u, ok := t.Underlying().(*types.Basic); ok && u.Info()&types.IsInteger != 0 {
+		return jen.Qual(rt, "RouteUint64").Call(convert(t, types.Uint64, jen.Uint64().Call, k), peers)
+	}
+	return jen.Qual(rt, "Route").Call(g.hash(t, k), peers)
+}
+
 // hash returns an expression hashing key expression k of type t, for
 // routing records to workers. lang has checked that t is hashable.
 func (g *gen) hash(t types.Type, k jen.Code) jen.Code {

@@ -59,7 +59,8 @@
 // ([LineReader.ReadBlockView]), and [RangeShare] splits a range of
 // numbers. Host-fed inputs are [Input]
 // handles. Exchange routes a record by [Route] of a deterministic hash
-// ([HashUint64], [HashString], ...), so every process agrees on it.
+// ([HashUint64], [HashString], ...), or an integer key by [RouteUint64],
+// so every process agrees on it.
 //
 // # Processes
 //

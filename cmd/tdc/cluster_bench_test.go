@@ -158,7 +158,7 @@ func crossingRecords(records int64, procs int) int64 {
 	for w := range procs {
 		lo, hi := tdrt.RangeShare(0, records, w, procs)
 		for x := lo; x < hi; x++ {
-			if tdrt.Route(tdrt.HashUint64(uint64(x)), procs) != w {
+			if tdrt.RouteUint64(uint64(x), procs) != w {
 				n++
 			}
 		}

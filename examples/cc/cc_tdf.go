@@ -910,7 +910,7 @@ func (op *componentsReadFlatMapExchange21) process(t tdrt.Time, data []Edge) err
 			if !op.out0.TryPutLocal(r2) {
 				op.out0.PutLocal(r2)
 			}
-			if target := tdrt.Route(tdrt.HashUint64(uint64(componentsExchange26_12(r2))), op.peers); !op.out1.TryPut(target, r2) {
+			if target := tdrt.RouteUint64(uint64(componentsExchange26_12(r2)), op.peers); !op.out1.TryPut(target, r2) {
 				op.out1.Put(target, r2)
 			}
 		}
@@ -992,7 +992,7 @@ func (op *componentsLoopLExchange24) process(t tdrt.Time, data []tdrt.Tuple2[uin
 	op.out0.At(t)
 	op.out1.At(t)
 	for _, r0 := range data {
-		if target := tdrt.Route(tdrt.HashUint64(uint64(componentsExchange26_7(r0))), op.peers); !op.out0.TryPut(target, r0) {
+		if target := tdrt.RouteUint64(uint64(componentsExchange26_7(r0)), op.peers); !op.out0.TryPut(target, r0) {
 			op.out0.Put(target, r0)
 		}
 		if !op.out1.TryPutLocal(r0) {
@@ -1234,7 +1234,7 @@ func (op *componentsCombineMinExchange29) Run() error {
 func (op *componentsCombineMinExchange29) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	op.out0.At(t)
 	for _, r0 := range data {
-		if target := tdrt.Route(tdrt.HashUint64(uint64(componentsExchange29_7(r0))), op.peers); !op.out0.TryPut(target, r0) {
+		if target := tdrt.RouteUint64(uint64(componentsExchange29_7(r0)), op.peers); !op.out0.TryPut(target, r0) {
 			op.out0.Put(target, r0)
 		}
 	}
@@ -1462,7 +1462,7 @@ func (op *componentsCombineMinExchange33) Run() error {
 func (op *componentsCombineMinExchange33) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	op.out0.At(t)
 	for _, r0 := range data {
-		if target := tdrt.Route(tdrt.HashUint64(uint64(componentsExchange33_13(r0))), op.peers); !op.out0.TryPut(target, r0) {
+		if target := tdrt.RouteUint64(uint64(componentsExchange33_13(r0)), op.peers); !op.out0.TryPut(target, r0) {
 			op.out0.Put(target, r0)
 		}
 	}

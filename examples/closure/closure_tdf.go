@@ -526,7 +526,7 @@ func (op *closureReadMapExchange19) process(t tdrt.Time, data []Edge) error {
 		if target := tdrt.Route(tdcHash3(closureExchange20_24(r1)), op.peers); !op.out0.TryPut(target, r1) {
 			op.out0.Put(target, r1)
 		}
-		if target := tdrt.Route(tdrt.HashUint64(uint64(closureExchange23_12(r1))), op.peers); !op.out1.TryPut(target, r1) {
+		if target := tdrt.RouteUint64(uint64(closureExchange23_12(r1)), op.peers); !op.out1.TryPut(target, r1) {
 			op.out1.Put(target, r1)
 		}
 	}
@@ -645,7 +645,7 @@ func (op *closureMapExchange22) process(t tdrt.Time, data []tdrt.Tuple2[uint32, 
 	op.out0.At(t)
 	for _, r0 := range data {
 		r1 := closureMap22_21(r0.F0, r0.F1)
-		if target := tdrt.Route(tdrt.HashUint64(uint64(closureExchange23_7(r1))), op.peers); !op.out0.TryPut(target, r1) {
+		if target := tdrt.RouteUint64(uint64(closureExchange23_7(r1)), op.peers); !op.out0.TryPut(target, r1) {
 			op.out0.Put(target, r1)
 		}
 	}

@@ -670,7 +670,7 @@ func (op *exchangeRoundsLoopTFlatMapExchange20) process(t tdrt.Time, data []uint
 	for _, r0 := range data {
 		r1 := op.params.exchangeRoundsFlatMap22_21(r0)
 		for _, r2 := range r1 {
-			if target := tdrt.Route(tdrt.HashUint64(exchangeRoundsExchange23_21(r2)), op.peers); !op.out0.TryPut(target, r2) {
+			if target := tdrt.RouteUint64(exchangeRoundsExchange23_21(r2), op.peers); !op.out0.TryPut(target, r2) {
 				op.out0.Put(target, r2)
 			}
 		}
@@ -847,7 +847,7 @@ func (op *exchangeRoundsMapExchange27) process(t tdrt.Time, data []uint64) error
 			}
 		}
 		if sendOut1 {
-			if target := tdrt.Route(tdrt.HashUint64(exchangeRoundsExchange30_10(r1)), op.peers); !op.out1.TryPut(target, r1) {
+			if target := tdrt.RouteUint64(exchangeRoundsExchange30_10(r1), op.peers); !op.out1.TryPut(target, r1) {
 				op.out1.Put(target, r1)
 			}
 		}

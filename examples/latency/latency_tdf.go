@@ -159,7 +159,7 @@ func (op *latencyInputValuesExchange9) Run() error {
 func (op *latencyInputValuesExchange9) process(t tdrt.Time, data []uint64) error {
 	op.out0.At(t)
 	for _, r0 := range data {
-		if target := tdrt.Route(tdrt.HashUint64(latencyExchange12_20(r0)), op.peers); !op.out0.TryPut(target, r0) {
+		if target := tdrt.RouteUint64(latencyExchange12_20(r0), op.peers); !op.out0.TryPut(target, r0) {
 			op.out0.Put(target, r0)
 		}
 	}

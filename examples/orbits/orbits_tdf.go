@@ -590,7 +590,7 @@ func (op *orbitsInputStartsExchange41) process(t tdrt.Time, data []uint64) error
 	op.out0.At(t)
 	op.out1.At(t)
 	for _, r0 := range data {
-		if target := tdrt.Route(tdrt.HashUint64(orbitsExchange43_24(r0)), op.peers); !op.out0.TryPut(target, r0) {
+		if target := tdrt.RouteUint64(orbitsExchange43_24(r0), op.peers); !op.out0.TryPut(target, r0) {
 			op.out0.Put(target, r0)
 		}
 		if !op.out1.TryPutLocal(r0) {
@@ -661,7 +661,7 @@ func (op *orbitsIterateXExchange43) process(t tdrt.Time, data []uint64) error {
 		if !op.out1.TryPutLocal(r0) {
 			op.out1.PutLocal(r0)
 		}
-		if target := tdrt.Route(tdrt.HashUint64(uint64(orbitsExchange53_25(r0))), op.peers); !op.out2.TryPut(target, r0) {
+		if target := tdrt.RouteUint64(uint64(orbitsExchange53_25(r0)), op.peers); !op.out2.TryPut(target, r0) {
 			op.out2.Put(target, r0)
 		}
 	}
@@ -722,7 +722,7 @@ func (op *orbitsMapExchange44) process(t tdrt.Time, data []uint64) error {
 	op.out0.At(tOut0)
 	for _, r0 := range data {
 		r1 := op.params.orbitsMap44_17(r0)
-		if target := tdrt.Route(tdrt.HashUint64(orbitsExchange44_41(r1)), op.peers); !op.out0.TryPut(target, r1) {
+		if target := tdrt.RouteUint64(orbitsExchange44_41(r1), op.peers); !op.out0.TryPut(target, r1) {
 			op.out0.Put(target, r1)
 		}
 	}

@@ -708,10 +708,10 @@ func (op *pageRankLinesFilterMapExchange128) process(t tdrt.Time, data []string)
 			if err != nil {
 				return tdrt.NewLambdaError("pagerank_custom.tdf:130:15", "map", r0, err)
 			}
-			if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange131_20(r1))), op.peers); !op.out0.TryPut(target, r1) {
+			if target := tdrt.RouteUint64(uint64(pageRankExchange131_20(r1)), op.peers); !op.out0.TryPut(target, r1) {
 				op.out0.Put(target, r1)
 			}
-			if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange131_20(r1))), op.peers); !op.out1.TryPut(target, r1) {
+			if target := tdrt.RouteUint64(uint64(pageRankExchange131_20(r1)), op.peers); !op.out1.TryPut(target, r1) {
 				op.out1.Put(target, r1)
 			}
 		}
@@ -748,7 +748,7 @@ func (op *pageRankFlatMapExchange133) process(t tdrt.Time, data []Edge) error {
 	for _, r0 := range data {
 		r1 := pageRankFlatMap133_20(r0)
 		for _, r2 := range r1 {
-			if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange134_20(r2))), op.peers); !op.out0.TryPut(target, r2) {
+			if target := tdrt.RouteUint64(uint64(pageRankExchange134_20(r2)), op.peers); !op.out0.TryPut(target, r2) {
 				op.out0.Put(target, r2)
 			}
 		}
@@ -962,7 +962,7 @@ func (op *pageRankSpreadExchange139) Run() error {
 func (op *pageRankSpreadExchange139) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	op.out0.At(t)
 	for _, r0 := range data {
-		if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange139_39(r0))), op.peers); !op.out0.TryPut(target, r0) {
+		if target := tdrt.RouteUint64(uint64(pageRankExchange139_39(r0)), op.peers); !op.out0.TryPut(target, r0) {
 			op.out0.Put(target, r0)
 		}
 	}

@@ -1341,7 +1341,7 @@ func (op *pageRankReadMapExchange30) process(t tdrt.Time, data []Edge) error {
 		if !op.out0.TryPutLocal(r1) {
 			op.out0.PutLocal(r1)
 		}
-		if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange33_6(r1))), op.peers); !op.out1.TryPut(target, r1) {
+		if target := tdrt.RouteUint64(uint64(pageRankExchange33_6(r1)), op.peers); !op.out1.TryPut(target, r1) {
 			op.out1.Put(target, r1)
 		}
 		if !op.out2.TryPutLocal(r1) {
@@ -1479,7 +1479,7 @@ func (op *pageRankCombineCountExchange31) Run() error {
 func (op *pageRankCombineCountExchange31) process(t tdrt.Time, data []tdrt.Tuple2[uint32, int64]) error {
 	op.out0.At(t)
 	for _, r0 := range data {
-		if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange31_46(r0))), op.peers); !op.out0.TryPut(target, r0) {
+		if target := tdrt.RouteUint64(uint64(pageRankExchange31_46(r0)), op.peers); !op.out0.TryPut(target, r0) {
 			op.out0.Put(target, r0)
 		}
 	}
@@ -1673,7 +1673,7 @@ func (op *pageRankJoinMapExchange33) Run() error {
 						F2: b,
 					}
 					r1 := pageRankMap34_27(r0.F0, r0.F1, r0.F2)
-					if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange40_23(r1))), op.peers); !op.out0.TryPut(target, r1) {
+					if target := tdrt.RouteUint64(uint64(pageRankExchange40_23(r1)), op.peers); !op.out0.TryPut(target, r1) {
 						op.out0.Put(target, r1)
 					}
 				}
@@ -1727,7 +1727,7 @@ func (op *pageRankFlatMapExchange36) process(t tdrt.Time, data []tdrt.Tuple2[uin
 	for _, r0 := range data {
 		r1 := pageRankFlatMap36_29(r0.F0, r0.F1)
 		for _, r2 := range r1 {
-			if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange37_6(r2))), op.peers); !op.out0.TryPut(target, r2) {
+			if target := tdrt.RouteUint64(uint64(pageRankExchange37_6(r2)), op.peers); !op.out0.TryPut(target, r2) {
 				op.out0.Put(target, r2)
 			}
 		}
@@ -1870,7 +1870,7 @@ func (op *pageRankLoopRExchange39) process(t tdrt.Time, data []tdrt.Tuple2[uint3
 	op.out0.At(t)
 	op.out1.At(t)
 	for _, r0 := range data {
-		if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange40_18(r0))), op.peers); !op.out0.TryPut(target, r0) {
+		if target := tdrt.RouteUint64(uint64(pageRankExchange40_18(r0)), op.peers); !op.out0.TryPut(target, r0) {
 			op.out0.Put(target, r0)
 		}
 		if !op.out1.TryPutLocal(r0) {
@@ -2142,7 +2142,7 @@ func (op *pageRankCombineSumExchange44) Run() error {
 func (op *pageRankCombineSumExchange44) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	op.out0.At(t)
 	for _, r0 := range data {
-		if target := tdrt.Route(tdrt.HashUint64(uint64(pageRankExchange44_7(r0))), op.peers); !op.out0.TryPut(target, r0) {
+		if target := tdrt.RouteUint64(uint64(pageRankExchange44_7(r0)), op.peers); !op.out0.TryPut(target, r0) {
 			op.out0.Put(target, r0)
 		}
 	}

@@ -576,7 +576,7 @@ func (op *pingPongLoopXExchange16) Run() error {
 func (op *pingPongLoopXExchange16) process(t tdrt.Time, data []uint64) error {
 	op.out0.At(t)
 	for _, r0 := range data {
-		if target := tdrt.Route(tdrt.HashUint64(pingPongExchange18_21(r0)), op.peers); !op.out0.TryPut(target, r0) {
+		if target := tdrt.RouteUint64(pingPongExchange18_21(r0), op.peers); !op.out0.TryPut(target, r0) {
 			op.out0.Put(target, r0)
 		}
 	}
@@ -754,7 +754,7 @@ func (op *pingPongCombineSumExchange22) Run() error {
 func (op *pingPongCombineSumExchange22) process(t tdrt.Time, data []tdrt.Tuple2[uint64, uint64]) error {
 	op.out0.At(t)
 	for _, r0 := range data {
-		if target := tdrt.Route(tdrt.HashUint64(pingPongExchange22_60(r0)), op.peers); !op.out0.TryPut(target, r0) {
+		if target := tdrt.RouteUint64(pingPongExchange22_60(r0), op.peers); !op.out0.TryPut(target, r0) {
 			op.out0.Put(target, r0)
 		}
 	}

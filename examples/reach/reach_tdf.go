@@ -574,7 +574,7 @@ func (op *reachReadMapExchange21) process(t tdrt.Time, data []Edge) error {
 	op.out0.At(t)
 	for _, r0 := range data {
 		r1 := reachMap21_41(r0)
-		if target := tdrt.Route(tdrt.HashUint64(uint64(reachExchange26_12(r1))), op.peers); !op.out0.TryPut(target, r1) {
+		if target := tdrt.RouteUint64(uint64(reachExchange26_12(r1)), op.peers); !op.out0.TryPut(target, r1) {
 			op.out0.Put(target, r1)
 		}
 	}
@@ -619,7 +619,7 @@ func (op *reachRangeMapExchange22) process(t tdrt.Time, data []int64) error {
 	op.out0.At(t)
 	for _, r0 := range data {
 		r1 := op.params.reachMap22_35(r0)
-		if target := tdrt.Route(tdrt.HashUint64(uint64(reachExchange23_26(r1))), op.peers); !op.out0.TryPut(target, r1) {
+		if target := tdrt.RouteUint64(uint64(reachExchange23_26(r1)), op.peers); !op.out0.TryPut(target, r1) {
 			op.out0.Put(target, r1)
 		}
 	}
@@ -737,7 +737,7 @@ func (op *reachMapExchange25) process(t tdrt.Time, data []uint32) error {
 	op.out0.At(t)
 	for _, r0 := range data {
 		r1 := reachMap25_16(r0)
-		if target := tdrt.Route(tdrt.HashUint64(uint64(reachExchange26_7(r1))), op.peers); !op.out0.TryPut(target, r1) {
+		if target := tdrt.RouteUint64(uint64(reachExchange26_7(r1)), op.peers); !op.out0.TryPut(target, r1) {
 			op.out0.Put(target, r1)
 		}
 	}
@@ -849,7 +849,7 @@ func (op *reachJoinMapExchange26) match(t tdrt.Time, data []tdrt.Tuple2[uint32, 
 					F2: v,
 				}
 				r1 := reachMap27_24(r0.F0, r0.F1, r0.F2)
-				if target := tdrt.Route(tdrt.HashUint64(uint64(reachExchange28_7(r1))), op.peers); !op.out0.TryPut(target, r1) {
+				if target := tdrt.RouteUint64(uint64(reachExchange28_7(r1)), op.peers); !op.out0.TryPut(target, r1) {
 					op.out0.Put(target, r1)
 				}
 			}

@@ -721,7 +721,7 @@ func (op *pointsRangeMapExchange61) process(t tdrt.Time, data []int64) error {
 	op.out0.At(t)
 	for _, r0 := range data {
 		r1 := pointsMap62_15(r0)
-		if target := tdrt.Route(tdrt.HashUint64(uint64(pointsExchange63_20(r1))), op.peers); !op.out0.TryPut(target, r1) {
+		if target := tdrt.RouteUint64(uint64(pointsExchange63_20(r1)), op.peers); !op.out0.TryPut(target, r1) {
 			op.out0.Put(target, r1)
 		}
 	}
@@ -856,7 +856,7 @@ func (op *pointsCombineCountExchange65) Run() error {
 func (op *pointsCombineCountExchange65) process(t tdrt.Time, data []tdrt.Tuple2[int32, int64]) error {
 	op.out0.At(t)
 	for _, r0 := range data {
-		if target := tdrt.Route(tdrt.HashUint64(uint64(pointsExchange65_6(r0))), op.peers); !op.out0.TryPut(target, r0) {
+		if target := tdrt.RouteUint64(uint64(pointsExchange65_6(r0)), op.peers); !op.out0.TryPut(target, r0) {
 			op.out0.Put(target, r0)
 		}
 	}
@@ -1129,7 +1129,7 @@ func (op *squaresRangeMapExchange72) process(t tdrt.Time, data []int64) error {
 	op.out0.At(t)
 	for _, r0 := range data {
 		r1 := squaresMap73_15(r0)
-		if target := tdrt.Route(tdrt.HashUint64(uint64(squaresExchange74_20(r1))), op.peers); !op.out0.TryPut(target, r1) {
+		if target := tdrt.RouteUint64(uint64(squaresExchange74_20(r1)), op.peers); !op.out0.TryPut(target, r1) {
 			op.out0.Put(target, r1)
 		}
 	}

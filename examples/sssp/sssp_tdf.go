@@ -898,7 +898,7 @@ func (op *shortestPathsReadMapExchange25) process(t tdrt.Time, data []Edge) erro
 	op.out0.At(t)
 	for _, r0 := range data {
 		r1 := shortestPathsMap25_41(r0)
-		if target := tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange29_12(r1))), op.peers); !op.out0.TryPut(target, r1) {
+		if target := tdrt.RouteUint64(uint64(shortestPathsExchange29_12(r1)), op.peers); !op.out0.TryPut(target, r1) {
 			op.out0.Put(target, r1)
 		}
 	}
@@ -989,7 +989,7 @@ func (op *shortestPathsLoopDExchange27) process(t tdrt.Time, data []tdrt.Tuple2[
 	op.out0.At(t)
 	op.out1.At(t)
 	for _, r0 := range data {
-		if target := tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange29_7(r0))), op.peers); !op.out0.TryPut(target, r0) {
+		if target := tdrt.RouteUint64(uint64(shortestPathsExchange29_7(r0)), op.peers); !op.out0.TryPut(target, r0) {
 			op.out0.Put(target, r0)
 		}
 		if !op.out1.TryPutLocal(r0) {
@@ -1231,7 +1231,7 @@ func (op *shortestPathsCombineMinExchange32) Run() error {
 func (op *shortestPathsCombineMinExchange32) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
 	op.out0.At(t)
 	for _, r0 := range data {
-		if target := tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange32_7(r0))), op.peers); !op.out0.TryPut(target, r0) {
+		if target := tdrt.RouteUint64(uint64(shortestPathsExchange32_7(r0)), op.peers); !op.out0.TryPut(target, r0) {
 			op.out0.Put(target, r0)
 		}
 	}
@@ -1459,7 +1459,7 @@ func (op *shortestPathsCombineMinExchange36) Run() error {
 func (op *shortestPathsCombineMinExchange36) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
 	op.out0.At(t)
 	for _, r0 := range data {
-		if target := tdrt.Route(tdrt.HashUint64(uint64(shortestPathsExchange36_14(r0))), op.peers); !op.out0.TryPut(target, r0) {
+		if target := tdrt.RouteUint64(uint64(shortestPathsExchange36_14(r0)), op.peers); !op.out0.TryPut(target, r0) {
 			op.out0.Put(target, r0)
 		}
 	}
