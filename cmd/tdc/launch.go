@@ -14,6 +14,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"regexp"
+	goruntime "runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -94,6 +95,9 @@ func cmdLaunch(args []string, env *cliEnv) int {
 		return report(env, err)
 	}
 	childEnv := append(os.Environ(), tdrt.SecretEnv+"="+secret)
+	if procs, ok := childMaxProcs(*n, *workers); ok {
+		childEnv = append(childEnv, "GOMAXPROCS="+strconv.Itoa(procs))
+	}
 	l := &launcher{env: env, stop: make(chan struct{}), ends: map[int]string{}, statuses: map[int]int{}, blames: map[int]int{}}
 	for i := 0; i < *n; i++ {
 		procArgs := []string{"-n", strconv.Itoa(*n), "-p", strconv.Itoa(i), "-hostfile", hostfile, "-w", strconv.Itoa(*workers)}
@@ -176,6 +180,22 @@ var launchAliases = map[string]string{"processes": "n", "threads": "w"}
 func isBoolFlag(f *flag.Flag) bool {
 	b, ok := f.Value.(interface{ IsBoolFlag() bool })
 	return ok && b.IsBoolFlag()
+}
+
+// childMaxProcs returns the GOMAXPROCS of each of n processes of the
+// given workers on this host: they share its cores, so each gets its
+// share of them, and at least one thread per worker. A Go program runs
+// on GOMAXPROCS threads, as many as there are cores by default, and
+// its idle threads spin a while looking for work before they sleep: n
+// processes on all of the cores each took the cores from the others'
+// workers (exchange-rounds across 2 processes of 1 worker on 2 cores
+// spent 15-25% more CPU; docs/performance.md). ok is false when the
+// environment sets GOMAXPROCS, which the processes then inherit.
+func childMaxProcs(n, workers int) (procs int, ok bool) {
+	if os.Getenv("GOMAXPROCS") != "" {
+		return 0, false
+	}
+	return max(workers, goruntime.NumCPU()/n), true
 }
 
 // launchSecret returns a fresh random secret: 32 bytes, in hex.

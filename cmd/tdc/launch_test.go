@@ -1,6 +1,7 @@
 package main
 
 import (
+	goruntime "runtime"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -23,4 +24,22 @@ func TestBlameOrder(t *testing.T) {
 		assert.Regexp(t, peerBlame, line)
 	}
 	assert.NotRegexp(t, peerBlame, "faults: faults.tdf:16:6: map+map: has run for over 1s")
+}
+
+func TestChildMaxProcs(t *testing.T) {
+	cores := goruntime.NumCPU()
+	t.Setenv("GOMAXPROCS", "")
+	procs, ok := childMaxProcs(1, 1)
+	assert.True(t, ok)
+	assert.Equal(t, cores, procs, "one process has every core")
+	procs, _ = childMaxProcs(2*cores, 1)
+	assert.Equal(t, 1, procs, "more processes than cores: one thread each")
+	procs, _ = childMaxProcs(2*cores, 3)
+	assert.Equal(t, 3, procs, "a thread per worker at least")
+	procs, _ = childMaxProcs(2, 1)
+	assert.Equal(t, max(1, cores/2), procs)
+
+	t.Setenv("GOMAXPROCS", "7")
+	_, ok = childMaxProcs(2, 1)
+	assert.False(t, ok, "the environment's GOMAXPROCS is left to the processes")
 }
