@@ -171,7 +171,7 @@ func TestGarbageIntoListener(t *testing.T) {
 			want  string
 		}{
 			{"other_program", with(good, func(h *helloFields) { h.fp = "0123456789abcdef" }), "process 1 (127.0.0.1:%d) runs a different program: plan fingerprint 0123456789abcdef, this process " + fp},
-			{"other_version", with(good, func(h *helloFields) { h.version = 3 }), "connection from 127.0.0.1:%d: speaks wire protocol version 3, this process version 2"},
+			{"other_version", with(good, func(h *helloFields) { h.version = 4 }), "connection from 127.0.0.1:%d: speaks wire protocol version 4, this process version 3"},
 			{"other_count", with(good, func(h *helloFields) { h.count = 3 }), "process 1 (127.0.0.1:%d) was started for a cluster of 3 processes, this process for 2"},
 			{"bad_index", with(good, func(h *helloFields) { h.index = 5 }), "process 5 (127.0.0.1:%d) claims process index 5, which does not fit (this process is 0 of 2)"},
 		} {

@@ -22,8 +22,9 @@ import (
 // Handshake sizes and constants.
 const (
 	// ProtocolVersion is the version of the wire protocol this runtime
-	// speaks. Processes of different versions refuse to connect.
-	ProtocolVersion = 2
+	// speaks. Processes of different versions refuse to connect. (3:
+	// integer keys routed by RouteUint64; the bytes are version 2's.)
+	ProtocolVersion = 3
 	// HelloSize is the size of a hello message.
 	HelloSize = 128
 	// NonceSize is the size of the random nonce of a hello.

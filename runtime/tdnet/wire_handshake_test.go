@@ -187,18 +187,18 @@ func netFakePeer(t *testing.T, f func(c net.Conn)) net.Conn {
 
 func TestHandshakeWrongVersion(t *testing.T) {
 	future := makeHello(netIdent(1, "abc"), helloWantAny)
-	binary.LittleEndian.PutUint16(future.raw[helloVersion:], 3)
+	binary.LittleEndian.PutUint16(future.raw[helloVersion:], ProtocolVersion+1)
 
-	// The dialer reads the acceptor's hello of version 2.
+	// The dialer reads the acceptor's hello of a later version.
 	c := netFakePeer(t, func(c net.Conn) {
 		io.ReadFull(c, make([]byte, HelloSize+8))
 		c.Write(future.raw[:])
 	})
 	err := DialHandshake(c, netIdent(2, "abc"), 1, "h:1")
 	require.ErrorIs(t, err, ErrVersion)
-	assert.Equal(t, "process 1 (h:1) speaks wire protocol version 3, this process version 2 (build both with the same tdc)", err.Error())
+	assert.Equal(t, "process 1 (h:1) speaks wire protocol version 4, this process version 3 (build both with the same tdc)", err.Error())
 
-	// The acceptor reads a dialer's hello of version 2 and answers with
+	// The acceptor reads a dialer's hello of a later version and answers with
 	// its own, so the dialer can report the mismatch too.
 	answers := make(chan [HelloSize]byte, 1)
 	c = netFakePeer(t, func(c net.Conn) {
