@@ -11,7 +11,8 @@ import (
 // BenchmarkRouteLoop measures the per-record loop that generated code
 // runs for a flat_map into an exchange (examples/exchange-rounds): hash,
 // route and buffer each record, as TryGive with a time per record did
-// and as At once per batch and TryPut per record do. It reports the
+// and as At once per batch and TryPut per record do, with the hash of
+// integer keys (HashUint64) or RouteUint64. It reports the
 // CPU time of the benchmark's thread per record (cpu-ns/rec), steadier
 // than wall time on a shared machine.
 func BenchmarkRouteLoop(b *testing.B) {
@@ -29,6 +30,16 @@ func BenchmarkRouteLoop(b *testing.B) {
 			out.At(t)
 			for _, r := range recs {
 				if target := Route(HashUint64(r), peers); !out.TryPut(target, r) {
+					out.Put(target, r)
+				}
+			}
+		})
+	})
+	b.Run("RouteUint64", func(b *testing.B) {
+		benchRouteLoop(b, func(out *Pusher[uint64], t Time, recs []uint64, peers int) {
+			out.At(t)
+			for _, r := range recs {
+				if target := RouteUint64(r, peers); !out.TryPut(target, r) {
 					out.Put(target, r)
 				}
 			}
