@@ -189,7 +189,7 @@ func isBoolFlag(f *flag.Flag) bool {
 // its idle threads spin a while looking for work before they sleep: n
 // processes on all of the cores each took the cores from the others'
 // workers (exchange-rounds across 2 processes of 1 worker on 2 cores
-// spent 15-25% more CPU; docs/performance.md). ok is false when the
+// spent 13-25% more CPU; docs/performance.md). ok is false when the
 // environment sets GOMAXPROCS, which the processes then inherit.
 func childMaxProcs(n, workers int) (procs int, ok bool) {
 	if os.Getenv("GOMAXPROCS") != "" {
