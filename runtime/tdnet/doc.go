@@ -56,6 +56,8 @@
 // unless a producer writes what is committed itself ([Sender.Flush]) at
 // the end of a batch of work, rather than wait for the writer goroutine
 // to be scheduled; a producer that finds every buffer full waits for the
-// writer. Both ends
-// count their traffic in [PeerStats].
+// writer. Through TLS, which seals and writes one record of at most 16
+// KiB at a time, the sealed records of a vectored write are gathered
+// and written 256 KiB at a time. Both ends count their traffic in
+// [PeerStats].
 package tdnet
