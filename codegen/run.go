@@ -386,8 +386,13 @@ func (d *dfGen) fold(op *planner.Op) []jen.Code {
 		if aggKind(op) == planner.MaxOp {
 			cmp = ">"
 		}
+		kept := v
+		if f := lang.TupleFields(op.In.Type); len(f) == 2 && isString(f[1]) {
+			// The state outlives the record's block of text: keep a copy.
+			kept = jen.Qual(rt, "Keep").Call(v)
+		}
 		return append(slot(k, "fresh"), jen.If(jen.Id("fresh").Op("||").Add(v).Op(cmp).Add(p)).Block(
-			jen.Add(p).Op("=").Add(v),
+			jen.Add(p).Op("=").Add(kept),
 		))
 	}
 	// reduce
