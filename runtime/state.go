@@ -173,6 +173,10 @@ type HashState[K comparable, V any] struct {
 	strs  []uintptr // the offsets of K's strings, once typed
 	typed bool
 	arena stringArena // holds the new keys' strings
+	// Borrow is set for a state that lives no longer than the records it
+	// is fed (a combiner's, emptied at the end of each run): its keys
+	// are kept as they come, not copied.
+	Borrow bool
 }
 
 // Slot returns a pointer to the value of key k, valid until the next
@@ -187,7 +191,9 @@ func (s *HashState[K, V]) Slot(k K) (*V, bool) {
 	if !s.typed {
 		s.strs, s.typed = stringOffsets(reflect.TypeFor[K]()), true
 	}
-	s.arena.keep(unsafe.Pointer(&k), s.strs) // the state outlives the key's batch
+	if !s.Borrow {
+		s.arena.keep(unsafe.Pointer(&k), s.strs) // the state outlives the key's batch
+	}
 	s.index[k] = int32(len(s.vals))
 	s.keys = append(s.keys, k)
 	var zero V
