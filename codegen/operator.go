@@ -472,8 +472,14 @@ func (s *stageGen) stages(i int, rec string) []jen.Code {
 		keep := s.newVar()
 		return append(s.bind(st, keep, r, pos), jen.If(jen.Id(keep)).Block(s.stages(i+1, rec)...))
 	case "flat_map":
+		// A slice is ranged over by index; an iterator (iter.Seq) by
+		// its yield, which needs no slice per record.
 		many, next := s.newVar(), s.newVar()
-		return append(s.bind(st, many, r, pos), jen.For(jen.List(jen.Id("_"), jen.Id(next)).Op(":=").Range().Id(many)).Block(s.stages(i+1, next)...))
+		elems := jen.List(jen.Id("_"), jen.Id(next))
+		if lang.SeqElem(st.Lambda.Result) != nil {
+			elems = jen.Id(next)
+		}
+		return append(s.bind(st, many, r, pos), jen.For(elems.Op(":=").Range().Id(many)).Block(s.stages(i+1, next)...))
 	case "inspect":
 		return append(s.bind(st, "_", r, pos), s.stages(i+1, rec)...)
 	case "branch":

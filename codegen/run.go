@@ -386,8 +386,14 @@ func (d *dfGen) fold(op *planner.Op) []jen.Code {
 		if aggKind(op) == planner.MaxOp {
 			cmp = ">"
 		}
+		kept := v
+		if f := lang.TupleFields(op.In.Type); len(f) == 2 && isString(f[1]) && op.Kind != planner.CombineOp {
+			// The state outlives the record's block of text: keep a copy.
+			// (A combiner's lasts one run, no longer than its records.)
+			kept = jen.Qual(rt, "Keep").Call(v)
+		}
 		return append(slot(k, "fresh"), jen.If(jen.Id("fresh").Op("||").Add(v).Op(cmp).Add(p)).Block(
-			jen.Add(p).Op("=").Add(v),
+			jen.Add(p).Op("=").Add(kept),
 		))
 	}
 	// reduce
@@ -593,9 +599,18 @@ func (d *dfGen) takeState(op *planner.Op) jen.Code {
 	spare := jen.Id("op").Dot("spare")
 	return jen.If(jen.Id("n").Op(":=").Len(spare), jen.Id("n").Op(">").Lit(0)).Block(
 		jen.List(jen.Id("m"), spare).Op("=").List(jen.Add(spare).Index(jen.Id("n").Op("-").Lit(1)), jen.Add(spare).Index(jen.Empty(), jen.Id("n").Op("-").Lit(1))),
-	).Else().Block(
-		jen.Id("m").Op("=").New(d.stateType(op).Types(key, value)),
-	)
+	).Else().Block(d.newState(op, key, value))
+}
+
+// newState returns the statement that sets m to a new keyed state. A
+// combiner's state lasts one run, no longer than the records it folds,
+// so a HashState of it borrows its keys rather than copying them.
+func (d *dfGen) newState(op *planner.Op, key, value jen.Code) jen.Code {
+	state := d.stateType(op).Types(key, value)
+	if op.Kind == planner.CombineOp && !denseKey(op) {
+		return jen.Id("m").Op("=").Op("&").Add(state).Values(jen.Dict{jen.Id("Borrow"): jen.True()})
+	}
+	return jen.Id("m").Op("=").New(state)
 }
 
 // returnState returns the statements that empty the keyed state m and

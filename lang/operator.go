@@ -308,12 +308,12 @@ func (c *checker) lambdaFits(n *Node, l *Lambda) bool {
 		if !needValue() {
 			return false
 		}
-		s, ok := li.Result.Underlying().(*types.Slice)
-		if !ok {
-			c.errs.Addf(pos, "flat_map lambda must produce a slice, not %s; for one record each, use map, or return []%s{...}", c.typeName(li.Result), c.typeName(types.Default(li.Result)))
+		elem := FlatMapElem(li.Result)
+		if elem == nil {
+			c.errs.Addf(pos, "flat_map lambda must produce a slice or an iter.Seq, not %s; for one record each, use map, or return []%s{...}", c.typeName(li.Result), c.typeName(types.Default(li.Result)))
 			return false
 		}
-		n.Out = s.Elem()
+		n.Out = elem
 	case "exchange":
 		if !needValue() {
 			return false
@@ -336,6 +336,35 @@ func (c *checker) lambdaFits(n *Node, l *Lambda) bool {
 		}
 	}
 	return true
+}
+
+// FlatMapElem returns the element type of the records a flat_map lambda
+// producing t gives: E for a slice type []E, and for an iterator, a
+// function type func(yield func(E) bool) such as iter.Seq[E] (the
+// strings package's FieldsSeq and SplitSeq, slices.Values). It returns
+// nil for any other type.
+func FlatMapElem(t types.Type) types.Type {
+	if s, ok := t.Underlying().(*types.Slice); ok {
+		return s.Elem()
+	}
+	return SeqElem(t)
+}
+
+// SeqElem returns E when t's underlying type is func(yield func(E) bool),
+// the type of iter.Seq[E], and nil otherwise.
+func SeqElem(t types.Type) types.Type {
+	seq, ok := t.Underlying().(*types.Signature)
+	if !ok || seq.Params().Len() != 1 || seq.Results().Len() != 0 || seq.Variadic() {
+		return nil
+	}
+	yield, ok := seq.Params().At(0).Type().Underlying().(*types.Signature)
+	if !ok || yield.Params().Len() != 1 || yield.Results().Len() != 1 || yield.Variadic() {
+		return nil
+	}
+	if b, ok := yield.Results().At(0).Type().Underlying().(*types.Basic); !ok || b.Kind() != types.Bool {
+		return nil
+	}
+	return yield.Params().At(0).Type()
 }
 
 // unhashable says why exchange cannot hash keys of type t, or "".

@@ -54,9 +54,16 @@ func AppendFloat32(dst []byte, f float32) []byte {
 // Reader reads encoded records with bounds checks. The first failure
 // sticks: later reads return zero values, and Err reports it. Generated
 // decoders keep a Reader on the stack.
+//
+// The strings of one Reader share memory: the first String copies the
+// bytes left into one string, and every string read after it is a part of
+// that copy, so a batch of strings costs one allocation. A string kept
+// for long keeps the batch's bytes alive; state that keeps strings
+// copies them (see [Keep]).
 type Reader struct {
-	b   []byte
-	err error
+	b    []byte
+	text string // a copy of the bytes of b from the first String on
+	err  error
 }
 
 // NewReader returns a Reader of src.
@@ -161,7 +168,18 @@ func (r *Reader) Len(min int) int {
 
 // String reads a length-prefixed string.
 func (r *Reader) String() string {
-	return string(r.take(r.Len(1), "string"))
+	n := r.Len(1)
+	p := r.take(n, "string")
+	if len(p) == 0 {
+		return ""
+	}
+	// r.text ends with the bytes left, r.b; the string is the n bytes
+	// before them, which p[:n+len(r.b)] covers too.
+	if len(r.text) < n+len(r.b) {
+		r.text = string(p[:n+len(r.b)])
+	}
+	at := len(r.text) - len(r.b) - n
+	return r.text[at : at+n]
 }
 
 // Bytes reads a length-prefixed byte slice into a new slice.

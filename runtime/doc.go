@@ -62,6 +62,15 @@
 // ([HashUint64], [HashString], ...), or an integer key by [RouteUint64],
 // so every process agrees on it.
 //
+// String records cost no allocation each: the lines of a block are parts
+// of one copy of it, and the strings of a batch decoded from another
+// process parts of one copy of its bytes ([Reader]). State that keeps a
+// string past its batch copies it ([Keep]; a [HashState] copies its new
+// keys into chunks of its own), so that a few kept words do not hold
+// whole blocks. While computations run, a heap floor lets a small live
+// heap grow to 64 MiB between collections, so that reading a large input
+// into small state is not collected every few MB.
+//
 // # Processes
 //
 // A computation may span several processes (Config.Cluster), each running

@@ -325,14 +325,20 @@ func (lr *LineReader) retire() {
 // line of the file (a csv header).
 func (lr *LineReader) BlockStartsFile() bool { return lr.blockOff == 0 }
 
-// Read appends up to limit lines of the share to dst and returns it. It
-// returns io.EOF, only when it appended no line, at the end of the share.
+// Read appends up to limit lines of the share to dst, from one block,
+// and returns it: a source that reads once per run so hands on at most a
+// block's lines (256 KiB) at a time, and the records it has in flight
+// stay few. It returns io.EOF, only when it appended no line, at the end
+// of the share.
 // The lines of one block share one allocation: a line kept for long keeps
 // the text of its block alive. Read takes its lines from the blocks of
 // ReadBlock: a reader is read with one or the other.
 func (lr *LineReader) Read(dst []string, limit int) ([]string, error) {
 	for n := 0; n < limit; n++ {
 		if lr.at == len(lr.block) {
+			if n > 0 {
+				return dst, nil // the next read starts the next block
+			}
 			if _, err := lr.ReadBlock(); err != nil {
 				if n > 0 && err == io.EOF {
 					return dst, nil

@@ -155,13 +155,18 @@ func (w *Worker) measure(op int) {
 }
 
 // setMemoryLimit sets the runtime's soft memory limit for the
-// computation, when it has one; restore puts the previous one back.
+// computation, when it has one, and raises the heap floor (see
+// raiseHeapFloor); restore puts the previous settings back.
 func (c *Computation) setMemoryLimit() (restore func()) {
+	lower := raiseHeapFloor()
 	if c.cfg.MaxMemory <= 0 {
-		return func() {}
+		return lower
 	}
 	prev := debug.SetMemoryLimit(c.cfg.MaxMemory)
-	return func() { debug.SetMemoryLimit(prev) }
+	return func() {
+		debug.SetMemoryLimit(prev)
+		lower()
+	}
 }
 
 // FormatBytes formats n bytes with a binary unit: "512 B", "1.5 KiB",

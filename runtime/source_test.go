@@ -231,3 +231,25 @@ func TestSkipLine(t *testing.T) {
 		assert.Equal(t, skip, SkipLine(line), "SkipLine(%q)", line)
 	}
 }
+
+// FuzzReadLines: the lines of every worker's share, read a block at a
+// time with buffers smaller than the lines and limits of a few lines,
+// are the file's lines, in order.
+func FuzzReadLines(f *testing.F) {
+	for _, s := range []string{"", "a\nb", "a\r\n\r\nb\r\n", "x\ry\n", "long line here\nb\n\n"} {
+		f.Add(s, uint8(3), uint8(2))
+	}
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, content string, size, peers uint8) {
+		path := filepath.Join(dir, "f.txt")
+		require.NoError(t, os.WriteFile(path, []byte(content), 0o644))
+		n := 1 + int(peers%4)
+		var got []string
+		for w := 0; w < n; w++ {
+			r, err := openLines(path, w, n, 1+int(size%32))
+			require.NoError(t, err)
+			got = append(got, readAll(t, r, 1+int(size%5))...)
+		}
+		assert.Equal(t, wantLines(content), got)
+	})
+}

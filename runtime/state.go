@@ -3,6 +3,8 @@ package runtime
 import (
 	"iter"
 	"math/bits"
+	"reflect"
+	"unsafe"
 )
 
 // Keyed state of the built-in aggregations (count, distinct, sum, min,
@@ -161,11 +163,20 @@ func (s *DenseState[K, V]) Free() {
 }
 
 // HashState holds values by key of any comparable type: a map from key
-// to the index of its value in a slice.
+// to the index of its value in a slice. A new key's strings are copied
+// into the state's own memory (see [Keep]), so that the state does not
+// hold the blocks of text its keys were read from.
 type HashState[K comparable, V any] struct {
 	index map[K]int32
 	keys  []K
 	vals  []V
+	strs  []uintptr // the offsets of K's strings, once typed
+	typed bool
+	arena stringArena // holds the new keys' strings
+	// Borrow is set for a state that lives no longer than the records it
+	// is fed (a combiner's, emptied at the end of each run): its keys
+	// are kept as they come, not copied.
+	Borrow bool
 }
 
 // Slot returns a pointer to the value of key k, valid until the next
@@ -176,6 +187,12 @@ func (s *HashState[K, V]) Slot(k K) (*V, bool) {
 	}
 	if s.index == nil {
 		s.index = make(map[K]int32)
+	}
+	if !s.typed {
+		s.strs, s.typed = stringOffsets(reflect.TypeFor[K]()), true
+	}
+	if !s.Borrow {
+		s.arena.keep(unsafe.Pointer(&k), s.strs) // the state outlives the key's batch
 	}
 	s.index[k] = int32(len(s.vals))
 	s.keys = append(s.keys, k)

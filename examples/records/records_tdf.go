@@ -343,7 +343,7 @@ func (op *entriesCombineCountExchange54) Run() error {
 				if n := len(op.spare); n > 0 {
 					m, op.spare = op.spare[n-1], op.spare[:n-1]
 				} else {
-					m = new(tdrt.HashState[string, int64])
+					m = &tdrt.HashState[string, int64]{Borrow: true}
 				}
 				op.state[b.Time] = m
 			}

@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"flag"
 	"io"
+	"iter"
 	"slices"
 	"strconv"
 	"strings"
@@ -34,7 +35,7 @@ func (p *Params) RegisterFlags(fs *flag.FlagSet) {
 }
 
 // WordCountFingerprint identifies the plan of dataflow WordCount; processes of one computation agree on it.
-const WordCountFingerprint = "fda9359400f4210b"
+const WordCountFingerprint = "01e05b7b07f40b44"
 
 // wordCountGraph is the plan of dataflow WordCount: operators, ports and the paths between ports.
 var wordCountGraph = &tdrt.Graph{
@@ -195,7 +196,7 @@ func (op *wordCountLinesFlatMapExchange13) process(t tdrt.Time, data []string) e
 	op.out0.At(t)
 	for _, r0 := range data {
 		r1 := wordCountFlatMap14_23(r0)
-		for _, r2 := range r1 {
+		for r2 := range r1 {
 			if target := tdrt.Route(tdrt.HashString(wordCountExchange15_23(r2)), op.peers); !op.out0.TryPut(target, r2) {
 				op.out0.Put(target, r2)
 			}
@@ -301,8 +302,8 @@ func (op *wordCountCountPrint16) StateBytes() int64 {
 }
 
 // wordCountFlatMap14_23 is the lambda of flat_map at wordcount.tdf:14:23.
-func wordCountFlatMap14_23(line string) []string {
-	return strings.Fields(strings.ToLower(line))
+func wordCountFlatMap14_23(line string) iter.Seq[string] {
+	return strings.FieldsSeq(strings.ToLower(line))
 }
 
 // wordCountExchange15_23 is the lambda of exchange at wordcount.tdf:15:23.

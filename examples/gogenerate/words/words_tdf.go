@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/binary"
 	"flag"
+	"iter"
 	"slices"
 	"strconv"
 	"strings"
@@ -34,7 +35,7 @@ func DefaultParams() Params {
 func (p *Params) RegisterFlags(fs *flag.FlagSet) {}
 
 // WordsFingerprint identifies the plan of dataflow Words; processes of one computation agree on it.
-const WordsFingerprint = "2bb2a0a89e135587"
+const WordsFingerprint = "4ce034d81a8a0d2b"
 
 // wordsGraph is the plan of dataflow Words: operators, ports and the paths between ports.
 var wordsGraph = &tdrt.Graph{
@@ -182,7 +183,7 @@ func (op *wordsInputTextFlatMapExchange13) process(t tdrt.Time, data []string) e
 	op.out0.At(t)
 	for _, r0 := range data {
 		r1 := wordsFlatMap16_20(r0)
-		for _, r2 := range r1 {
+		for r2 := range r1 {
 			if target := tdrt.Route(tdrt.HashString(wordsExchange17_20(r2)), op.peers); !op.out0.TryPut(target, r2) {
 				op.out0.Put(target, r2)
 			}
@@ -294,8 +295,8 @@ func (op *wordsCountMapOutput18) StateBytes() int64 {
 }
 
 // wordsFlatMap16_20 is the lambda of flat_map at words.tdf:16:20.
-func wordsFlatMap16_20(l string) []string {
-	return strings.Fields(strings.ToLower(l))
+func wordsFlatMap16_20(l string) iter.Seq[string] {
+	return strings.FieldsSeq(strings.ToLower(l))
 }
 
 // wordsExchange17_20 is the lambda of exchange at words.tdf:17:20.
