@@ -129,3 +129,18 @@ func TestCheckHello(t *testing.T) {
 	_, err = runStart("/bin/sh", "-c", "echo broken >&2; exit 3")
 	assert.ErrorContains(t, err, "broken")
 }
+
+func TestFreshCopy(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "a")
+	require.NoError(t, os.WriteFile(src, []byte("#!/bin/sh\necho hi\n"), 0o755))
+	dst := filepath.Join(dir, "sub", "b")
+	require.NoError(t, freshCopy(src, dst))
+	require.NoError(t, freshCopy(src, dst), "again, over the first copy")
+	b, err := os.ReadFile(dst)
+	require.NoError(t, err)
+	assert.Equal(t, "#!/bin/sh\necho hi\n", string(b))
+	fi, err := os.Stat(dst)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o755), fi.Mode().Perm())
+}
