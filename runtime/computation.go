@@ -191,9 +191,11 @@ type Computation struct {
 	labels    *operatorLabels // nil unless profiled or served
 	web       *webServer      // the server of Config.HTTP, or nil
 	startedAt time.Time
-	runBegin  runUsage                   // when the workers started, for Config.Stats (runstats.go)
-	endedAt   atomic.Int64               // UnixNano when it ended; 0 while it runs
-	peerSnaps []atomic.Pointer[Snapshot] // per peer: its last snapshot (process 0)
+	// stopWatching unregisters the end of Start's context (cancelled).
+	stopWatching func() bool
+	runBegin     runUsage                   // when the workers started, for Config.Stats (runstats.go)
+	endedAt      atomic.Int64               // UnixNano when it ended; 0 while it runs
+	peerSnaps    []atomic.Pointer[Snapshot] // per peer: its last snapshot (process 0)
 }
 
 // NewComputation returns a computation of the dataflow g, not yet started.
@@ -297,8 +299,8 @@ func (c *Computation) Start(ctx context.Context, build func(w *Worker) ([]Operat
 	}
 	var built sync.WaitGroup
 	built.Add(len(c.workers))
-	c.wg.Add(len(c.workers) + 1)
-	go c.watch(ctx)
+	c.wg.Add(len(c.workers))
+	c.stopWatching = context.AfterFunc(ctx, func() { c.cancelled(ctx) })
 	c.startedAt = time.Now()
 	if c.cfg.Progress != nil {
 		go c.monitor()
@@ -338,6 +340,9 @@ func (c *Computation) Wait() error {
 		return errors.New("runtime: Wait called before Start")
 	}
 	c.waitWorkers()
+	if c.stopWatching != nil {
+		c.stopWatching()
+	}
 	if c.cfg.Stats != nil {
 		c.printRunStats()
 	}
@@ -361,6 +366,10 @@ const abandonGrace = time.Second
 // waitWorkers waits for the worker goroutines to exit; after abandon,
 // only abandonGrace for those that can.
 func (c *Computation) waitWorkers() {
+	if !c.cfg.StallExit {
+		c.wg.Wait() // only a stall with StallExit abandons the computation
+		return
+	}
 	exited := make(chan struct{})
 	go func() {
 		c.wg.Wait()
@@ -393,19 +402,16 @@ func (c *Computation) Err() error {
 // completion or by an error.
 func (c *Computation) Done() <-chan struct{} { return c.done }
 
-// watch ends the computation with ctx.Err() when ctx is done first.
-func (c *Computation) watch(ctx context.Context) {
-	defer c.wg.Done()
-	select {
-	case <-ctx.Done():
-		c.errMu.Lock()
-		if !c.stopped.Load() && c.err == nil {
-			c.err = ctx.Err()
-		}
-		c.errMu.Unlock()
-		c.stop()
-	case <-c.done:
+// cancelled ends the computation with ctx.Err(), Start's context having
+// ended first; context.AfterFunc calls it, so that no goroutine waits for
+// the context.
+func (c *Computation) cancelled(ctx context.Context) {
+	c.errMu.Lock()
+	if !c.stopped.Load() && c.err == nil {
+		c.err = ctx.Err()
 	}
+	c.errMu.Unlock()
+	c.stop()
 }
 
 // fail records err unless an error was recorded before, and ends the
