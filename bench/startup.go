@@ -24,11 +24,12 @@ import (
 // no flags of ours beyond -w, no GODEBUG, standard output and error to
 // /dev/null (no pipe for this process to drain), the wall time from
 // before the fork to after the wait. And every binary is measured as a
-// fresh copy written with write(2) (freshCopy): a binary just written by
-// a linker, which writes through mmap, starts 0.2-0.3 ms slower here
-// until its pages leave the page cache (Go's hello 1.24 -> 1.01 ms,
-// timely's 1.19 -> 0.99 ms, ours 2.00 -> 1.68 ms, medians of 150), and
-// the binaries of this suite are younger than timely's.
+// fresh copy written with write(2) (freshCopy): a binary can start 0.1-
+// 0.3 ms slower than a fresh copy of itself while its pages stay cached
+// as they are (seen here for timely's hello, built hours before: 1.19 ->
+// 0.99 ms, Go's hello 1.24 -> 1.01 ms and ours 2.00 -> 1.68 ms, medians
+// of 150 interleaved runs; a binary just linked was not always slower),
+// so that no binary gains from how it came to be in the page cache.
 
 // startupRuns is how many times each start-up command runs.
 func (e *env) startupRuns() int {
