@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -280,16 +281,23 @@ func (c *Computation) Workers() int { return c.cfg.Workers }
 // before Start, and every host capability of the graph needs its Input.
 // Start must be called once; the outcome is reported by [Computation.Wait].
 func (c *Computation) Start(ctx context.Context, build func(w *Worker) ([]Operator, error)) {
+	c.start(ctx, build, false)
+}
+
+// start is Start. With inline, in one process, it starts every worker
+// but the first and returns the function that runs the first on the
+// calling goroutine (nil when there is none to run).
+func (c *Computation) start(ctx context.Context, build func(w *Worker) ([]Operator, error), inline bool) (first func()) {
 	if !c.started.CompareAndSwap(false, true) {
 		c.fail(errors.New("runtime: Start called twice"))
-		return
+		return nil
 	}
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	if err := c.checkInputs(); err != nil {
 		c.fail(err)
-		return
+		return nil
 	}
 	c.mu.Lock()
 	idle := c.tracker.Idle()
@@ -320,12 +328,20 @@ func (c *Computation) Start(ctx context.Context, build func(w *Worker) ([]Operat
 	}
 	if c.processes > 1 {
 		go c.launch(ctx, build, &built)
-		return
+		return nil
 	}
 	c.beginRun()
-	for _, w := range c.workers {
+	workers := c.workers
+	if inline {
+		workers = workers[1:]
+	}
+	for _, w := range workers {
 		go w.main(build, &built)
 	}
+	if !inline {
+		return nil
+	}
+	return func() { c.workers[0].main(build, &built) }
 }
 
 // Wait blocks until the computation ends and every worker goroutine has
@@ -385,9 +401,25 @@ func (c *Computation) waitWorkers() {
 	}
 }
 
-// Run starts the computation and waits for its end.
+// Run starts the computation and waits for its end. In one process the
+// calling goroutine is the first worker's: a goroutine fewer to start,
+// and to wake at the end. It is for a computation without host inputs,
+// whose host has nothing to do but wait.
 func (c *Computation) Run(ctx context.Context, build func(w *Worker) ([]Operator, error)) error {
-	c.Start(ctx, build)
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	// A stall with StallExit abandons the stalled worker: never this
+	// goroutine's.
+	if first := c.start(ctx, build, !c.cfg.StallExit); first != nil {
+		if c.labels != nil {
+			// The worker's profile labels stay on its goroutine: give
+			// the caller's back at the end.
+			pprof.Do(ctx, pprof.Labels(), func(context.Context) { first() })
+		} else {
+			first()
+		}
+	}
 	return c.Wait()
 }
 

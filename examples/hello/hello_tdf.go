@@ -119,8 +119,7 @@ func RunHello(ctx context.Context, cfg HelloConfig) error {
 	if err != nil {
 		return err
 	}
-	df.Start(ctx)
-	return df.Wait()
+	return df.comp.Run(ctx, df.build)
 }
 
 // build creates the operators of one worker, indexed like the plan's.
