@@ -23,7 +23,9 @@ import (
 // view because any run may ask for it with -http.
 //
 // A connection serves its requests one after the other (keep-alive);
-// each response is built in memory and sent with its Content-Length. A
+// each response is built in memory and sent with its Content-Length,
+// but for profiles and traces, which are streamed and end with the
+// connection. A
 // request line and its headers must fit in httpMaxHeader bytes; a
 // connection idle for httpIdleTimeout is closed.
 
@@ -67,6 +69,20 @@ type httpResponse struct {
 	header []string // "Name: value" lines
 	body   bytes.Buffer
 	close  bool // close the connection after it
+
+	// A streamed response (stream) sends its head at its first Write
+	// and its body as it comes, ended by closing the connection: for
+	// profiles and traces, which may be large.
+	stream   bool
+	out      *bufio.Writer // the connection's
+	head     bool          // a HEAD request: no body
+	headSent bool
+}
+
+// streamBody makes the rest of the response a stream: the head goes at
+// the first Write, and the body straight to the connection.
+func (w *httpResponse) streamBody() {
+	w.stream, w.close = true, true
 }
 
 // setHeader adds the header line "name: value".
@@ -74,11 +90,29 @@ func (w *httpResponse) setHeader(name, value string) {
 	w.header = append(w.header, name+": "+value)
 }
 
-// Write appends to the body.
-func (w *httpResponse) Write(p []byte) (int, error) { return w.body.Write(p) }
+// Write appends to the body, or sends p on a stream.
+func (w *httpResponse) Write(p []byte) (int, error) {
+	if !w.stream {
+		return w.body.Write(p)
+	}
+	if !w.headSent {
+		w.headSent = true
+		if err := writeHTTPHead(w.out, w, -1); err != nil {
+			return 0, err
+		}
+	}
+	if w.head {
+		return len(p), nil
+	}
+	return w.out.Write(p)
+}
 
 // error replaces the response with a plain-text error.
 func (w *httpResponse) error(status int, msg string) {
+	if w.headSent {
+		return // too late: the client sees the stream end early
+	}
+	w.stream = false
 	w.status = status
 	w.header = w.header[:0]
 	w.body.Reset()
@@ -147,13 +181,16 @@ func serveHTTPConn(conn net.Conn, h httpHandler) {
 		}
 		conn.SetReadDeadline(time.Now().Add(httpReadTimeout))
 		r, status, keep := readHTTPRequest(br)
-		w := &httpResponse{status: 200, close: !keep}
+		w := &httpResponse{status: 200, close: !keep, out: bw}
 		if status != 0 {
 			w.error(status, httpStatusText(status))
 			w.close = true
 			defer drainAndClose(conn)
 		} else {
 			r.conn = conn
+			w.head = r.method == "HEAD"
+			// A streamed profile may take maxProfileSeconds.
+			conn.SetWriteDeadline(time.Now().Add(httpWriteTimeout + maxProfileSeconds*time.Second))
 			h(w, r)
 		}
 		conn.SetWriteDeadline(time.Now().Add(httpWriteTimeout))
@@ -244,23 +281,37 @@ func readHTTPRequest(br *bufio.Reader) (r *httpRequest, status int, keep bool) {
 
 // writeHTTPResponse writes w, without its body for a HEAD request.
 func writeHTTPResponse(bw *bufio.Writer, w *httpResponse, head bool) error {
+	if w.headSent {
+		return bw.Flush() // a stream: its end is the connection's
+	}
+	if err := writeHTTPHead(bw, w, w.body.Len()); err != nil {
+		return err
+	}
+	if !head {
+		bw.Write(w.body.Bytes())
+	}
+	return bw.Flush()
+}
+
+// writeHTTPHead writes the status line and headers of w, with a
+// Content-Length unless length is negative (a stream).
+func writeHTTPHead(bw *bufio.Writer, w *httpResponse, length int) error {
 	fmt.Fprintf(bw, "HTTP/1.1 %d %s\r\n", w.status, httpStatusText(w.status))
 	for _, h := range w.header {
 		bw.WriteString(h)
 		bw.WriteString("\r\n")
 	}
-	fmt.Fprintf(bw, "Content-Length: %d\r\n", w.body.Len())
+	if length >= 0 {
+		fmt.Fprintf(bw, "Content-Length: %d\r\n", length)
+	}
 	if w.status == 405 {
 		bw.WriteString("Allow: GET, HEAD\r\n")
 	}
 	if w.close {
 		bw.WriteString("Connection: close\r\n")
 	}
-	bw.WriteString("\r\n")
-	if !head {
-		bw.Write(w.body.Bytes())
-	}
-	return bw.Flush()
+	_, err := bw.WriteString("\r\n")
+	return err
 }
 
 // contentType is the Content-Type of the page's files.

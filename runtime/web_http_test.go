@@ -166,3 +166,33 @@ func TestPageRoutes(t *testing.T) {
 	assert.Equal(t, "image/svg+xml", contentType("a.svg"))
 	assert.Equal(t, "application/octet-stream", contentType("a"))
 }
+
+func TestHTTPServerStreams(t *testing.T) {
+	addr := startHTTP(t, func(w *httpResponse, r *httpRequest) {
+		w.setHeader("Content-Type", "application/octet-stream")
+		w.streamBody()
+		if r.path == "/fail" {
+			w.error(500, "cannot start")
+			return
+		}
+		for i := range 3 {
+			fmt.Fprintf(w, "part %d;", i)
+		}
+	})
+	resp, err := http.Get("http://" + addr + "/s")
+	require.NoError(t, err)
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, int64(-1), resp.ContentLength, "a stream has no length")
+	assert.Equal(t, "part 0;part 1;part 2;", string(body))
+	resp, err = http.Get("http://" + addr + "/fail")
+	require.NoError(t, err)
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Equal(t, 500, resp.StatusCode, "an error before the first write")
+	assert.Equal(t, "cannot start\n", string(body))
+	out := rawHTTP(t, addr, "HEAD /s HTTP/1.1\r\n\r\n")
+	assert.True(t, strings.HasSuffix(out, "Connection: close\r\n\r\n"), "HEAD: the head only: %q", out)
+}

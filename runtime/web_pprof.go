@@ -86,11 +86,12 @@ func pprofTimed(w *httpResponse, r *httpRequest, start func(io.Writer) error, st
 		secs = 30
 	}
 	secs = min(secs, maxProfileSeconds)
+	w.setHeader("Content-Type", "application/octet-stream")
+	w.streamBody()
 	if err := start(w); err != nil {
 		w.error(500, "cannot start: "+err.Error())
 		return
 	}
-	w.setHeader("Content-Type", "application/octet-stream")
 	t := time.NewTimer(time.Duration(secs) * time.Second)
 	defer t.Stop()
 	select {
