@@ -103,3 +103,44 @@ func TestAllocsFormat(t *testing.T) {
 	assert.Equal(t, "3.1e-04", allocs(0.00031))
 	assert.Equal(t, "2.953", allocs(2.953))
 }
+
+func TestQuantileOfRuns(t *testing.T) {
+	var runs []measure
+	for _, w := range []time.Duration{5, 1, 4, 2, 3, 9, 7, 8, 6, 10} {
+		runs = append(runs, measure{wall: w, cpu: 2 * w})
+	}
+	assert.Equal(t, time.Duration(2), quantile(runs, 0.1))
+	assert.Equal(t, medianOf(runs).wall, quantile(runs, 0.5), "the median as medianOf")
+	assert.Equal(t, 11*time.Duration(1), meanCPU(runs))
+	assert.Equal(t, "1.25 ms", secs(0.00125))
+	assert.Equal(t, "1.500 s", secs(1.5))
+	assert.Equal(t, "-", optSecs(0))
+}
+
+func TestCheckHello(t *testing.T) {
+	if _, err := os.Stat("/bin/sh"); err != nil {
+		t.Skip("no /bin/sh")
+	}
+	assert.NoError(t, checkHello("/bin/sh", "-c", "for i in 0 1 2 3 4 5 6 7 8 9; do echo hello $i; done"))
+	assert.ErrorContains(t, checkHello("/bin/sh", "-c", "echo hello 1"), "printed 1 hello lines, want 10")
+	m, err := runStart("/bin/sh", "-c", "exit 0")
+	require.NoError(t, err)
+	assert.Positive(t, m.wall)
+	_, err = runStart("/bin/sh", "-c", "echo broken >&2; exit 3")
+	assert.ErrorContains(t, err, "broken")
+}
+
+func TestFreshCopy(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "a")
+	require.NoError(t, os.WriteFile(src, []byte("#!/bin/sh\necho hi\n"), 0o755))
+	dst := filepath.Join(dir, "sub", "b")
+	require.NoError(t, freshCopy(src, dst))
+	require.NoError(t, freshCopy(src, dst), "again, over the first copy")
+	b, err := os.ReadFile(dst)
+	require.NoError(t, err)
+	assert.Equal(t, "#!/bin/sh\necho hi\n", string(b))
+	fi, err := os.Stat(dst)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o755), fi.Mode().Perm())
+}

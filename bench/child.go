@@ -22,6 +22,7 @@ type measure struct {
 	allocsPR float64       // allocations per record, -1 when unknown
 	allocs   int64         // allocations of the run (tdc-stats), -1 when unknown
 	run      time.Duration // the program's own time of its run (tdc-stats), 0 when unknown
+	cpu      time.Duration // user and system CPU time (start-up rows only)
 	note     string        // said in the row
 }
 

@@ -16,6 +16,7 @@ type config struct {
 	baseline string                  // "pagerank" or "reach": the row's baseline
 	timely   []string                // timely's equivalent command, relative to -timely, without -n -p -h
 	wire     bool                    // the cross-process exchange, compared with TCP
+	startup  []string                // a start-up row's command (run is nil): many runs, interleaved with the other start-up rows
 }
 
 // ours runs a built program with -stats, through tdc launch when procs
@@ -111,7 +112,7 @@ func (e *env) configs() []config {
 			run: e.ours("wordcount", w, 1, "-input", e.text),
 		})
 	}
-	return cs
+	return append(cs, e.startupConfigs()...)
 }
 
 // latencyRun runs examples/latency in this process for epochs epochs;

@@ -41,8 +41,13 @@ func (e *env) runAll(t *table) error {
 		}
 		t.Rows = append(t.Rows, e.row(config{program: kind + " (Go, 1 thread)", workers: 1, procs: 1, records: recs}, ms, nil, 0, 0))
 	}
+	var startup []config
 	for _, c := range e.configs() {
 		if e.o.only != nil && !e.o.only.MatchString(c.program) {
+			continue
+		}
+		if c.startup != nil {
+			startup = append(startup, c)
 			continue
 		}
 		e.logf("%s %dx%d", c.program, c.workers, c.procs)
@@ -62,6 +67,9 @@ func (e *env) runAll(t *table) error {
 			}
 		}
 		t.Rows = append(t.Rows, e.row(c, ours, theirs, base[c.baseline], tcp))
+	}
+	if len(startup) > 0 {
+		return e.runStartup(t, startup)
 	}
 	return nil
 }

@@ -73,6 +73,7 @@ func suite(o options, stdout, stderr io.Writer) error {
 // programs are the examples built as binaries: name -> .tdf.
 var programs = map[string]string{
 	"exchange-rounds": "examples/exchange-rounds/rounds.tdf",
+	"hello":           "examples/hello/hello.tdf",
 	"pingpong":        "examples/pingpong/pingpong.tdf",
 	"pagerank":        "examples/pagerank/pagerank.tdf",
 	"pagerank-custom": "examples/pagerank-custom/pagerank_custom.tdf",
@@ -106,6 +107,9 @@ func (e *env) setup() error {
 		if err := e.command(e.tdc, "build", "-o", e.bin(name), programs[name]); err != nil {
 			return err
 		}
+	}
+	if err := e.buildPlainHello(); err != nil {
+		return err
 	}
 	e.graph = filepath.Join(e.dir, "graph.txt")
 	e.text = filepath.Join(e.dir, "text.txt")

@@ -36,6 +36,12 @@ type row struct {
 	TimelyRunSecs  float64 `json:"timely_run_seconds,omitempty"`
 	TimelyRunRatio float64 `json:"run_vs_timely,omitempty"`
 	Note           string  `json:"note,omitempty"`
+	// Start-up rows: the 10th percentile of the wall times and the mean
+	// CPU time (user and system), ours and timely's.
+	WallP10    float64 `json:"wall_p10_seconds,omitempty"`
+	CPUSeconds float64 `json:"cpu_seconds,omitempty"`
+	TimelyP10  float64 `json:"timely_wall_p10_seconds,omitempty"`
+	TimelyCPU  float64 `json:"timely_cpu_seconds,omitempty"`
 }
 
 // table is the suite's result: the rows and the machine figures.
@@ -56,13 +62,13 @@ func (t *table) print(w io.Writer) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "program\tw x p\twall\trun\trecords/s\tvs 1 thread\tpeak MB\tallocs/rec\tGC CPU\twire B/rec\tof TCP\ttimely\tvs timely\ttimely run\trun vs timely\t")
 	for _, r := range t.Rows {
-		fmt.Fprintf(tw, "%s\t%dx%d\t%.3f s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t",
-			r.Program, r.Workers, r.Processes, r.WallSeconds, opt(r.RunSeconds, "%.3f s"), sci(r.RecordsPerS),
+		fmt.Fprintf(tw, "%s\t%dx%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t",
+			r.Program, r.Workers, r.Processes, secs(r.WallSeconds), optSecs(r.RunSeconds), sci(r.RecordsPerS),
 			opt(r.VsBaseline, "%.2fx"), opt(float64(r.PeakBytes)/1e6, "%.0f"),
 			allocs(r.AllocsPerRec), optNeg(100*r.GCFraction, "%.1f%%"),
 			opt(r.WirePerRec, "%.1f"), opt(100*r.VsTCP, "%.1f%%"),
-			opt(r.TimelySecs, "%.3f s"), opt(r.TimelyRatio, "%.2fx"),
-			opt(r.TimelyRunSecs, "%.3f s"), opt(r.TimelyRunRatio, "%.2fx"))
+			optSecs(r.TimelySecs), opt(r.TimelyRatio, "%.2fx"),
+			optSecs(r.TimelyRunSecs), opt(r.TimelyRunRatio, "%.2fx"))
 		fmt.Fprintln(tw)
 	}
 	tw.Flush()
@@ -71,6 +77,23 @@ func (t *table) print(w io.Writer) {
 			fmt.Fprintf(w, "%s %dx%d: %s\n", r.Program, r.Workers, r.Processes, r.Note)
 		}
 	}
+}
+
+// secs formats a time in seconds, below 0.1 s in milliseconds (the
+// start-up rows).
+func secs(v float64) string {
+	if v < 0.1 {
+		return fmt.Sprintf("%.2f ms", v*1e3)
+	}
+	return fmt.Sprintf("%.3f s", v)
+}
+
+// optSecs formats a time as secs does, or - when it is zero.
+func optSecs(v float64) string {
+	if v == 0 {
+		return "-"
+	}
+	return secs(v)
 }
 
 // sci formats a rate like 1.3e8.

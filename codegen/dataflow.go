@@ -327,8 +327,7 @@ func (d *dfGen) dataflowType() {
 		d.f.Func().Id("Run"+d.api).Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("cfg").Id(d.api+"Config")).Error().Block(
 			jen.List(jen.Id("df"), jen.Err()).Op(":=").Id("New"+d.api).Call(jen.Id("cfg")),
 			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
-			jen.Id("df").Dot("Start").Call(jen.Id("ctx")),
-			jen.Return(jen.Id("df").Dot("Wait").Call()),
+			jen.Return(jen.Id("df").Dot("comp").Dot("Run").Call(jen.Id("ctx"), jen.Id("df").Dot("build"))),
 		)
 	}
 }

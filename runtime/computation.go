@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -191,9 +192,11 @@ type Computation struct {
 	labels    *operatorLabels // nil unless profiled or served
 	web       *webServer      // the server of Config.HTTP, or nil
 	startedAt time.Time
-	runBegin  runUsage                   // when the workers started, for Config.Stats (runstats.go)
-	endedAt   atomic.Int64               // UnixNano when it ended; 0 while it runs
-	peerSnaps []atomic.Pointer[Snapshot] // per peer: its last snapshot (process 0)
+	// stopWatching unregisters the end of Start's context (cancelled).
+	stopWatching func() bool
+	runBegin     runUsage                   // when the workers started, for Config.Stats (runstats.go)
+	endedAt      atomic.Int64               // UnixNano when it ended; 0 while it runs
+	peerSnaps    []atomic.Pointer[Snapshot] // per peer: its last snapshot (process 0)
 }
 
 // NewComputation returns a computation of the dataflow g, not yet started.
@@ -278,16 +281,23 @@ func (c *Computation) Workers() int { return c.cfg.Workers }
 // before Start, and every host capability of the graph needs its Input.
 // Start must be called once; the outcome is reported by [Computation.Wait].
 func (c *Computation) Start(ctx context.Context, build func(w *Worker) ([]Operator, error)) {
+	c.start(ctx, build, false)
+}
+
+// start is Start. With inline, in one process, it starts every worker
+// but the first and returns the function that runs the first on the
+// calling goroutine (nil when there is none to run).
+func (c *Computation) start(ctx context.Context, build func(w *Worker) ([]Operator, error), inline bool) (first func()) {
 	if !c.started.CompareAndSwap(false, true) {
 		c.fail(errors.New("runtime: Start called twice"))
-		return
+		return nil
 	}
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	if err := c.checkInputs(); err != nil {
 		c.fail(err)
-		return
+		return nil
 	}
 	c.mu.Lock()
 	idle := c.tracker.Idle()
@@ -297,8 +307,8 @@ func (c *Computation) Start(ctx context.Context, build func(w *Worker) ([]Operat
 	}
 	var built sync.WaitGroup
 	built.Add(len(c.workers))
-	c.wg.Add(len(c.workers) + 1)
-	go c.watch(ctx)
+	c.wg.Add(len(c.workers))
+	c.stopWatching = context.AfterFunc(ctx, func() { c.cancelled(ctx) })
 	c.startedAt = time.Now()
 	if c.cfg.Progress != nil {
 		go c.monitor()
@@ -318,12 +328,20 @@ func (c *Computation) Start(ctx context.Context, build func(w *Worker) ([]Operat
 	}
 	if c.processes > 1 {
 		go c.launch(ctx, build, &built)
-		return
+		return nil
 	}
 	c.beginRun()
-	for _, w := range c.workers {
+	workers := c.workers
+	if inline {
+		workers = workers[1:]
+	}
+	for _, w := range workers {
 		go w.main(build, &built)
 	}
+	if !inline {
+		return nil
+	}
+	return func() { c.workers[0].main(build, &built) }
 }
 
 // Wait blocks until the computation ends and every worker goroutine has
@@ -338,6 +356,9 @@ func (c *Computation) Wait() error {
 		return errors.New("runtime: Wait called before Start")
 	}
 	c.waitWorkers()
+	if c.stopWatching != nil {
+		c.stopWatching()
+	}
 	if c.cfg.Stats != nil {
 		c.printRunStats()
 	}
@@ -361,6 +382,10 @@ const abandonGrace = time.Second
 // waitWorkers waits for the worker goroutines to exit; after abandon,
 // only abandonGrace for those that can.
 func (c *Computation) waitWorkers() {
+	if !c.cfg.StallExit {
+		c.wg.Wait() // only a stall with StallExit abandons the computation
+		return
+	}
 	exited := make(chan struct{})
 	go func() {
 		c.wg.Wait()
@@ -376,9 +401,25 @@ func (c *Computation) waitWorkers() {
 	}
 }
 
-// Run starts the computation and waits for its end.
+// Run starts the computation and waits for its end. In one process the
+// calling goroutine is the first worker's: a goroutine fewer to start,
+// and to wake at the end. It is for a computation without host inputs,
+// whose host has nothing to do but wait.
 func (c *Computation) Run(ctx context.Context, build func(w *Worker) ([]Operator, error)) error {
-	c.Start(ctx, build)
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	// A stall with StallExit abandons the stalled worker: never this
+	// goroutine's.
+	if first := c.start(ctx, build, !c.cfg.StallExit); first != nil {
+		if c.labels != nil {
+			// The worker's profile labels stay on its goroutine: give
+			// the caller's back at the end.
+			pprof.Do(ctx, pprof.Labels(), func(context.Context) { first() })
+		} else {
+			first()
+		}
+	}
 	return c.Wait()
 }
 
@@ -393,19 +434,16 @@ func (c *Computation) Err() error {
 // completion or by an error.
 func (c *Computation) Done() <-chan struct{} { return c.done }
 
-// watch ends the computation with ctx.Err() when ctx is done first.
-func (c *Computation) watch(ctx context.Context) {
-	defer c.wg.Done()
-	select {
-	case <-ctx.Done():
-		c.errMu.Lock()
-		if !c.stopped.Load() && c.err == nil {
-			c.err = ctx.Err()
-		}
-		c.errMu.Unlock()
-		c.stop()
-	case <-c.done:
+// cancelled ends the computation with ctx.Err(), Start's context having
+// ended first; context.AfterFunc calls it, so that no goroutine waits for
+// the context.
+func (c *Computation) cancelled(ctx context.Context) {
+	c.errMu.Lock()
+	if !c.stopped.Load() && c.err == nil {
+		c.err = ctx.Err()
 	}
+	c.errMu.Unlock()
+	c.stop()
 }
 
 // fail records err unless an error was recorded before, and ends the

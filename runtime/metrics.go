@@ -29,82 +29,109 @@ var (
 )
 
 // metricDesc describes one metric family: its name, help text, type
-// (counter or gauge) and label names; order is the positions of the
-// labels sorted by name, the order they are written in.
+// (counter or gauge) and label names. The families are composite
+// literals, so that the compiler lays them out as data: a binary that
+// never serves /metrics does no work for them at start.
 type metricDesc struct {
-	id     int // index into allMetrics
 	name   string
 	help   string
 	kind   string
 	labels []string
-	order  []int
 }
 
-// allMetrics lists the metric families in the order they are written.
-var allMetrics []*metricDesc
-
-func metric(kind, name, help string, labels []string) *metricDesc {
-	d := &metricDesc{id: len(allMetrics), name: name, help: help, kind: kind, labels: labels}
-	d.order = make([]int, len(labels))
-	for i := range d.order {
-		d.order[i] = i
+// labelOrder returns the positions of d's labels sorted by name, the
+// order they are written in.
+func (d *metricDesc) labelOrder() []int {
+	order := make([]int, len(d.labels))
+	for i := range order {
+		order[i] = i
 	}
-	slices.SortFunc(d.order, func(a, b int) int { return strings.Compare(labels[a], labels[b]) })
-	allMetrics = append(allMetrics, d)
-	return d
-}
-
-func tdcCounter(name, help string, labels []string) *metricDesc {
-	return metric("counter", "tdc_"+name, help, labels)
-}
-
-func tdcGauge(name, help string, labels []string) *metricDesc {
-	return metric("gauge", "tdc_"+name, help, labels)
+	slices.SortFunc(order, func(a, b int) int { return strings.Compare(d.labels[a], d.labels[b]) })
+	return order
 }
 
 // The metrics of the computations.
 var (
-	mRecordsIn  = tdcCounter("operator_records_in_total", "Records the operator's instance read from its inputs.", opLabels)
-	mRecordsOut = tdcCounter("operator_records_out_total", "Records the operator's instance sent into channels.", opLabels)
-	mBatchesIn  = tdcCounter("operator_batches_in_total", "Batches the operator's instance read.", opLabels)
-	mBatchesOut = tdcCounter("operator_batches_out_total", "Batches the operator's instance sent.", opLabels)
-	mRuns       = tdcCounter("operator_activations_total", "Runs of the operator's instance.", opLabels)
-	mRunSeconds = tdcCounter("operator_run_seconds_total", "Time spent running the operator's instance.", opLabels)
-	mQueued     = tdcGauge("operator_queued_records", "Records delivered to the operator's instance and not yet read.", opLabels)
-	mChRecords  = tdcCounter("channel_records_total", "Records the worker sent into the channel (worker \"host\": an input).", chanLabels)
-	mChBatches  = tdcCounter("channel_batches_total", "Batches the worker sent into the channel.", chanLabels)
-	mChBytes    = tdcCounter("channel_wire_bytes_total", "Bytes of the frames the worker sent on the channel to other processes.", chanLabels)
-	mPeerBytes  = tdcCounter("peer_sent_bytes_total", "Bytes sent to the peer, headers included.", peerLabels)
-	mPeerFrames = tdcCounter("peer_sent_frames_total", "Frames sent to the peer.", peerLabels)
-	mPeerBeats  = tdcCounter("peer_sent_heartbeats_total", "Heartbeats sent to the peer.", peerLabels)
-	mPeerRBytes = tdcCounter("peer_received_bytes_total", "Bytes received from the peer, headers included.", peerLabels)
-	mPeerRFrame = tdcCounter("peer_received_frames_total", "Frames received from the peer.", peerLabels)
-	mPeerRBeats = tdcCounter("peer_received_heartbeats_total", "Heartbeats received from the peer.", peerLabels)
-	mProgress   = tdcCounter("progress_updates_total", "Progress updates applied, by origin: this process (local) or its peers (remote).", append(procLabels, "origin"))
-	mProgFrames = tdcCounter("progress_frames_total", "Progress frames sent to peers.", procLabels)
-	mProgBytes  = tdcCounter("progress_bytes_total", "Bytes of progress frames sent to peers.", procLabels)
-	mEpochs     = tdcGauge("epochs_completed", "Epochs that no location holds any more.", procLabels)
-	mRunning    = tdcGauge("running", "1 while the computation runs.", procLabels)
-	mElapsed    = tdcGauge("elapsed_seconds", "Time since the computation started, until it ended.", procLabels)
+	mRecordsIn  = &metricDesc{kind: "counter", name: "tdc_operator_records_in_total", help: "Records the operator's instance read from its inputs.", labels: opLabels}
+	mRecordsOut = &metricDesc{kind: "counter", name: "tdc_operator_records_out_total", help: "Records the operator's instance sent into channels.", labels: opLabels}
+	mBatchesIn  = &metricDesc{kind: "counter", name: "tdc_operator_batches_in_total", help: "Batches the operator's instance read.", labels: opLabels}
+	mBatchesOut = &metricDesc{kind: "counter", name: "tdc_operator_batches_out_total", help: "Batches the operator's instance sent.", labels: opLabels}
+	mRuns       = &metricDesc{kind: "counter", name: "tdc_operator_activations_total", help: "Runs of the operator's instance.", labels: opLabels}
+	mRunSeconds = &metricDesc{kind: "counter", name: "tdc_operator_run_seconds_total", help: "Time spent running the operator's instance.", labels: opLabels}
+	mQueued     = &metricDesc{kind: "gauge", name: "tdc_operator_queued_records", help: "Records delivered to the operator's instance and not yet read.", labels: opLabels}
+	mChRecords  = &metricDesc{kind: "counter", name: "tdc_channel_records_total", help: "Records the worker sent into the channel (worker \"host\": an input).", labels: chanLabels}
+	mChBatches  = &metricDesc{kind: "counter", name: "tdc_channel_batches_total", help: "Batches the worker sent into the channel.", labels: chanLabels}
+	mChBytes    = &metricDesc{kind: "counter", name: "tdc_channel_wire_bytes_total", help: "Bytes of the frames the worker sent on the channel to other processes.", labels: chanLabels}
+	mPeerBytes  = &metricDesc{kind: "counter", name: "tdc_peer_sent_bytes_total", help: "Bytes sent to the peer, headers included.", labels: peerLabels}
+	mPeerFrames = &metricDesc{kind: "counter", name: "tdc_peer_sent_frames_total", help: "Frames sent to the peer.", labels: peerLabels}
+	mPeerBeats  = &metricDesc{kind: "counter", name: "tdc_peer_sent_heartbeats_total", help: "Heartbeats sent to the peer.", labels: peerLabels}
+	mPeerRBytes = &metricDesc{kind: "counter", name: "tdc_peer_received_bytes_total", help: "Bytes received from the peer, headers included.", labels: peerLabels}
+	mPeerRFrame = &metricDesc{kind: "counter", name: "tdc_peer_received_frames_total", help: "Frames received from the peer.", labels: peerLabels}
+	mPeerRBeats = &metricDesc{kind: "counter", name: "tdc_peer_received_heartbeats_total", help: "Heartbeats received from the peer.", labels: peerLabels}
+	mProgress   = &metricDesc{kind: "counter", name: "tdc_progress_updates_total", help: "Progress updates applied, by origin: this process (local) or its peers (remote).", labels: []string{"dataflow", "process", "origin"}}
+	mProgFrames = &metricDesc{kind: "counter", name: "tdc_progress_frames_total", help: "Progress frames sent to peers.", labels: procLabels}
+	mProgBytes  = &metricDesc{kind: "counter", name: "tdc_progress_bytes_total", help: "Bytes of progress frames sent to peers.", labels: procLabels}
+	mEpochs     = &metricDesc{kind: "gauge", name: "tdc_epochs_completed", help: "Epochs that no location holds any more.", labels: procLabels}
+	mRunning    = &metricDesc{kind: "gauge", name: "tdc_running", help: "1 while the computation runs.", labels: procLabels}
+	mElapsed    = &metricDesc{kind: "gauge", name: "tdc_elapsed_seconds", help: "Time since the computation started, until it ended.", labels: procLabels}
 )
 
 // The metrics of the Go runtime and of the process, with the names
 // Prometheus's Go and process collectors give them.
 var (
-	mGoroutines = metric("gauge", "go_goroutines", "Number of goroutines that currently exist.", nil)
-	mThreads    = metric("gauge", "go_threads", "Number of OS threads created.", nil)
-	mGoInfo     = metric("gauge", "go_info", "Information about the Go environment.", []string{"version"})
-	mMaxProcs   = metric("gauge", "go_sched_gomaxprocs_threads", "The current runtime.GOMAXPROCS setting.", nil)
-	mHeapBytes  = metric("gauge", "go_memstats_heap_alloc_bytes", "Bytes of heap objects, live and not yet swept.", nil)
-	mSysBytes   = metric("gauge", "go_memstats_sys_bytes", "Bytes of memory obtained from the OS.", nil)
-	mGCCycles   = metric("counter", "go_gc_cycles_total", "Completed garbage collection cycles.", nil)
-	mGCGoal     = metric("gauge", "go_gc_heap_goal_bytes", "Heap size target for the end of the GC cycle.", nil)
-	mCPUSeconds = metric("counter", "process_cpu_seconds_total", "Total user and system CPU time spent in seconds.", nil)
-	mResident   = metric("gauge", "process_resident_memory_bytes", "Resident memory size in bytes.", nil)
-	mMaxRSS     = metric("gauge", "process_max_resident_memory_bytes", "Most resident memory the process has had, in bytes.", nil)
-	mOpenFDs    = metric("gauge", "process_open_fds", "Number of open file descriptors.", nil)
-	mStartTime  = metric("gauge", "process_start_time_seconds", "Start time of the process since unix epoch in seconds.", nil)
+	mGoroutines = &metricDesc{kind: "gauge", name: "go_goroutines", help: "Number of goroutines that currently exist."}
+	mThreads    = &metricDesc{kind: "gauge", name: "go_threads", help: "Number of OS threads created."}
+	mGoInfo     = &metricDesc{kind: "gauge", name: "go_info", help: "Information about the Go environment.", labels: []string{"version"}}
+	mMaxProcs   = &metricDesc{kind: "gauge", name: "go_sched_gomaxprocs_threads", help: "The current runtime.GOMAXPROCS setting."}
+	mHeapBytes  = &metricDesc{kind: "gauge", name: "go_memstats_heap_alloc_bytes", help: "Bytes of heap objects, live and not yet swept."}
+	mSysBytes   = &metricDesc{kind: "gauge", name: "go_memstats_sys_bytes", help: "Bytes of memory obtained from the OS."}
+	mGCCycles   = &metricDesc{kind: "counter", name: "go_gc_cycles_total", help: "Completed garbage collection cycles."}
+	mGCGoal     = &metricDesc{kind: "gauge", name: "go_gc_heap_goal_bytes", help: "Heap size target for the end of the GC cycle."}
+	mCPUSeconds = &metricDesc{kind: "counter", name: "process_cpu_seconds_total", help: "Total user and system CPU time spent in seconds."}
+	mResident   = &metricDesc{kind: "gauge", name: "process_resident_memory_bytes", help: "Resident memory size in bytes."}
+	mMaxRSS     = &metricDesc{kind: "gauge", name: "process_max_resident_memory_bytes", help: "Most resident memory the process has had, in bytes."}
+	mOpenFDs    = &metricDesc{kind: "gauge", name: "process_open_fds", help: "Number of open file descriptors."}
+	mStartTime  = &metricDesc{kind: "gauge", name: "process_start_time_seconds", help: "Start time of the process since unix epoch in seconds."}
 )
+
+// allMetrics lists the metric families in the order they are written.
+var allMetrics = []*metricDesc{
+	mRecordsIn,
+	mRecordsOut,
+	mBatchesIn,
+	mBatchesOut,
+	mRuns,
+	mRunSeconds,
+	mQueued,
+	mChRecords,
+	mChBatches,
+	mChBytes,
+	mPeerBytes,
+	mPeerFrames,
+	mPeerBeats,
+	mPeerRBytes,
+	mPeerRFrame,
+	mPeerRBeats,
+	mProgress,
+	mProgFrames,
+	mProgBytes,
+	mEpochs,
+	mRunning,
+	mElapsed,
+	mGoroutines,
+	mThreads,
+	mGoInfo,
+	mMaxProcs,
+	mHeapBytes,
+	mSysBytes,
+	mGCCycles,
+	mGCGoal,
+	mCPUSeconds,
+	mResident,
+	mMaxRSS,
+	mOpenFDs,
+	mStartTime,
+}
 
 // processStart is about when the process started: when the runtime
 // package was initialized.
@@ -112,7 +139,7 @@ var processStart = time.Now()
 
 // metricSet collects the samples of a scrape, per family.
 type metricSet struct {
-	samples [][]sample // by metricDesc.id
+	samples map[*metricDesc][]sample
 }
 
 // sample is one value of a family with its label values, in the order
@@ -124,9 +151,9 @@ type sample struct {
 
 func (s *metricSet) add(d *metricDesc, v float64, labels ...string) {
 	if s.samples == nil {
-		s.samples = make([][]sample, len(allMetrics))
+		s.samples = make(map[*metricDesc][]sample, len(allMetrics))
 	}
-	s.samples[d.id] = append(s.samples[d.id], sample{labels: labels, value: v})
+	s.samples[d] = append(s.samples[d], sample{labels: labels, value: v})
 }
 
 // writeMetrics writes the metrics of the computations of a web server.
@@ -145,7 +172,7 @@ func writeMetrics(w io.Writer, comps []*Computation) error {
 func (s *metricSet) text() []byte {
 	var b []byte
 	for _, d := range allMetrics {
-		samples := s.samples[d.id]
+		samples := s.samples[d]
 		if len(samples) == 0 {
 			continue
 		}
@@ -158,11 +185,12 @@ func (s *metricSet) text() []byte {
 		b = append(b, ' ')
 		b = append(b, d.kind...)
 		b = append(b, '\n')
+		order := d.labelOrder()
 		for _, sm := range samples {
 			b = append(b, d.name...)
 			if len(d.labels) > 0 {
 				b = append(b, '{')
-				for k, i := range d.order {
+				for k, i := range order {
 					if k > 0 {
 						b = append(b, ',')
 					}

@@ -6,7 +6,8 @@ import (
 	"fmt"
 	"io/fs"
 	"net"
-	"net/http"
+	"path"
+	"strings"
 	"sync"
 )
 
@@ -22,6 +23,8 @@ import (
 //   - /plan/N.svg the picture of dataflow N's plan, when the binary has it;
 //   - /metrics the counters in the Prometheus text format;
 //   - /debug/pprof/ the Go profiles.
+//
+// The server is the runtime's own (web_http.go), not net/http's.
 
 //go:embed page
 var pageFiles embed.FS
@@ -35,7 +38,6 @@ var webServers struct {
 // webServer serves the web view of the computations that joined it.
 type webServer struct {
 	addr string // the address it listens on
-	srv  *http.Server
 
 	mu    sync.Mutex
 	comps []*Computation // the latest computation of each dataflow name
@@ -56,8 +58,7 @@ func serveWeb(addr string) (*webServer, error) {
 		return nil, err
 	}
 	s := &webServer{addr: ln.Addr().String()}
-	s.srv = &http.Server{Handler: s.handler()}
-	go s.srv.Serve(ln)
+	go serveHTTP(ln, s.serve)
 	if webServers.byAddr == nil {
 		webServers.byAddr = make(map[string]*webServer)
 	}
@@ -95,16 +96,38 @@ func (s *webServer) computations() []*Computation {
 	return append([]*Computation(nil), s.comps...)
 }
 
-// handler returns the server's routes.
-func (s *webServer) handler() http.Handler {
-	mux := http.NewServeMux()
-	page, _ := fs.Sub(pageFiles, "page")
-	mux.Handle("/", http.FileServerFS(page))
-	mux.HandleFunc("GET /api/state", s.serveState)
-	mux.HandleFunc("GET /plan/{n}", s.servePicture)
-	mux.HandleFunc("GET /metrics", s.serveMetrics)
-	pprofRoutes(mux)
-	return mux
+// serve routes a request.
+func (s *webServer) serve(w *httpResponse, r *httpRequest) {
+	switch p := r.path; {
+	case p == "/api/state":
+		s.serveState(w, r)
+	case strings.HasPrefix(p, "/plan/"):
+		s.servePicture(w, strings.TrimPrefix(p, "/plan/"))
+	case p == "/metrics":
+		s.serveMetrics(w, r)
+	case strings.HasPrefix(p, "/debug/pprof/"):
+		servePprof(w, r, strings.TrimPrefix(p, "/debug/pprof/"))
+	case p == "/debug/pprof":
+		w.status = 301
+		w.setHeader("Location", "/debug/pprof/")
+	default:
+		servePage(w, p)
+	}
+}
+
+// servePage writes a file of the page: / is index.html.
+func servePage(w *httpResponse, p string) {
+	name := strings.TrimPrefix(path.Clean(p), "/")
+	if name == "" {
+		name = "index.html"
+	}
+	b, err := fs.ReadFile(pageFiles, "page/"+name)
+	if err != nil || strings.HasSuffix(p, "/") && p != "/" {
+		w.notFound()
+		return
+	}
+	w.setHeader("Content-Type", contentType(name))
+	w.Write(b)
 }
 
 // State is the JSON of /api/state: every dataflow the server shows.
@@ -123,7 +146,7 @@ type DataflowState struct {
 }
 
 // serveState writes the State.
-func (s *webServer) serveState(w http.ResponseWriter, r *http.Request) {
+func (s *webServer) serveState(w *httpResponse, r *httpRequest) {
 	var st State
 	for _, c := range s.computations() {
 		st.Dataflows = append(st.Dataflows, DataflowState{
@@ -134,30 +157,31 @@ func (s *webServer) serveState(w http.ResponseWriter, r *http.Request) {
 			Processes: c.ClusterSnapshots(),
 		})
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	json.NewEncoder(w).Encode(&st) // a client that went away is no error of ours
+	w.setHeader("Content-Type", "application/json")
+	w.setHeader("Cache-Control", "no-store")
+	json.NewEncoder(w).Encode(&st)
 }
 
 // serveMetrics writes the metrics in the Prometheus text format.
-func (s *webServer) serveMetrics(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	writeMetrics(w, s.computations()) // a client that went away is no error of ours
+func (s *webServer) serveMetrics(w *httpResponse, r *httpRequest) {
+	w.setHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+	w.setHeader("Cache-Control", "no-store")
+	writeMetrics(w, s.computations())
 }
 
-// servePicture writes the SVG picture of dataflow n's plan.
-func (s *webServer) servePicture(w http.ResponseWriter, r *http.Request) {
+// servePicture writes the SVG picture of dataflow n's plan, for the
+// file "N.svg".
+func (s *webServer) servePicture(w *httpResponse, file string) {
 	var n int
-	if _, err := fmt.Sscanf(r.PathValue("n"), "%d.svg", &n); err != nil {
-		http.NotFound(w, r)
+	if _, err := fmt.Sscanf(file, "%d.svg", &n); err != nil || file != fmt.Sprintf("%d.svg", n) {
+		w.notFound()
 		return
 	}
 	comps := s.computations()
 	if n < 0 || n >= len(comps) || len(comps[n].graph.Picture) == 0 {
-		http.NotFound(w, r)
+		w.notFound()
 		return
 	}
-	w.Header().Set("Content-Type", "image/svg+xml")
+	w.setHeader("Content-Type", "image/svg+xml")
 	w.Write(comps[n].graph.Picture)
 }

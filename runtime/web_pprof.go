@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"html"
 	"io"
-	"net/http"
 	"os"
 	goruntime "runtime"
 	"runtime/pprof"
@@ -24,25 +23,26 @@ import (
 // maxProfileSeconds bounds a CPU profile or trace asked for over HTTP.
 const maxProfileSeconds = 300
 
-// pprofRoutes adds the profile routes to mux.
-func pprofRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /debug/pprof/{$}", pprofIndex)
-	mux.HandleFunc("GET /debug/pprof/cmdline", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+// servePprof serves /debug/pprof/name.
+func servePprof(w *httpResponse, r *httpRequest, name string) {
+	switch name {
+	case "":
+		pprofIndex(w)
+	case "cmdline":
+		w.setHeader("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprint(w, strings.Join(os.Args, "\x00"))
-	})
-	mux.HandleFunc("GET /debug/pprof/profile", func(w http.ResponseWriter, r *http.Request) {
-		pprofTimed(w, r, "application/octet-stream", pprof.StartCPUProfile, pprof.StopCPUProfile)
-	})
-	mux.HandleFunc("GET /debug/pprof/trace", func(w http.ResponseWriter, r *http.Request) {
-		pprofTimed(w, r, "application/octet-stream", trace.Start, trace.Stop)
-	})
-	mux.HandleFunc("GET /debug/pprof/{name}", pprofNamed)
+	case "profile":
+		pprofTimed(w, r, pprof.StartCPUProfile, pprof.StopCPUProfile)
+	case "trace":
+		pprofTimed(w, r, trace.Start, trace.Stop)
+	default:
+		pprofNamed(w, r, name)
+	}
 }
 
 // pprofIndex lists the profiles.
-func pprofIndex(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+func pprofIndex(w *httpResponse) {
+	w.setHeader("Content-Type", "text/html; charset=utf-8")
 	profiles := pprof.Profiles()
 	sort.Slice(profiles, func(i, j int) bool { return profiles[i].Name() < profiles[j].Name() })
 	fmt.Fprint(w, "<!DOCTYPE html><html><head><title>/debug/pprof/</title></head><body><h1>/debug/pprof/</h1><ul>\n")
@@ -57,42 +57,46 @@ func pprofIndex(w http.ResponseWriter, r *http.Request) {
 
 // pprofNamed writes the profile the path names; ?debug=N as in
 // pprof.Profile.WriteTo, ?gc=1 runs a collection first (heap).
-func pprofNamed(w http.ResponseWriter, r *http.Request) {
-	p := pprof.Lookup(r.PathValue("name"))
-	if p == nil {
-		http.Error(w, "no such profile", http.StatusNotFound)
+func pprofNamed(w *httpResponse, r *httpRequest, name string) {
+	p := pprof.Lookup(name)
+	if p == nil || strings.Contains(name, "/") {
+		w.error(404, "no such profile")
 		return
 	}
-	debug, _ := strconv.Atoi(r.FormValue("debug"))
-	if r.FormValue("gc") != "" {
+	debug, _ := strconv.Atoi(r.query.Get("debug"))
+	if r.query.Get("gc") != "" {
 		goruntime.GC()
 	}
 	if debug > 0 {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.setHeader("Content-Type", "text/plain; charset=utf-8")
 	} else {
-		w.Header().Set("Content-Type", "application/octet-stream")
-		w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", p.Name()))
+		w.setHeader("Content-Type", "application/octet-stream")
+		w.setHeader("Content-Disposition", fmt.Sprintf("attachment; filename=%q", p.Name()))
 	}
-	p.WriteTo(w, debug)
+	if err := p.WriteTo(w, debug); err != nil {
+		w.error(500, "profile: "+err.Error())
+	}
 }
 
 // pprofTimed runs a profile (start, stop) for ?seconds=N (30 by
 // default) into the response.
-func pprofTimed(w http.ResponseWriter, r *http.Request, contentType string, start func(io.Writer) error, stop func()) {
-	secs, err := strconv.Atoi(r.FormValue("seconds"))
+func pprofTimed(w *httpResponse, r *httpRequest, start func(io.Writer) error, stop func()) {
+	secs, err := strconv.Atoi(r.query.Get("seconds"))
 	if err != nil || secs <= 0 {
 		secs = 30
 	}
 	secs = min(secs, maxProfileSeconds)
-	w.Header().Set("Content-Type", contentType)
+	w.setHeader("Content-Type", "application/octet-stream")
+	w.streamBody()
 	if err := start(w); err != nil {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		http.Error(w, "cannot start: "+err.Error(), http.StatusInternalServerError)
+		w.error(500, "cannot start: "+err.Error())
 		return
 	}
+	t := time.NewTimer(time.Duration(secs) * time.Second)
+	defer t.Stop()
 	select {
-	case <-time.After(time.Duration(secs) * time.Second):
-	case <-r.Context().Done():
+	case <-t.C:
+	case <-r.clientGone(w):
 	}
 	stop()
 }

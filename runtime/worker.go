@@ -199,7 +199,9 @@ func (w *Worker) take(dst []int) []int {
 func (w *Worker) main(build func(*Worker) ([]Operator, error), built *sync.WaitGroup) {
 	defer w.c.wg.Done()
 	defer w.exit()
-	w.goid.Store(goroutineID())
+	if w.c.cfg.StallTimeout > 0 {
+		w.goid.Store(goroutineID()) // for the watchdog (runtime.Stack: not free)
+	}
 	ops, err := w.build(build)
 	built.Done()
 	if err != nil {

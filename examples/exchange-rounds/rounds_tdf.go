@@ -539,8 +539,7 @@ func RunExchangeRounds(ctx context.Context, cfg ExchangeRoundsConfig) error {
 	if err != nil {
 		return err
 	}
-	df.Start(ctx)
-	return df.Wait()
+	return df.comp.Run(ctx, df.build)
 }
 
 // build creates the operators of one worker, indexed like the plan's.

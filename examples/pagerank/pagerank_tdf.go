@@ -1180,8 +1180,7 @@ func RunPageRank(ctx context.Context, cfg PageRankConfig) error {
 	if err != nil {
 		return err
 	}
-	df.Start(ctx)
-	return df.Wait()
+	return df.comp.Run(ctx, df.build)
 }
 
 // build creates the operators of one worker, indexed like the plan's.

@@ -446,8 +446,7 @@ func RunPingPong(ctx context.Context, cfg PingPongConfig) error {
 	if err != nil {
 		return err
 	}
-	df.Start(ctx)
-	return df.Wait()
+	return df.comp.Run(ctx, df.build)
 }
 
 // build creates the operators of one worker, indexed like the plan's.

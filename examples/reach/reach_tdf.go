@@ -471,8 +471,7 @@ func RunReach(ctx context.Context, cfg ReachConfig) error {
 	if err != nil {
 		return err
 	}
-	df.Start(ctx)
-	return df.Wait()
+	return df.comp.Run(ctx, df.build)
 }
 
 // build creates the operators of one worker, indexed like the plan's.

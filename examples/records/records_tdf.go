@@ -190,8 +190,7 @@ func RunEntries(ctx context.Context, cfg EntriesConfig) error {
 	if err != nil {
 		return err
 	}
-	df.Start(ctx)
-	return df.Wait()
+	return df.comp.Run(ctx, df.build)
 }
 
 // build creates the operators of one worker, indexed like the plan's.
@@ -651,8 +650,7 @@ func RunPoints(ctx context.Context, cfg PointsConfig) error {
 	if err != nil {
 		return err
 	}
-	df.Start(ctx)
-	return df.Wait()
+	return df.comp.Run(ctx, df.build)
 }
 
 // build creates the operators of one worker, indexed like the plan's.
@@ -1071,8 +1069,7 @@ func RunSquares(ctx context.Context, cfg SquaresConfig) error {
 	if err != nil {
 		return err
 	}
-	df.Start(ctx)
-	return df.Wait()
+	return df.comp.Run(ctx, df.build)
 }
 
 // build creates the operators of one worker, indexed like the plan's.

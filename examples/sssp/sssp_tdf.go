@@ -779,8 +779,7 @@ func RunShortestPaths(ctx context.Context, cfg ShortestPathsConfig) error {
 	if err != nil {
 		return err
 	}
-	df.Start(ctx)
-	return df.Wait()
+	return df.comp.Run(ctx, df.build)
 }
 
 // build creates the operators of one worker, indexed like the plan's.

@@ -130,8 +130,7 @@ func RunWordCount(ctx context.Context, cfg WordCountConfig) error {
 	if err != nil {
 		return err
 	}
-	df.Start(ctx)
-	return df.Wait()
+	return df.comp.Run(ctx, df.build)
 }
 
 // build creates the operators of one worker, indexed like the plan's.
