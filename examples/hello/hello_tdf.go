@@ -174,7 +174,7 @@ func (op *helloRangeExchange11) Run() error {
 func (op *helloRangeExchange11) process(t tdrt.Time, data []int64) error {
 	op.out0.At(t)
 	for _, r0 := range data {
-		if target := tdrt.Route(tdrt.HashUint64(uint64(helloExchange12_20(r0))), op.peers); !op.out0.TryPut(target, r0) {
+		if target := tdrt.RouteUint64(uint64(helloExchange12_20(r0)), op.peers); !op.out0.TryPut(target, r0) {
 			op.out0.Put(target, r0)
 		}
 	}
