@@ -39,7 +39,10 @@ func combinerPlaces(g *Graph) (fused, left []string) {
 }
 
 // TestCombinerFusion checks where the planner fuses a combiner into the
-// operator that produces its records, and where it must not.
+// operator that produces its records, and where it must not. Combining
+// off (-combine=false, Runtime.NoCombine) is a flag of the binary, not
+// of the plan: a fused combiner then passes every record on as it is
+// (examples/pagerank's TestPageRankWithoutCombining runs that path).
 func TestCombinerFusion(t *testing.T) {
 	cases := []struct {
 		name        string
