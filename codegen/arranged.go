@@ -168,6 +168,7 @@ func (d *dfGen) matchMethod(op *planner.Op) {
 		found := jen.Id("op").Dot("found")
 		code = append(code, d.timeChanges(op)...)
 		code = append(code, pushTimes(op)...)
+		code = append(code, combinerStart(op)...)
 		code = append(code, jen.For(jen.Len(jen.Id("data")).Op(">").Lit(0)).Block(
 			jen.Id("batch").Op(":=").Id("data").Index(jen.Empty(), jen.Min(jen.Len(jen.Id("data")), jen.Qual(rt, "BatchSize"))),
 			jen.Id("data").Op("=").Id("data").Index(jen.Len(jen.Id("batch")), jen.Empty()),
@@ -176,6 +177,7 @@ func (d *dfGen) matchMethod(op *planner.Op) {
 				jen.For(jen.List(jen.Id("_"), jen.Id("v")).Op(":=").Range().Add(found).Index(jen.Id("i"))).Block(stages...),
 			),
 		))
+		code = append(code, combinerEnd(op)...)
 	}
 	d.f.Comment("match pairs records at time t with the arranged values of their key and runs the stages over each triple.")
 	d.f.Func().Params(jen.Id("op").Op("*").Id(d.opType(op))).Id("match").

@@ -15,7 +15,9 @@
 // An operator's Run method drains its input batches and runs the fused
 // stages as straight-line Go over each record: filters become if
 // statements, flat_maps become for loops, exchanges become a hash of the
-// key and a Give to the target worker's buffer. Records are never boxed
+// key and a Give to the target worker's buffer. A combiner fused as the
+// last stage folds each record into the keyed state of its time and
+// sends the partial results when the run ends (see combine.go). Records are never boxed
 // in interfaces and nothing is reflected on; printing uses strconv
 // appenders generated per record type.
 //

@@ -92,6 +92,7 @@ func (d *dfGen) operator(op *planner.Op) {
 		fields = append(fields, jen.Id("params").Op("*").Id("Params"))
 	}
 	fields = append(fields, d.kindFields(op)...)
+	fields = append(fields, d.combinerFields(op)...)
 	fields = append(fields, d.limitFields(op)...)
 	for i := range d.inChannels(op) {
 		fields = append(fields, jen.Id(inName(i)).Op("*").Qual(rt, "Puller").Types(d.typ(op.In.Type)))
@@ -131,6 +132,7 @@ func (d *dfGen) operator(op *planner.Op) {
 		d.processMethod(op)
 	}
 	d.stateMethod(op)
+	d.combinerMethods(op)
 	switch op.Kind {
 	case planner.CustomOp:
 		d.customMethods(op)
@@ -331,6 +333,7 @@ func (d *dfGen) newOperator(op *planner.Op) []jen.Code {
 			init[jen.Id("cap"+exported(st.Name))] = jen.Id("df").Dot(exported(st.Name))
 		}
 	}
+	d.combinerInit(op, init)
 	stmts := []jen.Code{}
 	for i, st := range writeStages(op) {
 		f := fmt.Sprintf("%sFile%d", v, i)
@@ -407,9 +410,11 @@ func (d *dfGen) processMethod(op *planner.Op) {
 	s := &stageGen{dfGen: d, op: op}
 	body := s.stages(0, "r0")
 	code := append(d.timeChanges(op), pushTimes(op)...)
+	code = append(code, combinerStart(op)...)
 	if len(body) > 0 {
 		code = append(code, jen.For(jen.List(jen.Id("_"), jen.Id("r0")).Op(":=").Range().Id("data")).Block(body...))
 	}
+	code = append(code, combinerEnd(op)...)
 	code = append(code, jen.Return(jen.Nil()))
 	d.f.Comment("process runs the operator's stages over records at time t.")
 	d.f.Func().Params(jen.Id("op").Op("*").Id(d.opType(op))).Id("process").
@@ -535,6 +540,8 @@ func (s *stageGen) stages(i int, rec string) []jen.Code {
 			}, s.stages(i+1, rec)...)
 		}
 		return append([]jen.Code{jen.Id("op").Dot("cap"+exported(st.Name)).Dot("Add").Call(jen.Id("op").Dot("w"), jen.Id("t"), r)}, s.stages(i+1, rec)...)
+	case "combine":
+		return s.combine(st, rec)
 	case "output":
 		cb := jen.Id("op").Dot("on" + exported(st.Name))
 		return append([]jen.Code{jen.If(jen.Add(cb).Op("!=").Nil()).Block(jen.Add(cb).Call(jen.Id("t"), r)).Else().Block(s.printDefault(st.Inputs[0].Out, r)...)},

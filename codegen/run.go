@@ -38,6 +38,10 @@ func (d *dfGen) runMethod(op *planner.Op) {
 			return []jen.Code{jen.If(jen.Err().Op(":=").Id("op").Dot("process").Call(jen.Add(b).Dot("Time"), jen.Add(b).Dot("Data")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))}
 		}), jen.Return(jen.Nil()))
 	}
+	if op.Combiner() != nil {
+		d.runWithCombiner(op, body)
+		return
+	}
 	d.f.Comment("Run is called by the worker when the operator is activated.")
 	d.f.Func().Params(jen.Id("op").Op("*").Id(d.opType(op))).Id("Run").Params().Error().Block(body...)
 }
@@ -136,12 +140,14 @@ func (d *dfGen) joinComplete(op *planner.Op) []jen.Code {
 		)
 		code = append(code, d.timeChanges(op)...)
 		code = append(code, pushTimes(op)...)
+		code = append(code, combinerStart(op)...)
 		code = append(code, jen.For(jen.List(jen.Id("k"), jen.Id("as")).Op(":=").Range().Id("lm").Dot("All").Call()).Block(
 			jen.Id("bs").Op(":=").Id("rm").Dot("Lookup").Call(jen.Id("k")),
 			jen.For(jen.List(jen.Id("_"), jen.Id("a")).Op(":=").Range().Id("as")).Block(
 				jen.For(jen.List(jen.Id("_"), jen.Id("b")).Op(":=").Range().Id("bs")).Block(stages...),
 			),
 		))
+		code = append(code, combinerEnd(op)...)
 	}
 	return append(code,
 		jen.Delete(left, jen.Id("t")),
@@ -350,10 +356,14 @@ func (d *dfGen) emitState(op *planner.Op, emit jen.Code) []jen.Code {
 
 // fold returns the statements that add record r to the keyed state m
 // (a tdrt.DenseState or HashState), through the slot of its key.
-func (d *dfGen) fold(op *planner.Op) []jen.Code {
-	r := jen.Id("r")
-	k, v := jen.Id("r").Dot("F0"), jen.Id("r").Dot("F1")
-	slot := func(key jen.Code, fresh string) []jen.Code { return d.slot(op, key, fresh) }
+func (d *dfGen) fold(op *planner.Op) []jen.Code { return d.foldInto(op, "m", "r") }
+
+// foldInto returns the statements that add the record in variable rec
+// to the keyed state in variable m.
+func (d *dfGen) foldInto(op *planner.Op, m, rec string) []jen.Code {
+	r := jen.Id(rec)
+	k, v := jen.Id(rec).Dot("F0"), jen.Id(rec).Dot("F1")
+	slot := func(key jen.Code, fresh string) []jen.Code { return d.slotIn(op, m, key, fresh) }
 	p := jen.Op("*").Id("p")
 	switch aggKind(op) {
 	case planner.CountOp:
@@ -387,10 +397,13 @@ func (d *dfGen) fold(op *planner.Op) []jen.Code {
 			cmp = ">"
 		}
 		kept := v
-		if f := lang.TupleFields(op.In.Type); len(f) == 2 && isString(f[1]) && op.Kind != planner.CombineOp {
-			// The state outlives the record's block of text: keep a copy.
-			// (A combiner's lasts one run, no longer than its records.)
-			kept = jen.Qual(rt, "Keep").Call(v)
+		// A combiner's state lasts one run, no longer than its records; an
+		// aggregation's outlives the record's block of text: keep a copy.
+		// (A combiner fused into its producer has no input of its own.)
+		if op.Kind != planner.CombineOp {
+			if f := lang.TupleFields(op.In.Type); len(f) == 2 && isString(f[1]) {
+				kept = jen.Qual(rt, "Keep").Call(v)
+			}
 		}
 		return append(slot(k, "fresh"), jen.If(jen.Id("fresh").Op("||").Add(v).Op(cmp).Add(p)).Block(
 			jen.Add(p).Op("=").Add(kept),
@@ -417,7 +430,12 @@ func (d *dfGen) fold(op *planner.Op) []jen.Code {
 // which the Go compiler inlines, and through Slot only for a key whose
 // page is not there yet.
 func (d *dfGen) slot(op *planner.Op, key jen.Code, fresh string) []jen.Code {
-	m := jen.Id("m")
+	return d.slotIn(op, "m", key, fresh)
+}
+
+// slotIn is slot for the keyed state in variable state.
+func (d *dfGen) slotIn(op *planner.Op, state string, key jen.Code, fresh string) []jen.Code {
+	m := jen.Id(state)
 	if !denseKey(op) {
 		if fresh == "" {
 			return []jen.Code{m.Clone().Dot("Slot").Call(key)}
@@ -594,9 +612,12 @@ func (d *dfGen) runCombine(op *planner.Op) []jen.Code {
 
 // takeState returns the statement that sets m to an empty keyed state
 // for an aggregation or combiner: one of op.spare, or a new one.
-func (d *dfGen) takeState(op *planner.Op) jen.Code {
+func (d *dfGen) takeState(op *planner.Op) jen.Code { return d.takeStateFrom(op, "spare") }
+
+// takeStateFrom is takeState with the emptied states in op's field spare.
+func (d *dfGen) takeStateFrom(op *planner.Op, spareField string) jen.Code {
 	key, value := d.aggregateTypes(op)
-	spare := jen.Id("op").Dot("spare")
+	spare := jen.Id("op").Dot(spareField)
 	return jen.If(jen.Id("n").Op(":=").Len(spare), jen.Id("n").Op(">").Lit(0)).Block(
 		jen.List(jen.Id("m"), spare).Op("=").List(jen.Add(spare).Index(jen.Id("n").Op("-").Lit(1)), jen.Add(spare).Index(jen.Empty(), jen.Id("n").Op("-").Lit(1))),
 	).Else().Block(d.newState(op, key, value))
@@ -615,8 +636,12 @@ func (d *dfGen) newState(op *planner.Op, key, value jen.Code) jen.Code {
 
 // returnState returns the statements that empty the keyed state m and
 // keep it in op.spare for takeState.
-func returnState() []jen.Code {
-	spare := jen.Id("op").Dot("spare")
+func returnState() []jen.Code { return returnStateTo("spare") }
+
+// returnStateTo is returnState with the emptied states in op's field
+// spare.
+func returnStateTo(spareField string) []jen.Code {
+	spare := jen.Id("op").Dot(spareField)
 	return []jen.Code{
 		jen.Id("m").Dot("Reset").Call(),
 		jen.Add(spare).Op("=").Append(spare, jen.Id("m")),

@@ -13,11 +13,22 @@ import (
 // other state is estimated by tdrt.EstimateBytes, which samples.
 func (d *dfGen) stateMethod(op *planner.Op) {
 	body := d.stateBytes(op)
+	recv := jen.Id("op").Op("*").Id(d.opType(op))
+	if op.Combiner() != nil {
+		d.partialBytesMethod(op)
+		partials := jen.Id("op").Dot("partialBytes").Call()
+		if body != nil {
+			d.f.Comment("ownStateBytes estimates the bytes of the operator's own state, without its combiner's.")
+			d.f.Func().Params(recv.Clone()).Id("ownStateBytes").Params().Int64().Block(body...)
+			partials = jen.Id("op").Dot("ownStateBytes").Call().Op("+").Add(partials)
+		}
+		body = []jen.Code{jen.Return(partials)}
+	}
 	if body == nil {
 		return
 	}
 	d.f.Comment("StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.")
-	d.f.Func().Params(jen.Id("op").Op("*").Id(d.opType(op))).Id("StateBytes").Params().Int64().Block(body...)
+	d.f.Func().Params(recv.Clone()).Id("StateBytes").Params().Int64().Block(body...)
 }
 
 // stateBytes returns the body of op's StateBytes, or nil when op holds
@@ -62,4 +73,17 @@ func (d *dfGen) stateBytes(op *planner.Op) []jen.Code {
 		return append(code, jen.Return(jen.Id("n")))
 	}
 	return nil
+}
+
+// partialBytesMethod emits partialBytes for an operator with a fused
+// combiner: its states are emptied at the end of every run, but the
+// spare ones are kept for the next.
+func (d *dfGen) partialBytesMethod(op *planner.Op) {
+	d.f.Comment("partialBytes is the size of the combiner's states.")
+	d.f.Func().Params(jen.Id("op").Op("*").Id(d.opType(op))).Id("partialBytes").Params().Int64().Block(
+		jen.Var().Id("n").Int64(),
+		jen.For(jen.List(jen.Id("_"), jen.Id("m")).Op(":=").Range().Id("op").Dot("partials")).Block(jen.Id("n").Op("+=").Id("m").Dot("Bytes").Call()),
+		jen.For(jen.List(jen.Id("_"), jen.Id("m")).Op(":=").Range().Id("op").Dot("sparePartials")).Block(jen.Id("n").Op("+=").Id("m").Dot("Bytes").Call()),
+		jen.Return(jen.Id("n")),
+	)
 }

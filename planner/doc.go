@@ -13,6 +13,13 @@
 // over each batch. Otherwise the stage starts a new chain operator that
 // reads a channel.
 //
+// A combiner (the pre-aggregation the checker puts before the exchange to
+// a count, sum, min, max or associative reduce) is an operator at first;
+// after planning, fuseCombiners makes it the last stage of each operator
+// that feeds it through a pipeline of all its records, in the same loop,
+// with no other reader (through a concat, each input on its own), and
+// drops the combiner operator when no input is left (see Op.Combiner).
+//
 // # Channels
 //
 // exchange and concat are not operators, nor are next and leave (they

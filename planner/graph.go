@@ -91,7 +91,11 @@ type Op struct {
 	// from; nil for a chain, whose work is all in Stages.
 	Node *lang.Node
 	// Stages are element-wise operators and sinks fused into this
-	// operator, applied in order to every record it produces.
+	// operator, applied in order to every record it produces. The last
+	// may be a combiner (Op "combine", see Combiner) that runs in the
+	// operator: it folds the records the stages before it produce, per
+	// time and key, during a run, and sends the partial results when the
+	// run ends.
 	Stages []*lang.Node
 	// In is the input port (nil for sources), Out the output port (nil
 	// when no channel reads it and the operator holds no capability).
@@ -221,6 +225,10 @@ func (op *Op) Label() string {
 	for i, st := range op.Stages {
 		if op.Kind == ChainOp && i == 0 {
 			s = st.Op
+			continue
+		}
+		if st.Op == "combine" {
+			s += "+combine " + st.Name
 			continue
 		}
 		s += "+" + st.Op

@@ -47,6 +47,10 @@ func opWords(op *Op) string {
 		}
 	}
 	for _, st := range op.Stages {
+		if st.Op == "combine" {
+			words = append(words, camel(st.Op)+camel(st.Name))
+			continue
+		}
 		words = append(words, camel(st.Op))
 	}
 	if len(words) > maxNameWords {

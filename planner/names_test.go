@@ -18,7 +18,7 @@ import (
 func TestOpNames(t *testing.T) {
 	want := map[string][]string{
 		"broadcast": {"RangeBroadcast4", "Map4", "CountPrint4"},
-		"fanout":    {"RangeMapExchange4", "Filter5", "CombineCountExchange6", "CountPrint6"},
+		"fanout":    {"RangeMapExchange4", "FilterCombineCountExchange5", "CombineCountExchange6", "CountPrint6"},
 		"input":     {"InputReadingsFilterExchange9", "Output10"},
 		"join":      {"RangeMapExchange6", "RangeMapExchange7", "JoinPrint7"},
 		"loops":     {"RangeMapExchange31", "RangeMapExchange32", "IterateNExchange33", "NeighborsExchange34", "Print36"},

@@ -79,6 +79,7 @@ func PlanDataflow(df *lang.DataflowDef) (*Graph, error) {
 	if err := p.errs.Err(); err != nil {
 		return nil, err
 	}
+	p.fuseCombiners()
 	p.ports()
 	p.paths()
 	p.name()

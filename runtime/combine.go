@@ -46,12 +46,26 @@ const (
 // Fold reports whether the combiner should fold the next batch of n
 // records into its state (true) or pass them on as they are (false).
 func (g *CombineGate) Fold(n int) bool {
-	if g.skip > 0 {
+	fold := g.Folding()
+	g.Took(n, fold)
+	return fold
+}
+
+// Folding reports whether the combiner should fold the records it takes
+// next (true) or pass them on (false). A combiner fused into the
+// operator that produces its records does not know how many a batch
+// gives it until the batch is done: it asks Folding before the batch
+// and tells Took the count after.
+func (g *CombineGate) Folding() bool { return g.skip <= 0 }
+
+// Took records that the combiner took n records and folded them (fold)
+// or passed them on, as Folding said.
+func (g *CombineGate) Took(n int, fold bool) {
+	if fold {
+		g.in += int64(n)
+	} else {
 		g.skip -= int64(n)
-		return false
 	}
-	g.in += int64(n)
-	return true
 }
 
 // Sent records that the combiner sent n partial results for records it

@@ -153,7 +153,7 @@ func (f faults) testStall(t *testing.T) {
 func (f faults) testMaxMemory(t *testing.T) {
 	bin, tdc, dir := f.bin, f.tdc, f.dir
 	grow := []string{"-records", "1000000000", "-max-memory", "64MiB"}
-	want := `memory limit of 64\.0 MiB exceeded \(\d+\.\d MiB of live heap\); the most state \(estimated\): faults\.tdf:36:6: distinct\+map holds \d+\.\d MiB`
+	want := `memory limit of 64\.0 MiB exceeded \(\d+\.\d MiB of live heap\); the most state \(estimated\): faults\.tdf:36:6: distinct\+map\+combine count holds \d+\.\d MiB`
 
 	t.Run("one_process", func(t *testing.T) {
 		p := startProc(t, dir, nil, bin, append([]string{"-w", "2"}, grow...)...)

@@ -42,7 +42,7 @@ func (p *Params) RegisterFlags(fs *flag.FlagSet) {
 }
 
 // ComponentsFingerprint identifies the plan of dataflow Components; processes of one computation agree on it.
-const ComponentsFingerprint = "4ab8f6b840d422ae"
+const ComponentsFingerprint = "3a3750f5ef55194c"
 
 // componentsGraph is the plan of dataflow Components: operators, ports and the paths between ports.
 var componentsGraph = &tdrt.Graph{
@@ -64,8 +64,8 @@ var componentsGraph = &tdrt.Graph{
 		To:   3,
 	}, {
 		From: 3,
-		Kind: "pipeline",
-		To:   4,
+		Kind: "exchange",
+		To:   5,
 	}, {
 		From: 2,
 		Kind: "pipeline",
@@ -113,6 +113,10 @@ var componentsGraph = &tdrt.Graph{
 		Op:   "exchange",
 		Pos:  "cc.tdf:29:7",
 	}, {
+		Func: "componentsExchange29_7",
+		Op:   "exchange",
+		Pos:  "cc.tdf:29:7",
+	}, {
 		Func: "componentsExchange33_13",
 		Op:   "exchange",
 		Pos:  "cc.tdf:33:13",
@@ -143,7 +147,7 @@ var componentsGraph = &tdrt.Graph{
 	}, {
 		Inputs:  []tdrt.Location{5, 6},
 		Kind:    "join",
-		Name:    "join+map",
+		Name:    "join+map+combine min",
 		Outputs: []tdrt.Location{7},
 		Pos:     "cc.tdf:26:7",
 	}, {
@@ -327,7 +331,19 @@ var componentsGraph = &tdrt.Graph{
 			Set: 0,
 		},
 		Target: 5,
-	}, {Target: 7}, {Target: 8}, {Target: 9}, {Target: 10}, {Target: 11}, {
+	}, {Target: 7}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 8,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 9,
+	}, {Target: 10}, {Target: 11}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
@@ -369,7 +385,19 @@ var componentsGraph = &tdrt.Graph{
 			Set: 0,
 		},
 		Target: 5,
-	}, {Target: 7}, {Target: 8}, {Target: 9}, {Target: 10}, {Target: 11}, {
+	}, {Target: 7}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 8,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 9,
+	}, {Target: 10}, {Target: 11}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
@@ -417,7 +445,19 @@ var componentsGraph = &tdrt.Graph{
 			Set: 0,
 		},
 		Target: 7,
-	}, {Target: 8}, {Target: 9}, {Target: 10}, {Target: 11}, {
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 8,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 9,
+	}, {Target: 10}, {Target: 11}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
@@ -752,7 +792,11 @@ func NewComponents(cfg ComponentsConfig) (*Components, error) {
 		Append: tdcEncode0,
 		Decode: tdcDecode1,
 	}))
-	df.ch4 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 8, 4)
+	df.ch4 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 10, 5)
+	df.ch4.SetCodec(tdrt.FixedCodec(tdrt.Codec[tdrt.Tuple2[uint32, uint32]]{
+		Append: tdcEncode0,
+		Decode: tdcDecode1,
+	}))
 	df.ch5 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 8, 4)
 	df.ch6 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 10, 5)
 	df.ch6.SetCodec(tdrt.FixedCodec(tdrt.Codec[tdrt.Tuple2[uint32, uint32]]{
@@ -811,17 +855,18 @@ func (df *Components) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		peers: w.Peers(),
 		w:     w,
 	}
-	op3 := &componentsJoinMap26{
+	op3 := &componentsJoinMapCombineMinExchange26{
 		arranged: make(map[tdrt.Time]*tdrt.IntArrangement[uint32, uint32]),
 		in0:      df.ch2.Puller(w),
 		out0:     df.ch4.Pusher(w),
+		partials: make(map[tdrt.Time]*tdrt.DenseState[uint32, uint32]),
+		peers:    w.Peers(),
 		pending:  make(map[tdrt.Time][]tdrt.Tuple2[uint32, uint32]),
 		right0:   df.ch3.Puller(w),
 		w:        w,
 	}
 	op4 := &componentsCombineMinExchange29{
-		in0:   df.ch4.Puller(w),
-		in1:   df.ch5.Puller(w),
+		in0:   df.ch5.Puller(w),
 		out0:  df.ch6.Pusher(w),
 		peers: w.Peers(),
 		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, uint32]),
@@ -829,7 +874,8 @@ func (df *Components) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	}
 	op5 := &componentsMin29{
 		acc:   make(map[tdrt.Time]map[uint32]uint32),
-		in0:   df.ch6.Puller(w),
+		in0:   df.ch4.Puller(w),
+		in1:   df.ch6.Puller(w),
 		out0:  df.ch7.Pusher(w),
 		out1:  df.ch8.Pusher(w),
 		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, uint32]),
@@ -1001,23 +1047,39 @@ func (op *componentsLoopLExchange24) process(t tdrt.Time, data []tdrt.Tuple2[uin
 	return nil
 }
 
-// componentsJoinMap26 is one worker's instance of operator 3 of Components, join+map at cc.tdf:26:7.
-type componentsJoinMap26 struct {
-	w *tdrt.Worker
+// componentsJoinMapCombineMinExchange26 is one worker's instance of operator 3 of Components, join+map+combine min at cc.tdf:26:7.
+type componentsJoinMapCombineMinExchange26 struct {
+	w     *tdrt.Worker
+	peers int
 	// arranged holds the values of each key of the input from outside the loop, per time of that input.
 	arranged map[tdrt.Time]*tdrt.IntArrangement[uint32, uint32]
 	// pending holds, per time, the records of the other input that came before their arrangement was complete.
 	pending map[tdrt.Time][]tdrt.Tuple2[uint32, uint32]
 	ready   []tdrt.Time
 	// found holds the arranged values of the key of each record of a batch being matched.
-	found  [][]uint32
+	found [][]uint32
+	// partials holds, per time, the least value of each key among the records this run produced, for the min at cc.tdf:29:7; sparePartials holds emptied states for reuse.
+	partials      map[tdrt.Time]*tdrt.DenseState[uint32, uint32]
+	sparePartials []*tdrt.DenseState[uint32, uint32]
+	partialTimes  []tdrt.Time
+	// gate decides whether combining pays, from the records folded and the partial results sent.
+	gate   tdrt.CombineGate
 	in0    *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
 	right0 *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
 	out0   *tdrt.Pusher[tdrt.Tuple2[uint32, uint32]]
 }
 
-// Run is called by the worker when the operator is activated.
-func (op *componentsJoinMap26) Run() error {
+// Run is called by the worker when the operator is activated; when the operator's work is done it sends what the combiner folded.
+func (op *componentsJoinMapCombineMinExchange26) Run() error {
+	if err := op.run(); err != nil {
+		return err
+	}
+	op.sendPartials()
+	return nil
+}
+
+// run is the operator's work for one activation.
+func (op *componentsJoinMapCombineMinExchange26) run() error {
 	for {
 		b, ok := op.right0.Next()
 		if !ok {
@@ -1073,8 +1135,20 @@ func (op *componentsJoinMap26) Run() error {
 	return nil
 }
 
-// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
-func (op *componentsJoinMap26) StateBytes() int64 {
+// partialBytes is the size of the combiner's states.
+func (op *componentsJoinMapCombineMinExchange26) partialBytes() int64 {
+	var n int64
+	for _, m := range op.partials {
+		n += m.Bytes()
+	}
+	for _, m := range op.sparePartials {
+		n += m.Bytes()
+	}
+	return n
+}
+
+// ownStateBytes estimates the bytes of the operator's own state, without its combiner's.
+func (op *componentsJoinMapCombineMinExchange26) ownStateBytes() int64 {
 	var n int64
 	for _, m := range op.arranged {
 		n += m.Bytes()
@@ -1082,8 +1156,61 @@ func (op *componentsJoinMap26) StateBytes() int64 {
 	return n + tdrt.EstimateBytes(op.pending)
 }
 
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *componentsJoinMapCombineMinExchange26) StateBytes() int64 {
+	return op.ownStateBytes() + op.partialBytes()
+}
+
+// partialsAt returns the state the combiner folds records of time t into, or nil when it passes them on: combining is off, or its gate finds that it does not pay.
+func (op *componentsJoinMapCombineMinExchange26) partialsAt(t tdrt.Time) *tdrt.DenseState[uint32, uint32] {
+	if !op.w.Combine() || !op.gate.Folding() {
+		return nil
+	}
+	m := op.partials[t]
+	if m == nil {
+		if n := len(op.sparePartials); n > 0 {
+			m, op.sparePartials = op.sparePartials[n-1], op.sparePartials[:n-1]
+		} else {
+			m = new(tdrt.DenseState[uint32, uint32])
+		}
+		op.partials[t] = m
+	}
+	return m
+}
+
+// sendPartials sends the partial results the combiner folded during the run, oldest time first, and has its gate judge whether combining pays.
+func (op *componentsJoinMapCombineMinExchange26) sendPartials() {
+	op.partialTimes = op.partialTimes[:0]
+	for t := range op.partials {
+		op.partialTimes = append(op.partialTimes, t)
+	}
+	slices.SortFunc(op.partialTimes, tdrt.CompareTime)
+	for _, t := range op.partialTimes {
+		m := op.partials[t]
+		op.gate.Sent(m.Len())
+		op.out0.At(t)
+		for k, v := range m.All() {
+			r := tdrt.Tuple2[uint32, uint32]{
+				F0: k,
+				F1: v,
+			}
+			if target := tdrt.RouteUint64(uint64(componentsExchange29_7(r)), op.peers); !op.out0.TryPut(target, r) {
+				op.out0.Put(target, r)
+			}
+		}
+		m.Reset()
+		op.sparePartials = append(op.sparePartials, m)
+		delete(op.partials, t)
+	}
+	op.gate.Judge()
+	if op.gate.Passing() {
+		// Nothing is folded for a while: let the emptied states go.
+		op.sparePartials = nil
+	}
+}
+
 // match pairs records at time t with the arranged values of their key and runs the stages over each triple.
-func (op *componentsJoinMap26) match(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+func (op *componentsJoinMapCombineMinExchange26) match(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	m := op.arranged[t.Outer(0)]
 	if m == nil {
 		// Nothing was arranged at t's outer time: no record matches.
@@ -1091,6 +1218,9 @@ func (op *componentsJoinMap26) match(t tdrt.Time, data []tdrt.Tuple2[uint32, uin
 	}
 	m.Seal()
 	op.out0.At(t)
+	// The combiner folds the batch's records into partials, or passes them on when partials is nil.
+	partials := op.partialsAt(t)
+	took := 0
 	for len(data) > 0 {
 		batch := data[:min(len(data), tdrt.BatchSize)]
 		data = data[len(batch):]
@@ -1103,12 +1233,22 @@ func (op *componentsJoinMap26) match(t tdrt.Time, data []tdrt.Tuple2[uint32, uin
 					F2: v,
 				}
 				r1 := componentsMap27_28(r0.F0, r0.F1, r0.F2)
-				if !op.out0.TryPutLocal(r1) {
-					op.out0.PutLocal(r1)
+				took++
+				if partials != nil {
+					p, fresh := partials.TrySlot(r1.F0)
+					if p == nil {
+						p, fresh = partials.Slot(r1.F0)
+					}
+					if fresh || r1.F1 < *p {
+						*p = r1.F1
+					}
+				} else if target := tdrt.RouteUint64(uint64(componentsExchange29_7(r1)), op.peers); !op.out0.TryPut(target, r1) {
+					op.out0.Put(target, r1)
 				}
 			}
 		}
 	}
+	op.gate.Took(took, partials != nil)
 	return nil
 }
 
@@ -1124,7 +1264,6 @@ type componentsCombineMinExchange29 struct {
 	// gate decides whether combining pays, from the records folded and the partial results sent.
 	gate tdrt.CombineGate
 	in0  *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
-	in1  *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
 	out0 *tdrt.Pusher[tdrt.Tuple2[uint32, uint32]]
 }
 
@@ -1161,37 +1300,6 @@ func (op *componentsCombineMinExchange29) Run() error {
 			}
 		}
 		op.in0.Recycle(b.Data)
-	}
-	for {
-		b, ok := op.in1.Next()
-		if !ok {
-			break
-		}
-		if combine && op.gate.Fold(len(b.Data)) {
-			m := op.state[b.Time]
-			if m == nil {
-				if n := len(op.spare); n > 0 {
-					m, op.spare = op.spare[n-1], op.spare[:n-1]
-				} else {
-					m = new(tdrt.DenseState[uint32, uint32])
-				}
-				op.state[b.Time] = m
-			}
-			for _, r := range b.Data {
-				p, fresh := m.TrySlot(r.F0)
-				if p == nil {
-					p, fresh = m.Slot(r.F0)
-				}
-				if fresh || r.F1 < *p {
-					*p = r.F1
-				}
-			}
-		} else {
-			if err := op.process(b.Time, b.Data); err != nil {
-				return err
-			}
-		}
-		op.in1.Recycle(b.Data)
 	}
 	op.ready = op.ready[:0]
 	for t := range op.state {
@@ -1263,6 +1371,7 @@ type componentsMin29 struct {
 	ready []tdrt.Time
 	batch []tdrt.Tuple2[uint32, uint32]
 	in0   *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
+	in1   *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
 	out0  *tdrt.Pusher[tdrt.Tuple2[uint32, uint32]]
 	out1  *tdrt.Pusher[tdrt.Tuple2[uint32, uint32]]
 }
@@ -1294,6 +1403,32 @@ func (op *componentsMin29) Run() error {
 			}
 		}
 		op.in0.Recycle(b.Data)
+	}
+	for {
+		b, ok := op.in1.Next()
+		if !ok {
+			break
+		}
+		m, held := op.state[b.Time]
+		if !held {
+			if n := len(op.spare); n > 0 {
+				m, op.spare = op.spare[n-1], op.spare[:n-1]
+			} else {
+				m = new(tdrt.DenseState[uint32, uint32])
+			}
+			op.state[b.Time] = m
+			op.w.Hold(11, b.Time)
+		}
+		for _, r := range b.Data {
+			p, fresh := m.TrySlot(r.F0)
+			if p == nil {
+				p, fresh = m.Slot(r.F0)
+			}
+			if fresh || r.F1 < *p {
+				*p = r.F1
+			}
+		}
+		op.in1.Recycle(b.Data)
 	}
 	frontier := op.w.Frontier(10)
 	op.ready = op.ready[:0]

@@ -54,7 +54,7 @@ func (p *Params) RegisterFlags(fs *flag.FlagSet) {
 }
 
 // PageRankFingerprint identifies the plan of dataflow PageRank; processes of one computation agree on it.
-const PageRankFingerprint = "8f8bd1b6cabd5a15"
+const PageRankFingerprint = "41164a9b40ee6646"
 
 // pageRankGraph is the plan of dataflow PageRank: operators, ports and the paths between ports.
 var pageRankGraph = &tdrt.Graph{
@@ -64,64 +64,56 @@ var pageRankGraph = &tdrt.Graph{
 		To:   1,
 	}, {
 		From: 1,
-		Kind: "pipeline",
+		Kind: "exchange",
 		To:   2,
 	}, {
-		From: 2,
+		From: 0,
 		Kind: "exchange",
 		To:   3,
 	}, {
-		From: 0,
-		Kind: "exchange",
-		To:   4,
-	}, {
-		From: 3,
+		From: 2,
 		Kind: "pipeline",
-		To:   4,
+		To:   3,
 	}, {
 		From: 0,
 		Kind: "pipeline",
-		To:   5,
-	}, {
-		From: 5,
-		Kind: "exchange",
-		To:   6,
-	}, {
-		From: 6,
-		Kind: "pipeline",
-		To:   7,
-	}, {
-		From: 7,
-		Kind: "exchange",
-		To:   8,
+		To:   4,
 	}, {
 		From: 4,
 		Kind: "exchange",
+		To:   5,
+	}, {
+		From: 5,
+		Kind: "pipeline",
+		To:   6,
+	}, {
+		From: 6,
+		Kind: "exchange",
+		To:   7,
+	}, {
+		From: 3,
+		Kind: "exchange",
+		To:   7,
+	}, {
+		From: 6,
+		Kind: "pipeline",
 		To:   8,
 	}, {
+		From: 8,
+		Kind: "exchange",
+		To:   9,
+	}, {
 		From: 7,
-		Kind: "pipeline",
+		Kind: "exchange",
 		To:   9,
 	}, {
 		From: 9,
 		Kind: "pipeline",
-		To:   10,
+		To:   6,
 	}, {
-		From: 8,
+		From: 9,
 		Kind: "pipeline",
 		To:   10,
-	}, {
-		From: 10,
-		Kind: "exchange",
-		To:   11,
-	}, {
-		From: 11,
-		Kind: "pipeline",
-		To:   7,
-	}, {
-		From: 11,
-		Kind: "pipeline",
-		To:   12,
 	}},
 	Fingerprint: PageRankFingerprint,
 	Lambdas: []tdrt.LambdaSite{{
@@ -169,6 +161,10 @@ var pageRankGraph = &tdrt.Graph{
 		Op:   "map",
 		Pos:  "pagerank.tdf:40:53",
 	}, {
+		Func: "pageRankExchange44_7",
+		Op:   "exchange",
+		Pos:  "pagerank.tdf:44:7",
+	}, {
 		Func: "pageRankMap42_21",
 		Op:   "map",
 		Pos:  "pagerank.tdf:42:21",
@@ -185,7 +181,7 @@ var pageRankGraph = &tdrt.Graph{
 		Op:   "print",
 		Pos:  "pagerank.tdf:48:30",
 	}},
-	Locations: 26,
+	Locations: 22,
 	Name:      "PageRank",
 	Operators: []tdrt.OperatorInfo{{
 		Kind:    "lines",
@@ -195,543 +191,543 @@ var pageRankGraph = &tdrt.Graph{
 	}, {
 		Inputs:  []tdrt.Location{1},
 		Kind:    "chain",
-		Name:    "map",
+		Name:    "map+combine count",
 		Outputs: []tdrt.Location{2},
 		Pos:     "pagerank.tdf:31:22",
 	}, {
 		Inputs:  []tdrt.Location{3},
-		Kind:    "combine",
-		Name:    "combine count",
+		Kind:    "count",
+		Name:    "count",
 		Outputs: []tdrt.Location{4},
 		Pos:     "pagerank.tdf:31:46",
 	}, {
-		Inputs:  []tdrt.Location{5},
-		Kind:    "count",
-		Name:    "count",
-		Outputs: []tdrt.Location{6},
-		Pos:     "pagerank.tdf:31:46",
-	}, {
-		Inputs:  []tdrt.Location{7, 8},
+		Inputs:  []tdrt.Location{5, 6},
 		Kind:    "join",
 		Name:    "join+map",
-		Outputs: []tdrt.Location{9},
+		Outputs: []tdrt.Location{7},
 		Pos:     "pagerank.tdf:33:6",
 	}, {
-		Inputs:  []tdrt.Location{10},
+		Inputs:  []tdrt.Location{8},
 		Kind:    "chain",
 		Name:    "flat_map",
-		Outputs: []tdrt.Location{11},
+		Outputs: []tdrt.Location{9},
 		Pos:     "pagerank.tdf:36:6",
 	}, {
-		Inputs:  []tdrt.Location{12},
+		Inputs:  []tdrt.Location{10},
 		Kind:    "distinct",
 		Name:    "distinct+map",
-		Outputs: []tdrt.Location{13},
+		Outputs: []tdrt.Location{11},
 		Pos:     "pagerank.tdf:37:6",
 	}, {
-		Inputs:  []tdrt.Location{14},
+		Inputs:  []tdrt.Location{12},
 		Kind:    "loop",
 		Name:    "loop r",
-		Outputs: []tdrt.Location{15},
+		Outputs: []tdrt.Location{13},
 		Pos:     "pagerank.tdf:39:16",
 	}, {
-		Inputs:  []tdrt.Location{16, 17},
+		Inputs:  []tdrt.Location{14, 15},
 		Kind:    "join",
-		Name:    "join+map",
-		Outputs: []tdrt.Location{18},
+		Name:    "join+map+combine sum",
+		Outputs: []tdrt.Location{16},
 		Pos:     "pagerank.tdf:40:18",
 	}, {
-		Inputs:  []tdrt.Location{19},
+		Inputs:  []tdrt.Location{17},
 		Kind:    "chain",
-		Name:    "map",
-		Outputs: []tdrt.Location{20},
+		Name:    "map+combine sum",
+		Outputs: []tdrt.Location{18},
 		Pos:     "pagerank.tdf:42:7",
 	}, {
-		Inputs:  []tdrt.Location{21},
-		Kind:    "combine",
-		Name:    "combine sum",
-		Outputs: []tdrt.Location{22},
-		Pos:     "pagerank.tdf:44:7",
-	}, {
-		Inputs:  []tdrt.Location{23},
+		Inputs:  []tdrt.Location{19},
 		Kind:    "sum",
 		Name:    "sum+map",
-		Outputs: []tdrt.Location{24},
+		Outputs: []tdrt.Location{20},
 		Pos:     "pagerank.tdf:44:7",
 	}, {
-		Inputs: []tdrt.Location{25},
+		Inputs: []tdrt.Location{21},
 		Kind:   "chain",
 		Name:   "print",
 		Pos:    "pagerank.tdf:48:11",
 	}},
-	Paths: [][]tdrt.Path{0: {{Target: 1}, {Target: 2}, {Target: 3}, {Target: 4}, {Target: 5}, {Target: 6}, {Target: 7}, {Target: 8}, {Target: 9}, {Target: 10}, {Target: 11}, {Target: 12}, {Target: 13}, {Target: 14}, {Target: 15}, {Target: 16}, {Target: 17}, {Target: 18}, {Target: 19}, {Target: 20}, {Target: 21}, {Target: 22}, {Target: 23}, {Target: 24}, {
+	Paths: [][]tdrt.Path{0: {{Target: 1}, {Target: 2}, {Target: 3}, {Target: 4}, {Target: 5}, {Target: 6}, {Target: 7}, {Target: 8}, {Target: 9}, {Target: 10}, {Target: 11}, {Target: 12}, {Target: 13}, {Target: 14}, {Target: 15}, {Target: 16}, {Target: 17}, {Target: 18}, {Target: 19}, {Target: 20}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 25,
-	}}, 1: {{Target: 2}, {Target: 3}, {Target: 4}, {Target: 5}, {Target: 6}, {Target: 8}, {Target: 9}, {
+		Target: 21,
+	}}, 1: {{Target: 2}, {Target: 3}, {Target: 4}, {Target: 6}, {Target: 7}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 12,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 13,
+	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
 		Target: 14,
+	}, {Target: 15}, {Target: 16}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 17,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 15,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 16,
-	}, {Target: 17}, {Target: 18}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 19,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 20,
-	}, {Target: 21}, {Target: 22}, {Target: 23}, {Target: 24}, {
+		Target: 18,
+	}, {Target: 19}, {Target: 20}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 25,
-	}}, 2: {{Target: 3}, {Target: 4}, {Target: 5}, {Target: 6}, {Target: 8}, {Target: 9}, {
+		Target: 21,
+	}}, 2: {{Target: 3}, {Target: 4}, {Target: 6}, {Target: 7}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 12,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 13,
+	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
 		Target: 14,
+	}, {Target: 15}, {Target: 16}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 17,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 15,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 16,
-	}, {Target: 17}, {Target: 18}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 19,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 20,
-	}, {Target: 21}, {Target: 22}, {Target: 23}, {Target: 24}, {
+		Target: 18,
+	}, {Target: 19}, {Target: 20}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 25,
-	}}, 3: {{Target: 4}, {Target: 5}, {Target: 6}, {Target: 8}, {Target: 9}, {
+		Target: 21,
+	}}, 3: {{Target: 4}, {Target: 6}, {Target: 7}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 12,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 13,
+	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
 		Target: 14,
+	}, {Target: 15}, {Target: 16}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 17,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 15,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 16,
-	}, {Target: 17}, {Target: 18}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 19,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 20,
-	}, {Target: 21}, {Target: 22}, {Target: 23}, {Target: 24}, {
+		Target: 18,
+	}, {Target: 19}, {Target: 20}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 25,
-	}}, 4: {{Target: 5}, {Target: 6}, {Target: 8}, {Target: 9}, {
+		Target: 21,
+	}}, 4: {{Target: 6}, {Target: 7}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 12,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 13,
+	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
 		Target: 14,
+	}, {Target: 15}, {Target: 16}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 17,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 15,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 16,
-	}, {Target: 17}, {Target: 18}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 19,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 20,
-	}, {Target: 21}, {Target: 22}, {Target: 23}, {Target: 24}, {
+		Target: 18,
+	}, {Target: 19}, {Target: 20}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 25,
-	}}, 5: {{Target: 6}, {Target: 8}, {Target: 9}, {
+		Target: 21,
+	}}, 5: {{Target: 7}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 12,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 13,
+	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
 		Target: 14,
+	}, {Target: 15}, {Target: 16}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 17,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 15,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 16,
-	}, {Target: 17}, {Target: 18}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 19,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 20,
-	}, {Target: 21}, {Target: 22}, {Target: 23}, {Target: 24}, {
+		Target: 18,
+	}, {Target: 19}, {Target: 20}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 25,
-	}}, 6: {{Target: 8}, {Target: 9}, {
+		Target: 21,
+	}}, 6: {{Target: 7}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 12,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 13,
+	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
 		Target: 14,
+	}, {Target: 15}, {Target: 16}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 17,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 15,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 16,
-	}, {Target: 17}, {Target: 18}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 19,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 20,
-	}, {Target: 21}, {Target: 22}, {Target: 23}, {Target: 24}, {
+		Target: 18,
+	}, {Target: 19}, {Target: 20}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 25,
-	}}, 7: {{Target: 9}, {
+		Target: 21,
+	}}, 7: {{
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 12,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 13,
+	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
 		Target: 14,
+	}, {Target: 15}, {Target: 16}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 17,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 15,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 16,
-	}, {Target: 17}, {Target: 18}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 19,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 20,
-	}, {Target: 21}, {Target: 22}, {Target: 23}, {Target: 24}, {
+		Target: 18,
+	}, {Target: 19}, {Target: 20}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 25,
-	}}, 8: {{Target: 9}, {
+		Target: 21,
+	}}, 8: {{Target: 9}, {Target: 10}, {Target: 11}, {Target: 12}, {Target: 13}, {Target: 14}, {Target: 16}, {Target: 17}, {Target: 18}, {Target: 19}, {Target: 20}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 21,
+	}}, 9: {{Target: 10}, {Target: 11}, {Target: 12}, {Target: 13}, {Target: 14}, {Target: 16}, {Target: 17}, {Target: 18}, {Target: 19}, {Target: 20}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 21,
+	}}, 10: {{Target: 11}, {Target: 12}, {Target: 13}, {Target: 14}, {Target: 16}, {Target: 17}, {Target: 18}, {Target: 19}, {Target: 20}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 21,
+	}}, 11: {{Target: 12}, {Target: 13}, {Target: 14}, {Target: 16}, {Target: 17}, {Target: 18}, {Target: 19}, {Target: 20}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 21,
+	}}, 12: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 14,
+		Target: 12,
+	}, {Target: 13}, {Target: 14}, {Target: 16}, {Target: 17}, {Target: 18}, {Target: 19}, {Target: 20}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
+			Set: 1,
+		},
+		Target: 21,
+	}}, 13: {{
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 12,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 15,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 16,
-	}, {Target: 17}, {Target: 18}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 19,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 20,
-	}, {Target: 21}, {Target: 22}, {Target: 23}, {Target: 24}, {
+		Target: 13,
+	}, {Target: 14}, {Target: 16}, {Target: 17}, {Target: 18}, {Target: 19}, {Target: 20}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 25,
-	}}, 9: {{
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 14,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 15,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 16,
-	}, {Target: 17}, {Target: 18}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 19,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 20,
-	}, {Target: 21}, {Target: 22}, {Target: 23}, {Target: 24}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
-			Set: 1,
-		},
-		Target: 25,
-	}}, 10: {{Target: 11}, {Target: 12}, {Target: 13}, {Target: 14}, {Target: 15}, {Target: 16}, {Target: 18}, {Target: 19}, {Target: 20}, {Target: 21}, {Target: 22}, {Target: 23}, {Target: 24}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
-			Set: 1,
-		},
-		Target: 25,
-	}}, 11: {{Target: 12}, {Target: 13}, {Target: 14}, {Target: 15}, {Target: 16}, {Target: 18}, {Target: 19}, {Target: 20}, {Target: 21}, {Target: 22}, {Target: 23}, {Target: 24}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
-			Set: 1,
-		},
-		Target: 25,
-	}}, 12: {{Target: 13}, {Target: 14}, {Target: 15}, {Target: 16}, {Target: 18}, {Target: 19}, {Target: 20}, {Target: 21}, {Target: 22}, {Target: 23}, {Target: 24}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
-			Set: 1,
-		},
-		Target: 25,
-	}}, 13: {{Target: 14}, {Target: 15}, {Target: 16}, {Target: 18}, {Target: 19}, {Target: 20}, {Target: 21}, {Target: 22}, {Target: 23}, {Target: 24}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
-			Set: 1,
-		},
-		Target: 25,
+		Target: 21,
 	}}, 14: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
+		Target: 12,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 13,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
 		Target: 14,
-	}, {Target: 15}, {Target: 16}, {Target: 18}, {Target: 19}, {Target: 20}, {Target: 21}, {Target: 22}, {Target: 23}, {Target: 24}, {
+	}, {Target: 16}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 17,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 18,
+	}, {Target: 19}, {Target: 20}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 25,
+		Target: 21,
 	}}, 15: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 14,
+		Target: 12,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 15,
-	}, {Target: 16}, {Target: 18}, {Target: 19}, {Target: 20}, {Target: 21}, {Target: 22}, {Target: 23}, {Target: 24}, {
+		Target: 13,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 14,
+	}, {Target: 16}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 17,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 18,
+	}, {Target: 19}, {Target: 20}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 25,
+		Target: 21,
 	}}, 16: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
+		Target: 12,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 13,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
 		Target: 14,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 15,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
 		Target: 16,
-	}, {Target: 18}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 19,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 20,
-	}, {Target: 21}, {Target: 22}, {Target: 23}, {Target: 24}, {
+		Target: 17,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 18,
+	}, {Target: 19}, {Target: 20}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 25,
+		Target: 21,
 	}}, 17: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
+		Target: 12,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 13,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
 		Target: 14,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 15,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
 		Target: 16,
-	}, {Target: 18}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 19,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 20,
-	}, {Target: 21}, {Target: 22}, {Target: 23}, {Target: 24}, {
+		Target: 17,
+	}, {Target: 18}, {Target: 19}, {Target: 20}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 25,
+		Target: 21,
 	}}, 18: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 14,
+		Target: 12,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 15,
+		Target: 13,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 14,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
@@ -743,43 +739,49 @@ var pageRankGraph = &tdrt.Graph{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
+		Target: 17,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
 		Target: 18,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 19,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 20,
-	}, {Target: 21}, {Target: 22}, {Target: 23}, {Target: 24}, {
+	}, {Target: 19}, {Target: 20}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 25,
+		Target: 21,
 	}}, 19: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
+		Target: 12,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 13,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
 		Target: 14,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 15,
+		Target: 16,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 16,
+		Target: 17,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
@@ -792,30 +794,42 @@ var pageRankGraph = &tdrt.Graph{
 			Set: 0,
 		},
 		Target: 19,
-	}, {Target: 20}, {Target: 21}, {Target: 22}, {Target: 23}, {Target: 24}, {
+	}, {Target: 20}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
 		},
-		Target: 25,
+		Target: 21,
 	}}, 20: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
+		Target: 12,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 13,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
 		Target: 14,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 15,
+		Target: 16,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
 			Set: 0,
 		},
-		Target: 16,
+		Target: 17,
 	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
@@ -834,240 +848,12 @@ var pageRankGraph = &tdrt.Graph{
 			Set: 0,
 		},
 		Target: 20,
-	}, {Target: 21}, {Target: 22}, {Target: 23}, {Target: 24}, {
+	}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
-		},
-		Target: 25,
-	}}, 21: {{
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 14,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 15,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 16,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 18,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 19,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 20,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
 		},
 		Target: 21,
-	}, {Target: 22}, {Target: 23}, {Target: 24}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
-			Set: 1,
-		},
-		Target: 25,
-	}}, 22: {{
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 14,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 15,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 16,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 18,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 19,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 20,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 21,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 22,
-	}, {Target: 23}, {Target: 24}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
-			Set: 1,
-		},
-		Target: 25,
-	}}, 23: {{
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 14,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 15,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 16,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 18,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 19,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 20,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 21,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 22,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 23,
-	}, {Target: 24}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
-			Set: 1,
-		},
-		Target: 25,
-	}}, 24: {{
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 14,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 15,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 16,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 18,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 19,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 20,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 21,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 22,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 23,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
-			Set: 0,
-		},
-		Target: 24,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
-			Set: 1,
-		},
-		Target: 25,
 	}}},
 	WorkerCapabilities: []tdrt.Location{0},
 }
@@ -1093,21 +879,19 @@ type PageRank struct {
 	cfg  PageRankConfig
 	comp *tdrt.Computation
 	ch0  *tdrt.Channel[tdrt.Tuple2[uint32, uint32]]
-	ch1  *tdrt.Channel[uint32]
-	ch2  *tdrt.Channel[tdrt.Tuple2[uint32, int64]]
-	ch3  *tdrt.Channel[tdrt.Tuple2[uint32, uint32]]
-	ch4  *tdrt.Channel[tdrt.Tuple2[uint32, int64]]
-	ch5  *tdrt.Channel[tdrt.Tuple2[uint32, uint32]]
-	ch6  *tdrt.Channel[uint32]
+	ch1  *tdrt.Channel[tdrt.Tuple2[uint32, int64]]
+	ch2  *tdrt.Channel[tdrt.Tuple2[uint32, uint32]]
+	ch3  *tdrt.Channel[tdrt.Tuple2[uint32, int64]]
+	ch4  *tdrt.Channel[tdrt.Tuple2[uint32, uint32]]
+	ch5  *tdrt.Channel[uint32]
+	ch6  *tdrt.Channel[tdrt.Tuple2[uint32, float32]]
 	ch7  *tdrt.Channel[tdrt.Tuple2[uint32, float32]]
-	ch8  *tdrt.Channel[tdrt.Tuple2[uint32, float32]]
-	ch9  *tdrt.Channel[tdrt.Tuple2[uint32, Link]]
+	ch8  *tdrt.Channel[tdrt.Tuple2[uint32, Link]]
+	ch9  *tdrt.Channel[tdrt.Tuple2[uint32, float32]]
 	ch10 *tdrt.Channel[tdrt.Tuple2[uint32, float32]]
 	ch11 *tdrt.Channel[tdrt.Tuple2[uint32, float32]]
 	ch12 *tdrt.Channel[tdrt.Tuple2[uint32, float32]]
 	ch13 *tdrt.Channel[tdrt.Tuple2[uint32, float32]]
-	ch14 *tdrt.Channel[tdrt.Tuple2[uint32, float32]]
-	ch15 *tdrt.Channel[tdrt.Tuple2[uint32, float32]]
 }
 
 // NewPageRank prepares dataflow PageRank. Start it, feed its inputs, then Wait.
@@ -1122,45 +906,47 @@ func NewPageRank(cfg PageRankConfig) (*PageRank, error) {
 	}
 	comp.InputFile("pagerank.tdf:30:11", df.cfg.Params.pageRankArg30_16())
 	df.ch0 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 1, 1)
-	df.ch1 = tdrt.NewChannel[uint32](comp, 3, 2)
-	df.ch2 = tdrt.NewChannel[tdrt.Tuple2[uint32, int64]](comp, 5, 3)
-	df.ch2.SetCodec(tdrt.Codec[tdrt.Tuple2[uint32, int64]]{
+	df.ch1 = tdrt.NewChannel[tdrt.Tuple2[uint32, int64]](comp, 3, 2)
+	df.ch1.SetCodec(tdrt.Codec[tdrt.Tuple2[uint32, int64]]{
 		Append: tdcEncode0,
 		Decode: tdcDecode1,
 	})
-	df.ch3 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 7, 4)
-	df.ch3.SetCodec(tdrt.FixedCodec(tdrt.Codec[tdrt.Tuple2[uint32, uint32]]{
+	df.ch2 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 5, 3)
+	df.ch2.SetCodec(tdrt.FixedCodec(tdrt.Codec[tdrt.Tuple2[uint32, uint32]]{
 		Append: tdcEncode2,
 		Decode: tdcDecode3,
 	}))
-	df.ch4 = tdrt.NewChannel[tdrt.Tuple2[uint32, int64]](comp, 8, 4)
-	df.ch5 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 10, 5)
-	df.ch6 = tdrt.NewChannel[uint32](comp, 12, 6)
-	df.ch6.SetCodec(tdrt.FixedCodec(tdrt.Codec[uint32]{
+	df.ch3 = tdrt.NewChannel[tdrt.Tuple2[uint32, int64]](comp, 6, 3)
+	df.ch4 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint32]](comp, 8, 4)
+	df.ch5 = tdrt.NewChannel[uint32](comp, 10, 5)
+	df.ch5.SetCodec(tdrt.FixedCodec(tdrt.Codec[uint32]{
 		Append: tdcEncodeUint32,
 		Decode: tdcDecodeUint32,
 	}))
+	df.ch6 = tdrt.NewChannel[tdrt.Tuple2[uint32, float32]](comp, 12, 6)
 	df.ch7 = tdrt.NewChannel[tdrt.Tuple2[uint32, float32]](comp, 14, 7)
-	df.ch8 = tdrt.NewChannel[tdrt.Tuple2[uint32, float32]](comp, 16, 8)
-	df.ch8.SetCodec(tdrt.FixedCodec(tdrt.Codec[tdrt.Tuple2[uint32, float32]]{
+	df.ch7.SetCodec(tdrt.FixedCodec(tdrt.Codec[tdrt.Tuple2[uint32, float32]]{
 		Append: tdcEncode6,
 		Decode: tdcDecode7,
 	}))
-	df.ch9 = tdrt.NewChannel[tdrt.Tuple2[uint32, Link]](comp, 17, 8)
-	df.ch9.SetCodec(tdrt.FixedCodec(tdrt.Codec[tdrt.Tuple2[uint32, Link]]{
+	df.ch8 = tdrt.NewChannel[tdrt.Tuple2[uint32, Link]](comp, 15, 7)
+	df.ch8.SetCodec(tdrt.FixedCodec(tdrt.Codec[tdrt.Tuple2[uint32, Link]]{
 		Append: tdcEncode8,
 		Decode: tdcDecode9,
 	}))
+	df.ch9 = tdrt.NewChannel[tdrt.Tuple2[uint32, float32]](comp, 17, 8)
 	df.ch10 = tdrt.NewChannel[tdrt.Tuple2[uint32, float32]](comp, 19, 9)
-	df.ch11 = tdrt.NewChannel[tdrt.Tuple2[uint32, float32]](comp, 21, 10)
-	df.ch12 = tdrt.NewChannel[tdrt.Tuple2[uint32, float32]](comp, 21, 10)
-	df.ch13 = tdrt.NewChannel[tdrt.Tuple2[uint32, float32]](comp, 23, 11)
-	df.ch13.SetCodec(tdrt.FixedCodec(tdrt.Codec[tdrt.Tuple2[uint32, float32]]{
+	df.ch10.SetCodec(tdrt.FixedCodec(tdrt.Codec[tdrt.Tuple2[uint32, float32]]{
 		Append: tdcEncode6,
 		Decode: tdcDecode7,
 	}))
-	df.ch14 = tdrt.NewChannel[tdrt.Tuple2[uint32, float32]](comp, 14, 7)
-	df.ch15 = tdrt.NewChannel[tdrt.Tuple2[uint32, float32]](comp, 25, 12)
+	df.ch11 = tdrt.NewChannel[tdrt.Tuple2[uint32, float32]](comp, 19, 9)
+	df.ch11.SetCodec(tdrt.FixedCodec(tdrt.Codec[tdrt.Tuple2[uint32, float32]]{
+		Append: tdcEncode6,
+		Decode: tdcDecode7,
+	}))
+	df.ch12 = tdrt.NewChannel[tdrt.Tuple2[uint32, float32]](comp, 12, 6)
+	df.ch13 = tdrt.NewChannel[tdrt.Tuple2[uint32, float32]](comp, 21, 10)
 	return df, nil
 }
 
@@ -1188,97 +974,89 @@ func (df *PageRank) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	op0 := &pageRankReadMapExchange30{
 		maxLine: int(df.cfg.Params.pageRankArg30_11()),
 		out0:    df.ch0.Pusher(w),
-		out1:    df.ch3.Pusher(w),
-		out2:    df.ch5.Pusher(w),
+		out1:    df.ch2.Pusher(w),
+		out2:    df.ch4.Pusher(w),
 		path:    df.cfg.Params.pageRankArg30_16(),
 		peers:   w.Peers(),
 		w:       w,
 	}
-	op1 := &pageRankMap31{
-		in0:  df.ch0.Puller(w),
-		out0: df.ch1.Pusher(w),
-		w:    w,
+	op1 := &pageRankMapCombineCountExchange31{
+		in0:      df.ch0.Puller(w),
+		out0:     df.ch1.Pusher(w),
+		partials: make(map[tdrt.Time]*tdrt.DenseState[uint32, int64]),
+		peers:    w.Peers(),
+		w:        w,
 	}
-	op2 := &pageRankCombineCountExchange31{
+	op2 := &pageRankCount31{
 		in0:   df.ch1.Puller(w),
-		out0:  df.ch2.Pusher(w),
-		peers: w.Peers(),
+		out0:  df.ch3.Pusher(w),
 		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, int64]),
 		w:     w,
 	}
-	op3 := &pageRankCount31{
-		in0:   df.ch2.Puller(w),
-		out0:  df.ch4.Pusher(w),
-		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, int64]),
-		w:     w,
-	}
-	op4 := &pageRankJoinMapExchange33{
-		in0:    df.ch3.Puller(w),
+	op3 := &pageRankJoinMapExchange33{
+		in0:    df.ch2.Puller(w),
 		left:   make(map[tdrt.Time]*tdrt.IntArrangement[uint32, uint32]),
-		out0:   df.ch9.Pusher(w),
+		out0:   df.ch8.Pusher(w),
 		peers:  w.Peers(),
 		right:  make(map[tdrt.Time]*tdrt.IntArrangement[uint32, int64]),
-		right0: df.ch4.Puller(w),
+		right0: df.ch3.Puller(w),
 		w:      w,
 	}
-	op5 := &pageRankFlatMapExchange36{
-		in0:   df.ch5.Puller(w),
-		out0:  df.ch6.Pusher(w),
+	op4 := &pageRankFlatMapExchange36{
+		in0:   df.ch4.Puller(w),
+		out0:  df.ch5.Pusher(w),
 		peers: w.Peers(),
 		w:     w,
 	}
-	op6 := &pageRankDistinctMap37{
-		in0:   df.ch6.Puller(w),
-		out0:  df.ch7.Pusher(w),
+	op5 := &pageRankDistinctMap37{
+		in0:   df.ch5.Puller(w),
+		out0:  df.ch6.Pusher(w),
 		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, struct{}]),
 		w:     w,
 	}
-	op7 := &pageRankLoopRExchange39{
-		in0:   df.ch7.Puller(w),
-		in1:   df.ch14.Puller(w),
-		out0:  df.ch8.Pusher(w),
-		out1:  df.ch10.Pusher(w),
+	op6 := &pageRankLoopRExchange39{
+		in0:   df.ch6.Puller(w),
+		in1:   df.ch12.Puller(w),
+		out0:  df.ch7.Pusher(w),
+		out1:  df.ch9.Pusher(w),
 		peers: w.Peers(),
 		w:     w,
 	}
-	op8 := &pageRankJoinMap40{
+	op7 := &pageRankJoinMapCombineSumExchange40{
 		arranged: make(map[tdrt.Time]*tdrt.IntArrangement[uint32, Link]),
-		in0:      df.ch8.Puller(w),
-		out0:     df.ch12.Pusher(w),
+		in0:      df.ch7.Puller(w),
+		out0:     df.ch11.Pusher(w),
+		partials: make(map[tdrt.Time]*tdrt.DenseState[uint32, float32]),
+		peers:    w.Peers(),
 		pending:  make(map[tdrt.Time][]tdrt.Tuple2[uint32, float32]),
-		right0:   df.ch9.Puller(w),
+		right0:   df.ch8.Puller(w),
 		w:        w,
 	}
-	op9 := &pageRankMap42{
-		in0:  df.ch10.Puller(w),
-		out0: df.ch11.Pusher(w),
-		w:    w,
+	op8 := &pageRankMapCombineSumExchange42{
+		in0:      df.ch9.Puller(w),
+		out0:     df.ch10.Pusher(w),
+		partials: make(map[tdrt.Time]*tdrt.DenseState[uint32, float32]),
+		peers:    w.Peers(),
+		w:        w,
 	}
-	op10 := &pageRankCombineSumExchange44{
-		in0:   df.ch11.Puller(w),
-		in1:   df.ch12.Puller(w),
-		out0:  df.ch13.Pusher(w),
-		peers: w.Peers(),
+	op9 := &pageRankSumMap44{
+		in0:   df.ch10.Puller(w),
+		in1:   df.ch11.Puller(w),
+		out0:  df.ch12.Pusher(w),
+		out1:  df.ch13.Pusher(w),
 		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, float32]),
 		w:     w,
 	}
-	op11 := &pageRankSumMap44{
-		in0:   df.ch13.Puller(w),
-		out0:  df.ch14.Pusher(w),
-		out1:  df.ch15.Pusher(w),
-		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, float32]),
-		w:     w,
+	op9.limit1 = df.cfg.Params.pageRankArg39_31()
+	if op9.limit1 < 1 {
+		return nil, fmt.Errorf("pagerank.tdf:39:31: loop r: max iters is %d; want 1 or more", op9.limit1)
 	}
-	op11.limit1 = df.cfg.Params.pageRankArg39_31()
-	if op11.limit1 < 1 {
-		return nil, fmt.Errorf("pagerank.tdf:39:31: loop r: max iters is %d; want 1 or more", op11.limit1)
-	}
-	op12 := &pageRankPrint48{
-		in0:    df.ch15.Puller(w),
+	op10 := &pageRankPrint48{
+		in0:    df.ch13.Puller(w),
 		stdout: w.Stdout(),
 		w:      w,
 	}
-	return []tdrt.Operator{op0, op1, op2, op3, op4, op5, op6, op7, op8, op9, op10, op11, op12}, nil
+	return []tdrt.Operator{op0, op1, op2, op3, op4, op5, op6, op7, op8, op9, op10}, nil
 }
 
 // pageRankReadMapExchange30 is one worker's instance of operator 0 of PageRank, lines+map at pagerank.tdf:30:11.
@@ -1350,15 +1128,31 @@ func (op *pageRankReadMapExchange30) process(t tdrt.Time, data []Edge) error {
 	return nil
 }
 
-// pageRankMap31 is one worker's instance of operator 1 of PageRank, map at pagerank.tdf:31:22.
-type pageRankMap31 struct {
-	w    *tdrt.Worker
+// pageRankMapCombineCountExchange31 is one worker's instance of operator 1 of PageRank, map+combine count at pagerank.tdf:31:22.
+type pageRankMapCombineCountExchange31 struct {
+	w     *tdrt.Worker
+	peers int
+	// partials holds, per time, the count of each record among the records this run produced, for the count at pagerank.tdf:31:46; sparePartials holds emptied states for reuse.
+	partials      map[tdrt.Time]*tdrt.DenseState[uint32, int64]
+	sparePartials []*tdrt.DenseState[uint32, int64]
+	partialTimes  []tdrt.Time
+	// gate decides whether combining pays, from the records folded and the partial results sent.
+	gate tdrt.CombineGate
 	in0  *tdrt.Puller[tdrt.Tuple2[uint32, uint32]]
-	out0 *tdrt.Pusher[uint32]
+	out0 *tdrt.Pusher[tdrt.Tuple2[uint32, int64]]
 }
 
-// Run is called by the worker when the operator is activated.
-func (op *pageRankMap31) Run() error {
+// Run is called by the worker when the operator is activated; when the operator's work is done it sends what the combiner folded.
+func (op *pageRankMapCombineCountExchange31) Run() error {
+	if err := op.run(); err != nil {
+		return err
+	}
+	op.sendPartials()
+	return nil
+}
+
+// run is the operator's work for one activation.
+func (op *pageRankMapCombineCountExchange31) run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -1373,131 +1167,100 @@ func (op *pageRankMap31) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankMap31) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
+func (op *pageRankMapCombineCountExchange31) process(t tdrt.Time, data []tdrt.Tuple2[uint32, uint32]) error {
 	op.out0.At(t)
+	// The combiner folds the batch's records into partials, or passes them on when partials is nil.
+	partials := op.partialsAt(t)
+	took := 0
 	for _, r0 := range data {
 		r1 := pageRankMap31_38(r0.F0, r0.F1)
-		if !op.out0.TryPutLocal(r1) {
-			op.out0.PutLocal(r1)
-		}
-	}
-	return nil
-}
-
-// pageRankCombineCountExchange31 is one worker's instance of operator 2 of PageRank, combine count at pagerank.tdf:31:46.
-type pageRankCombineCountExchange31 struct {
-	w     *tdrt.Worker
-	peers int
-	// state holds, per time, the count of each record among the records of one run; spare holds emptied states for reuse.
-	state map[tdrt.Time]*tdrt.DenseState[uint32, int64]
-	spare []*tdrt.DenseState[uint32, int64]
-	ready []tdrt.Time
-	batch []tdrt.Tuple2[uint32, int64]
-	// gate decides whether combining pays, from the records folded and the partial results sent.
-	gate tdrt.CombineGate
-	in0  *tdrt.Puller[uint32]
-	out0 *tdrt.Pusher[tdrt.Tuple2[uint32, int64]]
-}
-
-// Run is called by the worker when the operator is activated.
-func (op *pageRankCombineCountExchange31) Run() error {
-	combine := op.w.Combine()
-	for {
-		b, ok := op.in0.Next()
-		if !ok {
-			break
-		}
-		if combine && op.gate.Fold(len(b.Data)) {
-			m := op.state[b.Time]
-			if m == nil {
-				if n := len(op.spare); n > 0 {
-					m, op.spare = op.spare[n-1], op.spare[:n-1]
-				} else {
-					m = new(tdrt.DenseState[uint32, int64])
-				}
-				op.state[b.Time] = m
+		took++
+		if partials != nil {
+			p, _ := partials.TrySlot(r1)
+			if p == nil {
+				p, _ = partials.Slot(r1)
 			}
-			for _, r := range b.Data {
-				p, _ := m.TrySlot(r)
-				if p == nil {
-					p, _ = m.Slot(r)
-				}
-				*p++
-			}
+			*p++
 		} else {
-			op.batch = op.batch[:0]
-			for _, r := range b.Data {
-				op.batch = append(op.batch, tdrt.Tuple2[uint32, int64]{
-					F0: r,
-					F1: 1,
-				})
+			r2 := tdrt.Tuple2[uint32, int64]{
+				F0: r1,
+				F1: 1,
 			}
-			if err := op.process(b.Time, op.batch); err != nil {
-				return err
+			if target := tdrt.RouteUint64(uint64(pageRankExchange31_46(r2)), op.peers); !op.out0.TryPut(target, r2) {
+				op.out0.Put(target, r2)
 			}
 		}
-		op.in0.Recycle(b.Data)
 	}
-	op.ready = op.ready[:0]
-	for t := range op.state {
-		op.ready = append(op.ready, t)
-	}
-	slices.SortFunc(op.ready, tdrt.CompareTime)
-	for _, t := range op.ready {
-		m := op.state[t]
-		op.gate.Sent(m.Len())
-		op.batch = op.batch[:0]
-		for r, v := range m.All() {
-			op.batch = append(op.batch, tdrt.Tuple2[uint32, int64]{
-				F0: r,
-				F1: v,
-			})
-			if len(op.batch) >= tdrt.BatchSize {
-				if err := op.process(t, op.batch); err != nil {
-					return err
-				}
-				op.batch = op.batch[:0]
-			}
-		}
-		if err := op.process(t, op.batch); err != nil {
-			return err
-		}
-		m.Reset()
-		op.spare = append(op.spare, m)
-		delete(op.state, t)
-	}
-	op.gate.Judge()
-	if op.gate.Passing() {
-		// Nothing is folded for a while: let the emptied states go.
-		op.spare = nil
-	}
+	op.gate.Took(took, partials != nil)
 	return nil
 }
 
-// process runs the operator's stages over records at time t.
-func (op *pageRankCombineCountExchange31) process(t tdrt.Time, data []tdrt.Tuple2[uint32, int64]) error {
-	op.out0.At(t)
-	for _, r0 := range data {
-		if target := tdrt.RouteUint64(uint64(pageRankExchange31_46(r0)), op.peers); !op.out0.TryPut(target, r0) {
-			op.out0.Put(target, r0)
-		}
-	}
-	return nil
-}
-
-// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
-func (op *pageRankCombineCountExchange31) StateBytes() int64 {
+// partialBytes is the size of the combiner's states.
+func (op *pageRankMapCombineCountExchange31) partialBytes() int64 {
 	var n int64
-	for _, m := range op.state {
+	for _, m := range op.partials {
 		n += m.Bytes()
 	}
-	for _, m := range op.spare {
+	for _, m := range op.sparePartials {
 		n += m.Bytes()
 	}
 	return n
 }
 
-// pageRankCount31 is one worker's instance of operator 3 of PageRank, count at pagerank.tdf:31:46.
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *pageRankMapCombineCountExchange31) StateBytes() int64 {
+	return op.partialBytes()
+}
+
+// partialsAt returns the state the combiner folds records of time t into, or nil when it passes them on: combining is off, or its gate finds that it does not pay.
+func (op *pageRankMapCombineCountExchange31) partialsAt(t tdrt.Time) *tdrt.DenseState[uint32, int64] {
+	if !op.w.Combine() || !op.gate.Folding() {
+		return nil
+	}
+	m := op.partials[t]
+	if m == nil {
+		if n := len(op.sparePartials); n > 0 {
+			m, op.sparePartials = op.sparePartials[n-1], op.sparePartials[:n-1]
+		} else {
+			m = new(tdrt.DenseState[uint32, int64])
+		}
+		op.partials[t] = m
+	}
+	return m
+}
+
+// sendPartials sends the partial results the combiner folded during the run, oldest time first, and has its gate judge whether combining pays.
+func (op *pageRankMapCombineCountExchange31) sendPartials() {
+	op.partialTimes = op.partialTimes[:0]
+	for t := range op.partials {
+		op.partialTimes = append(op.partialTimes, t)
+	}
+	slices.SortFunc(op.partialTimes, tdrt.CompareTime)
+	for _, t := range op.partialTimes {
+		m := op.partials[t]
+		op.gate.Sent(m.Len())
+		op.out0.At(t)
+		for k, v := range m.All() {
+			r := tdrt.Tuple2[uint32, int64]{
+				F0: k,
+				F1: v,
+			}
+			if target := tdrt.RouteUint64(uint64(pageRankExchange31_46(r)), op.peers); !op.out0.TryPut(target, r) {
+				op.out0.Put(target, r)
+			}
+		}
+		m.Reset()
+		op.sparePartials = append(op.sparePartials, m)
+		delete(op.partials, t)
+	}
+	op.gate.Judge()
+	if op.gate.Passing() {
+		// Nothing is folded for a while: let the emptied states go.
+		op.sparePartials = nil
+	}
+}
+
+// pageRankCount31 is one worker's instance of operator 2 of PageRank, count at pagerank.tdf:31:46.
 type pageRankCount31 struct {
 	w *tdrt.Worker
 	// state holds, per timestamp not yet complete, the count of each record; spare holds emptied states for reuse.
@@ -1524,7 +1287,7 @@ func (op *pageRankCount31) Run() error {
 				m = new(tdrt.DenseState[uint32, int64])
 			}
 			op.state[b.Time] = m
-			op.w.Hold(6, b.Time)
+			op.w.Hold(4, b.Time)
 		}
 		for _, r := range b.Data {
 			p, _ := m.TrySlot(r.F0)
@@ -1535,7 +1298,7 @@ func (op *pageRankCount31) Run() error {
 		}
 		op.in0.Recycle(b.Data)
 	}
-	frontier := op.w.Frontier(5)
+	frontier := op.w.Frontier(3)
 	op.ready = op.ready[:0]
 	for t := range op.state {
 		if !frontier.LessEqual(t) {
@@ -1564,7 +1327,7 @@ func (op *pageRankCount31) Run() error {
 		m.Reset()
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
-		op.w.Release(6, t)
+		op.w.Release(4, t)
 	}
 	if frontier.Empty() {
 		// No more records will come: let the emptied states go.
@@ -1596,7 +1359,7 @@ func (op *pageRankCount31) StateBytes() int64 {
 	return n
 }
 
-// pageRankJoinMapExchange33 is one worker's instance of operator 4 of PageRank, join+map at pagerank.tdf:33:6.
+// pageRankJoinMapExchange33 is one worker's instance of operator 3 of PageRank, join+map at pagerank.tdf:33:6.
 type pageRankJoinMapExchange33 struct {
 	w     *tdrt.Worker
 	peers int
@@ -1621,7 +1384,7 @@ func (op *pageRankJoinMapExchange33) Run() error {
 			m = new(tdrt.IntArrangement[uint32, uint32])
 			op.left[b.Time] = m
 			if _, held := op.right[b.Time]; !held {
-				op.w.Hold(9, b.Time)
+				op.w.Hold(7, b.Time)
 			}
 		}
 		m.AddTuples(b.Data)
@@ -1637,14 +1400,14 @@ func (op *pageRankJoinMapExchange33) Run() error {
 			m = new(tdrt.IntArrangement[uint32, int64])
 			op.right[b.Time] = m
 			if _, held := op.left[b.Time]; !held {
-				op.w.Hold(9, b.Time)
+				op.w.Hold(7, b.Time)
 			}
 		}
 		m.AddTuples(b.Data)
 		op.right0.Recycle(b.Data)
 	}
-	lf := op.w.Frontier(7)
-	rf := op.w.Frontier(8)
+	lf := op.w.Frontier(5)
+	rf := op.w.Frontier(6)
 	op.ready = op.ready[:0]
 	for t := range op.left {
 		if !lf.LessEqual(t) && !rf.LessEqual(t) {
@@ -1680,7 +1443,7 @@ func (op *pageRankJoinMapExchange33) Run() error {
 		}
 		delete(op.left, t)
 		delete(op.right, t)
-		op.w.Release(9, t)
+		op.w.Release(7, t)
 	}
 	return nil
 }
@@ -1697,7 +1460,7 @@ func (op *pageRankJoinMapExchange33) StateBytes() int64 {
 	return n
 }
 
-// pageRankFlatMapExchange36 is one worker's instance of operator 5 of PageRank, flat_map at pagerank.tdf:36:6.
+// pageRankFlatMapExchange36 is one worker's instance of operator 4 of PageRank, flat_map at pagerank.tdf:36:6.
 type pageRankFlatMapExchange36 struct {
 	w     *tdrt.Worker
 	peers int
@@ -1734,7 +1497,7 @@ func (op *pageRankFlatMapExchange36) process(t tdrt.Time, data []tdrt.Tuple2[uin
 	return nil
 }
 
-// pageRankDistinctMap37 is one worker's instance of operator 6 of PageRank, distinct+map at pagerank.tdf:37:6.
+// pageRankDistinctMap37 is one worker's instance of operator 5 of PageRank, distinct+map at pagerank.tdf:37:6.
 type pageRankDistinctMap37 struct {
 	w *tdrt.Worker
 	// state holds, per timestamp not yet complete, the distinct records; spare holds emptied states for reuse.
@@ -1761,7 +1524,7 @@ func (op *pageRankDistinctMap37) Run() error {
 				m = new(tdrt.DenseState[uint32, struct{}])
 			}
 			op.state[b.Time] = m
-			op.w.Hold(13, b.Time)
+			op.w.Hold(11, b.Time)
 		}
 		for _, r := range b.Data {
 			if p, _ := m.TrySlot(r); p == nil {
@@ -1770,7 +1533,7 @@ func (op *pageRankDistinctMap37) Run() error {
 		}
 		op.in0.Recycle(b.Data)
 	}
-	frontier := op.w.Frontier(12)
+	frontier := op.w.Frontier(10)
 	op.ready = op.ready[:0]
 	for t := range op.state {
 		if !frontier.LessEqual(t) {
@@ -1796,7 +1559,7 @@ func (op *pageRankDistinctMap37) Run() error {
 		m.Reset()
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
-		op.w.Release(13, t)
+		op.w.Release(11, t)
 	}
 	if frontier.Empty() {
 		// No more records will come: let the emptied states go.
@@ -1829,7 +1592,7 @@ func (op *pageRankDistinctMap37) StateBytes() int64 {
 	return n
 }
 
-// pageRankLoopRExchange39 is one worker's instance of operator 7 of PageRank, loop r at pagerank.tdf:39:16.
+// pageRankLoopRExchange39 is one worker's instance of operator 6 of PageRank, loop r at pagerank.tdf:39:16.
 type pageRankLoopRExchange39 struct {
 	w     *tdrt.Worker
 	peers int
@@ -1879,23 +1642,39 @@ func (op *pageRankLoopRExchange39) process(t tdrt.Time, data []tdrt.Tuple2[uint3
 	return nil
 }
 
-// pageRankJoinMap40 is one worker's instance of operator 8 of PageRank, join+map at pagerank.tdf:40:18.
-type pageRankJoinMap40 struct {
-	w *tdrt.Worker
+// pageRankJoinMapCombineSumExchange40 is one worker's instance of operator 7 of PageRank, join+map+combine sum at pagerank.tdf:40:18.
+type pageRankJoinMapCombineSumExchange40 struct {
+	w     *tdrt.Worker
+	peers int
 	// arranged holds the values of each key of the input from outside the loop, per time of that input.
 	arranged map[tdrt.Time]*tdrt.IntArrangement[uint32, Link]
 	// pending holds, per time, the records of the other input that came before their arrangement was complete.
 	pending map[tdrt.Time][]tdrt.Tuple2[uint32, float32]
 	ready   []tdrt.Time
 	// found holds the arranged values of the key of each record of a batch being matched.
-	found  [][]Link
+	found [][]Link
+	// partials holds, per time, the sum of the values of each key among the records this run produced, for the sum at pagerank.tdf:44:7; sparePartials holds emptied states for reuse.
+	partials      map[tdrt.Time]*tdrt.DenseState[uint32, float32]
+	sparePartials []*tdrt.DenseState[uint32, float32]
+	partialTimes  []tdrt.Time
+	// gate decides whether combining pays, from the records folded and the partial results sent.
+	gate   tdrt.CombineGate
 	in0    *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
 	right0 *tdrt.Puller[tdrt.Tuple2[uint32, Link]]
 	out0   *tdrt.Pusher[tdrt.Tuple2[uint32, float32]]
 }
 
-// Run is called by the worker when the operator is activated.
-func (op *pageRankJoinMap40) Run() error {
+// Run is called by the worker when the operator is activated; when the operator's work is done it sends what the combiner folded.
+func (op *pageRankJoinMapCombineSumExchange40) Run() error {
+	if err := op.run(); err != nil {
+		return err
+	}
+	op.sendPartials()
+	return nil
+}
+
+// run is the operator's work for one activation.
+func (op *pageRankJoinMapCombineSumExchange40) run() error {
 	for {
 		b, ok := op.right0.Next()
 		if !ok {
@@ -1909,7 +1688,7 @@ func (op *pageRankJoinMap40) Run() error {
 		m.AddTuples(b.Data)
 		op.right0.Recycle(b.Data)
 	}
-	af := op.w.Frontier(17)
+	af := op.w.Frontier(15)
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -1918,7 +1697,7 @@ func (op *pageRankJoinMap40) Run() error {
 		if af.LessEqual(b.Time.Outer(0)) {
 			recs, held := op.pending[b.Time]
 			if !held {
-				op.w.Hold(18, b.Time)
+				op.w.Hold(16, b.Time)
 			}
 			op.pending[b.Time] = append(recs, b.Data...)
 		} else if err := op.match(b.Time, b.Data); err != nil {
@@ -1938,9 +1717,9 @@ func (op *pageRankJoinMap40) Run() error {
 			return err
 		}
 		delete(op.pending, t)
-		op.w.Release(18, t)
+		op.w.Release(16, t)
 	}
-	pf := op.w.Frontier(16)
+	pf := op.w.Frontier(14)
 	for o := range op.arranged {
 		if !af.LessEqual(o) && tdrt.OuterDone(pf, o, 0) {
 			delete(op.arranged, o)
@@ -1951,8 +1730,20 @@ func (op *pageRankJoinMap40) Run() error {
 	return nil
 }
 
-// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
-func (op *pageRankJoinMap40) StateBytes() int64 {
+// partialBytes is the size of the combiner's states.
+func (op *pageRankJoinMapCombineSumExchange40) partialBytes() int64 {
+	var n int64
+	for _, m := range op.partials {
+		n += m.Bytes()
+	}
+	for _, m := range op.sparePartials {
+		n += m.Bytes()
+	}
+	return n
+}
+
+// ownStateBytes estimates the bytes of the operator's own state, without its combiner's.
+func (op *pageRankJoinMapCombineSumExchange40) ownStateBytes() int64 {
 	var n int64
 	for _, m := range op.arranged {
 		n += m.Bytes()
@@ -1960,8 +1751,61 @@ func (op *pageRankJoinMap40) StateBytes() int64 {
 	return n + tdrt.EstimateBytes(op.pending)
 }
 
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *pageRankJoinMapCombineSumExchange40) StateBytes() int64 {
+	return op.ownStateBytes() + op.partialBytes()
+}
+
+// partialsAt returns the state the combiner folds records of time t into, or nil when it passes them on: combining is off, or its gate finds that it does not pay.
+func (op *pageRankJoinMapCombineSumExchange40) partialsAt(t tdrt.Time) *tdrt.DenseState[uint32, float32] {
+	if !op.w.Combine() || !op.gate.Folding() {
+		return nil
+	}
+	m := op.partials[t]
+	if m == nil {
+		if n := len(op.sparePartials); n > 0 {
+			m, op.sparePartials = op.sparePartials[n-1], op.sparePartials[:n-1]
+		} else {
+			m = new(tdrt.DenseState[uint32, float32])
+		}
+		op.partials[t] = m
+	}
+	return m
+}
+
+// sendPartials sends the partial results the combiner folded during the run, oldest time first, and has its gate judge whether combining pays.
+func (op *pageRankJoinMapCombineSumExchange40) sendPartials() {
+	op.partialTimes = op.partialTimes[:0]
+	for t := range op.partials {
+		op.partialTimes = append(op.partialTimes, t)
+	}
+	slices.SortFunc(op.partialTimes, tdrt.CompareTime)
+	for _, t := range op.partialTimes {
+		m := op.partials[t]
+		op.gate.Sent(m.Len())
+		op.out0.At(t)
+		for k, v := range m.All() {
+			r := tdrt.Tuple2[uint32, float32]{
+				F0: k,
+				F1: v,
+			}
+			if target := tdrt.RouteUint64(uint64(pageRankExchange44_7(r)), op.peers); !op.out0.TryPut(target, r) {
+				op.out0.Put(target, r)
+			}
+		}
+		m.Reset()
+		op.sparePartials = append(op.sparePartials, m)
+		delete(op.partials, t)
+	}
+	op.gate.Judge()
+	if op.gate.Passing() {
+		// Nothing is folded for a while: let the emptied states go.
+		op.sparePartials = nil
+	}
+}
+
 // match pairs records at time t with the arranged values of their key and runs the stages over each triple.
-func (op *pageRankJoinMap40) match(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
+func (op *pageRankJoinMapCombineSumExchange40) match(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	m := op.arranged[t.Outer(0)]
 	if m == nil {
 		// Nothing was arranged at t's outer time: no record matches.
@@ -1969,6 +1813,9 @@ func (op *pageRankJoinMap40) match(t tdrt.Time, data []tdrt.Tuple2[uint32, float
 	}
 	m.Seal()
 	op.out0.At(t)
+	// The combiner folds the batch's records into partials, or passes them on when partials is nil.
+	partials := op.partialsAt(t)
+	took := 0
 	for len(data) > 0 {
 		batch := data[:min(len(data), tdrt.BatchSize)]
 		data = data[len(batch):]
@@ -1981,24 +1828,48 @@ func (op *pageRankJoinMap40) match(t tdrt.Time, data []tdrt.Tuple2[uint32, float
 					F2: v,
 				}
 				r1 := pageRankMap40_53(r0.F0, r0.F1, r0.F2)
-				if !op.out0.TryPutLocal(r1) {
-					op.out0.PutLocal(r1)
+				took++
+				if partials != nil {
+					p, _ := partials.TrySlot(r1.F0)
+					if p == nil {
+						p, _ = partials.Slot(r1.F0)
+					}
+					*p += r1.F1
+				} else if target := tdrt.RouteUint64(uint64(pageRankExchange44_7(r1)), op.peers); !op.out0.TryPut(target, r1) {
+					op.out0.Put(target, r1)
 				}
 			}
 		}
 	}
+	op.gate.Took(took, partials != nil)
 	return nil
 }
 
-// pageRankMap42 is one worker's instance of operator 9 of PageRank, map at pagerank.tdf:42:7.
-type pageRankMap42 struct {
-	w    *tdrt.Worker
+// pageRankMapCombineSumExchange42 is one worker's instance of operator 8 of PageRank, map+combine sum at pagerank.tdf:42:7.
+type pageRankMapCombineSumExchange42 struct {
+	w     *tdrt.Worker
+	peers int
+	// partials holds, per time, the sum of the values of each key among the records this run produced, for the sum at pagerank.tdf:44:7; sparePartials holds emptied states for reuse.
+	partials      map[tdrt.Time]*tdrt.DenseState[uint32, float32]
+	sparePartials []*tdrt.DenseState[uint32, float32]
+	partialTimes  []tdrt.Time
+	// gate decides whether combining pays, from the records folded and the partial results sent.
+	gate tdrt.CombineGate
 	in0  *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
 	out0 *tdrt.Pusher[tdrt.Tuple2[uint32, float32]]
 }
 
-// Run is called by the worker when the operator is activated.
-func (op *pageRankMap42) Run() error {
+// Run is called by the worker when the operator is activated; when the operator's work is done it sends what the combiner folded.
+func (op *pageRankMapCombineSumExchange42) Run() error {
+	if err := op.run(); err != nil {
+		return err
+	}
+	op.sendPartials()
+	return nil
+}
+
+// run is the operator's work for one activation.
+func (op *pageRankMapCombineSumExchange42) run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -2013,154 +1884,94 @@ func (op *pageRankMap42) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pageRankMap42) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
+func (op *pageRankMapCombineSumExchange42) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
 	op.out0.At(t)
+	// The combiner folds the batch's records into partials, or passes them on when partials is nil.
+	partials := op.partialsAt(t)
+	took := 0
 	for _, r0 := range data {
 		r1 := pageRankMap42_21(r0.F0, r0.F1)
-		if !op.out0.TryPutLocal(r1) {
-			op.out0.PutLocal(r1)
+		took++
+		if partials != nil {
+			p, _ := partials.TrySlot(r1.F0)
+			if p == nil {
+				p, _ = partials.Slot(r1.F0)
+			}
+			*p += r1.F1
+		} else if target := tdrt.RouteUint64(uint64(pageRankExchange44_7(r1)), op.peers); !op.out0.TryPut(target, r1) {
+			op.out0.Put(target, r1)
 		}
 	}
+	op.gate.Took(took, partials != nil)
 	return nil
 }
 
-// pageRankCombineSumExchange44 is one worker's instance of operator 10 of PageRank, combine sum at pagerank.tdf:44:7.
-type pageRankCombineSumExchange44 struct {
-	w     *tdrt.Worker
-	peers int
-	// state holds, per time, the sum of the values of each key among the records of one run; spare holds emptied states for reuse.
-	state map[tdrt.Time]*tdrt.DenseState[uint32, float32]
-	spare []*tdrt.DenseState[uint32, float32]
-	ready []tdrt.Time
-	batch []tdrt.Tuple2[uint32, float32]
-	// gate decides whether combining pays, from the records folded and the partial results sent.
-	gate tdrt.CombineGate
-	in0  *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
-	in1  *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
-	out0 *tdrt.Pusher[tdrt.Tuple2[uint32, float32]]
-}
-
-// Run is called by the worker when the operator is activated.
-func (op *pageRankCombineSumExchange44) Run() error {
-	combine := op.w.Combine()
-	for {
-		b, ok := op.in0.Next()
-		if !ok {
-			break
-		}
-		if combine && op.gate.Fold(len(b.Data)) {
-			m := op.state[b.Time]
-			if m == nil {
-				if n := len(op.spare); n > 0 {
-					m, op.spare = op.spare[n-1], op.spare[:n-1]
-				} else {
-					m = new(tdrt.DenseState[uint32, float32])
-				}
-				op.state[b.Time] = m
-			}
-			for _, r := range b.Data {
-				p, _ := m.TrySlot(r.F0)
-				if p == nil {
-					p, _ = m.Slot(r.F0)
-				}
-				*p += r.F1
-			}
-		} else {
-			if err := op.process(b.Time, b.Data); err != nil {
-				return err
-			}
-		}
-		op.in0.Recycle(b.Data)
-	}
-	for {
-		b, ok := op.in1.Next()
-		if !ok {
-			break
-		}
-		if combine && op.gate.Fold(len(b.Data)) {
-			m := op.state[b.Time]
-			if m == nil {
-				if n := len(op.spare); n > 0 {
-					m, op.spare = op.spare[n-1], op.spare[:n-1]
-				} else {
-					m = new(tdrt.DenseState[uint32, float32])
-				}
-				op.state[b.Time] = m
-			}
-			for _, r := range b.Data {
-				p, _ := m.TrySlot(r.F0)
-				if p == nil {
-					p, _ = m.Slot(r.F0)
-				}
-				*p += r.F1
-			}
-		} else {
-			if err := op.process(b.Time, b.Data); err != nil {
-				return err
-			}
-		}
-		op.in1.Recycle(b.Data)
-	}
-	op.ready = op.ready[:0]
-	for t := range op.state {
-		op.ready = append(op.ready, t)
-	}
-	slices.SortFunc(op.ready, tdrt.CompareTime)
-	for _, t := range op.ready {
-		m := op.state[t]
-		op.gate.Sent(m.Len())
-		op.batch = op.batch[:0]
-		for r, v := range m.All() {
-			op.batch = append(op.batch, tdrt.Tuple2[uint32, float32]{
-				F0: r,
-				F1: v,
-			})
-			if len(op.batch) >= tdrt.BatchSize {
-				if err := op.process(t, op.batch); err != nil {
-					return err
-				}
-				op.batch = op.batch[:0]
-			}
-		}
-		if err := op.process(t, op.batch); err != nil {
-			return err
-		}
-		m.Reset()
-		op.spare = append(op.spare, m)
-		delete(op.state, t)
-	}
-	op.gate.Judge()
-	if op.gate.Passing() {
-		// Nothing is folded for a while: let the emptied states go.
-		op.spare = nil
-	}
-	return nil
-}
-
-// process runs the operator's stages over records at time t.
-func (op *pageRankCombineSumExchange44) process(t tdrt.Time, data []tdrt.Tuple2[uint32, float32]) error {
-	op.out0.At(t)
-	for _, r0 := range data {
-		if target := tdrt.RouteUint64(uint64(pageRankExchange44_7(r0)), op.peers); !op.out0.TryPut(target, r0) {
-			op.out0.Put(target, r0)
-		}
-	}
-	return nil
-}
-
-// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
-func (op *pageRankCombineSumExchange44) StateBytes() int64 {
+// partialBytes is the size of the combiner's states.
+func (op *pageRankMapCombineSumExchange42) partialBytes() int64 {
 	var n int64
-	for _, m := range op.state {
+	for _, m := range op.partials {
 		n += m.Bytes()
 	}
-	for _, m := range op.spare {
+	for _, m := range op.sparePartials {
 		n += m.Bytes()
 	}
 	return n
 }
 
-// pageRankSumMap44 is one worker's instance of operator 11 of PageRank, sum+map at pagerank.tdf:44:7.
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *pageRankMapCombineSumExchange42) StateBytes() int64 {
+	return op.partialBytes()
+}
+
+// partialsAt returns the state the combiner folds records of time t into, or nil when it passes them on: combining is off, or its gate finds that it does not pay.
+func (op *pageRankMapCombineSumExchange42) partialsAt(t tdrt.Time) *tdrt.DenseState[uint32, float32] {
+	if !op.w.Combine() || !op.gate.Folding() {
+		return nil
+	}
+	m := op.partials[t]
+	if m == nil {
+		if n := len(op.sparePartials); n > 0 {
+			m, op.sparePartials = op.sparePartials[n-1], op.sparePartials[:n-1]
+		} else {
+			m = new(tdrt.DenseState[uint32, float32])
+		}
+		op.partials[t] = m
+	}
+	return m
+}
+
+// sendPartials sends the partial results the combiner folded during the run, oldest time first, and has its gate judge whether combining pays.
+func (op *pageRankMapCombineSumExchange42) sendPartials() {
+	op.partialTimes = op.partialTimes[:0]
+	for t := range op.partials {
+		op.partialTimes = append(op.partialTimes, t)
+	}
+	slices.SortFunc(op.partialTimes, tdrt.CompareTime)
+	for _, t := range op.partialTimes {
+		m := op.partials[t]
+		op.gate.Sent(m.Len())
+		op.out0.At(t)
+		for k, v := range m.All() {
+			r := tdrt.Tuple2[uint32, float32]{
+				F0: k,
+				F1: v,
+			}
+			if target := tdrt.RouteUint64(uint64(pageRankExchange44_7(r)), op.peers); !op.out0.TryPut(target, r) {
+				op.out0.Put(target, r)
+			}
+		}
+		m.Reset()
+		op.sparePartials = append(op.sparePartials, m)
+		delete(op.partials, t)
+	}
+	op.gate.Judge()
+	if op.gate.Passing() {
+		// Nothing is folded for a while: let the emptied states go.
+		op.sparePartials = nil
+	}
+}
+
+// pageRankSumMap44 is one worker's instance of operator 9 of PageRank, sum+map at pagerank.tdf:44:7.
 type pageRankSumMap44 struct {
 	w *tdrt.Worker
 	// state holds, per timestamp not yet complete, the sum of the values of each key; spare holds emptied states for reuse.
@@ -2170,6 +1981,7 @@ type pageRankSumMap44 struct {
 	batch  []tdrt.Tuple2[uint32, float32]
 	limit1 int64
 	in0    *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
+	in1    *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
 	out0   *tdrt.Pusher[tdrt.Tuple2[uint32, float32]]
 	out1   *tdrt.Pusher[tdrt.Tuple2[uint32, float32]]
 }
@@ -2189,7 +2001,7 @@ func (op *pageRankSumMap44) Run() error {
 				m = new(tdrt.DenseState[uint32, float32])
 			}
 			op.state[b.Time] = m
-			op.w.Hold(24, b.Time)
+			op.w.Hold(20, b.Time)
 		}
 		for _, r := range b.Data {
 			p, _ := m.TrySlot(r.F0)
@@ -2200,7 +2012,31 @@ func (op *pageRankSumMap44) Run() error {
 		}
 		op.in0.Recycle(b.Data)
 	}
-	frontier := op.w.Frontier(23)
+	for {
+		b, ok := op.in1.Next()
+		if !ok {
+			break
+		}
+		m, held := op.state[b.Time]
+		if !held {
+			if n := len(op.spare); n > 0 {
+				m, op.spare = op.spare[n-1], op.spare[:n-1]
+			} else {
+				m = new(tdrt.DenseState[uint32, float32])
+			}
+			op.state[b.Time] = m
+			op.w.Hold(20, b.Time)
+		}
+		for _, r := range b.Data {
+			p, _ := m.TrySlot(r.F0)
+			if p == nil {
+				p, _ = m.Slot(r.F0)
+			}
+			*p += r.F1
+		}
+		op.in1.Recycle(b.Data)
+	}
+	frontier := op.w.Frontier(19)
 	op.ready = op.ready[:0]
 	for t := range op.state {
 		if !frontier.LessEqual(t) {
@@ -2229,7 +2065,7 @@ func (op *pageRankSumMap44) Run() error {
 		m.Reset()
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
-		op.w.Release(24, t)
+		op.w.Release(20, t)
 	}
 	if frontier.Empty() {
 		// No more records will come: let the emptied states go.
@@ -2276,7 +2112,7 @@ func (op *pageRankSumMap44) StateBytes() int64 {
 	return n
 }
 
-// pageRankPrint48 is one worker's instance of operator 12 of PageRank, print at pagerank.tdf:48:11.
+// pageRankPrint48 is one worker's instance of operator 10 of PageRank, print at pagerank.tdf:48:11.
 type pageRankPrint48 struct {
 	w      *tdrt.Worker
 	in0    *tdrt.Puller[tdrt.Tuple2[uint32, float32]]
@@ -2363,14 +2199,14 @@ func pageRankMap40_53(_ uint32, rank float32, l Link) tdrt.Tuple2[uint32, float3
 	return Tuple2[uint32, float32]{F0: l.Dst, F1: rank * l.Share}
 }
 
-// pageRankMap42_21 is the lambda of map at pagerank.tdf:42:21.
-func pageRankMap42_21(v uint32, _ float32) tdrt.Tuple2[uint32, float32] {
-	return Tuple2[uint32, float32]{F0: v, F1: 0}
-}
-
 // pageRankExchange44_7 is the lambda of exchange at pagerank.tdf:44:7.
 func pageRankExchange44_7(r tdrt.Tuple2[uint32, float32]) uint32 {
 	return r.F0
+}
+
+// pageRankMap42_21 is the lambda of map at pagerank.tdf:42:21.
+func pageRankMap42_21(v uint32, _ float32) tdrt.Tuple2[uint32, float32] {
+	return Tuple2[uint32, float32]{F0: v, F1: 0}
 }
 
 // pageRankMap45_21 is the lambda of map at pagerank.tdf:45:21.

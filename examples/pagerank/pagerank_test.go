@@ -18,8 +18,15 @@ import (
 // runPageRank runs the dataflow on the edges in file path for iters
 // rounds with the given workers, printing to out.
 func runPageRank(path string, iters, workers int, out io.Writer) error {
+	return runPageRankWith(path, iters, workers, true, out)
+}
+
+// runPageRankWith is runPageRank with combining on or off
+// (-combine=false).
+func runPageRankWith(path string, iters, workers int, combine bool, out io.Writer) error {
 	cfg := DefaultPageRankConfig()
 	cfg.Runtime.Workers = workers
+	cfg.Runtime.NoCombine = !combine
 	cfg.Runtime.Stdout = out
 	cfg.Params.Input = path
 	cfg.Params.Iters = iters
@@ -52,6 +59,23 @@ func TestPageRankMatchesReference(t *testing.T) {
 				})
 			}
 		}
+	}
+}
+
+// TestPageRankWithoutCombining runs the combiners fused into the
+// operators that produce their records (the join's, the zeros' map's,
+// the degree count's map's) with combining off, where each passes every
+// record through the exchange as it is (the count's as (record, 1)):
+// the ranks are the same.
+func TestPageRankWithoutCombining(t *testing.T) {
+	c := graphtest.Case{Name: "random-large", Edges: graphtest.Random(2000, 20000, 3)}
+	path := filepath.Join(t.TempDir(), "edges.txt")
+	require.NoError(t, graphtest.WriteFile(path, c.Edges))
+	want := graphtest.PageRank(c.Edges, 20)
+	for _, workers := range []int{1, 2} {
+		var out bytes.Buffer
+		require.NoError(t, runPageRankWith(path, 20, workers, false, &out))
+		require.NoError(t, graphtest.CheckPageRank(out.Bytes(), want, 1e-4), "%d workers", workers)
 	}
 }
 

@@ -42,7 +42,7 @@ func (p *Params) RegisterFlags(fs *flag.FlagSet) {
 }
 
 // PingPongFingerprint identifies the plan of dataflow PingPong; processes of one computation agree on it.
-const PingPongFingerprint = "6756b54f06c739e1"
+const PingPongFingerprint = "808d615375ed238f"
 
 // pingPongGraph is the plan of dataflow PingPong: operators, ports and the paths between ports.
 var pingPongGraph = &tdrt.Graph{
@@ -64,12 +64,8 @@ var pingPongGraph = &tdrt.Graph{
 		To:   3,
 	}, {
 		From: 3,
-		Kind: "pipeline",
-		To:   4,
-	}, {
-		From: 4,
 		Kind: "exchange",
-		To:   5,
+		To:   4,
 	}},
 	Fingerprint: PingPongFingerprint,
 	Lambdas: []tdrt.LambdaSite{{
@@ -93,7 +89,7 @@ var pingPongGraph = &tdrt.Graph{
 		Op:   "exchange",
 		Pos:  "pingpong.tdf:22:60",
 	}},
-	Locations: 11,
+	Locations: 9,
 	Name:      "PingPong",
 	Operators: []tdrt.OperatorInfo{{
 		Kind:    "range",
@@ -115,20 +111,14 @@ var pingPongGraph = &tdrt.Graph{
 	}, {
 		Inputs:  []tdrt.Location{5},
 		Kind:    "chain",
-		Name:    "map",
+		Name:    "map+combine sum",
 		Outputs: []tdrt.Location{6},
 		Pos:     "pingpong.tdf:22:10",
 	}, {
 		Inputs:  []tdrt.Location{7},
-		Kind:    "combine",
-		Name:    "combine sum",
-		Outputs: []tdrt.Location{8},
-		Pos:     "pingpong.tdf:22:60",
-	}, {
-		Inputs:  []tdrt.Location{9},
 		Kind:    "sum",
 		Name:    "sum+print",
-		Outputs: []tdrt.Location{10},
+		Outputs: []tdrt.Location{8},
 		Pos:     "pingpong.tdf:22:60",
 	}},
 	Paths: [][]tdrt.Path{0: {{Target: 1}, {Target: 2}, {Target: 3}, {Target: 4}, {
@@ -155,18 +145,6 @@ var pingPongGraph = &tdrt.Graph{
 			Set: 1,
 		},
 		Target: 8,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
-			Set: 1,
-		},
-		Target: 9,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
-			Set: 1,
-		},
-		Target: 10,
 	}}, 1: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
@@ -197,18 +175,6 @@ var pingPongGraph = &tdrt.Graph{
 			Set: 1,
 		},
 		Target: 8,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
-			Set: 1,
-		},
-		Target: 9,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
-			Set: 1,
-		},
-		Target: 10,
 	}}, 2: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
@@ -245,18 +211,6 @@ var pingPongGraph = &tdrt.Graph{
 			Set: 1,
 		},
 		Target: 8,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
-			Set: 1,
-		},
-		Target: 9,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
-			Set: 1,
-		},
-		Target: 10,
 	}}, 3: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
@@ -299,18 +253,6 @@ var pingPongGraph = &tdrt.Graph{
 			Set: 1,
 		},
 		Target: 8,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
-			Set: 1,
-		},
-		Target: 9,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
-			Set: 1,
-		},
-		Target: 10,
 	}}, 4: {{
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
@@ -359,19 +301,7 @@ var pingPongGraph = &tdrt.Graph{
 			Set: 1,
 		},
 		Target: 8,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
-			Set: 1,
-		},
-		Target: 9,
-	}, {
-		Summary: tdrt.Summary{
-			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
-			Set: 1,
-		},
-		Target: 10,
-	}}, 5: {{Target: 6}, {Target: 7}, {Target: 8}, {Target: 9}, {Target: 10}}, 6: {{Target: 7}, {Target: 8}, {Target: 9}, {Target: 10}}, 7: {{Target: 8}, {Target: 9}, {Target: 10}}, 8: {{Target: 9}, {Target: 10}}, 9: {{Target: 10}}},
+	}}, 5: {{Target: 6}, {Target: 7}, {Target: 8}}, 6: {{Target: 7}, {Target: 8}}, 7: {{Target: 8}}},
 	WorkerCapabilities: []tdrt.Location{0},
 }
 
@@ -400,7 +330,6 @@ type PingPong struct {
 	ch2  *tdrt.Channel[uint64]
 	ch3  *tdrt.Channel[uint64]
 	ch4  *tdrt.Channel[tdrt.Tuple2[uint64, uint64]]
-	ch5  *tdrt.Channel[tdrt.Tuple2[uint64, uint64]]
 }
 
 // NewPingPong prepares dataflow PingPong. Start it, feed its inputs, then Wait.
@@ -422,8 +351,7 @@ func NewPingPong(cfg PingPongConfig) (*PingPong, error) {
 	df.ch2 = tdrt.NewChannel[uint64](comp, 1, 1)
 	df.ch3 = tdrt.NewChannel[uint64](comp, 5, 3)
 	df.ch4 = tdrt.NewChannel[tdrt.Tuple2[uint64, uint64]](comp, 7, 4)
-	df.ch5 = tdrt.NewChannel[tdrt.Tuple2[uint64, uint64]](comp, 9, 5)
-	df.ch5.SetCodec(tdrt.FixedCodec(tdrt.Codec[tdrt.Tuple2[uint64, uint64]]{
+	df.ch4.SetCodec(tdrt.FixedCodec(tdrt.Codec[tdrt.Tuple2[uint64, uint64]]{
 		Append: tdcEncode2,
 		Decode: tdcDecode3,
 	}))
@@ -473,25 +401,20 @@ func (df *PingPong) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	if op2.limit1 < 1 {
 		return nil, fmt.Errorf("pingpong.tdf:16:30: loop x: max iters is %d; want 1 or more", op2.limit1)
 	}
-	op3 := &pingPongMap22{
-		in0:  df.ch3.Puller(w),
-		out0: df.ch4.Pusher(w),
-		w:    w,
+	op3 := &pingPongMapCombineSumExchange22{
+		in0:      df.ch3.Puller(w),
+		out0:     df.ch4.Pusher(w),
+		partials: make(map[tdrt.Time]*tdrt.DenseState[uint64, uint64]),
+		peers:    w.Peers(),
+		w:        w,
 	}
-	op4 := &pingPongCombineSumExchange22{
-		in0:   df.ch4.Puller(w),
-		out0:  df.ch5.Pusher(w),
-		peers: w.Peers(),
-		state: make(map[tdrt.Time]*tdrt.DenseState[uint64, uint64]),
-		w:     w,
-	}
-	op5 := &pingPongSumPrint22{
-		in0:    df.ch5.Puller(w),
+	op4 := &pingPongSumPrint22{
+		in0:    df.ch4.Puller(w),
 		state:  make(map[tdrt.Time]*tdrt.DenseState[uint64, uint64]),
 		stdout: w.Stdout(),
 		w:      w,
 	}
-	return []tdrt.Operator{op0, op1, op2, op3, op4, op5}, nil
+	return []tdrt.Operator{op0, op1, op2, op3, op4}, nil
 }
 
 // pingPongRangeMap15 is one worker's instance of operator 0 of PingPong, range+map at pingpong.tdf:15:11.
@@ -632,15 +555,31 @@ func (op *pingPongMap19) process(t tdrt.Time, data []uint64) error {
 	return nil
 }
 
-// pingPongMap22 is one worker's instance of operator 3 of PingPong, map at pingpong.tdf:22:10.
-type pingPongMap22 struct {
-	w    *tdrt.Worker
+// pingPongMapCombineSumExchange22 is one worker's instance of operator 3 of PingPong, map+combine sum at pingpong.tdf:22:10.
+type pingPongMapCombineSumExchange22 struct {
+	w     *tdrt.Worker
+	peers int
+	// partials holds, per time, the sum of the values of each key among the records this run produced, for the sum at pingpong.tdf:22:60; sparePartials holds emptied states for reuse.
+	partials      map[tdrt.Time]*tdrt.DenseState[uint64, uint64]
+	sparePartials []*tdrt.DenseState[uint64, uint64]
+	partialTimes  []tdrt.Time
+	// gate decides whether combining pays, from the records folded and the partial results sent.
+	gate tdrt.CombineGate
 	in0  *tdrt.Puller[uint64]
 	out0 *tdrt.Pusher[tdrt.Tuple2[uint64, uint64]]
 }
 
-// Run is called by the worker when the operator is activated.
-func (op *pingPongMap22) Run() error {
+// Run is called by the worker when the operator is activated; when the operator's work is done it sends what the combiner folded.
+func (op *pingPongMapCombineSumExchange22) Run() error {
+	if err := op.run(); err != nil {
+		return err
+	}
+	op.sendPartials()
+	return nil
+}
+
+// run is the operator's work for one activation.
+func (op *pingPongMapCombineSumExchange22) run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -655,124 +594,94 @@ func (op *pingPongMap22) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pingPongMap22) process(t tdrt.Time, data []uint64) error {
+func (op *pingPongMapCombineSumExchange22) process(t tdrt.Time, data []uint64) error {
 	op.out0.At(t)
+	// The combiner folds the batch's records into partials, or passes them on when partials is nil.
+	partials := op.partialsAt(t)
+	took := 0
 	for _, r0 := range data {
 		r1 := pingPongMap22_19(r0)
-		if !op.out0.TryPutLocal(r1) {
-			op.out0.PutLocal(r1)
+		took++
+		if partials != nil {
+			p, _ := partials.TrySlot(r1.F0)
+			if p == nil {
+				p, _ = partials.Slot(r1.F0)
+			}
+			*p += r1.F1
+		} else if target := tdrt.RouteUint64(pingPongExchange22_60(r1), op.peers); !op.out0.TryPut(target, r1) {
+			op.out0.Put(target, r1)
 		}
 	}
+	op.gate.Took(took, partials != nil)
 	return nil
 }
 
-// pingPongCombineSumExchange22 is one worker's instance of operator 4 of PingPong, combine sum at pingpong.tdf:22:60.
-type pingPongCombineSumExchange22 struct {
-	w     *tdrt.Worker
-	peers int
-	// state holds, per time, the sum of the values of each key among the records of one run; spare holds emptied states for reuse.
-	state map[tdrt.Time]*tdrt.DenseState[uint64, uint64]
-	spare []*tdrt.DenseState[uint64, uint64]
-	ready []tdrt.Time
-	batch []tdrt.Tuple2[uint64, uint64]
-	// gate decides whether combining pays, from the records folded and the partial results sent.
-	gate tdrt.CombineGate
-	in0  *tdrt.Puller[tdrt.Tuple2[uint64, uint64]]
-	out0 *tdrt.Pusher[tdrt.Tuple2[uint64, uint64]]
-}
-
-// Run is called by the worker when the operator is activated.
-func (op *pingPongCombineSumExchange22) Run() error {
-	combine := op.w.Combine()
-	for {
-		b, ok := op.in0.Next()
-		if !ok {
-			break
-		}
-		if combine && op.gate.Fold(len(b.Data)) {
-			m := op.state[b.Time]
-			if m == nil {
-				if n := len(op.spare); n > 0 {
-					m, op.spare = op.spare[n-1], op.spare[:n-1]
-				} else {
-					m = new(tdrt.DenseState[uint64, uint64])
-				}
-				op.state[b.Time] = m
-			}
-			for _, r := range b.Data {
-				p, _ := m.TrySlot(r.F0)
-				if p == nil {
-					p, _ = m.Slot(r.F0)
-				}
-				*p += r.F1
-			}
-		} else {
-			if err := op.process(b.Time, b.Data); err != nil {
-				return err
-			}
-		}
-		op.in0.Recycle(b.Data)
-	}
-	op.ready = op.ready[:0]
-	for t := range op.state {
-		op.ready = append(op.ready, t)
-	}
-	slices.SortFunc(op.ready, tdrt.CompareTime)
-	for _, t := range op.ready {
-		m := op.state[t]
-		op.gate.Sent(m.Len())
-		op.batch = op.batch[:0]
-		for r, v := range m.All() {
-			op.batch = append(op.batch, tdrt.Tuple2[uint64, uint64]{
-				F0: r,
-				F1: v,
-			})
-			if len(op.batch) >= tdrt.BatchSize {
-				if err := op.process(t, op.batch); err != nil {
-					return err
-				}
-				op.batch = op.batch[:0]
-			}
-		}
-		if err := op.process(t, op.batch); err != nil {
-			return err
-		}
-		m.Reset()
-		op.spare = append(op.spare, m)
-		delete(op.state, t)
-	}
-	op.gate.Judge()
-	if op.gate.Passing() {
-		// Nothing is folded for a while: let the emptied states go.
-		op.spare = nil
-	}
-	return nil
-}
-
-// process runs the operator's stages over records at time t.
-func (op *pingPongCombineSumExchange22) process(t tdrt.Time, data []tdrt.Tuple2[uint64, uint64]) error {
-	op.out0.At(t)
-	for _, r0 := range data {
-		if target := tdrt.RouteUint64(pingPongExchange22_60(r0), op.peers); !op.out0.TryPut(target, r0) {
-			op.out0.Put(target, r0)
-		}
-	}
-	return nil
-}
-
-// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
-func (op *pingPongCombineSumExchange22) StateBytes() int64 {
+// partialBytes is the size of the combiner's states.
+func (op *pingPongMapCombineSumExchange22) partialBytes() int64 {
 	var n int64
-	for _, m := range op.state {
+	for _, m := range op.partials {
 		n += m.Bytes()
 	}
-	for _, m := range op.spare {
+	for _, m := range op.sparePartials {
 		n += m.Bytes()
 	}
 	return n
 }
 
-// pingPongSumPrint22 is one worker's instance of operator 5 of PingPong, sum+print at pingpong.tdf:22:60.
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *pingPongMapCombineSumExchange22) StateBytes() int64 {
+	return op.partialBytes()
+}
+
+// partialsAt returns the state the combiner folds records of time t into, or nil when it passes them on: combining is off, or its gate finds that it does not pay.
+func (op *pingPongMapCombineSumExchange22) partialsAt(t tdrt.Time) *tdrt.DenseState[uint64, uint64] {
+	if !op.w.Combine() || !op.gate.Folding() {
+		return nil
+	}
+	m := op.partials[t]
+	if m == nil {
+		if n := len(op.sparePartials); n > 0 {
+			m, op.sparePartials = op.sparePartials[n-1], op.sparePartials[:n-1]
+		} else {
+			m = new(tdrt.DenseState[uint64, uint64])
+		}
+		op.partials[t] = m
+	}
+	return m
+}
+
+// sendPartials sends the partial results the combiner folded during the run, oldest time first, and has its gate judge whether combining pays.
+func (op *pingPongMapCombineSumExchange22) sendPartials() {
+	op.partialTimes = op.partialTimes[:0]
+	for t := range op.partials {
+		op.partialTimes = append(op.partialTimes, t)
+	}
+	slices.SortFunc(op.partialTimes, tdrt.CompareTime)
+	for _, t := range op.partialTimes {
+		m := op.partials[t]
+		op.gate.Sent(m.Len())
+		op.out0.At(t)
+		for k, v := range m.All() {
+			r := tdrt.Tuple2[uint64, uint64]{
+				F0: k,
+				F1: v,
+			}
+			if target := tdrt.RouteUint64(pingPongExchange22_60(r), op.peers); !op.out0.TryPut(target, r) {
+				op.out0.Put(target, r)
+			}
+		}
+		m.Reset()
+		op.sparePartials = append(op.sparePartials, m)
+		delete(op.partials, t)
+	}
+	op.gate.Judge()
+	if op.gate.Passing() {
+		// Nothing is folded for a while: let the emptied states go.
+		op.sparePartials = nil
+	}
+}
+
+// pingPongSumPrint22 is one worker's instance of operator 4 of PingPong, sum+print at pingpong.tdf:22:60.
 type pingPongSumPrint22 struct {
 	w *tdrt.Worker
 	// state holds, per timestamp not yet complete, the sum of the values of each key; spare holds emptied states for reuse.
@@ -800,7 +709,7 @@ func (op *pingPongSumPrint22) Run() error {
 				m = new(tdrt.DenseState[uint64, uint64])
 			}
 			op.state[b.Time] = m
-			op.w.Hold(10, b.Time)
+			op.w.Hold(8, b.Time)
 		}
 		for _, r := range b.Data {
 			p, _ := m.TrySlot(r.F0)
@@ -811,7 +720,7 @@ func (op *pingPongSumPrint22) Run() error {
 		}
 		op.in0.Recycle(b.Data)
 	}
-	frontier := op.w.Frontier(9)
+	frontier := op.w.Frontier(7)
 	op.ready = op.ready[:0]
 	for t := range op.state {
 		if !frontier.LessEqual(t) {
@@ -840,7 +749,7 @@ func (op *pingPongSumPrint22) Run() error {
 		m.Reset()
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
-		op.w.Release(10, t)
+		op.w.Release(8, t)
 	}
 	if frontier.Empty() {
 		// No more records will come: let the emptied states go.

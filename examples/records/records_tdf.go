@@ -55,7 +55,7 @@ func (p *Params) RegisterFlags(fs *flag.FlagSet) {
 }
 
 // EntriesFingerprint identifies the plan of dataflow Entries; processes of one computation agree on it.
-const EntriesFingerprint = "1145775f3909ca76"
+const EntriesFingerprint = "6ce41842f2984239"
 
 // entriesGraph is the plan of dataflow Entries: operators, ports and the paths between ports.
 var entriesGraph = &tdrt.Graph{
@@ -65,12 +65,8 @@ var entriesGraph = &tdrt.Graph{
 		To:   1,
 	}, {
 		From: 1,
-		Kind: "pipeline",
-		To:   2,
-	}, {
-		From: 2,
 		Kind: "exchange",
-		To:   3,
+		To:   2,
 	}},
 	Fingerprint: EntriesFingerprint,
 	Lambdas: []tdrt.LambdaSite{{
@@ -94,7 +90,7 @@ var entriesGraph = &tdrt.Graph{
 		Op:   "exchange",
 		Pos:  "records.tdf:54:6",
 	}},
-	Locations: 7,
+	Locations: 5,
 	Name:      "Entries",
 	Operators: []tdrt.OperatorInfo{{
 		Kind:    "lines",
@@ -104,23 +100,17 @@ var entriesGraph = &tdrt.Graph{
 	}, {
 		Inputs:  []tdrt.Location{1},
 		Kind:    "chain",
-		Name:    "map",
+		Name:    "map+combine count",
 		Outputs: []tdrt.Location{2},
 		Pos:     "records.tdf:53:6",
 	}, {
 		Inputs:  []tdrt.Location{3},
-		Kind:    "combine",
-		Name:    "combine count",
-		Outputs: []tdrt.Location{4},
-		Pos:     "records.tdf:54:6",
-	}, {
-		Inputs:  []tdrt.Location{5},
 		Kind:    "count",
 		Name:    "count+print",
-		Outputs: []tdrt.Location{6},
+		Outputs: []tdrt.Location{4},
 		Pos:     "records.tdf:54:6",
 	}},
-	Paths:              [][]tdrt.Path{0: {{Target: 1}, {Target: 2}, {Target: 3}, {Target: 4}, {Target: 5}, {Target: 6}}, 1: {{Target: 2}, {Target: 3}, {Target: 4}, {Target: 5}, {Target: 6}}, 2: {{Target: 3}, {Target: 4}, {Target: 5}, {Target: 6}}, 3: {{Target: 4}, {Target: 5}, {Target: 6}}, 4: {{Target: 5}, {Target: 6}}, 5: {{Target: 6}}},
+	Paths:              [][]tdrt.Path{0: {{Target: 1}, {Target: 2}, {Target: 3}, {Target: 4}}, 1: {{Target: 2}, {Target: 3}, {Target: 4}}, 2: {{Target: 3}, {Target: 4}}, 3: {{Target: 4}}},
 	WorkerCapabilities: []tdrt.Location{0},
 }
 
@@ -145,8 +135,7 @@ type Entries struct {
 	cfg  EntriesConfig
 	comp *tdrt.Computation
 	ch0  *tdrt.Channel[Entry]
-	ch1  *tdrt.Channel[string]
-	ch2  *tdrt.Channel[tdrt.Tuple2[string, int64]]
+	ch1  *tdrt.Channel[tdrt.Tuple2[string, int64]]
 }
 
 // NewEntries prepares dataflow Entries. Start it, feed its inputs, then Wait.
@@ -165,9 +154,8 @@ func NewEntries(cfg EntriesConfig) (*Entries, error) {
 		Append: tdcEncodeEntry,
 		Decode: tdcDecodeEntry,
 	})
-	df.ch1 = tdrt.NewChannel[string](comp, 3, 2)
-	df.ch2 = tdrt.NewChannel[tdrt.Tuple2[string, int64]](comp, 5, 3)
-	df.ch2.SetCodec(tdrt.Codec[tdrt.Tuple2[string, int64]]{
+	df.ch1 = tdrt.NewChannel[tdrt.Tuple2[string, int64]](comp, 3, 2)
+	df.ch1.SetCodec(tdrt.Codec[tdrt.Tuple2[string, int64]]{
 		Append: tdcEncode2,
 		Decode: tdcDecode3,
 	})
@@ -201,25 +189,20 @@ func (df *Entries) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		peers: w.Peers(),
 		w:     w,
 	}
-	op1 := &entriesMap53{
-		in0:  df.ch0.Puller(w),
-		out0: df.ch1.Pusher(w),
-		w:    w,
+	op1 := &entriesMapCombineCountExchange53{
+		in0:      df.ch0.Puller(w),
+		out0:     df.ch1.Pusher(w),
+		partials: make(map[tdrt.Time]*tdrt.HashState[string, int64]),
+		peers:    w.Peers(),
+		w:        w,
 	}
-	op2 := &entriesCombineCountExchange54{
-		in0:   df.ch1.Puller(w),
-		out0:  df.ch2.Pusher(w),
-		peers: w.Peers(),
-		state: make(map[tdrt.Time]*tdrt.HashState[string, int64]),
-		w:     w,
-	}
-	op3 := &entriesCountPrint54{
-		in0:    df.ch2.Puller(w),
+	op2 := &entriesCountPrint54{
+		in0:    df.ch1.Puller(w),
 		state:  make(map[tdrt.Time]*tdrt.HashState[string, int64]),
 		stdout: w.Stdout(),
 		w:      w,
 	}
-	return []tdrt.Operator{op0, op1, op2, op3}, nil
+	return []tdrt.Operator{op0, op1, op2}, nil
 }
 
 // entriesLinesFilterMapExchange34 is one worker's instance of operator 0 of Entries, lines+filter+map at records.tdf:34:2.
@@ -279,15 +262,31 @@ func (op *entriesLinesFilterMapExchange34) process(t tdrt.Time, data []string) e
 	return nil
 }
 
-// entriesMap53 is one worker's instance of operator 1 of Entries, map at records.tdf:53:6.
-type entriesMap53 struct {
-	w    *tdrt.Worker
+// entriesMapCombineCountExchange53 is one worker's instance of operator 1 of Entries, map+combine count at records.tdf:53:6.
+type entriesMapCombineCountExchange53 struct {
+	w     *tdrt.Worker
+	peers int
+	// partials holds, per time, the count of each record among the records this run produced, for the count at records.tdf:54:6; sparePartials holds emptied states for reuse.
+	partials      map[tdrt.Time]*tdrt.HashState[string, int64]
+	sparePartials []*tdrt.HashState[string, int64]
+	partialTimes  []tdrt.Time
+	// gate decides whether combining pays, from the records folded and the partial results sent.
+	gate tdrt.CombineGate
 	in0  *tdrt.Puller[Entry]
-	out0 *tdrt.Pusher[string]
+	out0 *tdrt.Pusher[tdrt.Tuple2[string, int64]]
 }
 
-// Run is called by the worker when the operator is activated.
-func (op *entriesMap53) Run() error {
+// Run is called by the worker when the operator is activated; when the operator's work is done it sends what the combiner folded.
+func (op *entriesMapCombineCountExchange53) Run() error {
+	if err := op.run(); err != nil {
+		return err
+	}
+	op.sendPartials()
+	return nil
+}
+
+// run is the operator's work for one activation.
+func (op *entriesMapCombineCountExchange53) run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -302,128 +301,97 @@ func (op *entriesMap53) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *entriesMap53) process(t tdrt.Time, data []Entry) error {
+func (op *entriesMapCombineCountExchange53) process(t tdrt.Time, data []Entry) error {
 	op.out0.At(t)
+	// The combiner folds the batch's records into partials, or passes them on when partials is nil.
+	partials := op.partialsAt(t)
+	took := 0
 	for _, r0 := range data {
 		r1 := entriesMap53_15(r0)
-		if !op.out0.TryPutLocal(r1) {
-			op.out0.PutLocal(r1)
-		}
-	}
-	return nil
-}
-
-// entriesCombineCountExchange54 is one worker's instance of operator 2 of Entries, combine count at records.tdf:54:6.
-type entriesCombineCountExchange54 struct {
-	w     *tdrt.Worker
-	peers int
-	// state holds, per time, the count of each record among the records of one run; spare holds emptied states for reuse.
-	state map[tdrt.Time]*tdrt.HashState[string, int64]
-	spare []*tdrt.HashState[string, int64]
-	ready []tdrt.Time
-	batch []tdrt.Tuple2[string, int64]
-	// gate decides whether combining pays, from the records folded and the partial results sent.
-	gate tdrt.CombineGate
-	in0  *tdrt.Puller[string]
-	out0 *tdrt.Pusher[tdrt.Tuple2[string, int64]]
-}
-
-// Run is called by the worker when the operator is activated.
-func (op *entriesCombineCountExchange54) Run() error {
-	combine := op.w.Combine()
-	for {
-		b, ok := op.in0.Next()
-		if !ok {
-			break
-		}
-		if combine && op.gate.Fold(len(b.Data)) {
-			m := op.state[b.Time]
-			if m == nil {
-				if n := len(op.spare); n > 0 {
-					m, op.spare = op.spare[n-1], op.spare[:n-1]
-				} else {
-					m = &tdrt.HashState[string, int64]{Borrow: true}
-				}
-				op.state[b.Time] = m
-			}
-			for _, r := range b.Data {
-				p, _ := m.Slot(r)
-				*p++
-			}
+		took++
+		if partials != nil {
+			p, _ := partials.Slot(r1)
+			*p++
 		} else {
-			op.batch = op.batch[:0]
-			for _, r := range b.Data {
-				op.batch = append(op.batch, tdrt.Tuple2[string, int64]{
-					F0: r,
-					F1: 1,
-				})
+			r2 := tdrt.Tuple2[string, int64]{
+				F0: r1,
+				F1: 1,
 			}
-			if err := op.process(b.Time, op.batch); err != nil {
-				return err
+			if target := tdrt.Route(tdrt.HashString(entriesExchange54_6(r2)), op.peers); !op.out0.TryPut(target, r2) {
+				op.out0.Put(target, r2)
 			}
 		}
-		op.in0.Recycle(b.Data)
 	}
-	op.ready = op.ready[:0]
-	for t := range op.state {
-		op.ready = append(op.ready, t)
-	}
-	slices.SortFunc(op.ready, tdrt.CompareTime)
-	for _, t := range op.ready {
-		m := op.state[t]
-		op.gate.Sent(m.Len())
-		op.batch = op.batch[:0]
-		for r, v := range m.All() {
-			op.batch = append(op.batch, tdrt.Tuple2[string, int64]{
-				F0: r,
-				F1: v,
-			})
-			if len(op.batch) >= tdrt.BatchSize {
-				if err := op.process(t, op.batch); err != nil {
-					return err
-				}
-				op.batch = op.batch[:0]
-			}
-		}
-		if err := op.process(t, op.batch); err != nil {
-			return err
-		}
-		m.Reset()
-		op.spare = append(op.spare, m)
-		delete(op.state, t)
-	}
-	op.gate.Judge()
-	if op.gate.Passing() {
-		// Nothing is folded for a while: let the emptied states go.
-		op.spare = nil
-	}
+	op.gate.Took(took, partials != nil)
 	return nil
 }
 
-// process runs the operator's stages over records at time t.
-func (op *entriesCombineCountExchange54) process(t tdrt.Time, data []tdrt.Tuple2[string, int64]) error {
-	op.out0.At(t)
-	for _, r0 := range data {
-		if target := tdrt.Route(tdrt.HashString(entriesExchange54_6(r0)), op.peers); !op.out0.TryPut(target, r0) {
-			op.out0.Put(target, r0)
-		}
-	}
-	return nil
-}
-
-// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
-func (op *entriesCombineCountExchange54) StateBytes() int64 {
+// partialBytes is the size of the combiner's states.
+func (op *entriesMapCombineCountExchange53) partialBytes() int64 {
 	var n int64
-	for _, m := range op.state {
+	for _, m := range op.partials {
 		n += m.Bytes()
 	}
-	for _, m := range op.spare {
+	for _, m := range op.sparePartials {
 		n += m.Bytes()
 	}
 	return n
 }
 
-// entriesCountPrint54 is one worker's instance of operator 3 of Entries, count+print at records.tdf:54:6.
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *entriesMapCombineCountExchange53) StateBytes() int64 {
+	return op.partialBytes()
+}
+
+// partialsAt returns the state the combiner folds records of time t into, or nil when it passes them on: combining is off, or its gate finds that it does not pay.
+func (op *entriesMapCombineCountExchange53) partialsAt(t tdrt.Time) *tdrt.HashState[string, int64] {
+	if !op.w.Combine() || !op.gate.Folding() {
+		return nil
+	}
+	m := op.partials[t]
+	if m == nil {
+		if n := len(op.sparePartials); n > 0 {
+			m, op.sparePartials = op.sparePartials[n-1], op.sparePartials[:n-1]
+		} else {
+			m = &tdrt.HashState[string, int64]{Borrow: true}
+		}
+		op.partials[t] = m
+	}
+	return m
+}
+
+// sendPartials sends the partial results the combiner folded during the run, oldest time first, and has its gate judge whether combining pays.
+func (op *entriesMapCombineCountExchange53) sendPartials() {
+	op.partialTimes = op.partialTimes[:0]
+	for t := range op.partials {
+		op.partialTimes = append(op.partialTimes, t)
+	}
+	slices.SortFunc(op.partialTimes, tdrt.CompareTime)
+	for _, t := range op.partialTimes {
+		m := op.partials[t]
+		op.gate.Sent(m.Len())
+		op.out0.At(t)
+		for k, v := range m.All() {
+			r := tdrt.Tuple2[string, int64]{
+				F0: k,
+				F1: v,
+			}
+			if target := tdrt.Route(tdrt.HashString(entriesExchange54_6(r)), op.peers); !op.out0.TryPut(target, r) {
+				op.out0.Put(target, r)
+			}
+		}
+		m.Reset()
+		op.sparePartials = append(op.sparePartials, m)
+		delete(op.partials, t)
+	}
+	op.gate.Judge()
+	if op.gate.Passing() {
+		// Nothing is folded for a while: let the emptied states go.
+		op.sparePartials = nil
+	}
+}
+
+// entriesCountPrint54 is one worker's instance of operator 2 of Entries, count+print at records.tdf:54:6.
 type entriesCountPrint54 struct {
 	w *tdrt.Worker
 	// state holds, per timestamp not yet complete, the count of each record; spare holds emptied states for reuse.
@@ -451,7 +419,7 @@ func (op *entriesCountPrint54) Run() error {
 				m = new(tdrt.HashState[string, int64])
 			}
 			op.state[b.Time] = m
-			op.w.Hold(6, b.Time)
+			op.w.Hold(4, b.Time)
 		}
 		for _, r := range b.Data {
 			p, _ := m.Slot(r.F0)
@@ -459,7 +427,7 @@ func (op *entriesCountPrint54) Run() error {
 		}
 		op.in0.Recycle(b.Data)
 	}
-	frontier := op.w.Frontier(5)
+	frontier := op.w.Frontier(3)
 	op.ready = op.ready[:0]
 	for t := range op.state {
 		if !frontier.LessEqual(t) {
@@ -488,7 +456,7 @@ func (op *entriesCountPrint54) Run() error {
 		m.Reset()
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
-		op.w.Release(6, t)
+		op.w.Release(4, t)
 	}
 	if frontier.Empty() {
 		// No more records will come: let the emptied states go.
@@ -520,7 +488,7 @@ func (op *entriesCountPrint54) StateBytes() int64 {
 }
 
 // PointsFingerprint identifies the plan of dataflow Points; processes of one computation agree on it.
-const PointsFingerprint = "2aa63c62022afa4c"
+const PointsFingerprint = "08e13e0c426c5cc4"
 
 // pointsGraph is the plan of dataflow Points: operators, ports and the paths between ports.
 var pointsGraph = &tdrt.Graph{
@@ -530,12 +498,8 @@ var pointsGraph = &tdrt.Graph{
 		To:   1,
 	}, {
 		From: 1,
-		Kind: "pipeline",
-		To:   2,
-	}, {
-		From: 2,
 		Kind: "exchange",
-		To:   3,
+		To:   2,
 	}},
 	Fingerprint: PointsFingerprint,
 	Lambdas: []tdrt.LambdaSite{{
@@ -555,7 +519,7 @@ var pointsGraph = &tdrt.Graph{
 		Op:   "exchange",
 		Pos:  "records.tdf:65:6",
 	}},
-	Locations: 7,
+	Locations: 5,
 	Name:      "Points",
 	Operators: []tdrt.OperatorInfo{{
 		Kind:    "range",
@@ -565,23 +529,17 @@ var pointsGraph = &tdrt.Graph{
 	}, {
 		Inputs:  []tdrt.Location{1},
 		Kind:    "chain",
-		Name:    "map",
+		Name:    "map+combine count",
 		Outputs: []tdrt.Location{2},
 		Pos:     "records.tdf:64:6",
 	}, {
 		Inputs:  []tdrt.Location{3},
-		Kind:    "combine",
-		Name:    "combine count",
-		Outputs: []tdrt.Location{4},
-		Pos:     "records.tdf:65:6",
-	}, {
-		Inputs:  []tdrt.Location{5},
 		Kind:    "count",
 		Name:    "count+print",
-		Outputs: []tdrt.Location{6},
+		Outputs: []tdrt.Location{4},
 		Pos:     "records.tdf:65:6",
 	}},
-	Paths:              [][]tdrt.Path{0: {{Target: 1}, {Target: 2}, {Target: 3}, {Target: 4}, {Target: 5}, {Target: 6}}, 1: {{Target: 2}, {Target: 3}, {Target: 4}, {Target: 5}, {Target: 6}}, 2: {{Target: 3}, {Target: 4}, {Target: 5}, {Target: 6}}, 3: {{Target: 4}, {Target: 5}, {Target: 6}}, 4: {{Target: 5}, {Target: 6}}, 5: {{Target: 6}}},
+	Paths:              [][]tdrt.Path{0: {{Target: 1}, {Target: 2}, {Target: 3}, {Target: 4}}, 1: {{Target: 2}, {Target: 3}, {Target: 4}}, 2: {{Target: 3}, {Target: 4}}, 3: {{Target: 4}}},
 	WorkerCapabilities: []tdrt.Location{0},
 }
 
@@ -606,8 +564,7 @@ type Points struct {
 	cfg  PointsConfig
 	comp *tdrt.Computation
 	ch0  *tdrt.Channel[Point]
-	ch1  *tdrt.Channel[int32]
-	ch2  *tdrt.Channel[tdrt.Tuple2[int32, int64]]
+	ch1  *tdrt.Channel[tdrt.Tuple2[int32, int64]]
 }
 
 // NewPoints prepares dataflow Points. Start it, feed its inputs, then Wait.
@@ -625,9 +582,8 @@ func NewPoints(cfg PointsConfig) (*Points, error) {
 		Append: tdcEncodePoint,
 		Decode: tdcDecodePoint,
 	}))
-	df.ch1 = tdrt.NewChannel[int32](comp, 3, 2)
-	df.ch2 = tdrt.NewChannel[tdrt.Tuple2[int32, int64]](comp, 5, 3)
-	df.ch2.SetCodec(tdrt.Codec[tdrt.Tuple2[int32, int64]]{
+	df.ch1 = tdrt.NewChannel[tdrt.Tuple2[int32, int64]](comp, 3, 2)
+	df.ch1.SetCodec(tdrt.Codec[tdrt.Tuple2[int32, int64]]{
 		Append: tdcEncode8,
 		Decode: tdcDecode9,
 	})
@@ -661,25 +617,20 @@ func (df *Points) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		w:     w,
 	}
 	op0.next, op0.hi = tdrt.RangeShare(df.cfg.Params.pointsArg61_8(), df.cfg.Params.pointsArg61_11(), w.Index(), w.Peers())
-	op1 := &pointsMap64{
-		in0:  df.ch0.Puller(w),
-		out0: df.ch1.Pusher(w),
-		w:    w,
+	op1 := &pointsMapCombineCountExchange64{
+		in0:      df.ch0.Puller(w),
+		out0:     df.ch1.Pusher(w),
+		partials: make(map[tdrt.Time]*tdrt.DenseState[int32, int64]),
+		peers:    w.Peers(),
+		w:        w,
 	}
-	op2 := &pointsCombineCountExchange65{
-		in0:   df.ch1.Puller(w),
-		out0:  df.ch2.Pusher(w),
-		peers: w.Peers(),
-		state: make(map[tdrt.Time]*tdrt.DenseState[int32, int64]),
-		w:     w,
-	}
-	op3 := &pointsCountPrint65{
-		in0:    df.ch2.Puller(w),
+	op2 := &pointsCountPrint65{
+		in0:    df.ch1.Puller(w),
 		state:  make(map[tdrt.Time]*tdrt.DenseState[int32, int64]),
 		stdout: w.Stdout(),
 		w:      w,
 	}
-	return []tdrt.Operator{op0, op1, op2, op3}, nil
+	return []tdrt.Operator{op0, op1, op2}, nil
 }
 
 // pointsRangeMapExchange61 is one worker's instance of operator 0 of Points, range+map at records.tdf:61:2.
@@ -726,15 +677,31 @@ func (op *pointsRangeMapExchange61) process(t tdrt.Time, data []int64) error {
 	return nil
 }
 
-// pointsMap64 is one worker's instance of operator 1 of Points, map at records.tdf:64:6.
-type pointsMap64 struct {
-	w    *tdrt.Worker
+// pointsMapCombineCountExchange64 is one worker's instance of operator 1 of Points, map+combine count at records.tdf:64:6.
+type pointsMapCombineCountExchange64 struct {
+	w     *tdrt.Worker
+	peers int
+	// partials holds, per time, the count of each record among the records this run produced, for the count at records.tdf:65:6; sparePartials holds emptied states for reuse.
+	partials      map[tdrt.Time]*tdrt.DenseState[int32, int64]
+	sparePartials []*tdrt.DenseState[int32, int64]
+	partialTimes  []tdrt.Time
+	// gate decides whether combining pays, from the records folded and the partial results sent.
+	gate tdrt.CombineGate
 	in0  *tdrt.Puller[Point]
-	out0 *tdrt.Pusher[int32]
+	out0 *tdrt.Pusher[tdrt.Tuple2[int32, int64]]
 }
 
-// Run is called by the worker when the operator is activated.
-func (op *pointsMap64) Run() error {
+// Run is called by the worker when the operator is activated; when the operator's work is done it sends what the combiner folded.
+func (op *pointsMapCombineCountExchange64) Run() error {
+	if err := op.run(); err != nil {
+		return err
+	}
+	op.sendPartials()
+	return nil
+}
+
+// run is the operator's work for one activation.
+func (op *pointsMapCombineCountExchange64) run() error {
 	for {
 		b, ok := op.in0.Next()
 		if !ok {
@@ -749,131 +716,100 @@ func (op *pointsMap64) Run() error {
 }
 
 // process runs the operator's stages over records at time t.
-func (op *pointsMap64) process(t tdrt.Time, data []Point) error {
+func (op *pointsMapCombineCountExchange64) process(t tdrt.Time, data []Point) error {
 	op.out0.At(t)
+	// The combiner folds the batch's records into partials, or passes them on when partials is nil.
+	partials := op.partialsAt(t)
+	took := 0
 	for _, r0 := range data {
 		r1 := pointsMap64_15(r0)
-		if !op.out0.TryPutLocal(r1) {
-			op.out0.PutLocal(r1)
-		}
-	}
-	return nil
-}
-
-// pointsCombineCountExchange65 is one worker's instance of operator 2 of Points, combine count at records.tdf:65:6.
-type pointsCombineCountExchange65 struct {
-	w     *tdrt.Worker
-	peers int
-	// state holds, per time, the count of each record among the records of one run; spare holds emptied states for reuse.
-	state map[tdrt.Time]*tdrt.DenseState[int32, int64]
-	spare []*tdrt.DenseState[int32, int64]
-	ready []tdrt.Time
-	batch []tdrt.Tuple2[int32, int64]
-	// gate decides whether combining pays, from the records folded and the partial results sent.
-	gate tdrt.CombineGate
-	in0  *tdrt.Puller[int32]
-	out0 *tdrt.Pusher[tdrt.Tuple2[int32, int64]]
-}
-
-// Run is called by the worker when the operator is activated.
-func (op *pointsCombineCountExchange65) Run() error {
-	combine := op.w.Combine()
-	for {
-		b, ok := op.in0.Next()
-		if !ok {
-			break
-		}
-		if combine && op.gate.Fold(len(b.Data)) {
-			m := op.state[b.Time]
-			if m == nil {
-				if n := len(op.spare); n > 0 {
-					m, op.spare = op.spare[n-1], op.spare[:n-1]
-				} else {
-					m = new(tdrt.DenseState[int32, int64])
-				}
-				op.state[b.Time] = m
+		took++
+		if partials != nil {
+			p, _ := partials.TrySlot(r1)
+			if p == nil {
+				p, _ = partials.Slot(r1)
 			}
-			for _, r := range b.Data {
-				p, _ := m.TrySlot(r)
-				if p == nil {
-					p, _ = m.Slot(r)
-				}
-				*p++
-			}
+			*p++
 		} else {
-			op.batch = op.batch[:0]
-			for _, r := range b.Data {
-				op.batch = append(op.batch, tdrt.Tuple2[int32, int64]{
-					F0: r,
-					F1: 1,
-				})
+			r2 := tdrt.Tuple2[int32, int64]{
+				F0: r1,
+				F1: 1,
 			}
-			if err := op.process(b.Time, op.batch); err != nil {
-				return err
+			if target := tdrt.RouteUint64(uint64(pointsExchange65_6(r2)), op.peers); !op.out0.TryPut(target, r2) {
+				op.out0.Put(target, r2)
 			}
 		}
-		op.in0.Recycle(b.Data)
 	}
-	op.ready = op.ready[:0]
-	for t := range op.state {
-		op.ready = append(op.ready, t)
-	}
-	slices.SortFunc(op.ready, tdrt.CompareTime)
-	for _, t := range op.ready {
-		m := op.state[t]
-		op.gate.Sent(m.Len())
-		op.batch = op.batch[:0]
-		for r, v := range m.All() {
-			op.batch = append(op.batch, tdrt.Tuple2[int32, int64]{
-				F0: r,
-				F1: v,
-			})
-			if len(op.batch) >= tdrt.BatchSize {
-				if err := op.process(t, op.batch); err != nil {
-					return err
-				}
-				op.batch = op.batch[:0]
-			}
-		}
-		if err := op.process(t, op.batch); err != nil {
-			return err
-		}
-		m.Reset()
-		op.spare = append(op.spare, m)
-		delete(op.state, t)
-	}
-	op.gate.Judge()
-	if op.gate.Passing() {
-		// Nothing is folded for a while: let the emptied states go.
-		op.spare = nil
-	}
+	op.gate.Took(took, partials != nil)
 	return nil
 }
 
-// process runs the operator's stages over records at time t.
-func (op *pointsCombineCountExchange65) process(t tdrt.Time, data []tdrt.Tuple2[int32, int64]) error {
-	op.out0.At(t)
-	for _, r0 := range data {
-		if target := tdrt.RouteUint64(uint64(pointsExchange65_6(r0)), op.peers); !op.out0.TryPut(target, r0) {
-			op.out0.Put(target, r0)
-		}
-	}
-	return nil
-}
-
-// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
-func (op *pointsCombineCountExchange65) StateBytes() int64 {
+// partialBytes is the size of the combiner's states.
+func (op *pointsMapCombineCountExchange64) partialBytes() int64 {
 	var n int64
-	for _, m := range op.state {
+	for _, m := range op.partials {
 		n += m.Bytes()
 	}
-	for _, m := range op.spare {
+	for _, m := range op.sparePartials {
 		n += m.Bytes()
 	}
 	return n
 }
 
-// pointsCountPrint65 is one worker's instance of operator 3 of Points, count+print at records.tdf:65:6.
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *pointsMapCombineCountExchange64) StateBytes() int64 {
+	return op.partialBytes()
+}
+
+// partialsAt returns the state the combiner folds records of time t into, or nil when it passes them on: combining is off, or its gate finds that it does not pay.
+func (op *pointsMapCombineCountExchange64) partialsAt(t tdrt.Time) *tdrt.DenseState[int32, int64] {
+	if !op.w.Combine() || !op.gate.Folding() {
+		return nil
+	}
+	m := op.partials[t]
+	if m == nil {
+		if n := len(op.sparePartials); n > 0 {
+			m, op.sparePartials = op.sparePartials[n-1], op.sparePartials[:n-1]
+		} else {
+			m = new(tdrt.DenseState[int32, int64])
+		}
+		op.partials[t] = m
+	}
+	return m
+}
+
+// sendPartials sends the partial results the combiner folded during the run, oldest time first, and has its gate judge whether combining pays.
+func (op *pointsMapCombineCountExchange64) sendPartials() {
+	op.partialTimes = op.partialTimes[:0]
+	for t := range op.partials {
+		op.partialTimes = append(op.partialTimes, t)
+	}
+	slices.SortFunc(op.partialTimes, tdrt.CompareTime)
+	for _, t := range op.partialTimes {
+		m := op.partials[t]
+		op.gate.Sent(m.Len())
+		op.out0.At(t)
+		for k, v := range m.All() {
+			r := tdrt.Tuple2[int32, int64]{
+				F0: k,
+				F1: v,
+			}
+			if target := tdrt.RouteUint64(uint64(pointsExchange65_6(r)), op.peers); !op.out0.TryPut(target, r) {
+				op.out0.Put(target, r)
+			}
+		}
+		m.Reset()
+		op.sparePartials = append(op.sparePartials, m)
+		delete(op.partials, t)
+	}
+	op.gate.Judge()
+	if op.gate.Passing() {
+		// Nothing is folded for a while: let the emptied states go.
+		op.sparePartials = nil
+	}
+}
+
+// pointsCountPrint65 is one worker's instance of operator 2 of Points, count+print at records.tdf:65:6.
 type pointsCountPrint65 struct {
 	w *tdrt.Worker
 	// state holds, per timestamp not yet complete, the count of each record; spare holds emptied states for reuse.
@@ -901,7 +837,7 @@ func (op *pointsCountPrint65) Run() error {
 				m = new(tdrt.DenseState[int32, int64])
 			}
 			op.state[b.Time] = m
-			op.w.Hold(6, b.Time)
+			op.w.Hold(4, b.Time)
 		}
 		for _, r := range b.Data {
 			p, _ := m.TrySlot(r.F0)
@@ -912,7 +848,7 @@ func (op *pointsCountPrint65) Run() error {
 		}
 		op.in0.Recycle(b.Data)
 	}
-	frontier := op.w.Frontier(5)
+	frontier := op.w.Frontier(3)
 	op.ready = op.ready[:0]
 	for t := range op.state {
 		if !frontier.LessEqual(t) {
@@ -941,7 +877,7 @@ func (op *pointsCountPrint65) Run() error {
 		m.Reset()
 		op.spare = append(op.spare, m)
 		delete(op.state, t)
-		op.w.Release(6, t)
+		op.w.Release(4, t)
 	}
 	if frontier.Empty() {
 		// No more records will come: let the emptied states go.

@@ -49,7 +49,7 @@ func (p *Params) RegisterFlags(fs *flag.FlagSet) {
 }
 
 // ShortestPathsFingerprint identifies the plan of dataflow ShortestPaths; processes of one computation agree on it.
-const ShortestPathsFingerprint = "3e0e494ce9762e7f"
+const ShortestPathsFingerprint = "04ed760e8cc1cad9"
 
 // shortestPathsGraph is the plan of dataflow ShortestPaths: operators, ports and the paths between ports.
 var shortestPathsGraph = &tdrt.Graph{
@@ -67,8 +67,8 @@ var shortestPathsGraph = &tdrt.Graph{
 		To:   3,
 	}, {
 		From: 3,
-		Kind: "pipeline",
-		To:   4,
+		Kind: "exchange",
+		To:   5,
 	}, {
 		From: 2,
 		Kind: "pipeline",
@@ -116,6 +116,10 @@ var shortestPathsGraph = &tdrt.Graph{
 		Op:   "exchange",
 		Pos:  "sssp.tdf:32:7",
 	}, {
+		Func: "shortestPathsExchange32_7",
+		Op:   "exchange",
+		Pos:  "sssp.tdf:32:7",
+	}, {
 		Func: "shortestPathsExchange36_14",
 		Op:   "exchange",
 		Pos:  "sssp.tdf:36:14",
@@ -145,7 +149,7 @@ var shortestPathsGraph = &tdrt.Graph{
 	}, {
 		Inputs:  []tdrt.Location{4, 5},
 		Kind:    "join",
-		Name:    "join+map",
+		Name:    "join+map+combine min",
 		Outputs: []tdrt.Location{6},
 		Pos:     "sssp.tdf:29:7",
 	}, {
@@ -191,7 +195,19 @@ var shortestPathsGraph = &tdrt.Graph{
 			Set: 0,
 		},
 		Target: 4,
-	}, {Target: 5}, {Target: 6}, {Target: 7}, {Target: 8}, {Target: 9}, {Target: 10}, {
+	}, {Target: 5}, {Target: 6}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 7,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 8,
+	}, {Target: 9}, {Target: 10}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
@@ -323,7 +339,19 @@ var shortestPathsGraph = &tdrt.Graph{
 			Set: 0,
 		},
 		Target: 4,
-	}, {Target: 6}, {Target: 7}, {Target: 8}, {Target: 9}, {Target: 10}, {
+	}, {Target: 6}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 7,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 8,
+	}, {Target: 9}, {Target: 10}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
@@ -365,7 +393,19 @@ var shortestPathsGraph = &tdrt.Graph{
 			Set: 0,
 		},
 		Target: 4,
-	}, {Target: 6}, {Target: 7}, {Target: 8}, {Target: 9}, {Target: 10}, {
+	}, {Target: 6}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 7,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 8,
+	}, {Target: 9}, {Target: 10}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
@@ -413,7 +453,19 @@ var shortestPathsGraph = &tdrt.Graph{
 			Set: 0,
 		},
 		Target: 6,
-	}, {Target: 7}, {Target: 8}, {Target: 9}, {Target: 10}, {
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 7,
+	}, {
+		Summary: tdrt.Summary{
+			Add: [tdrt.MaxLoopDepth]uint32{1, 0},
+			Set: 0,
+		},
+		Target: 8,
+	}, {Target: 9}, {Target: 10}, {
 		Summary: tdrt.Summary{
 			Add: [tdrt.MaxLoopDepth]uint32{0, 0},
 			Set: 1,
@@ -746,7 +798,11 @@ func NewShortestPaths(cfg ShortestPathsConfig) (*ShortestPaths, error) {
 		Append: tdcEncode2,
 		Decode: tdcDecode3,
 	})
-	df.ch3 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint64]](comp, 7, 4)
+	df.ch3 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint64]](comp, 9, 5)
+	df.ch3.SetCodec(tdrt.Codec[tdrt.Tuple2[uint32, uint64]]{
+		Append: tdcEncode0,
+		Decode: tdcDecode1,
+	})
 	df.ch4 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint64]](comp, 7, 4)
 	df.ch5 = tdrt.NewChannel[tdrt.Tuple2[uint32, uint64]](comp, 9, 5)
 	df.ch5.SetCodec(tdrt.Codec[tdrt.Tuple2[uint32, uint64]]{
@@ -805,17 +861,18 @@ func (df *ShortestPaths) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 		peers: w.Peers(),
 		w:     w,
 	}
-	op3 := &shortestPathsJoinMap29{
+	op3 := &shortestPathsJoinMapCombineMinExchange29{
 		arranged: make(map[tdrt.Time]*tdrt.IntArrangement[uint32, Edge]),
 		in0:      df.ch1.Puller(w),
 		out0:     df.ch3.Pusher(w),
+		partials: make(map[tdrt.Time]*tdrt.DenseState[uint32, uint64]),
+		peers:    w.Peers(),
 		pending:  make(map[tdrt.Time][]tdrt.Tuple2[uint32, uint64]),
 		right0:   df.ch2.Puller(w),
 		w:        w,
 	}
 	op4 := &shortestPathsCombineMinExchange32{
-		in0:   df.ch3.Puller(w),
-		in1:   df.ch4.Puller(w),
+		in0:   df.ch4.Puller(w),
 		out0:  df.ch5.Pusher(w),
 		peers: w.Peers(),
 		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, uint64]),
@@ -823,7 +880,8 @@ func (df *ShortestPaths) build(w *tdrt.Worker) ([]tdrt.Operator, error) {
 	}
 	op5 := &shortestPathsMin32{
 		acc:   make(map[tdrt.Time]map[uint32]uint64),
-		in0:   df.ch5.Puller(w),
+		in0:   df.ch3.Puller(w),
+		in1:   df.ch5.Puller(w),
 		out0:  df.ch6.Pusher(w),
 		out1:  df.ch7.Pusher(w),
 		state: make(map[tdrt.Time]*tdrt.DenseState[uint32, uint64]),
@@ -998,23 +1056,39 @@ func (op *shortestPathsLoopDExchange27) process(t tdrt.Time, data []tdrt.Tuple2[
 	return nil
 }
 
-// shortestPathsJoinMap29 is one worker's instance of operator 3 of ShortestPaths, join+map at sssp.tdf:29:7.
-type shortestPathsJoinMap29 struct {
-	w *tdrt.Worker
+// shortestPathsJoinMapCombineMinExchange29 is one worker's instance of operator 3 of ShortestPaths, join+map+combine min at sssp.tdf:29:7.
+type shortestPathsJoinMapCombineMinExchange29 struct {
+	w     *tdrt.Worker
+	peers int
 	// arranged holds the values of each key of the input from outside the loop, per time of that input.
 	arranged map[tdrt.Time]*tdrt.IntArrangement[uint32, Edge]
 	// pending holds, per time, the records of the other input that came before their arrangement was complete.
 	pending map[tdrt.Time][]tdrt.Tuple2[uint32, uint64]
 	ready   []tdrt.Time
 	// found holds the arranged values of the key of each record of a batch being matched.
-	found  [][]Edge
+	found [][]Edge
+	// partials holds, per time, the least value of each key among the records this run produced, for the min at sssp.tdf:32:7; sparePartials holds emptied states for reuse.
+	partials      map[tdrt.Time]*tdrt.DenseState[uint32, uint64]
+	sparePartials []*tdrt.DenseState[uint32, uint64]
+	partialTimes  []tdrt.Time
+	// gate decides whether combining pays, from the records folded and the partial results sent.
+	gate   tdrt.CombineGate
 	in0    *tdrt.Puller[tdrt.Tuple2[uint32, uint64]]
 	right0 *tdrt.Puller[tdrt.Tuple2[uint32, Edge]]
 	out0   *tdrt.Pusher[tdrt.Tuple2[uint32, uint64]]
 }
 
-// Run is called by the worker when the operator is activated.
-func (op *shortestPathsJoinMap29) Run() error {
+// Run is called by the worker when the operator is activated; when the operator's work is done it sends what the combiner folded.
+func (op *shortestPathsJoinMapCombineMinExchange29) Run() error {
+	if err := op.run(); err != nil {
+		return err
+	}
+	op.sendPartials()
+	return nil
+}
+
+// run is the operator's work for one activation.
+func (op *shortestPathsJoinMapCombineMinExchange29) run() error {
 	for {
 		b, ok := op.right0.Next()
 		if !ok {
@@ -1070,8 +1144,20 @@ func (op *shortestPathsJoinMap29) Run() error {
 	return nil
 }
 
-// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
-func (op *shortestPathsJoinMap29) StateBytes() int64 {
+// partialBytes is the size of the combiner's states.
+func (op *shortestPathsJoinMapCombineMinExchange29) partialBytes() int64 {
+	var n int64
+	for _, m := range op.partials {
+		n += m.Bytes()
+	}
+	for _, m := range op.sparePartials {
+		n += m.Bytes()
+	}
+	return n
+}
+
+// ownStateBytes estimates the bytes of the operator's own state, without its combiner's.
+func (op *shortestPathsJoinMapCombineMinExchange29) ownStateBytes() int64 {
 	var n int64
 	for _, m := range op.arranged {
 		n += m.Bytes()
@@ -1079,8 +1165,61 @@ func (op *shortestPathsJoinMap29) StateBytes() int64 {
 	return n + tdrt.EstimateBytes(op.pending)
 }
 
+// StateBytes estimates the bytes of state the operator holds, for the memory limit and -stats.
+func (op *shortestPathsJoinMapCombineMinExchange29) StateBytes() int64 {
+	return op.ownStateBytes() + op.partialBytes()
+}
+
+// partialsAt returns the state the combiner folds records of time t into, or nil when it passes them on: combining is off, or its gate finds that it does not pay.
+func (op *shortestPathsJoinMapCombineMinExchange29) partialsAt(t tdrt.Time) *tdrt.DenseState[uint32, uint64] {
+	if !op.w.Combine() || !op.gate.Folding() {
+		return nil
+	}
+	m := op.partials[t]
+	if m == nil {
+		if n := len(op.sparePartials); n > 0 {
+			m, op.sparePartials = op.sparePartials[n-1], op.sparePartials[:n-1]
+		} else {
+			m = new(tdrt.DenseState[uint32, uint64])
+		}
+		op.partials[t] = m
+	}
+	return m
+}
+
+// sendPartials sends the partial results the combiner folded during the run, oldest time first, and has its gate judge whether combining pays.
+func (op *shortestPathsJoinMapCombineMinExchange29) sendPartials() {
+	op.partialTimes = op.partialTimes[:0]
+	for t := range op.partials {
+		op.partialTimes = append(op.partialTimes, t)
+	}
+	slices.SortFunc(op.partialTimes, tdrt.CompareTime)
+	for _, t := range op.partialTimes {
+		m := op.partials[t]
+		op.gate.Sent(m.Len())
+		op.out0.At(t)
+		for k, v := range m.All() {
+			r := tdrt.Tuple2[uint32, uint64]{
+				F0: k,
+				F1: v,
+			}
+			if target := tdrt.RouteUint64(uint64(shortestPathsExchange32_7(r)), op.peers); !op.out0.TryPut(target, r) {
+				op.out0.Put(target, r)
+			}
+		}
+		m.Reset()
+		op.sparePartials = append(op.sparePartials, m)
+		delete(op.partials, t)
+	}
+	op.gate.Judge()
+	if op.gate.Passing() {
+		// Nothing is folded for a while: let the emptied states go.
+		op.sparePartials = nil
+	}
+}
+
 // match pairs records at time t with the arranged values of their key and runs the stages over each triple.
-func (op *shortestPathsJoinMap29) match(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
+func (op *shortestPathsJoinMapCombineMinExchange29) match(t tdrt.Time, data []tdrt.Tuple2[uint32, uint64]) error {
 	m := op.arranged[t.Outer(0)]
 	if m == nil {
 		// Nothing was arranged at t's outer time: no record matches.
@@ -1088,6 +1227,9 @@ func (op *shortestPathsJoinMap29) match(t tdrt.Time, data []tdrt.Tuple2[uint32, 
 	}
 	m.Seal()
 	op.out0.At(t)
+	// The combiner folds the batch's records into partials, or passes them on when partials is nil.
+	partials := op.partialsAt(t)
+	took := 0
 	for len(data) > 0 {
 		batch := data[:min(len(data), tdrt.BatchSize)]
 		data = data[len(batch):]
@@ -1100,12 +1242,22 @@ func (op *shortestPathsJoinMap29) match(t tdrt.Time, data []tdrt.Tuple2[uint32, 
 					F2: v,
 				}
 				r1 := shortestPathsMap30_27(r0.F0, r0.F1, r0.F2)
-				if !op.out0.TryPutLocal(r1) {
-					op.out0.PutLocal(r1)
+				took++
+				if partials != nil {
+					p, fresh := partials.TrySlot(r1.F0)
+					if p == nil {
+						p, fresh = partials.Slot(r1.F0)
+					}
+					if fresh || r1.F1 < *p {
+						*p = r1.F1
+					}
+				} else if target := tdrt.RouteUint64(uint64(shortestPathsExchange32_7(r1)), op.peers); !op.out0.TryPut(target, r1) {
+					op.out0.Put(target, r1)
 				}
 			}
 		}
 	}
+	op.gate.Took(took, partials != nil)
 	return nil
 }
 
@@ -1121,7 +1273,6 @@ type shortestPathsCombineMinExchange32 struct {
 	// gate decides whether combining pays, from the records folded and the partial results sent.
 	gate tdrt.CombineGate
 	in0  *tdrt.Puller[tdrt.Tuple2[uint32, uint64]]
-	in1  *tdrt.Puller[tdrt.Tuple2[uint32, uint64]]
 	out0 *tdrt.Pusher[tdrt.Tuple2[uint32, uint64]]
 }
 
@@ -1158,37 +1309,6 @@ func (op *shortestPathsCombineMinExchange32) Run() error {
 			}
 		}
 		op.in0.Recycle(b.Data)
-	}
-	for {
-		b, ok := op.in1.Next()
-		if !ok {
-			break
-		}
-		if combine && op.gate.Fold(len(b.Data)) {
-			m := op.state[b.Time]
-			if m == nil {
-				if n := len(op.spare); n > 0 {
-					m, op.spare = op.spare[n-1], op.spare[:n-1]
-				} else {
-					m = new(tdrt.DenseState[uint32, uint64])
-				}
-				op.state[b.Time] = m
-			}
-			for _, r := range b.Data {
-				p, fresh := m.TrySlot(r.F0)
-				if p == nil {
-					p, fresh = m.Slot(r.F0)
-				}
-				if fresh || r.F1 < *p {
-					*p = r.F1
-				}
-			}
-		} else {
-			if err := op.process(b.Time, b.Data); err != nil {
-				return err
-			}
-		}
-		op.in1.Recycle(b.Data)
 	}
 	op.ready = op.ready[:0]
 	for t := range op.state {
@@ -1260,6 +1380,7 @@ type shortestPathsMin32 struct {
 	ready []tdrt.Time
 	batch []tdrt.Tuple2[uint32, uint64]
 	in0   *tdrt.Puller[tdrt.Tuple2[uint32, uint64]]
+	in1   *tdrt.Puller[tdrt.Tuple2[uint32, uint64]]
 	out0  *tdrt.Pusher[tdrt.Tuple2[uint32, uint64]]
 	out1  *tdrt.Pusher[tdrt.Tuple2[uint32, uint64]]
 }
@@ -1291,6 +1412,32 @@ func (op *shortestPathsMin32) Run() error {
 			}
 		}
 		op.in0.Recycle(b.Data)
+	}
+	for {
+		b, ok := op.in1.Next()
+		if !ok {
+			break
+		}
+		m, held := op.state[b.Time]
+		if !held {
+			if n := len(op.spare); n > 0 {
+				m, op.spare = op.spare[n-1], op.spare[:n-1]
+			} else {
+				m = new(tdrt.DenseState[uint32, uint64])
+			}
+			op.state[b.Time] = m
+			op.w.Hold(10, b.Time)
+		}
+		for _, r := range b.Data {
+			p, fresh := m.TrySlot(r.F0)
+			if p == nil {
+				p, fresh = m.Slot(r.F0)
+			}
+			if fresh || r.F1 < *p {
+				*p = r.F1
+			}
+		}
+		op.in1.Recycle(b.Data)
 	}
 	frontier := op.w.Frontier(9)
 	op.ready = op.ready[:0]
