@@ -1,6 +1,10 @@
 package planner
 
-import "github.com/tdflow/tdc/lang"
+import (
+	"slices"
+
+	"github.com/tdflow/tdc/lang"
+)
 
 // fuseCombiners moves each combiner (a CombineOp, which pre-aggregates
 // records by key before the exchange to a count, sum, min, max or
@@ -63,21 +67,12 @@ func (p *planState) fuseInto(src, comb *Op, ch *Channel) {
 		c.From = src
 		src.Out.Channels = append(src.Out.Channels, &c)
 		in := out.Port
-		i := indexOf(in.Channels, out)
+		i := slices.Index(in.Channels, out)
 		in.Channels = append(in.Channels[:i:i], append([]*Channel{&c}, in.Channels[i:]...)...)
 		copies = append(copies, &c)
 	}
-	i := indexOf(p.g.Channels, ch)
+	i := slices.Index(p.g.Channels, ch)
 	p.g.Channels = append(p.g.Channels[:i:i], append(copies, p.g.Channels[i+1:]...)...)
-}
-
-func indexOf(chans []*Channel, ch *Channel) int {
-	for i, c := range chans {
-		if c == ch {
-			return i
-		}
-	}
-	return len(chans)
 }
 
 // dropUnfed removes the combiners that fusion left with no input, with
@@ -90,7 +85,7 @@ func (p *planState) dropUnfed() {
 		if op.Kind == CombineOp && len(op.In.Channels) == 0 {
 			gone[op] = true
 			for _, out := range op.Out.Channels {
-				i := indexOf(out.Port.Channels, out)
+				i := slices.Index(out.Port.Channels, out)
 				out.Port.Channels = append(out.Port.Channels[:i:i], out.Port.Channels[i+1:]...)
 			}
 			continue
